@@ -1,0 +1,2 @@
+// The product's pure core: forecasting, capacity planning and cost decisions. No AWS imports.
+export * from './plan-types';

@@ -1,0 +1,60 @@
+/**
+ * The capacity planner's contract (the same as the reference scorer's, see the README's
+ * "Predictive scaler" section). Plain data only: no AWS types.
+ */
+
+/** A regularly sampled metric series. */
+export interface MetricSeries {
+  /** Epoch milliseconds of `values[0]`. */
+  readonly start: number;
+  /** Seconds between two consecutive values (60 for one-minute CloudWatch data). */
+  readonly stepSeconds: number;
+  /** One value per step, oldest first; `NaN` where there is no datapoint. */
+  readonly values: Float64Array | readonly number[];
+}
+
+/** What the planner is given. */
+export interface PlanInput {
+  /** Epoch milliseconds: the plan is made at this instant. */
+  readonly now: number;
+  /** The load metric up to `now`, oldest first. */
+  readonly history: MetricSeries;
+  /** Load one instance serves per step at 100% utilization. */
+  readonly capacityPerInstance: number;
+  /** Utilization the group is run at, in (0, 1]. */
+  readonly targetUtilization: number;
+  /** The group's MinSize. */
+  readonly minCapacity: number;
+  /** The group's MaxSize. */
+  readonly maxCapacity: number;
+  /** Seconds from launch until an instance serves. */
+  readonly launchLeadSeconds: number;
+  /** The plan must reach at least this far past `now`, in seconds. */
+  readonly horizonSeconds: number;
+}
+
+/**
+ * One scheduled action, as PutScheduledUpdateGroupAction applies it. It takes effect at `at`
+ * (epoch ms, >= now). `minCapacity` raises the group's MinSize (and the desired capacity with
+ * it); `desiredCapacity` sets the desired capacity (never below MinSize).
+ */
+export interface PlannedAction {
+  readonly at: number;
+  readonly minCapacity?: number;
+  readonly desiredCapacity?: number;
+}
+
+/** A load forecast: one value per step from `start`. */
+export interface LoadForecast {
+  readonly start: number;
+  readonly stepSeconds: number;
+  readonly values: number[];
+}
+
+/** What the planner returns. */
+export interface PlanOutput {
+  /** Scheduled actions; a new plan replaces the actions of the previous one not yet taken effect. */
+  readonly schedule: PlannedAction[];
+  /** The load forecast behind the plan. */
+  readonly forecast?: LoadForecast;
+}

@@ -1,0 +1,6 @@
+export * from './load-distribution';
+export * from './auto-scaling';
+export * from './load-monitoring';
+export * from './resource-management';
+export * from './standards';
+export * from '../lambda/core';

@@ -1,0 +1,2 @@
+// Public API of the load-distribution part; each file below exports one concern.
+export {};

@@ -1,0 +1,118 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { locateHandler } from './handler-code';
+
+/** Props of {@link ScalerFunction} (internal). */
+export interface ScalerFunctionProps {
+  /** Folder name of the handler under `lambda/` (and of its bundle under `dist/handlers/`). */
+  readonly handlerName: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** When the function runs. */
+  readonly schedule: events.Schedule;
+  /** Topic the error alarm notifies. */
+  readonly alertTopic?: sns.ITopic;
+  /** @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A scheduled scaler Lambda function as every scaler in this package needs it: Node.js 22 on
+ * arm64, code from the handler's prebuilt bundle (or bundled from source by local esbuild in a
+ * source checkout without a build), its own role with logging limited to its own log group,
+ * a log group with retention, one concurrent run at a time, an EventBridge schedule and an
+ * alarm on its errors to the alert topic.
+ */
+export class ScalerFunction extends Construct {
+  public readonly function: lambda.Function;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  public readonly rule: events.Rule;
+  public readonly errorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ScalerFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Own role instead of the AWSLambdaBasicExecutionRole managed policy: logs only to its group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
+    }));
+
+    const common: lambda.FunctionOptions = {
+      description: props.description,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.minutes(1),
+      environment: props.environment,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // One run at a time: two overlapping runs would race on the same scheduled actions.
+      reservedConcurrentExecutions: 1,
+    };
+    const where = locateHandler(props.handlerName);
+    if (where.bundleDir) {
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(where.bundleDir),
+      });
+    } else if (where.entry) {
+      this.function = new NodejsFunction(this, 'Function', {
+        ...common,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        entry: where.entry,
+        handler: 'handler',
+        bundling: {
+          minify: true,
+          sourceMap: true,
+          target: 'node22',
+          format: OutputFormat.CJS,
+          externalModules: ['@aws-sdk/*'],
+        },
+      });
+    } else {
+      throw new Error(`The ${props.handlerName} handler has no bundle (dist/handlers/${props.handlerName}/index.js) and no source: reinstall the package or run 'npm run build'.`);
+    }
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Runs ${props.handlerName} on schedule (${Stack.of(this).stackName})`,
+      schedule: props.schedule,
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorAlarm', {
+      alarmDescription: `${props.handlerName} failed: the scaler did not run to completion`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alertTopic) this.errorAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
+  }
+}

@@ -1,0 +1,2 @@
+// Public API of the standards part; each file below exports one concern.
+export {};
