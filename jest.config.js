@@ -7,5 +7,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 120000,
   maxWorkers: 2,
-  snapshotSerializers: [],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
