@@ -1,2 +1,10 @@
 // Public API of the auto-scaling part; each file below exports one concern.
-export {};
+export * from './scaling-group';
+export * from './scaling-policy-types';
+export * from './scaling-policy';
+export * from './target-tracking-policy';
+export * from './step-scaling-policy';
+export * from './simple-scaling-policy';
+export * from './scheduled-scaling-policy';
+export * from './native-predictive-scaling';
+export * from './vertical-scaling';

@@ -1,0 +1,289 @@
+import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { IScalingPolicy } from './scaling-policy-types';
+import { assertCapacityRange, assertDurationRange } from './validation';
+
+/** Props of {@link ScalingGroup}. */
+export interface ScalingGroupProps {
+  /** The VPC the instances run in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Where in the VPC the instances run.
+   *
+   * @default private subnets with egress (`SubnetType.PRIVATE_WITH_EGRESS`)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The instance type.
+   *
+   * @default t3.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * The AMI.
+   *
+   * @default the latest Amazon Linux 2023 for the instance type's architecture (SSM parameter)
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * User data run at boot (e.g. to install and start the web server).
+   *
+   * @default the machine image's default (empty for Linux)
+   */
+  readonly userData?: ec2.UserData;
+  /**
+   * The group's MinSize, an integer >= 0.
+   *
+   * @default 2 (one instance in each of two Availability Zones)
+   */
+  readonly minCapacity?: number;
+  /**
+   * The group's MaxSize, an integer >= 1 and >= minCapacity. There is no desiredCapacity: the
+   * template never sets it, so a deploy never resets what the scalers chose.
+   *
+   * @default 6, or minCapacity when that is larger
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Time a new instance needs before it serves and its metrics count (DefaultInstanceWarmup),
+   * 0 to 1 hour.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly defaultInstanceWarmup?: Duration;
+  /**
+   * Time after launch before health checks can mark an instance unhealthy, 0 to 2 hours.
+   * Once the group is attached to a target group, ELB health checks apply after it.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
+   * The group's default cooldown (Cooldown), used by simple scaling policies that set none.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly cooldown?: Duration;
+  /**
+   * Size of the encrypted gp3 root volume, 1 GiB to 16 TiB; it must be at least the AMI's
+   * snapshot size (8 GiB for Amazon Linux 2023).
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly rootVolumeSize?: Size;
+  /**
+   * Device name of the root volume in the AMI.
+   *
+   * @default '/dev/xvda' (Amazon Linux)
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * The instances' security group.
+   *
+   * @default a new security group allowing all outbound traffic and no inbound traffic (the load
+   * balancer is allowed in when the group is attached to it)
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * The instances' IAM role.
+   *
+   * @default a new role for EC2 with no permissions; grant what the application needs to `role`
+   */
+  readonly role?: iam.IRole;
+  /**
+   * One-minute (detailed) instance monitoring, so CPU-based policies react within minutes.
+   *
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
+  /**
+   * Topic notified of every launch, termination and their failures.
+   *
+   * @default no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+  /**
+   * How CloudFormation replaces instances when the launch template changes.
+   *
+   * @default a rolling update, one instance at a time, keeping minCapacity in service (when
+   * minCapacity < maxCapacity); size properties the scalers changed are left alone
+   * (IgnoreUnmodifiedGroupSizeProperties)
+   */
+  readonly updatePolicy?: autoscaling.UpdatePolicy;
+  /**
+   * Which instances go first on scale-in.
+   *
+   * @default [OLDEST_LAUNCH_TEMPLATE, DEFAULT]: instances on an outdated launch template first
+   */
+  readonly terminationPolicies?: autoscaling.TerminationPolicy[];
+}
+
+/** Called when the group is attached to an ALB target group, by whatever code attaches it. */
+type AttachHook = (targetGroup: elbv2.IApplicationTargetGroup) => void;
+
+/** An AutoScalingGroup that tells its owner when it is attached to an ALB target group. */
+class ObservedAutoScalingGroup extends autoscaling.AutoScalingGroup {
+  public onAttach?: AttachHook;
+
+  public attachToApplicationTargetGroup(targetGroup: elbv2.IApplicationTargetGroup): elbv2.LoadBalancerTargetProps {
+    const result = super.attachToApplicationTargetGroup(targetGroup);
+    this.onAttach?.(targetGroup);
+    return result;
+  }
+}
+
+/**
+ * An EC2 Auto Scaling group for a web fleet: a launch template (IMDSv2 required, encrypted gp3
+ * root volume, detailed monitoring), MinSize/MaxSize but never DesiredCapacity, default instance
+ * warmup, group metrics collection, and a health check that switches to ELB (with the grace
+ * period) as soon as the group is attached to a target group, so that instances failing the
+ * load balancer's health check are replaced.
+ */
+export class ScalingGroup extends Construct {
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The launch template the group launches from. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+  /** The instance type of the launch template. */
+  public readonly instanceType: ec2.InstanceType;
+  /** The instances' security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The instances' IAM role. */
+  public readonly role: iam.IRole;
+  /** MinSize as configured. */
+  public readonly minCapacity: number;
+  /** MaxSize as configured. */
+  public readonly maxCapacity: number;
+  /** The policies added, in order. */
+  public readonly policies: IScalingPolicy[] = [];
+
+  private _targetGroup?: elbv2.ApplicationTargetGroup;
+  private policyCount = 0;
+
+  constructor(scope: Construct, id: string, props: ScalingGroupProps) {
+    super(scope, id);
+    if (!props || !props.vpc) throw new Error('ScalingGroup: vpc is required');
+
+    this.minCapacity = props.minCapacity ?? 2;
+    this.maxCapacity = props.maxCapacity ?? (Token.isUnresolved(this.minCapacity) ? 6 : Math.max(6, this.minCapacity));
+    assertCapacityRange('minCapacity', this.minCapacity, 'maxCapacity', this.maxCapacity);
+    assertDurationRange('defaultInstanceWarmup', props.defaultInstanceWarmup, 0, 3600);
+    assertDurationRange('healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 7200);
+    assertDurationRange('cooldown', props.cooldown, 1, 86400);
+    const rootSize = props.rootVolumeSize ?? Size.gibibytes(20);
+    if (!rootSize.isUnresolved()) {
+      const gib = rootSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Number.isInteger(gib) || gib < 1 || gib > 16384) throw new Error(`rootVolumeSize must be a whole number of GiB between 1 and 16384, got ${gib} GiB`);
+    }
+
+    this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: this.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    });
+
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Instances of ${this.node.path}: inbound only from the load balancer`,
+      allowAllOutbound: true,
+    });
+    this.role = props.role ?? new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Instances of ${this.node.path}`,
+    });
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: this.instanceType,
+      machineImage,
+      userData: props.userData,
+      securityGroup: this.securityGroup,
+      role: this.role,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 2,
+      detailedMonitoring: props.detailedMonitoring ?? true,
+      blockDevices: [{
+        deviceName: props.rootDeviceName ?? '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(rootSize.toGibibytes(), {
+          encrypted: true,
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          deleteOnTermination: true,
+        }),
+      }],
+    });
+
+    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    const group = new ObservedAutoScalingGroup(this, 'Group', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate: this.launchTemplate,
+      minCapacity: this.minCapacity,
+      maxCapacity: this.maxCapacity,
+      defaultInstanceWarmup: props.defaultInstanceWarmup ?? Duration.minutes(3),
+      healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod }),
+      cooldown: props.cooldown ?? Duration.minutes(5),
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+      notifications: props.notificationTopic
+        ? [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }]
+        : undefined,
+      updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        minInstancesInService: !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
+          ? this.minCapacity : undefined,
+      }),
+      terminationPolicies: props.terminationPolicies ?? [
+        autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE,
+        autoscaling.TerminationPolicy.DEFAULT,
+      ],
+    });
+    group.onAttach = (targetGroup) => this.onAttached(targetGroup);
+    this.autoScalingGroup = group;
+  }
+
+  /** The ALB target group the group is registered with, once attached. */
+  public get targetGroup(): elbv2.ApplicationTargetGroup | undefined {
+    return this._targetGroup;
+  }
+
+  /**
+   * Registers the group with an ALB target group and switches the group's health check to ELB
+   * (with the grace period), so that instances the load balancer finds unhealthy are replaced.
+   * Attaching the group by `targetGroup.addTarget(group.autoScalingGroup)` (as
+   * `LoadDistribution.addTarget` does) has the same effect.
+   */
+  public attachToTargetGroup(targetGroup: elbv2.ApplicationTargetGroup): void {
+    targetGroup.addTarget(this.autoScalingGroup);
+  }
+
+  /**
+   * Binds a scaling policy (see {@link ScalingPolicy}) to the group.
+   *
+   * @param policy the policy
+   * @param id construct id of the policy's resources
+   * @default id `Policy<n>` (n counts from 1)
+   */
+  public addPolicy(policy: IScalingPolicy, id?: string): void {
+    this.policyCount += 1;
+    policy.bind(this, id ?? `Policy${this.policyCount}`, {
+      autoScalingGroup: this.autoScalingGroup,
+      targetGroup: this._targetGroup,
+    });
+    this.policies.push(policy);
+  }
+
+  private onAttached(targetGroup: elbv2.IApplicationTargetGroup): void {
+    const cfn = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    cfn.healthCheckType = 'ELB';
+    if (targetGroup instanceof elbv2.ApplicationTargetGroup) {
+      if (this._targetGroup && this._targetGroup !== targetGroup) {
+        Annotations.of(this).addWarningV2('cdk-scaling-architecture:multipleTargetGroups',
+          `The group is attached to more than one target group; request-count policies use the first (${this._targetGroup.node.path})`);
+        return;
+      }
+      this._targetGroup = targetGroup;
+    }
+  }
+}

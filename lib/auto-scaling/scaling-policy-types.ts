@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+
+/** Whether a policy changes the number of instances or their size (the seed's `ScalingPolicy.type`). */
+export type ScalingPolicyType = 'horizontal' | 'vertical';
+
+/** What a policy is bound to. */
+export interface ScalingPolicyTarget {
+  /** The group the policy scales. */
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /**
+   * The ALB target group the group is registered with; needed by the policies that use the
+   * load balancer's request count (it must already be attached to a load balancer listener).
+   *
+   * @default none: policies that need it fail with an error that says so
+   */
+  readonly targetGroup?: elbv2.ApplicationTargetGroup;
+}
+
+/**
+ * A scaling policy, as the seed's `ScalingPolicy { type; trigger; action; cooldown }`, that
+ * creates its resources when bound to a group. Made with the {@link ScalingPolicy} factories.
+ */
+export interface IScalingPolicy {
+  /** 'horizontal' (instance count) or 'vertical' (instance size). */
+  readonly type: ScalingPolicyType;
+  /** What starts the policy, in words (e.g. "average CPU utilization away from 50%"). */
+  readonly trigger: string;
+  /** What the policy does, in words (e.g. "add or remove instances to hold the target"). */
+  readonly action: string;
+  /**
+   * The time the policy waits after a scaling activity before it acts on the group again.
+   * How it is emitted depends on the kind: see each factory. `Duration.seconds(0)` for kinds
+   * that have no cooldown (scheduled actions, AWS native predictive scaling).
+   */
+  readonly cooldown: Duration;
+  /** Whether binding this policy needs {@link ScalingPolicyTarget.targetGroup}. */
+  readonly requiresTargetGroup: boolean;
+  /**
+   * Creates the policy's resources under `scope` for `target`.
+   *
+   * @returns the construct created, or undefined when the policy creates no resource (a
+   * vertical policy, which a controller such as the CostOptimizer executes)
+   */
+  bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined;
+}

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import { Construct } from 'constructs';
+import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { assertCapacityRange, assertInteger } from './validation';
+
+/** Options of a scheduled scaling action. */
+export interface ScheduledScalingOptions {
+  /** When the action runs, e.g. `autoscaling.Schedule.cron({ hour: '8', minute: '0', weekDay: 'MON-FRI' })`. */
+  readonly schedule: autoscaling.Schedule;
+  /**
+   * The group's MinSize from then on.
+   *
+   * @default unchanged
+   */
+  readonly minCapacity?: number;
+  /**
+   * The group's MaxSize from then on.
+   *
+   * @default unchanged
+   */
+  readonly maxCapacity?: number;
+  /**
+   * The desired capacity to set at that time (a one-off change that other policies then adjust;
+   * this is not the template's DesiredCapacity).
+   *
+   * @default unchanged
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * IANA time zone of the schedule, e.g. 'Europe/Berlin'.
+   *
+   * @default UTC
+   */
+  readonly timeZone?: string;
+  /**
+   * When the schedule starts to apply.
+   *
+   * @default as soon as it is created
+   */
+  readonly startTime?: Date;
+  /**
+   * When the schedule stops applying.
+   *
+   * @default never
+   */
+  readonly endTime?: Date;
+}
+
+/** A scheduled action (e.g. a larger floor in working hours). It has no cooldown: `cooldown` is 0. */
+export class ScheduledPolicy implements IScalingPolicy {
+  public readonly type = 'horizontal' as const;
+  public readonly trigger: string;
+  public readonly action: string;
+  public readonly cooldown = Duration.seconds(0);
+  public readonly requiresTargetGroup = false;
+
+  constructor(public readonly options: ScheduledScalingOptions) {
+    if (options.minCapacity === undefined && options.maxCapacity === undefined && options.desiredCapacity === undefined) {
+      throw new Error('A scheduled action needs at least one of minCapacity, maxCapacity or desiredCapacity');
+    }
+    assertCapacityRange('minCapacity', options.minCapacity, 'maxCapacity', options.maxCapacity);
+    assertInteger('desiredCapacity', options.desiredCapacity);
+    if (options.desiredCapacity !== undefined) {
+      if (options.desiredCapacity < 0) throw new Error(`desiredCapacity must be >= 0, got ${options.desiredCapacity}`);
+      if (options.minCapacity !== undefined && options.desiredCapacity < options.minCapacity) {
+        throw new Error(`desiredCapacity (${options.desiredCapacity}) must be >= minCapacity (${options.minCapacity})`);
+      }
+      if (options.maxCapacity !== undefined && options.desiredCapacity > options.maxCapacity) {
+        throw new Error(`desiredCapacity (${options.desiredCapacity}) must be <= maxCapacity (${options.maxCapacity})`);
+      }
+    }
+    if (options.startTime && options.endTime && options.startTime.getTime() >= options.endTime.getTime()) {
+      throw new Error(`startTime (${options.startTime.toISOString()}) must be before endTime (${options.endTime.toISOString()})`);
+    }
+    this.trigger = `schedule ${options.schedule.expressionString}${options.timeZone ? ` (${options.timeZone})` : ' (UTC)'}`;
+    const parts: string[] = [];
+    if (options.minCapacity !== undefined) parts.push(`min ${options.minCapacity}`);
+    if (options.maxCapacity !== undefined) parts.push(`max ${options.maxCapacity}`);
+    if (options.desiredCapacity !== undefined) parts.push(`desired ${options.desiredCapacity}`);
+    this.action = `set ${parts.join(', ')}`;
+  }
+
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+    return new autoscaling.ScheduledAction(scope, id, {
+      autoScalingGroup: target.autoScalingGroup,
+      schedule: this.options.schedule,
+      minCapacity: this.options.minCapacity,
+      maxCapacity: this.options.maxCapacity,
+      desiredCapacity: this.options.desiredCapacity,
+      timeZone: this.options.timeZone,
+      startTime: this.options.startTime,
+      endTime: this.options.endTime,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IScalingPolicy } from './scaling-policy-types';
+import { assertPositiveDuration, assertUtilizationPercent } from './validation';
+
+/**
+ * Vertical scaling (rightsizing): when the group's utilization stays below / above a band for a
+ * window, move one step down / up an instance-type ladder. This is configuration only: a
+ * controller (the CostOptimizer) executes it by a new launch template version and an instance
+ * refresh.
+ */
+export interface VerticalScalingConfig {
+  /** The instance-type ladder, small to large, at least 2 distinct types. */
+  readonly instanceTypes: ec2.InstanceType[];
+  /** Below this average utilization (percent, in (0, 100]) for the whole window: one step down. */
+  readonly lowerUtilizationPercent: number;
+  /** Above this average utilization (percent, in (0, 100]) for the whole window: one step up. */
+  readonly upperUtilizationPercent: number;
+  /** How long utilization must stay outside the band before a step (at least 1 hour). */
+  readonly evaluationWindow: Duration;
+  /** The least time between two steps (the vertical cooldown), > 0. */
+  readonly minInterval: Duration;
+}
+
+/** Throws an error naming the field and the values when `config` is not usable. */
+export function validateVerticalScalingConfig(config: VerticalScalingConfig): void {
+  const types = (config.instanceTypes ?? []).map((t) => t.toString());
+  if (types.length < 2) throw new Error(`instanceTypes must list at least 2 instance types (small to large), got [${types.join(', ')}]`);
+  const dup = types.find((t, i) => types.indexOf(t) !== i);
+  if (dup) throw new Error(`instanceTypes must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`);
+  assertUtilizationPercent('lowerUtilizationPercent', config.lowerUtilizationPercent);
+  assertUtilizationPercent('upperUtilizationPercent', config.upperUtilizationPercent);
+  if (config.lowerUtilizationPercent >= config.upperUtilizationPercent) {
+    throw new Error(`lowerUtilizationPercent (${config.lowerUtilizationPercent}) must be < upperUtilizationPercent (${config.upperUtilizationPercent})`);
+  }
+  if (!config.evaluationWindow.isUnresolved() && config.evaluationWindow.toSeconds({ integral: false }) < 3600) {
+    throw new Error(`evaluationWindow must be at least 1 hour, got ${config.evaluationWindow.toHumanString()}`);
+  }
+  assertPositiveDuration('minInterval', config.minInterval);
+}
+
+/** A vertical policy: the typed configuration, validated; `cooldown` is its `minInterval`. */
+export class VerticalPolicy implements IScalingPolicy {
+  public readonly type = 'vertical' as const;
+  public readonly trigger: string;
+  public readonly action: string;
+  public readonly cooldown: Duration;
+  public readonly requiresTargetGroup = false;
+
+  constructor(public readonly config: VerticalScalingConfig) {
+    validateVerticalScalingConfig(config);
+    this.cooldown = config.minInterval;
+    this.trigger = `utilization outside ${config.lowerUtilizationPercent}%..${config.upperUtilizationPercent}% for ${config.evaluationWindow.toHumanString()}`;
+    this.action = `move one step along ${config.instanceTypes.map((t) => t.toString()).join(' < ')} (new launch template version and instance refresh)`;
+  }
+
+  /** Creates nothing: the configuration is executed by a controller (CostOptimizer). */
+  public bind(): undefined {
+    return undefined;
+  }
+}
