@@ -1,2 +1,5 @@
 // Public API of the standards part; each file below exports one concern.
-export {};
+export * from './scaling-standards-checks';
+export * from './scaler-function-selector';
+export * from './scaling-rule';
+export * as ScalingRules from './rules';

@@ -1,0 +1,173 @@
+import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnAutoScalingGroup, CfnScalingPolicy } from 'aws-cdk-lib/aws-autoscaling';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { NagRules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * Lookups over the synthesized construct tree shared by the rules (not exported from the
+ * package). Everything here reads L1 properties through `Stack.of(node).resolve(...)`, the way
+ * cdk-nag's own rules do, so it works for resources made by any construct library.
+ */
+
+/** The value with every token resolved in the scope of `node`'s stack. */
+export function resolve(node: CfnResource, value: unknown): any {
+  return Stack.of(node).resolve(value);
+}
+
+/** The final logical id of a resource (honours `overrideLogicalId`). */
+export function logicalIdOf(node: CfnResource): string {
+  return Stack.of(node).resolve(node.logicalId);
+}
+
+/**
+ * A literal number from a resolved CloudFormation value (numbers and numeric strings, as
+ * CloudFormation types `MaxSize` and friends as strings), or `undefined` when the value is
+ * absent or not a literal (a parameter, an intrinsic).
+ */
+export function literalNumber(node: CfnResource, value: unknown): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const resolved = resolve(node, value);
+  if (typeof resolved === 'number') {
+    return resolved;
+  }
+  if (typeof resolved === 'string' && resolved.trim() !== '' && !Token.isUnresolved(resolved)) {
+    const n = Number(resolved);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** A literal string from a resolved value, or `undefined` when absent or not a literal. */
+export function literalString(node: CfnResource, value: unknown): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const resolved = resolve(node, value);
+  return typeof resolved === 'string' && !Token.isUnresolved(resolved) ? resolved : undefined;
+}
+
+/** All CloudFormation resources in the stack of `node` (the stack the rule runs in). */
+export function resourcesInStack(node: CfnResource): CfnResource[] {
+  return cfnResourcesUnder(Stack.of(node));
+}
+
+/**
+ * All CloudFormation resources in the stage (or app) that holds `node`'s stack: account-wide
+ * things such as budgets are often kept in their own stack.
+ */
+export function resourcesInStage(node: CfnResource): CfnResource[] {
+  return cfnResourcesUnder(Stage.of(node) ?? node.node.root);
+}
+
+function cfnResourcesUnder(scope: IConstruct): CfnResource[] {
+  return scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
+}
+
+/**
+ * Whether a CloudFormation value refers to `target`: a `Ref` or `Fn::GetAtt` on its logical id
+ * (what CDK renders for references inside one stack), or the literal `literalName` when the
+ * target has a literal physical name.
+ */
+export function refersTo(node: CfnResource, value: unknown, target: CfnResource, literalName?: string): boolean {
+  if (value === undefined || value === null) {
+    return false;
+  }
+  const referenced = NagRules.resolveResourceFromIntrinsic(node, value);
+  if (typeof referenced !== 'string') {
+    return false;
+  }
+  return referenced === logicalIdOf(target) || (literalName !== undefined && referenced === literalName);
+}
+
+/** The literal `AutoScalingGroupName` of a group, when it has one. */
+export function groupLiteralName(group: CfnAutoScalingGroup): string | undefined {
+  return literalString(group, group.autoScalingGroupName);
+}
+
+/** Scaling policies in the group's stack whose `AutoScalingGroupName` refers to the group. */
+export function policiesOfGroup(group: CfnAutoScalingGroup): CfnScalingPolicy[] {
+  const name = groupLiteralName(group);
+  return resourcesInStack(group)
+    .filter((r): r is CfnScalingPolicy => r instanceof CfnScalingPolicy)
+    .filter((p) => refersTo(p, p.autoScalingGroupName, group, name));
+}
+
+/** Whether a group cannot scale at all because its literal MinSize equals its literal MaxSize. */
+export function isFixedSizeGroup(group: CfnAutoScalingGroup): boolean {
+  const min = literalNumber(group, group.minSize);
+  const max = literalNumber(group, group.maxSize);
+  return min !== undefined && max !== undefined && min === max;
+}
+
+/** One metric an alarm watches: the alarm's own metric or a `MetricStat` of its metric math. */
+interface WatchedMetric {
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly dimensions: ReadonlyArray<{ readonly name?: string; readonly value?: unknown }>;
+}
+
+function watchedMetrics(alarm: CfnAlarm): WatchedMetric[] {
+  const out: WatchedMetric[] = [];
+  const dims = (raw: unknown) => (Array.isArray(raw) ? raw.map((d: any) => ({ name: d?.name ?? d?.Name, value: d?.value ?? d?.Value })) : []);
+  const namespace = literalString(alarm, alarm.namespace);
+  const metricName = literalString(alarm, alarm.metricName);
+  if (metricName !== undefined) {
+    out.push({ namespace, metricName, dimensions: dims(resolve(alarm, alarm.dimensions)) });
+  }
+  const queries = resolve(alarm, alarm.metrics);
+  if (Array.isArray(queries)) {
+    for (const q of queries) {
+      const metric = q?.metricStat?.metric ?? q?.MetricStat?.Metric;
+      if (metric) {
+        out.push({
+          namespace: metric.namespace ?? metric.Namespace,
+          metricName: metric.metricName ?? metric.MetricName,
+          dimensions: dims(metric.dimensions ?? metric.Dimensions),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the alarm notifies or acts when it goes into ALARM (actions enabled, >= 1 alarm action). */
+export function alarmHasAction(alarm: CfnAlarm): boolean {
+  if (resolve(alarm, alarm.actionsEnabled) === false) {
+    return false;
+  }
+  const actions = resolve(alarm, alarm.alarmActions);
+  return Array.isArray(actions) && actions.length > 0;
+}
+
+/** What an alarm must watch to count for a resource. */
+export interface AlarmTarget {
+  /** Namespaces the metric may be in. */
+  readonly namespaces: ReadonlyArray<string>;
+  /** Metric name, e.g. `CPUUtilization`. */
+  readonly metricName: string;
+  /** Dimension whose value must refer to the resource, e.g. `AutoScalingGroupName`. */
+  readonly dimensionName: string;
+  /** The resource the dimension must refer to. */
+  readonly resource: CfnResource;
+  /** The resource's literal physical name, if any, which a dimension may hold instead of a reference. */
+  readonly literalName?: string;
+}
+
+/** Alarms in the resource's stack, with an alarm action, that watch the given metric of the resource. */
+export function alarmsWithActionOn(target: AlarmTarget): CfnAlarm[] {
+  return resourcesInStack(target.resource)
+    .filter((r): r is CfnAlarm => r instanceof CfnAlarm)
+    .filter((alarm) => alarmHasAction(alarm))
+    .filter((alarm) =>
+      watchedMetrics(alarm).some(
+        (m) =>
+          m.metricName === target.metricName &&
+          m.namespace !== undefined &&
+          target.namespaces.includes(m.namespace) &&
+          m.dimensions.some((d) => d.name === target.dimensionName && refersTo(alarm, d.value, target.resource, target.literalName)),
+      ),
+    );
+}

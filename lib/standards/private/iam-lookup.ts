@@ -1,0 +1,69 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
+import { NagRules } from 'cdk-nag';
+import { logicalIdOf, refersTo, resolve, resourcesInStack } from './cfn-lookup';
+
+/** AWS managed policies that grant Auto Scaling write actions. */
+const WRITE_MANAGED_POLICY = /:iam::aws:policy\/(AutoScalingFullAccess|AdministratorAccess|PowerUserAccess)"/;
+
+/**
+ * Whether an IAM action grants an Auto Scaling write: `*`, `autoscaling:*`, or any
+ * `autoscaling:` action (or pattern) that is not a `Describe*`/`Get*` read.
+ */
+export function isAutoScalingWriteAction(action: string): boolean {
+  const a = action.toLowerCase();
+  if (a === '*' || a === 'autoscaling:*') {
+    return true;
+  }
+  return a.startsWith('autoscaling:') && !/^autoscaling:(describe|get)/.test(a);
+}
+
+function documentGrantsAutoScalingWrite(document: any): boolean {
+  const statements = document?.Statement;
+  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
+  return list.some((s: any) => {
+    if (s?.Effect !== 'Allow') {
+      return false;
+    }
+    const actions = Array.isArray(s.Action) ? s.Action : s.Action !== undefined ? [s.Action] : [];
+    return actions.some((a: unknown) => typeof a === 'string' && isAutoScalingWriteAction(a));
+  });
+}
+
+/**
+ * Whether the role with logical id `roleLogicalId` in the stack of `from` is allowed an Auto
+ * Scaling write: through its inline policies, an `AWS::IAM::Policy` or customer managed policy
+ * attached to it in the same stack, or an AWS managed policy known to grant it.
+ */
+export function roleGrantsAutoScalingWrite(from: CfnResource, roleLogicalId: string): boolean {
+  const resources = resourcesInStack(from);
+  const role = resources.find((r): r is CfnRole => r instanceof CfnRole && logicalIdOf(r) === roleLogicalId);
+  if (!role) {
+    return false;
+  }
+  const inline = resolve(role, role.policies);
+  if (Array.isArray(inline) && inline.some((p: any) => documentGrantsAutoScalingWrite(p?.policyDocument ?? p?.PolicyDocument))) {
+    return true;
+  }
+  const managedArns = resolve(role, role.managedPolicyArns);
+  if (Array.isArray(managedArns)) {
+    for (const arn of managedArns) {
+      if (WRITE_MANAGED_POLICY.test(JSON.stringify(arn))) {
+        return true;
+      }
+      const referenced = NagRules.resolveResourceFromIntrinsic(role, arn);
+      const managed = resources.find((r): r is CfnManagedPolicy => r instanceof CfnManagedPolicy && logicalIdOf(r) === referenced);
+      if (managed && documentGrantsAutoScalingWrite(resolve(managed, managed.policyDocument))) {
+        return true;
+      }
+    }
+  }
+  return resources.some((r) => {
+    if (r instanceof CfnPolicy || r instanceof CfnManagedPolicy) {
+      const roles = resolve(r, r.roles);
+      const attached = Array.isArray(roles) && roles.some((x: unknown) => refersTo(r, x, role));
+      return attached && documentGrantsAutoScalingWrite(resolve(r, r.policyDocument));
+    }
+    return false;
+  });
+}

@@ -1,0 +1,36 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
+import { NagRuleCompliance } from 'cdk-nag';
+import { ScalingRule } from '../scaling-rule';
+import { alarmsWithActionOn, groupLiteralName } from '../private/cfn-lookup';
+
+/**
+ * Auto Scaling groups have, in their stack, an alarm with at least one alarm action on each
+ * of the given `AWS/EC2` (or `AWS/AutoScaling`) metrics with the dimension
+ * `AutoScalingGroupName` referring to the group. An empty list turns the rule off.
+ *
+ * The alarms that target tracking creates are managed by AWS and notify no one. A group that
+ * runs hot at its maximum, or cannot launch instances, is only noticed through an alarm of its
+ * own with an action.
+ *
+ * @param metricNames metric names each group needs an alarm on, e.g. `['CPUUtilization']`
+ */
+export function groupAlarms(metricNames: ReadonlyArray<string>): ScalingRule {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnAutoScalingGroup) || metricNames.length === 0) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const literalName = groupLiteralName(node);
+    const covered = metricNames.every(
+      (metricName) =>
+        alarmsWithActionOn({
+          namespaces: ['AWS/EC2', 'AWS/AutoScaling'],
+          metricName,
+          dimensionName: 'AutoScalingGroupName',
+          resource: node,
+          literalName,
+        }).length > 0,
+    );
+    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  };
+}

@@ -1,0 +1,37 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NagRuleCompliance } from 'cdk-nag';
+import { ScalerFunctionSelector } from '../scaler-function-selector';
+import { ScalingRule } from '../scaling-rule';
+import { alarmsWithActionOn, literalString } from '../private/cfn-lookup';
+
+/**
+ * Lambda functions that scale (as chosen by `selector`) have, in their stack, an alarm with at
+ * least one alarm action on each of the given `AWS/Lambda` metrics with the dimension
+ * `FunctionName` referring to the function. An empty list turns the rule off.
+ *
+ * A scheduled scaler that fails leaves capacity where it was: nothing breaks at once, and the
+ * fleet silently stops following its load until someone is told.
+ *
+ * @param selector which functions are scalers
+ * @param metricNames metric names each scaler needs an alarm on, e.g. `['Errors']`
+ */
+export function scalerFunctionAlarms(selector: ScalerFunctionSelector, metricNames: ReadonlyArray<string>): ScalingRule {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnFunction) || metricNames.length === 0 || !selector.matches(node)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const literalName = literalString(node, node.functionName);
+    const covered = metricNames.every(
+      (metricName) =>
+        alarmsWithActionOn({
+          namespaces: ['AWS/Lambda'],
+          metricName,
+          dimensionName: 'FunctionName',
+          resource: node,
+          literalName,
+        }).length > 0,
+    );
+    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  };
+}
