@@ -1,2 +1,3 @@
 // Public API of the load-distribution part; each file below exports one concern.
-export {};
+export * from './target-health-check';
+export * from './load-distribution';

@@ -1,2 +1,4 @@
 // Public API of the load-monitoring part; each file below exports one concern.
-export {};
+export * from './alert-topic';
+export * from './monitoring-thresholds';
+export * from './load-monitor';

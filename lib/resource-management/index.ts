@@ -1,2 +1,2 @@
 // Public API of the resource-management part; each file below exports one concern.
-export {};
+export * from './scaling-budget';

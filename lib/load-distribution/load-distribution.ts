@@ -1,0 +1,420 @@
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { validateRange } from '../load-monitoring/private/validation';
+import { TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
+
+/**
+ * Properties of a {@link LoadDistribution}.
+ */
+export interface LoadDistributionProps {
+  /** The VPC of the load balancer and of the targets. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * An existing Application Load Balancer to add the listeners to, instead of creating one.
+   * Its security group and access logs stay under your control: ingress to the new listeners
+   * is not opened, and `accessLogBucket` works only with a load balancer defined in this app.
+   *
+   * @default - a new load balancer is created
+   */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
+
+  /**
+   * Whether the created load balancer is internet-facing (in public subnets, listeners open to
+   * 0.0.0.0/0) or internal (listeners open to the VPC CIDR). Not allowed with `loadBalancer`.
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Subnets of the created load balancer. Not allowed with `loadBalancer`.
+   *
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Certificates of an HTTPS listener on port 443. When given, port 80 only redirects to HTTPS.
+   *
+   * @default - no certificate: a plain HTTP listener on port 80
+   */
+  readonly certificates?: elbv2.IListenerCertificate[];
+
+  /**
+   * Protocol of the main listener. HTTPS requires `certificates`; HTTP does not accept them.
+   *
+   * @default - HTTPS when `certificates` are given, HTTP otherwise
+   */
+  readonly protocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * TLS policy of the HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Port the targets serve HTTP on (TLS ends at the load balancer); 1 to 65535.
+   *
+   * @default 80
+   */
+  readonly targetPort?: number;
+
+  /**
+   * Health check of the targets.
+   *
+   * @default - the defaults of each {@link TargetHealthCheckOptions} field
+   */
+  readonly healthCheck?: TargetHealthCheckOptions;
+
+  /**
+   * Time the load balancer lets in-flight requests of a deregistering target finish;
+   * 0 to 3600 seconds. Short keeps scale-in fast.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * Time over which a new target's share of requests ramps up to its full share;
+   * 30 to 900 seconds, or 0 to disable.
+   *
+   * @default - no slow start
+   */
+  readonly slowStart?: Duration;
+
+  /**
+   * Bucket the load balancer writes its access logs to. It must use S3-managed encryption
+   * (SSE-S3): ALB access logs cannot be written to SSE-KMS buckets.
+   *
+   * @default - a bucket is created for a created load balancer (SSE-S3, TLS only, public
+   * access blocked, logs expire after `accessLogRetention`); none with an existing load balancer
+   */
+  readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in the bucket. Must not contain 'AWSLogs' nor start or
+   * end with '/'.
+   *
+   * @default - no prefix
+   */
+  readonly accessLogPrefix?: string;
+
+  /**
+   * How long the created access-log bucket keeps the logs; whole days, at least one.
+   * Ignored when `accessLogBucket` is given.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogRetention?: Duration;
+
+  /**
+   * Topic the unhealthy-hosts alarm notifies (in ALARM and back to OK).
+   *
+   * @default - the alarm has no action (a LoadMonitor's `addAlarm` can add one)
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * Number of unhealthy targets (maximum over a minute, two minutes in a row) from which the
+   * unhealthy-hosts alarm fires; a whole number >= 1.
+   *
+   * @default 1
+   */
+  readonly unhealthyHostThreshold?: number;
+}
+
+/**
+ * Load distribution for a fleet of instances: an Application Load Balancer (created
+ * internet-facing or internal, or an existing one), an HTTP listener, or an HTTPS listener with
+ * an HTTP-to-HTTPS redirect when certificates are given, a target group with health checks,
+ * deregistration delay and slow start, access logs to an encrypted bucket, and a failover alarm
+ * on unhealthy targets.
+ *
+ * Register an Auto Scaling group with `addTarget`; give the group ELB health checks so that the
+ * targets the load balancer finds unhealthy are replaced.
+ */
+export class LoadDistribution extends Construct {
+  /** The load balancer (created or given). */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The listener forwarding to the target group: HTTPS on 443 with certificates, else HTTP on 80. */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The HTTP listener on port 80 redirecting to HTTPS, when certificates are given. */
+  public readonly redirectListener?: elbv2.ApplicationListener;
+
+  /** The target group the instances register with. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The bucket receiving the access logs, when access logging is on. */
+  public readonly accessLogBucket?: s3.IBucket;
+
+  /** Fires when `unhealthyHostThreshold` or more targets fail their health checks. */
+  public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
+
+  /** The security group of the created load balancer (undefined with an existing one). */
+  public readonly securityGroup?: ec2.ISecurityGroup;
+
+  /** Port the targets serve on. */
+  public readonly targetPort: number;
+
+  private readonly healthCheckPort: number | 'traffic-port';
+
+  constructor(scope: Construct, id: string, props: LoadDistributionProps) {
+    super(scope, id);
+
+    const hasCertificates = (props.certificates ?? []).length > 0;
+    const protocol = props.protocol ?? (hasCertificates ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP);
+    this.targetPort = props.targetPort ?? 80;
+    this.healthCheckPort = props.healthCheck?.port ?? 'traffic-port';
+    validateProps(props, protocol, hasCertificates, this.targetPort);
+    const healthCheck = renderTargetHealthCheck(props.healthCheck);
+
+    // --- load balancer -------------------------------------------------------------------------
+    const internetFacing = props.internetFacing ?? true;
+    if (props.loadBalancer) {
+      this.loadBalancer = props.loadBalancer;
+    } else {
+      this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `${internetFacing ? 'Internet-facing' : 'Internal'} load balancer of ${this.node.path}`,
+        // Egress is opened to the targets only, by addTarget.
+        allowAllOutbound: false,
+      });
+      this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        internetFacing,
+        securityGroup: this.securityGroup,
+        dropInvalidHeaderFields: true,
+      });
+    }
+
+    // --- access logs ---------------------------------------------------------------------------
+    this.accessLogBucket = this.configureAccessLogs(props);
+
+    // --- target group --------------------------------------------------------------------------
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: this.targetPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.INSTANCE,
+      healthCheck,
+      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      slowStart: props.slowStart,
+    });
+
+    // --- listeners -----------------------------------------------------------------------------
+    const isHttps = protocol === elbv2.ApplicationProtocol.HTTPS;
+    const listenerPort = isHttps ? 443 : 80;
+    this.listener = new elbv2.ApplicationListener(this, 'Listener', {
+      loadBalancer: this.loadBalancer,
+      protocol,
+      port: listenerPort,
+      certificates: isHttps ? props.certificates : undefined,
+      sslPolicy: isHttps ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      defaultTargetGroups: [this.targetGroup],
+      open: false,
+    });
+    if (isHttps) {
+      this.redirectListener = new elbv2.ApplicationListener(this, 'RedirectListener', {
+        loadBalancer: this.loadBalancer,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        port: 80,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+        open: false,
+      });
+    }
+    if (this.securityGroup) {
+      const peer = internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(props.vpc.vpcCidrBlock);
+      const who = internetFacing ? 'the internet' : 'the VPC';
+      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(listenerPort), `${protocol} from ${who}`);
+      if (this.redirectListener) {
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), `HTTP (redirected to HTTPS) from ${who}`);
+      }
+      if (internetFacing) {
+        Validations.of(this.securityGroup).acknowledge({
+          id: 'AwsSolutions-EC23',
+          reason:
+            'An internet-facing load balancer must accept its listener ports (80/443 only) from any IPv4 address; targets are reachable only from this security group.',
+        });
+      }
+    }
+
+    // --- failover alarm ------------------------------------------------------------------------
+    const unhealthyHostThreshold = props.unhealthyHostThreshold ?? 1;
+    this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
+      metric: this.targetGroup.metrics.unhealthyHostCount({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: unhealthyHostThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${unhealthyHostThreshold} or more targets of ${this.node.path} failed their health checks for 2 minutes`,
+    });
+    if (props.alertTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alertTopic);
+      this.unhealthyHostsAlarm.addAlarmAction(action);
+      this.unhealthyHostsAlarm.addOkAction(action);
+    }
+  }
+
+  /**
+   * Registers the instances of `group` with the target group and lets the load balancer reach
+   * them on the target port (and on the health check port when it differs).
+   */
+  public addTarget(group: autoscaling.AutoScalingGroup): void {
+    this.targetGroup.addTarget(group);
+    if (this.healthCheckPort !== 'traffic-port' && this.healthCheckPort !== this.targetPort) {
+      group.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(this.healthCheckPort), 'Load balancer health checks');
+    }
+    this.node.addValidation({ validate: () => this.checkElbHealthChecks(group) });
+  }
+
+  /**
+   * Requests the target group received: Sum per minute unless overridden. This is the load
+   * metric the predictive scaler forecasts.
+   */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCount({
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Unhealthy targets: Maximum per minute unless overridden. */
+  public metricUnhealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.unhealthyHostCount({
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private configureAccessLogs(props: LoadDistributionProps): s3.IBucket | undefined {
+    const ownLoadBalancer = this.loadBalancer instanceof elbv2.ApplicationLoadBalancer ? this.loadBalancer : undefined;
+    if (props.loadBalancer && !props.accessLogBucket) return undefined;
+    if (!ownLoadBalancer) {
+      throw new Error(
+        'accessLogBucket can only be used with a load balancer defined in this app: enable access logs on the existing load balancer itself',
+      );
+    }
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      if (props.accessLogBucket) {
+        throw new Error(
+          'accessLogBucket needs the stack region: ELB access-log delivery is granted per region. Set env.region on the stack.',
+        );
+      }
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:accessLogsNeedRegion',
+        'Access logs are off: ELB access-log delivery is granted per region and this stack has no env.region. Set env.region on the stack to get the access-log bucket.',
+      );
+      return undefined;
+    }
+    const bucket = props.accessLogBucket ?? this.createAccessLogBucket(props.accessLogRetention ?? Duration.days(90));
+    ownLoadBalancer.logAccessLogs(bucket, props.accessLogPrefix);
+    return bucket;
+  }
+
+  private createAccessLogBucket(retention: Duration): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // ALB access logs support SSE-S3 only, not SSE-KMS.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { id: 'ExpireAccessLogs', expiration: retention, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is itself the access-log destination of the load balancer; its writes are the ELB log deliveries, and server access logging of it would need yet another log bucket.',
+    });
+    return bucket;
+  }
+
+  /** Failover needs the group to replace instances the load balancer finds unhealthy. */
+  private checkElbHealthChecks(group: autoscaling.AutoScalingGroup): string[] {
+    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    const type = Stack.of(group).resolve(cfnGroup.healthCheckType);
+    const types = typeof type === 'string' ? type.split(',') : [];
+    if (!types.includes('ELB')) {
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:groupWithoutElbHealthChecks',
+        `${group.node.path} does not use ELB health checks (healthCheckType ${type ?? 'EC2'}): instances failing the load balancer's health check are taken out of rotation but not replaced.`,
+      );
+    }
+    return [];
+  }
+}
+
+function validateProps(
+  props: LoadDistributionProps,
+  protocol: elbv2.ApplicationProtocol,
+  hasCertificates: boolean,
+  targetPort: number,
+): void {
+  if (protocol === elbv2.ApplicationProtocol.HTTPS && !hasCertificates) {
+    throw new Error('protocol (HTTPS) needs at least one certificate in certificates');
+  }
+  if (protocol === elbv2.ApplicationProtocol.HTTP && hasCertificates) {
+    throw new Error(
+      `protocol (HTTP) does not use certificates (${props.certificates!.length} given): leave protocol unset or set it to HTTPS`,
+    );
+  }
+  if (props.loadBalancer && props.internetFacing !== undefined) {
+    throw new Error(
+      `internetFacing (${props.internetFacing}) cannot be set with loadBalancer: the scheme of an existing load balancer is fixed`,
+    );
+  }
+  if (props.loadBalancer && props.vpcSubnets !== undefined) {
+    throw new Error('vpcSubnets cannot be set with loadBalancer: the subnets of an existing load balancer are fixed');
+  }
+  validateRange('targetPort', targetPort, { min: 1, max: 65535, integer: true });
+  if (props.deregistrationDelay && !props.deregistrationDelay.isUnresolved()) {
+    validateRange('deregistrationDelay', props.deregistrationDelay.toSeconds({ integral: false }), {
+      min: 0,
+      max: 3600,
+      integer: true,
+      unit: 's',
+    });
+  }
+  if (props.slowStart && !props.slowStart.isUnresolved()) {
+    const seconds = props.slowStart.toSeconds({ integral: false });
+    if (seconds !== 0 && (seconds < 30 || seconds > 900)) {
+      throw new Error(`slowStart (${seconds}s) must be 30s to 900s, or 0 to disable slow start`);
+    }
+  }
+  validateRange('unhealthyHostThreshold', props.unhealthyHostThreshold, { min: 1, max: Infinity, integer: true });
+  if (props.accessLogRetention && !props.accessLogRetention.isUnresolved()) {
+    validateRange('accessLogRetention', props.accessLogRetention.toDays({ integral: false }), {
+      min: 1,
+      max: Infinity,
+      integer: true,
+      unit: ' days',
+    });
+  }
+  const prefix = props.accessLogPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+    if (prefix.includes('AWSLogs') || prefix.startsWith('/') || prefix.endsWith('/')) {
+      throw new Error(`accessLogPrefix ('${prefix}') must not contain 'AWSLogs' nor start or end with '/'`);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { Names, Token } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { validateEmailAddresses, validateRange } from '../load-monitoring/private/validation';
+
+/** AWS Budgets accepts at most five notifications per budget. */
+const MAX_NOTIFICATIONS = 5;
+/** AWS Budgets accepts at most ten e-mail subscribers per notification (plus one SNS topic). */
+const MAX_EMAIL_SUBSCRIBERS = 10;
+/** Budget names are at most 100 characters and cannot contain ':' or '\'. */
+const MAX_BUDGET_NAME_LENGTH = 100;
+
+/**
+ * A cost allocation tag that narrows a budget to the resources carrying it. The tag must be
+ * activated as a cost allocation tag in the Billing console to be counted.
+ */
+export interface CostAllocationTag {
+  /** Tag key, e.g. 'app'. */
+  readonly key: string;
+  /** Tag value, e.g. 'checkout-web'. */
+  readonly value: string;
+}
+
+/**
+ * Properties of a {@link ScalingBudget}.
+ */
+export interface ScalingBudgetProps {
+  /** Monthly cost limit, in USD. Must be more than zero. */
+  readonly limit: number;
+
+  /**
+   * Topic the notifications are published to. Its resource policy must let
+   * `budgets.amazonaws.com` publish (an {@link AlertTopic} does).
+   */
+  readonly alertTopic: sns.ITopic;
+
+  /**
+   * Count only the cost of resources carrying this cost allocation tag
+   * (cost filter `TagKeyValue: user:<key>$<value>`).
+   *
+   * @default - the whole account's cost
+   */
+  readonly costAllocationTag?: CostAllocationTag;
+
+  /**
+   * Percentages of `limit` of the actual spend at which to notify; each in (0, 1000], no duplicates.
+   *
+   * @default [80, 100]
+   */
+  readonly actualThresholdsPercent?: number[];
+
+  /**
+   * Percentages of `limit` of the forecasted spend at which to notify; each in (0, 1000], no
+   * duplicates. AWS Budgets forecasts after about five weeks of usage data.
+   *
+   * @default [100]
+   */
+  readonly forecastedThresholdsPercent?: number[];
+
+  /**
+   * Name of the budget, unique in the account; at most 100 characters, without ':' or '\'.
+   *
+   * @default - a name derived from the construct path
+   */
+  readonly budgetName?: string;
+
+  /**
+   * E-mail addresses notified directly by AWS Budgets, in addition to the topic (at most 10).
+   *
+   * @default - the topic only
+   */
+  readonly emailAddresses?: string[];
+}
+
+/**
+ * A monthly AWS cost budget (AWS::Budgets::Budget) with notifications at percentages of the
+ * actual and of the forecasted spend, sent to the alert topic and optionally to e-mail addresses.
+ * The cost optimizer reads the budget by `budgetName`.
+ */
+export class ScalingBudget extends Construct {
+  /** The budget resource. */
+  public readonly budget: budgets.CfnBudget;
+
+  /** Name of the budget (as given, or derived from the construct path). */
+  public readonly budgetName: string;
+
+  /** Monthly cost limit, in USD. */
+  public readonly limit: number;
+
+  /** Percentages of `limit` of the actual spend that notify. */
+  public readonly actualThresholdsPercent: number[];
+
+  /** Percentages of `limit` of the forecasted spend that notify. */
+  public readonly forecastedThresholdsPercent: number[];
+
+  constructor(scope: Construct, id: string, props: ScalingBudgetProps) {
+    super(scope, id);
+
+    validateRange('limit', props.limit, { min: 0, max: Infinity, minExclusive: true, unit: ' USD' });
+    if (!Token.isUnresolved(props.limit) && !Number.isFinite(props.limit)) {
+      throw new Error(`limit (${props.limit}) must be a finite amount of USD`);
+    }
+    this.limit = props.limit;
+    this.actualThresholdsPercent = props.actualThresholdsPercent ?? [80, 100];
+    this.forecastedThresholdsPercent = props.forecastedThresholdsPercent ?? [100];
+    validateThresholds('actualThresholdsPercent', this.actualThresholdsPercent);
+    validateThresholds('forecastedThresholdsPercent', this.forecastedThresholdsPercent);
+    const notificationCount = this.actualThresholdsPercent.length + this.forecastedThresholdsPercent.length;
+    if (notificationCount === 0) {
+      throw new Error('actualThresholdsPercent and forecastedThresholdsPercent are both empty: the budget would never notify');
+    }
+    if (notificationCount > MAX_NOTIFICATIONS) {
+      throw new Error(
+        `actualThresholdsPercent (${this.actualThresholdsPercent.length}) + forecastedThresholdsPercent (${this.forecastedThresholdsPercent.length}) must be at most ${MAX_NOTIFICATIONS} notifications, the AWS Budgets limit`,
+      );
+    }
+    validateEmailAddresses('emailAddresses', props.emailAddresses);
+    if ((props.emailAddresses ?? []).length > MAX_EMAIL_SUBSCRIBERS) {
+      throw new Error(
+        `emailAddresses (${props.emailAddresses!.length} given) must be at most ${MAX_EMAIL_SUBSCRIBERS}, the AWS Budgets limit per notification`,
+      );
+    }
+    if (props.costAllocationTag) validateTag(props.costAllocationTag);
+
+    this.budgetName =
+      props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
+    validateBudgetName(this.budgetName);
+
+    const subscribers: budgets.CfnBudget.SubscriberProperty[] = [
+      { subscriptionType: 'SNS', address: props.alertTopic.topicArn },
+      ...(props.emailAddresses ?? []).map((address) => ({ subscriptionType: 'EMAIL', address })),
+    ];
+    const notification = (notificationType: 'ACTUAL' | 'FORECASTED', threshold: number) => ({
+      notification: {
+        notificationType,
+        comparisonOperator: 'GREATER_THAN',
+        threshold,
+        thresholdType: 'PERCENTAGE',
+      },
+      subscribers,
+    });
+
+    this.budget = new budgets.CfnBudget(this, 'Budget', {
+      budget: {
+        budgetName: this.budgetName,
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: props.limit, unit: 'USD' },
+        costFilters: props.costAllocationTag
+          ? { TagKeyValue: [`user:${props.costAllocationTag.key}$${props.costAllocationTag.value}`] }
+          : undefined,
+      },
+      notificationsWithSubscribers: [
+        ...this.actualThresholdsPercent.map((t) => notification('ACTUAL', t)),
+        ...this.forecastedThresholdsPercent.map((t) => notification('FORECASTED', t)),
+      ],
+    });
+  }
+}
+
+function validateThresholds(propName: string, percents: readonly number[]): void {
+  for (const [index, percent] of percents.entries()) {
+    validateRange(`${propName}[${index}]`, percent, { min: 0, max: 1000, minExclusive: true, unit: '%' });
+  }
+  const resolved = percents.filter((p) => !Token.isUnresolved(p));
+  const duplicate = resolved.find((p, i) => resolved.indexOf(p) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(`${propName} (${percents.join(', ')}) lists ${duplicate}% more than once`);
+  }
+}
+
+function validateTag(tag: CostAllocationTag): void {
+  if (!Token.isUnresolved(tag.key) && (tag.key.length === 0 || tag.key.length > 128)) {
+    throw new Error(`costAllocationTag.key ('${tag.key}') must be 1 to 128 characters`);
+  }
+  if (!Token.isUnresolved(tag.value) && tag.value.length > 256) {
+    throw new Error(`costAllocationTag.value (${tag.value.length} characters) must be at most 256 characters`);
+  }
+}
+
+function validateBudgetName(name: string): void {
+  if (Token.isUnresolved(name)) return;
+  if (name.length === 0 || name.length > MAX_BUDGET_NAME_LENGTH || /[:\\]/.test(name)) {
+    throw new Error(
+      `budgetName ('${name}') must be 1 to ${MAX_BUDGET_NAME_LENGTH} characters without ':' or '\\'`,
+    );
+  }
+}
