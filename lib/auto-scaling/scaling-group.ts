@@ -8,10 +8,8 @@ import { Construct } from 'constructs';
 import { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from './validation';
 
-/** Props of {@link ScalingGroup}. */
-export interface ScalingGroupProps {
-  /** The VPC the instances run in. */
-  readonly vpc: ec2.IVpc;
+/** Options of {@link ScalingGroup}: everything but the VPC (the capacity part of `ScalableService`). */
+export interface ScalingGroupOptions {
   /**
    * Where in the VPC the instances run.
    *
@@ -121,6 +119,12 @@ export interface ScalingGroupProps {
    * @default [OLDEST_LAUNCH_TEMPLATE, DEFAULT]: instances on an outdated launch template first
    */
   readonly terminationPolicies?: autoscaling.TerminationPolicy[];
+}
+
+/** Props of {@link ScalingGroup}. */
+export interface ScalingGroupProps extends ScalingGroupOptions {
+  /** The VPC the instances run in. */
+  readonly vpc: ec2.IVpc;
 }
 
 /** Called when the group is attached to an ALB target group, by whatever code attaches it. */

@@ -1,0 +1,276 @@
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  CpuTargetTrackingPolicy,
+  IScalingPolicy,
+  ScalingGroup,
+  ScalingGroupOptions,
+  ScalingPolicy,
+  ScheduledPolicy,
+  VerticalPolicy,
+  VerticalScalingConfig,
+} from './auto-scaling';
+import { LoadDistribution, LoadDistributionProps } from './load-distribution';
+import { AlertTopic, LoadMonitor, MonitoringThresholds } from './load-monitoring';
+import { ScalingBudget, ScalingBudgetProps } from './resource-management';
+
+/** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
+export interface ScalableServiceMonitoringOptions {
+  /**
+   * E-mail addresses subscribed to the alert topic (each confirms by e-mail first).
+   *
+   * @default no subscriptions
+   */
+  readonly alertEmails?: string[];
+  /**
+   * Name of the CloudWatch dashboard.
+   *
+   * @default a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+  /**
+   * Period of the monitoring alarms' metrics.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+  /**
+   * Name of the alert topic.
+   *
+   * @default a name CloudFormation generates
+   */
+  readonly topicName?: string;
+  /**
+   * KMS key of the alert topic.
+   *
+   * @default a key with rotation is created
+   */
+  readonly alertTopicKey?: kms.IKey;
+  /**
+   * Send the group's launch and termination events (and their failures) to the alert topic.
+   *
+   * @default true
+   */
+  readonly scalingNotifications?: boolean;
+}
+
+/** Load balancing options of {@link ScalableService}: {@link LoadDistributionProps} without the VPC and topic. */
+export type ScalableServiceLoadBalancingOptions = Omit<LoadDistributionProps, 'vpc' | 'alertTopic'>;
+
+/** Budget options of {@link ScalableService}: {@link ScalingBudgetProps} without the topic. */
+export type ScalableServiceBudgetOptions = Omit<ScalingBudgetProps, 'alertTopic'>;
+
+/** Props of {@link ScalableService}; they follow the seed's `ScalingConfig`. */
+export interface ScalableServiceProps {
+  /** The VPC of the load balancer and the instances. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The group: capacity (min/max), instance type, AMI, user data, warmup, health check grace.
+   *
+   * @default the ScalingGroup defaults: t3.micro on Amazon Linux 2023, min 2, max 6
+   */
+  readonly capacity?: ScalingGroupOptions;
+  /**
+   * The scaling policies (see {@link ScalingPolicy}). A vertical policy is not bound to the group:
+   * it is exposed as `verticalScaling` for the CostOptimizer.
+   *
+   * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute
+   */
+  readonly policies?: IScalingPolicy[];
+  /**
+   * Alarm thresholds of the load monitor.
+   *
+   * @default the LoadMonitor defaults (CPU 80%, target 5xx 5%, p99 2 s, anomaly band 3)
+   */
+  readonly thresholds?: MonitoringThresholds;
+  /**
+   * Alert e-mails, dashboard name, alarm period.
+   *
+   * @default no e-mail subscriptions, generated names
+   */
+  readonly monitoring?: ScalableServiceMonitoringOptions;
+  /**
+   * The load balancer, listeners and target group.
+   *
+   * @default an internet-facing ALB with an HTTP listener on port 80 to targets on port 80
+   */
+  readonly loadBalancing?: ScalableServiceLoadBalancingOptions;
+  /**
+   * The monthly budget; created when given.
+   *
+   * @default no budget
+   */
+  readonly budget?: ScalableServiceBudgetOptions;
+}
+
+/** The default policies: target tracking on CPU and on requests per target. */
+export const DEFAULT_SCALING_POLICIES: readonly IScalingPolicy[] = Object.freeze([
+  ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
+  ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 }),
+]);
+
+/**
+ * The scaling architecture for an EC2 web fleet in one construct: an alert topic, a load balancer
+ * with its target group (load distribution), the Auto Scaling group registered with it and its
+ * scaling policies (auto scaling), alarms and a dashboard (load monitoring) and, when a limit is
+ * given, a monthly budget (resource management). Scalers added later (the predictive scaler, the
+ * cost optimizer) use `autoScalingGroup`, `loadMetric`, `topic` and `dashboard`.
+ */
+export class ScalableService extends Construct {
+  /** The alert topic every alarm and budget notification goes to. */
+  public readonly alertTopic: AlertTopic;
+  /** The load balancer, listeners and target group. */
+  public readonly loadDistribution: LoadDistribution;
+  /** The group and its launch template. */
+  public readonly scalingGroup: ScalingGroup;
+  /** Alarms and the dashboard. */
+  public readonly monitor: LoadMonitor;
+  /** The monthly budget, when a limit was given. */
+  public readonly budget?: ScalingBudget;
+  /** The target group's RequestCount, Sum per minute: the load metric the predictive scaler forecasts. */
+  public readonly loadMetric: cloudwatch.Metric;
+  /** The horizontal policies bound to the group, in order. */
+  public readonly policies: IScalingPolicy[];
+  /** The vertical scaling configuration, when a vertical policy was given (executed by the CostOptimizer). */
+  public readonly verticalScaling?: VerticalScalingConfig;
+
+  constructor(scope: Construct, id: string, props: ScalableServiceProps) {
+    super(scope, id);
+    if (!props || !props.vpc) throw new Error('ScalableService: vpc is required (the VPC of the load balancer and the instances)');
+
+    const policies = props.policies ?? [...DEFAULT_SCALING_POLICIES];
+    const vertical = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy || p.type === 'vertical');
+    const horizontal = policies.filter((p) => p.type !== 'vertical');
+    this.validateCrossPart(props, horizontal, vertical);
+
+    const monitoring = props.monitoring ?? {};
+    this.alertTopic = new AlertTopic(this, 'Alerts', {
+      emailSubscriptions: monitoring.alertEmails,
+      topicName: monitoring.topicName,
+      masterKey: monitoring.alertTopicKey,
+    });
+    const scalingNotifications = monitoring.scalingNotifications ?? true;
+    if (scalingNotifications) this.allowAutoScalingToUseKey(this.alertTopic.masterKey);
+
+    this.loadDistribution = new LoadDistribution(this, 'LoadDistribution', {
+      ...props.loadBalancing,
+      vpc: props.vpc,
+      alertTopic: this.alertTopic.topic,
+    });
+
+    this.scalingGroup = new ScalingGroup(this, 'ScalingGroup', {
+      ...props.capacity,
+      vpc: props.vpc,
+      notificationTopic: props.capacity?.notificationTopic ?? (scalingNotifications ? this.alertTopic.topic : undefined),
+    });
+    // Registers the instances and lets the ALB reach them; the group switches to ELB health checks.
+    this.loadDistribution.addTarget(this.scalingGroup.autoScalingGroup);
+    horizontal.forEach((policy, i) => this.scalingGroup.addPolicy(policy, `Policy${i + 1}`));
+    this.policies = horizontal;
+    this.verticalScaling = vertical[0]?.config;
+
+    this.monitor = new LoadMonitor(this, 'Monitor', {
+      autoScalingGroup: this.scalingGroup.autoScalingGroup,
+      targetGroup: this.loadDistribution.targetGroup,
+      loadBalancer: this.loadDistribution.loadBalancer,
+      alertTopic: this.alertTopic.topic,
+      thresholds: props.thresholds,
+      dashboardName: monitoring.dashboardName,
+      period: monitoring.period,
+    });
+    this.monitor.addAlarm(this.loadDistribution.unhealthyHostsAlarm);
+
+    if (props.budget) {
+      this.budget = new ScalingBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic.topic });
+    }
+
+    this.loadMetric = this.loadDistribution.metricRequestCount();
+  }
+
+  /** The Auto Scaling group. */
+  public get autoScalingGroup(): autoscaling.AutoScalingGroup {
+    return this.scalingGroup.autoScalingGroup;
+  }
+
+  /** The alert SNS topic. */
+  public get topic(): sns.ITopic {
+    return this.alertTopic.topic;
+  }
+
+  /** The CloudWatch dashboard; scalers add their widgets with `dashboard.addWidgets(...)`. */
+  public get dashboard(): cloudwatch.Dashboard {
+    return this.monitor.dashboard;
+  }
+
+  /**
+   * Checks that need more than one part's props. Every message names the props and the values.
+   */
+  private validateCrossPart(props: ScalableServiceProps, horizontal: IScalingPolicy[], vertical: VerticalPolicy[]): void {
+    const capacity = props.capacity ?? {};
+    const minCapacity = capacity.minCapacity ?? 2;
+    const maxCapacity = capacity.maxCapacity ?? (Token.isUnresolved(minCapacity) ? 6 : Math.max(6, minCapacity));
+    const known = (n: number) => !Token.isUnresolved(n);
+
+    horizontal.forEach((policy, i) => {
+      if (!(policy instanceof ScheduledPolicy)) return;
+      const o = policy.options;
+      const effectiveMax = o.maxCapacity ?? maxCapacity;
+      if (o.minCapacity !== undefined && known(o.minCapacity) && known(effectiveMax) && o.minCapacity > effectiveMax) {
+        throw new Error(`policies[${i}] (scheduled) minCapacity (${o.minCapacity}) must be <= capacity.maxCapacity (${effectiveMax}) unless the action also raises maxCapacity`);
+      }
+      if (o.maxCapacity !== undefined && known(o.maxCapacity) && o.minCapacity === undefined && known(minCapacity) && o.maxCapacity < minCapacity) {
+        throw new Error(`policies[${i}] (scheduled) maxCapacity (${o.maxCapacity}) must be >= capacity.minCapacity (${minCapacity}) unless the action also lowers minCapacity`);
+      }
+    });
+
+    const cpuHigh = props.thresholds?.cpuHighPercent ?? 80;
+    horizontal.forEach((policy, i) => {
+      if (!(policy instanceof CpuTargetTrackingPolicy)) return;
+      const target = policy.options.targetUtilizationPercent;
+      if (known(target) && known(cpuHigh) && target >= cpuHigh) {
+        throw new Error(`thresholds.cpuHighPercent (${cpuHigh}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): otherwise the alarm fires whenever the group runs at its target`);
+      }
+    });
+
+    if (vertical.length > 1) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
+    if (vertical.length === 1) {
+      const ladder = vertical[0].config.instanceTypes.map((t) => t.toString());
+      const current = (capacity.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)).toString();
+      if (!ladder.includes(current)) {
+        throw new Error(`capacity.instanceType (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
+      }
+      Annotations.of(this).addInfo(`Vertical scaling along [${ladder.join(', ')}] is configured: it takes effect once a CostOptimizer is given \`verticalScaling\`.`);
+    }
+  }
+
+  /**
+   * Auto Scaling publishes the group's notifications through its service-linked role; with a
+   * customer managed key the key policy must let that role use the key. The statement names the
+   * role by condition (`aws:PrincipalArn`), so it is valid before the role exists in the account.
+   */
+  private allowAutoScalingToUseKey(key: kms.IKey): void {
+    const { account, partition } = Stack.of(this);
+    const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingNotifications',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:CallerAccount': account,
+          'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+        },
+      },
+    }));
+    if (!statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:alertKeyAutoScaling',
+        'The alert topic key is imported: allow the AWSServiceRoleForAutoScaling role kms:Decrypt and kms:GenerateDataKey* in its key policy, or the group\'s notifications are not delivered');
+    }
+  }
+}
