@@ -1,0 +1,259 @@
+import { percentile, planCostCapacity, validSamples } from './capacity-planning';
+import {
+  BudgetPressure, CostCapacityPlan, CostAction, CostDecision, CostDecisionInput, CostPolicy, CostState, GroupSnapshot,
+  OriginalSettings,
+} from './types';
+import { workingCapacityNeeded, localTime } from './working-hours';
+
+type MutableState = { -readonly [K in keyof CostState]: CostState[K] };
+type MutableOriginal = { -readonly [K in keyof OriginalSettings]: OriginalSettings[K] };
+
+function snapshot(group: GroupSnapshot): MutableOriginal {
+  return {
+    minSize: group.minSize,
+    maxSize: group.maxSize,
+    desiredCapacity: group.desiredCapacity,
+    ...(group.targetUtilization !== undefined ? { targetUtilization: group.targetUtilization } : {}),
+    ...(group.onDemandPercent !== undefined ? { onDemandPercent: group.onDemandPercent } : {}),
+  };
+}
+
+function hasOverrides(s: CostState): boolean {
+  return s.cap !== undefined || s.targetUtilization !== undefined || s.onDemandPercent !== undefined || s.offHoursCapacity !== undefined;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * Brings the remembered state in line with the group as found. A setting that is not what the
+ * controller last applied was changed by someone else (a deployment, an operator): that value
+ * becomes the new original and the controller's override of it is dropped.
+ */
+function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[]): MutableState {
+  const st: MutableState = { ...(prev ?? {}) };
+  if (!st.original || !hasOverrides(st)) {
+    delete st.original; delete st.cap; delete st.targetUtilization; delete st.onDemandPercent; delete st.offHoursCapacity;
+    return st;
+  }
+  const orig: MutableOriginal = { ...st.original };
+  const expMax = st.offHoursCapacity ?? st.cap ?? orig.maxSize;
+  const expMin = st.offHoursCapacity ?? Math.min(orig.minSize, expMax);
+  if (group.maxSize !== expMax || group.minSize !== expMin) {
+    notes.push(`MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`);
+    orig.minSize = group.minSize; orig.maxSize = group.maxSize; orig.desiredCapacity = group.desiredCapacity;
+    delete st.cap; delete st.offHoursCapacity;
+  }
+  const expTarget = st.targetUtilization ?? orig.targetUtilization;
+  if (group.targetUtilization !== expTarget) {
+    if (st.targetUtilization !== undefined || group.targetUtilization !== undefined) {
+      notes.push(`target utilization is ${group.targetUtilization ?? 'unset'}, not the ${expTarget ?? 'unset'} last applied: adopted as the original`);
+    }
+    if (group.targetUtilization === undefined) delete orig.targetUtilization; else orig.targetUtilization = group.targetUtilization;
+    delete st.targetUtilization;
+  }
+  const expOnDemand = st.onDemandPercent ?? orig.onDemandPercent;
+  if (group.onDemandPercent !== expOnDemand) {
+    if (st.onDemandPercent !== undefined || group.onDemandPercent !== undefined) {
+      notes.push(`on-demand percentage is ${group.onDemandPercent ?? 'unset'}, not the ${expOnDemand ?? 'unset'} last applied: adopted as the original`);
+    }
+    if (group.onDemandPercent === undefined) delete orig.onDemandPercent; else orig.onDemandPercent = group.onDemandPercent;
+    delete st.onDemandPercent;
+  }
+  st.original = orig;
+  return st;
+}
+
+function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure {
+  const pct = plan.forecastPercentOfLimit;
+  if (pct === undefined || !Number.isFinite(pct)) return 'unknown';
+  if (pct > policy.tightenAbovePercent) return 'over';
+  if (pct < policy.restoreBelowPercent) return 'under';
+  return 'hold';
+}
+
+/**
+ * Decides the cost optimizer's actions for one run. Pure and deterministic.
+ *
+ * Guarantees (checked by property tests): MaxSize is never set below the SLO floor (or the
+ * original MaxSize when that is lower) nor above the configured maximum (or the original
+ * MaxSize); MinSize <= MaxSize and the desired capacity within them; restoring never goes past
+ * the original settings; capacity is never lowered for the budget without utilization data.
+ */
+export function decideCost(input: CostDecisionInput): CostDecision {
+  const { now, group, policy } = input;
+  const notes: string[] = [];
+  const actions: CostAction[] = [];
+  const plan = planCostCapacity(now, input.budget, group, input.utilization, policy);
+  const pressure = pressureOf(plan, policy);
+  const st = reconcile(input.state, group, notes);
+  const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
+
+  // The most the controller ever sets, and the least.
+  const restoreMax = orig.maxSize;
+  const floor = Math.min(policy.floorCapacity, restoreMax);
+  const capStep = Math.max(1, Math.ceil((orig.maxSize * policy.capStepPercent) / 100));
+
+  const finish = (): CostDecision => {
+    if (hasOverrides(st)) st.original = orig; else delete st.original;
+    return { actions, state: st, pressure, plan, notes };
+  };
+
+  // Off-hours for non-production environments.
+  if (policy.offHours) {
+    const wh = policy.offHours.workingHours;
+    const needed = workingCapacityNeeded(now, wh, policy.offHours.restoreLeadMs);
+    const local = localTime(now, wh);
+    const where = `local time ${hhmm(local.minute)} day ${local.day}, working hours ${hhmm(wh.startMinute)}-${hhmm(wh.endMinute)} on days ${wh.days.join(',')}`;
+    if (!needed) {
+      if (st.offHoursCapacity === undefined) {
+        st.offHoursCapacity = floor;
+        actions.push({
+          kind: 'set-capacity', minSize: floor, maxSize: floor, desiredCapacity: floor,
+          reason: `off-hours (${where}): holding the floor of ${floor} instance(s) until working hours`,
+        });
+      } else {
+        notes.push(`off-hours (${where}): group held at ${st.offHoursCapacity}`);
+      }
+      notes.push('budget and vertical levers wait for working hours');
+      return finish();
+    }
+    if (st.offHoursCapacity !== undefined) {
+      delete st.offHoursCapacity;
+      const maxSize = Math.max(floor, Math.min(st.cap ?? restoreMax, restoreMax));
+      const minSize = Math.min(orig.minSize, maxSize);
+      actions.push({
+        kind: 'set-capacity', minSize, maxSize, desiredCapacity: clamp(orig.desiredCapacity, minSize, maxSize),
+        reason: `working hours begin within ${Math.round(policy.offHours.restoreLeadMs / 60000)} min (${where}): restoring ${minSize}/${maxSize} (min/max)${st.cap !== undefined ? ' under the budget cap' : ''}`,
+      });
+      notes.push('budget and vertical levers wait for the next run after restoring from off-hours');
+      return finish();
+    }
+  }
+
+  // Budget levers.
+  const pctText = plan.forecastPercentOfLimit !== undefined
+    ? `expected month-end cost ${fmt(plan.expectedMonthEndCost!)} is ${fmt(plan.forecastPercentOfLimit)}% of the ${fmt(plan.budgetLimit!)} limit (${plan.forecastSource})`
+    : 'no spend data';
+  const curMax = st.cap ?? restoreMax;
+  const latest = validSamples(input.utilization).filter((s) => s.t <= now).pop();
+  const saturated = latest !== undefined && latest.cpuPercent >= policy.emergencyUtilizationPercent;
+  const loadFloor = plan.minimumCapForLoad === undefined ? undefined : Math.min(restoreMax, Math.max(floor, plan.minimumCapForLoad));
+
+  const setCap = (maxSize: number, reason: string) => {
+    const minSize = Math.min(orig.minSize, maxSize);
+    const desired = group.desiredCapacity > maxSize ? maxSize : group.desiredCapacity < minSize ? minSize : undefined;
+    actions.push({ kind: 'set-capacity', minSize, maxSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}), reason });
+    if (maxSize >= orig.maxSize) delete st.cap; else st.cap = maxSize;
+  };
+
+  if (pressure === 'over') {
+    if (policy.spot && group.onDemandPercent !== undefined) {
+      const cur = st.onDemandPercent ?? group.onDemandPercent;
+      const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
+      if (next < cur) {
+        actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${pctText}: shifting on-demand share ${cur}% -> ${next}% toward Spot` });
+        st.onDemandPercent = next;
+      } else notes.push(`on-demand share already at its lowest allowed (${cur}%)`);
+    }
+    if (loadFloor === undefined) {
+      notes.push(`${pctText}, but no utilization data: capacity is not lowered without it`);
+    } else {
+      if (policy.targetUtilization && group.targetUtilization !== undefined) {
+        const cur = group.targetUtilization;
+        const next = Math.min(policy.targetUtilization.maxPercent, cur + policy.targetUtilization.stepPercent);
+        if (next > cur) {
+          actions.push({ kind: 'set-target-utilization', percent: next, reason: `${pctText}: raising target utilization ${cur}% -> ${next}%` });
+          st.targetUtilization = next;
+        } else notes.push(`target utilization already at its highest allowed (${cur}%)`);
+      }
+      if (loadFloor > curMax) {
+        setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${curMax} -> ${loadFloor} despite budget pressure`);
+      } else if (saturated) {
+        notes.push(`latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}%: cap not lowered`);
+      } else {
+        const next = Math.max(loadFloor, curMax - capStep);
+        if (next < curMax) {
+          setCap(next, `${pctText}: capping MaxSize ${curMax} -> ${next} (floor ${floor}, peak load needs ${plan.minimumCapForLoad} at ${policy.emergencyUtilizationPercent}% utilization)`);
+        } else notes.push(`MaxSize ${curMax} already at the lowest the load allows (${loadFloor})`);
+      }
+    }
+  } else if (pressure === 'under') {
+    if (st.cap !== undefined) {
+      const next = Math.min(restoreMax, st.cap + capStep);
+      setCap(next, `${pctText}, below the ${policy.restoreBelowPercent}% restore threshold: restoring MaxSize ${st.cap} -> ${next} (original ${orig.maxSize})`);
+    }
+    if (st.targetUtilization !== undefined && orig.targetUtilization !== undefined && policy.targetUtilization) {
+      const next = Math.max(orig.targetUtilization, st.targetUtilization - policy.targetUtilization.stepPercent);
+      actions.push({ kind: 'set-target-utilization', percent: next, reason: `${pctText}: restoring target utilization ${st.targetUtilization}% -> ${next}% (original ${orig.targetUtilization}%)` });
+      if (next <= orig.targetUtilization) delete st.targetUtilization; else st.targetUtilization = next;
+    }
+    if (st.onDemandPercent !== undefined && orig.onDemandPercent !== undefined && policy.spot) {
+      const next = Math.min(orig.onDemandPercent, st.onDemandPercent + policy.spot.stepPercent);
+      actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${pctText}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)` });
+      if (next >= orig.onDemandPercent) delete st.onDemandPercent; else st.onDemandPercent = next;
+    }
+    if (!hasOverrides(st) && actions.length === 0) notes.push(`${pctText}: within budget, nothing to restore`);
+  } else {
+    if (pressure === 'hold') {
+      notes.push(`${pctText}: inside the hysteresis band [${policy.restoreBelowPercent}%, ${policy.tightenAbovePercent}%], holding`);
+    } else {
+      notes.push('no spend data: budget levers hold');
+    }
+    // Whatever the budget says, the cap never stays below what the load needs.
+    if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
+      setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`);
+    }
+  }
+
+  // Vertical rightsizing.
+  const v = policy.vertical;
+  if (v) {
+    if (st.pendingRefresh) {
+      actions.push({ kind: 'start-instance-refresh', reason: 'the last instance type change has no instance refresh yet' });
+    } else if (group.instanceType === undefined) {
+      notes.push('vertical: the group has no single launch template instance type (mixed instances policy?): not rightsized');
+    } else {
+      const idx = v.ladder.indexOf(group.instanceType);
+      const wait = Math.max(v.minIntervalMs, v.windowMs);
+      const windowSamples = validSamples(input.utilization).filter((s) => s.t >= now - v.windowMs && s.t <= now);
+      const coverage = (windowSamples.length * input.utilizationPeriodSeconds * 1000) / v.windowMs;
+      const minCoverage = policy.offHours ? 0.25 : 0.5;
+      if (idx < 0) {
+        notes.push(`vertical: instance type ${group.instanceType} is not on the ladder ${v.ladder.join(' < ')}`);
+      } else if (st.lastVerticalAt !== undefined && now - st.lastVerticalAt < wait) {
+        notes.push(`vertical: last change ${fmt((now - st.lastVerticalAt) / 3_600_000)} h ago, next allowed after ${fmt(wait / 3_600_000)} h`);
+      } else if (coverage < minCoverage) {
+        notes.push(`vertical: utilization data covers ${fmt(coverage * 100)}% of the window (< ${minCoverage * 100}%): no change`);
+      } else {
+        const cpu = windowSamples.map((s) => s.cpuPercent);
+        const p95 = percentile(cpu, 95);
+        const p50 = percentile(cpu, 50);
+        const hours = fmt(v.windowMs / 3_600_000);
+        if (p95 < v.lowerPercent && idx > 0) {
+          actions.push({
+            kind: 'change-instance-type', from: group.instanceType, to: v.ladder[idx - 1], direction: 'down',
+            reason: `CPU p95 ${fmt(p95)}% < ${v.lowerPercent}% over ${hours} h: one step down ${group.instanceType} -> ${v.ladder[idx - 1]}`,
+          });
+        } else if (p50 > v.upperPercent && idx < v.ladder.length - 1) {
+          if (pressure === 'over') {
+            notes.push(`vertical: CPU median ${fmt(p50)}% > ${v.upperPercent}% but the budget forecast is over: no step up`);
+          } else {
+            actions.push({
+              kind: 'change-instance-type', from: group.instanceType, to: v.ladder[idx + 1], direction: 'up',
+              reason: `CPU median ${fmt(p50)}% > ${v.upperPercent}% over ${hours} h: one step up ${group.instanceType} -> ${v.ladder[idx + 1]}`,
+            });
+          }
+        } else {
+          notes.push(`vertical: CPU p95 ${fmt(p95)}% / median ${fmt(p50)}% over ${hours} h within the band [${v.lowerPercent}%, ${v.upperPercent}%] or at the ladder's end`);
+        }
+        if (actions.some((a) => a.kind === 'change-instance-type')) {
+          st.lastVerticalAt = now;
+          st.pendingRefresh = true;
+        }
+      }
+    }
+  }
+  return finish();
+}

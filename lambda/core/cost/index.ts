@@ -1,0 +1,6 @@
+// The cost optimizer's pure core: budget levers, off-hours, vertical rightsizing, capacity planning.
+export * from './types';
+export { inWorkingHours, workingCapacityNeeded, workingHoursProblems } from './working-hours';
+export { expectedPeriodCost, peakLoadInstances, planCostCapacity } from './capacity-planning';
+export { decideCost } from './decide';
+export { CostStateError, decodeCostState, encodeCostState, MAX_ENCODED_STATE_LENGTH } from './state-codec';

@@ -1,0 +1,94 @@
+import { CostState, OriginalSettings } from './types';
+
+/**
+ * The state as one compact string (it is kept in a tag value on the group: at most 256
+ * characters). Short keys; a version field so that a future format can read an older one.
+ */
+const VERSION = 1;
+export const MAX_ENCODED_STATE_LENGTH = 256;
+
+interface Wire {
+  v: number;
+  o?: { mn: number; mx: number; d: number; tu?: number; od?: number };
+  c?: number;
+  tu?: number;
+  od?: number;
+  off?: number;
+  vt?: number;
+  pr?: 1;
+}
+
+/** The state could not be read: it is left as it is and the run changes nothing. */
+export class CostStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CostStateError';
+  }
+}
+
+export function encodeCostState(s: CostState): string {
+  const w: Wire = { v: VERSION };
+  if (s.original) {
+    const o = s.original;
+    w.o = { mn: o.minSize, mx: o.maxSize, d: o.desiredCapacity };
+    if (o.targetUtilization !== undefined) w.o.tu = o.targetUtilization;
+    if (o.onDemandPercent !== undefined) w.o.od = o.onDemandPercent;
+  }
+  if (s.cap !== undefined) w.c = s.cap;
+  if (s.targetUtilization !== undefined) w.tu = s.targetUtilization;
+  if (s.onDemandPercent !== undefined) w.od = s.onDemandPercent;
+  if (s.offHoursCapacity !== undefined) w.off = s.offHoursCapacity;
+  // Seconds are enough for the interval checks and keep the tag short.
+  if (s.lastVerticalAt !== undefined) w.vt = Math.floor(s.lastVerticalAt / 1000);
+  if (s.pendingRefresh) w.pr = 1;
+  const text = JSON.stringify(w);
+  if (text.length > MAX_ENCODED_STATE_LENGTH) throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
+  return text;
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const isPercent = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 100;
+
+/** Parses an encoded state; throws CostStateError naming what is wrong. */
+export function decodeCostState(text: string): CostState {
+  let w: Wire;
+  try {
+    w = JSON.parse(text) as Wire;
+  } catch (e) {
+    throw new CostStateError(`state is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new CostStateError('state is not a JSON object');
+  if (w.v !== VERSION) throw new CostStateError(`state version ${String(w.v)} is not supported (expected ${VERSION})`);
+  const bad = (what: string, v: unknown) => new CostStateError(`state field ${what} is invalid: ${JSON.stringify(v)}`);
+  let original: OriginalSettings | undefined;
+  if (w.o !== undefined) {
+    const o = w.o;
+    if (typeof o !== 'object' || o === null) throw bad('o', o);
+    if (!isCount(o.mn)) throw bad('o.mn', o.mn);
+    if (!isCount(o.mx) || o.mx < o.mn) throw bad('o.mx', o.mx);
+    if (!isCount(o.d)) throw bad('o.d', o.d);
+    if (o.tu !== undefined && !isPercent(o.tu)) throw bad('o.tu', o.tu);
+    if (o.od !== undefined && !isPercent(o.od)) throw bad('o.od', o.od);
+    original = {
+      minSize: o.mn, maxSize: o.mx, desiredCapacity: o.d,
+      ...(o.tu !== undefined ? { targetUtilization: o.tu } : {}),
+      ...(o.od !== undefined ? { onDemandPercent: o.od } : {}),
+    };
+  }
+  if (w.c !== undefined && !isCount(w.c)) throw bad('c', w.c);
+  if (w.off !== undefined && !isCount(w.off)) throw bad('off', w.off);
+  if (w.tu !== undefined && !isPercent(w.tu)) throw bad('tu', w.tu);
+  if (w.od !== undefined && !isPercent(w.od)) throw bad('od', w.od);
+  if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
+  const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
+  if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
+  return {
+    ...(original && overrides ? { original } : {}),
+    ...(w.c !== undefined ? { cap: w.c } : {}),
+    ...(w.tu !== undefined ? { targetUtilization: w.tu } : {}),
+    ...(w.od !== undefined ? { onDemandPercent: w.od } : {}),
+    ...(w.off !== undefined ? { offHoursCapacity: w.off } : {}),
+    ...(w.vt !== undefined ? { lastVerticalAt: w.vt * 1000 } : {}),
+    ...(w.pr === 1 ? { pendingRefresh: true } : {}),
+  };
+}

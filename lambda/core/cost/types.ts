@@ -1,0 +1,235 @@
+/**
+ * The cost optimizer's contract: plain data in, actions with reasons out. No AWS types.
+ * Capacities are instance counts; percentages are 0..100; instants are epoch milliseconds.
+ */
+
+/** The month's budget as AWS Budgets (or Cost Explorer) reports it. */
+export interface BudgetSnapshot {
+  /** The month's budget limit (e.g. USD). */
+  readonly limit: number;
+  /** Spend from the start of the period up to now. */
+  readonly actualSpend: number;
+  /**
+   * Forecasted spend at the end of the period (AWS Budgets' ForecastedSpend). Leave undefined
+   * (or 0, which AWS Budgets reports while it has too little history) to extrapolate the
+   * actual spend linearly over the period.
+   */
+  readonly forecastedSpend?: number;
+  /** Start of the budget period. */
+  readonly periodStart: number;
+  /** End of the budget period (exclusive). */
+  readonly periodEnd: number;
+}
+
+/** The group's current settings, as read from the service. */
+export interface GroupSnapshot {
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  /** Instance type of the launch template version the group uses (undefined for mixed instances groups). */
+  readonly instanceType?: string;
+  /** OnDemandPercentageAboveBaseCapacity when the group has a mixed instances policy. */
+  readonly onDemandPercent?: number;
+  /** Target value (percent) of the managed target tracking policy, when one is managed. */
+  readonly targetUtilization?: number;
+}
+
+/** One utilization datapoint of the group. */
+export interface UtilizationSample {
+  /** Start of the datapoint's period. */
+  readonly t: number;
+  /** Average CPU utilization of the group's instances in the period, percent. */
+  readonly cpuPercent: number;
+  /** Instances in service in the period, when known (GroupInServiceInstances). */
+  readonly instances?: number;
+}
+
+/** Working hours of an environment; outside them a non-production environment runs at its floor. */
+export interface WorkingHours {
+  /** Days with working hours, 0 = Sunday .. 6 = Saturday. */
+  readonly days: readonly number[];
+  /** Minutes after local midnight when working hours start (e.g. 8 * 60). */
+  readonly startMinute: number;
+  /** Minutes after local midnight when working hours end (exclusive; > startMinute). */
+  readonly endMinute: number;
+  /** IANA time zone (e.g. 'Europe/Berlin'); takes precedence over utcOffsetMinutes. */
+  readonly timeZone?: string;
+  /** Fixed offset from UTC in minutes (e.g. -300 for UTC-5) when no time zone is given. @default 0 */
+  readonly utcOffsetMinutes?: number;
+}
+
+/** How the controller may act. */
+export interface CostPolicy {
+  /**
+   * The SLO floor: capacity that must always remain. The controller never sets MaxSize below it
+   * (nor above the group's own MaxSize, the configured maximum, which it only restores).
+   */
+  readonly floorCapacity: number;
+  /** Load is never capped below what it needs at this utilization (percent). */
+  readonly emergencyUtilizationPercent: number;
+  /** How far back the peak load is taken for capping and capacity planning (ms). */
+  readonly loadLookbackMs: number;
+  /** Forecast above this percentage of the limit: tighten. */
+  readonly tightenAbovePercent: number;
+  /** Forecast below this percentage of the limit: restore one step (hysteresis band in between). */
+  readonly restoreBelowPercent: number;
+  /** One cap step as a percentage of the original MaxSize (at least one instance). */
+  readonly capStepPercent: number;
+  /** Raising the managed target tracking policy's target under budget pressure. */
+  readonly targetUtilization?: {
+    /** Highest target the controller may set (percent). */
+    readonly maxPercent: number;
+    /** Points per step. */
+    readonly stepPercent: number;
+  };
+  /** Shifting a mixed instances group's on-demand share toward Spot under budget pressure. */
+  readonly spot?: {
+    /** Lowest OnDemandPercentageAboveBaseCapacity the controller may set. */
+    readonly minOnDemandPercent: number;
+    /** Points per step. */
+    readonly stepPercent: number;
+  };
+  /** Non-production off-hours: the group runs at the floor outside working hours. */
+  readonly offHours?: {
+    readonly workingHours: WorkingHours;
+    /** Capacity is restored this long before working hours start (ms). */
+    readonly restoreLeadMs: number;
+  };
+  /** Vertical rightsizing along an instance-type ladder. */
+  readonly vertical?: {
+    /** Instance types, smallest first. */
+    readonly ladder: readonly string[];
+    /** Utilization persistently below this (the window's 95th percentile) moves one step down. */
+    readonly lowerPercent: number;
+    /** Utilization persistently above this (the window's median) moves one step up. */
+    readonly upperPercent: number;
+    /** The window the utilization is judged over (ms). */
+    readonly windowMs: number;
+    /** At most one vertical change per this period (ms). */
+    readonly minIntervalMs: number;
+  };
+  /**
+   * Utilization (percent) capacity planning assumes when the group has no managed target.
+   * @default 70
+   */
+  readonly planningUtilizationPercent?: number;
+}
+
+/** The settings the controller found before it changed anything, so that it can restore them. */
+export interface OriginalSettings {
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly targetUtilization?: number;
+  readonly onDemandPercent?: number;
+}
+
+/** What the controller remembers between runs (kept on the group, see the handler). */
+export interface CostState {
+  /** The settings before the controller's overrides; present while any override is. */
+  readonly original?: OriginalSettings;
+  /** MaxSize cap set under budget pressure. */
+  readonly cap?: number;
+  /** Target utilization set under budget pressure. */
+  readonly targetUtilization?: number;
+  /** On-demand percentage set under budget pressure. */
+  readonly onDemandPercent?: number;
+  /** The capacity the group is held at outside working hours; present while it is. */
+  readonly offHoursCapacity?: number;
+  /** When the last vertical change was made. */
+  readonly lastVerticalAt?: number;
+  /** An instance refresh is still to be started for the last vertical change. */
+  readonly pendingRefresh?: boolean;
+}
+
+/** Everything one decision is made from. */
+export interface CostDecisionInput {
+  readonly now: number;
+  /** Undefined when no spend data is available: budget levers then hold. */
+  readonly budget?: BudgetSnapshot;
+  readonly group: GroupSnapshot;
+  /** Utilization datapoints, oldest first (NaN values are ignored). */
+  readonly utilization: readonly UtilizationSample[];
+  /** Seconds per utilization datapoint. */
+  readonly utilizationPeriodSeconds: number;
+  readonly policy: CostPolicy;
+  /** The previous run's state; undefined on the first run. */
+  readonly state?: CostState;
+}
+
+/** Sets MinSize, MaxSize and DesiredCapacity together (one UpdateAutoScalingGroup). */
+export interface SetCapacityAction {
+  readonly kind: 'set-capacity';
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Set only when the current desired capacity is outside the new bounds, or to restore it. */
+  readonly desiredCapacity?: number;
+  readonly reason: string;
+}
+
+/** Sets the managed target tracking policy's target value. */
+export interface SetTargetUtilizationAction {
+  readonly kind: 'set-target-utilization';
+  readonly percent: number;
+  readonly reason: string;
+}
+
+/** Sets a mixed instances group's OnDemandPercentageAboveBaseCapacity. */
+export interface SetOnDemandPercentAction {
+  readonly kind: 'set-on-demand-percent';
+  readonly percent: number;
+  readonly reason: string;
+}
+
+/** Moves the group one step along the instance-type ladder (new launch template version + instance refresh). */
+export interface ChangeInstanceTypeAction {
+  readonly kind: 'change-instance-type';
+  readonly from: string;
+  readonly to: string;
+  readonly direction: 'down' | 'up';
+  readonly reason: string;
+}
+
+/** Starts the instance refresh a previous vertical change could not start. */
+export interface StartInstanceRefreshAction {
+  readonly kind: 'start-instance-refresh';
+  readonly reason: string;
+}
+
+export type CostAction =
+  | SetCapacityAction
+  | SetTargetUtilizationAction
+  | SetOnDemandPercentAction
+  | ChangeInstanceTypeAction
+  | StartInstanceRefreshAction;
+
+/** The budget's standing. */
+export type BudgetPressure = 'over' | 'hold' | 'under' | 'unknown';
+
+/** Capacity planning output, published as metrics. */
+export interface CostCapacityPlan {
+  /** Expected spend at the end of the period; undefined without spend data. */
+  readonly expectedMonthEndCost?: number;
+  /** Where the expectation comes from. */
+  readonly forecastSource?: 'budgets' | 'extrapolated';
+  readonly budgetLimit?: number;
+  /** expectedMonthEndCost / budgetLimit * 100. */
+  readonly forecastPercentOfLimit?: number;
+  /** Peak load of the lookback window in busy instances (CPU% x instances / 100). */
+  readonly peakLoadInstances?: number;
+  /** Instances the peak load needs at the planning utilization (never below the floor). */
+  readonly peakCapacityNeeded?: number;
+  /** Instances the peak load needs at the emergency utilization: the lowest cap allowed. */
+  readonly minimumCapForLoad?: number;
+}
+
+/** The controller's decision. */
+export interface CostDecision {
+  readonly actions: CostAction[];
+  /** The state to keep for the next run. */
+  readonly state: CostState;
+  readonly pressure: BudgetPressure;
+  readonly plan: CostCapacityPlan;
+  /** Why levers held (no action), one line each. */
+  readonly notes: string[];
+}
