@@ -1,6 +1,3 @@
 // The product's pure core: forecasting, capacity planning and cost decisions. No AWS imports.
 export * from './plan-types';
-export * from './plan-capacity';
-export * from './forecast/seasonality';
-export * from './forecast/robust-stats';
 export * from './cost';
