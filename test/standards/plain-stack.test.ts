@@ -56,7 +56,6 @@ describe('a stack built with plain aws-cdk-lib', () => {
     } catch (e) {
       message = String((e as Error).message);
     }
-    console.log(message);
     expect(message).toMatch(/Scaling-NoDesiredCapacity/);
     expect(message).toMatch(/Scaling-ElbHealthCheck/);
   });
