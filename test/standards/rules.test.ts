@@ -4,14 +4,9 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ScalerFunctionSelector, ScalingStandardsChecksProps } from '../../lib/standards';
+import { ScalerFunctionSelector } from '../../lib/standards';
 import { CompliantStack, compliantStack, parameterMaxSize, remove } from './compliant-stack';
 import { findings, ruleIdsOn } from './findings';
-
-/** The distinct rule ids the pack reports anywhere in the app, sorted. */
-function reported(s: CompliantStack, props?: ScalingStandardsChecksProps): string[] {
-  return [...new Set(findings(s.app, props).map((f) => f.ruleId))].sort();
-}
 
 test('the compliant stack has no findings', () => {
   expect(findings(compliantStack().app)).toEqual([]);
