@@ -245,7 +245,6 @@ export class ScalableService extends Construct {
       if (!ladder.includes(current)) {
         throw new Error(`capacity.instanceType (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
       }
-      Annotations.of(this).addInfo(`Vertical scaling along [${ladder.join(', ')}] is configured: it takes effect once a CostOptimizer is given \`verticalScaling\`.`);
     }
   }
 

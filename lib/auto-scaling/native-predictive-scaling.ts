@@ -206,7 +206,6 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
         maxCapacityBuffer: increase ? (this.options.maxCapacityBuffer ?? 0) : undefined,
       },
     });
-    if (this.requiresTargetGroup && target.targetGroup) policy.node.addDependency(target.targetGroup.loadBalancerAttached);
     return policy;
   }
 }

@@ -99,8 +99,8 @@ export class RequestCountTargetTrackingPolicy implements IScalingPolicy {
       estimatedInstanceWarmup: this.cooldown,
       disableScaleIn: this.options.disableScaleIn,
     });
-    // The metric exists only once the target group is attached to a load balancer listener.
-    policy.node.addDependency(targetGroup.loadBalancerAttached);
+    // The resource label is derived from the listener's ARN, so CloudFormation creates the policy
+    // after the listener (the metric exists only once the target group is attached).
     return policy;
   }
 }

@@ -1,0 +1,235 @@
+/**
+ * The example app's environments: one stack per environment (dev, staging, prod) from the
+ * `environments` context in cdk.json. `bin/app.ts` runs it under the CDK CLI; tests call
+ * `createApp()` to build the same stacks in-process.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, AppProps, Duration, Size, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import {
+  IScalingPolicy,
+  PredictiveScalingMetric,
+  PredictiveScalingMode,
+  ScalableService,
+  ScalingPolicy,
+} from '../lib';
+
+/** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
+export interface EnvironmentConfig {
+  /** AWS account; @default the CLI's default account (CDK_DEFAULT_ACCOUNT) or environment-agnostic */
+  readonly account?: string;
+  /** AWS region; @default the CLI's default region (CDK_DEFAULT_REGION) or environment-agnostic */
+  readonly region?: string;
+  /** Availability Zones of the VPC; @default 2 */
+  readonly maxAzs?: number;
+  /** NAT gateways of the VPC; @default 1 */
+  readonly natGateways?: number;
+  /** The group's size and instances. */
+  readonly capacity?: {
+    readonly minCapacity?: number;
+    readonly maxCapacity?: number;
+    /** e.g. "t3.small"; @default t3.micro */
+    readonly instanceType?: string;
+    readonly defaultInstanceWarmupSeconds?: number;
+    readonly healthCheckGracePeriodSeconds?: number;
+    readonly rootVolumeGiB?: number;
+  };
+  /** Horizontal and vertical policies. */
+  readonly scaling?: {
+    /** CPU target tracking target in percent; @default 50 */
+    readonly cpuTargetPercent?: number;
+    /** Request-count target tracking target (requests per target per minute); @default 1000 */
+    readonly requestsPerTargetPerMinute?: number;
+    /** Warmup/cooldown of the target tracking policies in seconds; @default 300 */
+    readonly cooldownSeconds?: number;
+    /** Scheduled actions: a cron expression (5 fields) and the sizes to set. */
+    readonly schedules?: Array<{ cron: string; minCapacity?: number; maxCapacity?: number; timeZone?: string }>;
+    /** AWS native predictive scaling on the ALB request count. */
+    readonly nativePredictive?: { mode?: 'ForecastOnly' | 'ForecastAndScale'; targetRequestsPerTarget: number; schedulingBufferSeconds?: number };
+    /** Vertical scaling (executed by the CostOptimizer). */
+    readonly vertical?: { instanceTypes: string[]; lowerUtilizationPercent: number; upperUtilizationPercent: number; evaluationWindowHours: number; minIntervalHours: number };
+  };
+  /** Alarm thresholds. */
+  readonly thresholds?: {
+    readonly cpuHighPercent?: number;
+    readonly target5xxRatePercent?: number;
+    readonly responseTimeP99Seconds?: number;
+    readonly anomalyBandWidth?: number;
+    readonly evaluationPeriods?: number;
+  };
+  /** Monthly budget in USD; no budget when absent. */
+  readonly budget?: {
+    readonly limit: number;
+    readonly actualThresholdsPercent?: number[];
+    readonly forecastedThresholdsPercent?: number[];
+    /** Filter the budget by the stack's `Environment` cost allocation tag (activate it in Billing first); @default false */
+    readonly filterByEnvironmentTag?: boolean;
+  };
+  /** E-mail addresses subscribed to the alert topic. */
+  readonly alertEmails?: string[];
+}
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /**
+   * The `environments` context.
+   *
+   * @default the app's context (`cdk.json` under the CLI), else the `environments` of this repository's cdk.json
+   */
+  readonly environments?: Record<string, EnvironmentConfig>;
+  /**
+   * Fall back to CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION for environments without account/region.
+   *
+   * @default false (stacks without account/region are environment-agnostic)
+   */
+  readonly useCliEnvironment?: boolean;
+  /**
+   * Apply the cdk-nag AwsSolutions checks to every stack (findings fail the synthesis).
+   *
+   * @default true
+   */
+  readonly nagChecks?: boolean;
+  /** Props of the App (outdir, context...). */
+  readonly appProps?: AppProps;
+}
+
+/** The stack of one environment: a VPC (only the example app creates one) and the ScalableService. */
+export class ScalingEnvironmentStack extends Stack {
+  public readonly vpc: ec2.Vpc;
+  public readonly service: ScalableService;
+
+  constructor(scope: Construct, id: string, public readonly environmentName: string, public readonly config: EnvironmentConfig, props?: StackProps) {
+    super(scope, id, {
+      description: `Scaling architecture (${environmentName}): ALB, Auto Scaling group with scaling policies, monitoring and budget`,
+      ...props,
+    });
+    // aws-cdk-lib tags listeners and dashboards, which cfn-lint's schema (and older CloudFormation
+    // registries) reject as an unknown property; neither carries cost worth allocating.
+    const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'] };
+    Tags.of(this).add('Application', 'scaling-architecture', tagOptions);
+    Tags.of(this).add('Environment', environmentName, tagOptions);
+
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: config.maxAzs ?? 2,
+      natGateways: config.natGateways ?? 1,
+      flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL } },
+    });
+
+    const c = config.capacity ?? {};
+    const t = config.thresholds ?? {};
+    this.service = new ScalableService(this, 'Service', {
+      vpc: this.vpc,
+      capacity: {
+        minCapacity: c.minCapacity,
+        maxCapacity: c.maxCapacity,
+        instanceType: c.instanceType ? new ec2.InstanceType(c.instanceType) : undefined,
+        defaultInstanceWarmup: seconds(c.defaultInstanceWarmupSeconds),
+        healthCheckGracePeriod: seconds(c.healthCheckGracePeriodSeconds),
+        rootVolumeSize: c.rootVolumeGiB !== undefined ? Size.gibibytes(c.rootVolumeGiB) : undefined,
+      },
+      policies: policiesOf(config),
+      thresholds: {
+        cpuHighPercent: t.cpuHighPercent,
+        target5xxRatePercent: t.target5xxRatePercent,
+        responseTimeP99: seconds(t.responseTimeP99Seconds),
+        anomalyBandWidth: t.anomalyBandWidth,
+        evaluationPeriods: t.evaluationPeriods,
+      },
+      monitoring: {
+        alertEmails: config.alertEmails,
+        dashboardName: `ScalingArchitecture-${titleCase(environmentName)}`,
+      },
+      budget: config.budget && {
+        limit: config.budget.limit,
+        actualThresholdsPercent: config.budget.actualThresholdsPercent,
+        forecastedThresholdsPercent: config.budget.forecastedThresholdsPercent,
+        budgetName: `scaling-architecture-${environmentName}`,
+        costAllocationTag: config.budget.filterByEnvironmentTag ? { key: 'Environment', value: environmentName } : undefined,
+      },
+    });
+  }
+}
+
+/** The policies of an environment: target tracking on CPU and requests, schedules, native predictive, vertical. */
+export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
+  const s = config.scaling ?? {};
+  const cooldown = seconds(s.cooldownSeconds) ?? Duration.minutes(5);
+  const policies: IScalingPolicy[] = [
+    ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: s.cpuTargetPercent ?? 50, cooldown }),
+    ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: s.requestsPerTargetPerMinute ?? 1000, cooldown }),
+  ];
+  for (const sched of s.schedules ?? []) {
+    policies.push(ScalingPolicy.scheduled({
+      schedule: autoscaling.Schedule.expression(sched.cron),
+      minCapacity: sched.minCapacity,
+      maxCapacity: sched.maxCapacity,
+      timeZone: sched.timeZone,
+    }));
+  }
+  if (s.nativePredictive) {
+    policies.push(ScalingPolicy.nativePredictive({
+      metric: PredictiveScalingMetric.albRequestCount(),
+      targetValue: s.nativePredictive.targetRequestsPerTarget,
+      mode: s.nativePredictive.mode === 'ForecastAndScale' ? PredictiveScalingMode.FORECAST_AND_SCALE : PredictiveScalingMode.FORECAST_ONLY,
+      schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
+    }));
+  }
+  if (s.vertical) {
+    policies.push(ScalingPolicy.vertical({
+      instanceTypes: s.vertical.instanceTypes.map((name) => new ec2.InstanceType(name)),
+      lowerUtilizationPercent: s.vertical.lowerUtilizationPercent,
+      upperUtilizationPercent: s.vertical.upperUtilizationPercent,
+      evaluationWindow: Duration.hours(s.vertical.evaluationWindowHours),
+      minInterval: Duration.hours(s.vertical.minIntervalHours),
+    }));
+  }
+  return policies;
+}
+
+/** The stack name of an environment: `ScalingArchitecture-Dev` for "dev". */
+export function stackNameOf(environmentName: string): string {
+  return `ScalingArchitecture-${titleCase(environmentName)}`;
+}
+
+/** The `environments` of this repository's cdk.json. */
+export function cdkJsonEnvironments(): Record<string, EnvironmentConfig> {
+  const file = path.join(__dirname, '..', 'cdk.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const environments = json?.context?.environments;
+  if (!environments || typeof environments !== 'object') throw new Error(`${file} has no context.environments`);
+  return environments;
+}
+
+/** Builds the app: one {@link ScalingEnvironmentStack} per environment, with the cdk-nag checks. */
+export function createApp(options: CreateAppOptions = {}): App {
+  const app = new App(options.appProps);
+  const environments = options.environments ?? app.node.tryGetContext('environments') ?? cdkJsonEnvironments();
+  const names = Object.keys(environments);
+  if (names.length === 0) throw new Error('The environments context is empty: define at least one environment in cdk.json');
+  for (const name of names) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`environment name "${name}" must be lower-case letters, digits and dashes`);
+    const config: EnvironmentConfig = environments[name];
+    const account = config.account ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
+    const region = config.region ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_REGION : undefined);
+    new ScalingEnvironmentStack(app, stackNameOf(name), name, config, {
+      stackName: stackNameOf(name),
+      env: account || region ? { account, region } : undefined,
+    });
+  }
+  if (options.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+function seconds(value: number | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.seconds(value);
+}
+
+function titleCase(name: string): string {
+  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
