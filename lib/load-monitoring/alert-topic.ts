@@ -132,8 +132,10 @@ export class AlertTopic extends Construct {
         sid: 'AllowAlarmPublishersToUseTheKey',
         principals: Object.values(ALARM_PUBLISHERS).map((p) => new iam.ServicePrincipal(p)),
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // No aws:SourceAccount condition here: the topic policy already limits publishing to
+        // this account's alarms and budgets, and CloudWatch's KMS calls through SNS are not
+        // documented to carry that key.
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
       /* allowNoOp */ true,
     );
