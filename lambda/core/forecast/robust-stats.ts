@@ -1,0 +1,100 @@
+/**
+ * Small robust statistics over plain numeric arrays. Non-finite values are ignored everywhere,
+ * so callers can pass series with gaps (NaN) directly.
+ */
+
+/** The finite values of `values`, sorted ascending, as a new array. */
+export function sortedFinite(values: ArrayLike<number>, from = 0, to = values.length): Float64Array {
+  const lo = Math.max(0, from);
+  const hi = Math.min(values.length, to);
+  let count = 0;
+  for (let i = lo; i < hi; i++) if (Number.isFinite(values[i])) count++;
+  const out = new Float64Array(count);
+  let k = 0;
+  for (let i = lo; i < hi; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) out[k++] = v;
+  }
+  return out.sort();
+}
+
+/**
+ * The q-quantile (0 <= q <= 1) of an ascending sorted array, linearly interpolated between
+ * order statistics. `NaN` for an empty array.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (n === 1) return sorted[0];
+  const p = Math.min(1, Math.max(0, q)) * (n - 1);
+  const i = Math.floor(p);
+  const frac = p - i;
+  return i + 1 < n ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+/** The q-quantile of the finite values of `values[from, to)`; `NaN` when there are none. */
+export function quantile(values: ArrayLike<number>, q: number, from = 0, to = values.length): number {
+  return quantileSorted(sortedFinite(values, from, to), q);
+}
+
+/** The median of the finite values of `values[from, to)`; `NaN` when there are none. */
+export function median(values: ArrayLike<number>, from = 0, to = values.length): number {
+  return quantile(values, 0.5, from, to);
+}
+
+/**
+ * Median of a handful of numbers without allocating (used in hot loops): sorts `buf[0, n)` in
+ * place by insertion. `NaN` when `n` is 0.
+ */
+export function smallMedian(buf: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  for (let i = 1; i < n; i++) {
+    const v = buf[i];
+    let j = i - 1;
+    while (j >= 0 && buf[j] > v) {
+      buf[j + 1] = buf[j];
+      j--;
+    }
+    buf[j + 1] = v;
+  }
+  const h = n >> 1;
+  return n % 2 === 1 ? buf[h] : 0.5 * (buf[h - 1] + buf[h]);
+}
+
+/** Mean of the finite values of `values[from, to)`; `NaN` when there are none. */
+export function finiteMean(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = Math.max(0, from); i < Math.min(values.length, to); i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count ? sum / count : NaN;
+}
+
+/**
+ * Centered moving mean over a window of `2 * halfWidth + 1` points, ignoring gaps. A point whose
+ * window holds no finite value stays `NaN`. O(n).
+ */
+export function movingMean(values: ArrayLike<number>, halfWidth: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  const sum = new Float64Array(n + 1);
+  const cnt = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const ok = Number.isFinite(v);
+    sum[i + 1] = sum[i] + (ok ? v : 0);
+    cnt[i + 1] = cnt[i] + (ok ? 1 : 0);
+  }
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - halfWidth);
+    const hi = Math.min(n, i + halfWidth + 1);
+    const c = cnt[hi] - cnt[lo];
+    out[i] = c > 0 ? (sum[hi] - sum[lo]) / c : NaN;
+  }
+  return out;
+}
