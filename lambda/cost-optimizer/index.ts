@@ -1,0 +1,248 @@
+/**
+ * The cost optimizer's Lambda handler, run on a schedule (hourly by default) by the
+ * `CostOptimizer` construct.
+ *
+ * Each run, at `now` = the EventBridge event's `time` (so a replay can drive it on a simulated
+ * clock):
+ * 1. reads the month's spend (DescribeBudget; with SPEND_SOURCE=cost-explorer the actual cost from
+ *    GetCostAndUsage), the group (DescribeAutoScalingGroups, with the state tag), its CPU target
+ *    tracking policy when the target lever is configured, its launch template version when
+ *    vertical scaling is configured, and its CPU utilization and instances in service
+ *    (GetMetricData) over the longer of the load lookback and the vertical window;
+ * 2. decides with the pure core (`decideCost`);
+ * 3. MODE=apply (default) applies the actions (see `apply.ts`) and writes the new state tag;
+ *    MODE=dry-run logs what it would do and changes nothing; MODE=forecast-only publishes the
+ *    capacity plan only;
+ * 4. publishes the plan and counters as EMF metrics and writes one structured log line.
+ *
+ * Fail safe: a bad configuration, an unreadable state tag, or an AWS error while reading changes
+ * nothing; an error while applying stops the later steps and the state records only what was
+ * applied. Either way RunErrors = 1, an error line is logged and the error is rethrown so that the
+ * function's error alarm notifies the alert topic. Missing utilization data is not an error:
+ * the core then never lowers capacity for the budget (MissingData = 1).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { AutoScalingClient, ScalingPolicy } from '@aws-sdk/client-auto-scaling';
+import { BudgetsClient } from '@aws-sdk/client-budgets';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { CostAction, CostDecision, CostState, decideCost, encodeCostState, GroupSnapshot } from '../core/cost';
+import { clientSettings, describeError } from '../shared/aws';
+import { eventTime } from '../shared/config';
+import { ApplyResult, ApplyStep, applyActions } from './apply';
+import { loadConfig, OptimizerConfig } from './config';
+import { GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUtilization } from './observe';
+import { stateFromGroup, writeState } from './state-tag';
+import { COST_METRIC, createLogger, createMetrics, publishRunMetrics } from './telemetry';
+
+export type Outcome = 'applied' | 'no-change' | 'dry-run' | 'forecast-only' | 'failed';
+
+/** A run's outcome (also the log line). */
+export interface CostRunSummary {
+  readonly outcome: Outcome;
+  readonly now: string;
+  readonly mode?: string;
+  readonly group?: GroupSnapshot & { readonly name: string };
+  readonly spend?: Record<string, unknown>;
+  readonly utilizationSamples?: number;
+  readonly decision?: Pick<CostDecision, 'pressure' | 'plan' | 'notes'> & { readonly actions: CostAction[] };
+  readonly applied?: Pick<ApplyResult, 'succeeded' | 'calls' | 'newTemplateVersion'>;
+  readonly state?: string;
+  readonly error?: ReturnType<typeof describeError> & { readonly stage: string };
+}
+
+/** What a run uses; created once per container by {@link handler}, injected by tests. */
+export interface CostDependencies {
+  readonly autoScaling: AutoScalingClient;
+  readonly budgets: BudgetsClient;
+  readonly costExplorer: CostExplorerClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly ec2: EC2Client;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly env: Record<string, string | undefined>;
+  readonly wallClock: () => number;
+}
+
+export function createDependencies(env: Record<string, string | undefined> = process.env): CostDependencies {
+  const settings = clientSettings(env);
+  return {
+    autoScaling: new AutoScalingClient(settings),
+    // Budgets and Cost Explorer are global services answered in us-east-1.
+    budgets: new BudgetsClient({ ...settings, region: 'us-east-1' }),
+    costExplorer: new CostExplorerClient({ ...settings, region: 'us-east-1' }),
+    cloudWatch: new CloudWatchClient(settings),
+    ec2: new EC2Client(settings),
+    logger: createLogger(),
+    metrics: createMetrics(),
+    env,
+    wallClock: Date.now,
+  };
+}
+
+let container: CostDependencies | undefined;
+
+/** Lambda entry point (EventBridge scheduled event). */
+export async function handler(event: unknown): Promise<CostRunSummary> {
+  container ??= createDependencies();
+  return runCostOptimizer(event, container);
+}
+
+class StageError extends Error {
+  constructor(readonly stage: string, readonly cause: unknown) {
+    super(`${stage}: ${describeError(cause).message}`);
+    this.name = 'CostOptimizerError';
+  }
+}
+
+async function stage<T>(name: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new StageError(name, e);
+  }
+}
+
+const STEP_FIELDS: Record<ApplyStep, Array<keyof CostState>> = {
+  'capacity': ['cap', 'offHoursCapacity', 'onDemandPercent'],
+  'target-utilization': ['targetUtilization'],
+  'vertical': ['lastVerticalAt'],
+  'instance-refresh': ['pendingRefresh'],
+};
+
+/**
+ * The state to keep after applying: the decision's state for what was applied (or needed no
+ * call), the previous state for the fields of a step that failed or did not run.
+ */
+export function stateAfterApply(prev: CostState | undefined, next: CostState, actions: readonly CostAction[], result: ApplyResult): CostState {
+  const attempted = new Set<ApplyStep>();
+  for (const a of actions) {
+    if (a.kind === 'set-capacity' || a.kind === 'set-on-demand-percent') attempted.add('capacity');
+    if (a.kind === 'set-target-utilization') attempted.add('target-utilization');
+    if (a.kind === 'change-instance-type') { attempted.add('vertical'); attempted.add('instance-refresh'); }
+    if (a.kind === 'start-instance-refresh') attempted.add('instance-refresh');
+  }
+  const out: Record<string, unknown> = { ...next };
+  for (const [step, fields] of Object.entries(STEP_FIELDS) as Array<[ApplyStep, Array<keyof CostState>]>) {
+    if (!attempted.has(step)) continue;
+    const ok = result.succeeded.includes(step);
+    for (const f of fields) {
+      if (step === 'instance-refresh') {
+        // A vertical change made without its refresh leaves the refresh pending for the next run.
+        if (ok) delete out.pendingRefresh; else if (result.succeeded.includes('vertical') || prev?.pendingRefresh) out.pendingRefresh = true; else delete out.pendingRefresh;
+        continue;
+      }
+      if (ok) continue;
+      const v = prev?.[f];
+      if (v === undefined) delete out[f]; else out[f] = v;
+    }
+  }
+  const overrides = ['cap', 'offHoursCapacity', 'onDemandPercent', 'targetUtilization'].some((k) => out[k] !== undefined);
+  const original = next.original ?? prev?.original;
+  if (overrides && original) out.original = original; else delete out.original;
+  return out as CostState;
+}
+
+/** One run; see the module comment. */
+export async function runCostOptimizer(event: unknown, deps: CostDependencies): Promise<CostRunSummary> {
+  const now = eventTime(event, deps.wallClock);
+  let summary: CostRunSummary = { outcome: 'failed', now: new Date(now).toISOString() };
+  const metrics: Record<string, number | undefined> = {};
+  let cfg: OptimizerConfig | undefined;
+  let thrown: unknown;
+  try {
+    cfg = await stage('config', () => loadConfig(deps.env));
+    const c = cfg;
+    summary = { ...summary, mode: c.mode };
+
+    const asgGroup = await stage('read group', () => readGroup(deps.autoScaling, c.groupName));
+    const { state: prevState } = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey));
+    const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
+    let cpuPolicy: ScalingPolicy | undefined;
+    if (c.manageTargetTracking) cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
+    let template: GroupTemplate | undefined;
+    if (c.policy.vertical && !asgGroup.MixedInstancesPolicy) {
+      template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
+      if (template && c.launchTemplateId && template.launchTemplateId !== c.launchTemplateId) template = undefined;
+    }
+    const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
+    const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
+
+    const onDemand = asgGroup.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
+    const targetValue = cpuPolicy?.TargetTrackingConfiguration?.TargetValue;
+    const group: GroupSnapshot = {
+      minSize: asgGroup.MinSize!,
+      maxSize: asgGroup.MaxSize!,
+      desiredCapacity: asgGroup.DesiredCapacity!,
+      ...(template?.instanceType ? { instanceType: template.instanceType } : {}),
+      ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
+      ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
+    };
+    const decision = await stage('decide', () => decideCost({
+      now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, policy: c.policy, state: prevState,
+    }));
+    if (c.manageTargetTracking && !cpuPolicy) decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
+    if (c.policy.vertical && !template) decision.notes.push('vertical: the group does not launch from the managed launch template');
+
+    const plan = decision.plan;
+    Object.assign(metrics, {
+      [COST_METRIC.EXPECTED_MONTH_END_COST]: plan.expectedMonthEndCost,
+      [COST_METRIC.BUDGET_LIMIT]: plan.budgetLimit,
+      [COST_METRIC.ACTUAL_SPEND]: spend.actualSpend,
+      [COST_METRIC.FORECAST_PERCENT_OF_LIMIT]: plan.forecastPercentOfLimit,
+      [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
+      [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
+      [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
+    });
+    const shown = c.mode === 'forecast-only' ? [] : decision.actions;
+    summary = {
+      ...summary,
+      group: { name: c.groupName, ...group },
+      spend: { source: spend.source, limit: spend.limit, actual: spend.actualSpend, forecast: spend.forecastedSpend },
+      utilizationSamples: samples.length,
+      decision: { pressure: decision.pressure, plan, notes: decision.notes, actions: shown },
+    };
+    metrics[COST_METRIC.ACTIONS_DECIDED] = shown.length;
+    let capAfter = group.maxSize;
+
+    if (c.mode === 'apply') {
+      const result = decision.actions.length > 0
+        ? await applyActions(decision.actions, { asg: deps.autoScaling, ec2: deps.ec2, groupName: c.groupName, cpuPolicy, template, refreshMinHealthyPercent: c.refreshMinHealthyPercent })
+        : { succeeded: [], calls: [] };
+      const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
+      const before = prevState ? encodeCostState(prevState) : undefined;
+      const after = encodeCostState(kept);
+      if (after !== before && !(before === undefined && after === encodeCostState({}))) {
+        await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept));
+      }
+      const cap = decision.actions.find((a) => a.kind === 'set-capacity');
+      if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;
+      metrics[COST_METRIC.ACTIONS_APPLIED] = result.calls.length;
+      summary = {
+        ...summary,
+        outcome: result.failed ? 'failed' : result.calls.length > 0 ? 'applied' : 'no-change',
+        applied: { succeeded: result.succeeded, calls: result.calls, ...(result.newTemplateVersion !== undefined ? { newTemplateVersion: result.newTemplateVersion } : {}) },
+        state: after,
+      };
+      if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
+    } else {
+      metrics[COST_METRIC.ACTIONS_APPLIED] = 0;
+      summary = { ...summary, outcome: c.mode };
+    }
+    metrics[COST_METRIC.CAPACITY_CAP] = capAfter;
+  } catch (e) {
+    const err = e instanceof StageError ? e : new StageError('run', e);
+    summary = { ...summary, outcome: 'failed', error: { stage: err.stage, ...describeError(err.cause) } };
+    thrown = err.cause;
+  }
+  metrics[COST_METRIC.RUN_ERRORS] = summary.outcome === 'failed' ? 1 : 0;
+  const actions = summary.decision?.actions ?? [];
+  const message = `cost optimizer: ${summary.outcome}${actions.length > 0 ? ` (${actions.map((a) => a.reason).join('; ')})` : summary.error ? ` (${summary.error.stage}: ${summary.error.message})` : ''}`;
+  if (summary.outcome === 'failed') deps.logger.error(message, { ...summary });
+  else deps.logger.info(message, { ...summary });
+  publishRunMetrics(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', metrics);
+  if (thrown !== undefined) throw thrown;
+  return summary;
+}

@@ -1,0 +1,155 @@
+/**
+ * Reads what a decision is made from: the month's spend (AWS Budgets, and Cost Explorer where
+ * configured), the group (with the controller's state tag), its CPU target tracking policy, the
+ * instance type of its launch template version, and its utilization from CloudWatch.
+ */
+import {
+  AutoScalingClient, AutoScalingGroup, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, ScalingPolicy,
+} from '@aws-sdk/client-auto-scaling';
+import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
+import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient, Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { BudgetSnapshot, UtilizationSample } from '../core/cost';
+import { OptimizerConfig } from './config';
+
+/** Data the run cannot do without is missing: change nothing, count an error. */
+export class MissingDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingDataError';
+  }
+}
+
+const amount = (x: { Amount?: string } | undefined): number | undefined => {
+  if (x?.Amount === undefined) return undefined;
+  const n = Number(x.Amount);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** The budget period containing `now` (AWS Budgets periods are UTC calendar periods). */
+export function budgetPeriod(timeUnit: string | undefined, now: number): { start: number; end: number } {
+  const d = new Date(now);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  switch (timeUnit) {
+    case 'DAILY': { const s = Date.UTC(y, m, d.getUTCDate()); return { start: s, end: s + 86_400_000 }; }
+    case 'QUARTERLY': { const q = Math.floor(m / 3) * 3; return { start: Date.UTC(y, q, 1), end: Date.UTC(y, q + 3, 1) }; }
+    case 'ANNUALLY': return { start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) };
+    default: return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
+  }
+}
+
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The month's spend: AWS Budgets' calculated spend, or Cost Explorer's actual cost with the Budgets forecast. */
+export async function readSpend(cfg: OptimizerConfig, now: number, budgets: BudgetsClient, ce: CostExplorerClient): Promise<BudgetSnapshot & { source: string }> {
+  const res = await budgets.send(new DescribeBudgetCommand({ AccountId: cfg.accountId, BudgetName: cfg.budgetName }));
+  const b = res.Budget;
+  if (!b) throw new MissingDataError(`budget ${cfg.budgetName} was not returned`);
+  const limit = amount(b.BudgetLimit) ?? cfg.budgetLimit;
+  if (limit === undefined || limit <= 0) throw new MissingDataError(`budget ${cfg.budgetName} has no positive limit and ${'BUDGET_LIMIT'} is not set`);
+  const period = budgetPeriod(b.TimeUnit, now);
+  const forecast = amount(b.CalculatedSpend?.ForecastedSpend);
+  let actual = amount(b.CalculatedSpend?.ActualSpend);
+  let source = 'budgets';
+  if (cfg.spendSource === 'cost-explorer') {
+    const filter: Expression | undefined = cfg.costTag ? { Tags: { Key: cfg.costTag.key, Values: [cfg.costTag.value], MatchOptions: ['EQUALS'] } } : undefined;
+    let total = 0;
+    let rows = 0;
+    let token: string | undefined;
+    do {
+      const r = await ce.send(new GetCostAndUsageCommand({
+        TimePeriod: { Start: isoDay(period.start), End: isoDay(Math.max(period.start + 86_400_000, Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1))) },
+        Granularity: 'MONTHLY',
+        Metrics: ['UnblendedCost'],
+        ...(filter ? { Filter: filter } : {}),
+        NextPageToken: token,
+      }));
+      for (const row of r.ResultsByTime ?? []) {
+        const v = amount(row.Total?.UnblendedCost);
+        if (v !== undefined) { total += v; rows++; }
+      }
+      token = r.NextPageToken;
+    } while (token);
+    if (rows === 0) throw new MissingDataError('Cost Explorer returned no cost for the period');
+    actual = total;
+    source = cfg.costTag ? `cost-explorer (tag ${cfg.costTag.key}=${cfg.costTag.value})` : 'cost-explorer';
+  }
+  if (actual === undefined) throw new MissingDataError(`budget ${cfg.budgetName} has no calculated actual spend`);
+  return { limit, actualSpend: actual, forecastedSpend: forecast, periodStart: period.start, periodEnd: period.end, source };
+}
+
+export async function readGroup(asg: AutoScalingClient, groupName: string): Promise<AutoScalingGroup> {
+  const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
+  const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
+  if (!g) throw new MissingDataError(`Auto Scaling group ${groupName} not found`);
+  if (g.MinSize === undefined || g.MaxSize === undefined || g.DesiredCapacity === undefined) throw new MissingDataError(`Auto Scaling group ${groupName} has no MinSize/MaxSize/DesiredCapacity`);
+  return g;
+}
+
+/** The group's one target tracking policy on average CPU, if it has exactly one. */
+export async function readCpuTargetPolicy(asg: AutoScalingClient, groupName: string): Promise<ScalingPolicy | undefined> {
+  const found: ScalingPolicy[] = [];
+  let token: string | undefined;
+  do {
+    const res = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }));
+    for (const p of res.ScalingPolicies ?? []) {
+      if (p.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ASGAverageCPUUtilization') found.push(p);
+    }
+    token = res.NextToken;
+  } while (token);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** The launch template the group launches from (not for mixed instances groups). */
+export interface GroupTemplate {
+  readonly launchTemplateId: string;
+  /** As the group names it: '$Default', '$Latest' or a number. */
+  readonly groupVersion: string;
+  readonly versionNumber: number;
+  readonly instanceType?: string;
+}
+
+export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Promise<GroupTemplate | undefined> {
+  const spec = group.LaunchTemplate;
+  if (!spec || (!spec.LaunchTemplateId && !spec.LaunchTemplateName)) return undefined;
+  const version = spec.Version ?? '$Default';
+  const res = await ec2.send(new DescribeLaunchTemplateVersionsCommand({
+    ...(spec.LaunchTemplateId ? { LaunchTemplateId: spec.LaunchTemplateId } : { LaunchTemplateName: spec.LaunchTemplateName }),
+    Versions: [version],
+  }));
+  const v = res.LaunchTemplateVersions?.[0];
+  if (!v?.LaunchTemplateId || v.VersionNumber === undefined) throw new MissingDataError(`launch template version ${version} of the group was not found`);
+  return { launchTemplateId: v.LaunchTemplateId, groupVersion: version, versionNumber: v.VersionNumber, instanceType: v.LaunchTemplateData?.InstanceType };
+}
+
+/** The group's CPU utilization and instances in service, one sample per period over the window. */
+export async function readUtilization(cw: CloudWatchClient, groupName: string, now: number, windowMs: number, periodSeconds: number): Promise<UtilizationSample[]> {
+  const dims = [{ Name: 'AutoScalingGroupName', Value: groupName }];
+  const queries: MetricDataQuery[] = [
+    { Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: dims }, Period: periodSeconds, Stat: 'Average' }, ReturnData: true },
+    { Id: 'inservice', MetricStat: { Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: dims }, Period: periodSeconds, Stat: 'Average' }, ReturnData: true },
+  ];
+  const cpu = new Map<number, number>();
+  const inService = new Map<number, number>();
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await cw.send(new GetMetricDataCommand({
+      MetricDataQueries: queries, StartTime: new Date(now - windowMs), EndTime: new Date(now), ScanBy: 'TimestampAscending', NextToken: token,
+    }));
+    for (const r of res.MetricDataResults ?? []) {
+      const target = r.Id === 'cpu' ? cpu : inService;
+      (r.Timestamps ?? []).forEach((ts, i) => {
+        const v = r.Values?.[i];
+        if (v !== undefined && Number.isFinite(v)) target.set(ts.getTime(), v);
+      });
+    }
+    token = res.NextToken;
+    pages++;
+  } while (token && pages < 50);
+  return [...cpu.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, c]) => ({ t, cpuPercent: c, ...(inService.has(t) ? { instances: inService.get(t)! } : {}) }));
+}

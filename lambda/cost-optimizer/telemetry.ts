@@ -1,0 +1,57 @@
+/**
+ * The optimizer's logs and metrics through Powertools for AWS Lambda: one structured log line per
+ * run (inputs summarized, plan, actions with reasons, what was applied or skipped and why), and
+ * EMF metrics in the `CostOptimizer` namespace with the single dimension `AutoScalingGroupName`
+ * (the `CostOptimizer` construct's dashboard widgets use the same names: keep {@link COST_METRIC}
+ * in step with `lib/resource-management/cost-optimizer.ts`).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export const COST_METRIC = {
+  EXPECTED_MONTH_END_COST: 'ExpectedMonthEndCost',
+  BUDGET_LIMIT: 'BudgetLimit',
+  ACTUAL_SPEND: 'ActualSpend',
+  FORECAST_PERCENT_OF_LIMIT: 'ForecastPercentOfLimit',
+  PEAK_CAPACITY_NEEDED: 'PeakCapacityNeeded',
+  MINIMUM_CAP_FOR_LOAD: 'MinimumCapForLoad',
+  CAPACITY_CAP: 'CapacityCap',
+  ACTIONS_DECIDED: 'ActionsDecided',
+  ACTIONS_APPLIED: 'ActionsApplied',
+  MISSING_DATA: 'MissingData',
+  RUN_ERRORS: 'RunErrors',
+} as const;
+
+export const COST_METRICS_NAMESPACE = 'CostOptimizer';
+export const DIMENSION_GROUP = 'AutoScalingGroupName';
+const SERVICE = 'cost-optimizer';
+
+export function createLogger(): Logger {
+  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE });
+}
+
+export function createMetrics(): Metrics {
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || COST_METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
+  });
+  metrics.clearDefaultDimensions();
+  return metrics;
+}
+
+const UNITS: Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  [COST_METRIC.FORECAST_PERCENT_OF_LIMIT]: MetricUnit.Percent,
+  [COST_METRIC.EXPECTED_MONTH_END_COST]: MetricUnit.NoUnit,
+  [COST_METRIC.BUDGET_LIMIT]: MetricUnit.NoUnit,
+  [COST_METRIC.ACTUAL_SPEND]: MetricUnit.NoUnit,
+};
+
+/** Publishes one run's values (undefined values are left out). */
+export function publishRunMetrics(metrics: Metrics, groupName: string, values: Record<string, number | undefined>): void {
+  metrics.addDimension(DIMENSION_GROUP, groupName);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || !Number.isFinite(value)) continue;
+    metrics.addMetric(name, UNITS[name] ?? MetricUnit.Count, value);
+  }
+  metrics.publishStoredMetrics();
+}
