@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import { findAlarmThresholds, normalizeIntervals } from 'aws-cdk-lib/aws-autoscaling-common';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
@@ -52,8 +53,11 @@ export interface StepScalingOptions {
 }
 
 /**
- * Step scaling on any metric: aws-cdk-lib's `StepScalingPolicy` (its own upper and lower
- * alarms), with the cooldown emitted as `EstimatedInstanceWarmup` on each policy.
+ * Step scaling on any metric: an upper alarm with a `StepScaling` policy for the steps that add
+ * capacity and a lower alarm with one for the steps that remove it (the same split as
+ * aws-cdk-lib's `StepScalingPolicy`), with the cooldown emitted as `EstimatedInstanceWarmup` on
+ * each policy. Built on the L1 resources, because the L2 passes a deprecated `cooldown` through
+ * and prints a deprecation warning on every synthesis.
  */
 export class StepPolicy implements IScalingPolicy {
   public readonly type = 'horizontal' as const;
@@ -82,23 +86,79 @@ export class StepPolicy implements IScalingPolicy {
       assertInteger('datapointsToAlarm', options.datapointsToAlarm);
     }
     this.cooldown = options.cooldown ?? Duration.minutes(5);
+    const adjustmentType = options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY;
+    // Throws on overlapping or gapped intervals, naming them.
+    const intervals = normalizeIntervals(steps, adjustmentType === autoscaling.AdjustmentType.EXACT_CAPACITY);
+    const alarms = findAlarmThresholds(intervals);
+    if (alarms.lowerAlarmIntervalIndex === undefined && alarms.upperAlarmIntervalIndex === undefined) {
+      throw new Error('steps must contain at least one interval that changes capacity');
+    }
     const bounds = steps.map((s) => `[${s.lower ?? '-inf'}, ${s.upper ?? '+inf'}) -> ${s.change >= 0 ? '+' : ''}${s.change}`).join(', ');
     this.trigger = `step alarms on ${describeMetric(options.metric)}`;
-    this.action = `change capacity by step (${options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY}): ${bounds}`;
+    this.action = `change capacity by step (${adjustmentType}): ${bounds}`;
   }
 
   public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
-    return new autoscaling.StepScalingPolicy(scope, id, {
-      autoScalingGroup: target.autoScalingGroup,
-      metric: this.options.metric,
-      scalingSteps: this.options.steps,
-      adjustmentType: this.options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      estimatedInstanceWarmup: this.cooldown,
-      evaluationPeriods: this.options.evaluationPeriods,
-      datapointsToAlarm: this.options.datapointsToAlarm,
+    const construct = new Construct(scope, id);
+    const adjustmentType = this.options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY;
+    const intervals = normalizeIntervals(this.options.steps, adjustmentType === autoscaling.AdjustmentType.EXACT_CAPACITY);
+    const alarms = findAlarmThresholds(intervals);
+    const common = {
+      autoScalingGroupName: target.autoScalingGroup.autoScalingGroupName,
+      policyType: 'StepScaling',
+      adjustmentType,
+      estimatedInstanceWarmup: this.cooldown.toSeconds(),
+      metricAggregationType: aggregationOf(this.options.metric),
       minAdjustmentMagnitude: this.options.minAdjustmentMagnitude,
-    });
+    };
+    const alarm = (name: string, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator, policy: autoscaling.CfnScalingPolicy) => {
+      const a = new cloudwatch.Alarm(construct, name, {
+        metric: this.options.metric,
+        alarmDescription: `${name === 'UpperAlarm' ? 'Scale out' : 'Scale in'} of ${target.autoScalingGroup.node.path}: ${this.trigger}`,
+        comparisonOperator,
+        threshold,
+        evaluationPeriods: this.options.evaluationPeriods ?? 1,
+        datapointsToAlarm: this.options.datapointsToAlarm,
+      });
+      a.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+    };
+
+    if (alarms.lowerAlarmIntervalIndex !== undefined) {
+      const threshold = intervals[alarms.lowerAlarmIntervalIndex].upper;
+      const stepAdjustments: autoscaling.CfnScalingPolicy.StepAdjustmentProperty[] = [];
+      for (let i = alarms.lowerAlarmIntervalIndex; i >= 0; i--) {
+        stepAdjustments.push({
+          scalingAdjustment: intervals[i].change!,
+          metricIntervalLowerBound: i !== 0 ? intervals[i].lower - threshold : undefined,
+          metricIntervalUpperBound: intervals[i].upper - threshold,
+        });
+      }
+      const policy = new autoscaling.CfnScalingPolicy(construct, 'LowerPolicy', { ...common, stepAdjustments });
+      alarm('LowerAlarm', threshold, cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD, policy);
+    }
+    if (alarms.upperAlarmIntervalIndex !== undefined) {
+      const threshold = intervals[alarms.upperAlarmIntervalIndex].lower;
+      const stepAdjustments: autoscaling.CfnScalingPolicy.StepAdjustmentProperty[] = [];
+      for (let i = alarms.upperAlarmIntervalIndex; i < intervals.length; i++) {
+        stepAdjustments.push({
+          scalingAdjustment: intervals[i].change!,
+          metricIntervalLowerBound: intervals[i].lower - threshold,
+          metricIntervalUpperBound: i !== intervals.length - 1 ? intervals[i].upper - threshold : undefined,
+        });
+      }
+      const policy = new autoscaling.CfnScalingPolicy(construct, 'UpperPolicy', { ...common, stepAdjustments });
+      alarm('UpperAlarm', threshold, cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, policy);
+    }
+    return construct;
   }
+}
+
+/** The step policy's aggregation from the metric's statistic (Average unless Minimum or Maximum). */
+function aggregationOf(metric: cloudwatch.IMetric): autoscaling.MetricAggregationType {
+  const statistic = metric.toMetricConfig().metricStat?.statistic;
+  if (statistic === 'Minimum') return autoscaling.MetricAggregationType.MINIMUM;
+  if (statistic === 'Maximum') return autoscaling.MetricAggregationType.MAXIMUM;
+  return autoscaling.MetricAggregationType.AVERAGE;
 }
 
 /** A short name for a metric in a policy description. */
