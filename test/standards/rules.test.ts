@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -47,6 +47,12 @@ describe('Scaling-ElbHealthCheck', () => {
     s.group.targetGroupArns = undefined;
     s.group.healthCheckType = 'EC2';
     expect(ruleIdsOn(s.group)).toEqual([]);
+  });
+  test('treats target groups given by an intrinsic as a load balancer', () => {
+    const s = compliantStack();
+    s.group.targetGroupArns = Fn.split(',', Fn.importValue('TargetGroupArns'));
+    s.group.healthCheckType = 'EC2';
+    expect(ruleIdsOn(s.group)).toEqual(['Scaling-ElbHealthCheck']);
   });
   test('reports a group behind a classic load balancer with EC2 health checks', () => {
     const s = compliantStack();

@@ -17,13 +17,16 @@ export function elbHealthCheck(node: CfnResource): NagRuleCompliance {
   if (!(node instanceof CfnAutoScalingGroup)) {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
-  const targetGroups = resolve(node, node.targetGroupArns);
-  const classic = resolve(node, node.loadBalancerNames);
-  const balanced = (Array.isArray(targetGroups) && targetGroups.length > 0) || (Array.isArray(classic) && classic.length > 0);
+  const balanced = registers(resolve(node, node.targetGroupArns)) || registers(resolve(node, node.loadBalancerNames));
   if (!balanced) {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   const types = (literalString(node, node.healthCheckType) ?? '').split(',').map((t) => t.trim().toUpperCase());
   const grace = literalNumber(node, node.healthCheckGracePeriod);
   return types.includes('ELB') && grace !== undefined && grace > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+}
+
+/** Whether a resolved list property registers the group: a non-empty list, or an intrinsic (a list known only at deploy time). */
+function registers(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null;
 }
