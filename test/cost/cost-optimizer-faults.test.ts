@@ -49,7 +49,9 @@ function deps(env: Record<string, string> = {}): CostDependencies {
 }
 
 const event = { time: new Date(NOW).toISOString() };
-const writes = () => [UpdateAutoScalingGroupCommand, PutScalingPolicyCommand, CreateOrUpdateTagsCommand].flatMap((c) => asgMock.commandCalls(c));
+const writes = () => [
+  ...asgMock.commandCalls(UpdateAutoScalingGroupCommand), ...asgMock.commandCalls(PutScalingPolicyCommand), ...asgMock.commandCalls(CreateOrUpdateTagsCommand),
+];
 
 beforeEach(() => {
   [asgMock, budgetsMock, cwMock, ceMock, ec2Mock].forEach((m) => m.reset());
