@@ -78,7 +78,7 @@ export class ScheduledPolicy implements IScalingPolicy {
     if (options.minCapacity !== undefined) parts.push(`min ${options.minCapacity}`);
     if (options.maxCapacity !== undefined) parts.push(`max ${options.maxCapacity}`);
     if (options.desiredCapacity !== undefined) parts.push(`desired ${options.desiredCapacity}`);
-    this.action = `set ${parts.join(', ')}`;
+    this.action = `set the group's ${parts.join(', ')}`;
   }
 
   public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {

@@ -93,7 +93,13 @@ export class StepPolicy implements IScalingPolicy {
     if (alarms.lowerAlarmIntervalIndex === undefined && alarms.upperAlarmIntervalIndex === undefined) {
       throw new Error('steps must contain at least one interval that changes capacity');
     }
-    const bounds = steps.map((s) => `[${s.lower ?? '-inf'}, ${s.upper ?? '+inf'}) -> ${s.change >= 0 ? '+' : ''}${s.change}`).join(', ');
+    const bound = (n: number) => (n === Infinity ? '+inf' : n === -Infinity ? '-inf' : String(n));
+    // The first interval is unbounded below and the last unbounded above, as emitted.
+    const bounds = intervals
+      .map((iv, i) => ({ ...iv, lower: i === 0 ? -Infinity : iv.lower, upper: i === intervals.length - 1 ? Infinity : iv.upper }))
+      .filter((iv) => iv.change !== undefined)
+      .map((iv) => `[${bound(iv.lower)}, ${bound(iv.upper)}) -> ${iv.change! >= 0 ? '+' : ''}${iv.change}`)
+      .join(', ');
     this.trigger = `step alarms on ${describeMetric(options.metric)}`;
     this.action = `change capacity by step (${adjustmentType}): ${bounds}`;
   }
