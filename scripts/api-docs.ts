@@ -19,7 +19,7 @@ const check = process.argv.includes('--check');
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'api-docs-'));
 try {
-  const r = spawnSync(process.execPath, [require.resolve('typedoc/bin/typedoc'), '--options', path.join(root, 'typedoc.json'), '--out', out], {
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--options', path.join(root, 'typedoc.json'), '--out', out], {
     cwd: root, stdio: 'inherit',
   });
   if (r.status !== 0) throw new Error(`typedoc failed with exit code ${r.status}`);
