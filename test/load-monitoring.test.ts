@@ -2,6 +2,7 @@ import { App, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -273,6 +274,25 @@ describe('LoadMonitor', () => {
     });
     const dashboard = Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0];
     expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain(stack.getLogicalId(extra.node.defaultChild as cloudwatch.CfnAlarm));
+  });
+
+  test('addAlarm does not add the topic twice to an alarm that already notifies it', () => {
+    const { stack, alerts, monitor: m, targetGroup } = monitor();
+    const action = new cloudwatchActions.SnsAction(alerts.topic);
+    const unhealthy = new cloudwatch.Alarm(stack, 'Unhealthy', {
+      metric: targetGroup.metrics.unhealthyHostCount(),
+      threshold: 1,
+      evaluationPeriods: 2,
+    });
+    unhealthy.addAlarmAction(action);
+    unhealthy.addOkAction(action);
+    m.addAlarm(unhealthy);
+    const topicRef = { Ref: stack.getLogicalId(alerts.topic.node.defaultChild as sns.CfnTopic) };
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
   });
 
   test('other constructs can add widgets to the public dashboard', () => {

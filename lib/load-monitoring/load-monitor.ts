@@ -97,6 +97,7 @@ export class LoadMonitor extends Construct {
   public readonly period: Duration;
 
   private readonly alarmAction: cloudwatch.IAlarmAction;
+  private readonly alertTopic: sns.ITopic;
   private readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   /** Everything the alarm status widget shows; may include composite alarms. */
   private readonly statusAlarms: cloudwatch.IAlarm[] = [];
@@ -108,6 +109,7 @@ export class LoadMonitor extends Construct {
     this.period = props.period ?? Duration.minutes(1);
     this.validatePeriod();
     this.autoScalingGroup = props.autoScalingGroup;
+    this.alertTopic = props.alertTopic;
     this.alarmAction = new cloudwatchActions.SnsAction(props.alertTopic);
 
     const { targetGroup, loadBalancer } = props;
@@ -274,13 +276,24 @@ export class LoadMonitor extends Construct {
   public addAlarm(alarm: cloudwatch.IAlarm): void {
     if (this.statusAlarms.includes(alarm)) return;
     if (alarm instanceof cloudwatch.AlarmBase) {
-      alarm.addAlarmAction(this.alarmAction);
-      alarm.addOkAction(this.alarmAction);
+      // An alarm may already notify the topic (e.g. LoadDistribution given the same alertTopic).
+      if (!this.notifiesTopic(alarm, 'alarmActions')) alarm.addAlarmAction(this.alarmAction);
+      if (!this.notifiesTopic(alarm, 'okActions')) alarm.addOkAction(this.alarmAction);
     }
     if (alarm instanceof cloudwatch.Alarm) {
       this.alarms.push(alarm);
     }
     this.statusAlarms.push(alarm);
+  }
+
+  /** Whether the alarm's CloudFormation resource already lists the alert topic in `actions`. */
+  private notifiesTopic(alarm: cloudwatch.AlarmBase, actions: 'alarmActions' | 'okActions'): boolean {
+    const cfn = alarm.node.defaultChild;
+    if (!(cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm)) return false;
+    const stack = Stack.of(alarm);
+    const current: unknown[] = stack.resolve(cfn[actions]) ?? [];
+    const topicArn = JSON.stringify(stack.resolve(this.alertTopic.topicArn));
+    return current.some((arn) => JSON.stringify(arn) === topicArn);
   }
 
   /** A metric of the group, by its AutoScalingGroupName dimension. */

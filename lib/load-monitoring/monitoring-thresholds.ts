@@ -50,10 +50,15 @@ export interface MonitoringThresholds {
 
 /** {@link MonitoringThresholds} with every default applied. */
 export interface ResolvedMonitoringThresholds {
+  /** CPU alarm threshold, in percent. */
   readonly cpuHighPercent: number;
+  /** Target 5xx rate alarm threshold, in percent of requests. */
   readonly target5xxRatePercent: number;
+  /** p99 target response time alarm threshold. */
   readonly responseTimeP99: Duration;
+  /** Anomaly band width, in standard deviations. */
   readonly anomalyBandWidth: number;
+  /** Consecutive breaching periods before an alarm fires. */
   readonly evaluationPeriods: number;
 }
 
