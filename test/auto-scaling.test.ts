@@ -25,8 +25,8 @@ function fixture() {
     vpcId: 'vpc-12345678',
     vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-pub1', 'subnet-pub2'],
-    privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    publicSubnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60003', 'subnet-0a1b2c3d4e5f60004'],
   });
   return { app, stack, vpc };
 }
@@ -118,7 +118,7 @@ describe('ScalingGroup with every policy kind', () => {
       NotificationConfigurations: [Match.objectLike({
         NotificationTypes: Match.arrayWith(['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE']),
       })],
-      VPCZoneIdentifier: ['subnet-priv1', 'subnet-priv2'],
+      VPCZoneIdentifier: ['subnet-0a1b2c3d4e5f60003', 'subnet-0a1b2c3d4e5f60004'],
     });
   });
 
