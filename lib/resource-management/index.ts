@@ -1,2 +1,3 @@
 // Public API of the resource-management part; each file below exports one concern.
 export * from './scaling-budget';
+export * from './cost-optimizer';

@@ -1,0 +1,184 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
+import { CostOptimizer, CostOptimizerMode, CostOptimizerProps, SpendSource, WeekDay } from '../../lib/resource-management/cost-optimizer';
+import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
+import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+function fixture() {
+  const app = new App();
+  const stack = new Stack(app, 'Cost', { env: ENV });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-12345678', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+  });
+  const alerts = new AlertTopic(stack, 'Alerts');
+  const group = new ScalingGroup(stack, 'Web', { vpc, instanceType: new ec2.InstanceType('m5.xlarge'), minCapacity: 2, maxCapacity: 20 });
+  const budget = new ScalingBudget(stack, 'Budget', { limit: 1000, alertTopic: alerts.topic, budgetName: 'web-monthly' });
+  const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard');
+  return { app, stack, vpc, alerts, group, budget, dashboard };
+}
+
+const ladder = {
+  instanceTypes: [new ec2.InstanceType('m5.large'), new ec2.InstanceType('m5.xlarge'), new ec2.InstanceType('m5.2xlarge')],
+  lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.days(3), minInterval: Duration.days(7),
+};
+
+function optimizer(props: Partial<CostOptimizerProps> = {}) {
+  const f = fixture();
+  const co = new CostOptimizer(f.stack, 'Cost', {
+    autoScalingGroup: f.group.autoScalingGroup, launchTemplate: f.group.launchTemplate, budget: f.budget,
+    alertTopic: f.alerts.topic, dashboard: f.dashboard, floorCapacity: 2, ...props,
+  });
+  return { ...f, co, template: Template.fromStack(f.stack) };
+}
+
+/** All IAM statements of the optimizer's role policy. */
+function statements(template: Template): Array<Record<string, any>> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const mine = Object.entries(policies).filter(([id]) => id.startsWith('CostScalerRole'));
+  return mine.flatMap(([, p]) => (p as any).Properties.PolicyDocument.Statement);
+}
+
+describe('CostOptimizer', () => {
+  test('an hourly function with the group, budget and levers in its environment, and an error alarm to the topic', () => {
+    const { template } = optimizer({ targetUtilization: { maxPercent: 70 }, vertical: ladder });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: { Variables: Match.objectLike({
+        AUTO_SCALING_GROUP_NAME: { Ref: Match.stringLikeRegexp('WebGroup') },
+        BUDGET_NAME: 'web-monthly', BUDGET_LIMIT: '1000', BUDGET_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+        MODE: 'apply', SPEND_SOURCE: 'budgets', FLOOR_CAPACITY: '2', TIGHTEN_ABOVE_PERCENT: '100', RESTORE_BELOW_PERCENT: '90',
+        TARGET_UTILIZATION_MAX_PERCENT: '70', TARGET_UTILIZATION_STEP_PERCENT: '5',
+        VERTICAL_SCALING: JSON.stringify({ instanceTypes: ['m5.large', 'm5.xlarge', 'm5.2xlarge'], lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindowHours: 72, minIntervalHours: 168 }),
+        LAUNCH_TEMPLATE_ID: { Ref: Match.stringLikeRegexp('WebLaunchTemplate') },
+      }) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors', AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+    });
+  });
+
+  test('Auto Scaling writes only on the managed group, launch template writes only on the managed template', () => {
+    const { template } = optimizer({ vertical: ladder });
+    const st = statements(template);
+    const manage = st.find((s) => s.Sid === 'ManageGroup')!;
+    expect(manage.Action).toEqual(['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy', 'autoscaling:StartInstanceRefresh']);
+    expect(JSON.stringify(manage.Resource)).toMatch(/autoScalingGroupName\/",\{"Ref":"WebGroup/);
+    const lt = st.find((s) => s.Sid === 'VersionLaunchTemplate')!;
+    expect(lt.Action).toEqual(['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate']);
+    expect(JSON.stringify(lt.Resource)).toMatch(/launch-template\/",\{"Ref":"WebLaunchTemplate/);
+    const run = st.find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')!;
+    expect(run).toMatchObject({ Action: 'ec2:RunInstances', Resource: '*', Condition: { ArnLike: { 'ec2:LaunchTemplate': expect.anything() } } });
+    expect(st.find((s) => s.Sid === 'PassInstanceRole')).toMatchObject({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
+    expect(st.find((s) => s.Sid === 'ReadBudget')!.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':budgets::123456789012:budget/web-monthly']] });
+    // Nothing else may write anywhere.
+    const writeActions = st.flatMap((s) => [].concat(s.Action)).filter((a: string) => !/^(autoscaling:Describe|ec2:Describe|cloudwatch:GetMetricData|budgets:ViewBudget|logs:)/.test(a));
+    expect(writeActions.sort()).toEqual([
+      'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy', 'autoscaling:StartInstanceRefresh', 'autoscaling:UpdateAutoScalingGroup',
+      'ec2:CreateLaunchTemplateVersion', 'ec2:CreateTags', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances', 'iam:PassRole',
+    ]);
+  });
+
+  test('without vertical scaling there are no launch template writes nor instance refresh; Cost Explorer only when chosen', () => {
+    const { template } = optimizer({ spendSource: SpendSource.COST_EXPLORER, costAllocationTag: { key: 'app', value: 'web' } });
+    const st = statements(template);
+    expect(st.find((s) => s.Sid === 'VersionLaunchTemplate')).toBeUndefined();
+    expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).not.toContain('autoscaling:StartInstanceRefresh');
+    expect(st.find((s) => s.Sid === 'ReadCostAndUsage')).toMatchObject({ Action: 'ce:GetCostAndUsage' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SPEND_SOURCE: 'cost-explorer', COST_TAG_KEY: 'app', COST_TAG_VALUE: 'web' }) } });
+  });
+
+  test('working hours, mode and schedule reach the function', () => {
+    const { template } = optimizer({
+      workingHours: { days: [WeekDay.FRIDAY, WeekDay.MONDAY], startTime: '08:30', endTime: '19:00', timeZone: 'Europe/Berlin', restoreLead: Duration.minutes(90) },
+      mode: CostOptimizerMode.DRY_RUN, schedule: events.Schedule.rate(Duration.minutes(30)),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({
+      WORKING_HOURS: JSON.stringify({ days: [1, 5], startMinute: 510, endMinute: 1140, timeZone: 'Europe/Berlin' }), RESTORE_LEAD_MINUTES: '90', MODE: 'dry-run',
+    }) } });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
+  });
+
+  test('dashboard widgets: expected month-end cost vs the limit, and the capacity cap', () => {
+    const { template } = optimizer();
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toMatch(/Expected month-end cost vs budget/);
+    expect(body).toMatch(/ExpectedMonthEndCost/);
+    expect(body).toMatch(/BudgetLimit/);
+    expect(body).toMatch(/Capacity cap/);
+    expect(body).toMatch(/CapacityCap/);
+    expect(body).toMatch(/PeakCapacityNeeded/);
+  });
+
+  test('budget by name and limit when there is no ScalingBudget', () => {
+    const f = fixture();
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'existing', budgetLimit: 250 });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250' }) } });
+  });
+
+  test('warnings: a restore lead shorter than the hourly schedule; a vertical band a step down would cross', () => {
+    const { stack } = optimizer({
+      workingHours: { startTime: '08:00', endTime: '18:00', restoreLead: Duration.minutes(30) },
+      vertical: { ...ladder, lowerUtilizationPercent: 40, upperUtilizationPercent: 70 },
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
+    expect(warnings.join('\n')).toMatch(/restoreLead \(30 minutes\) is shorter than the hourly schedule/);
+    expect(warnings.join('\n')).toMatch(/lowerUtilizationPercent \(40\) is at least half of upperUtilizationPercent \(70\)/);
+  });
+
+  test('cdk-nag AwsSolutions: no unacknowledged finding from the optimizer (IAM5 acknowledged per finding)', () => {
+    const { app, stack } = optimizer({ vertical: ladder, spendSource: SpendSource.COST_EXPLORER });
+    app.synth();
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    const found = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    // The pack is live: it reports other parts' findings in the same stack.
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.filter((f) => / Cost\/Cost\//.test(f))).toEqual([]);
+    const role = stack.node.findChild('Cost').node.findChild('Scaler').node.findChild('Role');
+    const acknowledged = role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.keys(m.data as object));
+    expect(acknowledged.join('\n')).toMatch(/AwsSolutions-IAM5\[Resource::\*\]/);
+    expect(acknowledged.join('\n')).toMatch(/AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:autoscaling:us-east-1:123456789012:autoScalingGroup:\*:autoScalingGroupName\/<WebGroup/);
+  });
+
+  describe('validation', () => {
+    test.each<[string, Partial<CostOptimizerProps>, RegExp]>([
+      ['both budget forms', { budgetName: 'x' }, /either budget or budgetName\/budgetLimit, not both/],
+      ['floor not an integer', { floorCapacity: 1.5 }, /floorCapacity must be an integer in \[0, 10000\], got 1.5/],
+      ['floor above the group max', { floorCapacity: 25 }, /floorCapacity \(25\) must be <= the group's maxCapacity \(20\)/],
+      ['emergency utilization', { emergencyUtilizationPercent: 0 }, /emergencyUtilizationPercent must be a number in \(0, 100\], got 0/],
+      ['cap step', { capStepPercent: 150 }, /capStepPercent must be a number in \(0, 100\], got 150/],
+      ['hysteresis band', { tightenAbovePercent: 90, restoreBelowPercent: 95 }, /restoreBelowPercent \(95\) must be < tightenAbovePercent \(90\)/],
+      ['load lookback', { loadLookback: Duration.minutes(30) }, /loadLookback must be between 1 hour and 14 days, got 30 minutes/],
+      ['utilization period', { utilizationPeriod: Duration.seconds(90) }, /utilizationPeriod must be a whole number of minutes/],
+      ['target band', { targetUtilization: { maxPercent: 120 } }, /targetUtilization.maxPercent must be a number in \(0, 100\], got 120/],
+      ['spot share', { spot: { minOnDemandPercent: -5 } }, /spot.minOnDemandPercent must be a number in \[0, 100\], got -5/],
+      ['refresh health', { refreshMinHealthyPercent: 101 }, /refreshMinHealthyPercent must be a number in \[0, 100\], got 101/],
+      ['working hours format', { workingHours: { startTime: '8am', endTime: '18:00' } }, /workingHours.startTime must be 'HH:MM' \(24-hour clock\), got '8am'/],
+      ['working hours order', { workingHours: { startTime: '18:00', endTime: '08:00' } }, /workingHours.endTime \(08:00\) must be after workingHours.startTime \(18:00\)/],
+      ['working days', { workingHours: { days: [], startTime: '08:00', endTime: '18:00' } }, /workingHours.days must name at least one day/],
+      ['time zone', { workingHours: { startTime: '08:00', endTime: '18:00', timeZone: 'Mars/Olympus' } }, /workingHours.timeZone must be an IANA time zone .* got 'Mars\/Olympus'/],
+      ['vertical without template', { vertical: ladder, launchTemplate: undefined }, /vertical scaling needs launchTemplate/],
+      ['vertical ladder', { vertical: { ...ladder, instanceTypes: [new ec2.InstanceType('m5.large')] } }, /instanceTypes must list at least 2 instance types/],
+    ])('%s', (_name, props, message) => {
+      expect(() => optimizer(props)).toThrow(message);
+    });
+
+    test('a budget is required', () => {
+      const f = fixture();
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup })).toThrow(/budget \(a ScalingBudget\) or budgetName is required/);
+    });
+    test('budget limit must be positive', () => {
+      const f = fixture();
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'x', budgetLimit: 0 })).toThrow(/budgetLimit must be a number in \(0, /);
+    });
+  });
+});
