@@ -6,7 +6,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LoadDistribution, LoadDistributionProps } from '../lib';
+import * as fc from 'fast-check';
+import { LoadDistribution, LoadDistributionProps, renderTargetHealthCheck } from '../lib';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -415,5 +416,38 @@ describe('LoadDistribution: cdk-nag AwsSolutions', () => {
     new LoadDistribution(f.stack, 'Web', { vpc: f.vpc, accessLogBucket: bucket });
     Validations.of(f.app).addPlugins(new AwsSolutionsChecks(f.app));
     expect(() => f.app.synth()).toThrow(/AwsSolutions-S10/);
+  });
+});
+
+describe('renderTargetHealthCheck (properties)', () => {
+  test('accepts every interval/timeout pair inside the ELB limits with timeout < interval', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 300 }), fc.integer({ min: 2, max: 120 }), (interval, timeout) => {
+        fc.pre(timeout < interval);
+        const hc = renderTargetHealthCheck({ interval: Duration.seconds(interval), timeout: Duration.seconds(timeout) });
+        return hc.interval!.toSeconds() === interval && hc.timeout!.toSeconds() === timeout;
+      }),
+    );
+  });
+
+  test('rejects every pair with timeout >= interval, naming both props', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 120 }), fc.integer({ min: 0, max: 115 }), (interval, extra) => {
+        const timeout = Math.min(120, interval + extra);
+        expect(() =>
+          renderTargetHealthCheck({ interval: Duration.seconds(interval), timeout: Duration.seconds(timeout) }),
+        ).toThrow(/healthCheck.timeout \(.*\) must be less than healthCheck.interval/);
+      }),
+    );
+  });
+
+  test('accepts every threshold count in [2, 10] and rejects every other whole number', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 20 }), (count) => {
+        const render = () => renderTargetHealthCheck({ healthyThresholdCount: count, unhealthyThresholdCount: count });
+        if (count >= 2 && count <= 10) expect(render).not.toThrow();
+        else expect(render).toThrow(/healthCheck.healthyThresholdCount/);
+      }),
+    );
   });
 });
