@@ -70,13 +70,19 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-/** Starts moto_server on a free loopback port (or `port`) and waits until it answers. */
-export async function startMoto(options: { port?: number; timeoutMs?: number } = {}): Promise<MotoServer> {
+/**
+ * Starts moto_server on a free loopback port (or `port`) and waits until it answers. `env` adds
+ * variables to its environment (e.g. PYTHONPATH for moto patches).
+ */
+export async function startMoto(options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<MotoServer> {
   if (!motoAvailable()) throw new Error(MOTO_INSTALL_HINT);
   const port = options.port ?? await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Passed explicitly: under jest, `process.env` is the test's own copy, which a child does not
+    // otherwise inherit (e.g. a PYTHONPATH set by the caller).
+    env: { ...process.env, ...options.env },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
