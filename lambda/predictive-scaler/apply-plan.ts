@@ -67,7 +67,8 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
   if (failed.length === 0) {
     for (const batch of chunks(req.remove, BATCH)) {
       const res = await asg.send(new BatchDeleteScheduledActionCommand({ AutoScalingGroupName: req.groupName, ScheduledActionNames: batch }));
-      const bad = res.FailedScheduledActions ?? [];
+      // An action that ran in the meantime is already gone (AWS deletes one-time actions after they run).
+      const bad = (res.FailedScheduledActions ?? []).filter((f) => !/not found/i.test(f.ErrorMessage ?? ''));
       for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'delete', code: f.ErrorCode, message: f.ErrorMessage });
       removed += batch.length - bad.length;
     }
