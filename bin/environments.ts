@@ -215,6 +215,7 @@ export function createApp(options: CreateAppOptions = {}): App {
   for (const name of names) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`environment name "${name}" must be lower-case letters, digits and dashes`);
     const config: EnvironmentConfig = environments[name];
+    checkConfigKeys(name, config);
     const account = config.account ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
     const region = config.region ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_REGION : undefined);
     new ScalingEnvironmentStack(app, stackNameOf(name), name, config, {
@@ -224,6 +225,33 @@ export function createApp(options: CreateAppOptions = {}): App {
   }
   if (options.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
+}
+
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': ['account', 'region', 'maxAzs', 'natGateways', 'capacity', 'scaling', 'thresholds', 'budget', 'alertEmails'],
+  capacity: ['minCapacity', 'maxCapacity', 'instanceType', 'defaultInstanceWarmupSeconds', 'healthCheckGracePeriodSeconds', 'rootVolumeGiB'],
+  scaling: ['cpuTargetPercent', 'requestsPerTargetPerMinute', 'cooldownSeconds', 'schedules', 'nativePredictive', 'vertical'],
+  thresholds: ['cpuHighPercent', 'target5xxRatePercent', 'responseTimeP99Seconds', 'anomalyBandWidth', 'evaluationPeriods'],
+  budget: ['limit', 'actualThresholdsPercent', 'forecastedThresholdsPercent', 'filterByEnvironmentTag'],
+};
+
+/** A misspelled key would otherwise be ignored silently: name it and the keys that are known. */
+export function checkConfigKeys(environmentName: string, config: EnvironmentConfig): void {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new Error(`environments.${environmentName} must be an object`);
+  }
+  for (const [section, allowed] of Object.entries(KNOWN_KEYS)) {
+    const value = section === '' ? config : (config as Record<string, unknown>)[section];
+    if (value === undefined) continue;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error(`environments.${environmentName}.${section} must be an object`);
+    }
+    const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0) {
+      const where = section === '' ? `environments.${environmentName}` : `environments.${environmentName}.${section}`;
+      throw new Error(`${where} has unknown keys [${unknown.join(', ')}]; known keys: ${allowed.join(', ')}`);
+    }
+  }
 }
 
 function seconds(value: number | undefined): Duration | undefined {

@@ -145,9 +145,8 @@ export class ScalableService extends Construct {
     if (!props || !props.vpc) throw new Error('ScalableService: vpc is required (the VPC of the load balancer and the instances)');
 
     const policies = props.policies ?? [...DEFAULT_SCALING_POLICIES];
-    const vertical = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy || p.type === 'vertical');
-    const horizontal = policies.filter((p) => p.type !== 'vertical');
-    this.validateCrossPart(props, horizontal, vertical);
+    const vertical = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
+    const horizontal = policies.filter((p) => !(p instanceof VerticalPolicy));
 
     const monitoring = props.monitoring ?? {};
     this.alertTopic = new AlertTopic(this, 'Alerts', {
@@ -169,6 +168,7 @@ export class ScalableService extends Construct {
       vpc: props.vpc,
       notificationTopic: props.capacity?.notificationTopic ?? (scalingNotifications ? this.alertTopic.topic : undefined),
     });
+    this.validateCrossPart(props, horizontal, vertical);
     // Registers the instances and lets the ALB reach them; the group switches to ELB health checks.
     this.loadDistribution.addTarget(this.scalingGroup.autoScalingGroup);
     horizontal.forEach((policy, i) => this.scalingGroup.addPolicy(policy, `Policy${i + 1}`));
@@ -209,12 +209,11 @@ export class ScalableService extends Construct {
   }
 
   /**
-   * Checks that need more than one part's props. Every message names the props and the values.
+   * Checks that need more than one part's props (run once the group exists, so that its defaults
+   * apply). Every message names the props and the values.
    */
   private validateCrossPart(props: ScalableServiceProps, horizontal: IScalingPolicy[], vertical: VerticalPolicy[]): void {
-    const capacity = props.capacity ?? {};
-    const minCapacity = capacity.minCapacity ?? 2;
-    const maxCapacity = capacity.maxCapacity ?? (Token.isUnresolved(minCapacity) ? 6 : Math.max(6, minCapacity));
+    const { minCapacity, maxCapacity } = this.scalingGroup;
     const known = (n: number) => !Token.isUnresolved(n);
 
     horizontal.forEach((policy, i) => {
@@ -241,7 +240,7 @@ export class ScalableService extends Construct {
     if (vertical.length > 1) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
     if (vertical.length === 1) {
       const ladder = vertical[0].config.instanceTypes.map((t) => t.toString());
-      const current = (capacity.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)).toString();
+      const current = this.scalingGroup.instanceType.toString();
       if (!ladder.includes(current)) {
         throw new Error(`capacity.instanceType (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
       }

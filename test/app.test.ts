@@ -79,6 +79,11 @@ describe('createApp', () => {
     expect(() => createApp({ environments: { Prod: {} } })).toThrow(/environment name "Prod" must be lower-case letters, digits and dashes/);
   });
 
+  test('a misspelled key is named with the known keys', () => {
+    expect(() => createApp({ environments: { dev: { capacity: { minCapacty: 2 } } as never } }))
+      .toThrow(/environments.dev.capacity has unknown keys \[minCapacty\]; known keys: minCapacity, maxCapacity/);
+  });
+
   test('an empty environments context is an error', () => {
     expect(() => createApp({ environments: {} })).toThrow(/environments context is empty/);
   });
