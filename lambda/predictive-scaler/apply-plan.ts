@@ -1,8 +1,9 @@
 /**
  * Applies an action plan to the group: the immediate raise first (the most urgent), then the
- * new and changed scheduled actions, then the removal of the scaler's stale ones. Stale actions
- * are removed only when every put succeeded, so a failed run leaves the group with a plan that
- * is at worst older and higher, never a gap.
+ * new and changed scheduled actions (also when the raise failed: the plan's floor one minute
+ * later then brings the capacity up), then the removal of the scaler's stale ones. Stale actions
+ * are removed only when everything before succeeded, so a failed run leaves the group with a
+ * plan that is at worst older and higher, never a gap.
  */
 import {
   AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, SetDesiredCapacityCommand,
@@ -27,6 +28,8 @@ export interface ApplyResult {
   readonly failed: { name: string; stage: 'put' | 'delete'; code?: string; message?: string }[];
   /** Stale actions left because a put failed. */
   readonly removalSkipped: number;
+  /** The SetDesiredCapacity error, when the immediate raise failed (after the SDK's retries). */
+  readonly immediateError?: unknown;
 }
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
@@ -35,17 +38,25 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
   return out;
 }
 
-/** Applies the request; an SDK error (after its retries) propagates to the caller. */
+/**
+ * Applies the request. A SetDesiredCapacity error is returned in `immediateError` (the puts still
+ * run); a put or delete error (after the SDK's retries) propagates to the caller.
+ */
 export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Promise<ApplyResult> {
   const failed: ApplyResult['failed'][number][] = [];
   let desiredSet: number | undefined;
+  let immediateError: unknown;
   if (req.immediateDesired !== undefined) {
-    await asg.send(new SetDesiredCapacityCommand({
-      AutoScalingGroupName: req.groupName,
-      DesiredCapacity: req.immediateDesired,
-      HonorCooldown: false,
-    }));
-    desiredSet = req.immediateDesired;
+    try {
+      await asg.send(new SetDesiredCapacityCommand({
+        AutoScalingGroupName: req.groupName,
+        DesiredCapacity: req.immediateDesired,
+        HonorCooldown: false,
+      }));
+      desiredSet = req.immediateDesired;
+    } catch (e) {
+      immediateError = e;
+    }
   }
   let put = 0;
   for (const batch of chunks(req.put, BATCH)) {
@@ -63,8 +74,9 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
     put += batch.length - bad.length;
   }
   let removed = 0;
-  const removalSkipped = failed.length > 0 ? req.remove.length : 0;
-  if (failed.length === 0) {
+  const ok = failed.length === 0 && immediateError === undefined;
+  const removalSkipped = ok ? 0 : req.remove.length;
+  if (ok) {
     for (const batch of chunks(req.remove, BATCH)) {
       const res = await asg.send(new BatchDeleteScheduledActionCommand({ AutoScalingGroupName: req.groupName, ScheduledActionNames: batch }));
       // An action that ran in the meantime is already gone (AWS deletes one-time actions after they run).
@@ -73,5 +85,9 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
       removed += batch.length - bad.length;
     }
   }
-  return { ...(desiredSet !== undefined ? { desiredSet } : {}), put, removed, failed, removalSkipped };
+  return {
+    ...(desiredSet !== undefined ? { desiredSet } : {}),
+    put, removed, failed, removalSkipped,
+    ...(immediateError !== undefined ? { immediateError } : {}),
+  };
 }

@@ -103,13 +103,21 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   let cfg: ScalerConfig | undefined;
   let summary: Omit<RunSummary, 'durationMs'> = { ...base, decision: 'failed', reason: 'not started' };
   const counters: Record<string, number> = {};
+  // What the run saw and did so far, for the failure line.
+  const seen: Seen = {};
   let thrown: unknown;
   try {
     cfg = stage('config', () => loadConfig(deps.env));
-    summary = await plan(cfg, now, deps, counters);
+    summary = await plan(cfg, now, deps, counters, seen);
   } catch (e) {
     const err = e instanceof StageError ? e : new StageError('run', e);
-    summary = { ...summary, decision: 'failed', reason: `${err.stage} failed`, error: { stage: err.stage, ...describeError(err.cause) } };
+    summary = {
+      ...base,
+      ...seen,
+      decision: 'failed',
+      reason: `${err.stage} failed: ${describeError(err.cause).message}; ${FAILED_MEANS[err.stage] ?? 'the next run tries again'}`,
+      error: { stage: err.stage, ...describeError(err.cause) },
+    };
     thrown = err.cause;
   }
   const result: RunSummary = { ...summary, durationMs: deps.wallClock() - started };
@@ -134,6 +142,16 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   if (thrown !== undefined) throw thrown;
   return result;
 }
+
+type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] };
+
+/** What a failure at each stage leaves behind. */
+const FAILED_MEANS: Record<string, string> = {
+  config: 'nothing read or changed',
+  read: 'nothing changed, the previous plan (if any) stays; the next run tries again',
+  plan: 'nothing changed, the previous plan (if any) stays; the next run tries again',
+  apply: 'stale scheduled actions kept, capacity not lowered; the next run tries again',
+};
 
 function stage<T>(name: string, f: () => T): T {
   try {
@@ -175,7 +193,7 @@ const compact = (a: OwnAction) => ({
   ...(a.desiredCapacity !== undefined ? { desiredCapacity: a.desiredCapacity } : {}),
 });
 
-async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>): Promise<Omit<RunSummary, 'durationMs'>> {
+async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>, seen: Seen): Promise<Omit<RunSummary, 'durationMs'>> {
   const base = { now: new Date(now).toISOString() };
   const [history, group, existing] = await stageAsync('read', () => Promise.all([
     readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
@@ -187,6 +205,8 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
   }
   const groupLine = { name: cfg.groupName, ...group };
   const historyLine = historySummary(history, now);
+  seen.group = groupLine;
+  seen.history = historyLine;
   counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
 
   const span = history.firstDatapoint === undefined ? 0 : history.windowEnd - history.firstDatapoint;
@@ -248,6 +268,8 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
     unchanged: diff.unchanged,
   };
   const common = { ...base, group: groupLine, history: historyLine, plan: planLine };
+  seen.plan = planLine;
+  seen.actions = { wanted };
   const immediateWhy = actionPlan.immediateDesired !== undefined
     ? `raise desired ${group.desiredCapacity} -> ${actionPlan.immediateDesired} now`
     : `no immediate change (needed now ${actionPlan.neededNow}, desired ${group.desiredCapacity})`;
@@ -268,11 +290,14 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
   counters[METRIC.SCALE_OUTS] = result.desiredSet !== undefined ? 1 : 0;
   counters[METRIC.ACTIONS_PUT] = result.put;
   counters[METRIC.ACTIONS_REMOVED] = result.removed;
+  const { immediateError, ...done } = result;
+  seen.actions = { ...wanted, result: done };
+  if (immediateError !== undefined) throw new StageError('apply', immediateError);
   if (result.failed.length > 0) {
     const err = Object.assign(new Error(`${result.failed.length} scheduled action(s) refused: ${result.failed.map((f) => `${f.stage} ${f.name}: ${f.code ?? ''} ${f.message ?? ''}`.trim()).join('; ')}`), { name: 'ScheduledActionsRefused' });
     throw new StageError('apply', err);
   }
-  return { ...common, decision: 'applied', reason: `${immediateWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result } };
+  return { ...common, decision: 'applied', reason: `${immediateWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result: done } };
 }
 
 /** The plan minute by minute until the next run: forecast and the capacity in effect. */
