@@ -1,19 +1,17 @@
 /**
  * Starts moto_server for the local run with `startMoto()` (scripts/moto-server.ts), with this
- * folder's `moto-patches` on PYTHONPATH so that Python loads the one-pass GetMetricData
- * (moto-patches/sitecustomize.py) into it.
+ * folder's `moto-patches` on PYTHONPATH so that Python loads moto-patches/sitecustomize.py into
+ * it: a one-pass GetMetricData, and fixes that let moto's CloudFormation deploy the stacks.
  */
 import * as path from 'node:path';
 import { MotoServer, startMoto } from '../moto-server';
 
 export const MOTO_PATCHES_DIR = path.join(__dirname, 'moto-patches');
 
-export async function startLocalEmulator(options: { port?: number } = {}): Promise<MotoServer> {
-  const saved = process.env.PYTHONPATH;
-  process.env.PYTHONPATH = saved ? `${MOTO_PATCHES_DIR}${path.delimiter}${saved}` : MOTO_PATCHES_DIR;
-  try {
-    return await startMoto({ port: options.port });
-  } finally {
-    if (saved === undefined) delete process.env.PYTHONPATH; else process.env.PYTHONPATH = saved;
-  }
+export function startLocalEmulator(options: { port?: number } = {}): Promise<MotoServer> {
+  const existing = process.env.PYTHONPATH;
+  return startMoto({
+    port: options.port,
+    env: { PYTHONPATH: existing ? `${MOTO_PATCHES_DIR}${path.delimiter}${existing}` : MOTO_PATCHES_DIR },
+  });
 }

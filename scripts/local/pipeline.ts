@@ -138,15 +138,34 @@ export async function findDeployedFunctions(env: Record<string, string>, d: Loca
   return out;
 }
 
+/** Runs `fn` with the process environment set to this process's own plus `vars`, restored afterwards. */
+export async function withEnvironment<T>(vars: Record<string, string>, fn: () => T | Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const [k, v] of Object.entries(vars)) process.env[k] = v;
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    for (const [k, v] of Object.entries(saved)) process.env[k] = v;
+  }
+}
+
+/** A handler loaded in-process. */
+export type InProcessHandler = (event: unknown) => Promise<unknown>;
+
 /**
- * Loads a handler module in-process as Lambda would start it: with the deployed function's
- * environment set first (handlers read it and create their clients once, at module load). The
- * emulator environment is kept (it is what points the clients at the emulator).
+ * Loads a handler module in-process as Lambda would start it, and returns a function that invokes
+ * it: the module is loaded, and each invocation runs, with the deployed function's environment
+ * (plus the emulator's, which points its SDK clients at the emulator), so that two handlers in one
+ * process each see only their own variables.
  */
-export function loadHandler<T>(entry: string, functionEnv: Record<string, string>, emulatorEnv: Record<string, string>): T {
-  for (const [k, v] of Object.entries({ ...functionEnv, ...emulatorEnv })) process.env[k] = v;
+export async function loadHandler(entry: string, functionEnv: Record<string, string>, emulatorEnv: Record<string, string>): Promise<InProcessHandler> {
+  const vars = { ...functionEnv, ...emulatorEnv };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(entry) as T;
+  const mod = await withEnvironment(vars, () => require(entry) as { handler?: InProcessHandler });
+  if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler function`);
+  const handler = mod.handler;
+  return (event) => withEnvironment(vars, () => handler(event));
 }
 
 /** The predictive scaler's load metric, from its environment. */

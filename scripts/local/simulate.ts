@@ -97,6 +97,8 @@ export interface SimulationOptions {
   readonly onRun?: (row: DecisionRow, output: CapturedOutput) => void;
   /** Called after each simulated minute. */
   readonly onMinute?: (done: number, total: number) => void;
+  /** Called each simulated minute with its load and the group, after the scalers ran (models of what AWS would measure). */
+  readonly observeMinute?: (at: number, load: number, group: GroupCapacity) => Promise<void>;
 }
 
 /** What the simulation recorded. */
@@ -262,6 +264,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     }
 
     points.push({ at, load: o.trace.values[k], forecast: forecastAt.get(at), planned: plannedAt.get(at), group });
+    await o.observeMinute?.(at, o.trace.values[k], group);
     // The minute is over: its load is in CloudWatch for the next run.
     await putTraceRange(o.cloudWatch, o.loadMetric, o.trace, k, k + 1);
     o.onMinute?.(k - o.firstMinute + 1, last - o.firstMinute);

@@ -26,6 +26,8 @@ export interface SkippedResourceResult {
   readonly created?: string;
   /** Why it was not created, when it was not. */
   readonly error?: string;
+  /** The API request it was created with. */
+  readonly input?: unknown;
 }
 
 /** The deployed stack: its resources' physical ids and what the context needs to resolve against. */
@@ -88,7 +90,7 @@ function nameOf(stack: DeployedStack, logicalId: string, max = 255): string {
 
 async function createOne(
   c: SkippedResourceClients, stack: DeployedStack, logicalId: string, type: string, props: Record<string, any>,
-): Promise<{ created: string; ref: string }> {
+): Promise<{ created: string; ref: string; input?: unknown }> {
   switch (type) {
     case 'AWS::AutoScaling::ScalingPolicy': {
       const name = props.PolicyName ?? nameOf(stack, logicalId);
@@ -175,7 +177,7 @@ async function createOne(
         await c.budgets.send(new DeleteBudgetCommand({ AccountId: stack.account, BudgetName: name }));
         await c.budgets.send(new CreateBudgetCommand(input));
       }
-      return { created: name, ref: name };
+      return { created: name, ref: name, input };
     }
     default:
       throw new Error(`the local run does not create ${type}`);
@@ -213,9 +215,9 @@ export async function createSkippedResources(
       if (r.Type !== type) continue;
       try {
         const props = resolveIntrinsics<Record<string, any>>(ctx, r.Properties ?? {});
-        const { created, ref } = await createOne(clients, stack, logicalId, type, props);
+        const { created, ref, input } = await createOne(clients, stack, logicalId, type, props);
         refs[logicalId] = ref;
-        results.push({ logicalId, type, created });
+        results.push({ logicalId, type, created, ...(input !== undefined ? { input } : {}) });
       } catch (e) {
         results.push({ logicalId, type, error: errorText(e) });
       }
