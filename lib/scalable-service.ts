@@ -53,7 +53,8 @@ export interface ScalableServiceMonitoringOptions {
    */
   readonly alertTopicKey?: kms.IKey;
   /**
-   * Send the group's launch and termination events (and their failures) to the alert topic.
+   * Send the group's launch and termination events (and their failures) to the alert topic
+   * (ignored when `capacity.notificationTopic` names another topic).
    *
    * @default true
    */
@@ -154,8 +155,9 @@ export class ScalableService extends Construct {
       topicName: monitoring.topicName,
       masterKey: monitoring.alertTopicKey,
     });
-    const scalingNotifications = monitoring.scalingNotifications ?? true;
-    if (scalingNotifications) this.allowAutoScalingToUseKey(this.alertTopic.masterKey);
+    // The group's launch/termination notifications go to the alert topic unless another topic is given.
+    const notifyAlertTopic = (monitoring.scalingNotifications ?? true) && !props.capacity?.notificationTopic;
+    if (notifyAlertTopic) this.allowAutoScalingToUseKey(this.alertTopic.masterKey);
 
     this.loadDistribution = new LoadDistribution(this, 'LoadDistribution', {
       ...props.loadBalancing,
@@ -166,7 +168,7 @@ export class ScalableService extends Construct {
     this.scalingGroup = new ScalingGroup(this, 'ScalingGroup', {
       ...props.capacity,
       vpc: props.vpc,
-      notificationTopic: props.capacity?.notificationTopic ?? (scalingNotifications ? this.alertTopic.topic : undefined),
+      notificationTopic: props.capacity?.notificationTopic ?? (notifyAlertTopic ? this.alertTopic.topic : undefined),
     });
     this.validateCrossPart(props, horizontal, vertical);
     // Registers the instances and lets the ALB reach them; the group switches to ELB health checks.
