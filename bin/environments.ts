@@ -100,7 +100,9 @@ export interface CreateAppOptions {
 
 /** The stack of one environment: a VPC (only the example app creates one) and the ScalableService. */
 export class ScalingEnvironmentStack extends Stack {
+  /** The environment's VPC (flow logs on; instances in its private subnets). */
   public readonly vpc: ec2.Vpc;
+  /** The scaling architecture; scalers are wired to its group, load metric, topic and dashboard. */
   public readonly service: ScalableService;
 
   constructor(scope: Construct, id: string, public readonly environmentName: string, public readonly config: EnvironmentConfig, props?: StackProps) {

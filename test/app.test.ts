@@ -95,3 +95,14 @@ describe('createApp', () => {
     expect(stack.region).toBe('eu-west-1');
   });
 });
+
+describe('neutralizeAssets', () => {
+  test('replaces 64-hex asset hashes anywhere in a template and leaves the rest', () => {
+    const hash = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
+    const template = { Resources: { Fn: { Properties: { Code: { S3Bucket: 'cdk-hnb659fds-assets', S3Key: `${hash}.zip` }, Handler: 'index.handler' } } } };
+    expect(neutralizeAssets(template)).toEqual({
+      Resources: { Fn: { Properties: { Code: { S3Bucket: 'cdk-hnb659fds-assets', S3Key: 'ASSET-HASH.zip' }, Handler: 'index.handler' } } },
+    });
+    expect(template.Resources.Fn.Properties.Code.S3Key).toBe(`${hash}.zip`);
+  });
+});
