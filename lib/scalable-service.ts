@@ -189,6 +189,9 @@ export class ScalableService extends Construct {
     this.monitor.addAlarm(this.loadDistribution.unhealthyHostsAlarm);
 
     if (props.budget) {
+      if (props.budget.limit === undefined || props.budget.limit === null) {
+        throw new Error('budget.limit is required when budget is given: the monthly cost limit in USD');
+      }
       this.budget = new ScalingBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic.topic });
     }
 

@@ -174,6 +174,10 @@ describe('ScalableService validation: one test per message', () => {
     expect(() => service(props)).toThrow(message);
   });
 
+  test('a budget without its limit is named', () => {
+    expect(() => service({ budget: {} as never })).toThrow(/budget.limit is required when budget is given/);
+  });
+
   test('missing vpc is named', () => {
     const { stack } = fixture();
     expect(() => new ScalableService(stack, 'Web', {} as ScalableServiceProps)).toThrow(/ScalableService: vpc is required/);
