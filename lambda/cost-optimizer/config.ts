@@ -47,6 +47,7 @@ export const ENV = {
   TIGHTEN_ABOVE: 'TIGHTEN_ABOVE_PERCENT',
   RESTORE_BELOW: 'RESTORE_BELOW_PERCENT',
   CAP_STEP: 'CAP_STEP_PERCENT',
+  STEP_INTERVAL_HOURS: 'BUDGET_STEP_INTERVAL_HOURS',
   TARGET_MAX: 'TARGET_UTILIZATION_MAX_PERCENT',
   TARGET_STEP: 'TARGET_UTILIZATION_STEP_PERCENT',
   SPOT_MIN_ON_DEMAND: 'SPOT_MIN_ON_DEMAND_PERCENT',
@@ -100,7 +101,7 @@ function workingHoursFromEnv(env: Record<string, string | undefined>): WorkingHo
 
 export function loadConfig(env: Record<string, string | undefined>): OptimizerConfig {
   const tightenAbove = numberEnv(env, ENV.TIGHTEN_ABOVE, { default: 100, min: 1, max: 1000 });
-  const restoreBelow = numberEnv(env, ENV.RESTORE_BELOW, { default: 90, min: 0, max: 1000 });
+  const restoreBelow = numberEnv(env, ENV.RESTORE_BELOW, { default: 95, min: 0, max: 1000 });
   if (restoreBelow >= tightenAbove) throw new ConfigError(`${ENV.RESTORE_BELOW} (${restoreBelow}) must be < ${ENV.TIGHTEN_ABOVE} (${tightenAbove})`);
   const targetMax = env[ENV.TARGET_MAX] ? numberEnv(env, ENV.TARGET_MAX, { min: 1, max: 100 }) : undefined;
   const spotMin = env[ENV.SPOT_MIN_ON_DEMAND] ? numberEnv(env, ENV.SPOT_MIN_ON_DEMAND, { min: 0, max: 100 }) : undefined;
@@ -110,10 +111,11 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
   const policy: CostPolicy = {
     floorCapacity: numberEnv(env, ENV.FLOOR, { default: 1, min: 0, max: 10_000 }),
     emergencyUtilizationPercent: numberEnv(env, ENV.EMERGENCY, { default: 90, min: 1, max: 100 }),
-    loadLookbackMs: numberEnv(env, ENV.LOOKBACK_HOURS, { default: 24, min: 1, max: 24 * 14 }) * HOUR,
+    loadLookbackMs: numberEnv(env, ENV.LOOKBACK_HOURS, { default: 168, min: 1, max: 24 * 14 }) * HOUR,
     tightenAbovePercent: tightenAbove,
     restoreBelowPercent: restoreBelow,
     capStepPercent: numberEnv(env, ENV.CAP_STEP, { default: 10, min: 1, max: 100 }),
+    budgetStepIntervalMs: numberEnv(env, ENV.STEP_INTERVAL_HOURS, { default: 12, min: 0, max: 24 * 31 }) * HOUR,
     ...(targetMax !== undefined ? { targetUtilization: { maxPercent: targetMax, stepPercent: numberEnv(env, ENV.TARGET_STEP, { default: 5, min: 1, max: 100 }) } } : {}),
     ...(spotMin !== undefined ? { spot: { minOnDemandPercent: spotMin, stepPercent: numberEnv(env, ENV.SPOT_STEP, { default: 25, min: 1, max: 100 }) } } : {}),
     ...(workingHours ? { offHours: { workingHours, restoreLeadMs: numberEnv(env, ENV.RESTORE_LEAD_MINUTES, { default: 60, min: 0, max: 24 * 60 }) * 60_000 } } : {}),

@@ -139,6 +139,11 @@ export function stateAfterApply(prev: CostState | undefined, next: CostState, ac
       if (v === undefined) delete out[f]; else out[f] = v;
     }
   }
+  // The budget step interval restarts only when a budget step really was applied.
+  const budgetSteps: ApplyStep[] = ['capacity', 'target-utilization'];
+  if (next.lastBudgetStepAt !== prev?.lastBudgetStepAt && !budgetSteps.some((st) => attempted.has(st) && result.succeeded.includes(st))) {
+    if (prev?.lastBudgetStepAt === undefined) delete out.lastBudgetStepAt; else out.lastBudgetStepAt = prev.lastBudgetStepAt;
+  }
   const overrides = ['cap', 'offHoursCapacity', 'onDemandPercent', 'targetUtilization'].some((k) => out[k] !== undefined);
   const original = next.original ?? prev?.original;
   if (overrides && original) out.original = original; else delete out.original;

@@ -135,8 +135,9 @@ export interface CostOptimizerProps {
    */
   readonly emergencyUtilizationPercent?: number;
   /**
-   * How far back the peak load is taken.
-   * @default Duration.hours(24)
+   * How far back the peak load is taken (for the lowest cap allowed and capacity planning). A
+   * week keeps the weekday peak in view over a quiet weekend.
+   * @default Duration.days(7)
    */
   readonly loadLookback?: Duration;
   /**
@@ -147,9 +148,16 @@ export interface CostOptimizerProps {
   /**
    * Expected month-end cost below this percentage of the limit: restore one step per run.
    * Between the two the optimizer holds (hysteresis).
-   * @default 90
+   * @default 95
    */
   readonly restoreBelowPercent?: number;
+  /**
+   * The least time between two budget steps (tighten or restore): AWS Budgets refreshes its
+   * forecast a few times a day, and a step should show in the forecast before the next is taken.
+   * Raises that protect the load (a saturated group under the cap) are never delayed.
+   * @default Duration.hours(12)
+   */
+  readonly budgetStepInterval?: Duration;
   /**
    * One cap step, as a percentage of the group's MaxSize (at least one instance).
    * @default 10
@@ -306,13 +314,17 @@ export class CostOptimizer extends Construct {
     checkNumber('capStepPercent', props.capStepPercent, 0, 100, { loExclusive: true });
     checkNumber('refreshMinHealthyPercent', props.refreshMinHealthyPercent, 0, 100);
     const tightenAbove = props.tightenAbovePercent ?? 100;
-    const restoreBelow = props.restoreBelowPercent ?? 90;
+    const restoreBelow = props.restoreBelowPercent ?? 95;
     checkNumber('tightenAbovePercent', tightenAbove, 0, 1000, { loExclusive: true });
     checkNumber('restoreBelowPercent', restoreBelow, 0, 1000);
     if (restoreBelow >= tightenAbove) {
       throw new Error(`restoreBelowPercent (${restoreBelow}) must be < tightenAbovePercent (${tightenAbove}): the gap between them is the hysteresis band`);
     }
-    const lookback = props.loadLookback ?? Duration.hours(24);
+    const lookback = props.loadLookback ?? Duration.days(7);
+    const stepInterval = props.budgetStepInterval ?? Duration.hours(12);
+    if (!stepInterval.isUnresolved() && stepInterval.toSeconds() > 31 * 86400) {
+      throw new Error(`budgetStepInterval must be at most 31 days, got ${stepInterval.toHumanString()}`);
+    }
     if (!lookback.isUnresolved() && (lookback.toSeconds() < 3600 || lookback.toSeconds() > 14 * 86400)) {
       throw new Error(`loadLookback must be between 1 hour and 14 days, got ${lookback.toHumanString()}`);
     }
@@ -393,6 +405,7 @@ export class CostOptimizer extends Construct {
       TIGHTEN_ABOVE_PERCENT: String(tightenAbove),
       RESTORE_BELOW_PERCENT: String(restoreBelow),
       CAP_STEP_PERCENT: String(props.capStepPercent ?? 10),
+      BUDGET_STEP_INTERVAL_HOURS: String(stepInterval.toHours({ integral: false })),
       UTILIZATION_PERIOD_SECONDS: String(period.toSeconds()),
       REFRESH_MIN_HEALTHY_PERCENT: String(props.refreshMinHealthyPercent ?? 90),
       POWERTOOLS_METRICS_NAMESPACE: CostOptimizer.METRICS_NAMESPACE,

@@ -86,6 +86,17 @@ describe('budget pressure', () => {
     expect(d.notes.join('\n')).toMatch(/emergency utilization/);
   });
 
+  test('a group saturated under the cap gets a whole cap step back at once, even under budget pressure', () => {
+    const state: CostState = { original: { minSize: 2, maxSize: 20, desiredCapacity: 6, targetUtilization: 50 }, cap: 6 };
+    const g = { ...group, maxSize: 6, desiredCapacity: 6 };
+    const util = samples(24, (i) => (i === 23 ? 100 : 30));
+    for (const pct of [150, 95]) {
+      const d = decideCost(input({ forecastPct: pct, group: g, state, utilization: util }));
+      expect(capActions(d)).toEqual([expect.objectContaining({ maxSize: 8 })]);
+      expect(capActions(d)[0].reason).toMatch(/latest CPU 100% >= emergency utilization 90% under the cap: raising it 6 -> 8/);
+    }
+  });
+
   test('the forecast inside the hysteresis band holds; below it restores one step at a time to exactly the original', () => {
     let g = group;
     let state: CostState | undefined;
@@ -110,6 +121,21 @@ describe('budget pressure', () => {
     expect(state).toEqual({});
     const after = decideCost(input({ forecastPct: 70, group: g, state }));
     expect(after.actions).toEqual([]);
+  });
+
+  test('budget steps wait for the step interval; load-protecting raises do not', () => {
+    const p = { ...policy, budgetStepIntervalMs: 12 * HOUR };
+    const d1 = decideCost(input({ forecastPct: 130, policy: p }));
+    expect(d1.state.lastBudgetStepAt).toBe(NOW);
+    const g1 = { ...group, maxSize: 18, targetUtilization: 55 };
+    const d2 = decideCost(input({ now: NOW + 3 * HOUR, forecastPct: 130, policy: p, group: g1, state: d1.state }));
+    expect(d2.actions).toEqual([]);
+    expect(d2.notes.join('\n')).toMatch(/last budget step 3 h ago, the next one after 12 h/);
+    const saturated = samples(24, (i) => (i === 23 ? 97 : 30)).map((s) => ({ ...s, t: s.t + 3 * HOUR }));
+    const d3 = decideCost(input({ now: NOW + 3 * HOUR, forecastPct: 130, policy: p, group: g1, state: d1.state, utilization: saturated }));
+    expect(capActions(d3)).toEqual([expect.objectContaining({ maxSize: 20 })]);
+    const d4 = decideCost(input({ now: NOW + 12 * HOUR, forecastPct: 130, policy: p, group: g1, state: d1.state }));
+    expect(capActions(d4)).toEqual([expect.objectContaining({ maxSize: 16 })]);
   });
 
   test('Spot shift on a mixed instances group, restored to the original share', () => {
@@ -240,6 +266,7 @@ describe('properties', () => {
     tightenAbovePercent: fc.integer({ min: 95, max: 120 }),
     restoreBelowPercent: fc.integer({ min: 60, max: 94 }),
     capStepPercent: fc.integer({ min: 1, max: 50 }),
+    budgetStepIntervalMs: fc.constantFrom(0, 3 * HOUR, 12 * HOUR),
     targetUtilization: fc.option(fc.record({ maxPercent: fc.integer({ min: 50, max: 90 }), stepPercent: fc.integer({ min: 1, max: 20 }) }), { nil: undefined }),
     spot: fc.option(fc.record({ minOnDemandPercent: fc.integer({ min: 0, max: 50 }), stepPercent: fc.integer({ min: 5, max: 50 }) }), { nil: undefined }),
     offHours: fc.option(fc.constant({ workingHours: { days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1140 }, restoreLeadMs: HOUR }), { nil: undefined }),
@@ -308,9 +335,11 @@ describe('properties', () => {
       const p = { ...p0, offHours: undefined };
       let g: GroupSnapshot = g0;
       let state: CostState | undefined;
-      const util = samples(24, 10, Math.max(1, g0.desiredCapacity));
+      let now = NOW;
       const run = (pct: number) => {
-        const d = decideCost({ now: NOW, budget: { limit: 1000, actualSpend: 300, forecastedSpend: pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
+        now += 13 * HOUR;
+        const util = samples(24, 10, Math.max(1, g0.desiredCapacity)).map((s) => ({ ...s, t: s.t + (now - NOW) }));
+        const d = decideCost({ now, budget: { limit: 1000, actualSpend: 300, forecastedSpend: pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
         for (const a of d.actions) {
           if (a.kind === 'set-capacity') g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
           if (a.kind === 'set-target-utilization') g = { ...g, targetUtilization: a.percent };
@@ -324,7 +353,8 @@ describe('properties', () => {
       };
       for (let i = 0; i < tightenRuns; i++) run(150);
       for (let i = 0; i < 200 && state?.original; i++) run(40);
-      expect(state).toEqual({});
+      expect(state?.original).toBeUndefined();
+      expect(Object.keys(state ?? {}).filter((k) => k !== 'lastBudgetStepAt')).toEqual([]);
       expect({ minSize: g.minSize, targetUtilization: g.targetUtilization, onDemandPercent: g.onDemandPercent })
         .toEqual({ minSize: g0.minSize, targetUtilization: g0.targetUtilization, onDemandPercent: g0.onDemandPercent });
       expect(g.maxSize).toBe(g0.maxSize);

@@ -56,7 +56,7 @@ describe('CostOptimizer', () => {
       Environment: { Variables: Match.objectLike({
         AUTO_SCALING_GROUP_NAME: { Ref: Match.stringLikeRegexp('WebGroup') },
         BUDGET_NAME: 'web-monthly', BUDGET_LIMIT: '1000', BUDGET_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
-        MODE: 'apply', SPEND_SOURCE: 'budgets', FLOOR_CAPACITY: '2', TIGHTEN_ABOVE_PERCENT: '100', RESTORE_BELOW_PERCENT: '90',
+        MODE: 'apply', SPEND_SOURCE: 'budgets', FLOOR_CAPACITY: '2', TIGHTEN_ABOVE_PERCENT: '100', RESTORE_BELOW_PERCENT: '95', BUDGET_STEP_INTERVAL_HOURS: '12', LOAD_LOOKBACK_HOURS: '168',
         TARGET_UTILIZATION_MAX_PERCENT: '70', TARGET_UTILIZATION_STEP_PERCENT: '5',
         VERTICAL_SCALING: JSON.stringify({ instanceTypes: ['m5.large', 'm5.xlarge', 'm5.2xlarge'], lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindowHours: 72, minIntervalHours: 168 }),
         LAUNCH_TEMPLATE_ID: { Ref: Match.stringLikeRegexp('WebLaunchTemplate') },
@@ -158,6 +158,7 @@ describe('CostOptimizer', () => {
       ['cap step', { capStepPercent: 150 }, /capStepPercent must be a number in \(0, 100\], got 150/],
       ['hysteresis band', { tightenAbovePercent: 90, restoreBelowPercent: 95 }, /restoreBelowPercent \(95\) must be < tightenAbovePercent \(90\)/],
       ['load lookback', { loadLookback: Duration.minutes(30) }, /loadLookback must be between 1 hour and 14 days, got 30 minutes/],
+      ['budget step interval', { budgetStepInterval: Duration.days(40) }, /budgetStepInterval must be at most 31 days, got 40 days/],
       ['utilization period', { utilizationPeriod: Duration.seconds(90) }, /utilizationPeriod must be a whole number of minutes/],
       ['target band', { targetUtilization: { maxPercent: 120 } }, /targetUtilization.maxPercent must be a number in \(0, 100\], got 120/],
       ['spot share', { spot: { minOnDemandPercent: -5 } }, /spot.minOnDemandPercent must be a number in \[0, 100\], got -5/],

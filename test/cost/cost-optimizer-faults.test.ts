@@ -106,7 +106,7 @@ test('PutScalingPolicy throttled after the cap was applied: the state keeps the 
   asgMock.on(CreateOrUpdateTagsCommand).resolves({});
   await expect(runCostOptimizer(event, deps())).rejects.toThrow();
   const tag = asgMock.commandCalls(CreateOrUpdateTagsCommand)[0].args[0].input.Tags![0];
-  expect(JSON.parse(tag.Value!)).toEqual({ v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18 });
+  expect(JSON.parse(tag.Value!)).toEqual({ v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, bt: NOW / 1000 });
 });
 
 test('Spot shift on a mixed instances group is one UpdateAutoScalingGroup with the new on-demand share', async () => {

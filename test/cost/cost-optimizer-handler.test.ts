@@ -134,19 +134,23 @@ test('forecast at 130% of the budget caps MaxSize with a reason; back at 70% it 
   expect(r1.decision!.pressure).toBe('over');
   const cap = r1.decision!.actions.find((a) => a.kind === 'set-capacity')!;
   expect(cap.reason).toMatch(/expected month-end cost 1300 is 130% of the 1000 limit \(budgets\): capping MaxSize 20 -> 18/);
-  expect(await groupNow()).toMatchObject({ min: 2, max: 18, desired: 4, target: 55, state: { cap: 18, targetUtilization: 55, original: { minSize: 2, maxSize: 20, targetUtilization: 50 } } });
+  expect(await groupNow()).toMatchObject({ min: 2, max: 18, desired: 4, target: 55, state: { cap: 18, targetUtilization: 55, lastBudgetStepAt: now, original: { minSize: 2, maxSize: 20, targetUtilization: 50 } } });
   expect(published[0]).toMatchObject({ ExpectedMonthEndCost: 1300, BudgetLimit: 1000, ActualSpend: 400, CapacityCap: 18, RunErrors: 0, ActionsApplied: 2 });
   // 30% CPU of 4 instances = 1.2 busy instances: 3 needed at the 50% target
   expect(published[0].PeakCapacityNeeded).toBe(3);
   expect(logLines[0].message).toMatch(/cost optimizer: applied \(.*capping MaxSize 20 -> 18/);
 
   await setSpend(new BudgetsClient({ region: 'us-east-1' }), 400, 700);
-  const r2 = await runCostOptimizer(event(now + HOUR), deps);
+  // Within the 12 h budget step interval the forecast is given time to reflect the cap.
+  const settling = await runCostOptimizer(event(now + HOUR), deps);
+  expect(settling.outcome).toBe('no-change');
+  expect(settling.decision!.notes.join('\n')).toMatch(/last budget step 1 h ago, the next one after 12 h/);
+  const r2 = await runCostOptimizer(event(now + 13 * HOUR), deps);
   expect(r2.decision!.pressure).toBe('under');
   expect(r2.decision!.actions.map((a) => a.reason).join('\n')).toMatch(/70% of the 1000 limit.*restoring MaxSize 18 -> 20/);
-  expect(await groupNow()).toMatchObject({ min: 2, max: 20, target: 50, state: {} });
+  expect(await groupNow()).toMatchObject({ min: 2, max: 20, target: 50, state: { lastBudgetStepAt: now + 13 * HOUR } });
 
-  const r3 = await runCostOptimizer(event(now + 2 * HOUR), deps);
+  const r3 = await runCostOptimizer(event(now + 14 * HOUR), deps);
   expect(r3.outcome).toBe('no-change');
 });
 

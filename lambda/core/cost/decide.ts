@@ -148,7 +148,25 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     if (maxSize >= orig.maxSize) delete st.cap; else st.cap = maxSize;
   };
 
-  if (pressure === 'over') {
+  // A group saturated under the cap hides how much load there really is (CPU cannot show more
+  // than 100%): the cap goes up a whole step at once, and at least to what the load is seen to need.
+  const raiseSaturated = (why: string) => {
+    const next = Math.min(restoreMax, Math.max(loadFloor ?? 0, st.cap! + capStep));
+    setCap(next, `latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}% under the cap: raising it ${st.cap} -> ${next} ${why}`);
+  };
+
+  const stepInterval = policy.budgetStepIntervalMs ?? 0;
+  const sinceStep = st.lastBudgetStepAt === undefined ? Infinity : now - st.lastBudgetStepAt;
+  const settling = (pressure === 'over' || (pressure === 'under' && hasOverrides(st))) && sinceStep < stepInterval;
+  const budgetActionsBefore = actions.length;
+
+  if (settling) {
+    notes.push(`${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`);
+    if (st.cap !== undefined && saturated) raiseSaturated('while the last budget step settles');
+    else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
+      setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`);
+    }
+  } else if (pressure === 'over') {
     if (policy.spot && group.onDemandPercent !== undefined) {
       const cur = st.onDemandPercent ?? group.onDemandPercent;
       const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
@@ -168,7 +186,9 @@ export function decideCost(input: CostDecisionInput): CostDecision {
           st.targetUtilization = next;
         } else notes.push(`target utilization already at its highest allowed (${cur}%)`);
       }
-      if (loadFloor > curMax) {
+      if (saturated && st.cap !== undefined) {
+        raiseSaturated('despite budget pressure');
+      } else if (loadFloor > curMax) {
         setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${curMax} -> ${loadFloor} despite budget pressure`);
       } else if (saturated) {
         notes.push(`latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}%: cap not lowered`);
@@ -181,7 +201,7 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     }
   } else if (pressure === 'under') {
     if (st.cap !== undefined) {
-      const next = Math.min(restoreMax, st.cap + capStep);
+      const next = Math.min(restoreMax, Math.max(st.cap + capStep, loadFloor ?? 0, saturated ? st.cap + capStep : 0));
       setCap(next, `${pctText}, below the ${policy.restoreBelowPercent}% restore threshold: restoring MaxSize ${st.cap} -> ${next} (original ${orig.maxSize})`);
     }
     if (st.targetUtilization !== undefined && orig.targetUtilization !== undefined && policy.targetUtilization) {
@@ -202,10 +222,14 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       notes.push('no spend data: budget levers hold');
     }
     // Whatever the budget says, the cap never stays below what the load needs.
-    if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
+    if (st.cap !== undefined && saturated) {
+      raiseSaturated('while holding');
+    } else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
       setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`);
     }
   }
+
+  if (stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
 
   // Vertical rightsizing.
   const v = policy.vertical;

@@ -15,6 +15,7 @@ interface Wire {
   od?: number;
   off?: number;
   vt?: number;
+  bt?: number;
   pr?: 1;
 }
 
@@ -40,6 +41,7 @@ export function encodeCostState(s: CostState): string {
   if (s.offHoursCapacity !== undefined) w.off = s.offHoursCapacity;
   // Seconds are enough for the interval checks and keep the tag short.
   if (s.lastVerticalAt !== undefined) w.vt = Math.floor(s.lastVerticalAt / 1000);
+  if (s.lastBudgetStepAt !== undefined) w.bt = Math.floor(s.lastBudgetStepAt / 1000);
   if (s.pendingRefresh) w.pr = 1;
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH) throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
@@ -80,6 +82,7 @@ export function decodeCostState(text: string): CostState {
   if (w.tu !== undefined && !isPercent(w.tu)) throw bad('tu', w.tu);
   if (w.od !== undefined && !isPercent(w.od)) throw bad('od', w.od);
   if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
+  if (w.bt !== undefined && !isCount(w.bt)) throw bad('bt', w.bt);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
   return {
@@ -89,6 +92,7 @@ export function decodeCostState(text: string): CostState {
     ...(w.od !== undefined ? { onDemandPercent: w.od } : {}),
     ...(w.off !== undefined ? { offHoursCapacity: w.off } : {}),
     ...(w.vt !== undefined ? { lastVerticalAt: w.vt * 1000 } : {}),
+    ...(w.bt !== undefined ? { lastBudgetStepAt: w.bt * 1000 } : {}),
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
   };
 }

@@ -75,6 +75,12 @@ export interface CostPolicy {
   readonly restoreBelowPercent: number;
   /** One cap step as a percentage of the original MaxSize (at least one instance). */
   readonly capStepPercent: number;
+  /**
+   * The least time between two budget steps (tighten or restore), so that the spend forecast,
+   * which AWS Budgets refreshes a few times a day, reflects one step before the next is taken.
+   * Raises that protect the load are never delayed. @default 0 (a step every run)
+   */
+  readonly budgetStepIntervalMs?: number;
   /** Raising the managed target tracking policy's target under budget pressure. */
   readonly targetUtilization?: {
     /** Highest target the controller may set (percent). */
@@ -136,6 +142,8 @@ export interface CostState {
   readonly onDemandPercent?: number;
   /** The capacity the group is held at outside working hours; present while it is. */
   readonly offHoursCapacity?: number;
+  /** When the last budget step (tighten or restore) was taken. */
+  readonly lastBudgetStepAt?: number;
   /** When the last vertical change was made. */
   readonly lastVerticalAt?: number;
   /** An instance refresh is still to be started for the last vertical change. */
