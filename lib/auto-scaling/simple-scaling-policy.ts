@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { describeMetric } from './step-scaling-policy';
+import { describeMetric } from './metric-description';
 import { assertInRange, assertInteger, assertPositiveDuration } from './validation';
 
 /** Options of a simple scaling policy: one alarm, one adjustment, then a cooldown. */

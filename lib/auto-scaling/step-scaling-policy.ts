@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { findAlarmThresholds, normalizeIntervals } from 'aws-cdk-lib/aws-autoscaling-common';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { describeMetric } from './metric-description';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertInRange, assertInteger, assertPositiveDuration } from './validation';
 
@@ -165,11 +166,4 @@ function aggregationOf(metric: cloudwatch.IMetric): autoscaling.MetricAggregatio
   if (statistic === 'Minimum') return autoscaling.MetricAggregationType.MINIMUM;
   if (statistic === 'Maximum') return autoscaling.MetricAggregationType.MAXIMUM;
   return autoscaling.MetricAggregationType.AVERAGE;
-}
-
-/** A short name for a metric in a policy description. */
-export function describeMetric(metric: cloudwatch.IMetric): string {
-  if (metric instanceof cloudwatch.Metric) return `${metric.namespace}/${metric.metricName} (${metric.statistic})`;
-  if (metric instanceof cloudwatch.MathExpression) return `the expression ${metric.expression}`;
-  return 'a metric';
 }
