@@ -452,6 +452,7 @@ export class CostOptimizer extends Construct {
     }));
     if (spendSource === SpendSource.COST_EXPLORER) {
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadCostAndUsage', actions: ['ce:GetCostAndUsage'], resources: ['*'] }));
+      ack.push({ finding: 'Resource::*', reason: 'ce:GetCostAndUsage supports no resource-level permissions.' });
     }
     // Writes on the managed group only (its ARN has the group's generated id as a wildcard).
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
