@@ -458,14 +458,22 @@ export class CostOptimizer extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ManageGroup',
       actions: [
-        'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy',
+        'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags',
+        ...(props.targetUtilization ? ['autoscaling:PutScalingPolicy'] : []),
         ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
       ],
       resources: [group.autoScalingGroupArn],
     }));
     ack.push({ finding: `Resource::${nagResource(this, group.autoScalingGroupArn)}`, reason: 'The managed group\'s ARN: Auto Scaling group ARNs contain a generated id, unknown at deploy time; the group name is fixed.' });
 
-    if (props.launchTemplate) {
+    // Only the vertical step (launch template version, instance refresh) and the Spot shift
+    // (MixedInstancesPolicy) send launch template settings; bounds-only updates do not.
+    const launches = props.vertical !== undefined || props.spot !== undefined;
+    if (props.spot && !props.launchTemplate) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSpotTemplate',
+        'spot is set without launchTemplate: Auto Scaling checks ec2:RunInstances (and iam:PassRole for an instance profile) on the group\'s launch template when the on-demand share is updated; give launchTemplate so that the optimizer is allowed to launch from it.');
+    }
+    if (props.launchTemplate && launches) {
       const lt = props.launchTemplate;
       const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, stack);
       if (props.vertical) {

@@ -68,7 +68,7 @@ describe('CostOptimizer', () => {
   });
 
   test('Auto Scaling writes only on the managed group, launch template writes only on the managed template', () => {
-    const { template } = optimizer({ vertical: ladder });
+    const { template } = optimizer({ vertical: ladder, targetUtilization: { maxPercent: 70 } });
     const st = statements(template);
     const manage = st.find((s) => s.Sid === 'ManageGroup')!;
     expect(manage.Action).toEqual(['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy', 'autoscaling:StartInstanceRefresh']);
@@ -88,11 +88,13 @@ describe('CostOptimizer', () => {
     ]);
   });
 
-  test('without vertical scaling there are no launch template writes nor instance refresh; Cost Explorer only when chosen', () => {
+  test('without vertical scaling or Spot: no launch template writes, no launch permissions, no instance refresh; Cost Explorer only when chosen', () => {
     const { template } = optimizer({ spendSource: SpendSource.COST_EXPLORER, costAllocationTag: { key: 'app', value: 'web' } });
     const st = statements(template);
     expect(st.find((s) => s.Sid === 'VersionLaunchTemplate')).toBeUndefined();
-    expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).not.toContain('autoscaling:StartInstanceRefresh');
+    expect(st.find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeUndefined();
+    expect(st.find((s) => s.Sid === 'PassInstanceRole')).toBeUndefined();
+    expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).toEqual(['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags']);
     expect(st.find((s) => s.Sid === 'ReadCostAndUsage')).toMatchObject({ Action: 'ce:GetCostAndUsage' });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SPEND_SOURCE: 'cost-explorer', COST_TAG_KEY: 'app', COST_TAG_VALUE: 'web' }) } });
   });
@@ -123,6 +125,14 @@ describe('CostOptimizer', () => {
     const f = fixture();
     new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'existing', budgetLimit: 250 });
     Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250' }) } });
+  });
+
+  test('Spot shift: launch permissions for the managed template; a warning without one', () => {
+    const { template } = optimizer({ spot: { minOnDemandPercent: 20 } });
+    expect(statements(template).find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeDefined();
+    const { stack } = optimizer({ spot: { minOnDemandPercent: 20 }, launchTemplate: undefined });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
+    expect(warnings.join('\n')).toMatch(/spot is set without launchTemplate/);
   });
 
   test('warnings: a restore lead shorter than the hourly schedule; a vertical band a step down would cross', () => {
