@@ -48,7 +48,7 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
   const b = res.Budget;
   if (!b) throw new MissingDataError(`budget ${cfg.budgetName} was not returned`);
   const limit = amount(b.BudgetLimit) ?? cfg.budgetLimit;
-  if (limit === undefined || limit <= 0) throw new MissingDataError(`budget ${cfg.budgetName} has no positive limit and ${'BUDGET_LIMIT'} is not set`);
+  if (limit === undefined || limit <= 0) throw new MissingDataError(`budget ${cfg.budgetName} has no positive limit and BUDGET_LIMIT is not set`);
   const period = budgetPeriod(b.TimeUnit, now);
   const forecast = amount(b.CalculatedSpend?.ForecastedSpend);
   let actual = amount(b.CalculatedSpend?.ActualSpend);
@@ -58,9 +58,12 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
     let total = 0;
     let rows = 0;
     let token: string | undefined;
+    // Month to date, today included (Cost Explorer's End is exclusive).
+    const d = new Date(now);
+    const end = Math.min(period.end, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
     do {
       const r = await ce.send(new GetCostAndUsageCommand({
-        TimePeriod: { Start: isoDay(period.start), End: isoDay(Math.max(period.start + 86_400_000, Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1))) },
+        TimePeriod: { Start: isoDay(period.start), End: isoDay(end) },
         Granularity: 'MONTHLY',
         Metrics: ['UnblendedCost'],
         ...(filter ? { Filter: filter } : {}),

@@ -1,0 +1,46 @@
+import { loadConfig } from '../../lambda/cost-optimizer/config';
+import { budgetPeriod } from '../../lambda/cost-optimizer/observe';
+
+const BASE = { AUTO_SCALING_GROUP_NAME: 'web', BUDGET_ACCOUNT_ID: '123456789012', BUDGET_NAME: 'b' };
+
+test('defaults match the construct: apply, floor 1, 100% / 95%, 12 h step interval, 7-day lookback, no optional levers', () => {
+  const c = loadConfig(BASE);
+  expect(c).toMatchObject({ mode: 'apply', spendSource: 'budgets', manageTargetTracking: false, utilizationPeriodSeconds: 300, stateTagKey: 'cost-optimizer:state' });
+  expect(c.policy).toEqual({
+    floorCapacity: 1, emergencyUtilizationPercent: 90, loadLookbackMs: 168 * 3_600_000, tightenAbovePercent: 100, restoreBelowPercent: 95,
+    capStepPercent: 10, budgetStepIntervalMs: 12 * 3_600_000, vertical: undefined,
+  });
+});
+
+test('levers, working hours and vertical scaling from the environment', () => {
+  const c = loadConfig({
+    ...BASE, TARGET_UTILIZATION_MAX_PERCENT: '70', SPOT_MIN_ON_DEMAND_PERCENT: '20',
+    WORKING_HOURS: '{"days":[1,2,3,4,5],"startMinute":480,"endMinute":1140,"timeZone":"Europe/Berlin"}', RESTORE_LEAD_MINUTES: '90',
+    VERTICAL_SCALING: '{"instanceTypes":["m5.large","m5.xlarge"],"lowerUtilizationPercent":20,"upperUtilizationPercent":70,"evaluationWindowHours":72,"minIntervalHours":168}',
+  });
+  expect(c.policy.targetUtilization).toEqual({ maxPercent: 70, stepPercent: 5 });
+  expect(c.policy.spot).toEqual({ minOnDemandPercent: 20, stepPercent: 25 });
+  expect(c.policy.offHours).toEqual({ workingHours: { days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1140, timeZone: 'Europe/Berlin' }, restoreLeadMs: 90 * 60_000 });
+  expect(c.policy.vertical).toEqual({ ladder: ['m5.large', 'm5.xlarge'], lowerPercent: 20, upperPercent: 70, windowMs: 72 * 3_600_000, minIntervalMs: 168 * 3_600_000 });
+});
+
+test.each([
+  [{ AUTO_SCALING_GROUP_NAME: '' }, /AUTO_SCALING_GROUP_NAME is required/],
+  [{ MODE: 'yolo' }, /MODE must be one of apply, dry-run, forecast-only, got 'yolo'/],
+  [{ FLOOR_CAPACITY: '-1' }, /FLOOR_CAPACITY must be >= 0, got -1/],
+  [{ WORKING_HOURS: '{"days":[9],"startMinute":480,"endMinute":60}' }, /WORKING_HOURS: days must be 0 \(Sunday\) to 6 \(Saturday\), got 9; endMinute \(60\) must be after startMinute \(480\)/],
+  [{ WORKING_HOURS: 'nope' }, /WORKING_HOURS is not valid JSON/],
+  [{ VERTICAL_SCALING: '{"instanceTypes":["m5.large"]}' }, /VERTICAL_SCALING: instanceTypes must list at least 2 instance types/],
+  [{ VERTICAL_SCALING: '{"instanceTypes":["a","b"],"lowerUtilizationPercent":50,"upperUtilizationPercent":40,"evaluationWindowHours":1,"minIntervalHours":1}' }, /lowerUtilizationPercent \(50\) must be < upperUtilizationPercent \(40\)/],
+  [{ COST_TAG_KEY: 'app' }, /COST_TAG_VALUE is required/],
+])('rejects %p', (env, message) => {
+  expect(() => loadConfig({ ...BASE, ...env })).toThrow(message);
+});
+
+test('budget periods are UTC calendar periods', () => {
+  const t = Date.parse('2026-11-11T12:00:00Z');
+  expect(budgetPeriod('MONTHLY', t)).toEqual({ start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-12-01T00:00:00Z') });
+  expect(budgetPeriod('QUARTERLY', t)).toEqual({ start: Date.parse('2026-10-01T00:00:00Z'), end: Date.parse('2027-01-01T00:00:00Z') });
+  expect(budgetPeriod('ANNUALLY', t)).toEqual({ start: Date.parse('2026-01-01T00:00:00Z'), end: Date.parse('2027-01-01T00:00:00Z') });
+  expect(budgetPeriod('DAILY', t)).toEqual({ start: Date.parse('2026-11-11T00:00:00Z'), end: Date.parse('2026-11-12T00:00:00Z') });
+});
