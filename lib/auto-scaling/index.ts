@@ -8,3 +8,4 @@ export * from './simple-scaling-policy';
 export * from './scheduled-scaling-policy';
 export * from './native-predictive-scaling';
 export * from './vertical-scaling';
+export * from './predictive-scaler';

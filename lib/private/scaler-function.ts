@@ -72,6 +72,9 @@ export class ScalerFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       // One run at a time: two overlapping runs would race on the same scheduled actions.
       reservedConcurrentExecutions: 1,
+      // No asynchronous retries of a failed run: a retry minutes later would act on a stale event
+      // time; the schedule runs it again anyway, and the error alarm reports the failure.
+      retryAttempts: 0,
     };
     const where = locateHandler(props.handlerName);
     if (where.bundleDir) {

@@ -1,0 +1,232 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
+import { PredictiveScaler, PredictiveScalerMode, PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
+import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
+import { ENV as HANDLER_ENV, loadConfig } from '../../lambda/predictive-scaler/config';
+import { METRIC } from '../../lambda/predictive-scaler/telemetry';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+function fixture() {
+  const app = new App();
+  const stack = new Stack(app, 'Predictive', { env: ENV });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-12345678', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+  });
+  const alerts = new AlertTopic(stack, 'Alerts');
+  const group = new ScalingGroup(stack, 'Web', { vpc, minCapacity: 2, maxCapacity: 20 });
+  const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard');
+  const loadMetric = new cloudwatch.Metric({
+    namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum', period: Duration.minutes(1),
+    dimensionsMap: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' },
+  });
+  return { app, stack, alerts, group, dashboard, loadMetric };
+}
+
+function scaler(props: Partial<PredictiveScalerProps> = {}) {
+  const f = fixture();
+  const ps = new PredictiveScaler(f.stack, 'Predictive', {
+    autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100,
+    alertTopic: f.alerts.topic, dashboard: f.dashboard, ...props,
+  });
+  return { ...f, ps, template: Template.fromStack(f.stack) };
+}
+
+function functionEnv(template: Template): Record<string, unknown> {
+  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SCALING_MODE: Match.anyValue() } } } });
+  expect(Object.keys(fns)).toHaveLength(1);
+  return Object.values(fns)[0].Properties.Environment.Variables;
+}
+
+describe('PredictiveScaler', () => {
+  test('a Node.js 22 arm64 function with the handler bundle, run every 5 minutes', () => {
+    const { template, ps, stack } = scaler();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 512, Timeout: 120,
+      ReservedConcurrentExecutions: 1, LoggingConfig: { LogFormat: 'JSON' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(ps.function.node.defaultChild as never), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(ps.mode).toBe(PredictiveScalerMode.FORECAST_ONLY);
+  });
+
+  test('environment: the group, the load metric and the plan settings, with defaults from the group', () => {
+    const { template, stack, group } = scaler();
+    expect(functionEnv(template)).toEqual({
+      AUTO_SCALING_GROUP_NAME: { Ref: stack.getLogicalId(group.autoScalingGroup.node.defaultChild as never) },
+      LOAD_METRIC_NAMESPACE: 'AWS/ApplicationELB',
+      LOAD_METRIC_NAME: 'RequestCount',
+      LOAD_METRIC_DIMENSIONS: JSON.stringify({ TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }),
+      LOAD_METRIC_STATISTIC: 'Sum',
+      CAPACITY_PER_INSTANCE: '100',
+      TARGET_UTILIZATION: '0.7',
+      SCALING_MODE: 'forecast-only',
+      DRY_RUN: 'false',
+      HISTORY_SECONDS: '1209600',
+      MIN_HISTORY_SECONDS: '86400',
+      LAUNCH_LEAD_SECONDS: '180', // the group's default instance warmup
+      HORIZON_SECONDS: '7200',
+      SCHEDULE_INTERVAL_SECONDS: '300',
+      BASE_MIN_CAPACITY: '2',
+      SCHEDULED_ACTION_PREFIX: 'predictive-scaler-',
+      MAX_SCHEDULED_ACTIONS: '40',
+      POWERTOOLS_METRICS_NAMESPACE: 'CdkScalingArchitecture/PredictiveScaler',
+      POWERTOOLS_SERVICE_NAME: 'predictive-scaler',
+    });
+  });
+
+  test('the environment the construct writes is the one the handler reads', () => {
+    const { template } = scaler({ mode: PredictiveScalerMode.FORECAST_AND_SCALE, dryRun: true, horizon: Duration.hours(6), targetUtilization: 0.6 });
+    const env = Object.fromEntries(Object.entries(functionEnv(template)).map(([k, v]) => [k, typeof v === 'string' ? v : 'web-group']));
+    const handlerVars = new Set<string>(Object.values(HANDLER_ENV));
+    for (const k of Object.keys(env)) if (k !== 'POWERTOOLS_SERVICE_NAME') expect(handlerVars).toContain(k);
+    expect(loadConfig(env)).toEqual({
+      groupName: 'web-group',
+      metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }, statistic: 'Sum' },
+      capacityPerInstance: 100, targetUtilization: 0.6, mode: 'forecast-and-scale', dryRun: true,
+      historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 180, horizonSeconds: 21600, intervalSeconds: 300,
+      baseMinCapacity: 2, actionPrefix: 'predictive-scaler-', maxActions: 40,
+    });
+  });
+
+  test('explicit settings reach the environment', () => {
+    const { template } = scaler({
+      schedule: events.Schedule.rate(Duration.minutes(10)), historyDuration: Duration.days(7), minimumHistory: Duration.hours(12),
+      launchLeadTime: Duration.minutes(8), horizon: Duration.hours(1), metricsNamespace: 'Shop/Scaler', maxScheduledActions: 60,
+      scheduledActionPrefix: 'shop-plan-', logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    expect(functionEnv(template)).toMatchObject({
+      HISTORY_SECONDS: '604800', MIN_HISTORY_SECONDS: '43200', LAUNCH_LEAD_SECONDS: '480', HORIZON_SECONDS: '3600',
+      SCHEDULE_INTERVAL_SECONDS: '600', POWERTOOLS_METRICS_NAMESPACE: 'Shop/Scaler', MAX_SCHEDULED_ACTIONS: '60', SCHEDULED_ACTION_PREFIX: 'shop-plan-',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('IAM: Auto Scaling writes only on the managed group, reads on * (as AWS requires), no PutMetricData (EMF)', () => {
+    const { template, stack, group, ps } = scaler();
+    const groupRef = stack.getLogicalId(group.autoScalingGroup.node.defaultChild as never);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(ps.role.node.defaultChild as never) }] } });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }>);
+    const writes = statements.find((s) => s.Sid === 'ScaleTheManagedGroup')!;
+    expect({ ...writes, Action: [writes.Action].flat().sort() }).toEqual({
+      Sid: 'ScaleTheManagedGroup',
+      Effect: 'Allow',
+      Action: [
+        'autoscaling:BatchDeleteScheduledAction', 'autoscaling:BatchPutScheduledUpdateGroupAction', 'autoscaling:DeleteScheduledAction',
+        'autoscaling:PutScheduledUpdateGroupAction', 'autoscaling:SetDesiredCapacity',
+      ],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/', { Ref: groupRef }]] },
+    });
+    expect(statements.find((s) => s.Sid === 'ReadGroupsAndLoadMetric')).toEqual({
+      Sid: 'ReadGroupsAndLoadMetric', Effect: 'Allow',
+      Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
+    // nothing else on '*', and nothing beyond logs, the group and the reads
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$)/.test(a))).toEqual([]);
+    expect(actions).not.toContain('cloudwatch:PutMetricData');
+    for (const s of statements.filter((x) => x.Resource === '*')) expect(s.Sid).toBe('ReadGroupsAndLoadMetric');
+  });
+
+  test('an alarm on the function errors notifies the alert topic', () => {
+    const { template, stack, alerts, ps } = scaler();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(ps.function.node.defaultChild as never) } }],
+      AlarmActions: [{ Ref: stack.getLogicalId(alerts.topic.node.defaultChild as never) }],
+    });
+  });
+
+  test('dashboard: forecast vs actual load, planned vs in-service capacity', () => {
+    const { template } = scaler();
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    for (const s of ['Predictive scaler: forecast vs actual load', 'Predictive scaler: planned vs in-service capacity',
+      '\\"ForecastLoad\\"', '\\"PlannedCapacity\\"', '\\"GroupInServiceInstances\\"', '\\"RequestCount\\"', 'CdkScalingArchitecture/PredictiveScaler']) {
+      expect(body).toContain(s);
+    }
+  });
+
+  test('its metric methods use the names and dimension the handler publishes', () => {
+    const { ps } = scaler();
+    expect(ps.metricForecastLoad().metricName).toBe(METRIC.FORECAST_LOAD);
+    expect(ps.metricPlannedCapacity().metricName).toBe(METRIC.PLANNED_CAPACITY);
+    expect(ps.metricRunErrors().metricName).toBe(METRIC.RUN_ERRORS);
+    expect(ps.metricImmediateScaleOuts().metricName).toBe(METRIC.SCALE_OUTS);
+    expect(Object.keys(ps.metricForecastLoad().dimensions!)).toEqual(['AutoScalingGroupName']);
+  });
+
+  test('cdk-nag AwsSolutions: no unacknowledged finding from the scaler (IAM5 acknowledged per finding)', () => {
+    const { app, stack, group, loadMetric, alerts, dashboard } = fixture();
+    const ps = new PredictiveScaler(stack, 'Predictive', {
+      autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100, alertTopic: alerts.topic, dashboard,
+    });
+    // The pack is live: an unacknowledged wildcard policy in the same stack is reported.
+    new iam.Role(stack, 'Unscoped', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
+      .addToPolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
+    app.synth();
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    const found = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    expect(found.filter((f) => /^AwsSolutions-IAM5\b.* \/?Predictive\/Unscoped\//.test(f)).length).toBeGreaterThan(0);
+    expect(found.filter((f) => / \/?Predictive\/Predictive\//.test(f))).toEqual([]);
+    const acknowledged = ps.role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.keys(m.data as object));
+    expect(acknowledged).toHaveLength(3);
+    expect(acknowledged).toEqual(expect.arrayContaining([
+      'Annotation::AwsSolutions-IAM5[Resource::*]',
+      expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:autoscaling:us-east-1:123456789012:autoScalingGroup:\*:autoScalingGroupName\/<WebGroup\w+>\]$/),
+      expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<PredictiveScalerLogGroup[0-9A-F]+\.Arn>:log-stream:\*\]$/),
+    ]));
+  });
+
+  describe('warnings', () => {
+    test('a load metric period other than one minute', () => {
+      const f = fixture();
+      new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with({ period: Duration.minutes(5) }), capacityPerInstance: 100 });
+      Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('loadMetric has a period of 5 minutes; the predictive scaler reads it per minute'));
+    });
+    test('a cron schedule', () => {
+      const f = fixture();
+      new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100, schedule: events.Schedule.cron({ minute: '*/5' }) });
+      Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('is not a rate: make sure horizon \\(120 minutes\\) spans at least two runs'));
+    });
+  });
+
+  describe('validation', () => {
+    test.each<[string, Partial<PredictiveScalerProps>, RegExp]>([
+      ['capacityPerInstance zero', { capacityPerInstance: 0 }, /capacityPerInstance must be in \(0, .*\], got 0/],
+      ['capacityPerInstance not finite', { capacityPerInstance: Infinity }, /capacityPerInstance must be in \(0, .*\], got Infinity/],
+      ['targetUtilization above 1', { targetUtilization: 1.5 }, /targetUtilization must be in \(0, 1\], got 1.5/],
+      ['targetUtilization zero', { targetUtilization: 0 }, /targetUtilization must be in \(0, 1\], got 0/],
+      ['historyDuration over 14 days', { historyDuration: Duration.days(15) }, /historyDuration must be between 3600 and 1209600 seconds, got 15 days/],
+      ['minimumHistory above historyDuration', { historyDuration: Duration.days(2), minimumHistory: Duration.days(3) }, /minimumHistory must be between 0 and 172800 seconds, got 3 days/],
+      ['launchLeadTime over an hour', { launchLeadTime: Duration.hours(2) }, /launchLeadTime must be between 0 and 3600 seconds, got 2 hours/],
+      ['horizon too short', { horizon: Duration.minutes(5) }, /horizon must be between 600 and 172800 seconds, got 5 minutes/],
+      ['horizon under two runs', { horizon: Duration.minutes(30), schedule: events.Schedule.rate(Duration.minutes(20)) }, /horizon \(30 minutes\) must be at least two schedule intervals \(2 x 20 minutes\)/],
+      ['maxScheduledActions not an integer', { maxScheduledActions: 10.5 }, /maxScheduledActions must be an integer, got 10.5/],
+      ['maxScheduledActions over the AWS quota', { maxScheduledActions: 125 }, /maxScheduledActions must be in \[2, 120\], got 125/],
+      ['scheduledActionPrefix with a space', { scheduledActionPrefix: 'my plan' }, /scheduledActionPrefix must be 1-200 letters, digits, '_', '.', ':' or '-', got 'my plan'/],
+      ['metricsNamespace in AWS/', { metricsNamespace: 'AWS/Scaler' }, /metricsNamespace must be .* not start with 'AWS\/', got 'AWS\/Scaler'/],
+    ])('%s', (_name, props, message) => {
+      expect(() => scaler(props)).toThrow(message);
+    });
+
+    test('a load metric of another region', () => {
+      const f = fixture();
+      expect(() => new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with({ region: 'eu-west-1' }), capacityPerInstance: 100 }))
+        .toThrow(/loadMetric must be in the scaler's own region \(us-east-1\), got region eu-west-1/);
+    });
+  });
+});
