@@ -19,8 +19,13 @@ export interface CfnTemplate {
 
 /** Where and how the CDK CLI runs. */
 export interface CdkOptions {
-  /** The project root (where cdk.json is). */
+  /** The project root (where cdk.json and node_modules are). */
   readonly projectDir: string;
+  /**
+   * The CLI's working folder: a cdk.json with the project's context is written there, and the CLI
+   * writes its cdk.context.json (the emulator's Availability Zones) there, not into the project.
+   */
+  readonly workDir: string;
   /** The environment pointing the CLI at the emulator (`emulatorEnv()`). */
   readonly env: Record<string, string>;
   /** Where the CLI's output goes. */
@@ -31,7 +36,7 @@ const cdkBin = (projectDir: string) => path.join(projectDir, 'node_modules', 'aw
 
 function cdk(options: CdkOptions, args: string[]) {
   return run(process.execPath, [cdkBin(options.projectDir), ...args], {
-    cwd: options.projectDir,
+    cwd: options.workDir,
     env: { ...options.env, CI: 'true', FORCE_COLOR: '0' },
     logFile: options.logFile,
   });
@@ -53,13 +58,15 @@ export interface SynthResult {
 }
 
 /**
- * `cdk synth` of the project's app (cdk.json's, or `app`) into `assemblyDir` with `context` (which should hold
- * `local=true`), and reads back the template of `stackName`.
+ * `cdk synth` of `app` (a command line; the CLI splits it on spaces) with the project's cdk.json
+ * context and `context` into `assemblyDir`, and reads back the template of `stackName`.
  */
-export async function synthesize(options: CdkOptions & { stackName: string; assemblyDir: string; context: Record<string, string>; app?: string }): Promise<SynthResult> {
+export async function synthesize(options: CdkOptions & { stackName: string; assemblyDir: string; context: Record<string, string>; app: string }): Promise<SynthResult> {
   fs.rmSync(options.assemblyDir, { recursive: true, force: true });
-  const app = options.app ? ['--app', options.app] : [];
-  const res = await cdk(options, ['synth', ...app, '--quiet', '--output', options.assemblyDir, ...contextArgs(options.context), options.stackName]);
+  fs.mkdirSync(options.workDir, { recursive: true });
+  const projectJson = JSON.parse(fs.readFileSync(path.join(options.projectDir, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  fs.writeFileSync(path.join(options.workDir, 'cdk.json'), JSON.stringify({ app: options.app, context: projectJson.context ?? {} }, null, 2));
+  const res = await cdk(options, ['synth', '--quiet', '--output', options.assemblyDir, ...contextArgs(options.context), options.stackName]);
   const manifest = JSON.parse(fs.readFileSync(path.join(options.assemblyDir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string }; displayName?: string }>;
   };

@@ -72,14 +72,14 @@ export interface LocalDeployment {
 export async function deployLocal(o: DeployLocalOptions): Promise<LocalDeployment> {
   const log = o.log ?? (() => undefined);
   fs.mkdirSync(o.workDir, { recursive: true });
-  let cdkOptions = { projectDir: o.projectDir, env: o.env, logFile: path.join(o.workDir, 'cdk.log') };
+  let cdkOptions = { projectDir: o.projectDir, workDir: o.workDir, env: o.env, logFile: path.join(o.workDir, 'cdk.log') };
   const assemblyDir = path.join(o.workDir, 'cdk.out');
   const context: Record<string, string> = o.overrides ? { 'local:overrides': JSON.stringify(o.overrides) } : {};
   log(`synthesizing ${o.stackName} for the emulator (cdk synth)`);
   const synth = await synthesize({
     ...cdkOptions, stackName: o.stackName, assemblyDir, context,
-    // relative to the project root (the CLI splits the command on spaces)
-    app: `node node_modules/tsx/dist/cli.mjs ${path.relative(o.projectDir, path.join(__dirname, 'local-app.ts')).split(path.sep).join('/')}`,
+    // the CLI splits the command on spaces: a project path with spaces is not supported
+    app: `node ${path.join(o.projectDir, 'node_modules', 'tsx', 'dist', 'cli.mjs')} ${path.join(__dirname, 'local-app.ts')}`,
   });
   if (synth.account !== 'unknown-account' && synth.account !== LOCAL_ACCOUNT) {
     throw new Error(`${o.stackName} is for account ${synth.account}: the emulator has only ${LOCAL_ACCOUNT} (leave account unset in cdk.json for the dev environment)`);
