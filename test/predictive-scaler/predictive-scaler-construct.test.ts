@@ -2,6 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -19,7 +20,7 @@ function fixture() {
   const stack = new Stack(app, 'Predictive', { env: ENV });
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-12345678', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+    publicSubnetIds: ['subnet-0a000001', 'subnet-0a000002'], privateSubnetIds: ['subnet-0b000001', 'subnet-0b000002'],
   });
   const alerts = new AlertTopic(stack, 'Alerts');
   const group = new ScalingGroup(stack, 'Web', { vpc, minCapacity: 2, maxCapacity: 20 });
@@ -28,7 +29,7 @@ function fixture() {
     namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum', period: Duration.minutes(1),
     dimensionsMap: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' },
   });
-  return { app, stack, alerts, group, dashboard, loadMetric };
+  return { app, stack, vpc, alerts, group, dashboard, loadMetric };
 }
 
 function scaler(props: Partial<PredictiveScalerProps> = {}) {
@@ -99,6 +100,21 @@ describe('PredictiveScaler', () => {
       historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 180, horizonSeconds: 21600, intervalSeconds: 300,
       baseMinCapacity: 2, actionPrefix: 'predictive-scaler-', maxActions: 40,
     });
+  });
+
+  test('a target group\'s RequestCount (dimensions known at deploy time) becomes valid JSON in the environment', () => {
+    const f = fixture();
+    const alb = new elbv2.ApplicationLoadBalancer(f.stack, 'Alb', { vpc: f.vpc });
+    const tg = new elbv2.ApplicationTargetGroup(f.stack, 'Tg', { vpc: f.vpc, port: 80, targets: [f.group.autoScalingGroup] });
+    alb.addListener('Http', { port: 80, defaultTargetGroups: [tg] });
+    new PredictiveScaler(f.stack, 'Predictive', {
+      autoScalingGroup: f.group.autoScalingGroup, capacityPerInstance: 100,
+      loadMetric: tg.metrics.requestCount({ statistic: 'Sum', period: Duration.minutes(1) }),
+    });
+    const dims = functionEnv(Template.fromStack(f.stack)).LOAD_METRIC_DIMENSIONS as { 'Fn::Join': [string, unknown[]] };
+    const [sep, parts] = dims['Fn::Join'];
+    const deployed = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'resolved')).join(sep));
+    expect(Object.keys(deployed).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
   });
 
   test('explicit settings reach the environment', () => {
