@@ -143,6 +143,9 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   return result;
 }
 
+/** How late after its event time a run may start and still be a real (not replayed) run. */
+const LATE_RUN_MS = 15 * 60_000;
+
 type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] };
 
 /** What a failure at each stage leaves behind. */
@@ -235,8 +238,13 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
     horizonSeconds: cfg.horizonSeconds,
   };
   const output = stage('plan', () => deps.planner(input));
+  // A run that starts late (a cold start, a delayed event) must not schedule actions in the past:
+  // within LATE_RUN_MS of the event the wall clock bounds the start times. Beyond it the event
+  // time is a simulated clock (a replay), which the emulator accepts as is.
+  const lag = deps.wallClock() - now;
   const actionPlan = planActions(output, group, {
     now,
+    ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
     baseMinCapacity: cfg.baseMinCapacity,
     prefix: cfg.actionPrefix,
     maxActions: cfg.maxActions,

@@ -54,8 +54,13 @@ export interface ActionPlanOptions {
   readonly maxActions: number;
   /** Seconds the plan must reach past now: the trailing action restores MinSize no earlier. */
   readonly horizonSeconds: number;
-  /** Earliest start of a scheduled action after now. @default 60 s */
+  /** Earliest start of a scheduled action after now (AWS rejects start times in the past). @default 60 s */
   readonly minLeadMs?: number;
+  /**
+   * The wall clock when the run acts, if later than `now` (a run that started late): scheduled
+   * actions start no earlier than this plus `minLeadMs`. @default now
+   */
+  readonly actingAt?: number;
 }
 
 /** What the plan asks of the group. */
@@ -104,7 +109,7 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
   const liveMin = clamp(Math.ceil(group.minSize), 0, max);
   const baseMin = baseMinCapacity(group, opts.baseMinCapacity);
   const minLead = opts.minLeadMs ?? MINUTE_MS;
-  const firstAt = Math.ceil((opts.now + minLead) / MINUTE_MS) * MINUTE_MS;
+  const firstAt = Math.ceil((Math.max(opts.now, opts.actingAt ?? opts.now) + minLead) / MINUTE_MS) * MINUTE_MS;
   let clamped = 0;
   let invalid = 0;
   const fit = (v: number, lo: number) => {

@@ -19,11 +19,12 @@ const LOAD = { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dime
 const SHORT = { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/new/0123456789abcdef' } };
 const EMPTY = { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/idle/0123456789abcdef' } };
 
-// 08:00 UTC of the latest day that has passed it: load is rising through the morning.
+// 08:00 UTC of the latest day that has passed it by an hour (so a run is never taken for a late
+// real one, see LATE_RUN_MS): load is rising through the morning.
 const wall = Date.now();
 const NOW = (() => {
   const today8 = Math.floor(wall / DAY) * DAY + 8 * 3_600_000;
-  return today8 <= wall ? today8 : today8 - DAY;
+  return today8 <= wall - 3_600_000 ? today8 : today8 - DAY;
 })();
 
 let moto: MotoServer;

@@ -52,6 +52,14 @@ describe('planActions', () => {
     expect(ap.peak).toBe(6);
   });
 
+  test('a run acting late schedules nothing before its own clock + 1 minute; the plan due by then is applied now', () => {
+    const plan: PlanOutput = { schedule: [{ at: NOW, minCapacity: 3 }, { at: NOW + 2 * MIN, minCapacity: 5 }, { at: NOW + 20 * MIN, minCapacity: 4 }] };
+    const ap = planActions(plan, group, { ...opts, actingAt: NOW + 2 * MIN + 20_000 });
+    expect(ap.actions[0]).toMatchObject({ startTime: NOW + 4 * MIN, minSize: 5 });
+    expect(ap.immediateDesired).toBe(5);
+    expect(ap.actions.every((a) => a.startTime >= NOW + 3 * MIN + 20_000)).toBe(true);
+  });
+
   test('never lowers the desired capacity now', () => {
     const ap = planActions({ schedule: [{ at: NOW, minCapacity: 2 }] }, { minSize: 1, maxSize: 10, desiredCapacity: 7 }, opts);
     expect(ap.immediateDesired).toBeUndefined();
