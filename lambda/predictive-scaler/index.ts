@@ -14,9 +14,9 @@
  *
  * Every run writes one structured log line with what it saw, what it decided and why, and counts
  * `RunErrors` (0 or 1). Fail safe:
- * - no history, or less than MIN_HISTORY_SECONDS of it: nothing is changed (the previous plan's
- *   actions keep running for their horizon), a warning line, RunErrors = 1, no exception (the next
- *   run tries again);
+ * - no history, less than MIN_HISTORY_SECONDS of it, or no plan from the planner: nothing is
+ *   changed (the previous plan's actions keep running for their horizon), a warning line,
+ *   RunErrors = 1, no exception (the next run tries again);
  * - an AWS error after the SDK's own retries, a missing group, a bad configuration or a planner
  *   exception: nothing more is changed (stale actions are removed only after every new one was
  *   put), an error line, RunErrors = 1, and the exception is rethrown so that the function's
@@ -238,6 +238,17 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
     horizonSeconds: cfg.horizonSeconds,
   };
   const output = stage('plan', () => deps.planner(input));
+  if (!Array.isArray(output?.schedule) || output.schedule.length === 0) {
+    // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
+    return {
+      ...base,
+      decision: 'skipped',
+      reason: 'the planner returned no plan from this history: nothing changed, the previous plan (if any) stays',
+      group: groupLine,
+      history: historyLine,
+      actions: { existingOwn: existing.length },
+    };
+  }
   // A run that starts late (a cold start, a delayed event) must not schedule actions in the past:
   // within LATE_RUN_MS of the event the wall clock bounds the start times. Beyond it the event
   // time is a simulated clock (a replay), which the emulator accepts as is.

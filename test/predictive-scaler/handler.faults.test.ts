@@ -190,6 +190,17 @@ test('the planner throws: nothing is changed, the error is reported', async () =
   expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
 });
 
+test('the planner finds nothing to plan from: skipped, nothing changed, an error counted, no exception', async () => {
+  const r = await run({ planner: () => ({ schedule: [] }) });
+  expect(r.error).toBeUndefined();
+  const line = r.lines.find((l) => typeof l.decision === 'string')!;
+  expect(line).toMatchObject({ level: 'WARN', decision: 'skipped', reason: expect.stringMatching(/^the planner returned no plan/) });
+  expect(r.lines.filter((l) => l._aws && 'RunErrors' in l).map((l) => l.RunErrors)).toEqual([1]);
+  expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+  expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
+  expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
+});
+
 test('a bad configuration: no AWS call, the variable and value are named', async () => {
   const r = await run({ env: { ...ENV, CAPACITY_PER_INSTANCE: 'lots' } });
   expectFailSafe(r, 'config');
