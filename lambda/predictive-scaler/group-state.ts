@@ -19,18 +19,30 @@ export async function describeGroup(asg: AutoScalingClient, groupName: string): 
   };
 }
 
-/** The scaler's own scheduled actions on the group (name starts with `prefix`), every page. */
-export async function listOwnActions(asg: AutoScalingClient, groupName: string, prefix: string): Promise<OwnAction[]> {
+/** The group's scheduled actions: the scaler's own (name starts with the prefix) and when others run. */
+export interface ScheduledActionsView {
+  readonly own: OwnAction[];
+  /** Start times (epoch ms) of other owners' actions: the scaler never schedules in the same minute. */
+  readonly otherStartTimes: number[];
+}
+
+/** Lists the group's scheduled actions, every page; other owners' actions are only read. */
+export async function listScheduledActions(asg: AutoScalingClient, groupName: string, prefix: string): Promise<ScheduledActionsView> {
   const own: OwnAction[] = [];
+  const otherStartTimes: number[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
     const res = await asg.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, NextToken: token }));
     for (const a of res.ScheduledUpdateGroupActions ?? []) {
-      if (!a.ScheduledActionName?.startsWith(prefix)) continue;
+      const start = a.StartTime?.getTime() ?? a.Time?.getTime();
+      if (!a.ScheduledActionName?.startsWith(prefix)) {
+        if (start !== undefined) otherStartTimes.push(start);
+        continue;
+      }
       own.push({
         name: a.ScheduledActionName,
-        startTime: a.StartTime?.getTime() ?? a.Time?.getTime() ?? 0,
+        startTime: start ?? 0,
         ...(a.MinSize !== undefined ? { minSize: a.MinSize } : {}),
         ...(a.DesiredCapacity !== undefined ? { desiredCapacity: a.DesiredCapacity } : {}),
         ...(a.MaxSize !== undefined ? { maxSize: a.MaxSize } : {}),
@@ -39,5 +51,5 @@ export async function listOwnActions(asg: AutoScalingClient, groupName: string, 
     token = res.NextToken;
     pages++;
   } while (token && pages < 20);
-  return own;
+  return { own, otherStartTimes };
 }

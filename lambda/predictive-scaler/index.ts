@@ -32,7 +32,7 @@ import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
 import { applyPlan, ApplyResult } from './apply-plan';
 import { loadConfig, ScalerConfig } from './config';
-import { describeGroup, listOwnActions } from './group-state';
+import { describeGroup, listScheduledActions } from './group-state';
 import { LoadHistory, readLoadHistory } from './load-history';
 import { ActionPlan, baseMinCapacity, diffActions, GroupState, OwnAction, planActions } from './scheduled-actions';
 import { createLogger, createMetrics, METRIC, PlanPoint, publishCounters, publishPlanPoints } from './telemetry';
@@ -198,11 +198,12 @@ const compact = (a: OwnAction) => ({
 
 async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>, seen: Seen): Promise<Omit<RunSummary, 'durationMs'>> {
   const base = { now: new Date(now).toISOString() };
-  const [history, group, existing] = await stageAsync('read', () => Promise.all([
+  const [history, group, scheduled] = await stageAsync('read', () => Promise.all([
     readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
     describeGroup(deps.autoScaling, cfg.groupName),
-    listOwnActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
+    listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
   ]));
+  const existing = scheduled.own;
   if (!group) {
     throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
   }
@@ -260,6 +261,7 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
     prefix: cfg.actionPrefix,
     maxActions: cfg.maxActions,
     horizonSeconds: cfg.horizonSeconds,
+    avoid: scheduled.otherStartTimes,
   });
   const diff = diffActions(existing, actionPlan.actions);
   const points = planPoints(output, actionPlan, now, cfg.intervalSeconds);

@@ -61,6 +61,11 @@ export interface ActionPlanOptions {
    * actions start no earlier than this plus `minLeadMs`. @default now
    */
   readonly actingAt?: number;
+  /**
+   * Start times of other owners' scheduled actions on the group: the scaler's actions avoid their
+   * minutes (a raise moves a minute earlier when it can, anything else a minute later).
+   */
+  readonly avoid?: readonly number[];
 }
 
 /** What the plan asks of the group. */
@@ -175,13 +180,17 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
   }
 
   const merged = fitCount(steps, Math.max(1, opts.maxActions - 1));
+  const taken = new Set((opts.avoid ?? []).map((t) => Math.floor(t / MINUTE_MS) * MINUTE_MS));
+  moveOffTaken(steps, taken, firstAt, floorNow);
 
   // Release the floor when the horizon ends (or after the last step).
   const lastFloor = steps.reduce((f, s) => (s.minSize !== undefined ? s.minSize : f), floorNow);
   if (lastFloor > baseMin) {
     const horizonEnd = Math.floor((opts.now + opts.horizonSeconds * 1000) / MINUTE_MS) * MINUTE_MS;
     const lastAt = steps.length ? steps[steps.length - 1].at : 0;
-    steps.push({ at: Math.max(firstAt, horizonEnd, lastAt + MINUTE_MS), minSize: baseMin });
+    let at = Math.max(firstAt, horizonEnd, lastAt + MINUTE_MS);
+    while (taken.has(at)) at += MINUTE_MS;
+    steps.push({ at, minSize: baseMin });
   }
 
   return {
@@ -233,6 +242,43 @@ function fitCount(steps: Step[], limit: number): number {
     removed++;
   }
   return removed;
+}
+
+/**
+ * Moves steps off minutes taken by other owners' actions, in place, keeping the steps in order and
+ * one per minute: a step that raises the floor moves to the closest free minute before it (not
+ * before `firstAt` nor the previous step), anything else to the closest free minute after it.
+ * A step that cannot move without passing its neighbour is merged into it at the higher floor.
+ */
+function moveOffTaken(steps: Step[], taken: ReadonlySet<number>, firstAt: number, floorBefore: number): void {
+  if (taken.size === 0) return;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (!taken.has(s.at)) continue;
+    const prevAt = i > 0 ? steps[i - 1].at : firstAt - MINUTE_MS;
+    const prevFloor = i > 0 ? (steps.slice(0, i).reverse().find((x) => x.minSize !== undefined)?.minSize ?? floorBefore) : floorBefore;
+    const raises = s.minSize !== undefined && s.minSize > prevFloor;
+    let at = s.at;
+    if (raises) {
+      while (at - MINUTE_MS > prevAt && at - MINUTE_MS >= firstAt && taken.has(at)) at -= MINUTE_MS;
+    }
+    if (taken.has(at)) {
+      at = s.at;
+      const nextAt = i + 1 < steps.length ? steps[i + 1].at : Infinity;
+      while (at + MINUTE_MS < nextAt && taken.has(at)) at += MINUTE_MS;
+    }
+    if (!taken.has(at)) {
+      s.at = at;
+      continue;
+    }
+    // Boxed in: fold it into the previous step (or the next one) at the higher floor.
+    const into = i > 0 ? steps[i - 1] : steps[i + 1];
+    if (!into) continue;
+    if (s.minSize !== undefined) into.minSize = Math.max(into.minSize ?? s.minSize, s.minSize);
+    if (s.desired !== undefined) into.desired = Math.max(into.desired ?? s.desired, s.desired);
+    steps.splice(i, 1);
+    i--;
+  }
 }
 
 /** What changes between the scaler's existing actions and the wanted ones. */

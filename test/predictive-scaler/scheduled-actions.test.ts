@@ -60,6 +60,26 @@ describe('planActions', () => {
     expect(ap.actions.every((a) => a.startTime >= NOW + 3 * MIN + 20_000)).toBe(true);
   });
 
+  test('keeps off the minutes of other owners\' actions: a raise a minute earlier, a lowering and the release a minute later', () => {
+    const plan: PlanOutput = { schedule: [{ at: NOW, minCapacity: 2 }, { at: NOW + 20 * MIN, minCapacity: 6 }, { at: NOW + 50 * MIN, minCapacity: 3 }] };
+    const ap = planActions(plan, group, { ...opts, baseMinCapacity: 1, avoid: [NOW + 20 * MIN + 30_000, NOW + 50 * MIN, NOW + 120 * MIN] });
+    expect(ap.actions.map((a) => [(a.startTime - NOW) / MIN, a.minSize])).toEqual([[1, 2], [19, 6], [51, 3], [121, 1]]);
+  });
+
+  test('a step boxed in between taken minutes is folded into its neighbour at the higher floor', () => {
+    const plan: PlanOutput = { schedule: [{ at: NOW, minCapacity: 2 }, { at: NOW + 10 * MIN, minCapacity: 4 }, { at: NOW + 11 * MIN, minCapacity: 5 }] };
+    const g2 = { minSize: 2, maxSize: 10, desiredCapacity: 2 };
+    // 11 is taken and the previous step holds 10: the raise cannot move earlier, so it moves to 12
+    const ap = planActions(plan, g2, { ...opts, baseMinCapacity: 2, avoid: [NOW + 11 * MIN] });
+    expect(ap.actions.map((a) => [(a.startTime - NOW) / MIN, a.minSize])).toEqual([[10, 4], [12, 5], [120, 2]]);
+    const later = planActions(plan, g2, { ...opts, baseMinCapacity: 2, avoid: [NOW + 11 * MIN, NOW + 12 * MIN, NOW + 13 * MIN, NOW + 120 * MIN] });
+    expect(later.actions.map((a) => [(a.startTime - NOW) / MIN, a.minSize])).toEqual([[10, 4], [14, 5], [121, 2]]);
+    // boxed in between its neighbour and taken minutes: folded into the previous step at the higher floor
+    const boxedPlan: PlanOutput = { schedule: [...plan.schedule, { at: NOW + 13 * MIN, minCapacity: 3 }] };
+    const boxed = planActions(boxedPlan, g2, { ...opts, baseMinCapacity: 2, avoid: [NOW + 11 * MIN, NOW + 12 * MIN] });
+    expect(boxed.actions.map((a) => [(a.startTime - NOW) / MIN, a.minSize])).toEqual([[10, 5], [13, 3], [120, 2]]);
+  });
+
   test('never lowers the desired capacity now', () => {
     const ap = planActions({ schedule: [{ at: NOW, minCapacity: 2 }] }, { minSize: 1, maxSize: 10, desiredCapacity: 7 }, opts);
     expect(ap.immediateDesired).toBeUndefined();
@@ -113,10 +133,11 @@ describe('planActions', () => {
       fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }),
       fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
       fc.integer({ min: 2, max: 120 }),
-      (entries, liveMin, extra, desired, configured, maxActions) => {
+      fc.array(fc.integer({ min: 0, max: 600 }), { maxLength: 20 }),
+      (entries, liveMin, extra, desired, configured, maxActions, avoidMinutes) => {
         const g = { minSize: liveMin, maxSize: liveMin + extra, desiredCapacity: desired };
         const plan = { schedule: entries.map((e) => ({ at: NOW + e.offset, minCapacity: e.min, desiredCapacity: e.desired })) } as PlanOutput;
-        const ap = planActions(plan, g, { ...opts, maxActions, baseMinCapacity: configured });
+        const ap = planActions(plan, g, { ...opts, maxActions, baseMinCapacity: configured, avoid: avoidMinutes.map((m) => NOW + m * MIN) });
         const base = baseMinCapacity(g, configured);
         expect(ap.actions.length).toBeLessThanOrEqual(maxActions);
         expect(new Set(ap.actions.map((a) => a.name)).size).toBe(ap.actions.length);
