@@ -46,6 +46,8 @@ export interface RunSummary {
   readonly reason: string;
   readonly now: string;
   readonly durationMs: number;
+  /** Milliseconds spent reading (AWS), planning (the core) and applying (AWS). */
+  readonly stageMs?: { read?: number; plan?: number; apply?: number };
   readonly group?: GroupState & { readonly name: string };
   readonly history?: Record<string, unknown>;
   readonly plan?: Record<string, unknown>;
@@ -105,10 +107,19 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   const counters: Record<string, number> = {};
   // What the run saw and did so far, for the failure line.
   const seen: Seen = {};
+  const stageMs: { read?: number; plan?: number; apply?: number } = {};
+  const timed = async <T>(name: 'read' | 'plan' | 'apply', f: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      stageMs[name] = Math.round(performance.now() - t0);
+    }
+  };
   let thrown: unknown;
   try {
     cfg = stage('config', () => loadConfig(deps.env));
-    summary = await plan(cfg, now, deps, counters, seen);
+    summary = await plan(cfg, now, deps, counters, seen, timed);
   } catch (e) {
     const err = e instanceof StageError ? e : new StageError('run', e);
     summary = {
@@ -120,7 +131,7 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
     };
     thrown = err.cause;
   }
-  const result: RunSummary = { ...summary, durationMs: deps.wallClock() - started };
+  const result: RunSummary = { ...summary, durationMs: deps.wallClock() - started, stageMs };
   const { decision, reason, ...rest } = result;
   const line = { decision, reason, ...rest };
   const message = `predictive scaler: ${decision} (${reason})`;
@@ -196,13 +207,17 @@ const compact = (a: OwnAction) => ({
   ...(a.desiredCapacity !== undefined ? { desiredCapacity: a.desiredCapacity } : {}),
 });
 
-async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>, seen: Seen): Promise<Omit<RunSummary, 'durationMs'>> {
+type Timed = <T>(name: 'read' | 'plan' | 'apply', f: () => Promise<T> | T) => Promise<T>;
+
+async function plan(
+  cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>, seen: Seen, timed: Timed,
+): Promise<Omit<RunSummary, 'durationMs'>> {
   const base = { now: new Date(now).toISOString() };
-  const [history, group, scheduled] = await stageAsync('read', () => Promise.all([
+  const [history, group, scheduled] = await timed('read', () => stageAsync('read', () => Promise.all([
     readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
     describeGroup(deps.autoScaling, cfg.groupName),
     listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
-  ]));
+  ])));
   const existing = scheduled.own;
   if (!group) {
     throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
@@ -238,7 +253,7 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
     launchLeadSeconds: cfg.launchLeadSeconds,
     horizonSeconds: cfg.horizonSeconds,
   };
-  const output = stage('plan', () => deps.planner(input));
+  const output = await timed('plan', () => stage('plan', () => deps.planner(input)));
   if (!Array.isArray(output?.schedule) || output.schedule.length === 0) {
     // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
     return {
@@ -304,7 +319,7 @@ async function plan(cfg: ScalerConfig, now: number, deps: Dependencies, counters
 
   let result: ApplyResult;
   try {
-    result = await applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove });
+    result = await timed('apply', () => applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove }));
   } catch (e) {
     throw new StageError('apply', e);
   }
