@@ -191,7 +191,9 @@ export class PredictiveScaler extends Construct {
     const cfnGroup = asg.node.defaultChild as autoscaling.CfnAutoScalingGroup;
 
     // --- validation ------------------------------------------------------------------------
-    assertInRange('capacityPerInstance', props.capacityPerInstance, 0, Number.MAX_VALUE, { lowOpen: true });
+    if (!Token.isUnresolved(props.capacityPerInstance) && !(Number.isFinite(props.capacityPerInstance) && props.capacityPerInstance > 0)) {
+      throw new Error(`capacityPerInstance must be a positive finite number (load per instance per minute), got ${props.capacityPerInstance}`);
+    }
     assertInRange('targetUtilization', props.targetUtilization, 0, 1, { lowOpen: true });
     assertDurationRange('historyDuration', props.historyDuration, 3600, 14 * 86400);
     const historySeconds = seconds(props.historyDuration) ?? 14 * 86400;

@@ -222,8 +222,8 @@ describe('PredictiveScaler', () => {
 
   describe('validation', () => {
     test.each<[string, Partial<PredictiveScalerProps>, RegExp]>([
-      ['capacityPerInstance zero', { capacityPerInstance: 0 }, /capacityPerInstance must be in \(0, .*\], got 0/],
-      ['capacityPerInstance not finite', { capacityPerInstance: Infinity }, /capacityPerInstance must be in \(0, .*\], got Infinity/],
+      ['capacityPerInstance zero', { capacityPerInstance: 0 }, /capacityPerInstance must be a positive finite number \(load per instance per minute\), got 0$/],
+      ['capacityPerInstance not finite', { capacityPerInstance: Infinity }, /capacityPerInstance must be a positive finite number \(load per instance per minute\), got Infinity$/],
       ['targetUtilization above 1', { targetUtilization: 1.5 }, /targetUtilization must be in \(0, 1\], got 1.5/],
       ['targetUtilization zero', { targetUtilization: 0 }, /targetUtilization must be in \(0, 1\], got 0/],
       ['historyDuration over 14 days', { historyDuration: Duration.days(15) }, /historyDuration must be between 3600 and 1209600 seconds, got 15 days/],
