@@ -1,6 +1,6 @@
-import { FittedModel, ForecastModelSpec } from './forecast/forecast-model';
+import { FittedModel, ForecastModelSpec, trailingMax } from './forecast/forecast-model';
 import { Headroom, learnHeadroom, replayForecasts } from './forecast/forecast-errors';
-import { quantile, movingMean } from './forecast/robust-stats';
+import { quantileSorted } from './forecast/robust-stats';
 import { detectSeasonality, Seasonality } from './forecast/seasonality';
 import { cleanSeries } from './forecast/series';
 import { PlanInput, PlanOutput, PlannedAction } from './plan-types';
@@ -31,6 +31,12 @@ export interface PlannerOptions {
    * @default 1800
    */
   readonly levelWindowSeconds?: number;
+  /**
+   * Width in seconds of the load envelope the models forecast: each point is the maximum load over
+   * this window, so that capacity is planned for the peaks between two plans, not their mean.
+   * @default 660 (11 one-minute points)
+   */
+  readonly envelopeSeconds?: number;
   /**
    * Seconds of history over which the planner replays its own forecasts to learn its errors.
    * @default 259200 (3 days)
@@ -95,24 +101,28 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const leadMax = leadMin + Math.max(1, Math.ceil(horizon / 2));
   const extra = kNow - n + horizon + delay + hold + 1;
 
-  const scale = quantile(values, 0.9);
+  const scale = typicalHigh(values);
   const epsilon = Math.max(1e-3 * scale, 1e-12);
-  const floor = Math.max(0.01 * scale, 1e-12);
-  const smoothed = movingMean(values, Math.floor(steps(600) / 2));
+  const floor = Math.max(0.05 * scale, 1e-12);
+  const envelopeHalfWidth = Math.floor(steps(options.envelopeSeconds ?? 660) / 2);
+  const envelope = trailingMax(values, 2 * envelopeHalfWidth + 1);
   const seasonality = detectSeasonality(values, stepS);
 
   const dayS = Math.round(DAY_S / stepS);
-  const specs: ForecastModelSpec[] = [{ kind: 'none', periodSteps: 0, cycles: 1, levelWindow }];
-  if (dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly')) {
-    specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, levelWindow });
-  }
-  if (dayS >= 2 && seasonality.kind === 'weekly') {
-    specs.push({ kind: 'weekly', periodSteps: 7 * dayS, cycles: 2, levelWindow });
+  const specs: ForecastModelSpec[] = [{ kind: 'none', periodSteps: 0, cycles: 1, combine: 'median', levelWindow, envelopeHalfWidth }];
+  for (const combine of ['median', 'max'] as const) {
+    if (dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly')) {
+      specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, envelopeHalfWidth });
+    }
+    if (dayS >= 2 && seasonality.kind === 'weekly') {
+      specs.push({ kind: 'weekly', periodSteps: 7 * dayS, cycles: 2, combine, levelWindow, envelopeHalfWidth });
+    }
   }
 
   const replay = steps(options.replaySeconds ?? 3 * DAY_S);
   const toOrigin = lastFinite - leadMin;
-  const stride = Math.max(1, Math.round(replay / 900));
+  const stride = Math.max(1, Math.round(replay / 300));
+  const profileFrom = Math.max(0, Math.min(toOrigin - replay, lastFinite) - 4 * levelWindow);
   const headroomOptions = {
     typicalQuantile: options.typicalQuantile ?? 0.5,
     unservedBudget: options.unservedBudget ?? 1e-4,
@@ -122,7 +132,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
 
   let best: { model: FittedModel; headroom: Headroom; multiplier: number; score: number } | undefined;
   for (const spec of specs) {
-    const model = new FittedModel(spec, values, smoothed, extra, epsilon);
+    const model = new FittedModel(spec, envelope, extra, epsilon, profileFrom);
     const fromOrigin = Math.max(spec.periodSteps + levelWindow, toOrigin - replay);
     if (toOrigin - fromOrigin < replay / 3 && spec.periodSteps > 0) continue;
     const errors = replayForecasts(model, values, { fromOrigin, toOrigin, stride, leadMin, leadMax });
@@ -136,7 +146,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   }
   if (!best) return { plan: { schedule: [] } };
 
-  const flat = best.model.spec.periodSteps > 0 ? new FittedModel(specs[0], values, smoothed, extra, epsilon) : best.model;
+  const flat = best.model.spec.periodSteps > 0 ? new FittedModel(specs[0], envelope, extra, epsilon, profileFrom) : best.model;
   const level = best.model.levelAt(lastFinite);
   const flatLevel = flat.levelAt(lastFinite);
   // Without replayed errors (very short history) plan at the target utilization with the
@@ -144,6 +154,9 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const multiplier = Number.isFinite(best.multiplier) && best.multiplier > 0 ? best.multiplier : 1 / target;
   const bias = Number.isFinite(best.headroom.typical) && best.headroom.typical > 0 ? best.headroom.typical : 1;
   const recentMax = recentMaximum(values, lastFinite, levelWindow);
+  // Capacity above what the highest load in the history needs at 100% utilization buys nothing
+  // the history can justify; beyond it the forecast at the target utilization rules.
+  const historyPeak = recentMaximum(values, lastFinite, n);
 
   const forecastAt = (k: number): number => {
     let f = Number.isFinite(level) ? best!.model.forecast(k, level) : NaN;
@@ -157,7 +170,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   for (let j = 0; j < span; j++) {
     const f = forecastAt(kNow + j);
     forecastValues[j] = f * bias;
-    let units = (f * multiplier) / input.capacityPerInstance;
+    let units = Math.min(f * multiplier, Math.max(historyPeak, f / target)) / input.capacityPerInstance;
     if (best.headroom.samples === 0) units = Math.max(units, recentMax / (input.capacityPerInstance * target));
     need[j] = clamp(Math.ceil(units - 1e-9), minCap, maxCap);
   }
@@ -201,6 +214,14 @@ function validateInput(input: PlanInput): void {
   if (!(Number.isFinite(input.horizonSeconds) && input.horizonSeconds >= 0)) {
     throw new RangeError(`horizonSeconds must be >= 0 (got ${input.horizonSeconds})`);
   }
+}
+
+/** The 90th percentile of (a regular sample of at most ~2,000 of) the finite values. */
+function typicalHigh(values: Float64Array): number {
+  const every = Math.max(1, Math.floor(values.length / 2000));
+  const sample: number[] = [];
+  for (let i = values.length - 1; i >= 0; i -= every) if (Number.isFinite(values[i])) sample.push(values[i]);
+  return quantileSorted(Float64Array.from(sample).sort(), 0.9);
 }
 
 function lastFiniteIndex(values: Float64Array): number {

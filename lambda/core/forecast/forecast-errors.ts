@@ -77,38 +77,52 @@ export interface HeadroomOptions {
 
 /**
  * Learns headroom from replayed errors: a central quantile of the ratio actual/forecast (so that
- * the target utilization holds on the typical minute) and a tail multiplier found by bisection
- * on the load that would have been unserved (so that bursts above the forecast are covered
- * in proportion to how much load they carried, not how often they happened).
+ * the target utilization holds on the typical minute) and a tail multiplier, the smallest m whose
+ * replayed unserved load sum(max(0, actual - m x forecast)) stays within the budget (so that
+ * bursts above the forecast are covered in proportion to the load they carried, not to how often
+ * they happened). Points forecast below `floor` (outages, an idle metric) teach nothing about
+ * headroom and are left out. O(n log n).
  */
 export function learnHeadroom(errors: ForecastErrors, options: HeadroomOptions): Headroom {
-  const n = errors.count;
-  if (n === 0) return { typical: NaN, tail: NaN, samples: 0 };
   const floor = Math.max(options.floor, Number.MIN_VALUE);
-  const ratios = new Float64Array(n);
+  const idx: number[] = [];
   let totalLoad = 0;
-  let maxRatio = 0;
-  for (let i = 0; i < n; i++) {
-    const f = Math.max(errors.forecasts[i], floor);
-    const r = errors.actuals[i] / f;
-    ratios[i] = r;
-    totalLoad += errors.actuals[i];
-    if (r > maxRatio) maxRatio = r;
-  }
-  ratios.sort();
-  const typical = quantileSorted(ratios, options.typicalQuantile);
-  const allowed = options.unservedBudget * totalLoad;
-  let lo = 0;
-  let hi = Math.max(maxRatio, 1e-9);
-  for (let it = 0; it < 40 && hi - lo > 1e-4 * hi; it++) {
-    const mid = 0.5 * (lo + hi);
-    let unserved = 0;
-    for (let i = 0; i < n; i++) {
-      const excess = errors.actuals[i] - mid * Math.max(errors.forecasts[i], floor);
-      if (excess > 0) unserved += excess;
+  for (let i = 0; i < errors.count; i++) {
+    if (errors.forecasts[i] >= floor) {
+      idx.push(i);
+      totalLoad += errors.actuals[i];
     }
-    if (unserved <= allowed) hi = mid;
-    else lo = mid;
   }
-  return { typical, tail: hi, samples: n };
+  const n = idx.length;
+  if (n === 0) return { typical: NaN, tail: NaN, samples: 0 };
+  const ratios = Float64Array.from(idx, (i) => errors.actuals[i] / errors.forecasts[i]);
+  const sorted = Float64Array.from(ratios).sort();
+  const typical = quantileSorted(sorted, options.typicalQuantile);
+  const allowed = options.unservedBudget * totalLoad;
+  // The tail lies among the largest ratios: sort only those (pairs of ratio and forecast), and
+  // widen the set when the budget is not reached within it.
+  let tail = NaN;
+  for (let share = 0.05; Number.isNaN(tail); share = Math.min(1, share * 4)) {
+    const threshold = share >= 1 ? -Infinity : sorted[Math.floor((1 - share) * (n - 1))];
+    const top: number[] = [];
+    for (let j = 0; j < n; j++) if (ratios[j] >= threshold) top.push(j);
+    top.sort((x, y) => ratios[y] - ratios[x]);
+    // unserved(m) = sum over ratio > m of (actual - m * forecast); walk down from the largest.
+    let sumA = 0;
+    let sumF = 0;
+    for (let k = 0; k < top.length; k++) {
+      const j = top[k];
+      sumA += errors.actuals[idx[j]];
+      sumF += errors.forecasts[idx[j]];
+      const next = k + 1 < top.length ? ratios[top[k + 1]] : share >= 1 ? 0 : NaN;
+      if (Number.isNaN(next)) break;
+      // With m in [next, ratios[j]], the points walked so far are unserved: sumA - m * sumF.
+      if (sumA - next * sumF > allowed) {
+        tail = Math.max(next, (sumA - allowed) / sumF);
+        break;
+      }
+    }
+    if (Number.isNaN(tail) && share >= 1) tail = 0;
+  }
+  return { typical, tail, samples: n };
 }

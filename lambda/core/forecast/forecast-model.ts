@@ -2,17 +2,27 @@ import { smallMedian } from './robust-stats';
 import { SeasonalityKind } from './seasonality';
 
 /**
- * One forecasting model the planner can choose: a level (the recent median) alone, or a seasonal
- * profile (the median of the same phase over the previous cycles) scaled to the recent level.
+ * One forecasting model the planner can choose. Both forecast the load's short-term envelope (the
+ * maximum over a few steps, see `trailingMax`), because capacity must carry the peaks of each
+ * minute, not their mean: a level model (the recent median of the envelope) or a seasonal model
+ * (the median over previous cycles of the envelope at the same phase, which also learns bursts
+ * that recur at the same time of day) scaled to the recent level.
  */
 export interface ForecastModelSpec {
   readonly kind: SeasonalityKind;
   /** Period in steps; 0 for `none`. */
   readonly periodSteps: number;
-  /** How many previous cycles the seasonal profile takes the median of. */
+  /** How many previous cycles the seasonal profile reads. */
   readonly cycles: number;
+  /**
+   * How the profile combines the cycles: `median` (robust to one odd day) or `max` (keeps bursts
+   * that recur at the same phase on some days only).
+   */
+  readonly combine: 'median' | 'max';
   /** Steps of recent data the level is the median of. */
   readonly levelWindow: number;
+  /** Half-width in steps of the envelope (each envelope point is a maximum over 2h+1 steps). */
+  readonly envelopeHalfWidth: number;
 }
 
 /**
@@ -26,21 +36,18 @@ export class FittedModel {
 
   constructor(
     public readonly spec: ForecastModelSpec,
-    /** The cleaned series (gaps as NaN). */
-    private readonly values: Float64Array,
-    /** The series smoothed for the profile. */
-    smoothed: Float64Array,
+    /** `trailingMax(values, 2 * spec.envelopeHalfWidth + 1)` of the cleaned series. */
+    private readonly envelope: Float64Array,
     extra: number,
     /** Small positive load below which ratios are not trusted (keeps ratios finite). */
     private readonly epsilon: number,
+    /** First index any forecast or level will be asked about (the profile is built from here). */
+    firstIndex = 0,
   ) {
     this.buf = new Float64Array(Math.max(spec.levelWindow, spec.cycles, 1));
-    if (spec.periodSteps > 0) this.profile = buildProfile(smoothed, values.length + extra, spec.periodSteps, spec.cycles);
-  }
-
-  /** Whether the seasonal profile has data at index `k` (always true for a level model). */
-  public covers(k: number): boolean {
-    return !this.profile || (k < this.profile.length && Number.isFinite(this.profile[k]));
+    if (spec.periodSteps > 0) {
+      this.profile = buildProfile(envelope, envelope.length + extra + spec.envelopeHalfWidth, spec.periodSteps, spec.cycles, spec.combine, firstIndex);
+    }
   }
 
   /**
@@ -53,7 +60,7 @@ export class FittedModel {
     for (let back = 0; back < 4; back++) {
       const hi = origin - back * w;
       const lo = hi - w + 1;
-      const level = this.windowMedian(this.values, lo, hi);
+      const level = this.windowMedian(this.envelope, lo, hi);
       if (!Number.isFinite(level)) continue;
       if (!this.profile) return level;
       const base = this.windowMedian(this.profile, lo, hi);
@@ -64,10 +71,15 @@ export class FittedModel {
     return NaN;
   }
 
-  /** The forecast for index `k` given `levelAt(origin)`; `NaN` when the model cannot say. */
+  /**
+   * The forecast of the envelope centered on index `k`, given `levelAt(origin)`; `NaN` when the
+   * model cannot say. (The profile holds trailing maxima, so the one centered on `k` is read
+   * `envelopeHalfWidth` steps later.)
+   */
   public forecast(k: number, level: number): number {
     if (!this.profile) return level;
-    const p = k < this.profile.length ? this.profile[k] : NaN;
+    const i = k + this.spec.envelopeHalfWidth;
+    const p = i < this.profile.length ? this.profile[i] : NaN;
     return Number.isFinite(p) ? p * level : NaN;
   }
 
@@ -82,22 +94,52 @@ export class FittedModel {
 }
 
 /**
- * profile[i] = median over c = 1..cycles of smoothed[i - c * period] (finite values only), for
- * i in [0, length). Past the series, the same rule reads only values that exist.
+ * profile[i] = median (or maximum) over c = 1..cycles of x[i - c * period] (finite values only),
+ * for i in [from, length); `NaN` before `from`. Past the series, the same rule reads only values
+ * that exist.
  */
-export function buildProfile(smoothed: Float64Array, length: number, period: number, cycles: number): Float64Array {
+export function buildProfile(x: Float64Array, length: number, period: number, cycles: number, combine: 'median' | 'max' = 'median', from = 0): Float64Array {
   const out = new Float64Array(length);
   const buf = new Float64Array(cycles);
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < Math.min(from, length); i++) out[i] = NaN;
+  for (let i = Math.max(0, from); i < length; i++) {
     let n = 0;
     for (let c = 1; c <= cycles; c++) {
       const j = i - c * period;
       if (j < 0) break;
-      if (j >= smoothed.length) continue;
-      const v = smoothed[j];
+      if (j >= x.length) continue;
+      const v = x[j];
       if (Number.isFinite(v)) buf[n++] = v;
     }
-    out[i] = n ? smallMedian(buf, n) : NaN;
+    if (n === 0) out[i] = NaN;
+    else if (combine === 'max') {
+      let m = buf[0];
+      for (let c = 1; c < n; c++) if (buf[c] > m) m = buf[c];
+      out[i] = m;
+    } else out[i] = smallMedian(buf, n);
+  }
+  return out;
+}
+
+/**
+ * out[i] = maximum of the finite values of x[i - width + 1 .. i] (`NaN` when there are none).
+ * Causal: it never reads past i. O(n) with a monotonic deque.
+ */
+export function trailingMax(x: ArrayLike<number>, width: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  const w = Math.max(1, Math.floor(width));
+  const deque = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (Number.isFinite(v)) {
+      while (tail > head && x[deque[tail - 1]] <= v) tail--;
+      deque[tail++] = i;
+    }
+    while (tail > head && deque[head] <= i - w) head++;
+    out[i] = tail > head ? x[deque[head]] : NaN;
   }
   return out;
 }

@@ -1,0 +1,196 @@
+import { planCapacity, PlannerOptions } from '../plan-capacity';
+import { PlannedAction } from '../plan-types';
+
+/** The group and its policies, as the backtest simulates them. */
+export interface GroupSimulationConfig {
+  /** Load one instance serves per step at 100% utilization. */
+  readonly capacityPerInstance: number;
+  /** Target utilization of the target-tracking policy and of the planner, in (0, 1]. */
+  readonly targetUtilization: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Seconds from a launch until the instance serves. */
+  readonly launchLeadSeconds: number;
+  /**
+   * Consecutive steps above the target before target tracking scales out (AWS: 3 one-minute
+   * datapoints).
+   * @default 3
+   */
+  readonly scaleOutSteps?: number;
+  /**
+   * Consecutive steps below `scaleInThreshold` x target before target tracking scales in (AWS:
+   * 15 one-minute datapoints).
+   * @default 15
+   */
+  readonly scaleInSteps?: number;
+  /** @default 0.9 */
+  readonly scaleInThreshold?: number;
+}
+
+/** When and how the planner runs in the simulation. */
+export interface PlannerSchedule {
+  /** Seconds between two plans. */
+  readonly intervalSeconds: number;
+  /** Seconds of history each plan is given (at most). */
+  readonly historySeconds: number;
+  /** Seconds the plan must cover past its instant. */
+  readonly horizonSeconds: number;
+  /** Steps at the start of the series before the first plan. @default 60 minutes of steps */
+  readonly warmupSteps?: number;
+  readonly options?: PlannerOptions;
+}
+
+/** What one simulated policy did, step by step and in total. */
+export interface SimulationResult {
+  /** Instances serving during each step. */
+  readonly capacity: Float64Array;
+  /** The planner's forecast for each step (the latest plan covering it), `NaN` elsewhere. */
+  readonly forecast: Float64Array;
+  /** Instance-steps paid, launching instances included, from `scoreFrom`. */
+  readonly instanceSteps: number;
+  /** Load above what the serving instances could carry at 100%, from `scoreFrom`. */
+  readonly unservedLoad: number;
+  /** Total load from `scoreFrom`. */
+  readonly totalLoad: number;
+  /** Steps in which some load was unserved, from `scoreFrom`. */
+  readonly overloadSteps: number;
+  /** Instances launched, from `scoreFrom`. */
+  readonly launches: number;
+  readonly plans: number;
+  /** Plans that threw (the previous plan stays in force). */
+  readonly planErrors: number;
+  /** Wall time spent planning, milliseconds. */
+  readonly planMs: number;
+}
+
+/**
+ * Replays a load series (one value per step, `NaN` = no datapoint) through a simulated Auto
+ * Scaling group with a target-tracking policy and, when `planner` is given, the predictive plan
+ * beside it, the way the product deploys them.
+ *
+ * Model: a step is served by the instances in service at its start. After each step, target
+ * tracking looks at the load per instance, the planner runs on its interval with the history up
+ * to that step, due scheduled actions apply (MinSize raises the desired capacity with it), and the
+ * group launches or terminates towards the desired capacity; launches serve after the launch lead
+ * time and cost from the next step, and scale-in terminates launching instances first.
+ */
+export function simulateGroup(
+  values: ArrayLike<number>,
+  start: number,
+  stepSeconds: number,
+  config: GroupSimulationConfig,
+  planner?: PlannerSchedule,
+  scoreFrom = 0,
+): SimulationResult {
+  const n = values.length;
+  const stepMs = stepSeconds * 1000;
+  const perInstance = config.capacityPerInstance;
+  const target = config.targetUtilization;
+  const outSteps = config.scaleOutSteps ?? 3;
+  const inSteps = config.scaleInSteps ?? 15;
+  const inThreshold = config.scaleInThreshold ?? 0.9;
+  const readyAfter = Math.ceil(config.launchLeadSeconds / stepSeconds - 1e-9);
+  const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, config.maxCapacity);
+
+  const capacity = new Float64Array(n);
+  const forecast = new Float64Array(n).fill(NaN);
+  let first = 0;
+  while (first < n && !Number.isFinite(values[first])) first++;
+  let serving = first < n ? needFor(values[first]) : config.minCapacity;
+  let minSize = config.minCapacity;
+  let desired = serving;
+  const launching: number[] = []; // step from which each launching instance serves, ascending
+  let above = 0;
+  let below = 0;
+  let pending: { step: number; action: PlannedAction }[] = [];
+  const interval = planner ? Math.max(1, Math.round(planner.intervalSeconds / stepSeconds)) : 0;
+  const historySteps = planner ? Math.max(1, Math.round(planner.historySeconds / stepSeconds)) : 0;
+  const warmup = planner?.warmupSteps ?? Math.ceil(3600 / stepSeconds);
+  const totals = { instanceSteps: 0, unservedLoad: 0, totalLoad: 0, overloadSteps: 0, launches: 0, plans: 0, planErrors: 0, planMs: 0 };
+
+  for (let t = 0; t < n; t++) {
+    while (launching.length && launching[0] <= t) {
+      launching.shift();
+      serving++;
+    }
+    capacity[t] = serving;
+    const load = values[t];
+    const scored = t >= scoreFrom;
+    if (scored) totals.instanceSteps += serving + launching.length;
+    if (Number.isFinite(load)) {
+      const canServe = serving * perInstance;
+      if (scored) {
+        totals.totalLoad += load;
+        if (load > canServe) {
+          totals.unservedLoad += load - canServe;
+          totals.overloadSteps++;
+        }
+      }
+      const utilization = serving > 0 ? load / canServe : load > 0 ? Infinity : 0;
+      above = utilization > target ? above + 1 : 0;
+      below = utilization < inThreshold * target ? below + 1 : 0;
+      if (above >= outSteps) desired = Math.max(desired, needFor(load));
+      if (below >= inSteps && launching.length === 0) {
+        desired = Math.max(minSize, needFor(load));
+        below = 0;
+      }
+    }
+
+    if (planner && t >= warmup && (t - warmup) % interval === 0) {
+      const now = start + (t + 1) * stepMs;
+      const from = Math.max(0, t + 1 - historySteps);
+      const history = { start: start + from * stepMs, stepSeconds, values: Array.prototype.slice.call(values, from, t + 1) as number[] };
+      const t0 = Date.now();
+      try {
+        const plan = planCapacity({
+          now, history, capacityPerInstance: perInstance, targetUtilization: target,
+          minCapacity: config.minCapacity, maxCapacity: config.maxCapacity,
+          launchLeadSeconds: config.launchLeadSeconds, horizonSeconds: planner.horizonSeconds,
+        }, planner.options);
+        totals.plans++;
+        pending = plan.schedule
+          .filter((a) => a.at >= now)
+          .map((action) => ({ step: Math.ceil((action.at - start) / stepMs - 1e-9), action }))
+          .sort((a, b) => a.step - b.step);
+        const f = plan.forecast;
+        if (f) {
+          for (let j = 0; j < f.values.length; j++) {
+            const k = Math.round((f.start - start) / stepMs) + Math.round((j * f.stepSeconds) / stepSeconds);
+            if (k > t && k < n) forecast[k] = f.values[j];
+          }
+        }
+      } catch {
+        totals.planErrors++;
+      }
+      totals.planMs += Date.now() - t0;
+    }
+    // scheduled actions due at the start of the next step take effect now
+    while (pending.length && pending[0].step <= t + 1) {
+      const { action } = pending.shift()!;
+      if (action.minCapacity !== undefined) {
+        minSize = clampInt(action.minCapacity, config.minCapacity, config.maxCapacity);
+        desired = Math.max(desired, minSize);
+      }
+      if (action.desiredCapacity !== undefined) desired = clampInt(action.desiredCapacity, minSize, config.maxCapacity);
+    }
+
+    desired = clampInt(desired, minSize, config.maxCapacity);
+    const total = serving + launching.length;
+    if (desired > total) {
+      for (let k = total; k < desired; k++) launching.push(t + 1 + readyAfter);
+      if (scored) totals.launches += desired - total;
+    } else if (desired < total) {
+      let drop = total - desired;
+      while (drop > 0 && launching.length) {
+        launching.pop();
+        drop--;
+      }
+      serving -= drop;
+    }
+  }
+  return { capacity, forecast, ...totals };
+}
+
+function clampInt(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, Math.round(x)));
+}
