@@ -8,7 +8,8 @@
  * 3. replays the history of a real trace (data/, or --trace) into CloudWatch as the load metric
  *    the predictive scaler reads, on a simulated clock whose "now" is the end of the history;
  * 4. advances the clock minute by minute for --days simulated days: runs the group's due scheduled
- *    actions (the emulator stores them but never runs them), the predictive-scaler handler
+ *    actions (the emulator stores them but never runs them) and evaluates its target tracking
+ *    policies on modelled metrics (the emulator never evaluates alarms), the predictive-scaler handler
  *    in-process every 5 simulated minutes and the cost optimizer every hour, with the deployed
  *    functions' environment, and appends each minute's load to CloudWatch;
  * 5. prints the decision table and writes a self-contained HTML chart, whose path it prints last.
@@ -32,6 +33,7 @@ import { stopChildren } from './local/process';
 import { putTraceRange } from './local/replay';
 import { formatTable, renderChart, selectRows, summarize, toCsv } from './local/report';
 import { GroupCapacity, readGroup, ScalerSchedule, simulate } from './local/simulate';
+import { readTrackedPolicies, TargetTrackingSimulator } from './local/target-tracking';
 import { readTrace } from './local/trace';
 import { MOTO_INSTALL_HINT, motoAvailable, MotoServer } from './moto-server';
 
@@ -51,12 +53,14 @@ const USAGE = `Usage: npm start -- [options]
   --stack NAME         stack to deploy (default ${DEV_STACK})
   --out DIR            where the chart, the decision CSV, the handler logs and the CDK output go (default .local-run)`;
 
-interface Options {
+export interface Options {
   trace: string; days: number; historyDays?: number; port?: number; scale: 'auto' | number;
   mode: typeof MODES[number]; stack: string; out: string;
+  /** The app to synthesize (see DeployLocalOptions.appEntry). */
+  appEntry?: string;
 }
 
-function parseOptions(argv: string[]): Options {
+export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -125,14 +129,14 @@ function printDeployment(d: LocalDeployment): void {
   }
 }
 
-async function main(o: Options, moto: MotoServer): Promise<void> {
+export async function main(o: Options, moto: MotoServer): Promise<void> {
   const started = Date.now();
   fs.mkdirSync(o.out, { recursive: true });
   for (const f of ['cdk.log', 'handler-logs.jsonl']) fs.rmSync(path.join(o.out, f), { force: true });
   console.log(`moto_server is answering on ${moto.endpoint} (pid ${moto.pid})`);
 
   step(`deploying ${o.stack} to the emulator with the CDK CLI`);
-  const d = await deployLocal({ projectDir: PROJECT_DIR, workDir: o.out, env: moto.env, stackName: o.stack, log: (l) => console.log(l) });
+  const d = await deployLocal({ projectDir: PROJECT_DIR, workDir: o.out, env: moto.env, stackName: o.stack, appEntry: o.appEntry, log: (l) => console.log(l) });
   printDeployment(d);
 
   const scalers = await findDeployedFunctions(d.env, d, SCALER_VARS);
@@ -183,6 +187,9 @@ async function main(o: Options, moto: MotoServer): Promise<void> {
   } else {
     notes.push(`${o.stack} has no cost optimizer function: only the predictive scaler ran`);
   }
+  const tracked = await readTrackedPolicies(d.clients.autoScaling, groupName);
+  console.log(`target tracking evaluated on the simulated clock: ${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}`
+    + `${tracked.unmodelled.length ? `; not modelled: ${tracked.unmodelled.join(', ')}` : ''}`);
   const simBar = progressBar('simulated minutes');
   simBar.start(placed.minutes, 0, { unit: 'minutes' });
   const t1 = Date.now();
@@ -193,11 +200,12 @@ async function main(o: Options, moto: MotoServer): Promise<void> {
     onRun: (row, out) => fs.appendFileSync(logFile, out.logs.map((l) => JSON.stringify({ simulatedTime: new Date(row.at).toISOString(), scaler: row.scaler, ...l })).join('\n') + '\n'),
     onMinute: (done) => simBar.update(done),
     observeMinute,
+    targetTracking: new TargetTrackingSimulator(tracked.policies, cpi),
   });
   simBar.stop();
   const simSeconds = (Date.now() - t1) / 1000;
   console.log(`${result.rows.length} scaler runs in ${secs(simSeconds)} (${(simSeconds * 1000 / Math.max(1, result.rows.length)).toFixed(0)} ms per run with the minutes between); `
-    + `${result.actionsExecuted} scheduled actions came due and were run`);
+    + `${result.actionsExecuted} scheduled actions came due and were run; target tracking scaled ${result.targetTrackingActivities} times`);
   if (result.recurringActionsSeen.length) notes.push(`recurring scheduled actions on the group were not run by the simulation: ${result.recurringActionsSeen.join(', ')}`);
 
   step('decisions (every run that changed the group or failed, and the first run of each hour)');
@@ -214,7 +222,7 @@ async function main(o: Options, moto: MotoServer): Promise<void> {
   const missing = d.created.filter((r) => r.error);
   notes.unshift(
     `Deployed with the CDK CLI to moto_server (${d.stack.region}); created through the service APIs: ${d.created.filter((r) => r.created).length} resources the emulator's CloudFormation skips; not in the local account: ${missing.length ? missing.map((r) => r.type).join(', ') : 'none'}.`,
-    `The emulator stores scheduled actions but never runs them: the simulation runs each one-time action when it comes due. Alarms are not evaluated, so target tracking does not act: the capacity shown is the predictive scaler's alone.`,
+    `The emulator stores scheduled actions but never runs them, and never evaluates alarms: the simulation runs each one-time action when it comes due, and evaluates the group's target tracking policies (${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}) on modelled metrics: requests per target = load / desired, CPU = load / (desired x ${cpi}).`,
     `Predictive scaler run every 5 simulated minutes with SCALING_MODE=${fnEnv.SCALING_MODE ?? 'forecast-only'} (deployed: ${deployedMode}); total wall time ${secs((Date.now() - started) / 1000)}.`,
   );
   const html = renderChart(result.points, result.rows, { stackName: o.stack, groupName, capacityPerInstance: cpi, targetUtilization, traceLabel, notes });
@@ -260,4 +268,4 @@ async function run(): Promise<number> {
   }
 }
 
-void run().then((code) => process.exit(code));
+if (require.main === module) void run().then((code) => process.exit(code));

@@ -51,6 +51,8 @@ export interface DeployLocalOptions {
   readonly stackName: string;
   /** Deep-merged into cdk.json's environments (see scripts/local/local-app.ts). */
   readonly overrides?: Record<string, unknown>;
+  /** The app to synthesize: a TypeScript entry run with tsx. @default scripts/local/local-app.ts */
+  readonly appEntry?: string;
   /** Skip `cdk bootstrap` (an update deploy). @default false */
   readonly skipBootstrap?: boolean;
   readonly log?: (line: string) => void;
@@ -79,7 +81,7 @@ export async function deployLocal(o: DeployLocalOptions): Promise<LocalDeploymen
   const synth = await synthesize({
     ...cdkOptions, stackName: o.stackName, assemblyDir, context,
     // the CLI splits the command on spaces: a project path with spaces is not supported
-    app: `node ${path.join(o.projectDir, 'node_modules', 'tsx', 'dist', 'cli.mjs')} ${path.join(__dirname, 'local-app.ts')}`,
+    app: `node ${path.join(o.projectDir, 'node_modules', 'tsx', 'dist', 'cli.mjs')} ${o.appEntry ?? path.join(__dirname, 'local-app.ts')}`,
   });
   if (synth.account !== 'unknown-account' && synth.account !== LOCAL_ACCOUNT) {
     throw new Error(`${o.stackName} is for account ${synth.account}: the emulator has only ${LOCAL_ACCOUNT} (leave account unset in cdk.json for the dev environment)`);

@@ -77,11 +77,11 @@ export function formatTable(rows: readonly DecisionRow[]): string {
 }
 
 /**
- * The rows worth printing: every run that changed the group or failed, and the first run of each
- * hour, so a day of five-minute runs fits on a screen.
+ * The rows worth printing: every run that changed the group's capacity settings (desired, min,
+ * max) or failed, and the first run of each hour, so a day of five-minute runs fits on a screen.
  */
 export function selectRows(rows: readonly DecisionRow[]): DecisionRow[] {
-  return rows.filter((r) => r.error !== undefined || !/no change$/.test(r.action) || new Date(r.at).getUTCMinutes() === 0);
+  return rows.filter((r) => r.error !== undefined || r.capacityChanged || new Date(r.at).getUTCMinutes() === 0);
 }
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

@@ -4,6 +4,7 @@
  * group's one-time scheduled actions that are due), invokes the scalers in-process on their
  * schedules with the EventBridge event of that instant, and then appends the minute's load to
  * CloudWatch. It records a decision row per scaler run and the group's capacity per minute.
+ * Optionally it evaluates the group's target tracking policies too (see target-tracking.ts).
  */
 import {
   AutoScalingClient, DeleteScheduledActionCommand, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand,
@@ -12,6 +13,7 @@ import {
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { captureOutput, CapturedOutput, EmfDatapoint } from './capture';
 import { MetricSpec, putTraceRange } from './replay';
+import { TargetTrackingSimulator } from './target-tracking';
 import { Trace } from './trace';
 
 const MINUTE = 60_000;
@@ -39,6 +41,8 @@ export interface DecisionRow {
   readonly group: GroupCapacity;
   /** What changed on the group, and the handler's own decision. */
   readonly action: string;
+  /** The run changed the group's desired capacity, MinSize or MaxSize. */
+  readonly capacityChanged: boolean;
   /** The handler's error, when it threw. */
   readonly error?: string;
 }
@@ -91,6 +95,8 @@ export interface SimulationOptions {
   readonly scalers: readonly ScalerSchedule[];
   readonly account: string;
   readonly region: string;
+  /** The group's target tracking policies, evaluated each minute on the previous minute's load. @default none */
+  readonly targetTracking?: TargetTrackingSimulator;
   /** Put the EMF datapoints the handlers print into CloudWatch, as CloudWatch Logs would. @default true */
   readonly forwardEmf?: boolean;
   /** Called with every run's captured output. */
@@ -107,6 +113,8 @@ export interface SimulationResult {
   readonly points: MinutePoint[];
   /** One-time scheduled actions the simulation ran when they came due. */
   readonly actionsExecuted: number;
+  /** Scaling activities of the target tracking policies. */
+  readonly targetTrackingActivities: number;
   /** Recurring scheduled actions seen on the group (not run: the simulation runs one-time actions only). */
   readonly recurringActionsSeen: string[];
 }
@@ -222,6 +230,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const plannedAt = new Map<number, number>();
   const recurring = new Set<string>();
   let actionsExecuted = 0;
+  let targetTrackingActivities = 0;
   const stepMs = o.trace.stepSeconds * 1000;
   if (stepMs !== MINUTE) throw new Error(`the simulation needs a one-minute trace, got a ${o.trace.stepSeconds} s step`);
   const last = Math.min(o.trace.values.length, o.firstMinute + o.minutes);
@@ -233,6 +242,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     actionsExecuted += due.ran.length;
     due.recurring.forEach((n) => recurring.add(n));
     if (due.ran.length) group = await readGroup(o.autoScaling, o.groupName);
+    if (o.targetTracking && k > 0) {
+      const want = o.targetTracking.decide(o.trace.values[k - 1], group);
+      if (want !== undefined) {
+        await o.targetTracking.apply(o.autoScaling, o.groupName, want);
+        targetTrackingActivities++;
+        group = await readGroup(o.autoScaling, o.groupName);
+      }
+    }
 
     for (const s of o.scalers) {
       if (Math.round((at / MINUTE)) % s.everyMinutes !== 0) continue;
@@ -257,6 +274,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         planned: s.plannedMetric ? plannedAt.get(at) : undefined,
         group,
         action: decision ? `${decision}: ${change}` : change,
+        capacityChanged: before.desired !== group.desired || before.min !== group.min || before.max !== group.max,
         ...(run.error !== undefined ? { error: errorText(run.error) } : {}),
       };
       rows.push(row);
@@ -269,5 +287,5 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     await putTraceRange(o.cloudWatch, o.loadMetric, o.trace, k, k + 1);
     o.onMinute?.(k - o.firstMinute + 1, last - o.firstMinute);
   }
-  return { rows, points, actionsExecuted, recurringActionsSeen: [...recurring] };
+  return { rows, points, actionsExecuted, targetTrackingActivities, recurringActionsSeen: [...recurring] };
 }

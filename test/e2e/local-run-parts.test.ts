@@ -8,8 +8,9 @@ import { parseOutput } from '../../scripts/local/capture';
 import { resolveIntrinsics, ResolveContext, UnresolvableError } from '../../scripts/local/intrinsics';
 import { deepMerge } from '../../scripts/local/local-app';
 import { placeTrace } from '../../scripts/local/pipeline';
-import { formatTable, renderChart, summarize } from '../../scripts/local/report';
+import { formatTable, renderChart, selectRows, summarize } from '../../scripts/local/report';
 import { decisionOf, DecisionRow, MinutePoint } from '../../scripts/local/simulate';
+import { SCALE_IN_POINTS, SCALE_OUT_POINTS, TargetTrackingSimulator } from '../../scripts/local/target-tracking';
 import { formatTraceCsv, parseTraceCsv, shiftByWeeksToEndBefore } from '../../scripts/local/trace';
 
 describe('traces', () => {
@@ -114,7 +115,7 @@ describe('report', () => {
   });
 
   test('the chart is self-contained: inline SVG, no script, no external URL', () => {
-    const rows: DecisionRow[] = [{ at: 0, scaler: 'predictive', load: 50, forecast: 40, planned: 2, group: g(2), action: 'applied: desired 1->2' }];
+    const rows: DecisionRow[] = [{ at: 0, scaler: 'predictive', load: 50, forecast: 40, planned: 2, group: g(2), action: 'applied: desired 1->2', capacityChanged: true }];
     const html = renderChart(points, rows, { stackName: 'S', groupName: 'G', capacityPerInstance: 60, targetUtilization: 0.7, traceLabel: 't' });
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
@@ -148,4 +149,43 @@ print('same')
   const r = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
   expect(r.stderr.split('\n').filter((l) => /Error|assert/.test(l))).toEqual([]);
   expect(r.stdout.trim()).toBe('same');
+});
+
+describe('target tracking on the simulated clock', () => {
+  const cpu = { name: 'cpu', metric: 'ASGAverageCPUUtilization' as const, target: 50, disableScaleIn: false };
+  const req = { name: 'req', metric: 'ALBRequestCountPerTarget' as const, target: 1000, disableScaleIn: false };
+
+  test('scales out after 3 minutes above the target, to the capacity the load needs, within MaxSize', () => {
+    const tt = new TargetTrackingSimulator([cpu], 100);
+    const group = { desired: 2, min: 1, max: 5 };
+    // 2 instances x 100 at 100%: a load of 300 is 150% CPU; the target 50% needs 6, MaxSize 5
+    for (let i = 1; i < SCALE_OUT_POINTS; i++) expect(tt.decide(300, group)).toBeUndefined();
+    expect(tt.decide(300, group)).toBe(5);
+  });
+
+  test('scales in after 15 minutes below 90% of the target only when every policy wants less, never below MinSize', () => {
+    const both = new TargetTrackingSimulator([cpu, req], 100);
+    const group = { desired: 4, min: 2, max: 5 };
+    // load 40: CPU 10% (wants 1), requests 10 per target (wants 1): MinSize 2
+    for (let i = 1; i < SCALE_IN_POINTS; i++) expect(both.decide(40, group)).toBeUndefined();
+    expect(both.decide(40, group)).toBe(2);
+    const noIn = new TargetTrackingSimulator([cpu, { ...req, disableScaleIn: true }], 100);
+    for (let i = 0; i < 2 * SCALE_IN_POINTS; i++) expect(noIn.decide(40, group)).toBeUndefined();
+  });
+
+  test('a missing datapoint does not count as above or below', () => {
+    const tt = new TargetTrackingSimulator([cpu], 100);
+    expect(tt.decide(NaN, { desired: 1, min: 1, max: 3 })).toBeUndefined();
+  });
+});
+
+test('the printed rows are the capacity changes, the failures and the first run of each hour', () => {
+  const base = { scaler: 'predictive', load: 1, group: { desired: 1, min: 1, max: 2 }, action: 'x' };
+  const rows: DecisionRow[] = [
+    { ...base, at: Date.parse('2026-01-01T10:00:00Z'), capacityChanged: false },
+    { ...base, at: Date.parse('2026-01-01T10:05:00Z'), capacityChanged: false },
+    { ...base, at: Date.parse('2026-01-01T10:10:00Z'), capacityChanged: true },
+    { ...base, at: Date.parse('2026-01-01T10:15:00Z'), capacityChanged: false, error: 'E' },
+  ];
+  expect(selectRows(rows).map((r) => new Date(r.at).getUTCMinutes())).toEqual([0, 10, 15]);
 });
