@@ -181,7 +181,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     let value = minCap;
     for (let k = j; k < Math.min(span, j + delay + hold); k++) value = Math.max(value, need[k]);
     if (value !== previous) {
-      schedule.push({ at: Math.max(input.now, start + (kNow + j) * stepMs), minCapacity: value });
+      schedule.push({ at: j === 0 ? input.now : Math.max(input.now, start + (kNow + j) * stepMs), minCapacity: value });
       previous = value;
     }
   }
