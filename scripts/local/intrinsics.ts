@@ -89,6 +89,8 @@ export function getAtt(ctx: ResolveContext, id: string, attr: string): string {
       return `arn:aws:s3:::${phys}`;
     case 'AWS::SNS::Topic.TopicName':
       return phys.split(':').pop()!;
+    case 'AWS::Events::Rule.Arn':
+      return phys.startsWith('arn:') ? phys : `arn:aws:events:${ctx.region}:${ctx.account}:rule/${phys}`;
     case 'AWS::IAM::Role.Arn':
       return phys.startsWith('arn:') ? phys : `arn:aws:iam::${ctx.account}:role/${phys}`;
     default:

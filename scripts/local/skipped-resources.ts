@@ -1,7 +1,8 @@
 /**
  * Creates through the service APIs the resources that moto's CloudFormation reports as created
  * but skips (alarms, budgets, scaling policies, lifecycle hooks, warm pools, security group
- * rules, topic and bucket policies, SNS subscriptions), from the synthesized template with its intrinsics resolved against
+ * rules, topic and bucket policies, SNS subscriptions, Lambda permissions and event invoke
+ * configs), from the synthesized template with its intrinsics resolved against
  * the deployed stack, so that the local account matches the template. Reports every template
  * resource that exists neither in the deployed stack nor through these calls.
  */
@@ -60,6 +61,8 @@ export const CREATED_LOCALLY = [
   'AWS::SNS::TopicPolicy',
   'AWS::S3::BucketPolicy',
   'AWS::SNS::Subscription',
+  'AWS::Lambda::Permission',
+  'AWS::Lambda::EventInvokeConfig',
   'AWS::CloudWatch::Alarm',
   'AWS::Budgets::Budget',
 ] as const;
@@ -151,6 +154,22 @@ async function createOne(
     case 'AWS::SNS::Subscription': {
       const res = await awsJson<{ SubscriptionArn: string }>(c.env, ['sns', 'subscribe', '--topic-arn', props.TopicArn, '--protocol', props.Protocol, '--notification-endpoint', props.Endpoint]);
       return { created: res.SubscriptionArn, ref: res.SubscriptionArn };
+    }
+    case 'AWS::Lambda::Permission': {
+      const args = ['lambda', 'add-permission', '--function-name', props.FunctionName, '--statement-id', logicalId.slice(0, 100),
+        '--action', props.Action, '--principal', props.Principal];
+      if (props.SourceArn) args.push('--source-arn', props.SourceArn);
+      if (props.SourceAccount) args.push('--source-account', props.SourceAccount);
+      await awsJson(c.env, args);
+      return { created: `permission ${logicalId.slice(0, 100)} on ${props.FunctionName}`, ref: logicalId };
+    }
+    case 'AWS::Lambda::EventInvokeConfig': {
+      const args = ['lambda', 'put-function-event-invoke-config', '--function-name', props.FunctionName, '--qualifier', props.Qualifier ?? '$LATEST'];
+      if (props.MaximumRetryAttempts !== undefined) args.push('--maximum-retry-attempts', String(props.MaximumRetryAttempts));
+      if (props.MaximumEventAgeInSeconds !== undefined) args.push('--maximum-event-age-in-seconds', String(props.MaximumEventAgeInSeconds));
+      if (props.DestinationConfig) args.push('--destination-config', JSON.stringify(props.DestinationConfig));
+      await awsJson(c.env, args);
+      return { created: `event invoke config of ${props.FunctionName}`, ref: logicalId };
     }
     case 'AWS::CloudWatch::Alarm': {
       const name = props.AlarmName ?? nameOf(stack, logicalId);
