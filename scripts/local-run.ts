@@ -31,7 +31,7 @@ import {
 } from './local/pipeline';
 import { stopChildren } from './local/process';
 import { putTraceRange } from './local/replay';
-import { formatTable, renderChart, selectRows, summarize, toCsv } from './local/report';
+import { formatTable, renderChart, selectRows, shortNumber, summarize, toCsv } from './local/report';
 import { GroupCapacity, readGroup, ScalerSchedule, simulate } from './local/simulate';
 import { readTrackedPolicies, TargetTrackingSimulator } from './local/target-tracking';
 import { readTrace } from './local/trace';
@@ -152,7 +152,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const targetUtilization = fnEnv.TARGET_UTILIZATION ? Number(fnEnv.TARGET_UTILIZATION) : 0.7;
   const group0 = await readGroup(d.clients.autoScaling, groupName);
   console.log(`predictive scaler: ${scaler.functionName}, group ${groupName} (min ${group0.min}, max ${group0.max}, desired ${group0.desired}), `
-    + `load metric ${loadMetric.namespace}/${loadMetric.metricName} ${JSON.stringify(loadMetric.dimensions)}, ${cpi} per instance at 100%, target ${targetUtilization}`);
+    + `load metric ${loadMetric.namespace}/${loadMetric.metricName} ${JSON.stringify(loadMetric.dimensions)}, ${shortNumber(cpi)} per instance at 100%, target ${targetUtilization}`);
   console.log(`the deployed function's SCALING_MODE is ${deployedMode}; this run uses ${fnEnv.SCALING_MODE ?? 'forecast-only (default)'}`);
 
   step('replaying the trace into CloudWatch');
@@ -160,7 +160,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const p99 = percentile(raw.values, 0.99);
   const scale = o.scale === 'auto' ? Number(((0.8 * group0.max * cpi * targetUtilization) / p99).toPrecision(3)) : o.scale;
   const placed = placeTrace(raw, { days: o.days, historyDays: o.historyDays, scale, now: Date.now() });
-  const traceLabel = `${path.basename(o.trace)} x ${scale}${o.scale === 'auto' ? ' (auto: its p99 needs 80% of MaxSize)' : ''}, moved ${placed.shiftDays} days forward`;
+  const traceLabel = `${path.basename(o.trace)} x ${scale}${o.scale === 'auto' ? ' (auto: its p99 needs 80% of MaxSize)' : ''}, moved ${placed.shiftDays / 7} weeks forward`;
   console.log(`${traceLabel}; history ${(placed.historyMinutes / 1440).toFixed(1)} days from ${new Date(placed.trace.start).toISOString()}, `
     + `simulated ${o.days} day(s) from ${new Date(placed.trace.start + placed.firstMinute * 60_000).toISOString()}`);
   const replayBar = progressBar('history -> CloudWatch');
@@ -222,7 +222,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const missing = d.created.filter((r) => r.error);
   notes.unshift(
     `Deployed with the CDK CLI to moto_server (${d.stack.region}); created through the service APIs: ${d.created.filter((r) => r.created).length} resources the emulator's CloudFormation skips; not in the local account: ${missing.length ? missing.map((r) => r.type).join(', ') : 'none'}.`,
-    `The emulator stores scheduled actions but never runs them, and never evaluates alarms: the simulation runs each one-time action when it comes due, and evaluates the group's target tracking policies (${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}) on modelled metrics: requests per target = load / desired, CPU = load / (desired x ${cpi}).`,
+    `The emulator stores scheduled actions but never runs them, and never evaluates alarms: the simulation runs each one-time action when it comes due, and evaluates the group's target tracking policies (${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}) on modelled metrics: requests per target = load / desired, CPU = load / (desired x ${shortNumber(cpi)}).`,
     `Predictive scaler run every 5 simulated minutes with SCALING_MODE=${fnEnv.SCALING_MODE ?? 'forecast-only'} (deployed: ${deployedMode}); total wall time ${secs((Date.now() - started) / 1000)}.`,
   );
   const html = renderChart(result.points, result.rows, { stackName: o.stack, groupName, capacityPerInstance: cpi, targetUtilization, traceLabel, notes });

@@ -140,11 +140,18 @@ function panel(x0: number, y0: number, w: number, h: number, start: number, end:
   return out.join('\n');
 }
 
+/** A number for a label: at most 4 significant digits, no trailing zeros. */
+export function shortNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
 function legend(x: number, y: number, series: Series[]): string {
-  return series.map((s, i) => {
-    const lx = x + i * 230;
-    return `<line x1="${lx}" x2="${lx + 24}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="${Math.max(2, s.width ?? 1.2)}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`
-      + `<text x="${lx + 30}" y="${y + 4}" class="legend">${esc(s.label)}</text>`;
+  let lx = x;
+  return series.map((s) => {
+    const at = lx;
+    lx += 50 + s.label.length * 6.6;
+    return `<line x1="${at}" x2="${at + 24}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="${Math.max(2, s.width ?? 1.2)}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`
+      + `<text x="${at + 30}" y="${y + 4}" class="legend">${esc(s.label)}</text>`;
   }).join('\n');
 }
 
@@ -157,7 +164,7 @@ export function renderChart(points: readonly MinutePoint[], rows: readonly Decis
   const loadSeries: Series[] = [
     { label: 'load (requests/min)', color: '#2563eb', values: points.map((p) => p.load), width: 1 },
     { label: 'forecast (made before the minute)', color: '#f97316', values: points.map((p) => p.forecast), width: 1.4 },
-    { label: `capacity: desired x ${ctx.capacityPerInstance}/instance`, color: '#16a34a', values: points.map((p) => p.group.desired * ctx.capacityPerInstance), step: true, width: 2 },
+    { label: `capacity: desired x ${shortNumber(ctx.capacityPerInstance)} per instance`, color: '#16a34a', values: points.map((p) => p.group.desired * ctx.capacityPerInstance), step: true, width: 2 },
     { label: `at target ${Math.round(ctx.targetUtilization * 100)}% utilization`, color: '#16a34a', values: points.map((p) => p.group.desired * ctx.capacityPerInstance * ctx.targetUtilization), step: true, dash: '4 3', width: 1 },
   ];
   const capSeries: Series[] = [
@@ -193,7 +200,7 @@ ${panel(x0, 474, w, 190, start, end, ts, capSeries, 'instances', true)}
 ul{color:#475569;font-size:13px}</style></head>
 <body>
 <h1>${esc(ctx.stackName)} on the local emulator: predictive scaling of ${esc(ctx.groupName)}</h1>
-<p class="sub">Trace: ${esc(ctx.traceLabel)}. One instance serves ${ctx.capacityPerInstance} requests per minute at 100% utilization; the group runs at ${Math.round(ctx.targetUtilization * 100)}%.</p>
+<p class="sub">Trace: ${esc(ctx.traceLabel)}. One instance serves ${shortNumber(ctx.capacityPerInstance)} requests per minute at 100% utilization; the group runs at ${Math.round(ctx.targetUtilization * 100)}%.</p>
 <table>${figures.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
 ${svg}
 ${ctx.notes?.length ? `<ul>${ctx.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
