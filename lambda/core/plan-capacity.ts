@@ -22,6 +22,17 @@ export interface PlannerOptions {
    */
   readonly unservedBudget?: number;
   /**
+   * Cap of the tail multiplier at this quantile of actual/forecast (1 = no cap).
+   * @default 1
+   */
+  readonly tailQuantileCap?: number;
+  /**
+   * Lower the desired capacity with the floor when the plan scales in (otherwise target
+   * tracking scales in on its own after its scale-in period).
+   * @default false
+   */
+  readonly scaleInWithDesiredCapacity?: boolean;
+  /**
    * Seconds the forecast must stay low before the plan lowers the capacity floor.
    * @default 900
    */
@@ -126,6 +137,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const headroomOptions = {
     typicalQuantile: options.typicalQuantile ?? 0.5,
     unservedBudget: options.unservedBudget ?? 1e-4,
+    tailQuantileCap: options.tailQuantileCap ?? 1,
     floor,
   };
   const target = input.targetUtilization;
@@ -181,7 +193,9 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     let value = minCap;
     for (let k = j; k < Math.min(span, j + delay + hold); k++) value = Math.max(value, need[k]);
     if (value !== previous) {
-      schedule.push({ at: j === 0 ? input.now : Math.max(input.now, start + (kNow + j) * stepMs), minCapacity: value });
+      const at = j === 0 ? input.now : Math.max(input.now, start + (kNow + j) * stepMs);
+      const lower = previous >= 0 && value < previous && options.scaleInWithDesiredCapacity;
+      schedule.push(lower ? { at, minCapacity: value, desiredCapacity: value } : { at, minCapacity: value });
       previous = value;
     }
   }

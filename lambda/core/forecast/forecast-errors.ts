@@ -71,8 +71,13 @@ export interface HeadroomOptions {
   readonly typicalQuantile: number;
   /** Share of the load that may exceed a capacity of tail x forecast. */
   readonly unservedBudget: number;
-  /** Forecasts below this are raised to it before ratios are taken. */
+  /** Forecasts below this are left out. */
   readonly floor: number;
+  /**
+   * The tail never exceeds this quantile of actual/forecast: a handful of isolated outliers is
+   * not worth a permanent headroom. 1 disables the cap.
+   */
+  readonly tailQuantileCap: number;
 }
 
 /**
@@ -124,5 +129,6 @@ export function learnHeadroom(errors: ForecastErrors, options: HeadroomOptions):
     }
     if (Number.isNaN(tail) && share >= 1) tail = 0;
   }
+  if (options.tailQuantileCap < 1) tail = Math.min(tail, quantileSorted(sorted, options.tailQuantileCap));
   return { typical, tail, samples: n };
 }
