@@ -12,11 +12,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
+  CostOptimizerMode,
   IScalingPolicy,
+  PredictiveScalerMode,
   PredictiveScalingMetric,
   PredictiveScalingMode,
   ScalableService,
+  ScalableServiceProps,
   ScalingPolicy,
+  ScalingStandardsChecks,
+  ScalingStandardsChecksProps,
 } from '../lib';
 
 /** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
@@ -72,6 +77,28 @@ export interface EnvironmentConfig {
   };
   /** E-mail addresses subscribed to the alert topic. */
   readonly alertEmails?: string[];
+  /** Our predictive scaler (on by default, forecast-only). */
+  readonly predictiveScaler?: {
+    /** @default true */
+    readonly enabled?: boolean;
+    /** 'forecast-only' (publish) or 'forecast-and-scale' (act); @default 'forecast-only' */
+    readonly mode?: 'forecast-only' | 'forecast-and-scale';
+    /** Log the actions instead of taking them; @default false */
+    readonly dryRun?: boolean;
+    /** Requests per minute one instance serves at 100%; @default requestsPerTargetPerMinute / 0.7 */
+    readonly capacityPerInstance?: number;
+  };
+  /** The cost optimizer (on when a budget is given). */
+  readonly costOptimizer?: {
+    /** @default true when budget is given */
+    readonly enabled?: boolean;
+    /** 'apply', 'dry-run' or 'forecast-only'; @default 'apply' */
+    readonly mode?: 'apply' | 'dry-run' | 'forecast-only';
+    /** Working hours of a non-production environment (the group runs at its floor outside them). */
+    readonly workingHours?: { startTime: string; endTime: string; timeZone?: string; days?: number[] };
+    /** Highest CPU target the optimizer may raise the CPU policy to under budget pressure. */
+    readonly maxCpuTargetPercent?: number;
+  };
 }
 
 /** Options of {@link createApp}. */
@@ -89,7 +116,8 @@ export interface CreateAppOptions {
    */
   readonly useCliEnvironment?: boolean;
   /**
-   * Apply the cdk-nag AwsSolutions checks to every stack (findings fail the synthesis).
+   * Apply the cdk-nag AwsSolutions checks and our ScalingStandardsChecks (options from the
+   * `scalingStandards` context) to every stack (AwsSolutions findings and Scaling errors fail the synthesis).
    *
    * @default true
    */
@@ -154,6 +182,8 @@ export class ScalingEnvironmentStack extends Stack {
         budgetName: `scaling-architecture-${environmentName}`,
         costAllocationTag: config.budget.filterByEnvironmentTag ? { key: 'Environment', value: environmentName } : undefined,
       },
+      predictiveScaler: predictiveScalerOf(config),
+      costOptimizer: costOptimizerOf(config),
     });
   }
 }
@@ -194,6 +224,38 @@ export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
   return policies;
 }
 
+/** The predictive scaler options of an environment. */
+export function predictiveScalerOf(config: EnvironmentConfig): ScalableServiceProps['predictiveScaler'] {
+  const p = config.predictiveScaler ?? {};
+  return {
+    enabled: p.enabled,
+    mode: p.mode === 'forecast-and-scale' ? PredictiveScalerMode.FORECAST_AND_SCALE : PredictiveScalerMode.FORECAST_ONLY,
+    dryRun: p.dryRun,
+    capacityPerInstance: p.capacityPerInstance,
+  };
+}
+
+/** The cost optimizer options of an environment. */
+export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps['costOptimizer'] {
+  const c = config.costOptimizer ?? {};
+  const modes: Record<string, CostOptimizerMode> = { 'apply': CostOptimizerMode.APPLY, 'dry-run': CostOptimizerMode.DRY_RUN, 'forecast-only': CostOptimizerMode.FORECAST_ONLY };
+  const cpuTarget = config.scaling?.cpuTargetPercent ?? 50;
+  if (c.maxCpuTargetPercent !== undefined && c.maxCpuTargetPercent <= cpuTarget) {
+    throw new Error(`costOptimizer.maxCpuTargetPercent (${c.maxCpuTargetPercent}) must be above scaling.cpuTargetPercent (${cpuTarget})`);
+  }
+  return {
+    enabled: c.enabled,
+    mode: c.mode !== undefined ? modes[c.mode] : undefined,
+    workingHours: c.workingHours && {
+      startTime: c.workingHours.startTime,
+      endTime: c.workingHours.endTime,
+      timeZone: c.workingHours.timeZone,
+      days: c.workingHours.days,
+    },
+    targetUtilization: c.maxCpuTargetPercent !== undefined ? { maxPercent: c.maxCpuTargetPercent } : undefined,
+  };
+}
+
 /** The stack name of an environment: `ScalingArchitecture-Dev` for "dev". */
 export function stackNameOf(environmentName: string): string {
   return `ScalingArchitecture-${titleCase(environmentName)}`;
@@ -225,12 +287,17 @@ export function createApp(options: CreateAppOptions = {}): App {
       env: account || region ? { account, region } : undefined,
     });
   }
-  if (options.nagChecks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nagChecks ?? true) {
+    const standards: ScalingStandardsChecksProps = app.node.tryGetContext('scalingStandards') ?? {};
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScalingStandardsChecks(app, standards));
+  }
   return app;
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['account', 'region', 'maxAzs', 'natGateways', 'capacity', 'scaling', 'thresholds', 'budget', 'alertEmails'],
+  '': ['account', 'region', 'maxAzs', 'natGateways', 'capacity', 'scaling', 'thresholds', 'budget', 'alertEmails', 'predictiveScaler', 'costOptimizer'],
+  predictiveScaler: ['enabled', 'mode', 'dryRun', 'capacityPerInstance'],
+  costOptimizer: ['enabled', 'mode', 'workingHours', 'maxCpuTargetPercent'],
   capacity: ['minCapacity', 'maxCapacity', 'instanceType', 'defaultInstanceWarmupSeconds', 'healthCheckGracePeriodSeconds', 'rootVolumeGiB'],
   scaling: ['cpuTargetPercent', 'requestsPerTargetPerMinute', 'cooldownSeconds', 'schedules', 'nativePredictive', 'vertical'],
   thresholds: ['cpuHighPercent', 'target5xxRatePercent', 'responseTimeP99Seconds', 'anomalyBandWidth', 'evaluationPeriods'],

@@ -9,6 +9,9 @@ import { Construct } from 'constructs';
 import {
   CpuTargetTrackingPolicy,
   IScalingPolicy,
+  PredictiveScaler,
+  PredictiveScalerProps,
+  RequestCountTargetTrackingPolicy,
   ScalingGroup,
   ScalingGroupOptions,
   ScalingPolicy,
@@ -18,7 +21,7 @@ import {
 } from './auto-scaling';
 import { LoadDistribution, LoadDistributionProps } from './load-distribution';
 import { AlertTopic, LoadMonitor, MonitoringThresholds } from './load-monitoring';
-import { ScalingBudget, ScalingBudgetProps } from './resource-management';
+import { CostOptimizer, CostOptimizerProps, ScalingBudget, ScalingBudgetProps } from './resource-management';
 
 /** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
 export interface ScalableServiceMonitoringOptions {
@@ -108,6 +111,57 @@ export interface ScalableServiceProps {
    * @default no budget
    */
   readonly budget?: ScalableServiceBudgetOptions;
+  /**
+   * Our own predictive scaler: forecasts the target group's request count minute by minute and
+   * schedules capacity ahead of it, beside the target tracking policies.
+   *
+   * @default enabled in forecast-only mode (it publishes its forecast and plan; set
+   * `mode: PredictiveScalerMode.FORECAST_AND_SCALE` to act), as AWS's predictive scaling does
+   */
+  readonly predictiveScaler?: ScalableServicePredictiveScalerOptions;
+  /**
+   * The budget-aware cost optimizer: caps and restores capacity against the budget's forecast,
+   * runs non-production groups at their floor off-hours and executes the vertical policy.
+   *
+   * @default enabled when `budget` is given, with the group's minCapacity as its floor
+   */
+  readonly costOptimizer?: ScalableServiceCostOptimizerOptions;
+}
+
+/**
+ * Predictive scaler options of {@link ScalableService}: {@link PredictiveScalerProps} without what
+ * the service provides (the group, the load metric, the topic, the dashboard).
+ */
+export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveScalerProps, 'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance'> {
+  /**
+   * Deploy the predictive scaler.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Requests per minute one instance serves at 100% utilization.
+   *
+   * @default the request-count target tracking policy's target divided by `targetUtilization`,
+   * so that the scaler plans the capacity target tracking would hold; required when there is no
+   * such policy
+   */
+  readonly capacityPerInstance?: number;
+}
+
+/**
+ * Cost optimizer options of {@link ScalableService}: {@link CostOptimizerProps} without what the
+ * service provides (the group, its launch template, the budget, the topic, the dashboard and the
+ * vertical policy).
+ */
+export interface ScalableServiceCostOptimizerOptions extends Omit<CostOptimizerProps,
+'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard' | 'vertical'> {
+  /**
+   * Deploy the cost optimizer. It needs `budget`.
+   *
+   * @default true when `budget` is given
+   */
+  readonly enabled?: boolean;
 }
 
 /** The default policies: target tracking on CPU and on requests per target. */
@@ -140,6 +194,10 @@ export class ScalableService extends Construct {
   public readonly policies: IScalingPolicy[];
   /** The vertical scaling configuration, when a vertical policy was given (executed by the CostOptimizer). */
   public readonly verticalScaling?: VerticalScalingConfig;
+  /** The predictive scaler, unless disabled. */
+  public readonly predictiveScaler?: PredictiveScaler;
+  /** The cost optimizer, when a budget is given and it is not disabled. */
+  public readonly costOptimizer?: CostOptimizer;
 
   constructor(scope: Construct, id: string, props: ScalableServiceProps) {
     super(scope, id);
@@ -196,6 +254,55 @@ export class ScalableService extends Construct {
     }
 
     this.loadMetric = this.loadDistribution.metricRequestCount();
+
+    const predictive = props.predictiveScaler ?? {};
+    if (predictive.enabled ?? true) {
+      const { enabled, capacityPerInstance, ...options } = predictive;
+      const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
+      if (perInstance !== undefined) {
+        this.predictiveScaler = new PredictiveScaler(this, 'PredictiveScaler', {
+          ...options,
+          autoScalingGroup: this.autoScalingGroup,
+          loadMetric: this.loadMetric,
+          capacityPerInstance: perInstance,
+          alertTopic: this.topic,
+          dashboard: this.dashboard,
+        });
+      } else if (enabled) {
+        throw new Error('predictiveScaler.capacityPerInstance is required when policies has no request-count target tracking policy (ScalingPolicy.targetTrackingRequestCount) to derive it from');
+      } else {
+        Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerSkipped',
+          'The predictive scaler is not deployed: policies has no request-count target tracking policy to derive predictiveScaler.capacityPerInstance from. Set predictiveScaler.capacityPerInstance to deploy it, or predictiveScaler.enabled to false to silence this warning.');
+      }
+    }
+
+    const cost = props.costOptimizer ?? {};
+    if (cost.enabled ?? this.budget !== undefined) {
+      if (!this.budget) {
+        throw new Error('costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget\'s spend and forecast (set budget.limit)');
+      }
+      const { enabled: _enabled, ...options } = cost;
+      this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
+        floorCapacity: this.scalingGroup.minCapacity,
+        ...options,
+        autoScalingGroup: this.autoScalingGroup,
+        launchTemplate: this.scalingGroup.launchTemplate,
+        budget: this.budget,
+        alertTopic: this.topic,
+        dashboard: this.dashboard,
+        vertical: this.verticalScaling,
+      });
+    }
+  }
+
+  /**
+   * The load one instance serves at 100% utilization, derived from the request-count target
+   * tracking policy: target tracking holds `targetRequestsPerMinute` per instance, which the
+   * predictive scaler's plan matches at its target utilization.
+   */
+  private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilization: number): number | undefined {
+    const requestPolicy = horizontal.find((p): p is RequestCountTargetTrackingPolicy => p instanceof RequestCountTargetTrackingPolicy);
+    return requestPolicy ? requestPolicy.options.targetRequestsPerMinute / targetUtilization : undefined;
   }
 
   /** The Auto Scaling group. */
