@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -212,6 +212,14 @@ describe('PredictiveScaler', () => {
       const f = fixture();
       new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with({ period: Duration.minutes(5) }), capacityPerInstance: 100 });
       Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('loadMetric has a period of 5 minutes; the predictive scaler reads it per minute'));
+    });
+    test('a group MinSize known only at deploy time: no BASE_MIN_CAPACITY, the live MinSize is used', () => {
+      const f = fixture();
+      const min = new CfnParameter(f.stack, 'MinSize', { type: 'Number', default: 2 });
+      const group = new ScalingGroup(f.stack, 'Other', { vpc: f.vpc, minCapacity: min.valueAsNumber, maxCapacity: 20 });
+      new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100 });
+      Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('MinSize is not a literal: the scaler restores the live MinSize'));
+      expect(functionEnv(Template.fromStack(f.stack))).not.toHaveProperty('BASE_MIN_CAPACITY');
     });
     test('a cron schedule', () => {
       const f = fixture();
