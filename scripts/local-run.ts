@@ -205,7 +205,10 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   simBar.stop();
   const simSeconds = (Date.now() - t1) / 1000;
   console.log(`${result.rows.length} scaler runs in ${secs(simSeconds)} (${(simSeconds * 1000 / Math.max(1, result.rows.length)).toFixed(0)} ms per run with the minutes between); `
-    + `${result.actionsExecuted} scheduled actions came due and were run; target tracking scaled ${result.targetTrackingActivities} times`);
+    + `${result.actionsExecuted} scheduled actions came due and were run, ${result.actionsFailed.length} failed; target tracking scaled ${result.targetTrackingActivities} times`);
+  for (const f of result.actionsFailed.slice(0, 10)) console.log(`  scheduled action ${f.name} failed at ${new Date(f.at).toISOString()}: ${f.reason}`);
+  if (result.actionsFailed.length > 10) console.log(`  ... and ${result.actionsFailed.length - 10} more`);
+  if (result.actionsFailed.length) notes.push(`${result.actionsFailed.length} scheduled actions failed when they came due (MinSize above MaxSize), as they would on AWS; first: ${result.actionsFailed[0].name} (${result.actionsFailed[0].reason}).`);
   if (result.recurringActionsSeen.length) notes.push(`recurring scheduled actions on the group were not run by the simulation: ${result.recurringActionsSeen.join(', ')}`);
 
   step('decisions (every run that changed the group or failed, and the first run of each hour)');

@@ -113,6 +113,8 @@ export interface SimulationResult {
   readonly points: MinutePoint[];
   /** One-time scheduled actions the simulation ran when they came due. */
   readonly actionsExecuted: number;
+  /** One-time scheduled actions that failed when they came due. */
+  readonly actionsFailed: FailedScheduledAction[];
   /** Scaling activities of the target tracking policies. */
   readonly targetTrackingActivities: number;
   /** Recurring scheduled actions seen on the group (not run: the simulation runs one-time actions only). */
@@ -137,28 +139,42 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
   return out;
 }
 
+/** A scheduled action the simulation could not run, as Auto Scaling would have failed it. */
+export interface FailedScheduledAction {
+  readonly name: string;
+  readonly at: number;
+  readonly reason: string;
+}
+
 /**
  * Runs the group's one-time scheduled actions due at `now` as Auto Scaling would (moto stores
  * them but never runs them): MinSize, MaxSize and DesiredCapacity as set, the desired capacity
- * kept within the new bounds; then deletes them, as AWS does after a one-time action runs.
- * Returns the names of the actions run, and of recurring actions seen.
+ * kept within the new bounds; an action that would leave MinSize above MaxSize fails, as it does
+ * on AWS (moto would accept it). Either way the action is deleted, as AWS does with a one-time
+ * action once its time has come. Returns the names of the actions run and failed, and of
+ * recurring actions seen.
  */
-export async function runDueScheduledActions(asg: AutoScalingClient, groupName: string, now: number): Promise<{ ran: string[]; recurring: string[] }> {
+export async function runDueScheduledActions(asg: AutoScalingClient, groupName: string, now: number): Promise<{ ran: string[]; failed: FailedScheduledAction[]; recurring: string[] }> {
   const actions = await listScheduledActions(asg, groupName);
   const due = actions
     .filter((a) => !a.Recurrence && (a.StartTime ?? a.Time) !== undefined && (a.StartTime ?? a.Time)!.getTime() <= now)
     .sort((a, b) => (a.StartTime ?? a.Time)!.getTime() - (b.StartTime ?? b.Time)!.getTime());
   const ran: string[] = [];
+  const failed: FailedScheduledAction[] = [];
   for (const a of due) {
     const g = await readGroup(asg, groupName);
     const min = a.MinSize ?? g.min;
     const max = a.MaxSize ?? g.max;
-    const desired = Math.min(max, Math.max(min, a.DesiredCapacity ?? g.desired));
-    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, MinSize: min, MaxSize: max, DesiredCapacity: desired }));
+    if (min > max) {
+      failed.push({ name: a.ScheduledActionName!, at: now, reason: `MinSize ${min} would exceed MaxSize ${max}` });
+    } else {
+      const desired = Math.min(max, Math.max(min, a.DesiredCapacity ?? g.desired));
+      await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, MinSize: min, MaxSize: max, DesiredCapacity: desired }));
+      ran.push(a.ScheduledActionName!);
+    }
     await asg.send(new DeleteScheduledActionCommand({ AutoScalingGroupName: groupName, ScheduledActionName: a.ScheduledActionName! }));
-    ran.push(a.ScheduledActionName!);
   }
-  return { ran, recurring: actions.filter((a) => a.Recurrence).map((a) => a.ScheduledActionName ?? '?') };
+  return { ran, failed, recurring: actions.filter((a) => a.Recurrence).map((a) => a.ScheduledActionName ?? '?') };
 }
 
 /** The EventBridge event a scheduled rule sends at `at`. */
@@ -230,6 +246,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const plannedAt = new Map<number, number>();
   const recurring = new Set<string>();
   let actionsExecuted = 0;
+  const actionsFailed: FailedScheduledAction[] = [];
   let targetTrackingActivities = 0;
   const stepMs = o.trace.stepSeconds * 1000;
   if (stepMs !== MINUTE) throw new Error(`the simulation needs a one-minute trace, got a ${o.trace.stepSeconds} s step`);
@@ -240,6 +257,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const at = o.trace.start + k * MINUTE;
     const due = await runDueScheduledActions(o.autoScaling, o.groupName, at);
     actionsExecuted += due.ran.length;
+    actionsFailed.push(...due.failed);
     due.recurring.forEach((n) => recurring.add(n));
     if (due.ran.length) group = await readGroup(o.autoScaling, o.groupName);
     if (o.targetTracking && k > 0) {
@@ -287,5 +305,5 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     await putTraceRange(o.cloudWatch, o.loadMetric, o.trace, k, k + 1);
     o.onMinute?.(k - o.firstMinute + 1, last - o.firstMinute);
   }
-  return { rows, points, actionsExecuted, targetTrackingActivities, recurringActionsSeen: [...recurring] };
+  return { rows, points, actionsExecuted, actionsFailed, targetTrackingActivities, recurringActionsSeen: [...recurring] };
 }
