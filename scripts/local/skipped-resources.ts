@@ -6,6 +6,7 @@
  * the deployed stack, so that the local account matches the template. Reports every template
  * resource that exists neither in the deployed stack nor through these calls.
  */
+import * as path from 'node:path';
 import {
   AutoScalingClient, DescribePoliciesCommand, PutLifecycleHookCommand, PutScalingPolicyCommand,
   PutScalingPolicyCommandInput, PutWarmPoolCommand,
@@ -13,7 +14,6 @@ import {
 import { BudgetsClient, CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, EC2Client, IpPermission } from '@aws-sdk/client-ec2';
-import * as path from 'node:path';
 import { awsJson } from './aws-cli';
 import { CfnTemplate } from './cdk-deploy';
 import { ResolveContext, resolveIntrinsics } from './intrinsics';
