@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as cliProgress from 'cli-progress';
+import { METRIC } from '../lambda/predictive-scaler/telemetry';
 import { awsCliAvailable, AWSCLI_INSTALL_HINT } from './local/aws-cli';
 import { startLocalEmulator } from './local/emulator';
 import {
@@ -174,7 +175,8 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const logFile = path.join(o.out, 'handler-logs.jsonl');
   const handlerEntry = path.join(PROJECT_DIR, 'lambda', 'predictive-scaler', 'index.ts');
   const schedules: ScalerSchedule[] = [{
-    name: 'predictive', everyMinutes: 5, invoke: await loadHandler(handlerEntry, fnEnv, d.env), forecastMetric: 'ForecastLoad', plannedMetric: 'PlannedCapacity',
+    name: 'predictive', everyMinutes: 5, invoke: await loadHandler(handlerEntry, fnEnv, d.env),
+    forecastMetric: METRIC.FORECAST_LOAD, plannedMetric: METRIC.PLANNED_CAPACITY,
   }];
   const notes: string[] = [];
   let observeMinute: ((at: number, load: number, group: GroupCapacity) => Promise<void>) | undefined;

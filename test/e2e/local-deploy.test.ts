@@ -11,6 +11,8 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { cdkJsonEnvironments } from '../../bin/environments';
+import { DEFAULT_ACTION_PREFIX } from '../../lambda/predictive-scaler/config';
+import { METRIC } from '../../lambda/predictive-scaler/telemetry';
 import { awsJson } from '../../scripts/local/aws-cli';
 import { captureOutput } from '../../scripts/local/capture';
 import { startLocalEmulator } from '../../scripts/local/emulator';
@@ -125,7 +127,7 @@ test('a handler run on the replayed trace changes the group as its plan says, th
   expect(summary.decision).toBe('applied');
   const after = await readGroup(d.clients.autoScaling, groupName);
   const actions = await listScheduledActions(d.clients.autoScaling, groupName);
-  const own = actions.filter((a) => a.ScheduledActionName!.startsWith(fnEnv.SCHEDULED_ACTION_PREFIX ?? 'predictive-scaler-'));
+  const own = actions.filter((a) => a.ScheduledActionName!.startsWith(fnEnv.SCHEDULED_ACTION_PREFIX ?? DEFAULT_ACTION_PREFIX));
   // the group has exactly the plan's scheduled actions, and the immediate raise when there was one
   expect(own.map((a) => a.ScheduledActionName).sort()).toEqual((summary.actions?.scheduled ?? []).map((a) => a.name).sort());
   for (const a of summary.actions?.scheduled ?? []) {
@@ -137,12 +139,12 @@ test('a handler run on the replayed trace changes the group as its plan says, th
   expect(after.desired !== group.desired || own.length > 0).toBe(true);
   expect(after.desired).toBeLessThanOrEqual(group.max);
   // the forecast and the planned capacity are published as EMF for the dashboard
-  expect(run.output.metrics.some((m) => m.metricName === 'ForecastLoad')).toBe(true);
+  expect(run.output.metrics.some((m) => m.metricName === METRIC.FORECAST_LOAD)).toBe(true);
 
   const result = await simulate({
     cloudWatch: d.clients.cloudWatch, autoScaling: d.clients.autoScaling, groupName, loadMetric: metric,
     trace: placed.trace, firstMinute: placed.firstMinute + 1, minutes: placed.minutes - 1, account: d.stack.account, region: d.stack.region,
-    scalers: [{ name: 'predictive', everyMinutes: 5, invoke, forecastMetric: 'ForecastLoad', plannedMetric: 'PlannedCapacity' }],
+    scalers: [{ name: 'predictive', everyMinutes: 5, invoke, forecastMetric: METRIC.FORECAST_LOAD, plannedMetric: METRIC.PLANNED_CAPACITY }],
   });
   expect(result.rows.length).toBe(11);
   expect(result.rows.filter((r) => r.error)).toEqual([]);
