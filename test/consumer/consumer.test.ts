@@ -1,6 +1,7 @@
 /**
  * The package as another team consumes it: `npm pack`, install the tarball into a fresh
- * temporary CDK app that has only aws-cdk-lib and constructs besides it (no esbuild, no
+ * temporary CDK app that has only aws-cdk-lib and constructs besides it (and cdk-nag, the peer
+ * dependency npm installs with it, for the ScalingStandardsChecks pack; no esbuild, no
  * TypeScript sources of ours), and synthesize the README's example there.
  *
  * Needs `npm run build` first (npm test does it); the npm registry (or npm's cache) provides
@@ -65,6 +66,9 @@ test('the consumer app has neither esbuild nor TypeScript', () => {
   expect(fs.existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
   expect(fs.existsSync(path.join(app, 'node_modules', 'typescript'))).toBe(false);
   expect(fs.existsSync(path.join(app, 'node_modules', 'cdk-scaling-architecture', 'dist', 'lib', 'index.js'))).toBe(true);
+  // what the app has: the package, its peers and their own dependencies
+  const top = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).dependencies;
+  expect(Object.keys(top).sort()).toEqual(['aws-cdk-lib', 'cdk-scaling-architecture', 'constructs']);
 });
 
 test('the README example is the file this test runs', () => {
