@@ -25,7 +25,6 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as cliProgress from 'cli-progress';
 import { METRIC } from '../lambda/predictive-scaler/telemetry';
-import { awsCliAvailable, AWSCLI_INSTALL_HINT } from './local/aws-cli';
 import { startLocalEmulator } from './local/emulator';
 import {
   DEV_STACK, deployLocal, findDeployedFunctions, LocalDeployment, loadHandler, loadMetricOf, percentile, placeTrace,
@@ -140,10 +139,10 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const d = await deployLocal({ projectDir: PROJECT_DIR, workDir: o.out, env: moto.env, stackName: o.stack, appEntry: o.appEntry, log: (l) => console.log(l) });
   printDeployment(d);
 
-  const scalers = await findDeployedFunctions(d.env, d, SCALER_VARS);
+  const scalers = await findDeployedFunctions(d, SCALER_VARS);
   if (scalers.length === 0) throw new Error(`${o.stack} has no predictive scaler function (a Lambda function with ${SCALER_VARS.join(', ')})`);
   const scaler = scalers[0];
-  const costOptimizers = await findDeployedFunctions(d.env, d, COST_VARS);
+  const costOptimizers = await findDeployedFunctions(d, COST_VARS);
   const fnEnv = { ...scaler.environment };
   const deployedMode = fnEnv.SCALING_MODE ?? 'forecast-only (default)';
   if (o.mode !== 'deployed') fnEnv.SCALING_MODE = o.mode;
@@ -246,7 +245,6 @@ async function run(): Promise<number> {
     return 2;
   }
   if (!motoAvailable()) { console.error(MOTO_INSTALL_HINT); return 1; }
-  if (!awsCliAvailable()) { console.error(AWSCLI_INSTALL_HINT); return 1; }
 
   let moto: MotoServer | undefined;
   let stopping = false;

@@ -11,7 +11,7 @@ export interface MotoServer {
   readonly port: number;
   /** `http://127.0.0.1:PORT` */
   readonly endpoint: string;
-  /** Environment for the SDK v3, awscli and the CDK CLI against this emulator. */
+  /** Environment for the SDK v3 and the CDK CLI against this emulator. */
   readonly env: Record<string, string>;
   readonly pid: number;
   /** Resets all emulator state. */
@@ -42,7 +42,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The environment variables that point the SDK v3, awscli and the CDK CLI at the emulator. */
+/** The environment variables that point the SDK v3 and the CDK CLI at the emulator. */
 export function emulatorEnv(port: number): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,

@@ -8,9 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { awsJson } from './aws-cli';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { bootstrap, CfnTemplate, deploy, synthesize } from './cdk-deploy';
 import { MetricSpec } from './replay';
 import { createSkippedResources, DeployedStack, describeDeployedStack, SkippedResourceResult } from './skipped-resources';
@@ -26,6 +30,11 @@ export interface LocalClients {
   readonly cloudWatch: CloudWatchClient;
   readonly budgets: BudgetsClient;
   readonly ec2: EC2Client;
+  readonly cloudFormation: CloudFormationClient;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly lambda: LambdaClient;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
 }
 
 export function localClients(env: Record<string, string>): LocalClients {
@@ -40,6 +49,11 @@ export function localClients(env: Record<string, string>): LocalClients {
     cloudWatch: new CloudWatchClient({ ...common, disableRequestCompression: true }),
     budgets: new BudgetsClient(common),
     ec2: new EC2Client(common),
+    cloudFormation: new CloudFormationClient(common),
+    elbv2: new ElasticLoadBalancingV2Client(common),
+    lambda: new LambdaClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    sns: new SNSClient(common),
   };
 }
 
@@ -99,9 +113,9 @@ export async function deployLocal(o: DeployLocalOptions): Promise<LocalDeploymen
   log(`deploying ${o.stackName} (cdk deploy --method=direct)`);
   const dep = await deploy({ ...cdkOptions, stackName: o.stackName, assemblyDir, template: synth.template, outputsFile: path.join(o.workDir, 'outputs.json') });
   const t0 = Date.now();
-  const stack = await describeDeployedStack(env, o.stackName, LOCAL_ACCOUNT);
+  const stack = await describeDeployedStack(clients.cloudFormation, o.stackName, LOCAL_ACCOUNT);
   log('creating what the emulator\'s CloudFormation skipped (alarms, budget, scaling policies...)');
-  const created = await createSkippedResources({ ...clients, env }, synth.template, stack);
+  const created = await createSkippedResources(clients, synth.template, stack);
   return {
     env,
     clients,
@@ -126,7 +140,7 @@ export interface DeployedFunction {
  * (e.g. the predictive scaler's LOAD_METRIC_NAME and AUTO_SCALING_GROUP_NAME), with their deployed
  * configuration.
  */
-export async function findDeployedFunctions(env: Record<string, string>, d: LocalDeployment, requiredVars: readonly string[]): Promise<DeployedFunction[]> {
+export async function findDeployedFunctions(d: LocalDeployment, requiredVars: readonly string[]): Promise<DeployedFunction[]> {
   const out: DeployedFunction[] = [];
   for (const [logicalId, r] of Object.entries(d.template.Resources)) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
@@ -134,7 +148,7 @@ export async function findDeployedFunctions(env: Record<string, string>, d: Loca
     if (!requiredVars.every((v) => v in vars)) continue;
     const functionName = d.stack.physicalIds[logicalId];
     if (!functionName) throw new Error(`the function ${logicalId} is in the template but not in the deployed stack`);
-    const conf = await awsJson<{ Environment?: { Variables?: Record<string, string> } }>(env, ['lambda', 'get-function-configuration', '--function-name', functionName]);
+    const conf = await d.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     out.push({ logicalId, functionName, environment: conf.Environment?.Variables ?? {} });
   }
   return out;

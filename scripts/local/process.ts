@@ -1,5 +1,5 @@
 /**
- * Runs the command-line tools the local run drives (the CDK CLI, awscli) as child processes of
+ * Runs the command-line tools the local run drives (the CDK CLI) as child processes of
  * this process, with their output kept in a log file, and stops any still running on exit.
  */
 import { ChildProcess, spawn } from 'node:child_process';

@@ -11,10 +11,13 @@ import {
   AutoScalingClient, DescribePoliciesCommand, PutLifecycleHookCommand, PutScalingPolicyCommand,
   PutScalingPolicyCommandInput, PutWarmPoolCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { BudgetsClient, CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, EC2Client, IpPermission } from '@aws-sdk/client-ec2';
-import { awsJson } from './aws-cli';
+import { AddPermissionCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CfnTemplate } from './cdk-deploy';
 import { ResolveContext, resolveIntrinsics } from './intrinsics';
 import { run } from './process';
@@ -42,13 +45,18 @@ export interface DeployedStack {
 }
 
 /** Reads the deployed stack's resources from the emulator's CloudFormation. */
-export async function describeDeployedStack(env: Record<string, string>, stackName: string, account: string): Promise<DeployedStack> {
-  const res = await awsJson<{ StackResourceSummaries?: Array<{ LogicalResourceId: string; PhysicalResourceId?: string }> }>(
-    env, ['cloudformation', 'list-stack-resources', '--stack-name', stackName]);
-  const stacks = await awsJson<{ Stacks?: Array<{ StackId: string }> }>(env, ['cloudformation', 'describe-stacks', '--stack-name', stackName]);
+export async function describeDeployedStack(cfn: CloudFormationClient, stackName: string, account: string): Promise<DeployedStack> {
   const physicalIds: Record<string, string> = {};
-  for (const r of res.StackResourceSummaries ?? []) if (r.PhysicalResourceId) physicalIds[r.LogicalResourceId] = r.PhysicalResourceId;
-  return { stackName, stackId: stacks.Stacks?.[0]?.StackId, account, region: env.AWS_REGION ?? 'us-east-1', physicalIds };
+  let NextToken: string | undefined;
+  do {
+    const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken }));
+    for (const r of page.StackResourceSummaries ?? []) {
+      if (r.LogicalResourceId && r.PhysicalResourceId) physicalIds[r.LogicalResourceId] = r.PhysicalResourceId;
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const stacks = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+  return { stackName, stackId: stacks.Stacks?.[0]?.StackId, account, region: await cfn.config.region(), physicalIds };
 }
 
 /** Resource types the local run creates itself, in the order they are created (later ones may refer to earlier ones). */
@@ -73,8 +81,9 @@ export interface SkippedResourceClients {
   readonly cloudWatch: CloudWatchClient;
   readonly budgets: BudgetsClient;
   readonly ec2: EC2Client;
-  /** Environment for awscli calls (SNS). */
-  readonly env: Record<string, string>;
+  readonly lambda: LambdaClient;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
 }
 
 function errorText(e: unknown): string {
@@ -143,32 +152,32 @@ async function createOne(
     }
     case 'AWS::SNS::TopicPolicy': {
       for (const topic of props.Topics as string[]) {
-        await awsJson(c.env, ['sns', 'set-topic-attributes', '--topic-arn', topic, '--attribute-name', 'Policy', '--attribute-value', JSON.stringify(props.PolicyDocument)]);
+        await c.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: JSON.stringify(props.PolicyDocument) }));
       }
       return { created: `policy of ${(props.Topics as string[]).join(', ')}`, ref: logicalId };
     }
     case 'AWS::S3::BucketPolicy': {
-      await awsJson(c.env, ['s3api', 'put-bucket-policy', '--bucket', props.Bucket, '--policy', JSON.stringify(props.PolicyDocument)]);
+      await c.s3.send(new PutBucketPolicyCommand({ Bucket: props.Bucket, Policy: JSON.stringify(props.PolicyDocument) }));
       return { created: `policy of bucket ${props.Bucket}`, ref: logicalId };
     }
     case 'AWS::SNS::Subscription': {
-      const res = await awsJson<{ SubscriptionArn: string }>(c.env, ['sns', 'subscribe', '--topic-arn', props.TopicArn, '--protocol', props.Protocol, '--notification-endpoint', props.Endpoint]);
-      return { created: res.SubscriptionArn, ref: res.SubscriptionArn };
+      const res = await c.sns.send(new SubscribeCommand({ TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint }));
+      return { created: res.SubscriptionArn!, ref: res.SubscriptionArn! };
     }
     case 'AWS::Lambda::Permission': {
-      const args = ['lambda', 'add-permission', '--function-name', props.FunctionName, '--statement-id', logicalId.slice(0, 100),
-        '--action', props.Action, '--principal', props.Principal];
-      if (props.SourceArn) args.push('--source-arn', props.SourceArn);
-      if (props.SourceAccount) args.push('--source-account', props.SourceAccount);
-      await awsJson(c.env, args);
-      return { created: `permission ${logicalId.slice(0, 100)} on ${props.FunctionName}`, ref: logicalId };
+      const statementId = logicalId.slice(0, 100);
+      await c.lambda.send(new AddPermissionCommand({
+        FunctionName: props.FunctionName, StatementId: statementId, Action: props.Action, Principal: props.Principal,
+        SourceArn: props.SourceArn, SourceAccount: props.SourceAccount,
+      }));
+      return { created: `permission ${statementId} on ${props.FunctionName}`, ref: logicalId };
     }
     case 'AWS::Lambda::EventInvokeConfig': {
-      const args = ['lambda', 'put-function-event-invoke-config', '--function-name', props.FunctionName, '--qualifier', props.Qualifier ?? '$LATEST'];
-      if (props.MaximumRetryAttempts !== undefined) args.push('--maximum-retry-attempts', String(props.MaximumRetryAttempts));
-      if (props.MaximumEventAgeInSeconds !== undefined) args.push('--maximum-event-age-in-seconds', String(props.MaximumEventAgeInSeconds));
-      if (props.DestinationConfig) args.push('--destination-config', JSON.stringify(props.DestinationConfig));
-      await awsJson(c.env, args);
+      await c.lambda.send(new PutFunctionEventInvokeConfigCommand({
+        FunctionName: props.FunctionName, Qualifier: props.Qualifier ?? '$LATEST',
+        MaximumRetryAttempts: props.MaximumRetryAttempts, MaximumEventAgeInSeconds: props.MaximumEventAgeInSeconds,
+        DestinationConfig: props.DestinationConfig,
+      }));
       return { created: `event invoke config of ${props.FunctionName}`, ref: logicalId };
     }
     case 'AWS::CloudWatch::Alarm': {

@@ -2,7 +2,7 @@
  * End to end, as `npm start` does it but shortened: the dev stack deployed to moto_server with the
  * real CDK CLI, the resources its CloudFormation skips created through the service APIs, a short
  * trace window replayed, the predictive-scaler handler run in-process on the simulated clock, and
- * one update deploy. Needs moto_server and awscli (both in the machine image; see LOCAL-AWS.md).
+ * one update deploy. Needs moto_server (in the machine image; see LOCAL-AWS.md).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +13,8 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { cdkJsonEnvironments } from '../../bin/environments';
 import { DEFAULT_ACTION_PREFIX } from '../../lambda/predictive-scaler/config';
 import { METRIC } from '../../lambda/predictive-scaler/telemetry';
-import { awsJson } from '../../scripts/local/aws-cli';
+import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { captureOutput } from '../../scripts/local/capture';
 import { startLocalEmulator } from '../../scripts/local/emulator';
 import {
@@ -65,22 +66,22 @@ test('the group exists with the configured sizes, ELB health checks and no desir
 test('the target group has the health check of the template', async () => {
   const [tgId] = logicalIdsOf('AWS::ElasticLoadBalancingV2::TargetGroup');
   const props = d.template.Resources[tgId].Properties as Record<string, any>;
-  const res = await awsJson<{ TargetGroups: Array<Record<string, any>> }>(d.env, ['elbv2', 'describe-target-groups', '--target-group-arns', d.stack.physicalIds[tgId]]);
-  const tg = res.TargetGroups[0];
+  const res = await d.clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [d.stack.physicalIds[tgId]] }));
+  const tg = res.TargetGroups![0];
   expect(tg.HealthCheckPath).toBe(props.HealthCheckPath);
   expect(tg.HealthCheckIntervalSeconds).toBe(props.HealthCheckIntervalSeconds);
   expect(tg.HealthCheckTimeoutSeconds).toBe(props.HealthCheckTimeoutSeconds);
   expect(tg.HealthyThresholdCount).toBe(props.HealthyThresholdCount);
   expect(tg.UnhealthyThresholdCount).toBe(props.UnhealthyThresholdCount);
-  expect(tg.HealthCheckTimeoutSeconds).toBeLessThan(tg.HealthCheckIntervalSeconds);
+  expect(tg.HealthCheckTimeoutSeconds).toBeLessThan(tg.HealthCheckIntervalSeconds!);
 });
 
 test('the predictive scaler function is deployed with its environment resolved to the deployed group', async () => {
-  const [fn] = await findDeployedFunctions(d.env, d, ['AUTO_SCALING_GROUP_NAME', 'LOAD_METRIC_NAME']);
+  const [fn] = await findDeployedFunctions(d, ['AUTO_SCALING_GROUP_NAME', 'LOAD_METRIC_NAME']);
   expect(fn).toBeDefined();
   const [asgId] = logicalIdsOf('AWS::AutoScaling::AutoScalingGroup');
   expect(fn.environment.AUTO_SCALING_GROUP_NAME).toBe(d.stack.physicalIds[asgId]);
-  const conf = await awsJson<{ Runtime: string; Architectures?: string[] }>(d.env, ['lambda', 'get-function-configuration', '--function-name', fn.functionName]);
+  const conf = await d.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.functionName }));
   expect(conf.Runtime).toBe('nodejs22.x');
   const dims = loadMetricOf(fn.environment).dimensions;
   const [tgId] = logicalIdsOf('AWS::ElasticLoadBalancingV2::TargetGroup');
@@ -108,7 +109,7 @@ test('every alarm of the template exists with its threshold, and the budget with
 });
 
 test('a handler run on the replayed trace changes the group as its plan says, then an hour of runs on the simulated clock', async () => {
-  const [fn] = await findDeployedFunctions(d.env, d, ['AUTO_SCALING_GROUP_NAME', 'LOAD_METRIC_NAME', 'CAPACITY_PER_INSTANCE']);
+  const [fn] = await findDeployedFunctions(d, ['AUTO_SCALING_GROUP_NAME', 'LOAD_METRIC_NAME', 'CAPACITY_PER_INSTANCE']);
   const fnEnv: Record<string, string> = { ...fn.environment, SCALING_MODE: 'forecast-and-scale' };
   const groupName = fnEnv.AUTO_SCALING_GROUP_NAME;
   const metric = loadMetricOf(fnEnv);
