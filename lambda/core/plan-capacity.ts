@@ -22,10 +22,23 @@ export interface PlannerOptions {
    */
   readonly unservedBudget?: number;
   /**
+   * The replayed outcomes within this many seconds of the worst one are one burst episode, left
+   * out of the tail headroom (a single burst is not worth a permanent headroom; recurring ones
+   * still set it). 0 keeps every outcome.
+   * @default 3600
+   */
+  readonly burstEpisodeSeconds?: number;
+  /**
    * Cap of the tail multiplier at this quantile of actual/forecast (1 = no cap).
    * @default 1
    */
   readonly tailQuantileCap?: number;
+  /**
+   * Weight of replayed unserved load against planned capacity when the planner chooses between
+   * its models (0 = compare the capacity only).
+   * @default 1000
+   */
+  readonly unservedPenalty?: number;
   /**
    * Lower the desired capacity with the floor when the plan scales in (otherwise target
    * tracking scales in on its own after its scale-in period).
@@ -138,6 +151,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     typicalQuantile: options.typicalQuantile ?? 0.5,
     unservedBudget: options.unservedBudget ?? 1e-4,
     tailQuantileCap: options.tailQuantileCap ?? 1,
+    episodeSteps: options.burstEpisodeSeconds === 0 ? 0 : steps(options.burstEpisodeSeconds ?? 3600),
     floor,
   };
   const target = input.targetUtilization;
@@ -151,8 +165,14 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     const headroom = learnHeadroom(errors, headroomOptions);
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const multiplier = Math.max(headroom.typical / target, headroom.tail);
+    // What the model would have cost in the replay: the capacity it plans, plus the load it would
+    // have left unserved weighted by how much worse that is than paying for capacity.
     let score = 0;
-    for (let i = 0; i < errors.count; i++) score += Math.max(errors.forecasts[i], floor) * multiplier;
+    const penalty = options.unservedPenalty ?? 1000;
+    for (let i = 0; i < errors.count; i++) {
+      const planned = Math.max(errors.forecasts[i], floor) * multiplier;
+      score += planned + penalty * Math.max(0, errors.actuals[i] - planned);
+    }
     score /= Math.max(1, errors.count);
     if (!best || (Number.isFinite(score) && !(Number.isFinite(best.score) && score >= best.score))) best = { model, headroom, multiplier, score };
   }

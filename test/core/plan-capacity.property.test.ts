@@ -46,6 +46,7 @@ const settings = fc.record({
   horizonSeconds: fc.integer({ min: 0, max: 7200 }),
   lagSteps: fc.integer({ min: 0, max: 30 }),
   stepSeconds: fc.constantFrom(60, 60, 60, 300),
+  scaleInWithDesiredCapacity: fc.boolean(),
 });
 
 function checkPlan(input: PlanInput, plan: PlanOutput): void {
@@ -81,7 +82,7 @@ describe('planCapacity properties', () => {
           launchLeadSeconds: s.launchLeadSeconds,
           horizonSeconds: s.horizonSeconds,
         };
-        checkPlan(input, planCapacity(input));
+        checkPlan(input, planCapacity(input, { scaleInWithDesiredCapacity: s.scaleInWithDesiredCapacity }));
       }),
       { numRuns: 60, seed: 20261127 },
     );

@@ -35,7 +35,8 @@ describe('planCapacity', () => {
     const cut = 8 * DAY + 360;
     const { plan, explanation } = explainPlan(input(all.slice(0, cut)));
     expect(explanation?.seasonality.kind).toBe('daily');
-    expect(explanation?.model.kind).toBe('daily');
+    // a slow sine is forecast well by the level alone too: the replay may choose either
+    expect(['none', 'daily']).toContain(explanation?.model.kind);
     const f = plan.forecast!;
     expect(f.start).toBe(T0 + cut * MIN);
     for (let j = 0; j < 30; j++) expect(Math.abs(f.values[j] - all[cut + j]) / all[cut + j]).toBeLessThan(0.15);
@@ -128,7 +129,8 @@ describe('planCapacity', () => {
     const f = (i: number) => (i % DAY < 720 ? 100 : 400);
     const values = series(8, f, 0.02);
     const cut = 7 * DAY + 700; // 20 minutes before the rise
-    const plan = planCapacity(input(values.slice(0, cut)));
+    const { plan, explanation } = explainPlan(input(values.slice(0, cut)));
+    expect(explanation?.model.kind).toBe('daily');
     const rise = T0 + (7 * DAY + 720) * MIN;
     expect(floorAt(plan.schedule, rise - 300_000)).toBeGreaterThanOrEqual(need(400) - 1);
     expect(floorAt(plan.schedule, T0 + cut * MIN)).toBeLessThan(need(400));

@@ -5,6 +5,8 @@ import { quantileSorted } from './robust-stats';
 export interface ForecastErrors {
   readonly forecasts: Float64Array;
   readonly actuals: Float64Array;
+  /** Index in the series of each outcome. */
+  readonly steps: Float64Array;
   readonly count: number;
 }
 
@@ -33,6 +35,7 @@ export function replayForecasts(model: FittedModel, values: Float64Array, w: Rep
   const cap = origins * (w.leadMax - w.leadMin + 1);
   const forecasts = new Float64Array(Math.max(0, cap));
   const actuals = new Float64Array(Math.max(0, cap));
+  const steps = new Float64Array(Math.max(0, cap));
   let count = 0;
   for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
     const level = model.levelAt(o);
@@ -46,10 +49,11 @@ export function replayForecasts(model: FittedModel, values: Float64Array, w: Rep
       if (!Number.isFinite(f)) continue;
       forecasts[count] = f;
       actuals[count] = a;
+      steps[count] = k;
       count++;
     }
   }
-  return { forecasts, actuals, count };
+  return { forecasts, actuals, steps, count };
 }
 
 /** Multipliers on a model's forecast, learned from its replayed errors. */
@@ -74,6 +78,12 @@ export interface HeadroomOptions {
   /** Forecasts below this are left out. */
   readonly floor: number;
   /**
+   * Outcomes within this many steps of the worst one (largest actual/forecast) form one episode
+   * that is left out of the tail: a single burst is not worth a permanent headroom, bursts that
+   * recur still set it. 0 keeps every outcome.
+   */
+  readonly episodeSteps: number;
+  /**
    * The tail never exceeds this quantile of actual/forecast: a handful of isolated outliers is
    * not worth a permanent headroom. 1 disables the cap.
    */
@@ -90,10 +100,23 @@ export interface HeadroomOptions {
  */
 export function learnHeadroom(errors: ForecastErrors, options: HeadroomOptions): Headroom {
   const floor = Math.max(options.floor, Number.MIN_VALUE);
+  // the worst episode: the outcomes around the largest ratio
+  let worst = -1;
+  let worstRatio = -Infinity;
+  if (options.episodeSteps > 0) {
+    for (let i = 0; i < errors.count; i++) {
+      if (errors.forecasts[i] < floor) continue;
+      const r = errors.actuals[i] / errors.forecasts[i];
+      if (r > worstRatio) {
+        worstRatio = r;
+        worst = errors.steps[i];
+      }
+    }
+  }
   const idx: number[] = [];
   let totalLoad = 0;
   for (let i = 0; i < errors.count; i++) {
-    if (errors.forecasts[i] >= floor) {
+    if (errors.forecasts[i] >= floor && !(worst >= 0 && Math.abs(errors.steps[i] - worst) <= options.episodeSteps)) {
       idx.push(i);
       totalLoad += errors.actuals[i];
     }
