@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VerticalScalingConfig, validateVerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import { CostAllocationTag, ScalingBudget } from './scaling-budget';
 
@@ -243,19 +244,6 @@ function checkNumber(prop: string, value: number | undefined, lo: number, hi: nu
   if (!Number.isFinite(value) || low || value > hi || (opts.integer && !Number.isInteger(value))) {
     throw new Error(`${prop} must be ${opts.integer ? 'an integer' : 'a number'} in ${opts.loExclusive ? '(' : '['}${lo}, ${hi}], got ${value}`);
   }
-}
-
-/** The string cdk-nag reports for a wildcard resource (as its flattenCfnReference does). */
-function nagResource(scope: Construct, value: string): string {
-  const visit = (node: unknown): string => {
-    if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
-    const o = node as Record<string, unknown>;
-    if (o['Fn::Join']) { const [d, items] = o['Fn::Join'] as [string, unknown[]]; return items.map(visit).join(d); }
-    if (o['Fn::GetAtt']) { const [r, a] = o['Fn::GetAtt'] as [unknown, unknown]; return `<${visit(r)}.${visit(a)}>`; }
-    if (o.Ref !== undefined) return `<${visit(o.Ref)}>`;
-    return JSON.stringify(node);
-  };
-  return visit(Stack.of(scope).resolve(value));
 }
 
 /**
