@@ -18,7 +18,7 @@ export interface PlannerOptions {
   readonly typicalQuantile?: number;
   /**
    * Share of the load that the tail headroom may leave above 100% utilization in the replay.
-   * @default 0.0001 (0.01%)
+   * @default 0.00002 (0.002%)
    */
   readonly unservedBudget?: number;
   /**
@@ -149,7 +149,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const profileFrom = Math.max(0, Math.min(toOrigin - replay, lastFinite) - 4 * levelWindow);
   const headroomOptions = {
     typicalQuantile: options.typicalQuantile ?? 0.5,
-    unservedBudget: options.unservedBudget ?? 1e-4,
+    unservedBudget: options.unservedBudget ?? 2e-5,
     tailQuantileCap: options.tailQuantileCap ?? 1,
     episodeSteps: options.burstEpisodeSeconds === 0 ? 0 : steps(options.burstEpisodeSeconds ?? 3600),
     floor,
