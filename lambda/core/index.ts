@@ -2,5 +2,4 @@
 export * from './plan-types';
 export * from './plan-capacity';
 export * from './forecast/seasonality';
-export * from './forecast/robust-stats';
 export * from './cost';
