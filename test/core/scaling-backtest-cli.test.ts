@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main, parseArgs } from '../../bin/scaling-backtest';
 import { readMetricCsv } from '../../lambda/core/backtest/read-metric-csv';
 import { runBacktest } from '../../lambda/core/backtest/run-backtest';
 import { DAY, daily, series } from './synthetic-load';
@@ -57,14 +58,31 @@ describe('scaling-backtest CLI', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   }, 60_000);
 
-  test('explains wrong usage with exit code 2', () => {
-    const r = runCli(['--target', '2']);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--target must be in \(0, 1\] \(got "2"\)/);
-    const missing = runCli([]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/--csv is required/);
-  }, 60_000);
+  test('explains wrong usage with exit code 2, and a broken file with exit code 1', () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(main(['--target', '2'])).toBe(2);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/--target must be in \(0, 1\] \(got "2"\)/);
+      expect(main([])).toBe(2);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/--csv is required/);
+      expect(main(['--launch-lead', 'soon'])).toBe(2);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/--launch-lead takes a duration/);
+      const broken = path.join(dir, 'broken.csv');
+      fs.writeFileSync(broken, 'timestamp,value\nyesterday,lots\n');
+      expect(main(['--csv', broken])).toBe(1);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/no "timestamp,value" row could be parsed/);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('parses durations and numbers', () => {
+    expect(parseArgs(['--launch-lead', '5m', '--interval', '90s', '--capacity-per-instance', '2.5', '--min', '0', '--max', '9'])).toEqual({
+      launchLeadSeconds: 300, intervalSeconds: 90, capacityPerInstance: 2.5, min: 0, max: 9,
+    });
+    expect(() => parseArgs(['--max', '0'])).toThrow(/--max must be a whole number >= 1/);
+    expect(() => parseArgs(['--bogus'])).toThrow(/unknown argument "--bogus"/);
+  });
 });
 
 describe('readMetricCsv', () => {
