@@ -3,3 +3,6 @@ export * from './plan-types';
 export * from './plan-capacity';
 export * from './forecast/seasonality';
 export * from './cost';
+// Types that appear in explainPlan's result.
+export type { Headroom } from './forecast/forecast-errors';
+export type { ForecastModelSpec } from './forecast/forecast-model';
