@@ -66,6 +66,13 @@ export interface PlannerOptions {
    * @default 259200 (3 days)
    */
   readonly replaySeconds?: number;
+  /**
+   * Seconds after a burst during which the floor keeps covering the burst's peak at 100%
+   * utilization: bursts of one metric tend to come in clusters, and the next one of a cluster is
+   * shorter than the launch lead time, so only capacity already running carries it. 0 disables it.
+   * @default 7200 (2 hours)
+   */
+  readonly burstMemorySeconds?: number;
 }
 
 /** What `explainPlan` reports beside the plan: why the planner did what it did. */
@@ -196,6 +203,16 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     return Number.isFinite(f) ? Math.max(0, f) : 0;
   };
 
+  // Burst memory: a load seen at step i keeps the floor at what it needs at 100% utilization
+  // until step i + memorySteps (bursts of one metric come in clusters). burstPeak[j] is the
+  // highest load in [kNow + j - memorySteps, lastFinite].
+  const memorySteps = options.burstMemorySeconds === 0 ? 0 : steps(options.burstMemorySeconds ?? 7200);
+  const memory = Math.max(0, memorySteps - (kNow - lastFinite));
+  const burstPeak = new Float64Array(memory).fill(NaN);
+  for (let j = memory - 1, i = lastFinite, m = NaN; j >= 0; j--) {
+    for (; i >= kNow + j - memorySteps && i >= 0; i--) if (Number.isFinite(values[i]) && !(values[i] <= m)) m = values[i];
+    burstPeak[j] = m;
+  }
   const span = horizon + delay + hold + 1;
   const need: number[] = new Array(span);
   const forecastValues: number[] = new Array(span);
@@ -204,6 +221,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     forecastValues[j] = f * bias;
     let units = Math.min(f * multiplier, Math.max(historyPeak, f / target)) / input.capacityPerInstance;
     if (best.headroom.samples === 0) units = Math.max(units, recentMax / (input.capacityPerInstance * target));
+    if (j < memory && Number.isFinite(burstPeak[j])) units = Math.max(units, burstPeak[j] / input.capacityPerInstance);
     need[j] = clamp(Math.ceil(units - 1e-9), minCap, maxCap);
   }
 

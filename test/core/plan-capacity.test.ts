@@ -103,6 +103,22 @@ describe('planCapacity', () => {
     expect(cap).toBeLessThan(need(2000));
   });
 
+  test('a recent burst keeps the floor at what it needs at 100% for the burst memory, then lets go', () => {
+    const values = series(8, () => 100, 0.05);
+    const burstAt = values.length - 30; // 30 minutes ago
+    values[burstAt] = 900;
+    const now = T0 + values.length * MIN;
+    const plan = planCapacity(input(values, { horizonSeconds: 7200 }));
+    // still within the default 2-hour memory: the burst's load fits the floor at 100%
+    expect(floorAt(plan.schedule, now) * 10).toBeGreaterThanOrEqual(900);
+    expect(floorAt(plan.schedule, T0 + (burstAt + 110) * MIN) * 10).toBeGreaterThanOrEqual(900);
+    // once the memory has passed (and the scale-in delay with it) the floor is back near the level
+    expect(floorAt(plan.schedule, T0 + (burstAt + 120 + 30) * MIN)).toBeLessThan(need(900) / 2);
+    // without the memory, one burst does not buy a floor at its height
+    const off = planCapacity(input(values, { horizonSeconds: 7200 }), { burstMemorySeconds: 0 });
+    expect(floorAt(off.schedule, now) * 10).toBeLessThan(900);
+  });
+
   test('a burst that recurs at the same time every day is planned for', () => {
     const values = series(8, () => 100, 0.05);
     for (let d = 0; d < 8; d++) for (let k = 0; k < 4; k++) values[d * DAY + 1200 + k] = 600;
