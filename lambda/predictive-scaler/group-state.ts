@@ -11,10 +11,17 @@ export async function describeGroup(asg: AutoScalingClient, groupName: string): 
   const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
   if (!g) return undefined;
+  // Missing bounds are missing data, not zeros: a MaxSize of 0 would clamp the plan to nothing
+  // and remove the raised floors in place. The run fails instead and changes nothing.
+  for (const [field, v] of [['MinSize', g.MinSize], ['MaxSize', g.MaxSize], ['DesiredCapacity', g.DesiredCapacity]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw Object.assign(new Error(`Auto Scaling group '${groupName}' has no valid ${field} (got ${String(v)})`), { name: 'MissingGroupData' });
+    }
+  }
   return {
-    minSize: g.MinSize ?? 0,
-    maxSize: g.MaxSize ?? 0,
-    desiredCapacity: g.DesiredCapacity ?? 0,
+    minSize: g.MinSize!,
+    maxSize: g.MaxSize!,
+    desiredCapacity: g.DesiredCapacity!,
     inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
   };
 }

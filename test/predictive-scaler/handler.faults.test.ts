@@ -218,6 +218,19 @@ test('a bad configuration: no AWS call, the variable and value are named', async
   expect(asg.calls()).toHaveLength(0);
 });
 
+test.each(['MaxSize', 'MinSize', 'DesiredCapacity'])('the group is described without %s: missing data, nothing is changed (not read as 0)', async (field) => {
+  const live: Record<string, unknown> = { AutoScalingGroupName: GROUP, ...LIVE };
+  delete live[field];
+  asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [live as never] });
+  const r = await run();
+  expectFailSafe(r, 'read');
+  expect((r.error as Error).message).toBe(`Auto Scaling group 'web' has no valid ${field} (got undefined)`);
+  // Read as 0, MaxSize clamped the plan to nothing and the raised floor (MinSize 9) was deleted.
+  expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+  expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
+  expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
+});
+
 // Last in the file: the real CloudWatch client from here on (Auto Scaling stays mocked).
 describe('the SDK retries before the handler sees an error', () => {
   beforeAll(() => {
