@@ -345,14 +345,14 @@ describe('LoadMonitor', () => {
 
   describe('validation', () => {
     test.each([
-      [{ cpuHighPercent: 0 }, /thresholds.cpuHighPercent \(0%\) must be in \(0%, 100%\]/],
-      [{ cpuHighPercent: 101 }, /thresholds.cpuHighPercent \(101%\) must be in \(0%, 100%\]/],
-      [{ target5xxRatePercent: 0 }, /thresholds.target5xxRatePercent \(0%\) must be in \(0%, 100%\]/],
-      [{ target5xxRatePercent: 150 }, /thresholds.target5xxRatePercent \(150%\) must be in \(0%, 100%\]/],
-      [{ anomalyBandWidth: 0 }, /thresholds.anomalyBandWidth \(0\) must be > 0/],
-      [{ anomalyBandWidth: -1 }, /thresholds.anomalyBandWidth \(-1\) must be > 0/],
-      [{ evaluationPeriods: 0 }, /thresholds.evaluationPeriods \(0\) must be >= 1/],
-      [{ evaluationPeriods: 1.5 }, /thresholds.evaluationPeriods \(1.5\) must be a whole number/],
+      [{ cpuHighPercent: 0 }, /thresholds.cpuHighPercent must be in \(0%, 100%\], got 0%$/],
+      [{ cpuHighPercent: 101 }, /thresholds.cpuHighPercent must be in \(0%, 100%\], got 101%$/],
+      [{ target5xxRatePercent: 0 }, /thresholds.target5xxRatePercent must be in \(0%, 100%\], got 0%$/],
+      [{ target5xxRatePercent: 150 }, /thresholds.target5xxRatePercent must be in \(0%, 100%\], got 150%$/],
+      [{ anomalyBandWidth: 0 }, /thresholds.anomalyBandWidth must be > 0, got 0$/],
+      [{ anomalyBandWidth: -1 }, /thresholds.anomalyBandWidth must be > 0, got -1$/],
+      [{ evaluationPeriods: 0 }, /thresholds.evaluationPeriods must be >= 1, got 0$/],
+      [{ evaluationPeriods: 1.5 }, /thresholds.evaluationPeriods must be an integer, got 1.5$/],
       [{ responseTimeP99: Duration.seconds(0) }, /thresholds.responseTimeP99 \(0 seconds?\) must be more than zero/],
     ])('rejects %o', (thresholds, message) => {
       expect(() => monitor({}, thresholds as MonitoringThresholds)).toThrow(message);

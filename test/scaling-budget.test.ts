@@ -90,12 +90,12 @@ describe('ScalingBudget', () => {
 
   describe('validation', () => {
     test.each<[string, Partial<ScalingBudgetProps>, RegExp]>([
-      ['limit 0', { limit: 0 }, /limit \(0 USD\) must be > 0 USD/],
-      ['negative limit', { limit: -5 }, /limit \(-5 USD\) must be > 0 USD/],
-      ['infinite limit', { limit: Infinity }, /limit \(Infinity\) must be a finite amount of USD/],
-      ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] \(0%\) must be in \(0%, 1000%\]/],
-      ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] \(1001%\) must be in \(0%, 1000%\]/],
-      ['forecasted percentage negative', { forecastedThresholdsPercent: [-10] }, /forecastedThresholdsPercent\[0\] \(-10%\) must be in \(0%, 1000%\]/],
+      ['limit 0', { limit: 0 }, /limit must be > 0 USD, got 0 USD$/],
+      ['negative limit', { limit: -5 }, /limit must be > 0 USD, got -5 USD$/],
+      ['infinite limit', { limit: Infinity }, /limit must be a finite number, got Infinity$/],
+      ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] must be in \(0%, 1000%\], got 0%$/],
+      ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] must be in \(0%, 1000%\], got 1001%$/],
+      ['forecasted percentage negative', { forecastedThresholdsPercent: [-10] }, /forecastedThresholdsPercent\[0\] must be in \(0%, 1000%\], got -10%$/],
       ['duplicate actual percentages', { actualThresholdsPercent: [80, 100, 80] }, /actualThresholdsPercent \(80, 100, 80\) lists 80% more than once/],
       ['duplicate forecasted percentages', { forecastedThresholdsPercent: [100, 100] }, /forecastedThresholdsPercent \(100, 100\) lists 100% more than once/],
       ['no notification at all', { actualThresholdsPercent: [], forecastedThresholdsPercent: [] }, /both empty: the budget would never notify/],

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertDurationRange, assertInRange, assertUtilizationPercent } from './validation';
+import { assertDurationRange, assertInRange, assertUtilizationPercent } from '../private/validation';
 
 /** What AWS native predictive scaling does with its forecast. */
 export enum PredictiveScalingMode {

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IScalingPolicy } from './scaling-policy-types';
-import { assertCapacityRange, assertDurationRange } from './validation';
+import { assertCapacityRange, assertDurationRange } from '../private/validation';
 
 /** Options of {@link ScalingGroup}: everything but the VPC (the capacity part of `ScalableService`). */
 export interface ScalingGroupOptions {

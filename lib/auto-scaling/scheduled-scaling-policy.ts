@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertCapacityRange, assertInteger } from './validation';
+import { assertCapacityRange, assertInteger } from '../private/validation';
 
 /** Options of a scheduled scaling action. */
 export interface ScheduledScalingOptions {

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { describeMetric } from './metric-description';
-import { assertInRange, assertInteger, assertPositiveDuration } from './validation';
+import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a simple scaling policy: one alarm, one adjustment, then a cooldown. */
 export interface SimpleScalingOptions {

@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { describeMetric } from './metric-description';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertInRange, assertInteger, assertPositiveDuration } from './validation';
+import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a step scaling policy on any metric. */
 export interface StepScalingOptions {

@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertInRange, assertPositiveDuration, assertUtilizationPercent } from './validation';
+import { assertInRange, assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
 /** Options common to the target tracking policies. */
 export interface TargetTrackingOptions {

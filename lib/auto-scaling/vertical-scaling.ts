@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IScalingPolicy } from './scaling-policy-types';
-import { assertPositiveDuration, assertUtilizationPercent } from './validation';
+import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
 /**
  * Vertical scaling (rightsizing): when the group's utilization stays below / above a band for a

@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { validateRange } from '../load-monitoring/private/validation';
+import { assertInRange } from '../private/validation';
 import { TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
 
 /**
@@ -387,14 +387,9 @@ function validateProps(
   if (props.loadBalancer && props.vpcSubnets !== undefined) {
     throw new Error('vpcSubnets cannot be set with loadBalancer: the subnets of an existing load balancer are fixed');
   }
-  validateRange('targetPort', targetPort, { min: 1, max: 65535, integer: true });
+  assertInRange('targetPort', targetPort, 1, 65535, { integer: true });
   if (props.deregistrationDelay && !props.deregistrationDelay.isUnresolved()) {
-    validateRange('deregistrationDelay', props.deregistrationDelay.toSeconds({ integral: false }), {
-      min: 0,
-      max: 3600,
-      integer: true,
-      unit: 's',
-    });
+    assertInRange('deregistrationDelay', props.deregistrationDelay.toSeconds({ integral: false }), 0, 3600, { integer: true, unit: 's' });
   }
   if (props.slowStart && !props.slowStart.isUnresolved()) {
     const seconds = props.slowStart.toSeconds({ integral: false });
@@ -402,14 +397,9 @@ function validateProps(
       throw new Error(`slowStart (${seconds}s) must be 30s to 900s, or 0 to disable slow start`);
     }
   }
-  validateRange('unhealthyHostThreshold', props.unhealthyHostThreshold, { min: 1, max: Infinity, integer: true });
+  assertInRange('unhealthyHostThreshold', props.unhealthyHostThreshold, 1, Infinity, { integer: true });
   if (props.accessLogRetention && !props.accessLogRetention.isUnresolved()) {
-    validateRange('accessLogRetention', props.accessLogRetention.toDays({ integral: false }), {
-      min: 1,
-      max: Infinity,
-      integer: true,
-      unit: ' days',
-    });
+    assertInRange('accessLogRetention', props.accessLogRetention.toDays({ integral: false }), 1, Infinity, { integer: true, unit: ' days' });
   }
   const prefix = props.accessLogPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { validateRange } from '../load-monitoring/private/validation';
+import { assertInRange } from '../private/validation';
 
 /**
  * How the load balancer checks the health of each target. Failing targets stop receiving
@@ -85,19 +85,19 @@ export function renderTargetHealthCheck(options: TargetHealthCheckOptions = {}):
     }
   }
   if (hc.port !== 'traffic-port') {
-    validateRange('healthCheck.port', hc.port, { min: 1, max: 65535, integer: true });
+    assertInRange('healthCheck.port', hc.port, 1, 65535, { integer: true });
   }
   const interval = seconds(hc.interval);
   const timeout = seconds(hc.timeout);
-  validateRange('healthCheck.interval', interval, { min: 5, max: 300, unit: 's' });
-  validateRange('healthCheck.timeout', timeout, { min: 2, max: 120, unit: 's' });
+  assertInRange('healthCheck.interval', interval, 5, 300, { unit: 's' });
+  assertInRange('healthCheck.timeout', timeout, 2, 120, { unit: 's' });
   if (interval !== undefined && timeout !== undefined && timeout >= interval) {
     throw new Error(
       `healthCheck.timeout (${hc.timeout.toHumanString()}) must be less than healthCheck.interval (${hc.interval.toHumanString()})`,
     );
   }
-  validateRange('healthCheck.healthyThresholdCount', hc.healthyThresholdCount, { min: 2, max: 10, integer: true });
-  validateRange('healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount, { min: 2, max: 10, integer: true });
+  assertInRange('healthCheck.healthyThresholdCount', hc.healthyThresholdCount, 2, 10, { integer: true });
+  assertInRange('healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount, 2, 10, { integer: true });
   if (!Token.isUnresolved(hc.healthyHttpCodes)) {
     validateHttpCodes(hc.healthyHttpCodes);
   }

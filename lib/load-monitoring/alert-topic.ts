@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { validateEmailAddresses } from './private/validation';
+import { assertEmailAddresses } from '../private/validation';
 
 /** Service principals that publish scaling alerts to the topic. */
 const ALARM_PUBLISHERS = {
@@ -66,7 +66,7 @@ export class AlertTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
 
-    validateEmailAddresses('emailSubscriptions', props.emailSubscriptions);
+    assertEmailAddresses('emailSubscriptions', props.emailSubscriptions);
 
     this.masterKey =
       props.masterKey ??
@@ -118,7 +118,7 @@ export class AlertTopic extends Construct {
    * Subscribes an e-mail address to the alerts (SNS sends it a confirmation message first).
    */
   public addEmailSubscription(address: string): void {
-    validateEmailAddresses('address', [address]);
+    assertEmailAddresses('address', [address]);
     this.topic.addSubscription(new subscriptions.EmailSubscription(address));
   }
 

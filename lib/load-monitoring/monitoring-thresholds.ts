@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { validateRange } from './private/validation';
+import { assertInRange } from '../private/validation';
 
 /**
  * Alarm thresholds of a {@link LoadMonitor}. Every field is optional; the defaults suit a
@@ -83,25 +83,12 @@ export function resolveMonitoringThresholds(thresholds: MonitoringThresholds = {
     anomalyBandWidth: thresholds.anomalyBandWidth ?? DEFAULT_MONITORING_THRESHOLDS.anomalyBandWidth,
     evaluationPeriods: thresholds.evaluationPeriods ?? DEFAULT_MONITORING_THRESHOLDS.evaluationPeriods,
   };
-  validateRange('thresholds.cpuHighPercent', resolved.cpuHighPercent, { min: 0, max: 100, minExclusive: true, unit: '%' });
-  validateRange('thresholds.target5xxRatePercent', resolved.target5xxRatePercent, {
-    min: 0,
-    max: 100,
-    minExclusive: true,
-    unit: '%',
-  });
+  assertInRange('thresholds.cpuHighPercent', resolved.cpuHighPercent, 0, 100, { lowOpen: true, unit: '%' });
+  assertInRange('thresholds.target5xxRatePercent', resolved.target5xxRatePercent, 0, 100, { lowOpen: true, unit: '%' });
   if (!resolved.responseTimeP99.isUnresolved() && resolved.responseTimeP99.toMilliseconds() <= 0) {
     throw new Error(`thresholds.responseTimeP99 (${resolved.responseTimeP99.toHumanString()}) must be more than zero`);
   }
-  validateRange('thresholds.anomalyBandWidth', resolved.anomalyBandWidth, {
-    min: 0,
-    max: Infinity,
-    minExclusive: true,
-  });
-  validateRange('thresholds.evaluationPeriods', resolved.evaluationPeriods, {
-    min: 1,
-    max: Infinity,
-    integer: true,
-  });
+  assertInRange('thresholds.anomalyBandWidth', resolved.anomalyBandWidth, 0, Infinity, { lowOpen: true });
+  assertInRange('thresholds.evaluationPeriods', resolved.evaluationPeriods, 1, Infinity, { integer: true });
   return resolved;
 }

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VerticalScalingConfig, validateVerticalScalingConfig } from '../auto-scaling/vertical-scaling';
 import { nagResource } from '../private/nag-finding';
+import { assertInRange } from '../private/validation';
 import { ScalerFunction } from '../private/scaler-function';
 import { CostAllocationTag, ScalingBudget } from './scaling-budget';
 
@@ -238,14 +239,6 @@ function minutesOf(prop: string, value: string): number {
   return h * 60 + m;
 }
 
-function checkNumber(prop: string, value: number | undefined, lo: number, hi: number, opts: { integer?: boolean; loExclusive?: boolean } = {}): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  const low = opts.loExclusive ? value <= lo : value < lo;
-  if (!Number.isFinite(value) || low || value > hi || (opts.integer && !Number.isInteger(value))) {
-    throw new Error(`${prop} must be ${opts.integer ? 'an integer' : 'a number'} in ${opts.loExclusive ? '(' : '['}${lo}, ${hi}], got ${value}`);
-  }
-}
-
 /**
  * A budget-aware controller for an Auto Scaling group: a Lambda function run on a schedule
  * (hourly by default) that reads the month's spend and forecast from AWS Budgets (or Cost
@@ -295,17 +288,17 @@ export class CostOptimizer extends Construct {
     if (!props.budget && props.budgetName === undefined) {
       throw new Error('budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget\'s spend and forecast');
     }
-    checkNumber('budgetLimit', props.budgetLimit, 0, Number.MAX_SAFE_INTEGER, { loExclusive: true });
+    assertInRange('budgetLimit', props.budgetLimit, 0, Infinity, { lowOpen: true, unit: ' USD' });
     const floor = props.floorCapacity ?? 1;
-    checkNumber('floorCapacity', floor, 0, 10_000, { integer: true });
-    checkNumber('emergencyUtilizationPercent', props.emergencyUtilizationPercent, 0, 100, { loExclusive: true });
-    checkNumber('capStepPercent', props.capStepPercent, 0, 100, { loExclusive: true });
-    checkNumber('refreshMinHealthyPercent', props.refreshMinHealthyPercent, 0, 100);
+    assertInRange('floorCapacity', floor, 0, 10_000, { integer: true });
+    assertInRange('emergencyUtilizationPercent', props.emergencyUtilizationPercent, 0, 100, { lowOpen: true });
+    assertInRange('capStepPercent', props.capStepPercent, 0, 100, { lowOpen: true });
+    assertInRange('refreshMinHealthyPercent', props.refreshMinHealthyPercent, 0, 100);
     const tightenAbove = props.tightenAbovePercent ?? 100;
     const restoreBelow = props.restoreBelowPercent ?? 95;
-    checkNumber('tightenAbovePercent', tightenAbove, 0, 1000, { loExclusive: true });
-    checkNumber('restoreBelowPercent', restoreBelow, 0, 1000);
-    if (restoreBelow >= tightenAbove) {
+    assertInRange('tightenAbovePercent', tightenAbove, 0, 1000, { lowOpen: true });
+    assertInRange('restoreBelowPercent', restoreBelow, 0, 1000);
+    if (!Token.isUnresolved(restoreBelow) && !Token.isUnresolved(tightenAbove) && restoreBelow >= tightenAbove) {
       throw new Error(`restoreBelowPercent (${restoreBelow}) must be < tightenAbovePercent (${tightenAbove}): the gap between them is the hysteresis band`);
     }
     const lookback = props.loadLookback ?? Duration.days(7);
@@ -321,12 +314,12 @@ export class CostOptimizer extends Construct {
       throw new Error(`utilizationPeriod must be a whole number of minutes, at least 1, got ${period.toHumanString()}`);
     }
     if (props.targetUtilization) {
-      checkNumber('targetUtilization.maxPercent', props.targetUtilization.maxPercent, 0, 100, { loExclusive: true });
-      checkNumber('targetUtilization.stepPercent', props.targetUtilization.stepPercent, 0, 100, { loExclusive: true });
+      assertInRange('targetUtilization.maxPercent', props.targetUtilization.maxPercent, 0, 100, { lowOpen: true });
+      assertInRange('targetUtilization.stepPercent', props.targetUtilization.stepPercent, 0, 100, { lowOpen: true });
     }
     if (props.spot) {
-      checkNumber('spot.minOnDemandPercent', props.spot.minOnDemandPercent, 0, 100);
-      checkNumber('spot.stepPercent', props.spot.stepPercent, 0, 100, { loExclusive: true });
+      assertInRange('spot.minOnDemandPercent', props.spot.minOnDemandPercent, 0, 100);
+      assertInRange('spot.stepPercent', props.spot.stepPercent, 0, 100, { lowOpen: true });
     }
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     const maxSize = Number(cfnGroup.maxSize);

@@ -2,7 +2,7 @@ import { Names, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { validateEmailAddresses, validateRange } from '../load-monitoring/private/validation';
+import { assertEmailAddresses, assertInRange } from '../private/validation';
 
 /** AWS Budgets accepts at most five notifications per budget. */
 const MAX_NOTIFICATIONS = 5;
@@ -97,10 +97,7 @@ export class ScalingBudget extends Construct {
   constructor(scope: Construct, id: string, props: ScalingBudgetProps) {
     super(scope, id);
 
-    validateRange('limit', props.limit, { min: 0, max: Infinity, minExclusive: true, unit: ' USD' });
-    if (!Token.isUnresolved(props.limit) && !Number.isFinite(props.limit)) {
-      throw new Error(`limit (${props.limit}) must be a finite amount of USD`);
-    }
+    assertInRange('limit', props.limit, 0, Infinity, { lowOpen: true, unit: ' USD' });
     this.limit = props.limit;
     this.actualThresholdsPercent = props.actualThresholdsPercent ?? [80, 100];
     this.forecastedThresholdsPercent = props.forecastedThresholdsPercent ?? [100];
@@ -115,7 +112,7 @@ export class ScalingBudget extends Construct {
         `actualThresholdsPercent (${this.actualThresholdsPercent.length}) + forecastedThresholdsPercent (${this.forecastedThresholdsPercent.length}) must be at most ${MAX_NOTIFICATIONS} notifications, the AWS Budgets limit`,
       );
     }
-    validateEmailAddresses('emailAddresses', props.emailAddresses);
+    assertEmailAddresses('emailAddresses', props.emailAddresses);
     if ((props.emailAddresses ?? []).length > MAX_EMAIL_SUBSCRIBERS) {
       throw new Error(
         `emailAddresses (${props.emailAddresses!.length} given) must be at most ${MAX_EMAIL_SUBSCRIBERS}, the AWS Budgets limit per notification`,
@@ -161,7 +158,7 @@ export class ScalingBudget extends Construct {
 
 function validateThresholds(propName: string, percents: readonly number[]): void {
   for (const [index, percent] of percents.entries()) {
-    validateRange(`${propName}[${index}]`, percent, { min: 0, max: 1000, minExclusive: true, unit: '%' });
+    assertInRange(`${propName}[${index}]`, percent, 0, 1000, { lowOpen: true, unit: '%' });
   }
   const resolved = percents.filter((p) => !Token.isUnresolved(p));
   const duplicate = resolved.find((p, i) => resolved.indexOf(p) !== i);

@@ -162,17 +162,17 @@ describe('CostOptimizer', () => {
   describe('validation', () => {
     test.each<[string, Partial<CostOptimizerProps>, RegExp]>([
       ['both budget forms', { budgetName: 'x' }, /either budget or budgetName\/budgetLimit, not both/],
-      ['floor not an integer', { floorCapacity: 1.5 }, /floorCapacity must be an integer in \[0, 10000\], got 1.5/],
+      ['floor not an integer', { floorCapacity: 1.5 }, /floorCapacity must be an integer, got 1.5$/],
       ['floor above the group max', { floorCapacity: 25 }, /floorCapacity \(25\) must be <= the group's maxCapacity \(20\)/],
-      ['emergency utilization', { emergencyUtilizationPercent: 0 }, /emergencyUtilizationPercent must be a number in \(0, 100\], got 0/],
-      ['cap step', { capStepPercent: 150 }, /capStepPercent must be a number in \(0, 100\], got 150/],
+      ['emergency utilization', { emergencyUtilizationPercent: 0 }, /emergencyUtilizationPercent must be in \(0, 100\], got 0$/],
+      ['cap step', { capStepPercent: 150 }, /capStepPercent must be in \(0, 100\], got 150$/],
       ['hysteresis band', { tightenAbovePercent: 90, restoreBelowPercent: 95 }, /restoreBelowPercent \(95\) must be < tightenAbovePercent \(90\)/],
       ['load lookback', { loadLookback: Duration.minutes(30) }, /loadLookback must be between 1 hour and 14 days, got 30 minutes/],
       ['budget step interval', { budgetStepInterval: Duration.days(40) }, /budgetStepInterval must be at most 31 days, got 40 days/],
       ['utilization period', { utilizationPeriod: Duration.seconds(90) }, /utilizationPeriod must be a whole number of minutes/],
-      ['target band', { targetUtilization: { maxPercent: 120 } }, /targetUtilization.maxPercent must be a number in \(0, 100\], got 120/],
-      ['spot share', { spot: { minOnDemandPercent: -5 } }, /spot.minOnDemandPercent must be a number in \[0, 100\], got -5/],
-      ['refresh health', { refreshMinHealthyPercent: 101 }, /refreshMinHealthyPercent must be a number in \[0, 100\], got 101/],
+      ['target band', { targetUtilization: { maxPercent: 120 } }, /targetUtilization.maxPercent must be in \(0, 100\], got 120$/],
+      ['spot share', { spot: { minOnDemandPercent: -5 } }, /spot.minOnDemandPercent must be in \[0, 100\], got -5$/],
+      ['refresh health', { refreshMinHealthyPercent: 101 }, /refreshMinHealthyPercent must be in \[0, 100\], got 101$/],
       ['working hours format', { workingHours: { startTime: '8am', endTime: '18:00' } }, /workingHours.startTime must be 'HH:MM' \(24-hour clock\), got '8am'/],
       ['working hours order', { workingHours: { startTime: '18:00', endTime: '08:00' } }, /workingHours.endTime \(08:00\) must be after workingHours.startTime \(18:00\)/],
       ['working days', { workingHours: { days: [], startTime: '08:00', endTime: '18:00' } }, /workingHours.days must name at least one day/],
@@ -189,7 +189,7 @@ describe('CostOptimizer', () => {
     });
     test('budget limit must be positive', () => {
       const f = fixture();
-      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'x', budgetLimit: 0 })).toThrow(/budgetLimit must be a number in \(0, /);
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'x', budgetLimit: 0 })).toThrow(/budgetLimit must be > 0 USD, got 0 USD$/);
     });
   });
 });
