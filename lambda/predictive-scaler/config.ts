@@ -35,7 +35,11 @@ export const ENV = {
   HORIZON_SECONDS: 'HORIZON_SECONDS',
   /** Seconds between two runs (forecast points published per run). Default 300. */
   INTERVAL_SECONDS: 'SCHEDULE_INTERVAL_SECONDS',
-  /** The group's configured MinSize, restored when a plan's raised floor ends. Default: the live MinSize. */
+  /**
+   * The group's configured MinSize, restored when a plan's raised floor ends. Default: the live
+   * MinSize, bounded by the release floor of the scaler's own pending actions (so a floor it raised
+   * itself is never taken as the base).
+   */
   BASE_MIN_CAPACITY: 'BASE_MIN_CAPACITY',
   /** Name prefix of the scheduled actions this scaler owns. Default `predictive-scaler-`. */
   ACTION_PREFIX: 'SCHEDULED_ACTION_PREFIX',

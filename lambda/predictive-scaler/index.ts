@@ -34,7 +34,7 @@ import { applyPlan, ApplyResult } from './apply-plan';
 import { loadConfig, ScalerConfig } from './config';
 import { describeGroup, listScheduledActions } from './group-state';
 import { LoadHistory, readLoadHistory } from './load-history';
-import { ActionPlan, baseMinCapacity, diffActions, GroupState, OwnAction, planActions } from './scheduled-actions';
+import { ActionPlan, baseMinCapacity, diffActions, GroupState, OwnAction, ownReleaseFloor, planActions } from './scheduled-actions';
 import { createLogger, createMetrics, METRIC, PlanPoint, publishCounters, publishPlanPoints } from './telemetry';
 
 /** What a run decided. */
@@ -242,7 +242,10 @@ async function plan(
     };
   }
 
-  const baseMin = baseMinCapacity(group, cfg.baseMinCapacity);
+  // Without a configured MinSize, the release floor of the scaler's own pending plan bounds the
+  // base, so that a floor it raised itself is never taken as the base (no upward ratchet).
+  const configuredBase = cfg.baseMinCapacity ?? ownReleaseFloor(existing);
+  const baseMin = baseMinCapacity(group, configuredBase);
   const input: PlanInput = {
     now,
     history: history.series,
@@ -272,7 +275,7 @@ async function plan(
   const actionPlan = planActions(output, group, {
     now,
     ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
-    baseMinCapacity: cfg.baseMinCapacity,
+    baseMinCapacity: configuredBase,
     prefix: cfg.actionPrefix,
     maxActions: cfg.maxActions,
     horizonSeconds: cfg.horizonSeconds,

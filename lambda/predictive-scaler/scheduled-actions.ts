@@ -108,6 +108,19 @@ export function baseMinCapacity(group: GroupState, configured?: number): number 
   return clamp(Math.min(configured ?? liveMin, liveMin), 0, max);
 }
 
+/**
+ * The configured MinSize when it is not configured (BASE_MIN_CAPACITY unset): the live MinSize
+ * may be a floor the scaler raised itself, and taking it as the base would ratchet the floor up
+ * run after run (the trailing action would "restore" the raised floor). The scaler's own pending
+ * actions end with that release to the previous run's base, so the lowest MinSize among them
+ * bounds the base; `baseMinCapacity` then takes the lower of it and the live MinSize. Without
+ * pending actions of its own (first run, or after the horizon ran out) the live MinSize is the base.
+ */
+export function ownReleaseFloor(own: readonly OwnAction[]): number | undefined {
+  const floors = own.map((a) => a.minSize).filter((m): m is number => typeof m === 'number' && Number.isFinite(m) && m >= 0);
+  return floors.length > 0 ? Math.min(...floors) : undefined;
+}
+
 /** Maps a plan onto the live group (see the module comment for the rules). */
 export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPlanOptions): ActionPlan {
   const max = Math.max(0, Math.floor(group.maxSize));

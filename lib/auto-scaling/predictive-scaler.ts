@@ -240,7 +240,7 @@ export class PredictiveScaler extends Construct {
     const baseMin = cfnGroup && !Token.isUnresolved(cfnGroup.minSize) && /^\d+$/.test(cfnGroup.minSize) ? cfnGroup.minSize : undefined;
     if (baseMin === undefined) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerMinSizeUnknown',
-        'the group\'s MinSize is not a literal: the scaler restores the live MinSize it finds when a plan ends, which may be a floor it raised itself');
+        'the group\'s MinSize is not a literal: the scaler takes the live MinSize (bounded by the release floor of its own pending plan) as the floor to restore when a plan ends; an operator\'s raise of MinSize while a plan is pending is released with it');
     }
 
     this.mode = props.mode ?? PredictiveScalerMode.FORECAST_ONLY;
