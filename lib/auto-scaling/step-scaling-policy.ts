@@ -46,7 +46,8 @@ export interface StepScalingOptions {
    */
   readonly datapointsToAlarm?: number;
   /**
-   * Minimum instances a percentage step changes.
+   * Minimum instances a percentage step changes, an integer >= 1; only with `adjustmentType`
+   * `PERCENT_CHANGE_IN_CAPACITY`.
    *
    * @default no minimum
    */
@@ -88,6 +89,12 @@ export class StepPolicy implements IScalingPolicy {
     }
     this.cooldown = options.cooldown ?? Duration.minutes(5);
     const adjustmentType = options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY;
+    if (options.minAdjustmentMagnitude !== undefined) {
+      if (adjustmentType !== autoscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY) {
+        throw new Error(`minAdjustmentMagnitude (${options.minAdjustmentMagnitude}) applies only with adjustmentType PERCENT_CHANGE_IN_CAPACITY, got ${adjustmentType}`);
+      }
+      assertInRange('minAdjustmentMagnitude', options.minAdjustmentMagnitude, 1, Infinity, { integer: true });
+    }
     // Throws on overlapping or gapped intervals, naming them.
     const intervals = normalizeIntervals(steps, adjustmentType === autoscaling.AdjustmentType.EXACT_CAPACITY);
     const alarms = findAlarmThresholds(intervals);
