@@ -317,6 +317,7 @@ describe('LoadDistribution: validation', () => {
     ['HTTPS without certificate', { protocol: elbv2.ApplicationProtocol.HTTPS }, /protocol \(HTTPS\) needs at least one certificate/],
     ['HTTPS with an empty certificate list', { protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [] }, /protocol \(HTTPS\) needs at least one certificate/],
     ['HTTP with certificates', { protocol: elbv2.ApplicationProtocol.HTTP, certificates: [cert] }, /protocol \(HTTP\) does not use certificates \(1 given\)/],
+    ['SSL policy on an HTTP listener', { sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }, /sslPolicy \(ELBSecurityPolicy-TLS13-1-2-2021-06\) applies only to an HTTPS listener/],
     ['target port 0', { targetPort: 0 }, /targetPort must be in \[1, 65535\], got 0$/],
     ['target port 70000', { targetPort: 70000 }, /targetPort must be in \[1, 65535\], got 70000$/],
     ['timeout equal to interval', { healthCheck: { interval: Duration.seconds(10), timeout: Duration.seconds(10) } }, /healthCheck.timeout \(10 seconds\) must be less than healthCheck.interval \(10 seconds\)/],

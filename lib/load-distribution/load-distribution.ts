@@ -56,7 +56,7 @@ export interface LoadDistributionProps {
   readonly protocol?: elbv2.ApplicationProtocol;
 
   /**
-   * TLS policy of the HTTPS listener.
+   * TLS policy of the HTTPS listener; only with HTTPS (an error with an HTTP listener).
    *
    * @default elbv2.SslPolicy.RECOMMENDED_TLS
    */
@@ -378,6 +378,9 @@ function validateProps(
     throw new Error(
       `protocol (HTTP) does not use certificates (${props.certificates!.length} given): leave protocol unset or set it to HTTPS`,
     );
+  }
+  if (protocol === elbv2.ApplicationProtocol.HTTP && props.sslPolicy !== undefined) {
+    throw new Error(`sslPolicy (${props.sslPolicy}) applies only to an HTTPS listener: give certificates, or leave sslPolicy unset`);
   }
   if (props.loadBalancer && props.internetFacing !== undefined) {
     throw new Error(
