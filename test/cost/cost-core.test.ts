@@ -157,6 +157,28 @@ describe('budget pressure', () => {
     expect(d2.state.original).toMatchObject({ maxSize: 30 });
   });
 
+  test('a MinSize raised under the cap by a scheduled action (the predictive scaler) keeps the cap and the originals', () => {
+    const d1 = decideCost(input({ forecastPct: 130 }));
+    expect(d1.state).toMatchObject({ cap: 18, original: { minSize: 2, maxSize: 20 } });
+    // The predictive scaler's action raised MinSize 2 -> 7; MaxSize is still the cap.
+    const d2 = decideCost(input({ forecastPct: 95, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d1.state }));
+    expect(d2.notes.join('\n')).not.toMatch(/changed outside the controller/);
+    expect(d2.notes.join('\n')).toMatch(/MinSize is 7, not the 2 last applied.*kept/);
+    expect(d2.state).toMatchObject({ cap: 18, original: { minSize: 2, maxSize: 20 } });
+    // Restoring under budget goes back to the true original MaxSize, not to the cap, and the
+    // MinSize restored is the original one, not the raised floor.
+    const d3 = decideCost(input({ forecastPct: 50, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d2.state }));
+    expect(capActions(d3)).toEqual([expect.objectContaining({ minSize: 2, maxSize: 20 })]);
+  });
+
+  test('a group reported with MinSize > MaxSize (the emulator allows it) is never recorded so: the state reads back', () => {
+    const d = decideCost(input({ forecastPct: 130, group: { ...group, minSize: 25, maxSize: 20, desiredCapacity: 20 } }));
+    expect(d.state.original!.minSize).toBeLessThanOrEqual(d.state.original!.maxSize);
+    expect(decodeCostState(encodeCostState(d.state))).toEqual(d.state);
+    for (const a of capActions(d)) expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
+    expect(() => encodeCostState({ original: { minSize: 5, maxSize: 3, desiredCapacity: 3 }, cap: 3 })).toThrow(/original MinSize 5 is above original MaxSize 3/);
+  });
+
   test('without a Budgets forecast the actual spend is extrapolated over the period', () => {
     const e = expectedPeriodCost({ limit: 1000, actualSpend: 500, forecastedSpend: 0, ...PERIOD }, PERIOD.periodStart + 10 * DAY);
     expect(e).toEqual({ cost: 1500, source: 'extrapolated' });

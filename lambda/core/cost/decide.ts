@@ -10,7 +10,9 @@ type MutableOriginal = { -readonly [K in keyof OriginalSettings]: OriginalSettin
 
 function snapshot(group: GroupSnapshot): MutableOriginal {
   return {
-    minSize: group.minSize,
+    // AWS never reports MinSize > MaxSize, an emulator may: the state never records it (it would
+    // be an unreadable tag, and a restore AWS refuses).
+    minSize: Math.min(group.minSize, group.maxSize),
     maxSize: group.maxSize,
     desiredCapacity: group.desiredCapacity,
     ...(group.targetUtilization !== undefined ? { targetUtilization: group.targetUtilization } : {}),
@@ -40,10 +42,15 @@ function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: str
   const orig: MutableOriginal = { ...st.original };
   const expMax = st.offHoursCapacity ?? st.cap ?? orig.maxSize;
   const expMin = st.offHoursCapacity ?? Math.min(orig.minSize, expMax);
-  if (group.maxSize !== expMax || group.minSize !== expMin) {
+  if (group.maxSize !== expMax) {
     notes.push(`MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`);
-    orig.minSize = group.minSize; orig.maxSize = group.maxSize; orig.desiredCapacity = group.desiredCapacity;
+    orig.minSize = Math.min(group.minSize, group.maxSize); orig.maxSize = group.maxSize; orig.desiredCapacity = group.desiredCapacity;
     delete st.cap; delete st.offHoursCapacity;
+  } else if (group.minSize !== expMin) {
+    // MinSize moves under the cap by design: scheduled actions (the predictive scaler's raised
+    // floors) set it. Taking that as an outside change would drop the cap and adopt the capped
+    // MaxSize and a raised floor as the originals (a ratchet): the overrides and originals stay.
+    notes.push(`MinSize is ${group.minSize}, not the ${expMin} last applied, under the MaxSize ${expMax} last applied: a scheduled action (e.g. the predictive scaler) or an operator moved the floor; overrides and original settings kept`);
   }
   const expTarget = st.targetUtilization ?? orig.targetUtilization;
   if (group.targetUtilization !== expTarget) {

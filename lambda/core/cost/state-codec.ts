@@ -31,6 +31,8 @@ export function encodeCostState(s: CostState): string {
   const w: Wire = { v: VERSION };
   if (s.original) {
     const o = s.original;
+    // What is written must read back: an unreadable tag stops the controller until deleted.
+    if (!(o.minSize <= o.maxSize)) throw new CostStateError(`original MinSize ${o.minSize} is above original MaxSize ${o.maxSize}`);
     w.o = { mn: o.minSize, mx: o.maxSize, d: o.desiredCapacity };
     if (o.targetUtilization !== undefined) w.o.tu = o.targetUtilization;
     if (o.onDemandPercent !== undefined) w.o.od = o.onDemandPercent;
