@@ -194,7 +194,8 @@ export interface CostOptimizerProps {
    */
   readonly spendSource?: SpendSource;
   /**
-   * Cost allocation tag that narrows Cost Explorer's cost to the service (SpendSource.COST_EXPLORER).
+   * Cost allocation tag that narrows Cost Explorer's cost to the service; only with
+   * `spendSource: SpendSource.COST_EXPLORER` (an error otherwise).
    * @default the whole account's cost
    */
   readonly costAllocationTag?: CostAllocationTag;
@@ -300,6 +301,9 @@ export class CostOptimizer extends Construct {
     assertInRange('restoreBelowPercent', restoreBelow, 0, 1000);
     if (!Token.isUnresolved(restoreBelow) && !Token.isUnresolved(tightenAbove) && restoreBelow >= tightenAbove) {
       throw new Error(`restoreBelowPercent (${restoreBelow}) must be < tightenAbovePercent (${tightenAbove}): the gap between them is the hysteresis band`);
+    }
+    if (props.costAllocationTag && (props.spendSource ?? SpendSource.BUDGETS) !== SpendSource.COST_EXPLORER) {
+      throw new Error(`costAllocationTag (${props.costAllocationTag.key}) applies only with spendSource COST_EXPLORER, got ${props.spendSource ?? SpendSource.BUDGETS}: AWS Budgets' spend is filtered by the budget's own costAllocationTag`);
     }
     const lookback = props.loadLookback ?? Duration.days(7);
     const stepInterval = props.budgetStepInterval ?? Duration.hours(12);

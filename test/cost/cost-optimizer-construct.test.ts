@@ -167,6 +167,7 @@ describe('CostOptimizer', () => {
       ['emergency utilization', { emergencyUtilizationPercent: 0 }, /emergencyUtilizationPercent must be in \(0, 100\], got 0$/],
       ['cap step', { capStepPercent: 150 }, /capStepPercent must be in \(0, 100\], got 150$/],
       ['hysteresis band', { tightenAbovePercent: 90, restoreBelowPercent: 95 }, /restoreBelowPercent \(95\) must be < tightenAbovePercent \(90\)/],
+      ['cost tag without Cost Explorer', { costAllocationTag: { key: 'app', value: 'web' } }, /costAllocationTag \(app\) applies only with spendSource COST_EXPLORER, got budgets/],
       ['load lookback', { loadLookback: Duration.minutes(30) }, /loadLookback must be between 1 hour and 14 days, got 30 minutes/],
       ['budget step interval', { budgetStepInterval: Duration.days(40) }, /budgetStepInterval must be at most 31 days, got 40 days/],
       ['utilization period', { utilizationPeriod: Duration.seconds(90) }, /utilizationPeriod must be a whole number of minutes/],
