@@ -20,7 +20,7 @@ import {
   VerticalScalingConfig,
 } from './auto-scaling';
 import { LoadDistribution, LoadDistributionProps } from './load-distribution';
-import { AlertTopic, LoadMonitor, MonitoringThresholds } from './load-monitoring';
+import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, MonitoringThresholds } from './load-monitoring';
 import { CostOptimizer, CostOptimizerProps, ScalingBudget, ScalingBudgetProps } from './resource-management';
 
 /** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
@@ -82,7 +82,8 @@ export interface ScalableServiceProps {
   readonly capacity?: ScalingGroupOptions;
   /**
    * The scaling policies (see {@link ScalingPolicy}). A vertical policy is not bound to the group:
-   * it is exposed as `verticalScaling` for the CostOptimizer.
+   * it is exposed as `verticalScaling` and executed by the cost optimizer, which needs `budget`
+   * (without it the policy only takes effect in a CostOptimizer of your own, and a warning says so).
    *
    * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute
    */
@@ -116,7 +117,9 @@ export interface ScalableServiceProps {
    * schedules capacity ahead of it, beside the target tracking policies.
    *
    * @default enabled in forecast-only mode (it publishes its forecast and plan; set
-   * `mode: PredictiveScalerMode.FORECAST_AND_SCALE` to act), as AWS's predictive scaling does
+   * `mode: PredictiveScalerMode.FORECAST_AND_SCALE` to act), as AWS's predictive scaling does,
+   * when `capacityPerInstance` is known (given, or derived from a request-count target tracking
+   * policy); otherwise not deployed, with a warning
    */
   readonly predictiveScaler?: ScalableServicePredictiveScalerOptions;
   /**
@@ -292,6 +295,9 @@ export class ScalableService extends Construct {
         dashboard: this.dashboard,
         vertical: this.verticalScaling,
       });
+    } else if (this.verticalScaling) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
+        'policies has a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): the policy takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.');
     }
   }
 
@@ -340,7 +346,7 @@ export class ScalableService extends Construct {
       }
     });
 
-    const cpuHigh = props.thresholds?.cpuHighPercent ?? 80;
+    const cpuHigh = props.thresholds?.cpuHighPercent ?? DEFAULT_MONITORING_THRESHOLDS.cpuHighPercent;
     horizontal.forEach((policy, i) => {
       if (!(policy instanceof CpuTargetTrackingPolicy)) return;
       const target = policy.options.targetUtilizationPercent;

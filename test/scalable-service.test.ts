@@ -1,5 +1,5 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -143,6 +143,19 @@ describe('ScalableService options', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 75 });
     expect(svc.verticalScaling?.instanceTypes.map(String)).toEqual(['t3.small', 't3.medium']);
     expect(svc.policies.map((p) => p.type)).toEqual(['horizontal', 'horizontal']);
+  });
+
+  test('a vertical policy without the cost optimizer that executes it is named in a warning', () => {
+    const vertical = ScalingPolicy.vertical({
+      instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
+      lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
+    });
+    const warning = Match.stringLikeRegexp('vertical policy but the cost optimizer, which executes it, is not deployed');
+    const without = service({ policies: [...DEFAULT_SCALING_POLICIES, vertical] });
+    Annotations.fromStack(without.stack).hasWarning('/Service/Web', warning);
+    const withBudget = service({ policies: [...DEFAULT_SCALING_POLICIES, vertical], budget: { limit: 300 } });
+    expect(withBudget.svc.costOptimizer).toBeDefined();
+    Annotations.fromStack(withBudget.stack).hasNoWarning('/Service/Web', warning);
   });
 
   test('scalingNotifications: false leaves the group without notifications', () => {
