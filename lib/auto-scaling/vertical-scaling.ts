@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IScalingPolicy } from './scaling-policy-types';
 import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
@@ -12,9 +12,15 @@ import { assertPositiveDuration, assertUtilizationPercent } from '../private/val
 export interface VerticalScalingConfig {
   /** The instance-type ladder, small to large, at least 2 distinct types. */
   readonly instanceTypes: ec2.InstanceType[];
-  /** Below this average utilization (percent, in (0, 100]) for the whole window: one step down. */
+  /**
+   * CPU utilization (percent, in (0, 100]) that the window's 95th percentile must stay below for
+   * one step down: the busiest minutes of the window fit a smaller type.
+   */
   readonly lowerUtilizationPercent: number;
-  /** Above this average utilization (percent, in (0, 100]) for the whole window: one step up. */
+  /**
+   * CPU utilization (percent, in (0, 100], above `lowerUtilizationPercent`) that the window's
+   * median must exceed for one step up: the group runs hot most of the window.
+   */
   readonly upperUtilizationPercent: number;
   /** How long utilization must stay outside the band before a step (at least 1 hour). */
   readonly evaluationWindow: Duration;
@@ -30,7 +36,8 @@ export function validateVerticalScalingConfig(config: VerticalScalingConfig): vo
   if (dup) throw new Error(`instanceTypes must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`);
   assertUtilizationPercent('lowerUtilizationPercent', config.lowerUtilizationPercent);
   assertUtilizationPercent('upperUtilizationPercent', config.upperUtilizationPercent);
-  if (config.lowerUtilizationPercent >= config.upperUtilizationPercent) {
+  if (!Token.isUnresolved(config.lowerUtilizationPercent) && !Token.isUnresolved(config.upperUtilizationPercent)
+    && config.lowerUtilizationPercent >= config.upperUtilizationPercent) {
     throw new Error(`lowerUtilizationPercent (${config.lowerUtilizationPercent}) must be < upperUtilizationPercent (${config.upperUtilizationPercent})`);
   }
   if (!config.evaluationWindow.isUnresolved() && config.evaluationWindow.toSeconds({ integral: false }) < 3600) {
