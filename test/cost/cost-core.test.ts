@@ -352,6 +352,37 @@ describe('properties', () => {
     }), { numRuns: 300 });
   });
 
+  test('a predictive scaler moving MinSize within MaxSize between runs never changes the originals nor the bounds checks', () => {
+    let moved = 0;
+    fc.assert(fc.property(arbRun, fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 40, maxLength: 40 }), ({ policy: p, group: g0, steps }, raises) => {
+      const floor = Math.min(p.floorCapacity, g0.maxSize);
+      let g: GroupSnapshot = g0;
+      let state: CostState | undefined;
+      let now = NOW;
+      steps.forEach((s, k) => {
+        now += s.hours * HOUR;
+        // A scheduled action raised MinSize (and desired with it) to at most the live MaxSize.
+        const min = Math.min(g.maxSize, g.minSize + raises[k]);
+        if (min !== g.minSize) moved++;
+        g = { ...g, minSize: min, desiredCapacity: Math.max(g.desiredCapacity, min) };
+        const util = s.cpu.map((c, i) => ({ t: now - (s.cpu.length - i) * HOUR, cpuPercent: c, instances: g.desiredCapacity }));
+        const d = decideCost({ now, budget: { limit: 1000, actualSpend: 300, forecastedSpend: s.pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
+        expect(d.notes.join('\n')).not.toMatch(/changed outside the controller/);
+        for (const a of d.actions) {
+          if (a.kind !== 'set-capacity') continue;
+          expect(a.maxSize).toBeGreaterThanOrEqual(floor);
+          expect(a.maxSize).toBeLessThanOrEqual(g0.maxSize);
+          expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
+          g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
+        }
+        state = decodeCostState(encodeCostState(d.state));
+        // The originals are the group's settings before any override: a raised floor is never adopted.
+        if (state.original) expect(state.original.maxSize).toBe(g0.maxSize);
+      });
+    }), { numRuns: 200 });
+    expect(moved).toBeGreaterThan(100);
+  });
+
   test('restoring with the budget back under returns exactly to the original settings, never past them', () => {
     fc.assert(fc.property(arbPolicy, arbGroup, fc.integer({ min: 1, max: 30 }), (p0, g0, tightenRuns) => {
       const p = { ...p0, offHours: undefined };
