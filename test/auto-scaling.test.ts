@@ -1,4 +1,4 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -385,6 +385,8 @@ describe('validation: one test per message', () => {
     ['scheduled without sizes', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }) }), /needs at least one of minCapacity, maxCapacity or desiredCapacity/],
     ['scheduled min > max', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, maxCapacity: 2 }), /minCapacity \(4\) must be <= maxCapacity \(2\)/],
     ['scheduled desired below min', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, desiredCapacity: 2 }), /desiredCapacity \(2\) must be >= minCapacity \(4\)/],
+    ['scheduled desired negative', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), desiredCapacity: -1 }), /desiredCapacity must be >= 0, got -1$/],
+    ['scheduled desired above max', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), maxCapacity: 4, desiredCapacity: 5 }), /desiredCapacity \(5\) must be <= maxCapacity \(4\)/],
     ['scheduled start after end', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 1, startTime: new Date('2030-01-02'), endTime: new Date('2030-01-01') }), /startTime \(2030-01-02T00:00:00.000Z\) must be before endTime/],
     ['predictive CPU target above 100', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 150 }), /targetValue must be in \(0, 100\], got 150/],
     ['predictive buffer over an hour', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50, schedulingBuffer: Duration.minutes(61) }), /schedulingBuffer must be between 0 and 3600 seconds/],
@@ -392,6 +394,11 @@ describe('validation: one test per message', () => {
     ['predictive max buffer over 100', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBreachBehavior: PredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, maxCapacityBuffer: 120 }), /maxCapacityBuffer must be in \[0, 100\], got 120/],
   ])('policy: %s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+
+  test('scheduled: sizes given as tokens are not compared at synth time', () => {
+    const fromParameter = Token.asNumber({ Ref: 'Desired' });
+    expect(() => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 2, maxCapacity: 8, desiredCapacity: fromParameter })).not.toThrow();
   });
 
   test.each<[string, Partial<VerticalScalingConfig>, RegExp]>([

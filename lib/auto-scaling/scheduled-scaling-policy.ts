@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
 import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertCapacityRange, assertInteger } from '../private/validation';
+import { assertCapacityRange, assertInRange } from '../private/validation';
 
 /** Options of a scheduled scaling action. */
 export interface ScheduledScalingOptions {
@@ -60,14 +60,15 @@ export class ScheduledPolicy implements IScalingPolicy {
       throw new Error('A scheduled action needs at least one of minCapacity, maxCapacity or desiredCapacity');
     }
     assertCapacityRange('minCapacity', options.minCapacity, 'maxCapacity', options.maxCapacity);
-    assertInteger('desiredCapacity', options.desiredCapacity);
-    if (options.desiredCapacity !== undefined) {
-      if (options.desiredCapacity < 0) throw new Error(`desiredCapacity must be >= 0, got ${options.desiredCapacity}`);
-      if (options.minCapacity !== undefined && options.desiredCapacity < options.minCapacity) {
-        throw new Error(`desiredCapacity (${options.desiredCapacity}) must be >= minCapacity (${options.minCapacity})`);
+    assertInRange('desiredCapacity', options.desiredCapacity, 0, Infinity, { integer: true });
+    const desired = options.desiredCapacity;
+    const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+    if (known(desired)) {
+      if (known(options.minCapacity) && desired < options.minCapacity) {
+        throw new Error(`desiredCapacity (${desired}) must be >= minCapacity (${options.minCapacity})`);
       }
-      if (options.maxCapacity !== undefined && options.desiredCapacity > options.maxCapacity) {
-        throw new Error(`desiredCapacity (${options.desiredCapacity}) must be <= maxCapacity (${options.maxCapacity})`);
+      if (known(options.maxCapacity) && desired > options.maxCapacity) {
+        throw new Error(`desiredCapacity (${desired}) must be <= maxCapacity (${options.maxCapacity})`);
       }
     }
     if (options.startTime && options.endTime && options.startTime.getTime() >= options.endTime.getTime()) {
