@@ -10,7 +10,8 @@
  *    vertical scaling is configured, and its CPU utilization and instances in service
  *    (GetMetricData) over the longer of the load lookback and the vertical window;
  * 2. decides with the pure core (`decideCost`);
- * 3. MODE=apply (default) applies the actions (see `apply.ts`) and writes the new state tag;
+ * 3. MODE=apply (default) writes the state the decision leads to (write-ahead), applies the
+ *    actions (see `apply.ts`) and, when a step failed, writes the state of what was applied;
  *    MODE=dry-run logs what it would do and changes nothing; MODE=forecast-only publishes the
  *    capacity plan only;
  * 4. publishes the plan and counters as EMF metrics and writes one structured log line.
@@ -213,15 +214,25 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     let capAfter = group.maxSize;
 
     if (c.mode === 'apply') {
+      const before = prevState ? encodeCostState(prevState) : undefined;
+      const empty = encodeCostState({});
+      let written = before ?? empty;
+      // Write ahead: the state the decision leads to is on the group before anything is applied.
+      // Written after, a tag write that fails once the group was changed loses the original
+      // settings (the next run would adopt the capped bounds as the originals); written first, a
+      // failed write changes nothing, and an apply step that fails is corrected below.
+      if (decision.actions.length > 0) {
+        const intended = await stage('encode state', () => encodeCostState(decision.state));
+        if (intended !== written) {
+          await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state));
+          written = intended;
+        }
+      }
       const result = decision.actions.length > 0
         ? await applyActions(decision.actions, { asg: deps.autoScaling, ec2: deps.ec2, groupName: c.groupName, cpuPolicy, template, refreshMinHealthyPercent: c.refreshMinHealthyPercent })
         : { succeeded: [], calls: [] };
       const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
-      const before = prevState ? encodeCostState(prevState) : undefined;
       const after = encodeCostState(kept);
-      if (after !== before && !(before === undefined && after === encodeCostState({}))) {
-        await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept));
-      }
       const cap = decision.actions.find((a) => a.kind === 'set-capacity');
       if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;
       metrics[COST_METRIC.ACTIONS_APPLIED] = result.calls.length;
@@ -231,6 +242,9 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
         applied: { succeeded: result.succeeded, calls: result.calls, ...(result.newTemplateVersion !== undefined ? { newTemplateVersion: result.newTemplateVersion } : {}) },
         state: after,
       };
+      if (after !== written) {
+        await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept));
+      }
       if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
     } else {
       metrics[COST_METRIC.ACTIONS_APPLIED] = 0;

@@ -90,12 +90,16 @@ test('a bad configuration changes nothing and names the variable', async () => {
   expect(published[0]).toMatchObject({ RunErrors: 1 });
 });
 
-test('UpdateAutoScalingGroup 500 while capping: the target is not touched and no state is recorded', async () => {
+const tagValues = () => asgMock.commandCalls(CreateOrUpdateTagsCommand).map((c) => JSON.parse(c.args[0].input.Tags![0].Value!));
+
+test('UpdateAutoScalingGroup 500 while capping: the target is not touched and the state is back to none', async () => {
   asgMock.on(UpdateAutoScalingGroupCommand).rejects(serviceError('InternalFailure', 500));
+  asgMock.on(CreateOrUpdateTagsCommand).resolves({});
   await expect(runCostOptimizer(event, deps())).rejects.toThrow(/InternalFailure/);
   expect(asgMock.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
   expect(asgMock.commandCalls(PutScalingPolicyCommand)).toEqual([]);
-  expect(asgMock.commandCalls(CreateOrUpdateTagsCommand)).toEqual([]);
+  // Written ahead with the intended cap, then corrected to what the group has: no state.
+  expect(tagValues()).toEqual([expect.objectContaining({ c: 18 }), { v: 1 }]);
   expect(logLines[0].data.error).toMatchObject({ stage: 'apply capacity', httpStatusCode: 500 });
   expect(published[0]).toMatchObject({ RunErrors: 1 });
 });
@@ -105,8 +109,34 @@ test('PutScalingPolicy throttled after the cap was applied: the state keeps the 
   asgMock.on(PutScalingPolicyCommand).rejects(serviceError('Throttling', 400));
   asgMock.on(CreateOrUpdateTagsCommand).resolves({});
   await expect(runCostOptimizer(event, deps())).rejects.toThrow();
-  const tag = asgMock.commandCalls(CreateOrUpdateTagsCommand)[0].args[0].input.Tags![0];
-  expect(JSON.parse(tag.Value!)).toEqual({ v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, bt: NOW / 1000 });
+  // Written ahead with the cap and the target, then corrected to the cap only.
+  expect(tagValues()).toEqual([
+    { v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, tu: 55, bt: NOW / 1000 },
+    { v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, bt: NOW / 1000 },
+  ]);
+});
+
+test('the state tag cannot be written: nothing is applied (write-ahead), so the original settings are never lost', async () => {
+  asgMock.on(CreateOrUpdateTagsCommand).rejects(serviceError('Throttling', 400));
+  asgMock.on(UpdateAutoScalingGroupCommand).resolves({});
+  asgMock.on(PutScalingPolicyCommand).resolves({});
+  await expect(runCostOptimizer(event, deps())).rejects.toThrow(/Throttling/);
+  // Applied before the write, the cap 20 -> 18 would be on the group with no record of the
+  // original 20: the next run would adopt 18 as the original MaxSize.
+  expect(asgMock.commandCalls(UpdateAutoScalingGroupCommand)).toEqual([]);
+  expect(asgMock.commandCalls(PutScalingPolicyCommand)).toEqual([]);
+  expect(logLines).toEqual([expect.objectContaining({ level: 'error', data: expect.objectContaining({ outcome: 'failed', error: expect.objectContaining({ stage: 'write state' }) }) })]);
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
+});
+
+test('the state tag cannot be corrected after a failed apply: the error is reported', async () => {
+  let n = 0;
+  asgMock.on(CreateOrUpdateTagsCommand).callsFake(() => { if (n++ > 0) throw serviceError('Throttling', 400); return {}; });
+  asgMock.on(UpdateAutoScalingGroupCommand).rejects(serviceError('InternalFailure', 500));
+  await expect(runCostOptimizer(event, deps())).rejects.toThrow(/Throttling/);
+  expect(logLines).toHaveLength(1);
+  expect(logLines[0].data).toMatchObject({ outcome: 'failed', applied: { succeeded: [] }, error: { stage: 'write state' } });
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
 });
 
 test('Spot shift on a mixed instances group is one UpdateAutoScalingGroup with the new on-demand share', async () => {
