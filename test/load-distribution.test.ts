@@ -382,6 +382,25 @@ describe('LoadDistribution: validation', () => {
     );
   });
 
+  test('rejects access-log settings with an existing load balancer', () => {
+    const f = fixture();
+    const existing = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(f.stack, 'Existing', {
+      loadBalancerArn: LB_ARN,
+      securityGroupId: 'sg-87654321',
+    });
+    expect(() => new LoadDistribution(f.stack, 'A', { vpc: f.vpc, loadBalancer: existing, accessLogPrefix: 'web', accessLogRetention: Duration.days(30) })).toThrow(
+      /accessLogPrefix and accessLogRetention cannot be set with loadBalancer/,
+    );
+  });
+
+  test('rejects accessLogRetention with a given accessLogBucket', () => {
+    const f = fixture();
+    const bucket = s3.Bucket.fromBucketName(f.stack, 'Logs', 'my-logs');
+    expect(() => new LoadDistribution(f.stack, 'B', { vpc: f.vpc, accessLogBucket: bucket, accessLogRetention: Duration.days(30) })).toThrow(
+      /accessLogRetention \(30 days\) applies only to the bucket created here/,
+    );
+  });
+
   test('rejects accessLogBucket in an environment-agnostic stack', () => {
     const f = fixture({});
     const bucket = s3.Bucket.fromBucketName(f.stack, 'Logs', 'my-logs');

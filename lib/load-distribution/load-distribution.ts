@@ -103,7 +103,7 @@ export interface LoadDistributionProps {
 
   /**
    * Key prefix of the access logs in the bucket. Must not contain 'AWSLogs' nor start or
-   * end with '/'.
+   * end with '/'. Not with `loadBalancer` (an error).
    *
    * @default - no prefix
    */
@@ -111,7 +111,7 @@ export interface LoadDistributionProps {
 
   /**
    * How long the created access-log bucket keeps the logs; whole days, at least one.
-   * Ignored when `accessLogBucket` is given.
+   * Only for the bucket created here (an error with `accessLogBucket` or `loadBalancer`).
    *
    * @default Duration.days(90)
    */
@@ -386,6 +386,13 @@ function validateProps(
     throw new Error(
       `internetFacing (${props.internetFacing}) cannot be set with loadBalancer: the scheme of an existing load balancer is fixed`,
     );
+  }
+  if (props.loadBalancer && (props.accessLogPrefix !== undefined || props.accessLogRetention !== undefined)) {
+    const given = [props.accessLogPrefix !== undefined ? 'accessLogPrefix' : '', props.accessLogRetention !== undefined ? 'accessLogRetention' : ''].filter(Boolean);
+    throw new Error(`${given.join(' and ')} cannot be set with loadBalancer: access logs are configured on the existing load balancer itself`);
+  }
+  if (props.accessLogBucket && props.accessLogRetention !== undefined) {
+    throw new Error(`accessLogRetention (${props.accessLogRetention.toHumanString()}) applies only to the bucket created here: set the expiry in the lifecycle rules of accessLogBucket`);
   }
   if (props.loadBalancer && props.vpcSubnets !== undefined) {
     throw new Error('vpcSubnets cannot be set with loadBalancer: the subnets of an existing load balancer are fixed');
