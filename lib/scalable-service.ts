@@ -355,6 +355,19 @@ export class ScalableService extends Construct {
       }
     });
 
+    const band = props.costOptimizer?.targetUtilization;
+    if (band) {
+      const cpuPolicies = horizontal.flatMap((policy, i) => (policy instanceof CpuTargetTrackingPolicy ? [{ policy, i }] : []));
+      if (cpuPolicies.length !== 1) {
+        throw new Error(`costOptimizer.targetUtilization needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`);
+      }
+      const { policy, i } = cpuPolicies[0];
+      const target = policy.options.targetUtilizationPercent;
+      if (known(target) && known(band.maxPercent) && band.maxPercent <= target) {
+        throw new Error(`costOptimizer.targetUtilization.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`);
+      }
+    }
+
     if (vertical.length > 1) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
     if (vertical.length === 1) {
       const ladder = vertical[0].config.instanceTypes.map((t) => t.toString());

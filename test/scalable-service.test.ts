@@ -182,7 +182,11 @@ describe('ScalableService validation: one test per message', () => {
       /policies may contain at most one vertical policy, got 2/],
     ['instance type not on the ladder', { policies: [vertical(['t3.small', 't3.medium'])] },
       /capacity.instanceType \(t3.micro\) must be one of the vertical policy's instanceTypes \[t3.small, t3.medium\]/],
-    ['budget limit 0', { budget: { limit: 0 } }, /limit/],
+    ['budget limit 0', { budget: { limit: 0 } }, /limit must be > 0 USD, got 0 USD/],
+    ['CPU band without a CPU policy', { budget: { limit: 300 }, policies: [ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 })], costOptimizer: { targetUtilization: { maxPercent: 70 } } },
+      /costOptimizer.targetUtilization needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/],
+    ['CPU band at or below the CPU target', { budget: { limit: 300 }, costOptimizer: { targetUtilization: { maxPercent: 50 } } },
+      /costOptimizer.targetUtilization.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/],
   ])('%s', (_name, props, message) => {
     expect(() => service(props)).toThrow(message);
   });
