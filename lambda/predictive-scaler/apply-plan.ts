@@ -30,6 +30,11 @@ export interface ApplyResult {
   readonly removalSkipped: number;
   /** The SetDesiredCapacity error, when the immediate raise failed (after the SDK's retries). */
   readonly immediateError?: unknown;
+  /**
+   * The error a BatchPut/BatchDelete call ended with (after the SDK's retries): the calls after it
+   * were not made, and the counts say what was done before it.
+   */
+  readonly callError?: unknown;
 }
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
@@ -40,7 +45,8 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 
 /**
  * Applies the request. A SetDesiredCapacity error is returned in `immediateError` (the puts still
- * run); a put or delete error (after the SDK's retries) propagates to the caller.
+ * run); a put or delete call error (after the SDK's retries) stops the later calls and is
+ * returned in `callError` with what was done before it, so the run's log line says both.
  */
 export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Promise<ApplyResult> {
   const failed: ApplyResult['failed'][number][] = [];
@@ -59,35 +65,43 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
     }
   }
   let put = 0;
-  for (const batch of chunks(req.put, BATCH)) {
-    const res = await asg.send(new BatchPutScheduledUpdateGroupActionCommand({
-      AutoScalingGroupName: req.groupName,
-      ScheduledUpdateGroupActions: batch.map((a) => ({
-        ScheduledActionName: a.name,
-        StartTime: new Date(a.startTime),
-        ...(a.minSize !== undefined ? { MinSize: a.minSize } : {}),
-        ...(a.desiredCapacity !== undefined ? { DesiredCapacity: a.desiredCapacity } : {}),
-      })),
-    }));
-    const bad = res.FailedScheduledUpdateGroupActions ?? [];
-    for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'put', code: f.ErrorCode, message: f.ErrorMessage });
-    put += batch.length - bad.length;
-  }
   let removed = 0;
-  const ok = failed.length === 0 && immediateError === undefined;
-  const removalSkipped = ok ? 0 : req.remove.length;
-  if (ok) {
-    for (const batch of chunks(req.remove, BATCH)) {
-      const res = await asg.send(new BatchDeleteScheduledActionCommand({ AutoScalingGroupName: req.groupName, ScheduledActionNames: batch }));
-      // An action that ran in the meantime is already gone (AWS deletes one-time actions after they run).
-      const bad = (res.FailedScheduledActions ?? []).filter((f) => !/not found/i.test(f.ErrorMessage ?? ''));
-      for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'delete', code: f.ErrorCode, message: f.ErrorMessage });
-      removed += batch.length - bad.length;
+  let removalSkipped = 0;
+  let callError: unknown;
+  try {
+    for (const batch of chunks(req.put, BATCH)) {
+      const res = await asg.send(new BatchPutScheduledUpdateGroupActionCommand({
+        AutoScalingGroupName: req.groupName,
+        ScheduledUpdateGroupActions: batch.map((a) => ({
+          ScheduledActionName: a.name,
+          StartTime: new Date(a.startTime),
+          ...(a.minSize !== undefined ? { MinSize: a.minSize } : {}),
+          ...(a.desiredCapacity !== undefined ? { DesiredCapacity: a.desiredCapacity } : {}),
+        })),
+      }));
+      const bad = res.FailedScheduledUpdateGroupActions ?? [];
+      for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'put', code: f.ErrorCode, message: f.ErrorMessage });
+      put += batch.length - bad.length;
     }
+    const ok = failed.length === 0 && immediateError === undefined;
+    removalSkipped = ok ? 0 : req.remove.length;
+    if (ok) {
+      for (const batch of chunks(req.remove, BATCH)) {
+        const res = await asg.send(new BatchDeleteScheduledActionCommand({ AutoScalingGroupName: req.groupName, ScheduledActionNames: batch }));
+        // An action that ran in the meantime is already gone (AWS deletes one-time actions after they run).
+        const bad = (res.FailedScheduledActions ?? []).filter((f) => !/not found/i.test(f.ErrorMessage ?? ''));
+        for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'delete', code: f.ErrorCode, message: f.ErrorMessage });
+        removed += batch.length - bad.length;
+      }
+    }
+  } catch (e) {
+    callError = e;
+    removalSkipped = req.remove.length - removed;
   }
   return {
     ...(desiredSet !== undefined ? { desiredSet } : {}),
     put, removed, failed, removalSkipped,
     ...(immediateError !== undefined ? { immediateError } : {}),
+    ...(callError !== undefined ? { callError } : {}),
   };
 }

@@ -329,8 +329,9 @@ async function plan(
   counters[METRIC.SCALE_OUTS] = result.desiredSet !== undefined ? 1 : 0;
   counters[METRIC.ACTIONS_PUT] = result.put;
   counters[METRIC.ACTIONS_REMOVED] = result.removed;
-  const { immediateError, ...done } = result;
+  const { immediateError, callError, ...done } = result;
   seen.actions = { ...wanted, result: done };
+  if (callError !== undefined) throw new StageError('apply', callError);
   if (immediateError !== undefined) throw new StageError('apply', immediateError);
   if (result.failed.length > 0) {
     const err = Object.assign(new Error(`${result.failed.length} scheduled action(s) refused: ${result.failed.map((f) => `${f.stage} ${f.name}: ${f.code ?? ''} ${f.message ?? ''}`.trim()).join('; ')}`), { name: 'ScheduledActionsRefused' });

@@ -152,8 +152,12 @@ describe.each([
     asg.on(BatchPutScheduledUpdateGroupActionCommand).rejects(fault());
     const r = await run();
     expectFailSafe(r, 'apply');
-    expectOneRaise();
+    const raised = expectOneRaise();
     expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
+    // The one line says what was done before the failure, and the raise is counted.
+    const line = r.lines.find((l) => l.decision === 'failed')!;
+    expect(line.actions.result).toMatchObject({ desiredSet: raised, put: 0, removed: 0, removalSkipped: 1 });
+    expect(r.lines.filter((l) => l._aws && 'RunErrors' in l).map((l) => l.ImmediateScaleOuts)).toEqual([1]);
   });
 
   test('on BatchDeleteScheduledAction: the new plan is in place, the error is reported', async () => {
