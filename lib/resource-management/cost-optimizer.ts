@@ -172,7 +172,8 @@ export interface CostOptimizerProps {
    */
   readonly targetUtilization?: TargetUtilizationBand;
   /**
-   * Shift a mixed instances group's on-demand share toward Spot under budget pressure.
+   * Shift a mixed instances group's on-demand share toward Spot under budget pressure. The group
+   * must have a mixed instances policy (a synthesis error otherwise).
    * @default the share is not changed
    */
   readonly spot?: SpotShiftOptions;
@@ -326,6 +327,15 @@ export class CostOptimizer extends Construct {
       assertInRange('spot.stepPercent', props.spot.stepPercent, 0, 100, { lowOpen: true });
     }
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    if (props.spot) {
+      // Checked at synthesis, so that a mixed instances policy set after this construct counts.
+      const spot = props.spot;
+      this.node.addValidation({
+        validate: () => cfnGroup.mixedInstancesPolicy === undefined
+          ? [`spot (minOnDemandPercent ${spot.minOnDemandPercent}) needs a group with a mixed instances policy: ${group.node.path} has none, so there is no on-demand share to shift`]
+          : [],
+      });
+    }
     const maxSize = Number(cfnGroup.maxSize);
     if (!Token.isUnresolved(cfnGroup.maxSize) && Number.isFinite(maxSize) && floor > maxSize) {
       throw new Error(`floorCapacity (${floor}) must be <= the group's maxCapacity (${maxSize})`);

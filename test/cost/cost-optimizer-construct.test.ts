@@ -1,5 +1,6 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -127,12 +128,33 @@ describe('CostOptimizer', () => {
     Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250' }) } });
   });
 
+  /** A CostOptimizer with a Spot shift on a group given a mixed instances policy (after the optimizer, by escape hatch). */
+  function spotOptimizer(props: Partial<CostOptimizerProps> = {}) {
+    const f = fixture();
+    new CostOptimizer(f.stack, 'Cost', {
+      autoScalingGroup: f.group.autoScalingGroup, launchTemplate: f.group.launchTemplate, budget: f.budget,
+      floorCapacity: 2, spot: { minOnDemandPercent: 20 }, ...props,
+    });
+    const cfn = f.group.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    cfn.mixedInstancesPolicy = {
+      launchTemplate: { launchTemplateSpecification: { launchTemplateId: f.group.launchTemplate.launchTemplateId!, version: f.group.launchTemplate.latestVersionNumber } },
+      instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100 },
+    };
+    return f;
+  }
+
   test('Spot shift: launch permissions for the managed template; a warning without one', () => {
-    const { template } = optimizer({ spot: { minOnDemandPercent: 20 } });
+    const template = Template.fromStack(spotOptimizer().stack);
     expect(statements(template).find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeDefined();
-    const { stack } = optimizer({ spot: { minOnDemandPercent: 20 }, launchTemplate: undefined });
+    const { stack } = spotOptimizer({ launchTemplate: undefined });
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
     expect(warnings.join('\n')).toMatch(/spot is set without launchTemplate/);
+  });
+
+  test('Spot shift on a group without a mixed instances policy fails the synthesis', () => {
+    const f = fixture();
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: f.budget, floorCapacity: 2, spot: { minOnDemandPercent: 20 } });
+    expect(() => f.app.synth()).toThrow(/spot \(minOnDemandPercent 20\) needs a group with a mixed instances policy: Cost\/Web\/Group has none/);
   });
 
   test('warnings: a restore lead shorter than the hourly schedule; a vertical band a step down would cross', () => {
