@@ -62,7 +62,8 @@ export interface ScalingGroupOptions {
    */
   readonly healthCheckGracePeriod?: Duration;
   /**
-   * The group's default cooldown (Cooldown), used by simple scaling policies that set none.
+   * The group's default cooldown (Cooldown), used by simple scaling policies that set none;
+   * 1 second to 1 day.
    *
    * @default Duration.minutes(5)
    */
