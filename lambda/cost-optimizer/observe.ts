@@ -13,6 +13,9 @@ import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/clien
 import { BudgetSnapshot, UtilizationSample } from '../core/cost';
 import { OptimizerConfig } from './config';
 
+/** A NextToken loop ends here: a service that keeps returning a token must not spin until the timeout. */
+const MAX_PAGES = 50;
+
 /** Data the run cannot do without is missing: change nothing, count an error. */
 export class MissingDataError extends Error {
   constructor(message: string) {
@@ -58,6 +61,7 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
     let total = 0;
     let rows = 0;
     let token: string | undefined;
+    let pages = 0;
     // Month to date, today included (Cost Explorer's End is exclusive).
     const d = new Date(now);
     const end = Math.min(period.end, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
@@ -74,6 +78,8 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
         if (v !== undefined) { total += v; rows++; }
       }
       token = r.NextPageToken;
+      // A partial month would understate the spend: missing data, not a smaller number.
+      if (token && ++pages >= MAX_PAGES) throw new MissingDataError(`Cost Explorer still had pages after ${MAX_PAGES}: the month's cost is incomplete`);
     } while (token);
     if (rows === 0) throw new MissingDataError('Cost Explorer returned no cost for the period');
     actual = total;
@@ -95,12 +101,14 @@ export async function readGroup(asg: AutoScalingClient, groupName: string): Prom
 export async function readCpuTargetPolicy(asg: AutoScalingClient, groupName: string): Promise<ScalingPolicy | undefined> {
   const found: ScalingPolicy[] = [];
   let token: string | undefined;
+  let pages = 0;
   do {
     const res = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }));
     for (const p of res.ScalingPolicies ?? []) {
       if (p.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ASGAverageCPUUtilization') found.push(p);
     }
     token = res.NextToken;
+    if (token && ++pages >= MAX_PAGES) throw new MissingDataError(`DescribePolicies still had pages after ${MAX_PAGES}`);
   } while (token);
   return found.length === 1 ? found[0] : undefined;
 }
@@ -151,7 +159,7 @@ export async function readUtilization(cw: CloudWatchClient, groupName: string, n
     }
     token = res.NextToken;
     pages++;
-  } while (token && pages < 50);
+  } while (token && pages < MAX_PAGES);
   return [...cpu.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([t, c]) => ({ t, cpuPercent: c, ...(inService.has(t) ? { instances: inService.get(t)! } : {}) }));

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CostState, encodeCostState } from '../../lambda/core/cost';
@@ -76,6 +76,17 @@ test.each([
   expect(writes()).toEqual([]);
   expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
   expect(logLines[0]).toMatchObject({ level: 'error', data: { outcome: 'failed', error: { stage } } });
+});
+
+test.each([
+  ['Cost Explorer', () => ceMock.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [{ Total: { UnblendedCost: { Amount: '10', Unit: 'USD' } } }], NextPageToken: 'again' }), 'read spend', 'cost-explorer'],
+  ['DescribePolicies', () => asgMock.on(DescribePoliciesCommand).resolves({ ScalingPolicies: [], NextToken: 'again' }), 'read target tracking policy', 'budgets'],
+])('%s returning a next page token forever: missing data after 50 pages, nothing changed', async (_name, fault, stage, source) => {
+  fault();
+  await expect(runCostOptimizer(event, deps({ SPEND_SOURCE: source }))).rejects.toThrow(/still had pages after 50/);
+  expect(writes()).toEqual([]);
+  expect(logLines[0]).toMatchObject({ level: 'error', data: { outcome: 'failed', error: { stage, name: 'MissingDataError' } } });
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
 });
 
 test('a missing budget is an error and changes nothing', async () => {
