@@ -87,7 +87,12 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
       }
     }
     token = res.NextToken;
-  } while (token && pages < MAX_PAGES);
+    // Pages come oldest first: a history cut here would lack the latest load, and a plan from it
+    // would be a plan from stale data. Missing data: the run fails and changes nothing.
+    if (token && pages >= MAX_PAGES) {
+      throw Object.assign(new Error(`GetMetricData still had pages after ${MAX_PAGES}: the load history is incomplete`), { name: 'IncompleteHistory' });
+    }
+  } while (token);
 
   const grid = toGrid(windowStart, STEP_MS, n, timestamps, values);
   let first = -1;

@@ -56,6 +56,13 @@ describe('readLoadHistory', () => {
     expect(h.lastDatapoint).toBe(end - MIN);
   });
 
+  test('a next page token returned forever: an error after 100 pages, not a history without its latest minutes', async () => {
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'load', Timestamps: [new Date(T0 - 3000 * MIN)], Values: [5] }], NextToken: 'again' });
+    await expect(readLoadHistory(new CloudWatchClient({ region: 'us-east-1' }), { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' }, T0, 3 * 86_400))
+      .rejects.toThrow('GetMetricData still had pages after 100: the load history is incomplete');
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(100);
+  });
+
   test('no datapoints: an empty series starting at the end of the window', async () => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'load', Timestamps: [], Values: [] }] });
     const h = await readLoadHistory(new CloudWatchClient({ region: 'us-east-1' }), { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' }, T0, 3600);
