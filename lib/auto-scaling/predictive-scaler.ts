@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
-import { assertDurationRange, assertInRange, assertInteger } from './validation';
+import { assertDurationRange, assertInRange, assertInteger } from '../private/validation';
 
 /** What the predictive scaler does with its plan. */
 export enum PredictiveScalerMode {
