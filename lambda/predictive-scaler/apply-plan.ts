@@ -1,5 +1,6 @@
 /**
- * Applies an action plan to the group: the immediate raise first (the most urgent), then the
+ * Applies an action plan to the group: the immediate raise first (the most urgent; made only above
+ * the desired capacity and within the MaxSize the group has right then), then the
  * new and changed scheduled actions (also when the raise failed: the plan's floor one minute
  * later then brings the capacity up), then the removal of the scaler's stale ones. Stale actions
  * are removed only when everything before succeeded, so a failed run leaves the group with a
@@ -8,6 +9,7 @@
 import {
   AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { describeGroup } from './group-state';
 import type { OwnAction } from './scheduled-actions';
 
 /** BatchPutScheduledUpdateGroupAction and BatchDeleteScheduledAction take at most 50 actions. */
@@ -28,6 +30,12 @@ export interface ApplyResult {
   readonly failed: { name: string; stage: 'put' | 'delete'; code?: string; message?: string }[];
   /** Stale actions left because a put failed. */
   readonly removalSkipped: number;
+  /**
+   * The raise was not made because the group, read again just before it, already had that much
+   * (target tracking scaled out while the run planned) or a lower MaxSize (the cost optimizer
+   * capped it): what the group had then.
+   */
+  readonly desiredSkipped?: { readonly liveDesired: number; readonly liveMaxSize: number };
   /** The SetDesiredCapacity error, when the immediate raise failed (after the SDK's retries). */
   readonly immediateError?: unknown;
   /**
@@ -51,15 +59,27 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Promise<ApplyResult> {
   const failed: ApplyResult['failed'][number][] = [];
   let desiredSet: number | undefined;
+  let desiredSkipped: ApplyResult['desiredSkipped'];
   let immediateError: unknown;
   if (req.immediateDesired !== undefined) {
     try {
-      await asg.send(new SetDesiredCapacityCommand({
-        AutoScalingGroupName: req.groupName,
-        DesiredCapacity: req.immediateDesired,
-        HonorCooldown: false,
-      }));
-      desiredSet = req.immediateDesired;
+      // The group was read before planning (seconds ago): SetDesiredCapacity is absolute, so a
+      // scale-out or a lower MaxSize since then would make this raise a lowering or exceed the
+      // cap. Read again right before it, raise only above the live desired, never above the live
+      // MaxSize.
+      const live = await describeGroup(asg, req.groupName);
+      if (!live) throw Object.assign(new Error(`Auto Scaling group '${req.groupName}' not found`), { name: 'GroupNotFound' });
+      const target = Math.min(req.immediateDesired, live.maxSize);
+      if (target > live.desiredCapacity) {
+        await asg.send(new SetDesiredCapacityCommand({
+          AutoScalingGroupName: req.groupName,
+          DesiredCapacity: target,
+          HonorCooldown: false,
+        }));
+        desiredSet = target;
+      } else {
+        desiredSkipped = { liveDesired: live.desiredCapacity, liveMaxSize: live.maxSize };
+      }
     } catch (e) {
       immediateError = e;
     }
@@ -100,6 +120,7 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
   }
   return {
     ...(desiredSet !== undefined ? { desiredSet } : {}),
+    ...(desiredSkipped !== undefined ? { desiredSkipped } : {}),
     put, removed, failed, removalSkipped,
     ...(immediateError !== undefined ? { immediateError } : {}),
     ...(callError !== undefined ? { callError } : {}),

@@ -337,7 +337,12 @@ async function plan(
     const err = Object.assign(new Error(`${result.failed.length} scheduled action(s) refused: ${result.failed.map((f) => `${f.stage} ${f.name}: ${f.code ?? ''} ${f.message ?? ''}`.trim()).join('; ')}`), { name: 'ScheduledActionsRefused' });
     throw new StageError('apply', err);
   }
-  return { ...common, decision: 'applied', reason: `${immediateWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result: done } };
+  const appliedWhy = result.desiredSkipped
+    ? `no immediate change (needed now ${actionPlan.neededNow}; read again before raising, the group had desired ${result.desiredSkipped.liveDesired}, MaxSize ${result.desiredSkipped.liveMaxSize})`
+    : result.desiredSet !== undefined && result.desiredSet !== actionPlan.immediateDesired
+      ? `raise desired to ${result.desiredSet} now (the live MaxSize; the plan wanted ${actionPlan.immediateDesired})`
+      : immediateWhy;
+  return { ...common, decision: 'applied', reason: `${appliedWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result: done } };
 }
 
 /** The plan minute by minute until the next run: forecast and the capacity in effect. */

@@ -235,6 +235,39 @@ test.each(['MaxSize', 'MinSize', 'DesiredCapacity'])('the group is described wit
   expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
 });
 
+test('target tracking scaled out while the run planned: the group is read again and the raise is not made (it would lower)', async () => {
+  asg.on(DescribeAutoScalingGroupsCommand)
+    .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
+    .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE, DesiredCapacity: 20 } as never] });
+  const r = await run();
+  expect(r.error).toBeUndefined();
+  expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+  const line = r.lines.find((l) => typeof l.decision === 'string')!;
+  expect(line.actions.result.desiredSkipped).toEqual({ liveDesired: 20, liveMaxSize: 20 });
+  expect(line.reason).toMatch(/^no immediate change \(needed now \d+; read again before raising, the group had desired 20, MaxSize 20\)/);
+});
+
+test('the cost optimizer lowered MaxSize while the run planned: the raise stops at the live MaxSize', async () => {
+  asg.on(DescribeAutoScalingGroupsCommand)
+    .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
+    .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE, MaxSize: 4 } as never] });
+  const r = await run();
+  expect(r.error).toBeUndefined();
+  expect(asg.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input.DesiredCapacity)).toEqual([4]);
+  expect(r.lines.find((l) => typeof l.decision === 'string')!.reason).toMatch(/^raise desired to 4 now \(the live MaxSize; the plan wanted \d+\)/);
+});
+
+test('the second read before the raise fails: no raise, the plan is still scheduled, the error is reported', async () => {
+  asg.on(DescribeAutoScalingGroupsCommand)
+    .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
+    .rejects(throttling());
+  const r = await run();
+  expectFailSafe(r, 'apply');
+  expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+  expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(1);
+  expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
+});
+
 // Last in the file: the real CloudWatch client from here on (Auto Scaling stays mocked).
 describe('the SDK retries before the handler sees an error', () => {
   beforeAll(() => {
