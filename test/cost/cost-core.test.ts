@@ -165,10 +165,22 @@ describe('budget pressure', () => {
     expect(d2.notes.join('\n')).not.toMatch(/changed outside the controller/);
     expect(d2.notes.join('\n')).toMatch(/MinSize is 7, not the 2 last applied.*kept/);
     expect(d2.state).toMatchObject({ cap: 18, original: { minSize: 2, maxSize: 20 } });
-    // Restoring under budget goes back to the true original MaxSize, not to the cap, and the
-    // MinSize restored is the original one, not the raised floor.
+    // Restoring under budget goes back to the true original MaxSize, not to the cap; the floor
+    // the predictive scaler holds is left to it (its own actions release it).
     const d3 = decideCost(input({ forecastPct: 50, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d2.state }));
-    expect(capActions(d3)).toEqual([expect.objectContaining({ minSize: 2, maxSize: 20 })]);
+    expect(capActions(d3)).toEqual([expect.objectContaining({ minSize: 7, maxSize: 20 })]);
+    expect(d3.state.original).toBeUndefined();
+  });
+
+  test('a budget step keeps a MinSize raised under the cap (the predictive scaler ahead of a ramp), within the new cap', () => {
+    const d1 = decideCost(input({ forecastPct: 130 }));
+    const raised = { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 };
+    const d2 = decideCost(input({ forecastPct: 130, group: raised, state: d1.state }));
+    expect(capActions(d2)).toEqual([expect.objectContaining({ minSize: 7, maxSize: 16 })]);
+    expect(capActions(d2)[0].desiredCapacity).toBeUndefined();
+    // A cap below the raised floor takes the floor down to the cap, never above it.
+    const d3 = decideCost(input({ forecastPct: 130, group: { ...raised, minSize: 16, maxSize: 16, desiredCapacity: 16 }, state: d2.state }));
+    for (const a of capActions(d3)) expect(a.minSize).toBe(a.maxSize);
   });
 
   test('a group reported with MinSize > MaxSize (the emulator allows it) is never recorded so: the state reads back', () => {

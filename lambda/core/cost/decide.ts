@@ -149,7 +149,9 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const loadFloor = plan.minimumCapForLoad === undefined ? undefined : Math.min(restoreMax, Math.max(floor, plan.minimumCapForLoad));
 
   const setCap = (maxSize: number, reason: string) => {
-    const minSize = Math.min(orig.minSize, maxSize);
+    // MinSize is not a budget lever: a floor raised under the cap (the predictive scaler's
+    // scheduled MinSize ahead of a ramp) is kept, the original restored, both within the new cap.
+    const minSize = Math.min(Math.max(group.minSize, orig.minSize), maxSize);
     const desired = group.desiredCapacity > maxSize ? maxSize : group.desiredCapacity < minSize ? minSize : undefined;
     actions.push({ kind: 'set-capacity', minSize, maxSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}), reason });
     if (maxSize >= orig.maxSize) delete st.cap; else st.cap = maxSize;
