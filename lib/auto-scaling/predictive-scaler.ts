@@ -296,10 +296,10 @@ export class PredictiveScaler extends Construct {
     });
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ScaleTheManagedGroup',
+      // Only what the handler calls: the batch variants (as AWS's own predictive scaling
+      // service-linked role has), not PutScheduledUpdateGroupAction / DeleteScheduledAction.
       actions: [
-        'autoscaling:PutScheduledUpdateGroupAction',
         'autoscaling:BatchPutScheduledUpdateGroupAction',
-        'autoscaling:DeleteScheduledAction',
         'autoscaling:BatchDeleteScheduledAction',
         'autoscaling:SetDesiredCapacity',
       ],

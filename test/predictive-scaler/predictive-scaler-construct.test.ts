@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -140,10 +142,7 @@ describe('PredictiveScaler', () => {
     expect({ ...writes, Action: [writes.Action].flat().sort() }).toEqual({
       Sid: 'ScaleTheManagedGroup',
       Effect: 'Allow',
-      Action: [
-        'autoscaling:BatchDeleteScheduledAction', 'autoscaling:BatchPutScheduledUpdateGroupAction', 'autoscaling:DeleteScheduledAction',
-        'autoscaling:PutScheduledUpdateGroupAction', 'autoscaling:SetDesiredCapacity',
-      ],
+      Action: ['autoscaling:BatchDeleteScheduledAction', 'autoscaling:BatchPutScheduledUpdateGroupAction', 'autoscaling:SetDesiredCapacity'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/', { Ref: groupRef }]] },
     });
     expect(statements.find((s) => s.Sid === 'ReadGroupsAndLoadMetric')).toEqual({
@@ -153,6 +152,10 @@ describe('PredictiveScaler', () => {
     });
     // nothing else on '*', and nothing beyond logs, the group and the reads
     const actions = statements.flatMap((s) => [s.Action].flat());
+    // every Auto Scaling call the handler makes is granted, and nothing it does not make
+    const handlerSource = ['index', 'apply-plan', 'group-state'].map((f) => readFileSync(join(__dirname, '../../lambda/predictive-scaler', `${f}.ts`), 'utf8')).join('\n');
+    const called = [...new Set([...handlerSource.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]))].filter((c) => !/^(GetMetricData)$/.test(c));
+    expect(actions.filter((a) => a.startsWith('autoscaling:')).map((a) => a.slice('autoscaling:'.length)).sort()).toEqual(called.sort());
     expect(actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$)/.test(a))).toEqual([]);
     expect(actions).not.toContain('cloudwatch:PutMetricData');
     for (const s of statements.filter((x) => x.Resource === '*')) expect(s.Sid).toBe('ReadGroupsAndLoadMetric');
