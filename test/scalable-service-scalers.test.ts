@@ -1,6 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   CostOptimizerMode,
@@ -10,16 +9,12 @@ import {
   ScalingPolicy,
   ScalingStandardsChecks,
 } from '../lib';
+import { importedVpc } from './support/imported-vpc';
 
 function service(props: Partial<ScalableServiceProps> = {}) {
   const app = new App();
   const stack = new Stack(app, 'Service', { env: { account: '123456789012', region: 'us-east-1' } });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-12345678',
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
-    privateSubnetIds: ['subnet-0a1b2c3d4e5f60003', 'subnet-0a1b2c3d4e5f60004'],
-  });
+  const vpc = importedVpc(stack);
   const svc = new ScalableService(stack, 'Web', { vpc, ...props });
   return { app, stack, svc };
 }

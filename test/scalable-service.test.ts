@@ -4,19 +4,14 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_SCALING_POLICIES, ScalableService, ScalableServiceProps, ScalingPolicy } from '../lib';
+import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 function fixture() {
   const app = new App();
   const stack = new Stack(app, 'Service', { env: ENV });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-12345678',
-    vpcCidrBlock: '10.0.0.0/16',
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
-    privateSubnetIds: ['subnet-0a1b2c3d4e5f60003', 'subnet-0a1b2c3d4e5f60004'],
-  });
+  const vpc = importedVpc(stack);
   return { app, stack, vpc };
 }
 

@@ -9,16 +9,14 @@ import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
 import { CostOptimizer, CostOptimizerMode, CostOptimizerProps, SpendSource, WeekDay } from '../../lib/resource-management/cost-optimizer';
 import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
+import { importedVpc } from '../support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 function fixture() {
   const app = new App();
   const stack = new Stack(app, 'Cost', { env: ENV });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-12345678', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-pub1', 'subnet-pub2'], privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
-  });
+  const vpc = importedVpc(stack);
   const alerts = new AlertTopic(stack, 'Alerts');
   const group = new ScalingGroup(stack, 'Web', { vpc, instanceType: new ec2.InstanceType('m5.xlarge'), minCapacity: 2, maxCapacity: 20 });
   const budget = new ScalingBudget(stack, 'Budget', { limit: 1000, alertTopic: alerts.topic, budgetName: 'web-monthly' });

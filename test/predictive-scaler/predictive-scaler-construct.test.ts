@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,16 +13,14 @@ import { PredictiveScaler, PredictiveScalerMode, PredictiveScalerProps } from '.
 import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
 import { ENV as HANDLER_ENV, loadConfig } from '../../lambda/predictive-scaler/config';
 import { METRIC } from '../../lambda/predictive-scaler/telemetry';
+import { importedVpc } from '../support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 function fixture() {
   const app = new App();
   const stack = new Stack(app, 'Predictive', { env: ENV });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-12345678', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: ['subnet-0a000001', 'subnet-0a000002'], privateSubnetIds: ['subnet-0b000001', 'subnet-0b000002'],
-  });
+  const vpc = importedVpc(stack);
   const alerts = new AlertTopic(stack, 'Alerts');
   const group = new ScalingGroup(stack, 'Web', { vpc, minCapacity: 2, maxCapacity: 20 });
   const dashboard = new cloudwatch.Dashboard(stack, 'Dashboard');
