@@ -1,5 +1,6 @@
 // Public API of the auto-scaling part; each file below exports one concern.
 export * from './scaling-group';
+export { launchTemplateOf, ScalingGroupLaunchTemplateOverride, ScalingGroupLifecycleHook, ScalingGroupMixedInstancesPolicy } from './group-features';
 export * from './scaling-policy-types';
 export * from './scaling-policy';
 export * from './target-tracking-policy';

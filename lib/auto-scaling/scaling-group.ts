@@ -1,10 +1,18 @@
-import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  renderLifecycleHooks,
+  ScalingGroupLifecycleHook,
+  ScalingGroupMixedInstancesPolicy,
+  validateMaxInstanceLifetime,
+  validateMixedInstancesPolicy,
+  validateWarmPool,
+} from './group-features';
 import { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 
@@ -120,6 +128,52 @@ export interface ScalingGroupOptions {
    * @default [OLDEST_LAUNCH_TEMPLATE, DEFAULT]: instances on an outdated launch template first
    */
   readonly terminationPolicies?: autoscaling.TerminationPolicy[];
+  /**
+   * Spot and several instance types: the On-Demand base and share above it, the Spot allocation
+   * strategy, and instance types or attribute-based instance requirements (aws-cdk-lib's
+   * `MixedInstancesPolicy` without its launch template: instances launch from the group's own,
+   * with IMDSv2 required and an encrypted root volume). The cost optimizer's `spot` lever shifts
+   * the On-Demand share of such a group. Not with `warmPool`.
+   *
+   * @default no mixed instances policy: On-Demand instances of `instanceType` only
+   */
+  readonly mixedInstancesPolicy?: ScalingGroupMixedInstancesPolicy;
+  /**
+   * Capacity Rebalancing: launch a replacement when EC2 signals that a Spot instance is at an
+   * elevated risk of interruption, before it is interrupted. Useful only with a Spot share
+   * (`mixedInstancesPolicy`).
+   *
+   * @default false
+   */
+  readonly capacityRebalance?: boolean;
+  /**
+   * The longest an instance may serve before the group replaces it (1 to 365 days), e.g. to
+   * roll fresh AMIs and keep long-running hosts from drifting.
+   *
+   * @default instances are never replaced for their age
+   */
+  readonly maxInstanceLifetime?: Duration;
+  /**
+   * A warm pool of pre-initialized (stopped, hibernated or running) instances: a scale-out
+   * takes a warm instance, which serves after it starts rather than after a full launch and
+   * boot (user data), so scale-outs serve sooner. Warm instances are not in the group's
+   * desired capacity and do not count toward MinSize or scheduled floors. Launch lifecycle
+   * hooks also run when an instance enters the pool. Not with `mixedInstancesPolicy`.
+   *
+   * @default no warm pool
+   */
+  readonly warmPool?: autoscaling.WarmPoolOptions;
+  /**
+   * Lifecycle hooks (aws-cdk-lib's `BasicLifecycleHookProps`), created with the group in its
+   * `LifecycleHookSpecificationList`, so that the group's first instances pass through them too
+   * (`AutoScalingGroup.addLifecycleHook` creates the hook after the group, and instances
+   * launched before it miss it). A hook with a `notificationTarget` gets a role to notify it
+   * (or uses `role`). A hook without `lifecycleHookName` is named `launching-<n>` or
+   * `terminating-<n>` (n its position from 1).
+   *
+   * @default no lifecycle hooks
+   */
+  readonly lifecycleHooks?: autoscaling.BasicLifecycleHookProps[];
 }
 
 /** Props of {@link ScalingGroup}. */
@@ -166,6 +220,18 @@ export class ScalingGroup extends Construct {
   public readonly maxCapacity: number;
   /** The policies added, in order. */
   public readonly policies: IScalingPolicy[] = [];
+  /** The mixed instances policy, when one was given (its launch template is `launchTemplate`). */
+  public readonly mixedInstancesPolicy?: ScalingGroupMixedInstancesPolicy;
+  /**
+   * The warm pool, when one was configured. Warm instances serve sooner than new launches (they
+   * skip the launch and the boot's user data); schedulers that plan ahead of the load may count
+   * a shorter lead for them.
+   */
+  public readonly warmPool?: autoscaling.WarmPool;
+  /** The warm pool's options with their defaults applied (pool state Stopped, min size 0), when there is a warm pool. */
+  public readonly warmPoolOptions?: autoscaling.WarmPoolOptions;
+  /** The lifecycle hooks created with the group, in order. */
+  public readonly lifecycleHooks: ScalingGroupLifecycleHook[] = [];
 
   private _targetGroup?: elbv2.ApplicationTargetGroup;
   private policyCount = 0;
@@ -187,6 +253,9 @@ export class ScalingGroup extends Construct {
     }
 
     this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+    if (props.mixedInstancesPolicy) validateMixedInstancesPolicy(props.mixedInstancesPolicy, this.instanceType);
+    if (props.warmPool) validateWarmPool(props.warmPool, this.maxCapacity, props.mixedInstancesPolicy !== undefined);
+    validateMaxInstanceLifetime(props.maxInstanceLifetime);
     const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
       cpuType: this.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
     });
@@ -204,7 +273,11 @@ export class ScalingGroup extends Construct {
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: this.instanceType,
       machineImage,
-      userData: props.userData,
+      // Always user data (the image's default when none is given), so that `addUserData` works,
+      // e.g. for an ECS capacity provider, without the launchTemplateDefaultUserData feature flag.
+      userData: props.userData ?? machineImage.getImage(this).userData,
+      // A hibernated warm pool needs hibernation on the template (the root volume is encrypted).
+      hibernationConfigured: props.warmPool?.poolState === autoscaling.PoolState.HIBERNATED ? true : undefined,
       securityGroup: this.securityGroup,
       role: this.role,
       requireImdsv2: true,
@@ -224,7 +297,11 @@ export class ScalingGroup extends Construct {
     const group = new ObservedAutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      launchTemplate: this.launchTemplate,
+      ...(props.mixedInstancesPolicy
+        ? { mixedInstancesPolicy: { ...props.mixedInstancesPolicy, launchTemplate: this.launchTemplate } }
+        : { launchTemplate: this.launchTemplate }),
+      capacityRebalance: props.capacityRebalance,
+      maxInstanceLifetime: props.maxInstanceLifetime,
       minCapacity: this.minCapacity,
       maxCapacity: this.maxCapacity,
       defaultInstanceWarmup: props.defaultInstanceWarmup ?? Duration.minutes(3),
@@ -246,6 +323,39 @@ export class ScalingGroup extends Construct {
     });
     group.onAttach = (targetGroup) => this.onAttached(targetGroup);
     this.autoScalingGroup = group;
+    this.mixedInstancesPolicy = props.mixedInstancesPolicy;
+    if (props.mixedInstancesPolicy) {
+      Validations.of(group.node.defaultChild!).acknowledge({
+        id: 'AwsSolutions-EC26',
+        reason: 'cdk-nag\'s EC26 reads only the group\'s LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct\'s own, whose root volume is always encrypted (AwsSolutions-EC26 checks the template itself as well).',
+      });
+    }
+
+    if (props.capacityRebalance && !hasSpotShare(props.mixedInstancesPolicy)) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:capacityRebalanceWithoutSpot',
+        'capacityRebalance is set but the group runs no Spot instances (mixedInstancesPolicy with onDemandPercentageAboveBaseCapacity below 100 is needed): it has no effect');
+    }
+    if (props.lifecycleHooks && props.lifecycleHooks.length > 0) this.addLifecycleHookSpecifications(props.lifecycleHooks);
+    if (props.warmPool) {
+      this.warmPoolOptions = {
+        ...props.warmPool,
+        poolState: props.warmPool.poolState ?? autoscaling.PoolState.STOPPED,
+        minSize: props.warmPool.minSize ?? 0,
+      };
+      this.warmPool = group.addWarmPool(this.warmPoolOptions);
+    }
+  }
+
+  /** Lifecycle hooks in the group's own LifecycleHookSpecificationList, so that its first instances get them. */
+  private addLifecycleHookSpecifications(hooks: autoscaling.BasicLifecycleHookProps[]): void {
+    const rendered = renderLifecycleHooks(this, hooks);
+    const cfn = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    cfn.lifecycleHookSpecificationList = rendered.specifications;
+    this.lifecycleHooks.push(...rendered.hooks);
+    // The hooks' roles and their policies must exist before the group sends its test notifications.
+    for (const hook of rendered.hooks) {
+      if (hook.role) this.autoScalingGroup.node.addDependency(hook.role);
+    }
   }
 
   /** The ALB target group the group is registered with, once attached. */
@@ -291,4 +401,11 @@ export class ScalingGroup extends Construct {
       this._targetGroup = targetGroup;
     }
   }
+}
+
+/** Whether a mixed instances policy puts some capacity on Spot. */
+function hasSpotShare(policy: ScalingGroupMixedInstancesPolicy | undefined): boolean {
+  if (!policy) return false;
+  const share = policy.instancesDistribution?.onDemandPercentageAboveBaseCapacity;
+  return share === undefined ? false : Token.isUnresolved(share) || share < 100;
 }
