@@ -144,16 +144,73 @@ describe('AlertTopic', () => {
 });
 
 describe('LoadMonitor', () => {
-  test('creates the four alarms, each notifying the topic in ALARM and OK', () => {
+  test('creates the five alarms (with the target group\'s unhealthy hosts), each notifying the topic in ALARM and OK', () => {
     const { stack, alerts, monitor: m } = monitor();
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-    expect(m.alarms).toEqual([m.cpuHighAlarm, m.target5xxAlarm, m.responseTimeAlarm, m.requestAnomalyAlarm]);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    expect(m.alarms).toEqual([m.cpuHighAlarm, m.target5xxAlarm, m.responseTimeAlarm, m.requestAnomalyAlarm, m.unhealthyHostsAlarm]);
     const topicRef = { Ref: stack.getLogicalId(alerts.topic.node.defaultChild as sns.CfnTopic) };
     for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties.OKActions).toEqual([topicRef]);
     }
+  });
+
+  test('unhealthy-host alarm on the target group it is given: Maximum per minute, 2 minutes, threshold 1', () => {
+    const { stack } = monitor();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'UnHealthyHostCount',
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      Dimensions: Match.arrayWith([Match.objectLike({ Name: 'TargetGroup', Value: 'targetgroup/web/73e2d6bc24d8a067' })]),
+    });
+  });
+
+  test('an unhealthy-host alarm given (e.g. LoadDistribution\'s) is added instead of creating one', () => {
+    const f = fixture();
+    const alerts = new AlertTopic(f.stack, 'Alerts');
+    const given = new cloudwatch.Alarm(f.stack, 'Given', { metric: f.targetGroup.metrics.unhealthyHostCount(), threshold: 1, evaluationPeriods: 2 });
+    const m = new LoadMonitor(f.stack, 'Monitor', { autoScalingGroup: f.autoScalingGroup, targetGroup: f.targetGroup, alertTopic: alerts.topic, unhealthyHostsAlarm: given });
+    expect(m.unhealthyHostsAlarm).toBe(given);
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount' }, 1);
+  });
+
+  test('on a network target group: CPU and unhealthy hosts (AWS/NetworkELB), no request, 5xx or latency alarms', () => {
+    const f = fixture();
+    const alerts = new AlertTopic(f.stack, 'Alerts');
+    const nlbTargetGroup = elbv2.NetworkTargetGroup.fromTargetGroupAttributes(f.stack, 'NlbTargets', {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tcp/0123456789abcdef',
+      loadBalancerArns: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/tcp/0123456789abcdef',
+    });
+    const m = new LoadMonitor(f.stack, 'Monitor', { autoScalingGroup: f.autoScalingGroup, targetGroup: nlbTargetGroup, alertTopic: alerts.topic, unhealthyHostThreshold: 2 });
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    t.resourceCountIs('AWS::CloudWatch::AnomalyDetector', 0);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/NetworkELB', MetricName: 'UnHealthyHostCount', Threshold: 2 });
+    expect([m.target5xxAlarm, m.responseTimeAlarm, m.requestAnomalyAlarm]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('without a target group: the CPU alarm and the capacity and CPU rows only', () => {
+    const f = fixture();
+    const alerts = new AlertTopic(f.stack, 'Alerts');
+    const m = new LoadMonitor(f.stack, 'Monitor', { autoScalingGroup: f.autoScalingGroup, alertTopic: alerts.topic });
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    expect(m.alarms).toEqual([m.cpuHighAlarm]);
+    expect(m.unhealthyHostsAlarm).toBeUndefined();
+    const body = JSON.stringify(Object.values(t.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    expect(body).toContain('Capacity (instances)');
+    expect(body).not.toContain('Target health');
+  });
+
+  test('rejects an unhealthyHostThreshold below 1', () => {
+    expect(() => monitor({ unhealthyHostThreshold: 0 })).toThrow(/unhealthyHostThreshold must be >= 1, got 0/);
   });
 
   test('CPU alarm: group average above 80% for 3 periods by default', () => {
@@ -224,7 +281,7 @@ describe('LoadMonitor', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'ANOMALY_DETECTION_BAND(m0, 2.5)' })]),
     });
     // The alarm is created after its model.
-    const alarm = t.toJSON().Resources[stack.getLogicalId(m.requestAnomalyAlarm.node.defaultChild as cloudwatch.CfnAlarm)];
+    const alarm = t.toJSON().Resources[stack.getLogicalId(m.requestAnomalyAlarm!.node.defaultChild as cloudwatch.CfnAlarm)];
     expect(alarm.DependsOn).toContain(stack.getLogicalId(m.requestAnomalyDetector));
   });
 
@@ -266,7 +323,7 @@ describe('LoadMonitor', () => {
     m.addAlarm(extra);
     m.addAlarm(extra); // idempotent
     expect(m.alarms).toContain(extra);
-    expect(m.alarms).toHaveLength(5);
+    expect(m.alarms).toHaveLength(6);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'TargetConnectionErrorCount',

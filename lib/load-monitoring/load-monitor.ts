@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MonitoringThresholds, ResolvedMonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
 const CAPACITY_METRICS = ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupMinSize', 'GroupMaxSize'] as const;
@@ -25,13 +26,22 @@ export interface LoadMonitorProps {
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
 
   /**
-   * The target group in front of the group: source of the request count, 5xx, latency and
-   * health metrics. It must be attached to a load balancer listener.
+   * The target group in front of the group. An application target group (it must be attached to
+   * a load balancer listener) gives the request count, 5xx, latency and health metrics, with
+   * their alarms, the request-count anomaly alarm and the unhealthy-host alarm; a network
+   * target group gives the health metrics and the unhealthy-host alarm.
+   *
+   * @default - no target group: CPU and capacity only
    */
-  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  readonly targetGroup?: elbv2.IApplicationTargetGroup | elbv2.INetworkTargetGroup;
 
-  /** The load balancer of the target group: source of the load balancer's own 5xx count. */
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /**
+   * The application load balancer of the target group: source of the load balancer's own 5xx
+   * count on the dashboard.
+   *
+   * @default - the dashboard shows the targets' 5xx only
+   */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
 
   /** Topic every alarm of the monitor notifies, in ALARM and back to OK. */
   readonly alertTopic: sns.ITopic;
@@ -57,13 +67,55 @@ export interface LoadMonitorProps {
    * @default Duration.minutes(1)
    */
   readonly period?: Duration;
+
+  /**
+   * An alarm on the target group's unhealthy hosts that already exists (e.g. a
+   * `LoadDistribution`'s `unhealthyHostsAlarm`): the monitor adds it instead of creating one.
+   *
+   * @default - with a target group, the monitor creates one (`unhealthyHostsAlarm`)
+   */
+  readonly unhealthyHostsAlarm?: cloudwatch.IAlarm;
+
+  /**
+   * Number of unhealthy targets (maximum over a minute, two minutes in a row) from which the
+   * unhealthy-host alarm the monitor creates fires; a whole number >= 1.
+   *
+   * @default 1
+   */
+  readonly unhealthyHostThreshold?: number;
+}
+
+/** Load balancer metrics of the monitored target group, by kind. */
+interface TargetGroupMetrics {
+  readonly requests?: cloudwatch.Metric;
+  readonly target5xx?: cloudwatch.Metric;
+  readonly target5xxRate?: cloudwatch.MathExpression;
+  readonly responseTimeP50?: cloudwatch.Metric;
+  readonly responseTimeP99?: cloudwatch.Metric;
+  readonly requestsPerTarget?: cloudwatch.Metric;
+  readonly healthyHosts?: cloudwatch.Metric;
+  readonly unhealthyHosts?: cloudwatch.Metric;
+}
+
+/** One threshold alarm of the factory: what differs between the monitor's alarms. */
+interface ThresholdAlarmSpec {
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly description: string;
+  /** @default GREATER_THAN_THRESHOLD */
+  readonly comparisonOperator?: cloudwatch.ComparisonOperator;
+  /** @default the thresholds' evaluationPeriods */
+  readonly evaluationPeriods?: number;
+  /** The metric's period, for the description. @default the monitor's period */
+  readonly period?: Duration;
 }
 
 /**
- * Load monitoring of a fleet behind an Application Load Balancer: threshold alarms (CPU high,
- * target 5xx rate, target response time p99), a request-count anomaly alarm on a CloudWatch
- * anomaly detection model (trend analysis), all notifying one SNS topic, and a dashboard with
- * load, capacity, latency, errors, health and CPU rows.
+ * Load monitoring of a fleet: threshold alarms (CPU high and, behind an Application Load
+ * Balancer, target 5xx rate and target response time p99), a request-count anomaly alarm on a
+ * CloudWatch anomaly detection model (trend analysis), an unhealthy-host alarm on the target
+ * group (application or network), all notifying one SNS topic, and a dashboard with load,
+ * capacity, latency, errors, health and CPU rows (those the target group has metrics for).
  *
  * Other constructs add their own widgets with `dashboard.addWidgets(...)` and their own alarms
  * with `addAlarm(...)`.
@@ -75,17 +127,20 @@ export class LoadMonitor extends Construct {
   /** Average CPU utilization of the group above `thresholds.cpuHighPercent`. */
   public readonly cpuHighAlarm: cloudwatch.Alarm;
 
-  /** Target 5xx responses as a share of requests above `thresholds.target5xxRatePercent`. */
-  public readonly target5xxAlarm: cloudwatch.Alarm;
+  /** Target 5xx responses as a share of requests above `thresholds.target5xxRatePercent` (application target group only). */
+  public readonly target5xxAlarm?: cloudwatch.Alarm;
 
-  /** p99 of the target response time above `thresholds.responseTimeP99`. */
-  public readonly responseTimeAlarm: cloudwatch.Alarm;
+  /** p99 of the target response time above `thresholds.responseTimeP99` (application target group only). */
+  public readonly responseTimeAlarm?: cloudwatch.Alarm;
 
-  /** Target group request count outside the anomaly detection band. */
-  public readonly requestAnomalyAlarm: cloudwatch.Alarm;
+  /** Target group request count outside the anomaly detection band (application target group only). */
+  public readonly requestAnomalyAlarm?: cloudwatch.Alarm;
 
   /** The anomaly detection model of the request count that `requestAnomalyAlarm` uses. */
-  public readonly requestAnomalyDetector: cloudwatch.CfnAnomalyDetector;
+  public readonly requestAnomalyDetector?: cloudwatch.CfnAnomalyDetector;
+
+  /** Unhealthy targets in the target group: the one given as `unhealthyHostsAlarm`, or created. */
+  public readonly unhealthyHostsAlarm?: cloudwatch.IAlarm;
 
   /** Every alarm of this monitor, including those added with `addAlarm`. */
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -108,163 +163,46 @@ export class LoadMonitor extends Construct {
     this.thresholds = resolveMonitoringThresholds(props.thresholds);
     this.period = props.period ?? Duration.minutes(1);
     this.validatePeriod();
+    assertInRange('unhealthyHostThreshold', props.unhealthyHostThreshold, 1, Infinity, { integer: true });
     this.autoScalingGroup = props.autoScalingGroup;
     this.alertTopic = props.alertTopic;
     this.alarmAction = new cloudwatchActions.SnsAction(props.alertTopic);
 
-    const { targetGroup, loadBalancer } = props;
-    const { evaluationPeriods } = this.thresholds;
-    const period = this.period;
-
-    // --- metrics -------------------------------------------------------------------------------
-    const requests = targetGroup.metrics.requestCount({ statistic: cloudwatch.Stats.SUM, period });
-    const target5xx = targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
-    const elb5xx = loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
-    const target5xxRate = new cloudwatch.MathExpression({
-      expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-      usingMetrics: { requests, errors: target5xx },
-      label: 'Target 5xx rate (%)',
-      period,
-    });
-    const responseTimeP99 = targetGroup.metrics.targetResponseTime({ statistic: cloudwatch.Stats.p(99), period });
-    const responseTimeP50 = targetGroup.metrics.targetResponseTime({ statistic: cloudwatch.Stats.p(50), period });
     const cpu = this.groupMetric('AWS/EC2', 'CPUUtilization', cloudwatch.Stats.AVERAGE);
+    const tg = this.targetGroupMetrics(props.targetGroup);
 
-    // --- alarms --------------------------------------------------------------------------------
-    this.cpuHighAlarm = new cloudwatch.Alarm(this, 'CpuHighAlarm', {
+    this.cpuHighAlarm = this.thresholdAlarm('CpuHighAlarm', {
       metric: cpu,
       threshold: this.thresholds.cpuHighPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      // An empty group publishes no CPU: that is not high CPU, and the capacity alarms cover it.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Average CPU of ${props.autoScalingGroup.node.path} above ${this.thresholds.cpuHighPercent}% for ${evaluationPeriods} x ${period.toHumanString()}`,
+      description: `Average CPU of ${props.autoScalingGroup.node.path} above ${this.thresholds.cpuHighPercent}%`,
     });
-
-    this.target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xxRateAlarm', {
-      metric: target5xxRate,
-      threshold: this.thresholds.target5xxRatePercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Target 5xx responses above ${this.thresholds.target5xxRatePercent}% of requests for ${evaluationPeriods} x ${period.toHumanString()}`,
-    });
-
-    this.responseTimeAlarm = new cloudwatch.Alarm(this, 'ResponseTimeP99Alarm', {
-      metric: responseTimeP99,
-      // TargetResponseTime is published in seconds.
-      threshold: this.thresholds.responseTimeP99.toMilliseconds() / 1000,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `p99 target response time above ${this.thresholds.responseTimeP99.toHumanString()} for ${evaluationPeriods} x ${period.toHumanString()}`,
-    });
-
-    // The model is declared explicitly (rather than created implicitly by the alarm) so that it
-    // exists from the first deployment and its training is visible in the template.
-    const requestStat = requests.toMetricConfig().metricStat!;
-    this.requestAnomalyDetector = new cloudwatch.CfnAnomalyDetector(this, 'RequestCountAnomalyDetector', {
-      singleMetricAnomalyDetector: {
-        namespace: requestStat.namespace,
-        metricName: requestStat.metricName,
-        dimensions: requestStat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
-        stat: requestStat.statistic,
-      },
-    });
-    this.requestAnomalyAlarm = new cloudwatch.AnomalyDetectionAlarm(this, 'RequestCountAnomalyAlarm', {
-      metric: requests,
-      stdDevs: this.thresholds.anomalyBandWidth,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      // No request at all publishes no RequestCount: an idle service is not an anomaly by itself.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Request count outside its anomaly band (${this.thresholds.anomalyBandWidth} standard deviations) for ${evaluationPeriods} x ${period.toHumanString()}`,
-    });
-    this.requestAnomalyAlarm.node.addDependency(this.requestAnomalyDetector);
-
-    for (const alarm of [this.cpuHighAlarm, this.target5xxAlarm, this.responseTimeAlarm, this.requestAnomalyAlarm]) {
-      this.addAlarm(alarm);
+    if (tg.target5xxRate) {
+      this.target5xxAlarm = this.thresholdAlarm('Target5xxRateAlarm', {
+        metric: tg.target5xxRate,
+        threshold: this.thresholds.target5xxRatePercent,
+        description: `Target 5xx responses above ${this.thresholds.target5xxRatePercent}% of requests`,
+      });
     }
+    if (tg.responseTimeP99) {
+      this.responseTimeAlarm = this.thresholdAlarm('ResponseTimeP99Alarm', {
+        metric: tg.responseTimeP99,
+        // TargetResponseTime is published in seconds.
+        threshold: this.thresholds.responseTimeP99.toMilliseconds() / 1000,
+        description: `p99 target response time above ${this.thresholds.responseTimeP99.toHumanString()}`,
+      });
+    }
+    if (tg.requests) [this.requestAnomalyDetector, this.requestAnomalyAlarm] = this.requestAnomalyAlarmOf(tg.requests);
+    this.unhealthyHostsAlarm = props.unhealthyHostsAlarm ?? (tg.unhealthyHosts && this.thresholdAlarm('UnhealthyHostsAlarm', {
+      metric: tg.unhealthyHosts,
+      threshold: props.unhealthyHostThreshold ?? 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+      period: Duration.minutes(1),
+      description: `${props.unhealthyHostThreshold ?? 1} or more targets failed their health checks`,
+    }));
+    if (this.unhealthyHostsAlarm) this.addAlarm(this.unhealthyHostsAlarm);
 
-    // --- dashboard -----------------------------------------------------------------------------
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName,
-      defaultInterval: Duration.days(1),
-    });
-    const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
-      new cloudwatch.GraphWidget({ title, left, width: 12, height: 6, ...extra });
-
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.statusAlarms, width: 24, height: 3 }),
-    );
-    // Load
-    this.dashboard.addWidgets(
-      graph('Requests (with anomaly band)', [
-        cloudwatch.Metric.anomalyDetectionFor({
-          metric: requests,
-          stdDevs: this.thresholds.anomalyBandWidth,
-          label: 'Expected range',
-          period,
-        }),
-        requests.with({ label: 'Requests' }),
-      ]),
-      graph('Requests per target', [
-        targetGroup.metrics.requestCountPerTarget({ statistic: cloudwatch.Stats.SUM, period, label: 'Requests per target' }),
-      ]),
-    );
-    // Capacity
-    this.dashboard.addWidgets(
-      graph(
-        'Capacity (instances)',
-        CAPACITY_METRICS.map((name) => this.groupMetric('AWS/AutoScaling', name, cloudwatch.Stats.AVERAGE)),
-        { width: 24, leftYAxis: { min: 0 } },
-      ),
-    );
-    // Latency
-    this.dashboard.addWidgets(
-      graph('Target response time (s)', [responseTimeP50.with({ label: 'p50' }), responseTimeP99.with({ label: 'p99' })], {
-        width: 24,
-        leftAnnotations: [{ value: this.thresholds.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
-      }),
-    );
-    // Errors
-    this.dashboard.addWidgets(
-      graph('5xx responses', [target5xx.with({ label: 'Target 5xx' }), elb5xx.with({ label: 'Load balancer 5xx' })]),
-      graph('Target 5xx rate (%)', [target5xxRate], {
-        leftAnnotations: [{ value: this.thresholds.target5xxRatePercent, label: '5xx rate alarm' }],
-        leftYAxis: { min: 0 },
-      }),
-    );
-    // Health
-    this.dashboard.addWidgets(
-      graph(
-        'Target health (hosts)',
-        [
-          targetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period, label: 'Healthy' }),
-          targetGroup.metrics.unhealthyHostCount({ statistic: cloudwatch.Stats.MAXIMUM, period, label: 'Unhealthy' }),
-        ],
-        { width: 24, leftYAxis: { min: 0 } },
-      ),
-    );
-    // CPU
-    this.dashboard.addWidgets(
-      graph('CPU utilization (%)', [cpu.with({ label: 'Average CPU' })], {
-        width: 24,
-        leftAnnotations: [{ value: this.thresholds.cpuHighPercent, label: 'CPU alarm' }],
-        leftYAxis: { min: 0, max: 100 },
-      }),
-    );
-
+    this.dashboard = this.createDashboard(props, cpu, tg);
     this.node.addValidation({ validate: () => this.checkGroupMetricsCollection() });
   }
 
@@ -294,6 +232,144 @@ export class LoadMonitor extends Construct {
     const current: unknown[] = stack.resolve(cfn[actions]) ?? [];
     const topicArn = JSON.stringify(stack.resolve(this.alertTopic.topicArn));
     return current.some((arn) => JSON.stringify(arn) === topicArn);
+  }
+
+  /**
+   * The alarm factory: a threshold alarm that breaches for `evaluationPeriods` periods in a row,
+   * treats missing data as not breaching (an empty group or an idle service publishes nothing,
+   * which is not an alarm by itself), and notifies the topic.
+   */
+  private thresholdAlarm(id: string, spec: ThresholdAlarmSpec): cloudwatch.Alarm {
+    const evaluationPeriods = spec.evaluationPeriods ?? this.thresholds.evaluationPeriods;
+    const period = spec.period ?? this.period;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${spec.description} for ${evaluationPeriods} x ${period.toHumanString()}`,
+    });
+    this.addAlarm(alarm);
+    return alarm;
+  }
+
+  /**
+   * The request count's anomaly detection model and its alarm. The model is declared explicitly
+   * (rather than created implicitly by the alarm) so that it exists from the first deployment and
+   * its training is visible in the template.
+   */
+  private requestAnomalyAlarmOf(requests: cloudwatch.Metric): [cloudwatch.CfnAnomalyDetector, cloudwatch.Alarm] {
+    const { evaluationPeriods, anomalyBandWidth } = this.thresholds;
+    const stat = requests.toMetricConfig().metricStat!;
+    const detector = new cloudwatch.CfnAnomalyDetector(this, 'RequestCountAnomalyDetector', {
+      singleMetricAnomalyDetector: {
+        namespace: stat.namespace,
+        metricName: stat.metricName,
+        dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
+        stat: stat.statistic,
+      },
+    });
+    const alarm = new cloudwatch.AnomalyDetectionAlarm(this, 'RequestCountAnomalyAlarm', {
+      metric: requests,
+      stdDevs: anomalyBandWidth,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      // No request at all publishes no RequestCount: an idle service is not an anomaly by itself.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Request count outside its anomaly band (${anomalyBandWidth} standard deviations) for ${evaluationPeriods} x ${this.period.toHumanString()}`,
+    });
+    alarm.node.addDependency(detector);
+    this.addAlarm(alarm);
+    return [detector, alarm];
+  }
+
+  /** The load balancer metrics the target group has: all of them for an application target group, health for a network one. */
+  private targetGroupMetrics(targetGroup: LoadMonitorProps['targetGroup']): TargetGroupMetrics {
+    if (!targetGroup) return {};
+    const period = this.period;
+    const sum = { statistic: cloudwatch.Stats.SUM, period };
+    if (isApplicationTargetGroup(targetGroup)) {
+      const m = targetGroup.metrics;
+      const requests = m.requestCount(sum);
+      const target5xx = m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum);
+      return {
+        requests,
+        target5xx,
+        target5xxRate: new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+          usingMetrics: { requests, errors: target5xx },
+          label: 'Target 5xx rate (%)',
+          period,
+        }),
+        responseTimeP50: m.targetResponseTime({ statistic: cloudwatch.Stats.p(50), period }),
+        responseTimeP99: m.targetResponseTime({ statistic: cloudwatch.Stats.p(99), period }),
+        requestsPerTarget: m.requestCountPerTarget({ ...sum, label: 'Requests per target' }),
+        healthyHosts: m.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period }),
+        unhealthyHosts: m.unhealthyHostCount({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+      };
+    }
+    return {
+      healthyHosts: targetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period }),
+      unhealthyHosts: targetGroup.metrics.unHealthyHostCount({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+    };
+  }
+
+  /** The dashboard: alarm status, then load, capacity, latency, errors, health and CPU rows (those with metrics). */
+  private createDashboard(props: LoadMonitorProps, cpu: cloudwatch.Metric, tg: TargetGroupMetrics): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.days(1),
+    });
+    const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
+      new cloudwatch.GraphWidget({ title, left, width: 12, height: 6, ...extra });
+    const period = this.period;
+
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.statusAlarms, width: 24, height: 3 }));
+    if (tg.requests && tg.requestsPerTarget) {
+      dashboard.addWidgets(
+        graph('Requests (with anomaly band)', [
+          cloudwatch.Metric.anomalyDetectionFor({ metric: tg.requests, stdDevs: this.thresholds.anomalyBandWidth, label: 'Expected range', period }),
+          tg.requests.with({ label: 'Requests' }),
+        ]),
+        graph('Requests per target', [tg.requestsPerTarget]),
+      );
+    }
+    dashboard.addWidgets(graph(
+      'Capacity (instances)',
+      CAPACITY_METRICS.map((name) => this.groupMetric('AWS/AutoScaling', name, cloudwatch.Stats.AVERAGE)),
+      { width: 24, leftYAxis: { min: 0 } },
+    ));
+    if (tg.responseTimeP50 && tg.responseTimeP99) {
+      dashboard.addWidgets(graph('Target response time (s)', [tg.responseTimeP50.with({ label: 'p50' }), tg.responseTimeP99.with({ label: 'p99' })], {
+        width: 24,
+        leftAnnotations: [{ value: this.thresholds.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
+      }));
+    }
+    if (tg.target5xx && tg.target5xxRate) {
+      const elb5xx = props.loadBalancer?.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: cloudwatch.Stats.SUM, period });
+      dashboard.addWidgets(
+        graph('5xx responses', [tg.target5xx.with({ label: 'Target 5xx' }), ...(elb5xx ? [elb5xx.with({ label: 'Load balancer 5xx' })] : [])]),
+        graph('Target 5xx rate (%)', [tg.target5xxRate], {
+          leftAnnotations: [{ value: this.thresholds.target5xxRatePercent, label: '5xx rate alarm' }],
+          leftYAxis: { min: 0 },
+        }),
+      );
+    }
+    if (tg.healthyHosts && tg.unhealthyHosts) {
+      dashboard.addWidgets(graph('Target health (hosts)', [
+        tg.healthyHosts.with({ label: 'Healthy' }),
+        tg.unhealthyHosts.with({ label: 'Unhealthy', period }),
+      ], { width: 24, leftYAxis: { min: 0 } }));
+    }
+    dashboard.addWidgets(graph('CPU utilization (%)', [cpu.with({ label: 'Average CPU' })], {
+      width: 24,
+      leftAnnotations: [{ value: this.thresholds.cpuHighPercent, label: 'CPU alarm' }],
+      leftYAxis: { min: 0, max: 100 },
+    }));
+    return dashboard;
   }
 
   /** A metric of the group, by its AutoScalingGroupName dimension. */
@@ -337,4 +413,11 @@ export class LoadMonitor extends Construct {
     }
     return [];
   }
+}
+
+/** Whether a target group is an application one (it has request, 5xx and latency metrics); network target groups have health metrics only. */
+function isApplicationTargetGroup(tg: elbv2.IApplicationTargetGroup | elbv2.INetworkTargetGroup): tg is elbv2.IApplicationTargetGroup {
+  if (tg instanceof elbv2.ApplicationTargetGroup) return true;
+  if (tg instanceof elbv2.NetworkTargetGroup) return false;
+  return typeof (tg.metrics as Partial<elbv2.IApplicationTargetGroupMetrics>).requestCount === 'function';
 }
