@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
+  launchTemplateOf,
   CpuTargetTrackingPolicy,
   IScalingPolicy,
   PredictiveScaler,
@@ -75,17 +76,31 @@ export interface ScalableServiceProps {
   /** The VPC of the load balancer and the instances. */
   readonly vpc: ec2.IVpc;
   /**
-   * The group: capacity (min/max), instance type, AMI, user data, warmup, health check grace.
+   * The group: capacity (min/max), instance type, AMI, user data, warmup, health check grace,
+   * Spot and mixed instances, capacity rebalance, maximum instance lifetime, warm pool,
+   * lifecycle hooks. Not with `existingAutoScalingGroup`.
    *
    * @default the ScalingGroup defaults: t3.micro on Amazon Linux 2023, min 2, max 6
    */
   readonly capacity?: ScalingGroupOptions;
   /**
+   * A group of your own (an aws-cdk-lib `AutoScalingGroup` of this app) instead of a new one:
+   * no group or launch template is created; the load balancer registers it, and the monitoring,
+   * budget, predictive scaler and cost optimizer attach to it. Its own settings (health checks,
+   * notifications, policies) stay as you made them; give it ELB health checks so that the
+   * instances the load balancer finds unhealthy are replaced (a warning says so otherwise).
+   * Vertical scaling needs its launch template, found with {@link launchTemplateOf}.
+   *
+   * @default a new {@link ScalingGroup} configured by `capacity`
+   */
+  readonly existingAutoScalingGroup?: autoscaling.AutoScalingGroup;
+  /**
    * The scaling policies (see {@link ScalingPolicy}). A vertical policy is not bound to the group:
    * it is exposed as `verticalScaling` and executed by the cost optimizer, which needs `budget`
    * (without it the policy only takes effect in a CostOptimizer of your own, and a warning says so).
    *
-   * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute
+   * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute for a
+   * new group; none for `existingAutoScalingGroup` (its own policies stay)
    */
   readonly policies?: IScalingPolicy[];
   /**
@@ -185,8 +200,15 @@ export class ScalableService extends Construct {
   public readonly alertTopic: AlertTopic;
   /** The load balancer, listeners and target group. */
   public readonly loadDistribution: LoadDistribution;
-  /** The group and its launch template. */
-  public readonly scalingGroup: ScalingGroup;
+  /** The group and its launch template, when the service created them (not with `existingAutoScalingGroup`). */
+  public readonly scalingGroup?: ScalingGroup;
+  /** The Auto Scaling group: the one created, or `existingAutoScalingGroup`. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /**
+   * The group's launch template: the one created, or the given group's own (see
+   * {@link launchTemplateOf}); undefined when that group has none in this app.
+   */
+  public readonly launchTemplate?: ec2.LaunchTemplate;
   /** Alarms and the dashboard. */
   public readonly monitor: LoadMonitor;
   /** The monthly budget, when a limit was given. */
@@ -206,7 +228,11 @@ export class ScalableService extends Construct {
     super(scope, id);
     if (!props || !props.vpc) throw new Error('ScalableService: vpc is required (the VPC of the load balancer and the instances)');
 
-    const policies = props.policies ?? [...DEFAULT_SCALING_POLICIES];
+    if (props.existingAutoScalingGroup && props.capacity) {
+      throw new Error('capacity configures the group ScalableService creates: with existingAutoScalingGroup, configure that group itself and leave capacity unset');
+    }
+    const existing = props.existingAutoScalingGroup;
+    const policies = props.policies ?? (existing ? [] : [...DEFAULT_SCALING_POLICIES]);
     const vertical = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
     const horizontal = policies.filter((p) => !(p instanceof VerticalPolicy));
 
@@ -216,8 +242,9 @@ export class ScalableService extends Construct {
       topicName: monitoring.topicName,
       masterKey: monitoring.alertTopicKey,
     });
-    // The group's launch/termination notifications go to the alert topic unless another topic is given.
-    const notifyAlertTopic = (monitoring.scalingNotifications ?? true) && !props.capacity?.notificationTopic;
+    // The group's launch/termination notifications go to the alert topic unless another topic is
+    // given; a given group keeps its own notifications.
+    const notifyAlertTopic = !existing && (monitoring.scalingNotifications ?? true) && !props.capacity?.notificationTopic;
     if (notifyAlertTopic) this.allowAutoScalingToUseKey(this.alertTopic.masterKey);
 
     this.loadDistribution = new LoadDistribution(this, 'LoadDistribution', {
@@ -226,28 +253,36 @@ export class ScalableService extends Construct {
       alertTopic: this.alertTopic.topic,
     });
 
-    this.scalingGroup = new ScalingGroup(this, 'ScalingGroup', {
-      ...props.capacity,
-      vpc: props.vpc,
-      notificationTopic: props.capacity?.notificationTopic ?? (notifyAlertTopic ? this.alertTopic.topic : undefined),
-    });
+    if (existing) {
+      this.autoScalingGroup = existing;
+      this.launchTemplate = launchTemplateOf(existing);
+    } else {
+      this.scalingGroup = new ScalingGroup(this, 'ScalingGroup', {
+        ...props.capacity,
+        vpc: props.vpc,
+        notificationTopic: props.capacity?.notificationTopic ?? (notifyAlertTopic ? this.alertTopic.topic : undefined),
+      });
+      this.autoScalingGroup = this.scalingGroup.autoScalingGroup;
+      this.launchTemplate = this.scalingGroup.launchTemplate;
+    }
     this.validateCrossPart(props, horizontal, vertical);
-    // Registers the instances and lets the ALB reach them; the group switches to ELB health checks.
-    this.loadDistribution.addTarget(this.scalingGroup.autoScalingGroup);
-    horizontal.forEach((policy, i) => this.scalingGroup.addPolicy(policy, `Policy${i + 1}`));
+    // Registers the instances and lets the ALB reach them; our group switches to ELB health checks.
+    this.loadDistribution.addTarget(this.autoScalingGroup);
+    this.bindPolicies(horizontal);
     this.policies = horizontal;
     this.verticalScaling = vertical[0]?.config;
+    this.warnFixedSize(props, horizontal);
 
     this.monitor = new LoadMonitor(this, 'Monitor', {
-      autoScalingGroup: this.scalingGroup.autoScalingGroup,
+      autoScalingGroup: this.autoScalingGroup,
       targetGroup: this.loadDistribution.targetGroup,
       loadBalancer: this.loadDistribution.loadBalancer,
       alertTopic: this.alertTopic.topic,
       thresholds: props.thresholds,
       dashboardName: monitoring.dashboardName,
       period: monitoring.period,
+      unhealthyHostsAlarm: this.loadDistribution.unhealthyHostsAlarm,
     });
-    this.monitor.addAlarm(this.loadDistribution.unhealthyHostsAlarm);
 
     if (props.budget) {
       if (props.budget.limit === undefined || props.budget.limit === null) {
@@ -286,10 +321,10 @@ export class ScalableService extends Construct {
       }
       const { enabled: _enabled, ...options } = cost;
       this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
-        floorCapacity: this.scalingGroup.minCapacity,
+        floorCapacity: this.groupBounds().minCapacity,
         ...options,
         autoScalingGroup: this.autoScalingGroup,
-        launchTemplate: this.scalingGroup.launchTemplate,
+        launchTemplate: this.launchTemplate,
         budget: this.budget,
         alertTopic: this.topic,
         dashboard: this.dashboard,
@@ -311,9 +346,36 @@ export class ScalableService extends Construct {
     return requestPolicy ? requestPolicy.options.targetRequestsPerMinute / targetUtilization : undefined;
   }
 
-  /** The Auto Scaling group. */
-  public get autoScalingGroup(): autoscaling.AutoScalingGroup {
-    return this.scalingGroup.autoScalingGroup;
+  /** Binds the horizontal policies to the group (a given group: under this construct, with the service's target group). */
+  private bindPolicies(horizontal: IScalingPolicy[]): void {
+    horizontal.forEach((policy, i) => {
+      if (this.scalingGroup) {
+        this.scalingGroup.addPolicy(policy, `Policy${i + 1}`);
+      } else {
+        policy.bind(this, `Policy${i + 1}`, { autoScalingGroup: this.autoScalingGroup, targetGroup: this.loadDistribution.targetGroup });
+      }
+    });
+  }
+
+  /** The group's MinSize and MaxSize, as configured (tokens when they are not known at synthesis). */
+  private groupBounds(): { minCapacity: number; maxCapacity: number } {
+    if (this.scalingGroup) return { minCapacity: this.scalingGroup.minCapacity, maxCapacity: this.scalingGroup.maxCapacity };
+    const cfn = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    const asNumber = (v: string) => (Token.isUnresolved(v) ? Token.asNumber(v) : Number(v));
+    return { minCapacity: asNumber(cfn.minSize), maxCapacity: asNumber(cfn.maxSize) };
+  }
+
+  /** A group whose MinSize equals its MaxSize cannot scale: policies and scalers on it do nothing. */
+  private warnFixedSize(props: ScalableServiceProps, horizontal: IScalingPolicy[]): void {
+    const { minCapacity, maxCapacity } = this.groupBounds();
+    if (Token.isUnresolved(minCapacity) || Token.isUnresolved(maxCapacity) || minCapacity !== maxCapacity) return;
+    const scalers = [
+      ...(horizontal.length > 0 ? [`${horizontal.length} scaling ${horizontal.length === 1 ? 'policy' : 'policies'}`] : []),
+      ...((props.predictiveScaler?.enabled ?? true) ? ['the predictive scaler'] : []),
+    ];
+    if (scalers.length === 0) return;
+    Annotations.of(this).addWarningV2('cdk-scaling-architecture:fixedSizeGroup',
+      `The group is fixed at ${minCapacity} instances (minCapacity = maxCapacity) but has ${scalers.join(' and ')}: they cannot change its size (scheduled actions that change minCapacity or maxCapacity still apply). Widen maxCapacity, or remove the policies and set predictiveScaler.enabled to false.`);
   }
 
   /** The alert SNS topic. */
@@ -331,7 +393,7 @@ export class ScalableService extends Construct {
    * apply). Every message names the props and the values.
    */
   private validateCrossPart(props: ScalableServiceProps, horizontal: IScalingPolicy[], vertical: VerticalPolicy[]): void {
-    const { minCapacity, maxCapacity } = this.scalingGroup;
+    const { minCapacity, maxCapacity } = this.groupBounds();
     const known = (n: number) => !Token.isUnresolved(n);
 
     horizontal.forEach((policy, i) => {
@@ -368,12 +430,25 @@ export class ScalableService extends Construct {
       }
     }
 
+    const cfnGroup = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    const mixed = cfnGroup.mixedInstancesPolicy !== undefined;
+    const groupProp = this.scalingGroup ? 'capacity.mixedInstancesPolicy' : 'existingAutoScalingGroup\'s mixedInstancesPolicy';
+    if (props.costOptimizer?.spot && !mixed) {
+      throw new Error(`costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`);
+    }
     if (vertical.length > 1) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
     if (vertical.length === 1) {
+      if (mixed) {
+        throw new Error(`policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`);
+      }
+      if (!this.launchTemplate) {
+        throw new Error('policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group\'s launch template');
+      }
       const ladder = vertical[0].config.instanceTypes.map((t) => t.toString());
-      const current = this.scalingGroup.instanceType.toString();
-      if (!ladder.includes(current)) {
-        throw new Error(`capacity.instanceType (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
+      const current = this.launchTemplate.instanceType?.toString();
+      const prop = this.scalingGroup ? 'capacity.instanceType' : 'the launch template\'s instanceType';
+      if (current === undefined || !ladder.includes(current)) {
+        throw new Error(`${prop} (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
       }
     }
   }
@@ -403,3 +478,4 @@ export class ScalableService extends Construct {
     }
   }
 }
+

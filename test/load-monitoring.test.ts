@@ -282,7 +282,7 @@ describe('LoadMonitor', () => {
     });
     // The alarm is created after its model.
     const alarm = t.toJSON().Resources[stack.getLogicalId(m.requestAnomalyAlarm!.node.defaultChild as cloudwatch.CfnAlarm)];
-    expect(alarm.DependsOn).toContain(stack.getLogicalId(m.requestAnomalyDetector));
+    expect(alarm.DependsOn).toContain(stack.getLogicalId(m.requestAnomalyDetector!));
   });
 
   test('dashboard has load, capacity, latency, errors, health and CPU rows', () => {

@@ -96,7 +96,7 @@ describe('ScalableService with only a VPC', () => {
   });
 
   test('exposes what scalers plug into: group, load metric (RequestCount Sum per minute), topic, dashboard', () => {
-    expect(svc.autoScalingGroup).toBe(svc.scalingGroup.autoScalingGroup);
+    expect(svc.autoScalingGroup).toBe(svc.scalingGroup!.autoScalingGroup);
     expect(svc.loadMetric.metricName).toBe('RequestCount');
     expect(svc.loadMetric.statistic).toBe('Sum');
     expect(svc.loadMetric.period.toSeconds()).toBe(60);

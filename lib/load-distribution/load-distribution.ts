@@ -35,6 +35,14 @@ export interface LoadDistributionProps {
   readonly internetFacing?: boolean;
 
   /**
+   * Deletion protection on the created load balancer: CloudFormation (and anyone) cannot delete
+   * it until it is turned off, which production stacks want. Not allowed with `loadBalancer`.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
    * Subnets of the created load balancer. Not allowed with `loadBalancer`.
    *
    * @default - public subnets when internet-facing, private subnets otherwise
@@ -197,6 +205,7 @@ export class LoadDistribution extends Construct {
         internetFacing,
         securityGroup: this.securityGroup,
         dropInvalidHeaderFields: true,
+        deletionProtection: props.deletionProtection,
       });
     }
 
@@ -393,6 +402,9 @@ function validateProps(
   }
   if (props.accessLogBucket && props.accessLogRetention !== undefined) {
     throw new Error(`accessLogRetention (${props.accessLogRetention.toHumanString()}) applies only to the bucket created here: set the expiry in the lifecycle rules of accessLogBucket`);
+  }
+  if (props.loadBalancer && props.deletionProtection !== undefined) {
+    throw new Error(`deletionProtection (${props.deletionProtection}) cannot be set with loadBalancer: set it on the existing load balancer itself`);
   }
   if (props.loadBalancer && props.vpcSubnets !== undefined) {
     throw new Error('vpcSubnets cannot be set with loadBalancer: the subnets of an existing load balancer are fixed');
