@@ -5,9 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, AppProps, Duration, Size, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, App, AppProps, Duration, Size, Stack, StackProps, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -43,7 +44,36 @@ export interface EnvironmentConfig {
     readonly defaultInstanceWarmupSeconds?: number;
     readonly healthCheckGracePeriodSeconds?: number;
     readonly rootVolumeGiB?: number;
+    /** Spot and several instance types (a mixed instances policy on the group's launch template). */
+    readonly spot?: {
+      /** Instance types the group may launch, e.g. ["t3.medium", "t3a.medium"], same architecture as instanceType. */
+      readonly instanceTypes: string[];
+      /** On-Demand instances before any Spot; @default 0 */
+      readonly onDemandBaseCapacity?: number;
+      /** On-Demand share above the base, in percent; @default 100 (no Spot) */
+      readonly onDemandPercentageAboveBaseCapacity?: number;
+      /** e.g. "price-capacity-optimized"; @default "lowest-price" */
+      readonly spotAllocationStrategy?: string;
+    };
+    /** Replace Spot instances at elevated risk of interruption ahead of time; @default false */
+    readonly capacityRebalance?: boolean;
+    /** Replace instances older than this many days (1 to 365); @default never */
+    readonly maxInstanceLifetimeDays?: number;
+    /** A warm pool of pre-initialized instances (not with spot). */
+    readonly warmPool?: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: 'Stopped' | 'Running' | 'Hibernated'; reuseOnScaleIn?: boolean };
   };
+  /** The load balancer. */
+  readonly loadBalancing?: {
+    /** ARN of an ACM certificate in the stack's region: HTTPS on 443, port 80 redirects to it; @default plain HTTP on 80 */
+    readonly certificateArn?: string;
+    /** Deletion protection on the load balancer; @default `production` */
+    readonly deletionProtection?: boolean;
+  };
+  /**
+   * A production environment: deletion protection on its load balancer, and a warning when
+   * `loadBalancing.certificateArn` is not set (the load balancer then serves plain HTTP); @default false
+   */
+  readonly production?: boolean;
   /** Horizontal and vertical policies. */
   readonly scaling?: {
     /** CPU target tracking target in percent; @default 50 */
@@ -98,6 +128,8 @@ export interface EnvironmentConfig {
     readonly workingHours?: { startTime: string; endTime: string; timeZone?: string; days?: number[] };
     /** Highest CPU target the optimizer may raise the CPU policy to under budget pressure. */
     readonly maxCpuTargetPercent?: number;
+    /** Shift the On-Demand share toward Spot under budget pressure, down to minOnDemandPercent (needs capacity.spot). */
+    readonly spot?: { minOnDemandPercent: number; stepPercent?: number };
   };
 }
 
@@ -151,18 +183,11 @@ export class ScalingEnvironmentStack extends Stack {
       flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL } },
     });
 
-    const c = config.capacity ?? {};
     const t = config.thresholds ?? {};
     this.service = new ScalableService(this, 'Service', {
       vpc: this.vpc,
-      capacity: {
-        minCapacity: c.minCapacity,
-        maxCapacity: c.maxCapacity,
-        instanceType: c.instanceType ? new ec2.InstanceType(c.instanceType) : undefined,
-        defaultInstanceWarmup: seconds(c.defaultInstanceWarmupSeconds),
-        healthCheckGracePeriod: seconds(c.healthCheckGracePeriodSeconds),
-        rootVolumeSize: c.rootVolumeGiB !== undefined ? Size.gibibytes(c.rootVolumeGiB) : undefined,
-      },
+      capacity: capacityOf(config),
+      loadBalancing: this.loadBalancingOf(environmentName, config),
       policies: policiesOf(config),
       thresholds: {
         cpuHighPercent: t.cpuHighPercent,
@@ -186,6 +211,69 @@ export class ScalingEnvironmentStack extends Stack {
       costOptimizer: costOptimizerOf(config),
     });
   }
+
+  /**
+   * The load balancer of an environment: HTTPS (with the HTTP-to-HTTPS redirect) when cdk.json
+   * names a certificate, deletion protection in production, and a warning when production serves
+   * plain HTTP.
+   */
+  private loadBalancingOf(environmentName: string, config: EnvironmentConfig): ScalableServiceProps['loadBalancing'] {
+    const lb = config.loadBalancing ?? {};
+    const arn = lb.certificateArn;
+    if (arn !== undefined) {
+      const match = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/.exec(arn);
+      if (!match) throw new Error(`environments.${environmentName}.loadBalancing.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got '${arn}'`);
+      if (!Token.isUnresolved(this.region) && match[1] !== this.region) {
+        throw new Error(`environments.${environmentName}.loadBalancing.certificateArn is in ${match[1]} but the stack is in ${this.region}: a load balancer uses a certificate of its own region`);
+      }
+    } else if (config.production) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:productionWithoutHttps',
+        `environments.${environmentName} is a production environment without loadBalancing.certificateArn: its load balancer serves plain HTTP on port 80. Name an ACM certificate ARN in cdk.json to serve HTTPS on 443, with port 80 redirecting to it.`);
+    }
+    return {
+      certificates: arn !== undefined ? [elbv2.ListenerCertificate.fromArn(arn)] : undefined,
+      deletionProtection: lb.deletionProtection ?? config.production ?? false,
+    };
+  }
+}
+
+/** The group of an environment: size, instance type, Spot, warm pool, instance lifetime. */
+export function capacityOf(config: EnvironmentConfig): ScalableServiceProps['capacity'] {
+  const c = config.capacity ?? {};
+  const poolStates: Record<string, autoscaling.PoolState> = {
+    Stopped: autoscaling.PoolState.STOPPED, Running: autoscaling.PoolState.RUNNING, Hibernated: autoscaling.PoolState.HIBERNATED,
+  };
+  if (c.warmPool?.poolState !== undefined && !(c.warmPool.poolState in poolStates)) {
+    throw new Error(`capacity.warmPool.poolState must be one of ${Object.keys(poolStates).join(', ')}, got '${c.warmPool.poolState}'`);
+  }
+  const strategies = Object.values(autoscaling.SpotAllocationStrategy) as string[];
+  if (c.spot?.spotAllocationStrategy !== undefined && !strategies.includes(c.spot.spotAllocationStrategy)) {
+    throw new Error(`capacity.spot.spotAllocationStrategy must be one of ${strategies.join(', ')}, got '${c.spot.spotAllocationStrategy}'`);
+  }
+  return {
+    minCapacity: c.minCapacity,
+    maxCapacity: c.maxCapacity,
+    instanceType: c.instanceType ? new ec2.InstanceType(c.instanceType) : undefined,
+    defaultInstanceWarmup: seconds(c.defaultInstanceWarmupSeconds),
+    healthCheckGracePeriod: seconds(c.healthCheckGracePeriodSeconds),
+    rootVolumeSize: c.rootVolumeGiB !== undefined ? Size.gibibytes(c.rootVolumeGiB) : undefined,
+    mixedInstancesPolicy: c.spot && {
+      instancesDistribution: {
+        onDemandBaseCapacity: c.spot.onDemandBaseCapacity,
+        onDemandPercentageAboveBaseCapacity: c.spot.onDemandPercentageAboveBaseCapacity,
+        spotAllocationStrategy: c.spot.spotAllocationStrategy as autoscaling.SpotAllocationStrategy | undefined,
+      },
+      launchTemplateOverrides: c.spot.instanceTypes.map((name) => ({ instanceType: new ec2.InstanceType(name) })),
+    },
+    capacityRebalance: c.capacityRebalance,
+    maxInstanceLifetime: c.maxInstanceLifetimeDays !== undefined ? Duration.days(c.maxInstanceLifetimeDays) : undefined,
+    warmPool: c.warmPool && {
+      minSize: c.warmPool.minSize,
+      maxGroupPreparedCapacity: c.warmPool.maxGroupPreparedCapacity,
+      poolState: c.warmPool.poolState !== undefined ? poolStates[c.warmPool.poolState] : undefined,
+      reuseOnScaleIn: c.warmPool.reuseOnScaleIn,
+    },
+  };
 }
 
 /** The policies of an environment: target tracking on CPU and requests, schedules, native predictive, vertical. */
@@ -253,6 +341,7 @@ export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps
       days: c.workingHours.days,
     },
     targetUtilization: c.maxCpuTargetPercent !== undefined ? { maxPercent: c.maxCpuTargetPercent } : undefined,
+    spot: c.spot && { minOnDemandPercent: c.spot.minOnDemandPercent, stepPercent: c.spot.stepPercent },
   };
 }
 
@@ -295,10 +384,12 @@ export function createApp(options: CreateAppOptions = {}): App {
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['account', 'region', 'maxAzs', 'natGateways', 'capacity', 'scaling', 'thresholds', 'budget', 'alertEmails', 'predictiveScaler', 'costOptimizer'],
+  '': ['account', 'region', 'maxAzs', 'natGateways', 'production', 'capacity', 'loadBalancing', 'scaling', 'thresholds', 'budget', 'alertEmails', 'predictiveScaler', 'costOptimizer'],
   predictiveScaler: ['enabled', 'mode', 'dryRun', 'capacityPerInstance'],
-  costOptimizer: ['enabled', 'mode', 'workingHours', 'maxCpuTargetPercent'],
-  capacity: ['minCapacity', 'maxCapacity', 'instanceType', 'defaultInstanceWarmupSeconds', 'healthCheckGracePeriodSeconds', 'rootVolumeGiB'],
+  costOptimizer: ['enabled', 'mode', 'workingHours', 'maxCpuTargetPercent', 'spot'],
+  capacity: ['minCapacity', 'maxCapacity', 'instanceType', 'defaultInstanceWarmupSeconds', 'healthCheckGracePeriodSeconds', 'rootVolumeGiB',
+    'spot', 'capacityRebalance', 'maxInstanceLifetimeDays', 'warmPool'],
+  loadBalancing: ['certificateArn', 'deletionProtection'],
   scaling: ['cpuTargetPercent', 'requestsPerTargetPerMinute', 'cooldownSeconds', 'schedules', 'nativePredictive', 'vertical'],
   thresholds: ['cpuHighPercent', 'target5xxRatePercent', 'responseTimeP99Seconds', 'anomalyBandWidth', 'evaluationPeriods'],
   budget: ['limit', 'actualThresholdsPercent', 'forecastedThresholdsPercent', 'filterByEnvironmentTag'],

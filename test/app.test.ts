@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cdkJsonEnvironments, createApp, stackNameOf } from '../bin/environments';
@@ -62,12 +62,72 @@ describe('the example app (cdk.json environments)', () => {
     templates['ScalingArchitecture-Dev'].resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
   });
 
+  test('prod: Spot above an On-Demand base (the cost optimizer\'s Spot lever), capacity rebalance, 14-day instance lifetime, deletion protection', () => {
+    const t = templates['ScalingArchitecture-Prod'];
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MixedInstancesPolicy: Match.objectLike({
+        InstancesDistribution: { OnDemandBaseCapacity: 3, OnDemandPercentageAboveBaseCapacity: 50, SpotAllocationStrategy: 'price-capacity-optimized' },
+        LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 't3.medium' }, { InstanceType: 't3a.medium' }] }),
+      }),
+      CapacityRebalance: true,
+      MaxInstanceLifetime: 14 * 86400,
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SPOT_MIN_ON_DEMAND_PERCENT: '20', SPOT_STEP_PERCENT: '10' }) },
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+    templates['ScalingArchitecture-Dev'].hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.not(Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }])),
+    });
+  });
+
+  test('prod without a certificate ARN serves HTTP and says so; staging has a warm pool', () => {
+    const prod = assembly.getStackByName('ScalingArchitecture-Prod');
+    const warnings = prod.messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings.some((w) => /production environment without loadBalancing.certificateArn/.test(w))).toBe(true);
+    templates['ScalingArchitecture-Prod'].resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    templates['ScalingArchitecture-Staging'].hasResourceProperties('AWS::AutoScaling::WarmPool', { MinSize: 1, PoolState: 'Stopped' });
+  });
+
   test.each(STACKS)('%s matches its snapshot (asset hashes neutralized)', (name) => {
     expect(neutralizeAssets(templates[name].toJSON())).toMatchSnapshot();
   });
 });
 
 describe('createApp', () => {
+  test('a certificate ARN in cdk.json gives HTTPS on 443 with the HTTP redirect, and no warning', () => {
+    const prod = cdkJsonEnvironments().prod;
+    const arn = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    const app = createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: arn } } }, nagChecks: false });
+    const stack = app.node.findChild('ScalingArchitecture-Prod') as Stack;
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: arn }] });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('without loadBalancing.certificateArn'));
+  });
+
+  test('a certificate ARN that is not one, or of another region, is an error that names the key', () => {
+    const prod = cdkJsonEnvironments().prod;
+    expect(() => createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: 'my-cert' } } }, nagChecks: false }))
+      .toThrow(/environments.prod.loadBalancing.certificateArn must be an ACM certificate ARN .* got 'my-cert'/);
+    expect(() => createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } }, nagChecks: false }))
+      .toThrow(/certificateArn is in us-east-1 but the stack is in eu-central-1/);
+  });
+
+  test('a warm pool state or Spot strategy that is not one is an error that names the key', () => {
+    expect(() => createApp({ environments: { dev: { capacity: { warmPool: { poolState: 'Frozen' as never } } } }, nagChecks: false }))
+      .toThrow(/capacity.warmPool.poolState must be one of Stopped, Running, Hibernated, got 'Frozen'/);
+    expect(() => createApp({ environments: { dev: { capacity: { spot: { instanceTypes: ['t3.micro'], spotAllocationStrategy: 'cheapest' } } } }, nagChecks: false }))
+      .toThrow(/capacity.spot.spotAllocationStrategy must be one of .* got 'cheapest'/);
+  });
+
   test('cdk-nag is really applied: a finding in any stack fails the synthesis', () => {
     const app = createApp({ environments: { dev: cdkJsonEnvironments().dev } });
     const bad = new Stack(app, 'Unchecked');
