@@ -15,6 +15,31 @@ import * as ts from 'typescript';
 
 const root = path.resolve(__dirname, '..', '..');
 const exampleFile = path.join(root, 'examples', 'my-service-stack.ts');
+/** The README's group examples: Spot, a warm pool and lifecycle hooks; a team's existing group. */
+const groupExamples = [
+  { file: path.join(root, 'examples', 'group-features-stack.ts'), stack: 'GroupFeatures' },
+  { file: path.join(root, 'examples', 'existing-group-stack.ts'), stack: 'ExistingGroup' },
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON, read by path
+type Resource = { Type: string; Properties?: Record<string, any> };
+
+/** Transpiles an example to app dir's `<name>.js`, runs it with only the consumer app's node_modules, and returns the stack's resources. */
+function synthExample(file: string, stack: string): Resource[] {
+  const name = path.basename(file, '.ts');
+  const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true },
+  }).outputText;
+  fs.writeFileSync(path.join(app, `${name}.js`), js);
+  const outdir = path.join(app, `cdk.out.${name}`);
+  const r = timed(`synth ${name}`, () => spawnSync(process.execPath, [`${name}.js`], {
+    cwd: app, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, NODE_PATH: '' },
+  }));
+  expect(r.stderr).not.toMatch(/Error/);
+  expect(r.status).toBe(0);
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
+  return Object.values(template.Resources as Record<string, Resource>);
+}
 const versionOf = (pkg: string) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version as string;
 
 interface PackResult { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
@@ -71,16 +96,22 @@ test('the consumer app has neither esbuild nor TypeScript', () => {
   expect(Object.keys(top).sort()).toEqual(['aws-cdk-lib', 'cdk-scaling-architecture', 'constructs']);
 });
 
-test('the README example is the file this test runs', () => {
+test('the README examples are the files this test runs', () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  expect(readme).toContain(fs.readFileSync(exampleFile, 'utf8').trim());
+  for (const file of [exampleFile, ...groupExamples.map((e) => e.file)]) {
+    expect(readme).toContain(fs.readFileSync(file, 'utf8').trim());
+  }
 });
 
-test('the README example type-checks against the shipped declarations', () => {
-  fs.copyFileSync(exampleFile, path.join(app, 'app.ts'));
+test('the README examples type-check against the shipped declarations', () => {
+  const files = [exampleFile, ...groupExamples.map((e) => e.file)].map((file) => {
+    const name = `${path.basename(file, '.ts')}.ts`;
+    fs.copyFileSync(file, path.join(app, name));
+    return name;
+  });
   fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-    files: ['app.ts'],
+    files,
   }));
   const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
   expect(r.stdout + r.stderr).toBe('');
@@ -112,4 +143,39 @@ test('a fresh app with only the tarball, aws-cdk-lib and constructs synthesizes 
   }
   const group = types.find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')!;
   expect(group.Properties).not.toHaveProperty('DesiredCapacity');
+});
+
+test('the group features example synthesizes clean under AwsSolutions and ScalingStandardsChecks: Spot (mixed instances), a warm pool, lifecycle hooks', () => {
+  const resources = synthExample(groupExamples[0].file, groupExamples[0].stack);
+  const groups = resources.filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+  expect(groups).toHaveLength(2);
+  const spot = groups.find((g) => g.Properties!.MixedInstancesPolicy)!;
+  expect(spot.Properties!.MixedInstancesPolicy.InstancesDistribution).toMatchObject({ OnDemandBaseCapacity: 2, OnDemandPercentageAboveBaseCapacity: 50 });
+  expect(spot.Properties!.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([{ InstanceType: 'm7i.large' }, { InstanceType: 'm6i.large' }]);
+  expect(spot.Properties).toMatchObject({ CapacityRebalance: true, MaxInstanceLifetime: 14 * 86400 });
+  for (const g of groups) {
+    expect(g.Properties!.LifecycleHookSpecificationList).toEqual([expect.objectContaining({
+      LifecycleHookName: 'drain', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', HeartbeatTimeout: 300,
+    })]);
+  }
+  expect(resources.filter((r) => r.Type === 'AWS::AutoScaling::WarmPool')).toEqual([
+    expect.objectContaining({ Properties: expect.objectContaining({ MinSize: 1, InstanceReusePolicy: { ReuseOnScaleIn: true } }) }),
+  ]);
+  // the cost optimizer's Spot lever, from the shipped bundle
+  expect(resources.some((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.SPOT_MIN_ON_DEMAND_PERCENT === '0')).toBe(true);
+});
+
+test('the existing group example synthesizes clean with exactly one AutoScalingGroup: the team\'s', () => {
+  const resources = synthExample(groupExamples[1].file, groupExamples[1].stack);
+  const count = (t: string) => resources.filter((r) => r.Type === t).length;
+  expect(count('AWS::AutoScaling::AutoScalingGroup')).toBe(1);
+  expect(count('AWS::EC2::LaunchTemplate')).toBe(1);
+  expect(count('AWS::ElasticLoadBalancingV2::LoadBalancer')).toBe(1);
+  expect(count('AWS::Budgets::Budget')).toBe(1);
+  const group = resources.find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')!;
+  expect(group.Properties!.TargetGroupARNs).toHaveLength(1);
+  // the predictive scaler and the cost optimizer (with vertical scaling on the team's template) act on it
+  const scalers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.AUTO_SCALING_GROUP_NAME);
+  expect(scalers).toHaveLength(2);
+  expect(scalers.some((f) => f.Properties!.Environment.Variables.LAUNCH_TEMPLATE_ID)).toBe(true);
 });
