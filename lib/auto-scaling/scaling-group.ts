@@ -327,7 +327,7 @@ export class ScalingGroup extends Construct {
     if (props.mixedInstancesPolicy) {
       Validations.of(group.node.defaultChild!).acknowledge({
         id: 'AwsSolutions-EC26',
-        reason: 'cdk-nag\'s EC26 reads only the group\'s LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct\'s own, whose root volume is always encrypted (AwsSolutions-EC26 checks the template itself as well).',
+        reason: 'cdk-nag\'s EC26 reads only the group\'s LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct\'s own, whose only block device, the root volume, is always encrypted (not configurable).',
       });
     }
 
