@@ -1,0 +1,4 @@
+// The capacity model shared by both scaler handlers: the group's own schedules and the one precedence rule.
+export { CronError, lastOccurrence, occurrencesBetween, parseCron } from './cron';
+export type { Cron } from './cron';
+export * from './effective-bounds';
