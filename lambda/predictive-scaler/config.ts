@@ -3,6 +3,7 @@
  * `PredictiveScaler` construct sets. Every variable is listed in {@link ENV}; a missing or invalid
  * value is a `ConfigError` naming the variable and the value.
  */
+import { GroupBaseline, parseGroupBaseline } from '../contract/group-baseline';
 import { booleanEnv, ConfigError, enumEnv, jsonEnv, numberEnv, optionalEnv, requiredEnv } from '../shared/config';
 
 /** The environment variables the handler reads (set by the `PredictiveScaler` construct). */
@@ -81,6 +82,12 @@ export interface ScalerConfig {
   readonly baseMinCapacity?: number;
   readonly actionPrefix: string;
   readonly maxActions: number;
+  /**
+   * The group's configured bounds and its own schedules (GROUP_BASELINE, from the construct).
+   * Undefined only for a deployment that predates it: the configured MinSize is then
+   * BASE_MIN_CAPACITY and the live MaxSize is the configured one.
+   */
+  readonly baseline?: GroupBaseline;
 }
 
 type Env = Record<string, string | undefined>;
@@ -130,6 +137,7 @@ export function loadConfig(env: Env = process.env): ScalerConfig {
       ? undefined : integerEnv(env, ENV.BASE_MIN_CAPACITY, { min: 0 }),
     actionPrefix,
     maxActions: integerEnv(env, ENV.MAX_ACTIONS, { default: 40, min: 2, max: 120 }),
+    ...(env.GROUP_BASELINE !== undefined ? { baseline: parseGroupBaseline(env.GROUP_BASELINE) } : {}),
   };
 }
 

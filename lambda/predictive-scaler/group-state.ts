@@ -4,10 +4,22 @@
  * never returned, so they are never touched).
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
+import { decodeCostState } from '../core/cost';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
-/** The live group, or undefined when no group has that name. */
-export async function describeGroup(asg: AutoScalingClient, groupName: string): Promise<GroupState | undefined> {
+/** What the cost optimizer holds the group at (from its state tag): the caps the scaler plans under. */
+export interface CostHold {
+  /** The budget cap on MaxSize. */
+  readonly budgetCap?: number;
+  /** Off-hours: the group is held at this capacity. */
+  readonly offHoursFloor?: number;
+}
+
+/**
+ * The live group, or undefined when no group has that name; with `costStateTagKey`, also what the
+ * cost optimizer holds it at (an unreadable state tag is no hold: the live MaxSize still bounds).
+ */
+export async function describeGroup(asg: AutoScalingClient, groupName: string, costStateTagKey?: string): Promise<(GroupState & { costHold?: CostHold }) | undefined> {
   const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
   if (!g) return undefined;
@@ -18,11 +30,22 @@ export async function describeGroup(asg: AutoScalingClient, groupName: string): 
       throw Object.assign(new Error(`Auto Scaling group '${groupName}' has no valid ${field} (got ${String(v)})`), { name: 'MissingGroupData' });
     }
   }
+  let costHold: CostHold | undefined;
+  const tag = costStateTagKey === undefined ? undefined : g.Tags?.find((t) => t.Key === costStateTagKey)?.Value;
+  if (tag) {
+    try {
+      const st = decodeCostState(tag);
+      costHold = { ...(st.cap !== undefined ? { budgetCap: st.cap } : {}), ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}) };
+    } catch {
+      costHold = undefined;
+    }
+  }
   return {
     minSize: g.MinSize!,
     maxSize: g.MaxSize!,
     desiredCapacity: g.DesiredCapacity!,
     inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+    ...(costHold !== undefined ? { costHold } : {}),
   };
 }
 
@@ -57,6 +80,8 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
     }
     token = res.NextToken;
     pages++;
-  } while (token && pages < 20);
+    // A list cut short would miss own actions (never replaced nor removed) and others' minutes.
+    if (token && pages >= 20) throw Object.assign(new Error('DescribeScheduledActions still had pages after 20: the scheduled actions are incomplete'), { name: 'IncompleteData' });
+  } while (token);
   return { own, otherStartTimes };
 }

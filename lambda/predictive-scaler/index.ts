@@ -28,6 +28,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { planCapacity, PlanInput, PlanOutput } from '../core';
+import { effectiveCapacity, scheduledBounds, scheduledFloorChanges } from '../core/capacity';
+import type { GroupBaseline } from '../contract/group-baseline';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
 import { applyPlan, ApplyResult } from './apply-plan';
@@ -35,7 +37,7 @@ import { loadConfig, ScalerConfig } from './config';
 import { describeGroup, listScheduledActions } from './group-state';
 import { LoadHistory, readLoadHistory } from './load-history';
 import { ActionPlan, baseMinCapacity, diffActions, GroupState, OwnAction, ownReleaseFloor, planActions } from './scheduled-actions';
-import { createLogger, createMetrics, METRIC, PlanPoint, publishCounters, publishPlanPoints } from './telemetry';
+import { createLogger, createMetrics, METRIC, PlanPoint, publishCounters, publishPlanPoints, publishSkippedRun } from './telemetry';
 
 /** What a run decided. */
 export type Decision = 'applied' | 'forecast-only' | 'dry-run' | 'skipped' | 'failed';
@@ -149,10 +151,19 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   counters[decisionMetric] = 1;
   counters[METRIC.RUN_ERRORS] = decision === 'failed' || decision === 'skipped' ? 1 : 0;
   publishCounters(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', counters);
+  publishSkippedRun(deps.metrics, decision === 'skipped');
 
   if (thrown !== undefined) throw thrown;
   return result;
 }
+
+/**
+ * The tag the cost optimizer keeps its state in (its budget cap and off-hours hold), read so that
+ * the scaler plans under those caps (the same key as the cost optimizer's STATE_TAG_KEY; the
+ * shared settings contract is the place for both).
+ */
+const COST_STATE_TAG_ENV = 'COST_STATE_TAG_KEY';
+const DEFAULT_COST_STATE_TAG = 'cost-optimizer:state';
 
 /** How late after its event time a run may start and still be a real (not replayed) run. */
 const LATE_RUN_MS = 15 * 60_000;
@@ -215,7 +226,7 @@ async function plan(
   const base = { now: new Date(now).toISOString() };
   const [history, group, scheduled] = await timed('read', () => stageAsync('read', () => Promise.all([
     readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
-    describeGroup(deps.autoScaling, cfg.groupName),
+    describeGroup(deps.autoScaling, cfg.groupName, deps.env[COST_STATE_TAG_ENV]?.trim() || DEFAULT_COST_STATE_TAG),
     listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
   ])));
   const existing = scheduled.own;
@@ -229,30 +240,47 @@ async function plan(
   counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
 
   const span = history.firstDatapoint === undefined ? 0 : history.windowEnd - history.firstDatapoint;
-  if (history.datapoints === 0 || span < cfg.minHistorySeconds * 1000) {
+  if (history.datapoints === 0 || history.negative > 0 || span < cfg.minHistorySeconds * 1000) {
     return {
       ...base,
       decision: 'skipped',
       reason: history.datapoints === 0
-        ? 'no datapoints of the load metric: nothing changed, the previous plan (if any) stays'
-        : `history spans ${round(span / 3_600_000, 2)} h, less than the ${round(cfg.minHistorySeconds / 3600, 2)} h needed: nothing changed, the previous plan (if any) stays`,
+        ? 'no datapoints of the load metric (empty, or all NaN): nothing changed, the previous plan (if any) stays'
+        : history.negative > 0
+          ? `${history.negative} minute(s) of the load metric are negative: not a load metric, nothing changed, the previous plan (if any) stays`
+          : `history spans ${round(span / 3_600_000, 2)} h, less than the ${round(cfg.minHistorySeconds / 3600, 2)} h needed: nothing changed, the previous plan (if any) stays`,
       group: groupLine,
       history: historyLine,
       actions: { existingOwn: existing.length },
     };
   }
 
-  // Without a configured MinSize, the release floor of the scaler's own pending plan bounds the
-  // base, so that a floor it raised itself is never taken as the base (no upward ratchet).
-  const configuredBase = cfg.baseMinCapacity ?? ownReleaseFloor(existing);
-  const baseMin = baseMinCapacity(group, configuredBase);
+  // The bounds the plan lives in, from the one precedence rule of the core: the configured
+  // baseline and the group's own schedules in force (never the live MinSize, which may be a
+  // schedule's floor), under the cost optimizer's caps (its state tag) and any live MaxSize below
+  // the user's that the state does not explain.
+  const baseline = cfg.baseline ?? legacyBaseline(cfg, group, existing);
+  const hold = group.costHold ?? {};
+  const liveCap = group.maxSize < scheduledBounds(baseline, now).maxSize ? group.maxSize : undefined;
+  const budgetCap = hold.budgetCap === undefined ? liveCap : Math.min(hold.budgetCap, liveCap ?? Infinity);
+  const boundsAt = (at: number, predictiveFloor: number) => effectiveCapacity({
+    at, baseline, predictiveFloor, ...(budgetCap !== undefined ? { budgetCap } : {}),
+    ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+  });
+  const nowBounds = boundsAt(now, 0);
+  const baseMin = baseMinCapacity({ ...group, maxSize: nowBounds.maxSize }, nowBounds.minSize);
+  const boundsLine = {
+    baseMin, maxSize: nowBounds.maxSize, minFrom: nowBounds.minFrom, maxFrom: nowBounds.maxFrom,
+    ...(budgetCap !== undefined ? { budgetCap } : {}), ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+    baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
+  };
   const input: PlanInput = {
     now,
     history: history.series,
     capacityPerInstance: cfg.capacityPerInstance,
     targetUtilization: cfg.targetUtilization,
     minCapacity: baseMin,
-    maxCapacity: Math.max(baseMin, group.maxSize),
+    maxCapacity: Math.max(baseMin, nowBounds.maxSize),
     launchLeadSeconds: cfg.launchLeadSeconds,
     horizonSeconds: cfg.horizonSeconds,
   };
@@ -272,10 +300,12 @@ async function plan(
   // within LATE_RUN_MS of the event the wall clock bounds the start times. Beyond it the event
   // time is a simulated clock (a replay), which the emulator accepts as is.
   const lag = deps.wallClock() - now;
-  const actionPlan = planActions(output, group, {
+  const actionPlan = planActions(output, { ...group, maxSize: nowBounds.maxSize }, {
     now,
     ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
-    baseMinCapacity: configuredBase,
+    baseMinCapacity: baseMin,
+    boundsAt,
+    scheduleChanges: scheduledFloorChanges(baseline, now, now + (cfg.horizonSeconds + cfg.intervalSeconds) * 1000),
     prefix: cfg.actionPrefix,
     maxActions: cfg.maxActions,
     horizonSeconds: cfg.horizonSeconds,
@@ -285,6 +315,7 @@ async function plan(
   const points = planPoints(output, actionPlan, now, cfg.intervalSeconds);
   const emf = publishPlanPoints(deps.metrics, cfg.groupName, points, deps.wallClock());
   const planLine = {
+    bounds: boundsLine,
     entries: output.schedule?.length ?? 0,
     baseMin: actionPlan.baseMin,
     neededNow: actionPlan.neededNow,
@@ -343,6 +374,16 @@ async function plan(
       ? `raise desired to ${result.desiredSet} now (the live MaxSize; the plan wanted ${actionPlan.immediateDesired})`
       : immediateWhy;
   return { ...common, decision: 'applied', reason: `${appliedWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result: done } };
+}
+
+/**
+ * The baseline of a deployment that predates GROUP_BASELINE: BASE_MIN_CAPACITY (else the release
+ * floor of the scaler's own pending actions, else the live MinSize) and the live MaxSize, no
+ * schedules. Inferred, so only a fallback: the construct hands the baseline down.
+ */
+function legacyBaseline(cfg: ScalerConfig, group: GroupState, existing: readonly OwnAction[]): GroupBaseline {
+  const min = Math.min(cfg.baseMinCapacity ?? ownReleaseFloor(existing) ?? group.minSize, group.minSize, group.maxSize);
+  return { minSize: Math.max(0, min), maxSize: group.maxSize, schedules: [] };
 }
 
 /** The plan minute by minute until the next run: forecast and the capacity in effect. */

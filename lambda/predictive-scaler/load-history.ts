@@ -26,6 +26,8 @@ export interface LoadHistory {
   readonly lastDatapoint?: number;
   /** GetMetricData calls made. */
   readonly pages: number;
+  /** Minutes with a negative value: a load is never negative, the metric is not a load. */
+  readonly negative: number;
 }
 
 /**
@@ -98,8 +100,10 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
   let first = -1;
   let last = -1;
   let datapoints = 0;
+  let negative = 0;
   for (let k = 0; k < n; k++) {
     if (Number.isNaN(grid[k])) continue;
+    if (grid[k] < 0) negative++;
     if (first < 0) first = k;
     last = k;
     datapoints++;
@@ -112,5 +116,6 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
     datapoints,
     ...(first >= 0 ? { firstDatapoint: windowStart + first * STEP_MS, lastDatapoint: windowStart + last * STEP_MS } : {}),
     pages,
+    negative,
   };
 }

@@ -21,6 +21,7 @@
  *   which only ever raises the plan.
  */
 import type { PlanOutput } from '../core';
+import type { EffectiveCapacity } from '../core/capacity';
 
 const MINUTE_MS = 60_000;
 
@@ -66,11 +67,23 @@ export interface ActionPlanOptions {
    * minutes (a raise moves a minute earlier when it can, anything else a minute later).
    */
   readonly avoid?: readonly number[];
+  /**
+   * The precedence rule at a time for a predictive floor (the core's `effectiveCapacity` with the
+   * group's own schedules and the cost optimizer's caps): each action's MinSize becomes the
+   * effective MinSize at its start time, so that it never undoes the group's own scheduled floor
+   * and never exceeds the MaxSize in force then.
+   */
+  readonly boundsAt?: (at: number, predictiveFloor: number) => EffectiveCapacity;
+  /**
+   * When the group's own schedules set MinSize within the horizon: where the predictive floor is
+   * higher than what such a schedule sets, it is set again one minute after it.
+   */
+  readonly scheduleChanges?: readonly number[];
 }
 
 /** What the plan asks of the group. */
 export interface ActionPlan {
-  /** The floor the group's MinSize should be restored to: min(configured, live MinSize), <= MaxSize. */
+  /** The floor the group's MinSize is released to: the configured MinSize in force now, <= MaxSize. */
   readonly baseMin: number;
   /** What the plan wants in service now (floor or desired), clamped to the group's bounds. */
   readonly neededNow: number;
@@ -99,13 +112,15 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 interface Step { at: number; minSize?: number; desired?: number }
 
 /**
- * The floor a plan starts from and is released to: the configured MinSize, or the live one when
- * it is lower (an operator lowered it) or when the configured one is unknown; never above MaxSize.
+ * The floor a plan starts from and is released to: the configured MinSize in force (the
+ * construct's baseline with the group's own schedules), never the live one when it is known (a
+ * live MinSize raised by the group's own schedule is not the scaler's to release); the live one
+ * only when the configured one is unknown; never above MaxSize.
  */
 export function baseMinCapacity(group: GroupState, configured?: number): number {
   const max = Math.max(0, Math.floor(group.maxSize));
   const liveMin = clamp(Math.ceil(group.minSize), 0, max);
-  return clamp(Math.min(configured ?? liveMin, liveMin), 0, max);
+  return clamp(configured ?? liveMin, 0, max);
 }
 
 /**
@@ -205,6 +220,7 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
     while (taken.has(at)) at += MINUTE_MS;
     steps.push({ at, minSize: baseMin });
   }
+  if (opts.boundsAt) applyPrecedence(steps, floorNow, baseMin, taken, opts.boundsAt, opts.scheduleChanges ?? [], firstAt);
 
   return {
     baseMin,
@@ -221,6 +237,42 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
     merged,
     invalid,
   };
+}
+
+/**
+ * Applies the precedence rule to each step in place: its MinSize becomes the effective MinSize at
+ * its time for the predictive floor then in force (at least the group's own scheduled MinSize, at
+ * most the MaxSize in force), its desired capacity is clamped into the effective bounds, and the
+ * predictive floor is set again one minute after a schedule of the group's own that lowers
+ * MinSize below it (the user's action runs; the forecast's floor is kept after it).
+ */
+function applyPrecedence(
+  steps: Step[], floorNow: number, baseMin: number, taken: ReadonlySet<number>, boundsAt: NonNullable<ActionPlanOptions['boundsAt']>,
+  scheduleChanges: readonly number[], firstAt: number,
+): void {
+  const reassert = scheduleChanges
+    .map((t) => Math.floor(t / MINUTE_MS) * MINUTE_MS + MINUTE_MS)
+    .filter((t) => t >= firstAt && (steps.length === 0 || t < steps[steps.length - 1].at));
+  const planned = steps.map((s) => ({ ...s }));
+  // A floor at the base is no raise: the group's own schedules decide MinSize then (a release
+  // never holds the base of the run's start against a schedule that lowers MinSize later).
+  const floorAt = (t: number) => {
+    let f = floorNow;
+    for (const s of planned) { if (s.at > t) break; if (s.minSize !== undefined) f = s.minSize; }
+    return f > baseMin ? f : 0;
+  };
+  for (const at of reassert) {
+    let t = at;
+    while (taken.has(t) || steps.some((s) => s.at === t)) t += MINUTE_MS;
+    if (steps.some((s) => s.at > t) && boundsAt(t, floorAt(t)).minFrom === 'predictive-floor') steps.push({ at: t, minSize: floorAt(t) });
+  }
+  steps.sort((a, b) => a.at - b.at);
+  for (const s of steps) {
+    const f = floorAt(s.at);
+    const b = boundsAt(s.at, f);
+    if (s.minSize !== undefined) s.minSize = b.minSize;
+    if (s.desired !== undefined) s.desired = clamp(s.desired, b.minSize, b.maxSize);
+  }
 }
 
 /**

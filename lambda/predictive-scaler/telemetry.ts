@@ -15,6 +15,11 @@ export const METRIC = {
   PLANNED_CAPACITY: 'PlannedCapacity',
   /** 1 for a run that failed or could not plan, 0 otherwise. */
   RUN_ERRORS: 'RunErrors',
+  /**
+   * 1 for a run skipped for missing or unusable data (no history, too short, all gaps, negative
+   * values), 0 otherwise; published without dimensions (see {@link publishSkippedRun}).
+   */
+  SKIPPED_RUNS: 'SkippedRuns',
   /** Immediate SetDesiredCapacity raises. */
   SCALE_OUTS: 'ImmediateScaleOuts',
   /** Scheduled actions put and removed. */
@@ -56,6 +61,15 @@ export function createMetrics(): Metrics {
 export function publishCounters(metrics: Metrics, groupName: string, counters: Record<string, number>): void {
   metrics.addDimension(DIMENSION_GROUP, groupName);
   for (const [name, value] of Object.entries(counters)) metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.publishStoredMetrics();
+}
+
+/**
+ * Publishes `SkippedRuns` (0 or 1) without dimensions: one metric per namespace that the
+ * construct's alarm watches, so that a run skipped N times in a row alarms whatever the group.
+ */
+export function publishSkippedRun(metrics: Metrics, skipped: boolean): void {
+  metrics.addMetric(METRIC.SKIPPED_RUNS, MetricUnit.Count, skipped ? 1 : 0);
   metrics.publishStoredMetrics();
 }
 

@@ -24,8 +24,8 @@ describe('baseMinCapacity', () => {
   test('takes the configured MinSize when the live one was raised by a plan', () => {
     expect(baseMinCapacity({ minSize: 5, maxSize: 10, desiredCapacity: 5 }, 2)).toBe(2);
   });
-  test('takes the live MinSize when it is lower than configured or nothing is configured', () => {
-    expect(baseMinCapacity({ minSize: 1, maxSize: 10, desiredCapacity: 5 }, 2)).toBe(1);
+  test('takes the configured MinSize whatever the live one (bug 2), the live one only when nothing is configured', () => {
+    expect(baseMinCapacity({ minSize: 1, maxSize: 10, desiredCapacity: 5 }, 2)).toBe(2);
     expect(baseMinCapacity({ minSize: 3, maxSize: 10, desiredCapacity: 5 })).toBe(3);
   });
   test('never exceeds MaxSize', () => {
