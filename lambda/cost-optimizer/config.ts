@@ -2,6 +2,7 @@
  * The cost optimizer's configuration, from the environment the `CostOptimizer` construct sets.
  * A bad value is a ConfigError naming the variable; the run then changes nothing.
  */
+import { GroupBaseline, parseGroupBaseline } from '../contract/group-baseline';
 import { CostPolicy, WorkingHours, workingHoursProblems } from '../core/cost';
 import { ConfigError, enumEnv, jsonEnv, numberEnv, optionalEnv, requiredEnv } from '../shared/config';
 
@@ -27,6 +28,12 @@ export interface OptimizerConfig {
   /** Instance refresh MinHealthyPercentage. */
   readonly refreshMinHealthyPercent: number;
   readonly policy: CostPolicy;
+  /**
+   * The group's configured bounds and its own schedules (GROUP_BASELINE, from the construct): the
+   * settings restored. Undefined only for a deployment that predates it (the originals are then
+   * the group's settings when the controller first acted, kept in its state tag).
+   */
+  readonly baseline?: GroupBaseline;
 }
 
 const HOUR = 3_600_000;
@@ -135,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     stateTagKey: optionalEnv(env, ENV.STATE_TAG, 'cost-optimizer:state'),
     refreshMinHealthyPercent: numberEnv(env, ENV.REFRESH_MIN_HEALTHY, { default: 90, min: 0, max: 100 }),
     policy,
+    ...(env.GROUP_BASELINE !== undefined ? { baseline: parseGroupBaseline(env.GROUP_BASELINE) } : {}),
   };
 }
 

@@ -29,14 +29,15 @@ import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { CostAction, CostDecision, CostState, decideCost, encodeCostState, GroupSnapshot } from '../core/cost';
+import { effectiveCapacity, minSizeAfterFreshRead, scheduledBounds, upcomingScheduledFloor } from '../core/capacity';
+import { CostAction, CostDecision, CostState, decideCost, encodeCostState, GroupSnapshot, SetCapacityAction } from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
 import { ApplyResult, ApplyStep, applyActions } from './apply';
 import { loadConfig, OptimizerConfig } from './config';
-import { GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUtilization } from './observe';
+import { GroupTemplate, readCpuTargetPolicy, readGroup, readPendingFloor, readSpend, readTemplate, readUtilization } from './observe';
 import { stateFromGroup, writeState } from './state-tag';
-import { COST_METRIC, createLogger, createMetrics, publishRunMetrics } from './telemetry';
+import { COST_METRIC, createLogger, createMetrics, publishRunMetrics, publishSkippedRun } from './telemetry';
 
 export type Outcome = 'applied' | 'no-change' | 'dry-run' | 'forecast-only' | 'failed';
 
@@ -151,6 +152,69 @@ export function stateAfterApply(prev: CostState | undefined, next: CostState, ac
   return out as CostState;
 }
 
+/**
+ * How far ahead the cap leaves room for the group's own scheduled MinSize: at least the time to
+ * the next run (hourly by default), so that a schedule never fires into a lower MaxSize.
+ */
+const SCHEDULE_LOOKAHEAD_MS = 2 * 3_600_000;
+
+/**
+ * The decision's actions with the bounds of its set-capacity action replaced by the ones the
+ * capacity model gives, on a fresh read of the group; a set-capacity action is added when the
+ * group is not where the model says (a run that died between its writes, a floor the cap must
+ * leave room for) and dropped when the group already is.
+ */
+async function boundedActions(
+  c: OptimizerConfig, deps: CostDependencies, now: number, decision: CostDecision, prev: CostState | undefined, before: GroupSnapshot,
+): Promise<CostAction[]> {
+  const decided = decision.actions.find((a): a is SetCapacityAction => a.kind === 'set-capacity');
+  const others = decision.actions.filter((a) => a.kind !== 'set-capacity');
+  const fresh = await readGroup(deps.autoScaling, c.groupName);
+  const live = { minSize: fresh.MinSize!, maxSize: fresh.MaxSize!, desiredCapacity: fresh.DesiredCapacity! };
+  if (!c.baseline) {
+    // A deployment without the construct's baseline: the decision's bounds, with the MinSize
+    // re-derived from the fresh read.
+    if (!decided) return decision.actions;
+    const minSize = minSizeAfterFreshRead(decided.minSize, before.minSize, live.minSize, decided.maxSize);
+    const desired = decided.desiredCapacity !== undefined ? Math.min(decided.maxSize, Math.max(minSize, decided.desiredCapacity))
+      : live.desiredCapacity > decided.maxSize ? decided.maxSize : live.desiredCapacity < minSize ? minSize : undefined;
+    return [{ ...decided, minSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}) }, ...others];
+  }
+  const pending = Math.max(
+    await readPendingFloor(deps.autoScaling, c.groupName, now),
+    upcomingScheduledFloor(c.baseline, now, now + SCHEDULE_LOOKAHEAD_MS),
+  );
+  const st = decision.state;
+  const restoring = prev?.offHoursCapacity !== undefined && st.offHoursCapacity === undefined;
+  const target = effectiveCapacity({
+    at: now,
+    baseline: c.baseline,
+    ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
+    ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
+    ...(decision.plan.minimumCapForLoad !== undefined ? { emergencyFloor: decision.plan.minimumCapForLoad } : {}),
+    ...(pending > 0 ? { pendingFloor: pending } : {}),
+    // MinSize is not a cost lever: a floor in place (a predictive or scheduled one) is kept under
+    // the cap, except the controller's own off-hours floor when it restores.
+    ...(restoring ? {} : { predictiveFloor: live.minSize }),
+    desiredCapacity: restoring ? Math.max(live.desiredCapacity, decided?.desiredCapacity ?? 0) : live.desiredCapacity,
+  });
+  const why = `min ${target.minSize} (${target.minFrom}), max ${target.maxSize} (${target.maxFrom})`;
+  if (target.minSize === live.minSize && target.maxSize === live.maxSize && target.desiredCapacity === live.desiredCapacity) {
+    if (decided) decision.notes.push(`${decided.reason}: the group already has ${why}`);
+    return others;
+  }
+  const action: SetCapacityAction = {
+    kind: 'set-capacity',
+    minSize: target.minSize,
+    maxSize: target.maxSize,
+    ...(target.desiredCapacity !== live.desiredCapacity ? { desiredCapacity: target.desiredCapacity } : {}),
+    reason: decided
+      ? `${decided.reason}; capacity model: ${why}`
+      : `the group has min ${live.minSize}, max ${live.maxSize}, desired ${live.desiredCapacity}; the capacity model says ${why}: converging`,
+  };
+  return [action, ...others];
+}
+
 /** One run; see the module comment. */
 export async function runCostOptimizer(event: unknown, deps: CostDependencies): Promise<CostRunSummary> {
   const now = eventTime(event, deps.wallClock);
@@ -186,9 +250,15 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
       ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
     };
-    const decision = await stage('decide', () => decideCost({
+    const userBounds = c.baseline ? scheduledBounds(c.baseline, now) : undefined;
+    const decided = await stage('decide', () => decideCost({
       now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, policy: c.policy, state: prevState,
+      ...(userBounds ? { baseline: userBounds } : {}),
     }));
+    // The bounds written come from the one precedence rule, on a read of the group made right
+    // before writing (a floor that landed since the first read is not undone).
+    const decision: CostDecision = c.mode === 'forecast-only' ? decided
+      : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
     if (c.manageTargetTracking && !cpuPolicy) decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
     if (c.policy.vertical && !template) decision.notes.push('vertical: the group does not launch from the managed launch template');
 
@@ -257,11 +327,14 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     thrown = err.cause;
   }
   metrics[COST_METRIC.RUN_ERRORS] = summary.outcome === 'failed' ? 1 : 0;
+  // Skipped: decided without utilization data (the budget levers cannot lower capacity without it).
+  const skipped = summary.utilizationSamples === 0;
   const actions = summary.decision?.actions ?? [];
   const message = `cost optimizer: ${summary.outcome}${actions.length > 0 ? ` (${actions.map((a) => a.reason).join('; ')})` : summary.error ? ` (${summary.error.stage}: ${summary.error.message})` : ''}`;
   if (summary.outcome === 'failed') deps.logger.error(message, { ...summary });
   else deps.logger.info(message, { ...summary });
   publishRunMetrics(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', metrics);
+  publishSkippedRun(deps.metrics, skipped);
   if (thrown !== undefined) throw thrown;
   return summary;
 }

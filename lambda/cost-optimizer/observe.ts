@@ -4,7 +4,7 @@
  * instance type of its launch template version, and its utilization from CloudWatch.
  */
 import {
-  AutoScalingClient, AutoScalingGroup, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, ScalingPolicy,
+  AutoScalingClient, AutoScalingGroup, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, ScalingPolicy,
 } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
@@ -159,8 +159,34 @@ export async function readUtilization(cw: CloudWatchClient, groupName: string, n
     }
     token = res.NextToken;
     pages++;
-  } while (token && pages < MAX_PAGES);
+    // Pages come oldest first: stopping here would decide on data hours or days old. Missing
+    // data, not a shorter window: the run fails and changes nothing.
+    if (token && pages >= MAX_PAGES) throw new MissingDataError(`GetMetricData still had pages after ${MAX_PAGES}: the utilization is incomplete`);
+  } while (token);
   return [...cpu.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([t, c]) => ({ t, cpuPercent: c, ...(inService.has(t) ? { instances: inService.get(t)! } : {}) }));
+}
+
+/**
+ * The highest MinSize among the group's pending one-time scheduled actions (the predictive
+ * scaler's floors, or anyone's): a MaxSize below it would make that action fail when due.
+ * 0 when there is none.
+ */
+export async function readPendingFloor(asg: AutoScalingClient, groupName: string, now: number): Promise<number> {
+  let floor = 0;
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await asg.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: groupName, MaxRecords: 100, NextToken: token }));
+    for (const a of res.ScheduledUpdateGroupActions ?? []) {
+      if (a.Recurrence || a.MinSize === undefined) continue; // the group's own schedules come from the baseline
+      const at = a.StartTime?.getTime() ?? a.Time?.getTime();
+      if (at !== undefined && at + 60_000 < now) continue; // already run (AWS deletes it)
+      floor = Math.max(floor, a.MinSize);
+    }
+    token = res.NextToken;
+    if (token && ++pages >= MAX_PAGES) throw new MissingDataError(`DescribeScheduledActions still had pages after ${MAX_PAGES}`);
+  } while (token);
+  return floor;
 }

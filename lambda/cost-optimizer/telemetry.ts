@@ -20,6 +20,8 @@ export const COST_METRIC = {
   ACTIONS_APPLIED: 'ActionsApplied',
   MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
+  /** 1 for a run decided without utilization data, 0 otherwise; published without dimensions. */
+  SKIPPED_RUNS: 'SkippedRuns',
 } as const;
 
 export const COST_METRICS_NAMESPACE = 'CostOptimizer';
@@ -53,5 +55,14 @@ export function publishRunMetrics(metrics: Metrics, groupName: string, values: R
     if (value === undefined || !Number.isFinite(value)) continue;
     metrics.addMetric(name, UNITS[name] ?? MetricUnit.Count, value);
   }
+  metrics.publishStoredMetrics();
+}
+
+/**
+ * Publishes `SkippedRuns` (0 or 1) without dimensions: one metric per namespace that the
+ * construct's alarm watches, so that runs skipped N times in a row alarm.
+ */
+export function publishSkippedRun(metrics: Metrics, skipped: boolean): void {
+  metrics.addMetric(COST_METRIC.SKIPPED_RUNS, MetricUnit.Count, skipped ? 1 : 0);
   metrics.publishStoredMetrics();
 }

@@ -74,7 +74,7 @@ test.each([
   fault();
   await expect(runCostOptimizer(event, deps())).rejects.toThrow(/simulated/);
   expect(writes()).toEqual([]);
-  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 }), { SkippedRuns: 0 }]);
   expect(logLines[0]).toMatchObject({ level: 'error', data: { outcome: 'failed', error: { stage } } });
 });
 
@@ -86,7 +86,7 @@ test.each([
   await expect(runCostOptimizer(event, deps({ SPEND_SOURCE: source }))).rejects.toThrow(/still had pages after 50/);
   expect(writes()).toEqual([]);
   expect(logLines[0]).toMatchObject({ level: 'error', data: { outcome: 'failed', error: { stage, name: 'MissingDataError' } } });
-  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 }), { SkippedRuns: 0 }]);
 });
 
 test('a missing budget is an error and changes nothing', async () => {
@@ -137,7 +137,7 @@ test('the state tag cannot be written: nothing is applied (write-ahead), so the 
   expect(asgMock.commandCalls(UpdateAutoScalingGroupCommand)).toEqual([]);
   expect(asgMock.commandCalls(PutScalingPolicyCommand)).toEqual([]);
   expect(logLines).toEqual([expect.objectContaining({ level: 'error', data: expect.objectContaining({ outcome: 'failed', error: expect.objectContaining({ stage: 'write state' }) }) })]);
-  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 }), { SkippedRuns: 0 }]);
 });
 
 test('the state tag cannot be corrected after a failed apply: the error is reported', async () => {
@@ -147,7 +147,7 @@ test('the state tag cannot be corrected after a failed apply: the error is repor
   await expect(runCostOptimizer(event, deps())).rejects.toThrow(/Throttling/);
   expect(logLines).toHaveLength(1);
   expect(logLines[0].data).toMatchObject({ outcome: 'failed', applied: { succeeded: [] }, error: { stage: 'write state' } });
-  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 })]);
+  expect(published).toEqual([expect.objectContaining({ RunErrors: 1 }), { SkippedRuns: 0 }]);
 });
 
 test('Spot shift on a mixed instances group is one UpdateAutoScalingGroup with the new on-demand share', async () => {

@@ -242,7 +242,8 @@ test('dry-run and forecast-only change nothing', async () => {
   const fo = await runCostOptimizer(event(now), makeDeps({ ...BASE_ENV, MODE: 'forecast-only' }));
   expect(fo.outcome).toBe('forecast-only');
   expect(fo.decision!.actions).toEqual([]);
-  expect(published[1]).toMatchObject({ ExpectedMonthEndCost: 1500, ActionsApplied: 0 });
+  expect(published[2]).toMatchObject({ ExpectedMonthEndCost: 1500, ActionsApplied: 0 });
+  expect(published[3]).toEqual({ SkippedRuns: 0 });
   expect(await groupNow()).toMatchObject({ min: 2, max: 20, target: 50, state: undefined });
 });
 

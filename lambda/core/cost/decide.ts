@@ -33,7 +33,7 @@ const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, 
  * controller last applied was changed by someone else (a deployment, an operator): that value
  * becomes the new original and the controller's override of it is dropped.
  */
-function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[]): MutableState {
+function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[], fromBaseline: boolean): MutableState {
   const st: MutableState = { ...(prev ?? {}) };
   if (!st.original || !hasOverrides(st)) {
     delete st.original; delete st.cap; delete st.targetUtilization; delete st.onDemandPercent; delete st.offHoursCapacity;
@@ -42,7 +42,11 @@ function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: str
   const orig: MutableOriginal = { ...st.original };
   const expMax = st.offHoursCapacity ?? st.cap ?? orig.maxSize;
   const expMin = st.offHoursCapacity ?? Math.min(orig.minSize, expMax);
-  if (group.maxSize !== expMax) {
+  if (fromBaseline) {
+    // The originals come from the construct's baseline: the bounds the controller intends are
+    // its state, and the handler converges the group to them (a run that died between its
+    // writes is completed, not adopted).
+  } else if (group.maxSize !== expMax) {
     notes.push(`MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`);
     orig.minSize = Math.min(group.minSize, group.maxSize); orig.maxSize = group.maxSize; orig.desiredCapacity = group.desiredCapacity;
     delete st.cap; delete st.offHoursCapacity;
@@ -94,8 +98,14 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const actions: CostAction[] = [];
   const plan = planCostCapacity(now, input.budget, group, input.utilization, policy);
   const pressure = pressureOf(plan, policy);
-  const st = reconcile(input.state, group, notes);
+  const st = reconcile(input.state, group, notes, input.baseline !== undefined);
   const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
+  if (input.baseline) {
+    const b = input.baseline;
+    orig.minSize = Math.min(b.minSize, b.maxSize);
+    orig.maxSize = b.maxSize;
+    orig.desiredCapacity = Math.min(b.maxSize, Math.max(orig.minSize, b.desiredCapacity ?? group.desiredCapacity));
+  }
 
   // The most the controller ever sets, and the least.
   const restoreMax = orig.maxSize;

@@ -163,6 +163,13 @@ export interface CostDecisionInput {
   readonly policy: CostPolicy;
   /** The previous run's state; undefined on the first run. */
   readonly state?: CostState;
+  /**
+   * The user's bounds in force now (the configured baseline as the group's own schedules leave
+   * it, from the capacity model): what is restored. When given, MinSize/MaxSize/desired are never
+   * taken from the live group nor from the state, and a live MaxSize that differs from what the
+   * controller intends is not adopted as an outside change (the handler converges it).
+   */
+  readonly baseline?: { readonly minSize: number; readonly maxSize: number; readonly desiredCapacity?: number };
 }
 
 /** Sets MinSize, MaxSize and DesiredCapacity together (one UpdateAutoScalingGroup). */
