@@ -1,0 +1,132 @@
+/**
+ * The predictive scaler under the capacity model, on an in-memory group (test/support/fake-group):
+ * - bug 2: the group's own scheduled floor (the staging stack's weekday 08:00 MinSize 3) is not
+ *   undone at 08:06, and the scaler's floors are set again after a schedule lowers MinSize;
+ * - bug 5 (its side): every scheduled MinSize is clamped to the MaxSize in force when it runs,
+ *   the cost optimizer's budget cap (its state tag) included, so no action fails when due;
+ * - bug 6 (its side): empty, all-NaN and negative metrics skip the run and publish SkippedRuns = 1
+ *   without dimensions (the construct's alarm after N runs);
+ * - the fault harness: the run dies at its k-th AWS call, for every k, before or after the call
+ *   takes effect; a healthy run then leaves the group where a fault-free run would have, with
+ *   MinSize <= MaxSize at every step and no user schedule undone.
+ */
+import type { GroupBaseline } from '../../lambda/contract/group-baseline';
+import { encodeCostState } from '../../lambda/core/cost';
+import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
+import { predictiveEnv, runPredictive } from '../support/handler-runs';
+import { dailyLoad } from './emulator-fixture';
+
+const STAGING: GroupBaseline = {
+  minSize: 2, maxSize: 6, schedules: [
+    { name: 'weekday-morning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
+    { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
+  ],
+};
+const MON_0806_BERLIN = Date.parse('2026-11-30T07:06:00Z');
+
+let restore: (() => void) | undefined;
+afterEach(() => { restore?.(); restore = undefined; });
+
+function group(at: number, live?: { min: number; max: number; desired: number }, cap?: number): FakeGroup {
+  const g = new FakeGroup('web', STAGING, at, live);
+  g.load = (t) => dailyLoad(t) * 0.5;
+  if (cap !== undefined) g.tags.set('cost-optimizer:state', encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap }));
+  restore = g.install();
+  return g;
+}
+
+/** The schedule's MinSize 3 landed at 08:00 Berlin; the forecast wants less. */
+test("bug 2: at 08:06 the scaler does not schedule the group's own floor of 3 back down", async () => {
+  const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  g.load = () => 100; // one instance would do
+  const { summary, error } = await runPredictive(g, predictiveEnv(g));
+  expect(error).toBeUndefined();
+  expect(summary!.plan).toMatchObject({ bounds: { baseMin: 3, minFrom: 'schedule:weekday-morning' } });
+  for (const a of g.pending()) if (a.minSize !== undefined) expect(a.minSize).toBeGreaterThanOrEqual(3);
+  g.advance(MON_0806_BERLIN + 3 * HOUR);
+  expect(g.min).toBe(3);
+  expect(violations(g)).toEqual([]);
+});
+
+test('the floor is set again after a schedule of the group lowers MinSize under it, and released to the MinSize in force', async () => {
+  const evening = Date.parse('2026-11-30T17:30:00Z'); // 18:30 Berlin; the 19:00 schedule sets MinSize 2
+  const g = group(evening, { min: 3, max: 6, desired: 3 });
+  g.load = () => 1000; // five instances
+  const { error } = await runPredictive(g, predictiveEnv(g));
+  expect(error).toBeUndefined();
+  g.advance(Date.parse('2026-11-30T18:05:00Z'));
+  expect(g.min).toBe(5);
+  expect(g.trace.map((s) => s.by)).toContain('schedule weekday-evening');
+  g.advance(evening + 4 * HOUR);
+  expect(g.min).toBe(2); // released to the evening's MinSize, not to the 3 in force when the plan was made
+  expect(violations(g)).toEqual([]);
+});
+
+test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits the MaxSize in force", async () => {
+  const g = group(MON_0806_BERLIN, { min: 3, max: 4, desired: 3 }, 4);
+  g.load = () => 1500;
+  const { summary, error } = await runPredictive(g, predictiveEnv(g));
+  expect(error).toBeUndefined();
+  expect(summary!.plan).toMatchObject({ bounds: { maxSize: 4, budgetCap: 4 } });
+  for (const a of g.pending()) expect(a.minSize ?? 0).toBeLessThanOrEqual(4);
+  // The cost optimizer held MaxSize at 5 for a pending floor, its cap is 4: the scaler plans under 4.
+  const held = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 }, 4);
+  held.load = () => 1500;
+  await runPredictive(held, predictiveEnv(held));
+  for (const a of held.pending()) expect(a.minSize ?? 0).toBeLessThanOrEqual(4);
+  held.advance(MON_0806_BERLIN + 3 * HOUR);
+  expect(violations(held)).toEqual([]);
+});
+
+test.each([
+  ['empty', () => undefined],
+  ['all NaN', () => NaN],
+  ['negative', (t: number) => -dailyLoad(t)],
+])('bug 6: a %s load metric skips the run and publishes SkippedRuns = 1 without dimensions', async (_name, load) => {
+  const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  g.load = load;
+  const { summary, rec } = await runPredictive(g, predictiveEnv(g));
+  expect(summary!.decision).toBe('skipped');
+  expect(g.calls.filter((c) => !c.startsWith('Describe') && c !== 'GetMetricData')).toEqual([]);
+  expect(rec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 1 } });
+  const ok = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  const { rec: okRec } = await runPredictive(ok, predictiveEnv(ok));
+  expect(okRec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 0 } });
+});
+
+describe('fault harness: the run dies at its k-th AWS call', () => {
+  const scenarios: Array<[string, number, { min: number; max: number; desired: number }, number | undefined, number]> = [
+    ['08:06, schedule floor in force, forecast above it', MON_0806_BERLIN, { min: 3, max: 6, desired: 3 }, undefined, 1],
+    ['under a budget cap of 4', MON_0806_BERLIN, { min: 3, max: 4, desired: 3 }, 4, 2],
+    ['18:30, before the evening schedule', Date.parse('2026-11-30T17:30:00Z'), { min: 3, max: 6, desired: 3 }, undefined, 1.5],
+  ];
+  test.each(scenarios)('%s: a healthy run completes it, invariants hold at every step', async (_name, at, live, cap, loadScale) => {
+    const reference = group(at, live, cap);
+    reference.load = (t) => dailyLoad(t) * loadScale;
+    reference.armFault(undefined);
+    expect((await runPredictive(reference, predictiveEnv(reference))).error).toBeUndefined();
+    const calls = reference.callCount;
+    const expected = { view: reference.view(), pending: reference.pending() };
+    restore!();
+    expect(calls).toBeGreaterThanOrEqual(4);
+    for (let k = 1; k <= calls; k++) {
+      for (const mode of ['before', 'after'] as const) {
+        const g = group(at, live, cap);
+        g.load = (t) => dailyLoad(t) * loadScale;
+        g.armFault({ k, mode });
+        const dead = await runPredictive(g, predictiveEnv(g));
+        expect(dead.error ?? dead.summary?.decision).toBeDefined();
+        // Dead after k calls: the previous plan (none) or part of the new one, never a lowered or over-MaxSize group.
+        expect(g.desired).toBeGreaterThanOrEqual(live.desired);
+        g.armFault(undefined);
+        const healthy = await runPredictive(g, predictiveEnv(g));
+        expect({ k, mode, error: healthy.error }).toEqual({ k, mode, error: undefined });
+        expect({ k, mode, view: g.view(), pending: g.pending() }).toEqual({ k, mode, ...expected });
+        g.advance(at + 3 * HOUR);
+        expect({ k, mode, violations: violations(g) }).toEqual({ k, mode, violations: [] });
+        restore!();
+        restore = undefined;
+      }
+    }
+  });
+});

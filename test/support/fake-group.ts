@@ -1,0 +1,240 @@
+/**
+ * An in-memory Auto Scaling group behind aws-sdk-client-mock, for the fault harness and the
+ * model-based test: the calls both scaler handlers make (Auto Scaling, CloudWatch, Budgets) with
+ * AWS's rules where they matter here (UpdateAutoScalingGroup refuses MinSize > MaxSize and moves
+ * the desired capacity into the bounds; a scheduled action whose MinSize would exceed the MaxSize
+ * in force fails when due and is recorded), the group's own recurring schedules run on a
+ * simulated clock, and a fault injector that kills a run at its k-th AWS call. moto_server cannot
+ * run scheduled actions on a clock nor fail between two calls of one run, hence this fake.
+ */
+import {
+  AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, CreateOrUpdateTagsCommand,
+  DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, PutScalingPolicyCommand,
+  SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
+import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { GroupBaseline } from '../../lambda/contract/group-baseline';
+import { occurrencesBetween, parseCron, scheduledBounds } from '../../lambda/core/capacity';
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+
+export interface OneTimeAction { readonly name: string; readonly startTime: number; readonly minSize?: number; readonly maxSize?: number; readonly desiredCapacity?: number }
+
+/** The group's state at one instant (what the invariants are checked on). */
+export interface GroupView { readonly min: number; readonly max: number; readonly desired: number }
+
+/** How a run dies: at its k-th AWS call, before the call takes effect or after (the response is lost). */
+export interface Fault { readonly k: number; readonly mode: 'before' | 'after' }
+
+export class FakeGroup {
+  min: number;
+  max: number;
+  desired: number;
+  now: number;
+  readonly tags = new Map<string, string>();
+  readonly actions = new Map<string, OneTimeAction>();
+  targetValue = 50;
+  /** Scheduled actions that failed when due, with AWS's message. */
+  readonly failedActions: string[] = [];
+  /** Every state the group was in, with who changed it. */
+  readonly trace: Array<GroupView & { by: string; at: number }> = [];
+  /** AWS calls made, by command name. */
+  readonly calls: string[] = [];
+  /** Load per minute for the predictive scaler's metric (undefined: no datapoint). */
+  load: (t: number) => number | undefined = () => undefined;
+  /** Average CPU per period for the cost optimizer. */
+  cpu: (t: number) => number | undefined = () => 40;
+  /** The budget's forecast as a percentage of the limit. */
+  forecastPercent = 80;
+  /** Set to make every GetMetricData answer carry a NextToken (an endless pager). */
+  endlessMetricPages = false;
+  private fault?: Fault;
+  private dead = false;
+  private count = 0;
+
+  constructor(readonly name: string, readonly baseline: GroupBaseline, start: number, live?: Partial<GroupView>) {
+    const b = scheduledBounds(baseline, start);
+    this.now = start;
+    this.min = live?.min ?? b.minSize;
+    this.max = live?.max ?? b.maxSize;
+    this.desired = live?.desired ?? Math.max(this.min, b.desiredCapacity ?? this.min);
+    this.record('initial');
+  }
+
+  view(): GroupView { return { min: this.min, max: this.max, desired: this.desired }; }
+
+  /** The predictive scaler's (or anyone's) pending one-time actions, by start time. */
+  pending(): OneTimeAction[] { return [...this.actions.values()].sort((a, b) => a.startTime - b.startTime || a.name.localeCompare(b.name)); }
+
+  private record(by: string): void {
+    this.trace.push({ ...this.view(), by, at: this.now });
+  }
+
+  /** Kills the next run at its k-th call (counted from now). */
+  armFault(fault: Fault | undefined): void { this.fault = fault; this.dead = false; this.count = 0; }
+
+  /** AWS calls made since the fault was armed. */
+  get callCount(): number { return this.count; }
+
+  /** Runs `effect` as one AWS call, with the armed fault. */
+  call<T>(name: string, effect: () => T): T {
+    this.count++;
+    this.calls.push(name);
+    if (this.dead) throw Object.assign(new Error(`${name}: the run is dead (injected)`), { name: 'TimeoutError' });
+    if (this.fault && this.count === this.fault.k) {
+      this.dead = true;
+      if (this.fault.mode === 'after') effect();
+      throw Object.assign(new Error(`${name}: injected ${this.fault.mode === 'after' ? 'timeout after the call took effect' : 'failure'} at call ${this.count}`), { name: 'TimeoutError' });
+    }
+    return effect();
+  }
+
+  /** Target tracking sets the desired capacity within the bounds. */
+  targetTracking(desired: number): void {
+    this.desired = Math.min(this.max, Math.max(this.min, desired));
+    this.record('target-tracking');
+  }
+
+  /**
+   * Moves the clock to `to`, running what is due in time order: the group's own recurring
+   * schedules (from the baseline) and the one-time actions (deleted once run). An action whose
+   * MinSize would exceed the MaxSize in force fails, as on AWS.
+   */
+  advance(to: number): void {
+    type Due = { at: number; name: string; minSize?: number; maxSize?: number; desiredCapacity?: number; oneTime: boolean };
+    const due: Due[] = [];
+    for (const s of this.baseline.schedules) {
+      for (const at of occurrencesBetween(parseCron(s.recurrence), this.now, to, s.timeZone)) {
+        due.push({ at, name: s.name, minSize: s.minSize, maxSize: s.maxSize, desiredCapacity: s.desiredCapacity, oneTime: false });
+      }
+    }
+    for (const a of this.actions.values()) if (a.startTime <= to) due.push({ ...a, at: a.startTime, oneTime: true });
+    due.sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
+    for (const d of due) {
+      this.now = Math.max(this.now, d.at);
+      if (d.oneTime) this.actions.delete(d.name);
+      const min = d.minSize ?? this.min;
+      const max = d.maxSize ?? this.max;
+      if (min > max) {
+        this.failedActions.push(`${new Date(d.at).toISOString()} ${d.name}: MinSize ${min} would exceed MaxSize ${max}`);
+        continue;
+      }
+      this.min = min;
+      this.max = max;
+      this.desired = Math.min(max, Math.max(min, d.desiredCapacity ?? this.desired));
+      this.record(`schedule ${d.name}`);
+    }
+    this.now = to;
+  }
+
+  private describe() {
+    return {
+      AutoScalingGroups: [{
+        AutoScalingGroupName: this.name, MinSize: this.min, MaxSize: this.max, DesiredCapacity: this.desired,
+        Instances: [], Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
+      }],
+    };
+  }
+
+  /** Installs the fake behind the SDK clients; returns a restore function. */
+  install(): () => void {
+    const asg = mockClient(AutoScalingClient);
+    const cw = mockClient(CloudWatchClient);
+    const budgets = mockClient(BudgetsClient);
+    const ce = mockClient(CostExplorerClient);
+    const ec2 = mockClient(EC2Client);
+    const invalid = (m: string) => Object.assign(new Error(m), { name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => this.call('DescribeAutoScalingGroups', () => this.describe()));
+    asg.on(DescribeScheduledActionsCommand).callsFake(() => this.call('DescribeScheduledActions', () => ({
+      ScheduledUpdateGroupActions: [
+        ...this.baseline.schedules.map((s) => ({ ScheduledActionName: s.name, Recurrence: s.recurrence, TimeZone: s.timeZone, MinSize: s.minSize, MaxSize: s.maxSize })),
+        ...this.pending().map((a) => ({ ScheduledActionName: a.name, StartTime: new Date(a.startTime), MinSize: a.minSize, MaxSize: a.maxSize, DesiredCapacity: a.desiredCapacity })),
+      ],
+    })));
+    asg.on(BatchPutScheduledUpdateGroupActionCommand).callsFake((input) => this.call('BatchPutScheduledUpdateGroupAction', () => {
+      for (const a of input.ScheduledUpdateGroupActions ?? []) {
+        this.actions.set(a.ScheduledActionName!, {
+          name: a.ScheduledActionName!, startTime: (a.StartTime as Date).getTime(),
+          ...(a.MinSize !== undefined ? { minSize: a.MinSize } : {}), ...(a.MaxSize !== undefined ? { maxSize: a.MaxSize } : {}),
+          ...(a.DesiredCapacity !== undefined ? { desiredCapacity: a.DesiredCapacity } : {}),
+        });
+      }
+      return { FailedScheduledUpdateGroupActions: [] };
+    }));
+    asg.on(BatchDeleteScheduledActionCommand).callsFake((input) => this.call('BatchDeleteScheduledAction', () => {
+      for (const n of input.ScheduledActionNames ?? []) this.actions.delete(n);
+      return { FailedScheduledActions: [] };
+    }));
+    asg.on(SetDesiredCapacityCommand).callsFake((input) => this.call('SetDesiredCapacity', () => {
+      const d = input.DesiredCapacity!;
+      if (d < this.min || d > this.max) throw invalid(`New SetDesiredCapacity value ${d} is outside [${this.min}, ${this.max}]`);
+      this.desired = d;
+      this.record('SetDesiredCapacity');
+      return {};
+    }));
+    asg.on(UpdateAutoScalingGroupCommand).callsFake((input) => this.call('UpdateAutoScalingGroup', () => {
+      const min = input.MinSize ?? this.min;
+      const max = input.MaxSize ?? this.max;
+      if (min > max) throw invalid(`MinSize ${min} is above MaxSize ${max}`);
+      const desired = input.DesiredCapacity ?? Math.min(max, Math.max(min, this.desired));
+      if (desired < min || desired > max) throw invalid(`Desired capacity ${desired} is outside [${min}, ${max}]`);
+      this.min = min; this.max = max; this.desired = desired;
+      this.record('UpdateAutoScalingGroup');
+      return {};
+    }));
+    asg.on(CreateOrUpdateTagsCommand).callsFake((input) => this.call('CreateOrUpdateTags', () => {
+      for (const t of input.Tags ?? []) this.tags.set(t.Key!, t.Value ?? '');
+      return {};
+    }));
+    asg.on(DescribePoliciesCommand).callsFake(() => this.call('DescribePolicies', () => ({
+      ScalingPolicies: [{ PolicyName: 'cpu', PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: this.targetValue } }],
+    })));
+    asg.on(PutScalingPolicyCommand).callsFake((input) => this.call('PutScalingPolicy', () => {
+      this.targetValue = input.TargetTrackingConfiguration!.TargetValue!;
+      return {};
+    }));
+    cw.on(GetMetricDataCommand).callsFake((input) => this.call('GetMetricData', () => {
+      const start = (input.StartTime as Date).getTime();
+      const end = (input.EndTime as Date).getTime();
+      const results = (input.MetricDataQueries ?? []).map((q: MetricDataQuery) => {
+        const period = (q.MetricStat?.Period ?? 60) * 1000;
+        const Timestamps: Date[] = [];
+        const Values: number[] = [];
+        for (let t = Math.ceil(start / period) * period; t < end; t += period) {
+          const v = q.Id === 'load' ? this.load(t) : q.Id === 'cpu' ? this.cpu(t) : this.desired;
+          if (v !== undefined) { Timestamps.push(new Date(t)); Values.push(v); }
+        }
+        return { Id: q.Id, Timestamps, Values, StatusCode: 'Complete' as const };
+      });
+      return { MetricDataResults: results, ...(this.endlessMetricPages ? { NextToken: 'more' } : {}) };
+    }));
+    budgets.on(DescribeBudgetCommand).callsFake(() => this.call('DescribeBudget', () => {
+      const d = new Date(this.now);
+      const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      const elapsed = (this.now - start) / (end - start);
+      const forecast = 10 * this.forecastPercent;
+      return { Budget: { BudgetName: 'b', BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: '1000', Unit: 'USD' }, CalculatedSpend: { ActualSpend: { Amount: String(forecast * elapsed), Unit: 'USD' }, ForecastedSpend: { Amount: String(forecast), Unit: 'USD' } } } };
+    }));
+    return () => [asg, cw, budgets, ce, ec2].forEach((m) => m.restore());
+  }
+}
+
+/** Checks the invariants on every state the group was in; returns the violations. */
+export function violations(g: FakeGroup): string[] {
+  const out: string[] = [];
+  for (const s of g.trace) {
+    if (s.min > s.max) out.push(`${new Date(s.at).toISOString()} ${s.by}: MinSize ${s.min} > MaxSize ${s.max}`);
+    if (s.desired < s.min || s.desired > s.max) out.push(`${new Date(s.at).toISOString()} ${s.by}: desired ${s.desired} outside [${s.min}, ${s.max}]`);
+    // A user schedule is never undone: MinSize never drops below the user's MinSize in force.
+    const user = scheduledBounds(g.baseline, s.at);
+    if (s.min < user.minSize) out.push(`${new Date(s.at).toISOString()} ${s.by}: MinSize ${s.min} below the user's ${user.minSize} (${user.minFrom})`);
+    if (s.max > user.maxSize) out.push(`${new Date(s.at).toISOString()} ${s.by}: MaxSize ${s.max} above the user's ${user.maxSize} (${user.maxFrom})`);
+  }
+  return [...out, ...g.failedActions.map((f) => `scheduled action failed: ${f}`)];
+}
