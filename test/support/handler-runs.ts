@@ -66,7 +66,7 @@ export function costEnv(g: FakeGroup, extra: Record<string, string> = {}): Recor
     BUDGET_NAME: 'b',
     FLOOR_CAPACITY: '1',
     LOAD_LOOKBACK_HOURS: '24',
-    BUDGET_STEP_INTERVAL_HOURS: '0',
+    BUDGET_STEP_INTERVAL_HOURS: '12',
     CAP_STEP_PERCENT: '50',
     GROUP_BASELINE: encodeGroupBaseline(g.baseline),
     ...extra,

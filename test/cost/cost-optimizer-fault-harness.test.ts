@@ -1,0 +1,169 @@
+/**
+ * The cost optimizer under the capacity model, on an in-memory group (test/support/fake-group):
+ * - bug 1: a restore that dies between its state tag write and UpdateAutoScalingGroup (or after
+ *   either) is completed by the next run: the original MaxSize comes from the construct's
+ *   baseline, never only from the tag;
+ * - bug 3: a MinSize raised by the group's own schedule when the optimizer first acts is not its
+ *   "original": the night floor is the schedule's;
+ * - bug 4: a floor that lands between the optimizer's read and its write is not undone;
+ * - bug 5: MaxSize is never capped below a pending scheduled MinSize (the predictive scaler's), nor
+ *   below the MinSize one of the group's own schedules sets within the lookahead;
+ * - bug 6: utilization paging that never ends fails the run (no decision on data days old);
+ * - the fault harness: the run dies at its k-th AWS call for every k (before or after the call
+ *   takes effect); a healthy run then leaves the group and the state where a fault-free run would
+ *   have, MinSize <= MaxSize at every step, no user schedule undone.
+ */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import type { GroupBaseline } from '../../lambda/contract/group-baseline';
+import { decodeCostState, encodeCostState } from '../../lambda/core/cost';
+import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
+import { costEnv, runCost } from '../support/handler-runs';
+
+const STAGING: GroupBaseline = {
+  minSize: 2, maxSize: 6, schedules: [
+    { name: 'weekday-morning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
+    { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
+  ],
+};
+const TAG = 'cost-optimizer:state';
+const MON_1000_BERLIN = Date.parse('2026-11-30T09:00:00Z');
+const WORKING_HOURS = JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 360, endMinute: 1320, timeZone: 'Europe/Berlin' });
+
+let restore: (() => void) | undefined;
+afterEach(() => { restore?.(); restore = undefined; });
+
+interface Setup { at: number; live: { min: number; max: number; desired: number }; forecastPercent: number; state?: Parameters<typeof encodeCostState>[0]; pending?: number; env?: Record<string, string> }
+
+function group(s: Setup): FakeGroup {
+  const g = new FakeGroup('web', STAGING, s.at, s.live);
+  g.forecastPercent = s.forecastPercent;
+  g.cpu = () => 20;
+  if (s.state) g.tags.set(TAG, encodeCostState(s.state));
+  if (s.pending !== undefined) g.actions.set('predictive-scaler-next', { name: 'predictive-scaler-next', startTime: s.at + 30 * MINUTE, minSize: s.pending });
+  restore = g.install();
+  return g;
+}
+const stateOf = (g: FakeGroup) => (g.tags.get(TAG) ? decodeCostState(g.tags.get(TAG)!) : {});
+const boundsOf = (g: FakeGroup) => ({ cap: stateOf(g).cap, offHoursCapacity: stateOf(g).offHoursCapacity });
+
+test('bug 1: a restore that dies between its state write and UpdateAutoScalingGroup is completed by the next run', async () => {
+  const s: Setup = { at: MON_1000_BERLIN, live: { min: 3, max: 3, desired: 3 }, forecastPercent: 50, state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3 } };
+  const reference = group(s);
+  await runCost(reference, costEnv(reference));
+  expect(reference.view()).toMatchObject({ min: 3, max: 6 });
+  const k = reference.calls.indexOf('CreateOrUpdateTags') + 1;
+  expect(reference.calls[k]).toBe('UpdateAutoScalingGroup'); // the tag is written ahead of the update
+  restore!();
+  const g = group(s);
+  g.armFault({ k, mode: 'after' }); // the tag landed, the invocation timed out before the update
+  expect((await runCost(g, costEnv(g))).error).toBeDefined();
+  expect(g.view()).toMatchObject({ max: 3 });
+  expect(stateOf(g).cap).toBeUndefined();
+  g.armFault(undefined);
+  const next = await runCost(g, costEnv(g));
+  expect(next.error).toBeUndefined();
+  // The tag no longer holds the cap, and even its "original" MaxSize 3 does not count: the baseline says 6.
+  expect(g.view()).toMatchObject({ min: 3, max: 6 });
+  expect(next.summary!.decision!.actions[0].reason).toMatch(/converging/);
+});
+
+test("bug 3: a schedule's morning floor is not the optimizer's original; at night the evening schedule's MinSize holds", async () => {
+  const g = group({ at: Date.parse('2026-11-30T07:30:00Z'), live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
+  await runCost(g, costEnv(g));
+  expect(g.view()).toMatchObject({ min: 3, max: 3 }); // capped, the schedule's floor kept
+  g.advance(Date.parse('2026-11-30T20:00:00Z'));
+  g.forecastPercent = 50;
+  const r = await runCost(g, costEnv(g));
+  expect(r.error).toBeUndefined();
+  expect(g.view()).toMatchObject({ min: 2, max: 6 });
+  expect(violations(g)).toEqual([]);
+});
+
+test('bug 4: a floor that lands between the read and the write is kept', async () => {
+  // Restoring a cap of 4 (MinSize 3 from the morning schedule) to 6.
+  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 4, desired: 4 }, forecastPercent: 50, state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR } });
+  // A scheduled floor of 4 runs right after the optimizer's first read of the group.
+  let reads = 0;
+  const orig = g.call.bind(g);
+  g.call = (<T>(name: string, effect: () => T): T => {
+    const r = orig(name, effect);
+    if (name === 'DescribeAutoScalingGroups' && ++reads === 1) { g.min = 4; g.desired = Math.max(g.desired, 4); }
+    return r;
+  }) as typeof g.call;
+  const r = await runCost(g, costEnv(g));
+  expect(r.error).toBeUndefined();
+  expect(reads).toBe(2);
+  expect(g.view()).toMatchObject({ min: 4, max: 6 });
+});
+
+test('bug 5: MaxSize is not capped below a pending predictive floor, nor below an upcoming schedule MinSize', async () => {
+  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 3 }, forecastPercent: 130, pending: 5 });
+  const r = await runCost(g, costEnv(g));
+  expect(r.error).toBeUndefined();
+  expect(g.max).toBe(5);
+  expect(stateOf(g).cap).toBe(3); // the intent: the predictive scaler plans under it from its next run
+  g.advance(MON_1000_BERLIN + HOUR);
+  expect(g.min).toBe(5);
+  expect(violations(g)).toEqual([]);
+  // Off-hours at 06:30 Berlin... the 08:00 schedule's MinSize 3 must find room.
+  // Working hours from 10:00 Berlin: off-hours at 06:00 and 07:00 (05:00Z, 06:00Z), hourly runs.
+  const early = group({ at: Date.parse('2026-11-30T04:00:00Z'), live: { min: 2, max: 6, desired: 2 }, forecastPercent: 50 });
+  const env = costEnv(early, { WORKING_HOURS: JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 600, endMinute: 1320, timeZone: 'Europe/Berlin' }), RESTORE_LEAD_MINUTES: '30' });
+  await runCost(early, env);
+  expect(early.view()).toMatchObject({ min: 2, max: 2 });
+  early.advance(Date.parse('2026-11-30T05:30:00Z'));
+  await runCost(early, env);
+  expect(early.view()).toMatchObject({ min: 2, max: 3 }); // the 08:00 schedule's MinSize 3 is within the lookahead
+  early.advance(Date.parse('2026-11-30T08:00:00Z'));
+  expect(early.min).toBe(3);
+  expect(violations(early)).toEqual([]);
+});
+
+test('bug 6: utilization pages that never end fail the run and change nothing', async () => {
+  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 3 }, forecastPercent: 130 });
+  g.endlessMetricPages = true;
+  const r = await runCost(g, costEnv(g));
+  expect(String(r.error)).toMatch(/GetMetricData still had pages after 50/);
+  expect(g.calls.filter((c) => c === 'UpdateAutoScalingGroup' || c === 'CreateOrUpdateTags')).toEqual([]);
+});
+
+test('without utilization data SkippedRuns = 1 is published without dimensions', async () => {
+  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 3 }, forecastPercent: 130 });
+  g.cpu = () => undefined;
+  const { rec } = await runCost(g, costEnv(g));
+  expect(rec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 1 } });
+});
+
+describe('fault harness: the run dies at its k-th AWS call', () => {
+  const scenarios: Array<[string, Setup, Record<string, string>?]> = [
+    ['tighten with a pending predictive floor', { at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130, pending: 4 }],
+    ['restore a cap (bug 1)', { at: MON_1000_BERLIN, live: { min: 3, max: 3, desired: 3 }, forecastPercent: 50, state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR } }],
+    ['enter off-hours', { at: Date.parse('2026-11-30T22:30:00Z'), live: { min: 2, max: 6, desired: 4 }, forecastPercent: 80 }, { WORKING_HOURS }],
+    ['leave off-hours', { at: Date.parse('2026-12-01T04:30:00Z'), live: { min: 2, max: 2, desired: 2 }, forecastPercent: 80, state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 4 }, offHoursCapacity: 1 } }, { WORKING_HOURS }],
+  ];
+  test.each(scenarios)('%s: a healthy run completes it, invariants hold at every step', async (_name, setup, extra = {}) => {
+    const reference = group(setup);
+    reference.armFault(undefined);
+    expect((await runCost(reference, costEnv(reference, extra))).error).toBeUndefined();
+    const calls = reference.callCount;
+    const expected = { view: reference.view(), bounds: boundsOf(reference) };
+    expect(reference.calls).toContain('UpdateAutoScalingGroup');
+    restore!();
+    for (let k = 1; k <= calls; k++) {
+      for (const mode of ['before', 'after'] as const) {
+        const g = group(setup);
+        g.armFault({ k, mode });
+        await runCost(g, costEnv(g, extra));
+        expect({ k, mode, violations: violations(g) }).toEqual({ k, mode, violations: [] });
+        g.armFault(undefined);
+        const healthy = await runCost(g, costEnv(g, extra));
+        expect({ k, mode, error: healthy.error }).toEqual({ k, mode, error: undefined });
+        expect({ k, mode, view: g.view(), bounds: boundsOf(g) }).toEqual({ k, mode, ...expected });
+        g.advance(setup.at + 2 * HOUR);
+        expect({ k, mode, violations: violations(g) }).toEqual({ k, mode, violations: [] });
+        restore!();
+        restore = undefined;
+      }
+    }
+  });
+});
