@@ -228,7 +228,15 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     summary = { ...summary, mode: c.mode };
 
     const asgGroup = await stage('read group', () => readGroup(deps.autoScaling, c.groupName));
-    const { state: prevState } = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey));
+    // The user's bounds in force now (the construct's baseline and the group's own schedules):
+    // the original MinSize/MaxSize, derived every run, never kept in the state tag.
+    const userBounds = c.baseline ? scheduledBounds(c.baseline, now) : undefined;
+    const derived = userBounds && {
+      minSize: userBounds.minSize, maxSize: userBounds.maxSize,
+      desiredCapacity: Math.min(userBounds.maxSize, Math.max(userBounds.minSize, userBounds.desiredCapacity ?? asgGroup.DesiredCapacity!)),
+    };
+    const encoding = { boundsDerivable: derived !== undefined };
+    const { state: prevState } = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey, derived));
     const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
     let cpuPolicy: ScalingPolicy | undefined;
     if (c.manageTargetTracking) cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
@@ -250,10 +258,9 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
       ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
     };
-    const userBounds = c.baseline ? scheduledBounds(c.baseline, now) : undefined;
     const decided = await stage('decide', () => decideCost({
       now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, policy: c.policy, state: prevState,
-      ...(userBounds ? { baseline: userBounds } : {}),
+      ...(derived ? { baseline: derived } : {}),
     }));
     // The bounds written come from the one precedence rule, on a read of the group made right
     // before writing (a floor that landed since the first read is not undone).
@@ -284,17 +291,17 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     let capAfter = group.maxSize;
 
     if (c.mode === 'apply') {
-      const before = prevState ? encodeCostState(prevState) : undefined;
-      const empty = encodeCostState({});
+      const before = prevState ? encodeCostState(prevState, encoding) : undefined;
+      const empty = encodeCostState({}, encoding);
       let written = before ?? empty;
       // Write ahead: the state the decision leads to is on the group before anything is applied.
       // Written after, a tag write that fails once the group was changed loses the original
       // settings (the next run would adopt the capped bounds as the originals); written first, a
       // failed write changes nothing, and an apply step that fails is corrected below.
       if (decision.actions.length > 0) {
-        const intended = await stage('encode state', () => encodeCostState(decision.state));
+        const intended = await stage('encode state', () => encodeCostState(decision.state, encoding));
         if (intended !== written) {
-          await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state));
+          await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state, encoding));
           written = intended;
         }
       }
@@ -302,7 +309,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
         ? await applyActions(decision.actions, { asg: deps.autoScaling, ec2: deps.ec2, groupName: c.groupName, cpuPolicy, template, refreshMinHealthyPercent: c.refreshMinHealthyPercent })
         : { succeeded: [], calls: [] };
       const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
-      const after = encodeCostState(kept);
+      const after = encodeCostState(kept, encoding);
       const cap = decision.actions.find((a) => a.kind === 'set-capacity');
       if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;
       metrics[COST_METRIC.ACTIONS_APPLIED] = result.calls.length;
@@ -313,7 +320,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
         state: after,
       };
       if (after !== written) {
-        await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept));
+        await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding));
       }
       if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
     } else {

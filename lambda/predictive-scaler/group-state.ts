@@ -34,7 +34,7 @@ export async function describeGroup(asg: AutoScalingClient, groupName: string, c
   const tag = costStateTagKey === undefined ? undefined : g.Tags?.find((t) => t.Key === costStateTagKey)?.Value;
   if (tag) {
     try {
-      const st = decodeCostState(tag);
+      const st = decodeCostState(tag, { minSize: 0, maxSize: 0, desiredCapacity: 0 }); // only the caps are read
       costHold = { ...(st.cap !== undefined ? { budgetCap: st.cap } : {}), ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}) };
     } catch {
       costHold = undefined;

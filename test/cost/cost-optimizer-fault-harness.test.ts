@@ -13,7 +13,6 @@
  *   takes effect); a healthy run then leaves the group and the state where a fault-free run would
  *   have, MinSize <= MaxSize at every step, no user schedule undone.
  */
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
 import { decodeCostState, encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
@@ -43,7 +42,8 @@ function group(s: Setup): FakeGroup {
   restore = g.install();
   return g;
 }
-const stateOf = (g: FakeGroup) => (g.tags.get(TAG) ? decodeCostState(g.tags.get(TAG)!) : {});
+// The tag keeps no original bounds (derivable from the baseline): read it with placeholders.
+const stateOf = (g: FakeGroup) => (g.tags.get(TAG) ? decodeCostState(g.tags.get(TAG)!, { minSize: 0, maxSize: 0, desiredCapacity: 0 }) : {});
 const boundsOf = (g: FakeGroup) => ({ cap: stateOf(g).cap, offHoursCapacity: stateOf(g).offHoursCapacity });
 
 test('bug 1: a restore that dies between its state write and UpdateAutoScalingGroup is completed by the next run', async () => {
@@ -117,6 +117,14 @@ test('bug 5: MaxSize is not capped below a pending predictive floor, nor below a
   early.advance(Date.parse('2026-11-30T08:00:00Z'));
   expect(early.min).toBe(3);
   expect(violations(early)).toEqual([]);
+});
+
+test('the state tag keeps only what cannot be derived: the cap, not the original bounds', async () => {
+  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
+  await runCost(g, costEnv(g));
+  expect(JSON.parse(g.tags.get(TAG)!)).toEqual({ v: 1, c: 3, bt: MON_1000_BERLIN / 1000 });
+  // A tag written before the baseline (with original bounds) is read with the baseline's instead.
+  expect(decodeCostState('{"v":1,"o":{"mn":3,"mx":3,"d":3},"c":3}', { minSize: 2, maxSize: 6, desiredCapacity: 2 }).original).toEqual({ minSize: 2, maxSize: 6, desiredCapacity: 2 });
 });
 
 test('bug 6: utilization pages that never end fail the run and change nothing', async () => {

@@ -12,7 +12,7 @@
  */
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
 import { encodeCostState } from '../../lambda/core/cost';
-import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
+import { FakeGroup, HOUR, violations } from '../support/fake-group';
 import { predictiveEnv, runPredictive } from '../support/handler-runs';
 import { dailyLoad } from './emulator-fixture';
 

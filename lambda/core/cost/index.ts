@@ -4,3 +4,4 @@ export { inWorkingHours, workingCapacityNeeded, workingHoursProblems } from './w
 export { expectedPeriodCost, peakLoadInstances, planCostCapacity } from './capacity-planning';
 export { decideCost } from './decide';
 export { CostStateError, decodeCostState, encodeCostState, MAX_ENCODED_STATE_LENGTH } from './state-codec';
+export type { EncodeOptions } from './state-codec';

@@ -9,7 +9,8 @@ export const MAX_ENCODED_STATE_LENGTH = 256;
 
 interface Wire {
   v: number;
-  o?: { mn: number; mx: number; d: number; tu?: number; od?: number };
+  /** Original settings; mn/mx/d are left out when the bounds are derivable (the construct's baseline). */
+  o?: { mn?: number; mx?: number; d?: number; tu?: number; od?: number };
   c?: number;
   tu?: number;
   od?: number;
@@ -27,15 +28,28 @@ export class CostStateError extends Error {
   }
 }
 
-export function encodeCostState(s: CostState): string {
+/** How a state is encoded. */
+export interface EncodeOptions {
+  /**
+   * The original MinSize/MaxSize/desired capacity are derivable (from the construct's baseline and
+   * the group's own schedules): they are not kept, only what cannot be derived is.
+   */
+  readonly boundsDerivable?: boolean;
+}
+
+export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string {
   const w: Wire = { v: VERSION };
   if (s.original) {
     const o = s.original;
-    // What is written must read back: an unreadable tag stops the controller until deleted.
-    if (!(o.minSize <= o.maxSize)) throw new CostStateError(`original MinSize ${o.minSize} is above original MaxSize ${o.maxSize}`);
-    w.o = { mn: o.minSize, mx: o.maxSize, d: o.desiredCapacity };
-    if (o.targetUtilization !== undefined) w.o.tu = o.targetUtilization;
-    if (o.onDemandPercent !== undefined) w.o.od = o.onDemandPercent;
+    const wo: NonNullable<Wire['o']> = {};
+    if (!opts.boundsDerivable) {
+      // What is written must read back: an unreadable tag stops the controller until deleted.
+      if (!(o.minSize <= o.maxSize)) throw new CostStateError(`original MinSize ${o.minSize} is above original MaxSize ${o.maxSize}`);
+      Object.assign(wo, { mn: o.minSize, mx: o.maxSize, d: o.desiredCapacity });
+    }
+    if (o.targetUtilization !== undefined) wo.tu = o.targetUtilization;
+    if (o.onDemandPercent !== undefined) wo.od = o.onDemandPercent;
+    if (Object.keys(wo).length > 0) w.o = wo;
   }
   if (s.cap !== undefined) w.c = s.cap;
   if (s.targetUtilization !== undefined) w.tu = s.targetUtilization;
@@ -53,8 +67,12 @@ export function encodeCostState(s: CostState): string {
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 const isPercent = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 100;
 
-/** Parses an encoded state; throws CostStateError naming what is wrong. */
-export function decodeCostState(text: string): CostState {
+/**
+ * Parses an encoded state; throws CostStateError naming what is wrong. `derived`: the original
+ * bounds when they are derivable (a state written with `boundsDerivable` does not carry them; one
+ * that does is read with them replaced).
+ */
+export function decodeCostState(text: string, derived?: { minSize: number; maxSize: number; desiredCapacity: number }): CostState {
   let w: Wire;
   try {
     w = JSON.parse(text) as Wire;
@@ -68,13 +86,17 @@ export function decodeCostState(text: string): CostState {
   if (w.o !== undefined) {
     const o = w.o;
     if (typeof o !== 'object' || o === null) throw bad('o', o);
-    if (!isCount(o.mn)) throw bad('o.mn', o.mn);
-    if (!isCount(o.mx) || o.mx < o.mn) throw bad('o.mx', o.mx);
-    if (!isCount(o.d)) throw bad('o.d', o.d);
+    const carried = o.mn !== undefined || o.mx !== undefined || o.d !== undefined;
+    if (carried || !derived) {
+      if (!isCount(o.mn)) throw bad('o.mn', o.mn);
+      if (!isCount(o.mx) || o.mx < o.mn) throw bad('o.mx', o.mx);
+      if (!isCount(o.d)) throw bad('o.d', o.d);
+    }
     if (o.tu !== undefined && !isPercent(o.tu)) throw bad('o.tu', o.tu);
     if (o.od !== undefined && !isPercent(o.od)) throw bad('o.od', o.od);
+    const bounds = derived ?? { minSize: o.mn!, maxSize: o.mx!, desiredCapacity: o.d! };
     original = {
-      minSize: o.mn, maxSize: o.mx, desiredCapacity: o.d,
+      minSize: bounds.minSize, maxSize: bounds.maxSize, desiredCapacity: bounds.desiredCapacity,
       ...(o.tu !== undefined ? { targetUtilization: o.tu } : {}),
       ...(o.od !== undefined ? { onDemandPercent: o.od } : {}),
     };
@@ -86,6 +108,7 @@ export function decodeCostState(text: string): CostState {
   if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
   if (w.bt !== undefined && !isCount(w.bt)) throw bad('bt', w.bt);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
+  if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
   return {
     ...(original && overrides ? { original } : {}),
