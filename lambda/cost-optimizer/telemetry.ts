@@ -63,6 +63,8 @@ export function publishRunMetrics(metrics: Metrics, groupName: string, values: R
  * construct's alarm watches, so that runs skipped N times in a row alarm.
  */
 export function publishSkippedRun(metrics: Metrics, skipped: boolean): void {
+  // An empty dimension set: EMF "Dimensions": [[]], the metric without dimensions.
+  metrics.addDimensions({});
   metrics.addMetric(COST_METRIC.SKIPPED_RUNS, MetricUnit.Count, skipped ? 1 : 0);
   metrics.publishStoredMetrics();
 }

@@ -69,6 +69,8 @@ export function publishCounters(metrics: Metrics, groupName: string, counters: R
  * construct's alarm watches, so that a run skipped N times in a row alarms whatever the group.
  */
 export function publishSkippedRun(metrics: Metrics, skipped: boolean): void {
+  // An empty dimension set: EMF "Dimensions": [[]], the metric without dimensions.
+  metrics.addDimensions({});
   metrics.addMetric(METRIC.SKIPPED_RUNS, MetricUnit.Count, skipped ? 1 : 0);
   metrics.publishStoredMetrics();
 }

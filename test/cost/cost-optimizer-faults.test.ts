@@ -40,6 +40,7 @@ function deps(env: Record<string, string> = {}): CostDependencies {
     logger: { info: (_m: string, data: Record<string, unknown>) => logLines.push({ level: 'info', data }), error: (_m: string, data: Record<string, unknown>) => logLines.push({ level: 'error', data }) } as unknown as Logger,
     metrics: {
       addDimension: () => undefined,
+      addDimensions: () => undefined,
       addMetric: (n: string, _u: string, v: number) => { current[n] = v; },
       publishStoredMetrics: () => { published.push(current); current = {}; },
     } as unknown as Metrics,

@@ -38,6 +38,7 @@ function fakeMetrics(): Metrics {
   let current: Record<string, number> = {};
   return {
     addDimension: () => undefined,
+    addDimensions: () => undefined,
     addMetric: (name: string, _unit: string, value: number) => { current[name] = value; },
     publishStoredMetrics: () => { published.push(current); current = {}; },
   } as unknown as Metrics;

@@ -14,7 +14,9 @@ import type { GroupBaseline } from '../../lambda/contract/group-baseline';
 import { encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, violations } from '../support/fake-group';
 import { predictiveEnv, runPredictive } from '../support/handler-runs';
-import { dailyLoad } from './emulator-fixture';
+import { publishSkippedRun as publishCostSkipped, createMetrics as createCostMetrics } from '../../lambda/cost-optimizer/telemetry';
+import { createMetrics, publishSkippedRun } from '../../lambda/predictive-scaler/telemetry';
+import { captureOutput, dailyLoad } from './emulator-fixture';
 
 const STAGING: GroupBaseline = {
   minSize: 2, maxSize: 6, schedules: [
@@ -92,6 +94,20 @@ test.each([
   const ok = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
   const { rec: okRec } = await runPredictive(ok, predictiveEnv(ok));
   expect(okRec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 0 } });
+});
+
+test('SkippedRuns is an EMF metric without dimensions (Dimensions [[]]) in each handler\'s namespace', () => {
+  const out = captureOutput();
+  try {
+    publishSkippedRun(createMetrics(), true);
+    publishCostSkipped(createCostMetrics(), false);
+  } finally {
+    out.restore();
+  }
+  const blobs = out.lines().filter((l) => l._aws);
+  expect(blobs.map((b) => [b._aws.CloudWatchMetrics[0].Namespace, b._aws.CloudWatchMetrics[0].Dimensions, b.SkippedRuns])).toEqual([
+    ['PredictiveScaler', [[]], 1], ['CostOptimizer', [[]], 0],
+  ]);
 });
 
 describe('fault harness: the run dies at its k-th AWS call', () => {

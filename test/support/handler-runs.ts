@@ -37,6 +37,7 @@ export function recorder(): Recorder {
     logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') } as unknown as Logger,
     metrics: {
       addDimension: (k: string, v: string) => { dims[k] = v; },
+      addDimensions: (d: Record<string, string>) => { Object.assign(dims, d); },
       addMetric: (n: string, _u: string, v: number) => { values[n] = v; },
       setTimestamp: () => undefined,
       clearDefaultDimensions: () => undefined,
