@@ -28,7 +28,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { planCapacity, PlanInput, PlanOutput } from '../core';
-import { effectiveCapacity, scheduledBounds, scheduledFloorChanges } from '../core/capacity';
+import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
@@ -305,7 +305,7 @@ async function plan(
     ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
     baseMinCapacity: baseMin,
     boundsAt,
-    scheduleChanges: scheduledFloorChanges(baseline, now, now + (cfg.horizonSeconds + cfg.intervalSeconds) * 1000),
+    scheduleChanges: scheduleChangeTimes(baseline, now, now + (cfg.horizonSeconds + cfg.intervalSeconds) * 1000),
     prefix: cfg.actionPrefix,
     maxActions: cfg.maxActions,
     horizonSeconds: cfg.horizonSeconds,

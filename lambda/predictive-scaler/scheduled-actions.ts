@@ -266,13 +266,26 @@ function applyPrecedence(
     while (taken.has(t) || steps.some((s) => s.at === t)) t += MINUTE_MS;
     if (steps.some((s) => s.at > t) && boundsAt(t, floorAt(t)).minFrom === 'predictive-floor') steps.push({ at: t, minSize: floorAt(t) });
   }
+  // Before a schedule of the group's own lowers MaxSize under the floor in force, the floor comes
+  // down a minute earlier (AWS would refuse the user's action otherwise).
+  const changes = [...scheduleChanges].sort((a, b) => a - b);
+  for (const u of changes) {
+    let t = Math.floor(u / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+    while (t >= firstAt && taken.has(t)) t -= MINUTE_MS;
+    const f = floorAt(t);
+    if (t >= firstAt && f > 0 && f > boundsAt(u, 0).maxSize && !steps.some((s) => s.at === t)) steps.push({ at: t, minSize: f });
+  }
   steps.sort((a, b) => a.at - b.at);
-  for (const s of steps) {
+  steps.forEach((s, i) => {
     const f = floorAt(s.at);
     const b = boundsAt(s.at, f);
-    if (s.minSize !== undefined) s.minSize = b.minSize;
-    if (s.desired !== undefined) s.desired = clamp(s.desired, b.minSize, b.maxSize);
-  }
+    // The MinSize holds until the next step: within the MaxSize in force all that time.
+    const end = i + 1 < steps.length ? steps[i + 1].at : Infinity;
+    let m = b.minSize;
+    for (const u of changes) if (u > s.at && u < end) m = Math.min(m, Math.max(boundsAt(u, 0).maxSize, b.scheduled.minSize));
+    if (s.minSize !== undefined) s.minSize = m;
+    if (s.desired !== undefined) s.desired = clamp(s.desired, m, b.maxSize);
+  });
 }
 
 /**

@@ -64,6 +64,25 @@ test('the floor is set again after a schedule of the group lowers MinSize under 
   expect(violations(g)).toEqual([]);
 });
 
+test('before a schedule of the group lowers MaxSize under the floor in force, the floor comes down', async () => {
+  const baseline: GroupBaseline = { ...STAGING, schedules: [
+    ...STAGING.schedules,
+    { name: 'weekend-cap', recurrence: '0 0 * * 6', timeZone: 'Europe/Berlin', maxSize: 3 },
+    { name: 'weekend-cap-end', recurrence: '0 0 * * 1', timeZone: 'Europe/Berlin', maxSize: 6 },
+  ] };
+  const friday = Date.parse('2026-12-04T22:10:00Z'); // 23:10 Berlin
+  const g = new FakeGroup('web', baseline, friday, { min: 2, max: 6, desired: 2 });
+  restore = g.install();
+  g.load = () => 1000; // five instances
+  expect((await runPredictive(g, predictiveEnv(g))).error).toBeUndefined();
+  g.advance(friday + 2 * HOUR);
+  expect(g.trace.some((s) => s.min === 5)).toBe(true);
+  // The user's action ran (it would have failed against MinSize 5), then the plan's release.
+  expect(g.trace.find((s) => s.by === 'schedule weekend-cap')).toMatchObject({ min: 3, max: 3 });
+  expect(g.view()).toMatchObject({ min: 2, max: 3 });
+  expect(violations(g)).toEqual([]);
+});
+
 test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits the MaxSize in force", async () => {
   const g = group(MON_0806_BERLIN, { min: 3, max: 4, desired: 3 }, 4);
   g.load = () => 1500;

@@ -88,11 +88,11 @@ export function upcomingScheduledFloor(baseline: GroupBaseline, from: number, to
   return floor;
 }
 
-/** The times in (from, to] at which the group's own schedules set MinSize. */
-export function scheduledFloorChanges(baseline: GroupBaseline, from: number, to: number): number[] {
+/** The times in (from, to] at which the group's own schedules set MinSize or MaxSize. */
+export function scheduleChangeTimes(baseline: GroupBaseline, from: number, to: number): number[] {
   const out = new Set<number>();
   for (const s of baseline.schedules) {
-    if (s.minSize === undefined) continue;
+    if (s.minSize === undefined && s.maxSize === undefined) continue;
     for (const t of occurrencesBetween(cronOf(s), from, to, s.timeZone)) if (within(s, t)) out.add(t);
   }
   return [...out].sort((a, b) => a - b);

@@ -21,6 +21,8 @@ const STAGING: GroupBaseline = {
     { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
     { name: 'nightly-batch', recurrence: '30 1 * * *', timeZone: 'Europe/Berlin', minSize: 4 },
     { name: 'nightly-batch-end', recurrence: '30 2 * * *', timeZone: 'Europe/Berlin', minSize: 2 },
+    { name: 'weekend-cap', recurrence: '0 0 * * 6', timeZone: 'Europe/Berlin', maxSize: 4 },
+    { name: 'weekend-cap-end', recurrence: '0 0 * * 1', timeZone: 'Europe/Berlin', maxSize: 6 },
   ],
 };
 const WORKING_HOURS = JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 420, endMinute: 1260, timeZone: 'Europe/Berlin' });
