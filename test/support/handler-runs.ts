@@ -53,8 +53,8 @@ export function predictiveEnv(g: FakeGroup, extra: Record<string, string> = {}):
     LOAD_METRIC_NAME: 'RequestCount',
     CAPACITY_PER_INSTANCE: '300',
     SCALING_MODE: 'forecast-and-scale',
-    HISTORY_SECONDS: String(2 * 86_400),
-    MIN_HISTORY_SECONDS: String(86_400),
+    HISTORY_SECONDS: String(86_400),
+    MIN_HISTORY_SECONDS: String(6 * 3600),
     GROUP_BASELINE: encodeGroupBaseline(g.baseline),
     ...extra,
   };
