@@ -13,9 +13,11 @@
  *   lib/standards/;
  * - the handlers (lambda/) import nothing from lib/, bin/, scripts/ or test/, and no aws-cdk-lib.
  *
- * test/lint/boundaries.test.ts proves that each boundary fires.
+ * test/lint/boundaries.test.ts proves that each boundary fires. Prettier (.prettierrc.json, 150 columns) owns
+ * the layout; @stylistic/max-len (160) catches the comments and code it cannot wrap.
  */
 import eslint from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import prettier from 'eslint-config-prettier/flat';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';
@@ -24,7 +26,10 @@ import tseslint from 'typescript-eslint';
 
 /** Packages the pure core must never import (besides Node built-ins, see import-x/no-nodejs-modules). */
 const NOT_IN_CORE = [
-  { group: ['@aws-sdk/*', '@smithy/*', 'aws-sdk', 'aws-sdk/*'], message: 'lambda/core is pure: no AWS SDK (handlers call AWS and pass plain data to the core).' },
+  {
+    group: ['@aws-sdk/*', '@smithy/*', 'aws-sdk', 'aws-sdk/*'],
+    message: 'lambda/core is pure: no AWS SDK (handlers call AWS and pass plain data to the core).',
+  },
   { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'lambda/core is pure: no CDK (constructs live in lib/).' },
   { group: ['@aws-lambda-powertools/*', 'aws-lambda'], message: 'lambda/core is pure: logging and metrics belong to the handlers.' },
   { group: ['node:*'], message: 'lambda/core is pure: no Node built-ins (read files and clocks in the caller, pass the data in).' },
@@ -79,13 +84,14 @@ export default tseslint.config(
               target: './lib',
               from: './lambda',
               except: ['./contract', './core/index.ts'],
-              message: 'lib/ reaches lambda/ only through the settings contract (lambda/contract/) and the core\'s public entry (lambda/core/index.ts).',
+              message:
+                "lib/ reaches lambda/ only through the settings contract (lambda/contract/) and the core's public entry (lambda/core/index.ts).",
             },
             {
               target: './lib/standards/rules',
               from: './lib',
               except: ['./standards'],
-              message: 'A standards rule imports no construct: only lib/standards/ (and aws-cdk-lib\'s L1 classes).',
+              message: "A standards rule imports no construct: only lib/standards/ (and aws-cdk-lib's L1 classes).",
             },
             {
               target: ['./lib', './lambda'],
@@ -159,4 +165,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
+  {
+    // Prettier wraps code at printWidth (150) but never splits a string or a comment: this catches
+    // what it leaves (long messages are split by hand; strings alone may run long).
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      '@stylistic/max-len': ['error', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true }],
+    },
+  },
 );

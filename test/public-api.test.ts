@@ -8,15 +8,39 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
 
-
 /** The core's public names: the three functions and every type their signatures reach. */
 const PUBLIC_CORE = [
-  'planCapacity', 'explainPlan', 'decideCost',
-  'PlanInput', 'MetricSeries', 'PlannerOptions', 'PlanOutput', 'PlannedAction', 'LoadForecast', 'PlanExplanation',
-  'Seasonality', 'SeasonalityKind', 'ForecastModelSpec', 'Headroom',
-  'CostDecisionInput', 'BudgetSnapshot', 'GroupSnapshot', 'UtilizationSample', 'CostPolicy', 'WorkingHours', 'CostState',
-  'OriginalSettings', 'CostDecision', 'BudgetPressure', 'CostCapacityPlan', 'CostAction', 'SetCapacityAction',
-  'SetTargetUtilizationAction', 'SetOnDemandPercentAction', 'ChangeInstanceTypeAction', 'StartInstanceRefreshAction',
+  'planCapacity',
+  'explainPlan',
+  'decideCost',
+  'PlanInput',
+  'MetricSeries',
+  'PlannerOptions',
+  'PlanOutput',
+  'PlannedAction',
+  'LoadForecast',
+  'PlanExplanation',
+  'Seasonality',
+  'SeasonalityKind',
+  'ForecastModelSpec',
+  'Headroom',
+  'CostDecisionInput',
+  'BudgetSnapshot',
+  'GroupSnapshot',
+  'UtilizationSample',
+  'CostPolicy',
+  'WorkingHours',
+  'CostState',
+  'OriginalSettings',
+  'CostDecision',
+  'BudgetPressure',
+  'CostCapacityPlan',
+  'CostAction',
+  'SetCapacityAction',
+  'SetTargetUtilizationAction',
+  'SetOnDemandPercentAction',
+  'ChangeInstanceTypeAction',
+  'StartInstanceRefreshAction',
 ].sort();
 
 /** Every `export ... from` of lib/ that reaches into lambda/: file, module and the names (undefined for `export *`). */
@@ -46,9 +70,21 @@ test('from lambda/, lib/ exports exactly the user-facing core, each name listed 
 test('the cost state codec and the other core internals are not public', () => {
   const exported = new Set(reExportsOfLambda().flatMap((r) => r.names ?? []));
   for (const internal of [
-    'encodeCostState', 'decodeCostState', 'CostStateError', 'MAX_ENCODED_STATE_LENGTH',
-    'detectSeasonality', 'autocorrelation', 'planCostCapacity', 'expectedPeriodCost', 'peakLoadInstances',
-    'inWorkingHours', 'workingCapacityNeeded', 'workingHoursProblems', 'FittedModel', 'learnHeadroom', 'replayForecasts',
+    'encodeCostState',
+    'decodeCostState',
+    'CostStateError',
+    'MAX_ENCODED_STATE_LENGTH',
+    'detectSeasonality',
+    'autocorrelation',
+    'planCostCapacity',
+    'expectedPeriodCost',
+    'peakLoadInstances',
+    'inWorkingHours',
+    'workingCapacityNeeded',
+    'workingHoursProblems',
+    'FittedModel',
+    'learnHeadroom',
+    'replayForecasts',
   ]) {
     expect({ internal, exported: exported.has(internal) }).toEqual({ internal, exported: false });
   }
@@ -67,7 +103,13 @@ test('at run time too: the built entry has no codec', () => {
 test('every type the public core names is public too (no unnameable type in a signature)', () => {
   // The core has no dependencies, so a program of its entry alone is small and fast.
   const coreEntry = path.join(ROOT, 'lambda', 'core', 'index.ts');
-  const program = ts.createProgram([coreEntry], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, noEmit: true, types: [] });
+  const program = ts.createProgram([coreEntry], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    strict: true,
+    noEmit: true,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const resolve = (s: ts.Symbol): ts.Symbol => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
   const coreExports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(coreEntry)!)!);

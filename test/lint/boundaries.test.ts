@@ -50,20 +50,34 @@ beforeAll(() => {
 
 describe('lambda/core is the pure core', () => {
   const file = 'lambda/core/lint-fixture.ts';
-  test.each([
-    ['the AWS SDK', "import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';\nexport const c = AutoScalingClient;", 'no-restricted-imports'],
-    ['smithy', "import { StandardRetryStrategy } from '@smithy/util-retry';\nexport const s = StandardRetryStrategy;", 'no-restricted-imports'],
-    ['aws-cdk-lib', "import { Duration } from 'aws-cdk-lib';\nexport const d = Duration;", 'no-restricted-imports'],
-    ['an aws-cdk-lib module', "import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';\nexport const a = autoscaling;", 'no-restricted-imports'],
-    ['constructs', "import { Construct } from 'constructs';\nexport const c = Construct;", 'no-restricted-imports'],
-    ['Powertools', "import { Logger } from '@aws-lambda-powertools/logger';\nexport const l = Logger;", 'no-restricted-imports'],
-    ['a Node built-in', "import * as fs from 'fs';\nexport const f = fs;", 'import-x/no-nodejs-modules'],
-    ['a node: built-in', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;", 'import-x/no-nodejs-modules'],
-    ['lib/', "import { ScalableService } from '../../lib';\nexport const s = ScalableService;", 'import-x/no-restricted-paths'],
-    ['a construct file', "import { CostOptimizer } from '../../lib/resource-management/cost-optimizer';\nexport const c = CostOptimizer;", 'import-x/no-restricted-paths'],
-    ['a handler', "import { METRIC } from '../predictive-scaler/telemetry';\nexport const m = METRIC;", 'import-x/no-restricted-paths'],
-    ['lambda/shared', "import { describeError } from '../shared/aws';\nexport const d = describeError;", 'import-x/no-restricted-paths'],
-  ].map(([what, code, rule]) => [what, findings(file, code), rule] as const))('importing %s is a finding', (_what, found, rule) => {
+  test.each(
+    [
+      [
+        'the AWS SDK',
+        "import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';\nexport const c = AutoScalingClient;",
+        'no-restricted-imports',
+      ],
+      ['smithy', "import { StandardRetryStrategy } from '@smithy/util-retry';\nexport const s = StandardRetryStrategy;", 'no-restricted-imports'],
+      ['aws-cdk-lib', "import { Duration } from 'aws-cdk-lib';\nexport const d = Duration;", 'no-restricted-imports'],
+      [
+        'an aws-cdk-lib module',
+        "import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';\nexport const a = autoscaling;",
+        'no-restricted-imports',
+      ],
+      ['constructs', "import { Construct } from 'constructs';\nexport const c = Construct;", 'no-restricted-imports'],
+      ['Powertools', "import { Logger } from '@aws-lambda-powertools/logger';\nexport const l = Logger;", 'no-restricted-imports'],
+      ['a Node built-in', "import * as fs from 'fs';\nexport const f = fs;", 'import-x/no-nodejs-modules'],
+      ['a node: built-in', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;", 'import-x/no-nodejs-modules'],
+      ['lib/', "import { ScalableService } from '../../lib';\nexport const s = ScalableService;", 'import-x/no-restricted-paths'],
+      [
+        'a construct file',
+        "import { CostOptimizer } from '../../lib/resource-management/cost-optimizer';\nexport const c = CostOptimizer;",
+        'import-x/no-restricted-paths',
+      ],
+      ['a handler', "import { METRIC } from '../predictive-scaler/telemetry';\nexport const m = METRIC;", 'import-x/no-restricted-paths'],
+      ['lambda/shared', "import { describeError } from '../shared/aws';\nexport const d = describeError;", 'import-x/no-restricted-paths'],
+    ].map(([what, code, rule]) => [what, findings(file, code), rule] as const),
+  )('importing %s is a finding', (_what, found, rule) => {
     expect(found()).toContain(rule);
   });
 
@@ -94,7 +108,10 @@ describe('lib/ reaches lambda/ only through the settings contract and the core e
     [
       ['a handler module', "import { METRIC } from '../../lambda/predictive-scaler/telemetry';\nexport const m = METRIC;"],
       ['lambda/shared', "import { describeError } from '../../lambda/shared/aws';\nexport const d = describeError;"],
-      ['a core internal (the cost state codec)', "import { encodeCostState } from '../../lambda/core/cost/state-codec';\nexport const e = encodeCostState;"],
+      [
+        'a core internal (the cost state codec)',
+        "import { encodeCostState } from '../../lambda/core/cost/state-codec';\nexport const e = encodeCostState;",
+      ],
       ['a core sub-entry', "import { decideCost } from '../../lambda/core/cost';\nexport const d = decideCost;"],
       ['a script', "import { startMoto } from '../../scripts/moto-server';\nexport const s = startMoto;"],
       ['a test helper', "import { importedVpc } from '../../test/support/imported-vpc';\nexport const v = importedVpc;"],
@@ -117,7 +134,10 @@ describe('lib/ reaches lambda/ only through the settings contract and the core e
   });
 
   const devDependency = findings(file, "import { Logger } from '@aws-lambda-powertools/logger';\nexport const l = Logger;");
-  const peers = findings(file, "import { Duration } from 'aws-cdk-lib';\nimport { Construct } from 'constructs';\nexport const all = [Duration, Construct];");
+  const peers = findings(
+    file,
+    "import { Duration } from 'aws-cdk-lib';\nimport { Construct } from 'constructs';\nexport const all = [Duration, Construct];",
+  );
   test('lib/ imports only what a user app provides (peer dependencies)', () => {
     expect(devDependency()).toContain('import-x/no-extraneous-dependencies');
     expect(peers()).toEqual([]);
