@@ -43,7 +43,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js', 'test/support/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
     settings: {
@@ -156,8 +156,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false, project: null } },
   },
   {
+    // JavaScript files (configs, the jest reporter, test helpers run by node): syntax and style, no types.
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { ...globals.node } },
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { ...globals.node }, parserOptions: { projectService: false, project: null } },
   },
   {
     files: ['**/*.js'],
