@@ -51,12 +51,11 @@ export interface SettingProblem {
   readonly message: string;
 }
 
-/** Renders a value in its unit for a message: seconds as a human duration, percent with '%'. */
+/** Renders a value in its unit for a message: seconds as a human duration (percent props say so in their name). */
 export function formatValue(unit: SettingUnit, value: number): string {
   if (!Number.isFinite(value)) return String(value);
   switch (unit) {
     case 'seconds': return formatSeconds(value);
-    case 'percent': return `${value}%`;
     case 'USD': return `${value} USD`;
     default: return String(value);
   }
@@ -91,7 +90,8 @@ export function numberProblem(r: NumberSetting, value: number): SettingProblem |
     return bad(r.unit === 'seconds' ? `must be a whole number of seconds, got ${value} seconds` : `must be an integer, got ${value}`);
   }
   if (r.multipleOf !== undefined && Math.abs(value / r.multipleOf - Math.round(value / r.multipleOf)) > 1e-9) {
-    return bad(`must be a multiple of ${formatValue(r.unit, r.multipleOf)}, got ${formatValue(r.unit, value)}`);
+    const what = r.unit === 'seconds' && r.multipleOf === 60 ? 'a whole number of minutes' : `a multiple of ${formatValue(r.unit, r.multipleOf)}`;
+    return bad(`must be ${what}, got ${formatValue(r.unit, value)}`);
   }
   return undefined;
 }
