@@ -295,9 +295,6 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
     check(S.verticalWindowSeconds, v.evaluationWindowSeconds);
     check(S.verticalMinIntervalSeconds, v.minIntervalSeconds);
-    if (s.launchTemplateId === undefined) {
-      out.push(problem('launchTemplate', E.LAUNCH_TEMPLATE_ID, 'is required with vertical: the optimizer moves the group along the ladder by new versions of that template'));
-    }
   }
   check(S.utilizationPeriodSeconds, s.utilizationPeriodSeconds);
   check(S.refreshMinHealthyPercent, s.refreshMinHealthyPercent);

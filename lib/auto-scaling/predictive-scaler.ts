@@ -307,10 +307,11 @@ export class PredictiveScaler extends Construct {
       throw new Error('loadMetric namespace and metricName must be literals (a metric math expression is not supported)');
     }
     const settings = predictiveScalerSettings(props, group);
-    const problems = [
-      ...predictiveScalerProblems(settings, isUnresolved),
-      ...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds),
-    ];
+    const problems = predictiveScalerProblems(settings, isUnresolved);
+    // The alarm's period is the run interval: checked once the schedule itself is valid.
+    if (!problems.some((p) => p.prop === 'schedule')) {
+      problems.push(...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds));
+    }
     const err = propError(problems);
     if (err) throw err;
     if (!metric.period.isUnresolved() && metric.period.toSeconds() !== 60) {

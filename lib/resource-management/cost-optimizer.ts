@@ -415,8 +415,8 @@ export class CostOptimizer extends Construct {
       timeout: Duration.minutes(2),
       missingData: {
         metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
-        runs: props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS,
-        intervalSeconds,
+        runs: intervalSeconds > 86_400 ? 1 : props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS,
+        intervalSeconds: Math.min(intervalSeconds, 86_400),
         description: 'no CPU utilization data for the group',
       },
     });
@@ -445,8 +445,9 @@ export class CostOptimizer extends Construct {
     const settings = costOptimizerSettings(props, group);
     const err = propError([
       ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
-      ...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds),
+      ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
     ]);
+    if (intervalSeconds > 86_400) Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSchedule', `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`);
     if (err) throw err;
     this.warn(props, group, settings);
     return settings;

@@ -40,7 +40,7 @@ test.each([
   [{ BUDGET_MODE: 'soft' }, /BUDGET_MODE must be one of hard, availability-first, got 'soft'/],
   [{ WORKING_HOURS: '{"days":[9],"startMinute":480,"endMinute":60}' }, /WORKING_HOURS \(workingHours.days\) must be WeekDay values 0 \(Sunday\) to 6 \(Saturday\), got \[9\]; environment variable WORKING_HOURS \(workingHours.endTime\) \(01:00\) must be after workingHours.startTime \(08:00\)/],
   [{ WORKING_HOURS: 'nope' }, /WORKING_HOURS is not valid JSON/],
-  [{ VERTICAL_SCALING: '{"instanceTypes":["m5.large"],"lowerUtilizationPercent":20,"upperUtilizationPercent":70,"evaluationWindowHours":72,"minIntervalHours":168}', LAUNCH_TEMPLATE_ID: 'lt-1' }, /VERTICAL_SCALING \(vertical.instanceTypes\) must list at least 2 instance types/],
+  [{ VERTICAL_SCALING: '{"instanceTypes":["m5.large"],"lowerUtilizationPercent":20,"upperUtilizationPercent":70,"evaluationWindowHours":72,"minIntervalHours":168}' }, /VERTICAL_SCALING \(vertical.instanceTypes\) must list at least 2 instance types/],
   [{ VERTICAL_SCALING: '{"instanceTypes":["m5.large","m5.xlarge"],"lowerUtilizationPercent":50,"upperUtilizationPercent":40,"evaluationWindowHours":1,"minIntervalHours":1}', LAUNCH_TEMPLATE_ID: 'lt-1' }, /lowerUtilizationPercent\) \(50\) must be < vertical.upperUtilizationPercent \(40\)/],
   [{ COST_TAG_KEY: 'app', SPEND_SOURCE: 'cost-explorer' }, /COST_TAG_VALUE \(costAllocationTag.value\) must be 1-256 characters/],
   [{ BUDGET_NAME: 'web-monthly ' }, /BUDGET_NAME \(budgetName\) must not start or end with whitespace/],
