@@ -8,7 +8,7 @@
 import { GROUP_BASELINE_ENV, GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
   ConfigError, Env, IsUnresolved, NumberSetting, SettingProblem, envError, numberProblem, problem, readEnum, readJson, readNumber,
-  readOptionalNumber, readOptionalString, readString, renderNumber, roundSeconds,
+  readOptionalNumber, readOptionalString, readString, readStringOr, renderNumber, roundSeconds,
 } from './settings';
 
 /** The environment variables of the cost optimizer handler. */
@@ -433,9 +433,9 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
       },
     } : {}),
     utilizationPeriodSeconds: readNumber(env, E.PERIOD, D.utilizationPeriodSeconds),
-    stateTagKey: readOptionalString(env, E.STATE_TAG) ?? D.stateTagKey,
+    stateTagKey: readStringOr(env, E.STATE_TAG, D.stateTagKey),
     refreshMinHealthyPercent: readNumber(env, E.REFRESH_MIN_HEALTHY, D.refreshMinHealthyPercent),
-    metricsNamespace: readOptionalString(env, E.METRICS_NAMESPACE) ?? D.metricsNamespace,
+    metricsNamespace: readStringOr(env, E.METRICS_NAMESPACE, D.metricsNamespace),
     baseline,
   };
 }

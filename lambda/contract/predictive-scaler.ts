@@ -8,7 +8,7 @@
 import { GROUP_BASELINE_ENV, GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
   ConfigError, Env, IsUnresolved, NumberSetting, SettingProblem, envError, formatSeconds, numberProblem, problem, readBoolean, readEnum,
-  readJson, readNumber, readOptionalString, readString, renderNumber,
+  readJson, readNumber, readString, readStringOr, renderNumber,
 } from './settings';
 
 /** The environment variables of the predictive scaler handler. */
@@ -218,7 +218,7 @@ export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
       namespace: readString(env, E.METRIC_NAMESPACE),
       metricName: readString(env, E.METRIC_NAME),
       dimensions: dimensions as Record<string, string>,
-      statistic: readOptionalString(env, E.METRIC_STATISTIC) ?? D.statistic,
+      statistic: readStringOr(env, E.METRIC_STATISTIC, D.statistic),
     },
     capacityPerInstance: readNumber(env, E.CAPACITY_PER_INSTANCE),
     targetUtilization: readNumber(env, E.TARGET_UTILIZATION, D.targetUtilization),
@@ -229,10 +229,10 @@ export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
     launchLeadSeconds: readNumber(env, E.LAUNCH_LEAD_SECONDS, D.launchLeadSeconds),
     horizonSeconds: readNumber(env, E.HORIZON_SECONDS, D.horizonSeconds),
     intervalSeconds: readNumber(env, E.INTERVAL_SECONDS, D.intervalSeconds),
-    actionPrefix: readOptionalString(env, E.ACTION_PREFIX) ?? D.actionPrefix,
+    actionPrefix: readStringOr(env, E.ACTION_PREFIX, D.actionPrefix),
     maxActions: readNumber(env, E.MAX_ACTIONS, D.maxActions),
     unservedBudgetPercent: readNumber(env, E.UNSERVED_BUDGET_PERCENT, D.unservedBudgetPercent),
-    metricsNamespace: readOptionalString(env, E.METRICS_NAMESPACE) ?? D.metricsNamespace,
+    metricsNamespace: readStringOr(env, E.METRICS_NAMESPACE, D.metricsNamespace),
     baseline,
   };
 }

@@ -134,6 +134,15 @@ export function readOptionalString(env: Env, name: string): string | undefined {
   return isBlank(v) ? undefined : v;
 }
 
+/**
+ * An optional string the construct always renders: unset means the default, but a value that is
+ * set (even blank) is taken as written, so that the contract's checks see what the construct saw.
+ */
+export function readStringOr(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined ? fallback : v;
+}
+
 /** A number (syntax only: the bounds are checked by the contract's problems); `fallback` when unset. */
 export function readNumber(env: Env, name: string, fallback?: number): number {
   const raw = env[name];

@@ -11,8 +11,8 @@ import {
   DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, IsUnresolved, PREDICTIVE_SCALER_DEFAULTS, PredictiveScalerSettings, encodePredictiveScalerEnv,
   missingDataAlarmProblems, predictiveScalerProblems, propError, rateSeconds,
 } from '../../lambda/contract';
-import { durationSeconds } from '../private/durations';
 import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { predictiveScalerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 
@@ -189,37 +189,6 @@ export interface PredictiveScalerProps {
 const GROUP_DIMENSION = 'AutoScalingGroupName';
 const METRIC_DECISION_SKIPPED = 'DecisionSkipped';
 const isUnresolved: IsUnresolved = (v) => Token.isUnresolved(v);
-
-/**
- * The handler settings of a {@link PredictiveScaler} for its props, in the contract's units (no
- * checks: {@link predictiveScalerProblems} checks them). Internal.
- */
-export function predictiveScalerSettings(props: PredictiveScalerProps, group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>): PredictiveScalerSettings {
-  const D = PREDICTIVE_SCALER_DEFAULTS;
-  const historySeconds = props.historyDuration ? durationSeconds('historyDuration', props.historyDuration) : D.historySeconds;
-  const warmup = group.cfnGroup?.defaultInstanceWarmup;
-  const metric = props.loadMetric;
-  return {
-    groupName: props.autoScalingGroup.autoScalingGroupName,
-    metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions ?? {}, statistic: metric.statistic },
-    capacityPerInstance: props.capacityPerInstance,
-    targetUtilization: props.targetUtilization ?? D.targetUtilization,
-    mode: props.mode ?? PredictiveScalerMode.FORECAST_ONLY,
-    dryRun: props.dryRun ?? D.dryRun,
-    historySeconds,
-    minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
-    launchLeadSeconds: props.launchLeadTime ? durationSeconds('launchLeadTime', props.launchLeadTime)
-      : typeof warmup === 'number' && !Token.isUnresolved(warmup) ? warmup : D.launchLeadSeconds,
-    horizonSeconds: props.horizon ? durationSeconds('horizon', props.horizon) : D.horizonSeconds,
-    intervalSeconds: (props.schedule && rateSeconds(props.schedule.expressionString)) ?? D.intervalSeconds,
-    actionPrefix: props.scheduledActionPrefix ?? D.actionPrefix,
-    maxActions: props.maxScheduledActions ?? D.maxActions,
-    unservedBudgetPercent: props.unservedBudgetPercent ?? D.unservedBudgetPercent,
-    metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
-    // Rendered at synthesis (GROUP_BASELINE is replaced by the lazy value); the bounds are known now.
-    baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
-  };
-}
 
 /**
  * A predictive scaler for an Auto Scaling group: a scheduled Lambda function (Node.js 22, arm64)

@@ -1,4 +1,4 @@
-import { Annotations, Arn, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,8 +13,8 @@ import {
   encodeCostOptimizerEnv, missingDataAlarmProblems, propError, rateSeconds,
 } from '../../lambda/contract';
 import { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
-import { durationSeconds } from '../private/durations';
 import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import { CostAllocationTag, ScalingBudget } from './scaling-budget';
@@ -286,69 +286,6 @@ const METRIC = {
   RUN_ERRORS: 'RunErrors',
 } as const;
 
-const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
-
-function minutesOf(prop: string, value: string): number {
-  if (!TIME.test(value)) throw new Error(`${prop} must be 'HH:MM' (24-hour clock), got '${value}'`);
-  const [h, m] = value.split(':').map(Number);
-  return h * 60 + m;
-}
-
-/**
- * The handler settings of a {@link CostOptimizer} for its props, in the contract's units (no
- * checks: {@link costOptimizerProblems} checks them). Internal.
- */
-export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<GroupConfiguration, 'minSize' | 'maxSize'>): CostOptimizerSettings {
-  const D = COST_OPTIMIZER_DEFAULTS;
-  const wh = props.workingHours;
-  const v = props.vertical;
-  const spendSource = props.spendSource ?? SpendSource.BUDGETS;
-  return {
-    groupName: props.autoScalingGroup.autoScalingGroupName,
-    accountId: Aws.ACCOUNT_ID,
-    budgetName: props.budget?.budgetName ?? props.budgetName ?? '',
-    budgetLimit: props.budget?.limit ?? props.budgetLimit,
-    spendSource,
-    ...(props.costAllocationTag ? { costTag: { key: props.costAllocationTag.key, value: props.costAllocationTag.value } } : {}),
-    mode: props.mode ?? CostOptimizerMode.APPLY,
-    budgetMode: props.budgetMode ?? BudgetMode.HARD,
-    ...(v && props.launchTemplate ? { launchTemplateId: props.launchTemplate.launchTemplateId } : {}),
-    floorCapacity: props.floorCapacity ?? D.floorCapacity,
-    emergencyUtilizationPercent: props.emergencyUtilizationPercent ?? D.emergencyUtilizationPercent,
-    loadLookbackSeconds: props.loadLookback ? durationSeconds('loadLookback', props.loadLookback) : D.loadLookbackSeconds,
-    tightenAbovePercent: props.tightenAbovePercent ?? D.tightenAbovePercent,
-    restoreBelowPercent: props.restoreBelowPercent ?? D.restoreBelowPercent,
-    capStepPercent: props.capStepPercent ?? D.capStepPercent,
-    budgetStepIntervalSeconds: props.budgetStepInterval ? durationSeconds('budgetStepInterval', props.budgetStepInterval) : D.budgetStepIntervalSeconds,
-    ...(props.targetUtilization ? {
-      targetUtilization: { maxPercent: props.targetUtilization.maxPercent, stepPercent: props.targetUtilization.stepPercent ?? D.targetStepPercent },
-    } : {}),
-    ...(props.spot ? { spot: { minOnDemandPercent: props.spot.minOnDemandPercent, stepPercent: props.spot.stepPercent ?? D.spotStepPercent } } : {}),
-    ...(wh ? {
-      workingHours: {
-        days: wh.days ?? D.workingDays,
-        startMinute: minutesOf('workingHours.startTime', wh.startTime),
-        endMinute: minutesOf('workingHours.endTime', wh.endTime),
-        timeZone: wh.timeZone ?? D.timeZone,
-      },
-    } : {}),
-    restoreLeadSeconds: wh?.restoreLead ? durationSeconds('workingHours.restoreLead', wh.restoreLead) : D.restoreLeadSeconds,
-    ...(v ? {
-      vertical: {
-        instanceTypes: (v.instanceTypes ?? []).map((t) => t.toString()),
-        lowerUtilizationPercent: v.lowerUtilizationPercent,
-        upperUtilizationPercent: v.upperUtilizationPercent,
-        evaluationWindowSeconds: durationSeconds('vertical.evaluationWindow', v.evaluationWindow),
-        minIntervalSeconds: durationSeconds('vertical.minInterval', v.minInterval),
-      },
-    } : {}),
-    utilizationPeriodSeconds: props.utilizationPeriod ? durationSeconds('utilizationPeriod', props.utilizationPeriod) : D.utilizationPeriodSeconds,
-    stateTagKey: D.stateTagKey,
-    refreshMinHealthyPercent: props.refreshMinHealthyPercent ?? D.refreshMinHealthyPercent,
-    metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
-    baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
-  };
-}
 
 const DEFAULT_SCHEDULE_SECONDS = 3600;
 
