@@ -66,7 +66,7 @@ const rateArb = fc.oneof(
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const noUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-const scalerPropsArb = fc.record({
+const scalerArbs = {
   capacityPerInstance: numberArb(-10, 5000),
   targetUtilization: opt(numberArb(-0.5, 1.5)),
   mode: opt(fc.constantFrom(PredictiveScalerMode.FORECAST_ONLY, PredictiveScalerMode.FORECAST_AND_SCALE)),
@@ -80,7 +80,18 @@ const scalerPropsArb = fc.record({
   scheduledActionPrefix: opt(fc.constantFrom('predictive-scaler-', 'shop.plan:', 'my plan', '', 'x'.repeat(201))),
   metricsNamespace: opt(fc.constantFrom('Shop/Scaler', 'AWS/Scaler', 'ok#1', 'bad$ns')),
   unservedBudgetPercent: opt(numberArb(-1, 60)),
-}).map(noUndefined);
+};
+
+/**
+ * Props where one to three settings are drawn (the rest default), so that both valid and
+ * invalid combinations come up, with each prop's own bounds and the cross-setting rules.
+ */
+function someOf<T extends Record<string, fc.Arbitrary<unknown>>>(arbs: T): fc.Arbitrary<Partial<{ [K in keyof T]: unknown }>> {
+  const keys = Object.keys(arbs) as Array<keyof T & string>;
+  return fc.subarray(keys, { minLength: 1, maxLength: 3 }).chain((chosen) =>
+    fc.record(Object.fromEntries(chosen.map((k) => [k, arbs[k]])) as Record<string, fc.Arbitrary<unknown>>)).map(noUndefined) as never;
+}
+const scalerPropsArb = someOf(scalerArbs).chain((p) => numberArb(-10, 5000).map((capacityPerInstance) => ({ capacityPerInstance, ...p })));
 
 const loadMetric = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum', period: Duration.minutes(1) });
 
@@ -95,7 +106,7 @@ test('PredictiveScaler: synthesis accepts a setting iff the handler accepts the 
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
     const { group } = plainGroup(stack);
-    const props: PredictiveScalerProps = { autoScalingGroup: group, loadMetric, ...given };
+    const props = { autoScalingGroup: group, loadMetric, ...given } as PredictiveScalerProps;
     let env: Record<string, string> | undefined;
     let error: unknown;
     try {
@@ -126,7 +137,7 @@ const hhmm = fc.oneof(
 const dayArb = fc.oneof(fc.integer({ min: -1, max: 7 }), fc.constant(1.5)) as fc.Arbitrary<WeekDay>;
 const typeArb = fc.constantFrom('t3.micro', 't3.large', 'm5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.large').map((t) => new ec2.InstanceType(t));
 
-const costPropsArb = fc.record({
+const costArbs = {
   budgetName: fc.constantFrom('web-monthly', 'web monthly', 'web-monthly ', 'a:b', ' x'),
   budgetLimit: opt(numberArb(-10, 5000)),
   floorCapacity: opt(numberArb(-2, 25)),
@@ -159,7 +170,8 @@ const costPropsArb = fc.record({
   utilizationPeriod: opt(durationArb(3 * 86_400)),
   refreshMinHealthyPercent: opt(numberArb(-5, 110)),
   metricsNamespace: opt(fc.constantFrom('Shop/Cost', 'AWS/Cost', 'bad$ns')),
-}).map(noUndefined);
+};
+const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', ...p }));
 
 test('CostOptimizer: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
   let accepted = 0;
@@ -168,7 +180,7 @@ test('CostOptimizer: synthesis accepts a setting iff the handler accepts the ren
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
     const { group, launchTemplate } = plainGroup(stack);
-    const props: CostOptimizerProps = { autoScalingGroup: group, launchTemplate, ...given };
+    const props = { autoScalingGroup: group, launchTemplate, ...given } as CostOptimizerProps;
     let env: Record<string, string> | undefined;
     let error: unknown;
     try {
