@@ -238,7 +238,7 @@ export class PredictiveScaler extends Construct {
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'predictive-scaler',
       description: `Predictive scaler (${this.mode}) for ${props.autoScalingGroup.node.path}`,
-      environment: this.environment(settings, group),
+      environment: this.renderEnvironment(settings, group),
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(PREDICTIVE_SCALER_DEFAULTS.intervalSeconds)),
       alertTopic: props.alertTopic,
       logRetention: props.logRetention,
@@ -295,7 +295,7 @@ export class PredictiveScaler extends Construct {
   }
 
   /** Step 2: the handler's environment, rendered through the contract, with the group's baseline. */
-  private environment(settings: PredictiveScalerSettings, group: GroupConfiguration): Record<string, string> {
+  private renderEnvironment(settings: PredictiveScalerSettings, group: GroupConfiguration): Record<string, string> {
     const env = encodePredictiveScalerEnv(settings, (v) => Stack.of(this).toJsonString(v));
     env[GROUP_BASELINE_ENV] = group.baselineEnv;
     return env;

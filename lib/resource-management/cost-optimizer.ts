@@ -345,7 +345,7 @@ export class CostOptimizer extends Construct {
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'cost-optimizer',
       description: `Budget-aware cost optimizer for an Auto Scaling group (budget ${Token.isUnresolved(this.budgetName) ? 'from the stack' : this.budgetName})`,
-      environment: this.environment(settings, group),
+      environment: this.renderEnvironment(settings, group),
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(DEFAULT_SCHEDULE_SECONDS)),
       alertTopic: props.alertTopic,
       logRetention: props.logRetention,
@@ -420,7 +420,7 @@ export class CostOptimizer extends Construct {
   }
 
   /** Step 2: the handler's environment, rendered through the contract, with the group's baseline. */
-  private environment(settings: CostOptimizerSettings, group: GroupConfiguration): Record<string, string> {
+  private renderEnvironment(settings: CostOptimizerSettings, group: GroupConfiguration): Record<string, string> {
     const env = encodeCostOptimizerEnv(settings);
     env[GROUP_BASELINE_ENV] = group.baselineEnv;
     return env;
