@@ -309,6 +309,9 @@ export class ScalableService extends Construct {
         ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
       if (targetProblem) throw new Error(`predictiveScaler.${targetProblem.prop} ${targetProblem.message}`);
       const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
+      if (capacityPerInstance === undefined && perInstance !== undefined && !Token.isUnresolved(perInstance) && !Number.isFinite(perInstance)) {
+        throw new Error(`predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`);
+      }
       if (perInstance !== undefined) {
         this.predictiveScaler = new PredictiveScaler(this, 'PredictiveScaler', {
           ...options,

@@ -130,6 +130,10 @@ test('ScalableService: predictiveScaler.targetUtilization 0 names predictiveScal
   const stack = new Stack(app, 'S', { env: ENV });
   expect(() => new ScalableService(stack, 'Web', { vpc: importedVpc(stack), predictiveScaler: { targetUtilization: 0 } }))
     .toThrow(/^predictiveScaler.targetUtilization must be in \(0, 1\], got 0$/);
+  const other = new Stack(app, 'T', { env: ENV });
+  // Valid for the handler, but the derived capacityPerInstance (target / 1e-320) is not finite.
+  expect(() => new ScalableService(other, 'Web', { vpc: importedVpc(other), predictiveScaler: { targetUtilization: 1e-320 } }))
+    .toThrow(/^predictiveScaler.targetUtilization \(1e-320\) is too small/);
 });
 
 describe('a vertical ladder out of order ([t3.large, t3.micro]) is rejected by size', () => {
