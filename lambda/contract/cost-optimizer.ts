@@ -167,7 +167,8 @@ export interface CostOptimizerSettings {
   readonly stateTagKey: string;
   readonly refreshMinHealthyPercent: number;
   readonly metricsNamespace: string;
-  readonly baseline: GroupBaseline;
+  /** Always rendered by the construct; absent only in an environment written before it. */
+  readonly baseline?: GroupBaseline;
 }
 
 
@@ -229,7 +230,7 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
   }
   check(S.floorCapacity, s.floorCapacity);
-  if (!isUnresolved(s.floorCapacity) && Number.isInteger(s.floorCapacity) && s.floorCapacity > s.baseline.maxSize) {
+  if (s.baseline && !isUnresolved(s.floorCapacity) && Number.isInteger(s.floorCapacity) && s.floorCapacity > s.baseline.maxSize) {
     out.push(problem('floorCapacity', E.FLOOR, `(${s.floorCapacity}) must be <= the group's maxCapacity (${s.baseline.maxSize})`));
   }
   check(S.emergencyUtilizationPercent, s.emergencyUtilizationPercent);
@@ -330,7 +331,7 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
     [E.STEP_INTERVAL_HOURS]: renderNumber(s.budgetStepIntervalSeconds / 3600),
     [E.PERIOD]: renderNumber(s.utilizationPeriodSeconds),
     [E.REFRESH_MIN_HEALTHY]: renderNumber(s.refreshMinHealthyPercent),
-    [E.BASELINE]: encodeGroupBaseline(s.baseline),
+    ...(s.baseline ? { [E.BASELINE]: encodeGroupBaseline(s.baseline) } : {}),
     [E.METRICS_NAMESPACE]: s.metricsNamespace,
     [E.SERVICE_NAME]: COST_SERVICE_NAME,
   };
@@ -371,9 +372,11 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
 /** Reads the settings from the environment (syntax and defaults; bounds are the problems' job). */
 export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
   const D = COST_OPTIMIZER_DEFAULTS;
-  let baseline: GroupBaseline;
+  // Optional for an environment written before GROUP_BASELINE (the handler then falls back); the
+  // constructs always render it.
+  let baseline: GroupBaseline | undefined;
   try {
-    baseline = parseGroupBaseline(env[E.BASELINE]);
+    baseline = env[E.BASELINE] === undefined ? undefined : parseGroupBaseline(env[E.BASELINE]);
   } catch (e) {
     if (e instanceof GroupBaselineError) throw new ConfigError(e.message);
     throw e;

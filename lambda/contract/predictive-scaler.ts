@@ -114,8 +114,8 @@ export interface PredictiveScalerSettings {
   /** Percent of the load that may exceed capacity at 100% utilization. */
   readonly unservedBudgetPercent: number;
   readonly metricsNamespace: string;
-  /** The group's configured MinSize, MaxSize, instance type and own schedules. */
-  readonly baseline: GroupBaseline;
+  /** The group's configured MinSize, MaxSize, instance type and own schedules (always rendered by the construct). */
+  readonly baseline?: GroupBaseline;
 }
 
 const ACTION_PREFIX = /^[\w.:-]{1,200}$/;
@@ -164,7 +164,7 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
   if (!isUnresolved(m.namespace) && m.namespace.trim() === '') out.push(problem('loadMetric', E.METRIC_NAMESPACE, 'namespace must not be empty'));
   if (!isUnresolved(m.metricName) && m.metricName.trim() === '') out.push(problem('loadMetric', E.METRIC_NAME, 'metricName must not be empty'));
   if (!isUnresolved(m.statistic) && m.statistic.trim() === '') out.push(problem('loadMetric', E.METRIC_STATISTIC, 'statistic must not be empty'));
-  if (s.baseline.minSize > s.baseline.maxSize) {
+  if (s.baseline && s.baseline.minSize > s.baseline.maxSize) {
     out.push(problem('minCapacity', E.BASELINE, `(${s.baseline.minSize}) must be <= maxCapacity (${s.baseline.maxSize})`));
   }
   return out;
@@ -190,7 +190,7 @@ export function encodePredictiveScalerEnv(s: PredictiveScalerSettings, renderJso
     [E.ACTION_PREFIX]: s.actionPrefix,
     [E.MAX_ACTIONS]: renderNumber(s.maxActions),
     [E.UNSERVED_BUDGET_PERCENT]: renderNumber(s.unservedBudgetPercent),
-    [E.BASELINE]: encodeGroupBaseline(s.baseline),
+    ...(s.baseline ? { [E.BASELINE]: encodeGroupBaseline(s.baseline) } : {}),
     [E.METRICS_NAMESPACE]: s.metricsNamespace,
     [E.SERVICE_NAME]: PREDICTIVE_SERVICE_NAME,
   };
@@ -205,9 +205,11 @@ export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
     throw new ConfigError(`environment variable ${E.METRIC_DIMENSIONS} must be a JSON object of strings, got '${env[E.METRIC_DIMENSIONS]}'`);
   }
   const historySeconds = readNumber(env, E.HISTORY_SECONDS, D.historySeconds);
-  let baseline: GroupBaseline;
+  // Optional for an environment written before GROUP_BASELINE (the handler then falls back); the
+  // constructs always render it.
+  let baseline: GroupBaseline | undefined;
   try {
-    baseline = parseGroupBaseline(env[E.BASELINE]);
+    baseline = env[E.BASELINE] === undefined ? undefined : parseGroupBaseline(env[E.BASELINE]);
   } catch (e) {
     if (e instanceof GroupBaselineError) throw new ConfigError(e.message);
     throw e;

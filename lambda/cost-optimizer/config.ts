@@ -29,8 +29,8 @@ export interface OptimizerConfig {
   readonly stateTagKey: string;
   /** Instance refresh MinHealthyPercentage. */
   readonly refreshMinHealthyPercent: number;
-  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct. */
-  readonly baseline: GroupBaseline;
+  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct (absent only in an environment written before GROUP_BASELINE). */
+  readonly baseline?: GroupBaseline;
   readonly policy: CostPolicy;
 }
 
@@ -79,7 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     utilizationPeriodSeconds: s.utilizationPeriodSeconds,
     stateTagKey: s.stateTagKey,
     refreshMinHealthyPercent: s.refreshMinHealthyPercent,
-    baseline: s.baseline,
+    ...(s.baseline ? { baseline: s.baseline } : {}),
     policy,
   };
 }

@@ -31,8 +31,8 @@ export interface ScalerConfig {
   readonly maxActions: number;
   /** The share of the load that may exceed capacity at 100% utilization (planner's unservedBudget: percent / 100). */
   readonly unservedBudget: number;
-  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct. */
-  readonly baseline: GroupBaseline;
+  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct (absent only in an environment written before GROUP_BASELINE). */
+  readonly baseline?: GroupBaseline;
 }
 
 type Env = Record<string, string | undefined>;
@@ -55,6 +55,6 @@ export function loadConfig(env: Env = process.env): ScalerConfig {
     actionPrefix: s.actionPrefix,
     maxActions: s.maxActions,
     unservedBudget: s.unservedBudgetPercent / 100,
-    baseline: s.baseline,
+    ...(s.baseline ? { baseline: s.baseline } : {}),
   };
 }

@@ -44,7 +44,7 @@ function deps(env: Record<string, string> = {}): CostDependencies {
       addMetric: (n: string, _u: string, v: number) => { current[n] = v; },
       publishStoredMetrics: () => { published.push(current); current = {}; },
     } as unknown as Metrics,
-    env: { AUTO_SCALING_GROUP_NAME: 'web', BUDGET_ACCOUNT_ID: '123456789012', BUDGET_NAME: 'b', FLOOR_CAPACITY: '2', GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }), TARGET_UTILIZATION_MAX_PERCENT: '70', ...env },
+    env: { AUTO_SCALING_GROUP_NAME: 'web', BUDGET_ACCOUNT_ID: '123456789012', BUDGET_NAME: 'b', FLOOR_CAPACITY: '2', TARGET_UTILIZATION_MAX_PERCENT: '70', ...env },
     wallClock: () => NOW,
   };
 }

@@ -113,7 +113,6 @@ function makeDeps(env: Record<string, string>): CostDependencies {
 
 const BASE_ENV = {
   AUTO_SCALING_GROUP_NAME: GROUP, BUDGET_ACCOUNT_ID: ACCOUNT, BUDGET_NAME: BUDGET, FLOOR_CAPACITY: '2',
-  GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
   TARGET_UTILIZATION_MAX_PERCENT: '70', TARGET_UTILIZATION_STEP_PERCENT: '5',
 };
 

@@ -42,7 +42,7 @@ function env(group: string, metric: typeof LOAD, extra: Record<string, string> =
     LOAD_METRIC_STATISTIC: 'Sum',
     CAPACITY_PER_INSTANCE: '150',
     TARGET_UTILIZATION: '0.7',
-    GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
+    BASE_MIN_CAPACITY: '2',
     ...extra,
   };
 }
@@ -177,7 +177,7 @@ test('a run that changes nothing in the plan puts nothing again', async () => {
 });
 
 test('never above the live MaxSize, even when the forecast needs more', async () => {
-  const { summary } = await run(env('web-capped', LOAD, { ...scale, GROUP_BASELINE: JSON.stringify({ minSize: 1, maxSize: 3, schedules: [] }), CAPACITY_PER_INSTANCE: '20' }));
+  const { summary } = await run(env('web-capped', LOAD, { ...scale, BASE_MIN_CAPACITY: '1', CAPACITY_PER_INSTANCE: '20' }));
   expect(summary.decision).toBe('applied');
   // the load needs ~50 instances of 20 at 70%: everything stops at MaxSize 3
   expect(summary.plan!.neededNow).toBe(3);

@@ -24,7 +24,7 @@ const ENV = {
   LOAD_METRIC_NAME: 'RequestCount',
   LOAD_METRIC_DIMENSIONS: JSON.stringify({ LoadBalancer: 'app/web/1' }),
   CAPACITY_PER_INSTANCE: '150',
-  GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
+  BASE_MIN_CAPACITY: '2',
   SCALING_MODE: 'forecast-and-scale',
 };
 const LIVE = { MinSize: 2, MaxSize: 20, DesiredCapacity: 3 };

@@ -24,8 +24,6 @@ const ENV: Record<string, string> = {
   LOAD_METRIC_DIMENSIONS: JSON.stringify({ LoadBalancer: 'app/web/1' }),
   CAPACITY_PER_INSTANCE: '150',
   SCALING_MODE: 'forecast-and-scale',
-  // The group's configured baseline, handed down by the construct.
-  GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
 };
 
 const HISTORY = (() => {
@@ -84,7 +82,7 @@ test('the cost optimizer holds the off-hours floor (MinSize = MaxSize = 1): the 
     { at: NOW + 30 * MINUTE, minSize: 9 },
     { at: NOW + 2 * 60 * MINUTE, minSize: 2 },
   ]);
-  const { summary, lines } = await run({ ...ENV });
+  const { summary, lines } = await run({ ...ENV, BASE_MIN_CAPACITY: '2' });
   expect(summary.decision).toBe('applied');
   // Nothing above the live MaxSize is asked for, and capacity is not lowered.
   for (const a of puts()) {
@@ -100,7 +98,7 @@ test('the cost optimizer holds the off-hours floor (MinSize = MaxSize = 1): the 
 
 test('a budget cap (MaxSize 20 -> 5) below the planned floor: every MinSize and desired capacity is clamped to 5', async () => {
   given({ MinSize: 2, MaxSize: 5, DesiredCapacity: 3 }, [{ at: NOW + 30 * MINUTE, minSize: 9 }]);
-  const { summary } = await run({ ...ENV });
+  const { summary } = await run({ ...ENV, BASE_MIN_CAPACITY: '2' });
   expect(summary.decision).toBe('applied');
   expect(puts().length).toBeGreaterThan(0);
   for (const a of puts()) {
@@ -111,7 +109,7 @@ test('a budget cap (MaxSize 20 -> 5) below the planned floor: every MinSize and 
   expect(deleted()).toContain('predictive-scaler-20261126T0830Z');
 });
 
-test('a floor the scaler raised itself is not taken as the base: the configured MinSize is (no ratchet)', async () => {
+test('without BASE_MIN_CAPACITY, a floor the scaler raised itself is not taken as the base (no ratchet)', async () => {
   // The previous plan raised MinSize 2 -> 9 (in effect now) and releases it to 2 at 10:00.
   given({ MinSize: 9, MaxSize: 20, DesiredCapacity: 9 }, [
     { at: NOW + 30 * MINUTE, minSize: 9 },
@@ -128,8 +126,8 @@ test('a floor the scaler raised itself is not taken as the base: the configured 
   expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
 });
 
-test('a live MinSize raised by something else (a schedule) is not the base: the configured MinSize is', async () => {
+test('without BASE_MIN_CAPACITY and no pending plan of its own, the live MinSize is the base', async () => {
   given({ MinSize: 3, MaxSize: 20, DesiredCapacity: 3 }, []);
   const { summary } = await run();
-  expect(summary.plan).toMatchObject({ baseMin: 2 });
+  expect(summary.plan).toMatchObject({ baseMin: 3 });
 });

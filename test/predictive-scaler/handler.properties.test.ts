@@ -57,7 +57,7 @@ test('any history, any group: never lower, never above MaxSize, only future acti
           ...base,
           env: {
             AUTO_SCALING_GROUP_NAME: 'web', LOAD_METRIC_NAMESPACE: 'N', LOAD_METRIC_NAME: 'M', CAPACITY_PER_INSTANCE: String(perInstance),
-            SCALING_MODE: 'forecast-and-scale', MIN_HISTORY_SECONDS: '3600', GROUP_BASELINE: JSON.stringify({ minSize, maxSize, schedules: [] }),
+            SCALING_MODE: 'forecast-and-scale', MIN_HISTORY_SECONDS: '3600', BASE_MIN_CAPACITY: String(minSize),
           },
         });
       } finally {

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await seedMetric(new CloudWatchClient({}), metric, now0 - 14 * DAY, now0 + runs * 5 * MINUTE, dailyLoad);
     Object.assign(process.env, {
       AUTO_SCALING_GROUP_NAME: 'web', LOAD_METRIC_NAMESPACE: metric.namespace, LOAD_METRIC_NAME: metric.metricName,
-      LOAD_METRIC_DIMENSIONS: JSON.stringify(metric.dimensions), CAPACITY_PER_INSTANCE: '150', GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
+      LOAD_METRIC_DIMENSIONS: JSON.stringify(metric.dimensions), CAPACITY_PER_INSTANCE: '150', BASE_MIN_CAPACITY: '2',
       SCALING_MODE: 'forecast-and-scale', POWERTOOLS_METRICS_NAMESPACE: 'Measure',
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
