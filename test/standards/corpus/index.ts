@@ -4,7 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { albAsg } from './alb-asg';
-import { classicElb } from './classic-elb';
+import { classicElb, classicElbDefaults } from './classic-elb';
 import { ecsCapacityProvider } from './ecs-capacity-provider';
 import { scalingGroupEcs } from './scaling-group-ecs';
 import { spotFleet } from './spot-fleet';
@@ -13,6 +13,7 @@ import { warmPool } from './warm-pool';
 export const CORPUS: Record<string, (app: App) => Stack> = {
   'alb-asg': albAsg,
   'classic-elb': classicElb,
+  'classic-elb-defaults': classicElbDefaults,
   'ecs-capacity-provider': ecsCapacityProvider,
   'spot-fleet': spotFleet,
   'warm-pool': warmPool,
