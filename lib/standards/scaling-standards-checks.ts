@@ -65,7 +65,9 @@ export interface ScalingStandardsChecksProps extends NagPackProps {
   readonly requiredScalerFunctionAlarmMetrics?: string[];
 
   /**
-   * Which Lambda functions are scalers, for rule `Scaling-ScalerFunctionAlarms`.
+   * Which Lambda functions are scalers: rule `Scaling-ScalerFunctionAlarms` requires alarms on
+   * them, and rule `Scaling-FixedSizeWithPolicies` takes one in the stack as able to change a
+   * group's bounds.
    *
    * @default ScalerFunctionSelector.withAutoScalingWritePermissions()
    */
@@ -180,7 +182,7 @@ export class ScalingStandardsChecks extends NagPack {
         info: 'The Auto Scaling group has scaling policies but its bounds cannot change (MinSize = MaxSize).',
         explanation:
           'A policy only moves the desired capacity between MinSize and MaxSize, so on a fixed group it never acts and the fleet looks scaled but is not. aws-cdk-lib\'s AutoScalingGroup defaults to 1..1.',
-        diagnose: diagnoseFixedSizeWithPolicies,
+        diagnose: diagnoseFixedSizeWithPolicies(scalerFunctions),
       },
       {
         id: 'InstanceWarmup',

@@ -8,7 +8,8 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
-import { ScalingStandardsChecks } from '../../lib/standards';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ScalerFunctionSelector, ScalingStandardsChecks } from '../../lib/standards';
 import { findings, ruleIdsOn } from './findings';
 
 function group(stack: Stack, id: string, min: string, max: string, extra: Partial<autoscaling.CfnAutoScalingGroupProps> = {}) {
@@ -75,7 +76,7 @@ describe('Scaling-FixedSizeWithPolicies', () => {
     expect(ruleIdsOn(g)).toContain('Scaling-FixedSizeWithPolicies');
   });
 
-  test('not reported: no policy, a scheduled action that changes the bounds, or room to scale', () => {
+  test('not reported: no policy, a scheduled action that changes the bounds, a scaler function, or room to scale', () => {
     const noPolicy = new Stack(new App(), 'S');
     expect(ruleIdsOn(group(noPolicy, 'G', '2', '2'))).not.toContain('Scaling-FixedSizeWithPolicies');
 
@@ -84,6 +85,13 @@ describe('Scaling-FixedSizeWithPolicies', () => {
     new autoscaling.CfnScalingPolicy(scheduled, 'P', { autoScalingGroupName: g.ref, policyType: 'TargetTrackingScaling' });
     new autoscaling.CfnScheduledAction(scheduled, 'Day', { autoScalingGroupName: g.ref, maxSize: 6, recurrence: '0 8 * * *' });
     expect(ruleIdsOn(g)).not.toContain('Scaling-FixedSizeWithPolicies');
+
+    const scaler = new Stack(new App(), 'S');
+    const f = group(scaler, 'G', '1', '1');
+    new autoscaling.CfnScalingPolicy(scaler, 'P', { autoScalingGroupName: f.ref, policyType: 'TargetTrackingScaling' });
+    new lambda.CfnFunction(scaler, 'Scaler', { code: { zipFile: 'x' }, role: 'arn:aws:iam::123456789012:role/r', tags: [{ key: 'role', value: 'scaler' }] });
+    expect(ruleIdsOn(f, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'scaler') })).not.toContain('Scaling-FixedSizeWithPolicies');
+    expect(ruleIdsOn(f)).toContain('Scaling-FixedSizeWithPolicies');
 
     const room = new Stack(new App(), 'S');
     const r = group(room, 'G', '1', '4');
