@@ -171,10 +171,10 @@ export class ScalingStandardsChecks extends NagPack {
       {
         id: 'ScalingPolicy',
         level: NagMessageLevel.WARN,
-        info: 'The Auto Scaling group can change size but has no scaling policy.',
+        info: 'The Auto Scaling group can change size but nothing changes its capacity (no scaling policy).',
         explanation:
           'Without a policy the group stays at MinSize whatever the load. If capacity is set by something the pack cannot see, acknowledge the rule with the reason.',
-        diagnose: diagnoseScalingPolicy,
+        diagnose: diagnoseScalingPolicy(),
       },
       {
         id: 'FixedSizeWithPolicies',

@@ -34,7 +34,7 @@ const TARGETS = {
   newest: Object.fromEntries(PEERS.map((p) => [p, installed(p)])),
 };
 /** The cloud assembly schema each end writes: the README says which CDK CLI reads it, so a change fails here. */
-const SCHEMA = { oldest: '53.0.0', newest: '55.0.0' };
+const SCHEMA = { oldest: '54.0.0', newest: '55.0.0' };
 
 let work: string;
 let tarball: string;
@@ -135,8 +135,8 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
 
   test('ScalableService synthesizes with both packs applied, passes Template assertions, and the corpus findings are the expected ones', () => {
     const r = timed(`standards-app ${end}`, () => run('standards-app.js', 'cdk.out'));
-    expect(r.stderr).not.toMatch(/Error/);
-    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/Error|failure/);
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
     const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(result.schema).toBe(SCHEMA[end]);
     expect(result.service).toEqual([]);

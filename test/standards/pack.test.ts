@@ -156,9 +156,11 @@ describe('ScalingStandardsChecks', () => {
       remove(r);
     }
     // a fixed 2..2 group with a policy, and a classic load balancer with neither health check nor alarm
-    const fixed = new autoscaling.CfnAutoScalingGroup(s.group.stack, 'Fixed', { minSize: '2', maxSize: '2', availabilityZones: ['us-east-1a'] });
-    new autoscaling.CfnScalingPolicy(s.group.stack, 'FixedPolicy', { autoScalingGroupName: fixed.ref, policyType: 'TargetTrackingScaling' });
-    new elb.CfnLoadBalancer(s.group.stack, 'Classic', { listeners: [{ loadBalancerPort: '80', instancePort: '80', protocol: 'HTTP' }] });
+    // (in a stack of their own: the scaler function of the first stack may change its groups' bounds)
+    const other = new Stack(s.app, 'Other');
+    const fixed = new autoscaling.CfnAutoScalingGroup(other, 'Fixed', { minSize: '2', maxSize: '2', availabilityZones: ['us-east-1a'] });
+    new autoscaling.CfnScalingPolicy(other, 'FixedPolicy', { autoScalingGroupName: fixed.ref, policyType: 'TargetTrackingScaling' });
+    new elb.CfnLoadBalancer(other, 'Classic', { listeners: [{ loadBalancerPort: '80', instancePort: '80', protocol: 'HTTP' }] });
     const ids = [...new Set(findings(s.app).map((f) => f.ruleId))].sort();
     expect(ids).toEqual([...ScalingStandardsChecks.RULE_IDS].sort());
     expect(new ScalingStandardsChecks().ruleIds.sort()).toEqual(ids);

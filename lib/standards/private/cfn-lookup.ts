@@ -115,12 +115,17 @@ export function ecsManagedScalingProvidersOf(group: CfnAutoScalingGroup): CfnCap
     });
 }
 
-/** Scheduled actions in the group's stack that set the group's MinSize or MaxSize. */
-export function boundChangingScheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
+/** Scheduled actions in the group's stack that refer to the group. */
+export function scheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
   const name = groupLiteralName(group);
   return resourcesInStack(group)
     .filter((r): r is CfnScheduledAction => r instanceof CfnScheduledAction)
-    .filter((a) => refersTo(a, a.autoScalingGroupName, group, name))
+    .filter((a) => refersTo(a, a.autoScalingGroupName, group, name));
+}
+
+/** Scheduled actions in the group's stack that set the group's MinSize or MaxSize. */
+export function boundChangingScheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
+  return scheduledActionsOf(group)
     .filter((a) => resolve(a, a.minSize) !== undefined || resolve(a, a.maxSize) !== undefined);
 }
 
