@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +15,7 @@ import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../p
 import { predictiveScalerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
+import { acknowledge } from '../private/acknowledge';
 
 /** What the predictive scaler does with its plan. */
 export enum PredictiveScalerMode {
@@ -321,7 +322,7 @@ export class PredictiveScaler extends Construct {
     scaler.acknowledgeReadOnly();
     // The scaler's own metrics go out as embedded metric format in its log lines (logs:PutLogEvents
     // on its own log group, granted by ScalerFunction): no cloudwatch:PutMetricData is needed.
-    Validations.of(this.role).acknowledge({
+    acknowledge(this.role, {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
       reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
     });

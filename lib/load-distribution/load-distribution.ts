@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertInRange } from '../private/validation';
 import { TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
+import { acknowledge } from '../private/acknowledge';
 
 /**
  * Properties of a {@link LoadDistribution}.
@@ -259,7 +260,7 @@ export class LoadDistribution extends Construct {
             cidrIp: '0.0.0.0/0',
             description: `${what} from the internet`,
           });
-          Validations.of(ingress).acknowledge({
+          acknowledge(ingress, {
             id: 'AwsSolutions-EC23',
             reason: `An internet-facing load balancer must accept its listener port ${port} (${what}) from any IPv4 address; this rule opens that one port only, and targets are reachable only from this security group.`,
           });
@@ -360,7 +361,7 @@ export class LoadDistribution extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(bucket).acknowledge({
+    acknowledge(bucket, {
       id: 'AwsSolutions-S1',
       reason:
         'This bucket is itself the access-log destination of the load balancer; its writes are the ELB log deliveries, and server access logging of it would need yet another log bucket.',

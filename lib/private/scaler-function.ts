@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { locateHandler } from './handler-code';
 import { nagResource } from './nag-finding';
+import { acknowledge } from './acknowledge';
 
 /** Props of {@link ScalerFunction} (internal). */
 export interface ScalerFunctionProps {
@@ -149,11 +150,11 @@ export class ScalerFunction extends Construct {
     }
 
     // cdk-nag findings of what this construct creates, each acknowledged on the exact finding.
-    Validations.of(this.role).acknowledge({
+    acknowledge(this.role, {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, this.logGroup.logGroupArn)}:log-stream:*]`,
       reason: 'The function writes log streams of its own log group only; Lambda generates the stream names, so they cannot be listed.',
     });
-    Validations.of(this.function).acknowledge({
+    acknowledge(this.function, {
       id: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x on purpose: the handler bundle is built and tested for node22 (esbuild target); the runtime moves with a package release, not implicitly.',
     });
@@ -183,13 +184,13 @@ export class ScalerFunction extends Construct {
       throw new Error(`internal: allowWithCondition(${id}) needs a condition on every statement`);
     }
     const policy = new iam.Policy(this, id, { roles: [this.role], statements });
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    acknowledge(policy, { id: 'AwsSolutions-IAM5[Resource::*]', reason });
   }
 
   /** Called once all read-only statements are added. */
   public acknowledgeReadOnly(): void {
     if (!this.readOnlyPolicy) return;
-    Validations.of(this.readOnlyPolicy).acknowledge({
+    acknowledge(this.readOnlyPolicy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `Read-only actions that support no resource-level permissions, so AWS requires Resource "*": ${this.readReasons.join(' ')} This policy holds read actions only; every write is scoped to the managed resources in the role's default policy.`,
     });

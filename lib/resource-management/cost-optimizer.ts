@@ -1,4 +1,4 @@
-import { Annotations, Arn, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -18,6 +18,7 @@ import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import { CostAllocationTag, ScalingBudget } from './scaling-budget';
+import { acknowledge } from '../private/acknowledge';
 
 /** What the cost optimizer does with its decisions. */
 export enum CostOptimizerMode {
@@ -451,7 +452,7 @@ export class CostOptimizer extends Construct {
       ],
       resources: [groupArn],
     }));
-    Validations.of(this.role).acknowledge({
+    acknowledge(this.role, {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
       reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
     });
