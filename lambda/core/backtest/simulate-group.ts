@@ -1,5 +1,5 @@
 import { planCapacity, PlannerOptions } from '../plan-capacity';
-import { PlannedAction } from '../plan-types';
+import { PlanInput, PlannedAction, PlanOutput } from '../plan-types';
 import { clampInt, GroupModel } from './group-model';
 import { TrackedPolicy, utilizationPolicy } from './target-tracking';
 
@@ -47,6 +47,11 @@ export interface PlannerSchedule {
   /** Steps at the start of the series before the first plan. @default 60 minutes of steps */
   readonly warmupSteps?: number;
   readonly options?: PlannerOptions;
+  /**
+   * The planner to run (a reference policy in the benchmark, for example).
+   * @default the product's planCapacity with `options`
+   */
+  readonly plan?: (input: PlanInput) => PlanOutput;
 }
 
 /** What one simulated policy did, step by step and in total. */
@@ -130,13 +135,14 @@ export function simulateGroup(
       const now = start + (t + 1) * stepMs;
       const from = Math.max(0, t + 1 - historySteps);
       const history = { start: start + from * stepMs, stepSeconds, values: Array.prototype.slice.call(values, from, t + 1) as number[] };
-      const t0 = Date.now();
+      const t0 = performance.now();
       try {
-        const plan = planCapacity({
+        const input: PlanInput = {
           now, history, capacityPerInstance: perInstance, targetUtilization: target,
           minCapacity: config.minCapacity, maxCapacity: config.maxCapacity,
           launchLeadSeconds: config.launchLeadSeconds, horizonSeconds: planner.horizonSeconds,
-        }, planner.options);
+        };
+        const plan = planner.plan ? planner.plan(input) : planCapacity(input, planner.options);
         plans.plans++;
         pending = plan.schedule
           .filter((a) => a.at >= now)
@@ -152,7 +158,7 @@ export function simulateGroup(
       } catch {
         plans.planErrors++;
       }
-      plans.planMs += Date.now() - t0;
+      plans.planMs += performance.now() - t0;
     }
     // scheduled actions due at the start of the next step take effect now
     while (pending.length && pending[0].step <= t + 1) {
