@@ -224,12 +224,21 @@ export function timeZoneOffsetMs(timeZone: string, at: number): number {
  * With `traceTimeZone` and `stackTimeZone`, the trace is first moved by the difference of their
  * UTC offsets, so that its local clock becomes the stack's: a US site's 9:00 is replayed at the
  * stack's 9:00 (the working hours of a dev stack configured in Berlin time then meet the
- * trace's working day).
+ * trace's working day). With `traceTimeZone`, the trace is cut at its last local midnight, so
+ * that the simulated days are whole days of its (and the stack's) local clock.
  */
 export function placeTrace(trace: Trace, o: { days: number; historyDays?: number; scale: number; now: number; traceTimeZone?: string; stackTimeZone?: string }): PlacedTrace {
   if (trace.stepSeconds !== 60) throw new Error(`the trace must have one row per minute, it has one every ${trace.stepSeconds} s`);
   const minutes = Math.round(o.days * 1440);
-  const available = trace.values.length - minutes;
+  // With its time zone known, the trace ends at its last local midnight: the simulated days are whole local days.
+  let total = trace.values.length;
+  if (o.traceTimeZone) {
+    const end = trace.start + total * 60_000;
+    const local = end + timeZoneOffsetMs(o.traceTimeZone, end);
+    const past = Math.round((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+    if (total - past - minutes >= 1440) total -= past;
+  }
+  const available = total - minutes;
   if (minutes < 1 || available < 1440) {
     throw new Error(`the trace has ${(trace.values.length / 1440).toFixed(1)} days: it needs the ${o.days} simulated days plus at least one day of history`);
   }

@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import { parseOutput } from '../../scripts/local/capture';
 import { resolveIntrinsics, ResolveContext, UnresolvableError } from '../../scripts/local/intrinsics';
 import { deepMerge } from '../../scripts/local/local-app';
-import { placeTrace } from '../../scripts/local/pipeline';
-import { formatTable, renderChart, selectRows, summarize } from '../../scripts/local/report';
-import { decisionOf, DecisionRow, MinutePoint } from '../../scripts/local/simulate';
 import { GroupModel } from '../../lambda/core/backtest/group-model';
 import { simulateGroup } from '../../lambda/core/backtest/simulate-group';
 import { TargetTracking } from '../../lambda/core/backtest/target-tracking';
-import { comparisonRows, formatColumns, runFigures, verdict } from '../../scripts/local/report';
+import { placeTrace, timeZoneOffsetMs } from '../../scripts/local/pipeline';
+import {
+  comparisonRows, formatColumns, formatTable, renderChart, runFigures, selectRows, summarize, verdict,
+} from '../../scripts/local/report';
+import { decisionOf, DecisionRow, MinutePoint } from '../../scripts/local/simulate';
 import { trackedPolicy } from '../../scripts/local/target-tracking';
 import { formatTraceCsv, parseTraceCsv, shiftByWeeksToEndBefore } from '../../scripts/local/trace';
 
@@ -47,6 +48,24 @@ describe('traces', () => {
     expect(p.firstMinute).toBe(9 * 1440);
     expect(p.trace.values[5]).toBe(10);
     expect(() => placeTrace({ start: 0, stepSeconds: 60, values: values.slice(0, 1440) }, { days: 1, scale: 1, now: Date.now() })).toThrow(/at least one day of history/);
+  });
+
+  test('a US trace replayed for a Berlin stack: its local clock becomes the stack\'s, and the simulated day is a whole local day', () => {
+    expect(timeZoneOffsetMs('America/New_York', Date.parse('1995-07-10T12:00:00Z'))).toBe(-4 * 3_600_000);
+    expect(timeZoneOffsetMs('Europe/Berlin', Date.parse('2026-11-27T12:00:00Z'))).toBe(3_600_000);
+    const start = Date.parse('1995-07-03T00:00:00Z');
+    // the load is the trace's New York hour of day
+    const values = Array.from({ length: 10 * 1440 }, (_, i) => new Date(start + i * 60_000 - 4 * 3_600_000).getUTCHours());
+    const now = Date.parse('2026-11-27T04:00:00Z');
+    const p = placeTrace({ start, stepSeconds: 60, values }, { days: 1, scale: 1, now, traceTimeZone: 'America/New_York', stackTimeZone: 'Europe/Berlin' });
+    expect(p.alignHours).toBe(-5);
+    for (let k = 0; k < p.trace.values.length; k += 37) {
+      const berlinHour = Number(new Date(p.trace.start + k * 60_000).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }));
+      expect(p.trace.values[k]).toBe(berlinHour);
+    }
+    const first = new Date(p.trace.start + p.firstMinute * 60_000);
+    expect(first.toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).toBe('00:00');
+    expect(p.trace.start + (p.firstMinute + p.minutes) * 60_000).toBeLessThanOrEqual(now);
   });
 });
 
