@@ -204,14 +204,14 @@ describe('target tracking: the core model the local run evaluates the group\'s p
     expect(tt.evaluate(300, state(1, 1, 1, 3))).toBe(3);
   });
 
-  test('a changed target starts the policy\'s counts again', () => {
+  test('a changed target applies from the next datapoint; the counts go on (the new alarms read the datapoints already there)', () => {
     const tt = new TargetTracking([cpu]);
     tt.evaluate(300, state(2, 2, 1, 10));
     tt.evaluate(300, state(2, 2, 1, 10));
     tt.setTarget('cpu', 75);
-    expect(tt.evaluate(300, state(2, 2, 1, 10))).toBeUndefined();
-    tt.evaluate(300, state(2, 2, 1, 10));
+    // 150% CPU is above 75% for the third datapoint: 300 / (100 x 0.75) = 4 instances
     expect(tt.evaluate(300, state(2, 2, 1, 10))).toBe(4);
+    expect(() => tt.setTarget('nope', 50)).toThrow('no target tracking policy named nope');
   });
 });
 

@@ -153,6 +153,18 @@ export class GroupModel {
     if (a.desiredCapacity !== undefined) this.desiredNow = clampInt(a.desiredCapacity, this.minSizeNow, this.maxSizeNow);
   }
 
+  /**
+   * A controller's change between steps (the cost optimizer in `bench:cost`, see
+   * `GroupController`): MaxSize as given (at least 0), MinSize within it, the desired capacity as
+   * given (kept within the bounds when the group reconciles). Never throws.
+   */
+  control(c: { desired?: number; minSize?: number; maxSize?: number }): void {
+    if (c.maxSize !== undefined) this.maxSizeNow = Math.max(0, Math.round(c.maxSize));
+    if (c.minSize !== undefined) this.minSizeNow = clampInt(c.minSize, 0, this.maxSizeNow);
+    this.minSizeNow = Math.min(this.minSizeNow, this.maxSizeNow);
+    if (c.desired !== undefined) this.desiredNow = c.desired;
+  }
+
   /** The group launches or terminates towards its desired capacity; returns the instances launched. */
   reconcile(): number {
     this.desiredNow = clampInt(this.desiredNow, this.minSizeNow, this.maxSizeNow);

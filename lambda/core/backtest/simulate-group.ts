@@ -54,10 +54,45 @@ export interface PlannerSchedule {
   readonly plan?: (input: PlanInput) => PlanOutput;
 }
 
+/** What a controller sees after each step (see {@link GroupController}). */
+export interface GroupControlView {
+  /** The step just simulated. */
+  readonly step: number;
+  /** Its load (`NaN` = no datapoint). */
+  readonly load: number;
+  /** Instances that served it. */
+  readonly serving: number;
+  /** Instances launching (paid, not yet serving). */
+  readonly launching: number;
+  readonly desired: number;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Target utilization in force, in (0, 1]. */
+  readonly targetUtilization: number;
+}
+
+/** Settings a controller changes; each one omitted stays as it is. */
+export interface GroupControl {
+  /** Target utilization of the target-tracking policy (the default one), in (0, 1]. */
+  readonly targetUtilization?: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  /** A desired capacity set directly (clamped to the bounds). */
+  readonly desired?: number;
+}
+
+/**
+ * A controller that changes the group's settings between steps (the cost optimizer in
+ * `bench:cost`): called after each step, before the group moves towards its desired capacity.
+ */
+export type GroupController = (view: GroupControlView) => GroupControl | void;
+
 /** What one simulated policy did, step by step and in total. */
 export interface SimulationResult {
   /** Instances serving during each step. */
   readonly capacity: Float64Array;
+  /** Instances paid during each step (serving and launching). */
+  readonly paid: Float64Array;
   /** The planner's forecast for each step (the latest plan covering it), `NaN` elsewhere. */
   readonly forecast: Float64Array;
   /** Instance-steps paid, launching instances included, from `scoreFrom`. */
@@ -79,6 +114,8 @@ export interface SimulationResult {
   readonly trackingActivities: number;
 }
 
+const DEFAULT_POLICY = 'utilization';
+
 /**
  * Replays a load series (one value per step, `NaN` = no datapoint) through a simulated Auto
  * Scaling group with a target-tracking policy and, when `planner` is given, the predictive plan
@@ -97,14 +134,16 @@ export function simulateGroup(
   config: GroupSimulationConfig,
   planner?: PlannerSchedule,
   scoreFrom = 0,
+  control?: GroupController,
 ): SimulationResult {
   const n = values.length;
   const stepMs = stepSeconds * 1000;
   const perInstance = config.capacityPerInstance;
-  const target = config.targetUtilization;
+  let target = config.targetUtilization;
   const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, config.maxCapacity);
 
   const capacity = new Float64Array(n);
+  const paid = new Float64Array(n);
   const forecast = new Float64Array(n).fill(NaN);
   let first = 0;
   while (first < n && !Number.isFinite(values[first])) first++;
@@ -115,7 +154,7 @@ export function simulateGroup(
     minSize: config.minCapacity,
     maxSize: config.maxCapacity,
     initialCapacity: config.initialCapacity ?? (first < n ? needFor(values[first]) : config.minCapacity),
-    policies: config.policies ?? [utilizationPolicy('utilization', target, perInstance)],
+    policies: config.policies ?? [utilizationPolicy(DEFAULT_POLICY, target, perInstance)],
     rules: { scaleOutSteps: config.scaleOutSteps, scaleInSteps: config.scaleInSteps, scaleInThreshold: config.scaleInThreshold },
     scoreFrom,
   });
@@ -128,6 +167,7 @@ export function simulateGroup(
   for (let t = 0; t < n; t++) {
     group.startStep(t);
     capacity[t] = group.inService;
+    paid[t] = group.inService + group.launching;
     group.serve(values[t]);
     group.track(values[t]);
 
@@ -164,8 +204,19 @@ export function simulateGroup(
     while (pending.length && pending[0].step <= t + 1) {
       group.applyScheduledAction(pending.shift()!.action, config.minCapacity, config.maxCapacity);
     }
+    if (control) {
+      const b = group.bounds;
+      const c = control({ step: t, load: values[t], serving: group.inService, launching: group.launching, desired: b.desired, minSize: b.minSize, maxSize: b.maxSize, targetUtilization: target });
+      if (c) {
+        if (c.targetUtilization !== undefined && c.targetUtilization > 0 && c.targetUtilization <= 1) {
+          target = c.targetUtilization;
+          if (!config.policies) group.tracking.setTarget(DEFAULT_POLICY, target);
+        }
+        group.control(c);
+      }
+    }
     group.reconcile();
   }
   const { instanceSteps, unservedLoad, totalLoad, overloadSteps, launches, trackingActivities } = group.totals;
-  return { capacity, forecast, instanceSteps, unservedLoad, totalLoad, overloadSteps, launches, trackingActivities, ...plans };
+  return { capacity, paid, forecast, instanceSteps, unservedLoad, totalLoad, overloadSteps, launches, trackingActivities, ...plans };
 }

@@ -18,11 +18,11 @@ export interface TrackedPolicy {
   /** The policy's target value, in the metric's unit. */
   readonly target: number;
   /**
-   * The metric per unit of load per instance in service: metric = load x `metricPerLoad` /
-   * instances. ALBRequestCountPerTarget: 1; ASGAverageCPUUtilization (percent): 100 / the load
-   * one instance serves at 100%; a utilization fraction: 1 / that load.
+   * The load one instance in service carries per unit of the metric: metric = load / (instances
+   * x `loadPerUnit`). ALBRequestCountPerTarget: 1; ASGAverageCPUUtilization (percent): the load
+   * one instance serves at 100% / 100; a utilization fraction: that load.
    */
-  readonly metricPerLoad: number;
+  readonly loadPerUnit: number;
   /** @default false */
   readonly disableScaleIn?: boolean;
 }
@@ -50,7 +50,7 @@ export interface TrackedGroupState {
 
 /** A policy for the utilization of instances that each serve `capacityPerInstance` at 100%. */
 export function utilizationPolicy(name: string, targetUtilization: number, capacityPerInstance: number): TrackedPolicy {
-  return { name, target: targetUtilization, metricPerLoad: 1 / capacityPerInstance };
+  return { name, target: targetUtilization, loadPerUnit: capacityPerInstance };
 }
 
 /** Evaluates a group's target tracking policies step by step. */
@@ -64,7 +64,7 @@ export class TargetTracking {
 
   constructor(policies: readonly TrackedPolicy[], rules: TargetTrackingRules = {}) {
     for (const p of policies) {
-      if (!(p.target > 0) || !(p.metricPerLoad > 0)) throw new RangeError(`target tracking policy ${p.name}: target and metricPerLoad must be positive (got ${p.target}, ${p.metricPerLoad})`);
+      if (!(p.target > 0) || !(p.loadPerUnit > 0)) throw new RangeError(`target tracking policy ${p.name}: target and loadPerUnit must be positive (got ${p.target}, ${p.loadPerUnit})`);
     }
     this.policies = [...policies];
     this.above = policies.map(() => 0);
@@ -79,14 +79,15 @@ export class TargetTracking {
     return this.policies;
   }
 
-  /** Changes a policy's target (as PutScalingPolicy would); its alarms' counts start again. */
+  /**
+   * Changes a policy's target (as PutScalingPolicy would). The counts of datapoints above and
+   * below go on: the policy's new alarms evaluate the datapoints already there.
+   */
   setTarget(name: string, target: number): void {
     const i = this.policies.findIndex((p) => p.name === name);
     if (i < 0) throw new Error(`no target tracking policy named ${name}`);
     if (!(target > 0)) throw new RangeError(`target tracking policy ${name}: target must be positive (got ${target})`);
     this.policies[i] = { ...this.policies[i], target };
-    this.above[i] = 0;
-    this.below[i] = 0;
   }
 
   /**
@@ -99,8 +100,8 @@ export class TargetTracking {
     let allIn = true;
     let inTo = 0;
     this.policies.forEach((p, i) => {
-      const metric = g.inService > 0 ? (load * p.metricPerLoad) / g.inService : load > 0 ? Infinity : 0;
-      const needed = Math.ceil((load * p.metricPerLoad) / p.target - 1e-9);
+      const metric = g.inService > 0 ? load / (g.inService * p.loadPerUnit) : load > 0 ? Infinity : 0;
+      const needed = Math.ceil(load / (p.loadPerUnit * p.target) - 1e-9);
       this.above[i] = metric > p.target ? this.above[i] + 1 : 0;
       this.below[i] = metric < this.inThreshold * p.target ? this.below[i] + 1 : 0;
       if (this.above[i] >= this.outSteps) out = Math.max(out ?? 0, needed);
