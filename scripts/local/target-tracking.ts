@@ -16,9 +16,9 @@ export interface GroupTrackedPolicy extends TrackedPolicy {
   readonly metric: 'ALBRequestCountPerTarget' | 'ASGAverageCPUUtilization';
 }
 
-/** The model of a predefined metric: metric = load x metricPerLoad / instances in service. */
+/** The model of a predefined metric: metric = load / (instances in service x loadPerUnit). */
 export function trackedPolicy(name: string, metric: GroupTrackedPolicy['metric'], target: number, capacityPerInstance: number, disableScaleIn = false): GroupTrackedPolicy {
-  return { name, metric, target, disableScaleIn, metricPerLoad: metric === 'ALBRequestCountPerTarget' ? 1 : 100 / capacityPerInstance };
+  return { name, metric, target, disableScaleIn, loadPerUnit: metric === 'ALBRequestCountPerTarget' ? 1 : capacityPerInstance / 100 };
 }
 
 /** Reads the group's target tracking policies; returns those the model covers and the names of the others. */
