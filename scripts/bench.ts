@@ -12,7 +12,7 @@
  *   times what the peak needs at the target;
  * - reported per trace and policy: cost/oracle (instance-minutes, launching ones included, over
  *   those of the oracle that runs exactly what each minute needs at the target, launched just in
- *   time), overload% (scored minutes with load above what the serving instances carry),
+ *   time; both over the scored minutes with a datapoint, so a gap in a trace counts for neither), overload% (scored minutes with load above what the serving instances carry),
  *   unserved% (share of the scored load above it), launches, forecast WAPE (beside the
  *   same-minute-yesterday forecast's), ms per plan, plan errors;
  * - reference policies: `reactive` (target tracking alone), `hourly-seasonal` (an approximation
@@ -151,8 +151,11 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       capacityPerInstance: perInstance, targetUtilization: target, minCapacity: env.minCapacity, maxCapacity: env.maxCapacity, launchLeadSeconds: o.launch * 60,
     }, p, env.scoreFrom);
     const f = p ? forecastErrors(values, r, env.scoreFrom) : {};
+    // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
+    let paid = 0;
+    for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) paid += r.paid[t];
     return {
-      costRatio: r.instanceSteps / oracle,
+      costRatio: paid / oracle,
       overloadPct: (100 * r.overloadSteps) / Math.max(1, countFinite(values, env.scoreFrom)),
       unservedPct: r.totalLoad > 0 ? (100 * r.unservedLoad) / r.totalLoad : 0,
       launches: r.launches,
