@@ -23,6 +23,7 @@
  *
  *   npm run bench -- [--only a,b] [--traces DIR] [--json FILE] [--interval MIN] [--launch MIN]
  *                    [--target U] [--history DAYS] [--reactive-targets U,U,...]
+ *   npm run bench -- --merge A.json,B.json   (the summary of split runs' --json, in their order)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +36,7 @@ import { PlanInput, PlanOutput } from '../lambda/core/plan-types';
 const DAY = 1440;
 
 interface Options {
+  merge?: string[];
   traces: string; only?: string[]; json?: string; interval: number; launch: number; target: number; history: number; reactiveTargets: number[];
 }
 
@@ -42,13 +44,14 @@ function options(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'traces': { type: 'string' }, 'only': { type: 'string' }, 'json': { type: 'string' }, 'interval': { type: 'string' }, 'launch': { type: 'string' },
+      'merge': { type: 'string' }, 'traces': { type: 'string' }, 'only': { type: 'string' }, 'json': { type: 'string' }, 'interval': { type: 'string' }, 'launch': { type: 'string' },
       'target': { type: 'string' }, 'history': { type: 'string' }, 'reactive-targets': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 25).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
+    const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+    console.log(lines.slice(1, lines.indexOf(' */')).map((l) => l.replace(/^ \*\s?/, '')).join('\n'));
     process.exit(0);
   }
   const num = (name: string, raw: string | undefined, dflt: number, ok: (n: number) => boolean) => {
@@ -59,6 +62,7 @@ function options(argv: string[]): Options {
   };
   const unit = (n: number) => n > 0 && n <= 1;
   return {
+    merge: values.merge?.split(','),
     traces: path.resolve(values.traces ?? path.join(__dirname, '..', 'data', 'traces')),
     only: values.only?.split(','),
     json: values.json,
@@ -191,11 +195,16 @@ const label = (p: string) => LABELS[p] ?? (p.startsWith('reactive@') ? `target t
 
 function main(): void {
   const o = options(process.argv.slice(2));
+  if (o.merge) {
+    const rows = o.merge.flatMap((f) => (JSON.parse(fs.readFileSync(f, 'utf8')) as { traces: TraceRow[] }).traces);
+    printSummary(rows);
+    return;
+  }
   const manifest = (JSON.parse(fs.readFileSync(path.join(o.traces, 'manifest.json'), 'utf8')) as Array<{ name: string; file: string; step?: number }>)
     .filter((t) => !o.only || o.only.includes(t.name));
   if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${o.only}`);
   console.log(`scoring ${manifest.length} traces from ${path.relative(process.cwd(), o.traces) || '.'}: planner every ${o.interval} min, launch lead ${o.launch} min, target ${o.target}, up to ${o.history} days of history`);
-  const rows: Array<{ trace: string } & ReturnType<typeof scoreTrace>> = [];
+  const rows: TraceRow[] = [];
   for (const t of manifest) {
     const row = { trace: t.name, ...scoreTrace(path.join(o.traces, t.file), t.step ?? 60, o) };
     rows.push(row);
@@ -208,6 +217,19 @@ function main(): void {
         + `${r.plannerErrors ? `  ERRORS ${r.plannerErrors}` : ''}`);
     }
   }
+  const summary = printSummary(rows);
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ settings: { interval: o.interval, launch: o.launch, target: o.target, history: o.history }, traces: rows, summary }, null, 2));
+  const errors = summary.reduce((a, s) => a + (s.plannerErrors ?? 0), 0);
+  if (errors > 0) {
+    console.error(`\n${errors} plans threw`);
+    process.exitCode = 1;
+  }
+}
+
+type TraceRow = { trace: string; days: number; scoredDays: number; policies: Record<string, PolicyRow> };
+
+/** The summary over the traces, printed as the README's markdown table (and the timings beside it). */
+export function printSummary(rows: readonly TraceRow[]) {
   const names = Object.keys(rows[0].policies);
   const summary = names.map((p) => {
     const rs = rows.map((r) => ({ trace: r.trace, ...r.policies[p] }));
@@ -232,12 +254,7 @@ function main(): void {
   }
   // Timings depend on the machine and its load: beside the table, not in it.
   console.log(`\nms per plan, median over the traces (this machine, now): ${summary.filter((s) => s.msPerPlanMedian !== undefined).map((s) => `${label(s.policy)} ${s.msPerPlanMedian!.toFixed(1)}`).join('; ')}`);
-  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ settings: { interval: o.interval, launch: o.launch, target: o.target, history: o.history }, traces: rows, summary }, null, 2));
-  const errors = summary.reduce((a, s) => a + (s.plannerErrors ?? 0), 0);
-  if (errors > 0) {
-    console.error(`\n${errors} plans threw`);
-    process.exitCode = 1;
-  }
+  return summary;
 }
 
 function median(xs: number[]): number {
