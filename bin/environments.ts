@@ -23,6 +23,7 @@ import {
   ScalingPolicy,
   ScalingStandardsChecks,
   ScalingStandardsChecksProps,
+  VerticalScalingConfig,
 } from '../lib';
 
 /** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
@@ -276,7 +277,7 @@ export function capacityOf(config: EnvironmentConfig): ScalableServiceProps['cap
   };
 }
 
-/** The policies of an environment: target tracking on CPU and requests, schedules, native predictive, vertical. */
+/** The policies of an environment: target tracking on CPU and requests, schedules, native predictive. */
 export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
   const s = config.scaling ?? {};
   const cooldown = seconds(s.cooldownSeconds) ?? Duration.minutes(5);
@@ -298,15 +299,6 @@ export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
       targetValue: s.nativePredictive.targetRequestsPerTarget,
       mode: s.nativePredictive.mode === 'ForecastAndScale' ? PredictiveScalingMode.FORECAST_AND_SCALE : PredictiveScalingMode.FORECAST_ONLY,
       schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
-    }));
-  }
-  if (s.vertical) {
-    policies.push(ScalingPolicy.vertical({
-      instanceTypes: s.vertical.instanceTypes.map((name) => new ec2.InstanceType(name)),
-      lowerUtilizationPercent: s.vertical.lowerUtilizationPercent,
-      upperUtilizationPercent: s.vertical.upperUtilizationPercent,
-      evaluationWindow: Duration.hours(s.vertical.evaluationWindowHours),
-      minInterval: Duration.hours(s.vertical.minIntervalHours),
     }));
   }
   return policies;
@@ -342,6 +334,19 @@ export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps
     },
     targetUtilization: c.maxCpuTargetPercent !== undefined ? { maxPercent: c.maxCpuTargetPercent } : undefined,
     spot: c.spot && { minOnDemandPercent: c.spot.minOnDemandPercent, stepPercent: c.spot.stepPercent },
+    vertical: verticalOf(config),
+  };
+}
+
+/** The vertical scaling of an environment (`scaling.vertical`), executed by the cost optimizer. */
+function verticalOf(config: EnvironmentConfig): VerticalScalingConfig | undefined {
+  const v = config.scaling?.vertical;
+  return v && {
+    instanceTypes: v.instanceTypes.map((name) => new ec2.InstanceType(name)),
+    lowerUtilizationPercent: v.lowerUtilizationPercent,
+    upperUtilizationPercent: v.upperUtilizationPercent,
+    evaluationWindow: Duration.hours(v.evaluationWindowHours),
+    minInterval: Duration.hours(v.minIntervalHours),
   };
 }
 

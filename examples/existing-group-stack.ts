@@ -54,15 +54,17 @@ export class ExistingGroupStack extends Stack {
       policies: [
         ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
         ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 }),
-        ScalingPolicy.vertical({
+      ],
+      budget: { limit: 800 },
+      costOptimizer: {
+        vertical: {
           instanceTypes: ['t3.small', 't3.medium', 't3.large'].map((t) => new ec2.InstanceType(t)),
           lowerUtilizationPercent: 20,
           upperUtilizationPercent: 70,
           evaluationWindow: Duration.days(3),
           minInterval: Duration.days(7),
-        }),
-      ],
-      budget: { limit: 800 },
+        },
+      },
     });
   }
 }

@@ -95,9 +95,12 @@ export interface ScalableServiceProps {
    */
   readonly existingAutoScalingGroup?: autoscaling.AutoScalingGroup;
   /**
-   * The scaling policies (see {@link ScalingPolicy}). A vertical policy is not bound to the group:
-   * it is exposed as `verticalScaling` and executed by the cost optimizer, which needs `budget`
-   * (without it the policy only takes effect in a CostOptimizer of your own, and a warning says so).
+   * The scaling policies (see {@link ScalingPolicy}), dispatched on their declared `type`: each is
+   * bound to the group (`bind`), so a policy of your own that implements {@link IScalingPolicy}
+   * works like ours. Only the `'horizontal'` ones count as the group's capacity policies (the
+   * cross-part checks, `capacityPerInstance`). Vertical scaling by this package is configuration
+   * of the cost optimizer: `costOptimizer.vertical`. A `'vertical'` policy of your own must not be
+   * combined with it (two controllers would change the instance type).
    *
    * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute for a
    * new group; none for `existingAutoScalingGroup` (its own policies stay)
@@ -139,7 +142,8 @@ export interface ScalableServiceProps {
   readonly predictiveScaler?: ScalableServicePredictiveScalerOptions;
   /**
    * The budget-aware cost optimizer: caps and restores capacity against the budget's forecast,
-   * runs non-production groups at their floor off-hours and executes the vertical policy.
+   * runs non-production groups at their floor off-hours and, with `vertical`, moves the group
+   * along an instance-type ladder.
    *
    * @default enabled when `budget` is given, with the group's minCapacity as its floor
    */
@@ -169,11 +173,11 @@ export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveS
 
 /**
  * Cost optimizer options of {@link ScalableService}: {@link CostOptimizerProps} without what the
- * service provides (the group, its launch template, the budget, the topic, the dashboard and the
- * vertical policy).
+ * service provides (the group, its launch template, the budget, the topic, the dashboard). Its
+ * `vertical` is the vertical scaling of the service (`capacity.instanceType` must be on the ladder).
  */
 export interface ScalableServiceCostOptimizerOptions extends Omit<CostOptimizerProps,
-'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard' | 'vertical'> {
+'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard'> {
   /**
    * Deploy the cost optimizer. It needs `budget`.
    *
@@ -215,9 +219,9 @@ export class ScalableService extends Construct {
   public readonly budget?: ScalingBudget;
   /** The target group's RequestCount, Sum per minute: the load metric the predictive scaler forecasts. */
   public readonly loadMetric: cloudwatch.Metric;
-  /** The horizontal policies bound to the group, in order. */
+  /** The policies bound to the group, in order. */
   public readonly policies: IScalingPolicy[];
-  /** The vertical scaling configuration, when a vertical policy was given (executed by the CostOptimizer). */
+  /** The vertical scaling configuration (`costOptimizer.vertical`), executed by the CostOptimizer. */
   public readonly verticalScaling?: VerticalScalingConfig;
   /** The predictive scaler, unless disabled. */
   public readonly predictiveScaler?: PredictiveScaler;
@@ -233,8 +237,11 @@ export class ScalableService extends Construct {
     }
     const existing = props.existingAutoScalingGroup;
     const policies = props.policies ?? (existing ? [] : [...DEFAULT_SCALING_POLICIES]);
-    const vertical = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
-    const horizontal = policies.filter((p) => !(p instanceof VerticalPolicy));
+    const { bound, horizontal, vertical, deprecatedVertical } = sortPolicies(policies, props.costOptimizer?.vertical);
+    if (deprecatedVertical) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:verticalPolicyDeprecated',
+        'ScalingPolicy.vertical in policies is deprecated: vertical scaling is configuration of the cost optimizer, set costOptimizer.vertical (the same configuration)');
+    }
 
     const monitoring = props.monitoring ?? {};
     this.alertTopic = new AlertTopic(this, 'Alerts', {
@@ -268,9 +275,9 @@ export class ScalableService extends Construct {
     this.validateCrossPart(props, horizontal, vertical);
     // Registers the instances and lets the ALB reach them; our group switches to ELB health checks.
     this.loadDistribution.addTarget(this.autoScalingGroup);
-    this.bindPolicies(horizontal);
-    this.policies = horizontal;
-    this.verticalScaling = vertical[0]?.config;
+    this.bindPolicies(bound);
+    this.policies = bound;
+    this.verticalScaling = vertical[0];
     this.warnFixedSize(props, horizontal);
 
     this.monitor = new LoadMonitor(this, 'Monitor', {
@@ -319,7 +326,7 @@ export class ScalableService extends Construct {
       if (!this.budget) {
         throw new Error('costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget\'s spend and forecast (set budget.limit)');
       }
-      const { enabled: _enabled, ...options } = cost;
+      const { enabled: _enabled, vertical: _vertical, ...options } = cost;
       this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
         floorCapacity: this.groupBounds().minCapacity,
         ...options,
@@ -332,7 +339,7 @@ export class ScalableService extends Construct {
       });
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
-        'policies has a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): the policy takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.');
+        'costOptimizer.vertical (or ScalingPolicy.vertical in policies) configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.');
     }
   }
 
@@ -392,7 +399,7 @@ export class ScalableService extends Construct {
    * Checks that need more than one part's props (run once the group exists, so that its defaults
    * apply). Every message names the props and the values.
    */
-  private validateCrossPart(props: ScalableServiceProps, horizontal: IScalingPolicy[], vertical: VerticalPolicy[]): void {
+  private validateCrossPart(props: ScalableServiceProps, horizontal: IScalingPolicy[], vertical: VerticalScalingConfig[]): void {
     const { minCapacity, maxCapacity } = this.groupBounds();
     const known = (n: number) => !Token.isUnresolved(n);
 
@@ -436,7 +443,10 @@ export class ScalableService extends Construct {
     if (props.costOptimizer?.spot && !mixed) {
       throw new Error(`costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`);
     }
-    if (vertical.length > 1) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
+    if (vertical.length > 1 && !props.costOptimizer?.vertical) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
+    if (vertical.length > 1) {
+      throw new Error('vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies): give it once, as costOptimizer.vertical');
+    }
     if (vertical.length === 1) {
       if (mixed) {
         throw new Error(`policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`);
@@ -444,7 +454,7 @@ export class ScalableService extends Construct {
       if (!this.launchTemplate) {
         throw new Error('policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group\'s launch template');
       }
-      const ladder = vertical[0].config.instanceTypes.map((t) => t.toString());
+      const ladder = vertical[0].instanceTypes.map((t) => t.toString());
       const current = this.launchTemplate.instanceType?.toString();
       const prop = this.scalingGroup ? 'capacity.instanceType' : 'the launch template\'s instanceType';
       if (current === undefined || !ladder.includes(current)) {
@@ -479,3 +489,21 @@ export class ScalableService extends Construct {
   }
 }
 
+/**
+ * Sorts the policies on their declared `type`. Every policy is bound to the group except the
+ * deprecated `ScalingPolicy.vertical`, which only carries the cost optimizer's vertical
+ * configuration; `horizontal` are the capacity policies; `vertical` the vertical configurations
+ * (`costOptimizer.vertical` first). A vertical policy of the user's own creates its own controller
+ * when bound, so it cannot share the group with the optimizer's vertical scaling.
+ */
+function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalScalingConfig | undefined) {
+  const carriers = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
+  const bound = policies.filter((p) => !(p instanceof VerticalPolicy));
+  const ownVertical = policies.flatMap((p, i) => (p.type === 'vertical' && !(p instanceof VerticalPolicy) ? [i] : []));
+  const vertical = [...(optimizerVertical ? [optimizerVertical] : []), ...carriers.map((p) => p.config)];
+  if (ownVertical.length > 0 && vertical.length > 0) {
+    throw new Error(`policies[${ownVertical.join(', ')}] is a vertical policy of your own and vertical scaling is also configured for the cost optimizer `
+      + '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one');
+  }
+  return { bound, horizontal: bound.filter((p) => p.type === 'horizontal'), vertical, deprecatedVertical: carriers.length > 0 };
+}

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import { assertDurationRange, assertInRange, assertInteger } from '../private/validation';
@@ -312,7 +313,7 @@ export class PredictiveScaler extends Construct {
     }));
     // The scaler's own metrics go out as embedded metric format in its log lines (logs:PutLogEvents
     // on its own log group, granted by ScalerFunction): no cloudwatch:PutMetricData is needed.
-    Validations.of(this.role).acknowledge(
+    acknowledge(this.role,
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScheduledActions and cloudwatch:GetMetricData support no resource-level permissions: AWS requires Resource "*" for them (read-only). Writes are limited to the managed group.',

@@ -44,7 +44,13 @@ export class ScalingPolicy {
     return new NativePredictiveScalingPolicy(options);
   }
 
-  /** A vertical (instance size) policy, executed by the CostOptimizer. */
+  /**
+   * A vertical (instance size) policy, executed by the CostOptimizer.
+   *
+   * @deprecated vertical scaling is configuration of the cost optimizer: use
+   * `CostOptimizerProps.vertical` (in `ScalableService`, `costOptimizer.vertical`) with the same
+   * {@link VerticalScalingConfig}.
+   */
   public static vertical(config: VerticalScalingConfig): VerticalPolicy {
     return new VerticalPolicy(config);
   }

@@ -46,7 +46,13 @@ export function validateVerticalScalingConfig(config: VerticalScalingConfig): vo
   assertPositiveDuration('minInterval', config.minInterval);
 }
 
-/** A vertical policy: the typed configuration, validated; `cooldown` is its `minInterval`. */
+/**
+ * A vertical policy: the typed configuration, validated; `cooldown` is its `minInterval`.
+ *
+ * @deprecated vertical scaling is configuration of the cost optimizer, not a policy bound to the
+ * group: use `CostOptimizerProps.vertical` (in `ScalableService`, `costOptimizer.vertical`).
+ * `ScalableService` still reads it from `policies`, with a warning.
+ */
 export class VerticalPolicy implements IScalingPolicy {
   public readonly type = 'vertical' as const;
   public readonly trigger: string;

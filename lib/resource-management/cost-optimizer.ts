@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VerticalScalingConfig, validateVerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import { acknowledge } from '../private/acknowledge';
 import { nagResource } from '../private/nag-finding';
 import { assertInRange } from '../private/validation';
 import { ScalerFunction } from '../private/scaler-function';
@@ -507,7 +508,7 @@ export class CostOptimizer extends Construct {
     const reasons = new Map<string, string>();
     for (const a of ack) reasons.set(a.finding, reasons.has(a.finding) ? `${reasons.get(a.finding)} ${a.reason}` : a.reason);
     for (const [finding, reason] of reasons) {
-      Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+      acknowledge(fn.role, { id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
 
     Validations.of(fn.function).acknowledge({

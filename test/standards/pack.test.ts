@@ -1,5 +1,6 @@
 import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -154,6 +155,12 @@ describe('ScalingStandardsChecks', () => {
     for (const r of [s.policy, s.cpuAlarm, s.unhealthyAlarm, s.budget, s.scalerErrorsAlarm]) {
       remove(r);
     }
+    // a fixed 2..2 group with a policy, and a classic load balancer with neither health check nor alarm
+    // (in a stack of their own: the scaler function of the first stack may change its groups' bounds)
+    const other = new Stack(s.app, 'Other');
+    const fixed = new autoscaling.CfnAutoScalingGroup(other, 'Fixed', { minSize: '2', maxSize: '2', availabilityZones: ['us-east-1a'] });
+    new autoscaling.CfnScalingPolicy(other, 'FixedPolicy', { autoScalingGroupName: fixed.ref, policyType: 'TargetTrackingScaling' });
+    new elb.CfnLoadBalancer(other, 'Classic', { listeners: [{ loadBalancerPort: '80', instancePort: '80', protocol: 'HTTP' }] });
     const ids = [...new Set(findings(s.app).map((f) => f.ruleId))].sort();
     expect(ids).toEqual([...ScalingStandardsChecks.RULE_IDS].sort());
     expect(new ScalingStandardsChecks().ruleIds.sort()).toEqual(ids);

@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
-import { CfnAutoScalingGroup, CfnScalingPolicy } from 'aws-cdk-lib/aws-autoscaling';
+import { CfnAutoScalingGroup, CfnScalingPolicy, CfnScheduledAction } from 'aws-cdk-lib/aws-autoscaling';
+import { CfnCapacityProvider } from 'aws-cdk-lib/aws-ecs';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -95,6 +96,39 @@ export function policiesOfGroup(group: CfnAutoScalingGroup): CfnScalingPolicy[] 
     .filter((p) => refersTo(p, p.autoScalingGroupName, group, name));
 }
 
+/**
+ * ECS capacity providers in the group's stack that use the group (`AutoScalingGroupProvider.
+ * AutoScalingGroupArn` refers to it: ECS accepts the group's name or ARN) with managed scaling
+ * `ENABLED`: ECS then creates and owns the group's target tracking policy (with the provider's
+ * instance warmup period, 300 seconds unless set).
+ */
+export function ecsManagedScalingProvidersOf(group: CfnAutoScalingGroup): CfnCapacityProvider[] {
+  const name = groupLiteralName(group);
+  return resourcesInStack(group)
+    .filter((r): r is CfnCapacityProvider => r instanceof CfnCapacityProvider)
+    .filter((cp) => {
+      const provider = resolve(cp, cp.autoScalingGroupProvider);
+      const arn = provider?.autoScalingGroupArn ?? provider?.AutoScalingGroupArn;
+      const managed = provider?.managedScaling ?? provider?.ManagedScaling;
+      const status = managed?.status ?? managed?.Status;
+      return status === 'ENABLED' && (refersTo(cp, arn, group, name) || (name !== undefined && typeof arn === 'string' && arn.endsWith(`:autoScalingGroupName/${name}`)));
+    });
+}
+
+/** Scheduled actions in the group's stack that refer to the group. */
+export function scheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
+  const name = groupLiteralName(group);
+  return resourcesInStack(group)
+    .filter((r): r is CfnScheduledAction => r instanceof CfnScheduledAction)
+    .filter((a) => refersTo(a, a.autoScalingGroupName, group, name));
+}
+
+/** Scheduled actions in the group's stack that set the group's MinSize or MaxSize. */
+export function boundChangingScheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
+  return scheduledActionsOf(group)
+    .filter((a) => resolve(a, a.minSize) !== undefined || resolve(a, a.maxSize) !== undefined);
+}
+
 /** Whether a group cannot scale at all because its literal MinSize equals its literal MaxSize. */
 export function isFixedSizeGroup(group: CfnAutoScalingGroup): boolean {
   const min = literalNumber(group, group.minSize);
@@ -158,9 +192,13 @@ export interface AlarmTarget {
 
 /** Alarms in the resource's stack, with an alarm action, that watch the given metric of the resource. */
 export function alarmsWithActionOn(target: AlarmTarget): CfnAlarm[] {
+  return alarmsOn(target).filter((alarm) => alarmHasAction(alarm));
+}
+
+/** Alarms in the resource's stack, with or without an alarm action, that watch the given metric of the resource. */
+export function alarmsOn(target: AlarmTarget): CfnAlarm[] {
   return resourcesInStack(target.resource)
     .filter((r): r is CfnAlarm => r instanceof CfnAlarm)
-    .filter((alarm) => alarmHasAction(alarm))
     .filter((alarm) =>
       watchedMetrics(alarm).some(
         (m) =>

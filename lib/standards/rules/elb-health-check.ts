@@ -1,7 +1,31 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
+import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
 import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
+
+/** The diagnosis behind {@link elbHealthCheck}. */
+export function diagnoseElbHealthCheck(node: CfnResource): Diagnosis {
+  if (!(node instanceof CfnAutoScalingGroup)) {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const targetGroups = resolve(node, node.targetGroupArns);
+  const classic = resolve(node, node.loadBalancerNames);
+  if (!registers(targetGroups) && !registers(classic)) {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const type = literalString(node, node.healthCheckType);
+  const types = (type ?? '').split(',').map((t) => t.trim().toUpperCase());
+  const grace = literalNumber(node, node.healthCheckGracePeriod);
+  if (types.includes('ELB') && grace !== undefined && grace > 0) {
+    return NagRuleCompliance.COMPLIANT;
+  }
+  const behind = registers(targetGroups) ? 'registered with a target group (TargetGroupARNs)' : 'registered with a classic load balancer (LoadBalancerNames)';
+  return finding(
+    `${behind} with HealthCheckType ${shown(type ?? resolve(node, node.healthCheckType))} and HealthCheckGracePeriod ${shown(grace ?? resolve(node, node.healthCheckGracePeriod))}`,
+    'HealthCheckType "ELB" (or "EC2,ELB") and a HealthCheckGracePeriod above 0 seconds (in aws-cdk-lib: healthChecks: HealthChecks.withAdditionalChecks({ additionalTypes: [AdditionalHealthCheckType.ELB], gracePeriod }))',
+  );
+}
 
 /**
  * Auto Scaling groups registered with a load balancer (`TargetGroupARNs` or
@@ -13,18 +37,7 @@ import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
  * replaces it nor scales around it. Without a grace period, new instances are judged by the
  * load balancer before they finished booting and are replaced in a loop.
  */
-export function elbHealthCheck(node: CfnResource): NagRuleCompliance {
-  if (!(node instanceof CfnAutoScalingGroup)) {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  const balanced = registers(resolve(node, node.targetGroupArns)) || registers(resolve(node, node.loadBalancerNames));
-  if (!balanced) {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  const types = (literalString(node, node.healthCheckType) ?? '').split(',').map((t) => t.trim().toUpperCase());
-  const grace = literalNumber(node, node.healthCheckGracePeriod);
-  return types.includes('ELB') && grace !== undefined && grace > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-}
+export const elbHealthCheck = asRule(diagnoseElbHealthCheck);
 
 /** Whether a resolved list property registers the group: a non-empty list, or an intrinsic (a list known only at deploy time). */
 function registers(value: unknown): boolean {

@@ -2,7 +2,23 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
 import { ScalingRule } from '../scaling-rule';
-import { alarmsWithActionOn, groupLiteralName } from '../private/cfn-lookup';
+import { diagnoseAlarms } from '../private/alarm-diagnosis';
+import { groupLiteralName } from '../private/cfn-lookup';
+import { asRule, Diagnose } from '../private/diagnosis';
+
+/** The diagnosis behind {@link groupAlarms}. */
+export function diagnoseGroupAlarms(metricNames: ReadonlyArray<string>): Diagnose {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnAutoScalingGroup) || metricNames.length === 0) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return diagnoseAlarms(
+      { namespaces: ['AWS/EC2', 'AWS/AutoScaling'], dimensionName: 'AutoScalingGroupName', resource: node, literalName: groupLiteralName(node) },
+      metricNames,
+      'group',
+    );
+  };
+}
 
 /**
  * Auto Scaling groups have, in their stack, an alarm with at least one alarm action on each
@@ -16,21 +32,5 @@ import { alarmsWithActionOn, groupLiteralName } from '../private/cfn-lookup';
  * @param metricNames metric names each group needs an alarm on, e.g. `['CPUUtilization']`
  */
 export function groupAlarms(metricNames: ReadonlyArray<string>): ScalingRule {
-  return (node: CfnResource) => {
-    if (!(node instanceof CfnAutoScalingGroup) || metricNames.length === 0) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const literalName = groupLiteralName(node);
-    const covered = metricNames.every(
-      (metricName) =>
-        alarmsWithActionOn({
-          namespaces: ['AWS/EC2', 'AWS/AutoScaling'],
-          metricName,
-          dimensionName: 'AutoScalingGroupName',
-          resource: node,
-          literalName,
-        }).length > 0,
-    );
-    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  };
+  return asRule(diagnoseGroupAlarms(metricNames));
 }

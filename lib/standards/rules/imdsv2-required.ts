@@ -2,7 +2,28 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnLaunchConfiguration } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance } from 'cdk-nag';
+import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
 import { resolve } from '../private/cfn-lookup';
+
+/** The diagnosis behind {@link imdsv2Required}. */
+export function diagnoseImdsv2Required(node: CfnResource): Diagnosis {
+  let tokens: unknown;
+  let where: string;
+  if (node instanceof CfnLaunchTemplate) {
+    const data = resolve(node, node.launchTemplateData);
+    tokens = data?.metadataOptions?.httpTokens ?? data?.MetadataOptions?.HttpTokens;
+    where = 'LaunchTemplateData.MetadataOptions.HttpTokens';
+  } else if (node instanceof CfnLaunchConfiguration) {
+    const options = resolve(node, node.metadataOptions);
+    tokens = options?.httpTokens ?? options?.HttpTokens;
+    where = 'MetadataOptions.HttpTokens';
+  } else {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  return tokens === 'required'
+    ? NagRuleCompliance.COMPLIANT
+    : finding(`${where} is ${shown(tokens)}${tokens === undefined ? ' (IMDSv1 allowed)' : ''}`, `${where} "required" (in aws-cdk-lib: requireImdsv2: true on the launch template or group)`);
+}
 
 /**
  * Launch templates and launch configurations require IMDSv2 (`MetadataOptions.HttpTokens` is
@@ -12,16 +33,4 @@ import { resolve } from '../private/cfn-lookup';
  * server-side request forgery in the application can read the instance role's credentials,
  * and a scaled-out fleet multiplies the exposed hosts.
  */
-export function imdsv2Required(node: CfnResource): NagRuleCompliance {
-  if (node instanceof CfnLaunchTemplate) {
-    const data = resolve(node, node.launchTemplateData);
-    const tokens = data?.metadataOptions?.httpTokens ?? data?.MetadataOptions?.HttpTokens;
-    return tokens === 'required' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  }
-  if (node instanceof CfnLaunchConfiguration) {
-    const options = resolve(node, node.metadataOptions);
-    const tokens = options?.httpTokens ?? options?.HttpTokens;
-    return tokens === 'required' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  }
-  return NagRuleCompliance.NOT_APPLICABLE;
-}
+export const imdsv2Required = asRule(diagnoseImdsv2Required);

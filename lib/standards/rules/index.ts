@@ -1,12 +1,16 @@
 // One rule per file; the pack in ../scaling-standards-checks.ts lists them with ids and levels.
-export * from './budget-notifications';
-export * from './elb-health-check';
-export * from './group-alarms';
-export * from './imdsv2-required';
-export * from './instance-warmup';
-export * from './max-capacity-limit';
-export * from './no-desired-capacity';
-export * from './scaler-function-alarms';
-export * from './scaling-policy';
-export * from './target-group-alarms';
-export * from './target-group-health-check';
+// Only the rules are public: each file's diagnose* function is what the pack calls for its messages.
+export { budgetNotifications } from './budget-notifications';
+export { classicHealthCheck } from './classic-health-check';
+export { classicLoadBalancerAlarms } from './classic-load-balancer-alarms';
+export { elbHealthCheck } from './elb-health-check';
+export { fixedSizeWithPolicies } from './fixed-size-with-policies';
+export { groupAlarms } from './group-alarms';
+export { imdsv2Required } from './imdsv2-required';
+export { instanceWarmup } from './instance-warmup';
+export { maxCapacityWithinLimit } from './max-capacity-limit';
+export { noDesiredCapacity } from './no-desired-capacity';
+export { scalerFunctionAlarms } from './scaler-function-alarms';
+export { scalingPolicy } from './scaling-policy';
+export { targetGroupAlarms } from './target-group-alarms';
+export { targetGroupHealthCheck } from './target-group-health-check';

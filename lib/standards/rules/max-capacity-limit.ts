@@ -2,7 +2,25 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
 import { ScalingRule } from '../scaling-rule';
-import { literalNumber } from '../private/cfn-lookup';
+import { asRule, Diagnose, finding, shown } from '../private/diagnosis';
+import { literalNumber, resolve } from '../private/cfn-lookup';
+
+/** The diagnosis behind {@link maxCapacityWithinLimit}. */
+export function diagnoseMaxCapacityWithinLimit(limit: number): Diagnose {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnAutoScalingGroup)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const max = literalNumber(node, node.maxSize);
+    if (max !== undefined && max <= limit) {
+      return NagRuleCompliance.COMPLIANT;
+    }
+    return finding(
+      `MaxSize is ${shown(max ?? resolve(node, node.maxSize))}, the limit is ${limit}`,
+      `a literal maxCapacity of at most ${limit}, or a larger pack option maxCapacityLimit if the larger fleet is intended`,
+    );
+  };
+}
 
 /**
  * Auto Scaling groups have a literal `MaxSize` no larger than `limit`.
@@ -13,11 +31,5 @@ import { literalNumber } from '../private/cfn-lookup';
  * @param limit the largest acceptable `MaxSize`
  */
 export function maxCapacityWithinLimit(limit: number): ScalingRule {
-  return (node: CfnResource) => {
-    if (!(node instanceof CfnAutoScalingGroup)) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const max = literalNumber(node, node.maxSize);
-    return max !== undefined && max <= limit ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  };
+  return asRule(diagnoseMaxCapacityWithinLimit(limit));
 }

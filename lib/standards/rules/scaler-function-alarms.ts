@@ -3,7 +3,23 @@ import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagRuleCompliance } from 'cdk-nag';
 import { ScalerFunctionSelector } from '../scaler-function-selector';
 import { ScalingRule } from '../scaling-rule';
-import { alarmsWithActionOn, literalString } from '../private/cfn-lookup';
+import { diagnoseAlarms } from '../private/alarm-diagnosis';
+import { literalString } from '../private/cfn-lookup';
+import { asRule, Diagnose } from '../private/diagnosis';
+
+/** The diagnosis behind {@link scalerFunctionAlarms}. */
+export function diagnoseScalerFunctionAlarms(selector: ScalerFunctionSelector, metricNames: ReadonlyArray<string>): Diagnose {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnFunction) || metricNames.length === 0 || !selector.matches(node)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return diagnoseAlarms(
+      { namespaces: ['AWS/Lambda'], dimensionName: 'FunctionName', resource: node, literalName: literalString(node, node.functionName) },
+      metricNames,
+      'function',
+    );
+  };
+}
 
 /**
  * Lambda functions that scale (as chosen by `selector`) have, in their stack, an alarm with at
@@ -17,21 +33,5 @@ import { alarmsWithActionOn, literalString } from '../private/cfn-lookup';
  * @param metricNames metric names each scaler needs an alarm on, e.g. `['Errors']`
  */
 export function scalerFunctionAlarms(selector: ScalerFunctionSelector, metricNames: ReadonlyArray<string>): ScalingRule {
-  return (node: CfnResource) => {
-    if (!(node instanceof CfnFunction) || metricNames.length === 0 || !selector.matches(node)) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const literalName = literalString(node, node.functionName);
-    const covered = metricNames.every(
-      (metricName) =>
-        alarmsWithActionOn({
-          namespaces: ['AWS/Lambda'],
-          metricName,
-          dimensionName: 'FunctionName',
-          resource: node,
-          literalName,
-        }).length > 0,
-    );
-    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  };
+  return asRule(diagnoseScalerFunctionAlarms(selector, metricNames));
 }

@@ -2,7 +2,23 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { NagRuleCompliance } from 'cdk-nag';
 import { ScalingRule } from '../scaling-rule';
-import { alarmsWithActionOn, literalString } from '../private/cfn-lookup';
+import { diagnoseAlarms } from '../private/alarm-diagnosis';
+import { literalString } from '../private/cfn-lookup';
+import { asRule, Diagnose } from '../private/diagnosis';
+
+/** The diagnosis behind {@link targetGroupAlarms}. */
+export function diagnoseTargetGroupAlarms(metricNames: ReadonlyArray<string>): Diagnose {
+  return (node: CfnResource) => {
+    if (!(node instanceof CfnTargetGroup) || metricNames.length === 0 || literalString(node, node.targetType) === 'lambda') {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return diagnoseAlarms(
+      { namespaces: ['AWS/ApplicationELB', 'AWS/NetworkELB', 'AWS/GatewayELB'], dimensionName: 'TargetGroup', resource: node },
+      metricNames,
+      'target group',
+    );
+  };
+}
 
 /**
  * ELBv2 target groups of instances or IP addresses have, in their stack, an alarm with at
@@ -16,19 +32,5 @@ import { alarmsWithActionOn, literalString } from '../private/cfn-lookup';
  * @param metricNames metric names each target group needs an alarm on, e.g. `['UnHealthyHostCount']`
  */
 export function targetGroupAlarms(metricNames: ReadonlyArray<string>): ScalingRule {
-  return (node: CfnResource) => {
-    if (!(node instanceof CfnTargetGroup) || metricNames.length === 0 || literalString(node, node.targetType) === 'lambda') {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    const covered = metricNames.every(
-      (metricName) =>
-        alarmsWithActionOn({
-          namespaces: ['AWS/ApplicationELB', 'AWS/NetworkELB', 'AWS/GatewayELB'],
-          metricName,
-          dimensionName: 'TargetGroup',
-          resource: node,
-        }).length > 0,
-    );
-    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  };
+  return asRule(diagnoseTargetGroupAlarms(metricNames));
 }

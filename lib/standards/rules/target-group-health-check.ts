@@ -1,7 +1,34 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { NagRuleCompliance } from 'cdk-nag';
+import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
 import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
+
+/** The diagnosis behind {@link targetGroupHealthCheck}. */
+export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
+  if (!(node instanceof CfnTargetGroup) || literalString(node, node.targetType) === 'lambda') {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const fix = 'targetGroup.configureHealthCheck({ enabled: true, path, interval, timeout (shorter than interval), healthyThresholdCount and unhealthyThresholdCount between 2 and 10 })';
+  if (resolve(node, node.healthCheckEnabled) === false) {
+    return finding('HealthCheckEnabled is false', fix);
+  }
+  const interval = literalNumber(node, node.healthCheckIntervalSeconds);
+  const timeout = literalNumber(node, node.healthCheckTimeoutSeconds);
+  const healthy = literalNumber(node, node.healthyThresholdCount);
+  const unhealthy = literalNumber(node, node.unhealthyThresholdCount);
+  const protocol = (literalString(node, node.healthCheckProtocol) ?? literalString(node, node.protocol) ?? '').toUpperCase();
+  const path = literalString(node, node.healthCheckPath);
+  const problems = [
+    ...(interval === undefined ? [`HealthCheckIntervalSeconds ${shown(resolve(node, node.healthCheckIntervalSeconds))}`] : []),
+    ...(timeout === undefined ? [`HealthCheckTimeoutSeconds ${shown(resolve(node, node.healthCheckTimeoutSeconds))}`] : []),
+    ...(interval !== undefined && timeout !== undefined && timeout >= interval ? [`HealthCheckTimeoutSeconds ${timeout} not below HealthCheckIntervalSeconds ${interval}`] : []),
+    ...(healthy === undefined || !inRange(healthy, 2, 10) ? [`HealthyThresholdCount ${shown(healthy ?? resolve(node, node.healthyThresholdCount))}`] : []),
+    ...(unhealthy === undefined || !inRange(unhealthy, 2, 10) ? [`UnhealthyThresholdCount ${shown(unhealthy ?? resolve(node, node.unhealthyThresholdCount))}`] : []),
+    ...((protocol === 'HTTP' || protocol === 'HTTPS') && path === undefined ? [`HealthCheckPath unset on an ${protocol} check (the default probes /)`] : []),
+  ];
+  return problems.length === 0 ? NagRuleCompliance.COMPLIANT : finding(problems.join('; '), fix);
+}
 
 /**
  * ELBv2 target groups of instances or IP addresses set their health check explicitly and
@@ -15,32 +42,7 @@ import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
  * up, and the thresholds decide how fast a failing instance stops taking traffic and is
  * replaced.
  */
-export function targetGroupHealthCheck(node: CfnResource): NagRuleCompliance {
-  if (!(node instanceof CfnTargetGroup)) {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  if (literalString(node, node.targetType) === 'lambda') {
-    return NagRuleCompliance.NOT_APPLICABLE;
-  }
-  if (resolve(node, node.healthCheckEnabled) === false) {
-    return NagRuleCompliance.NON_COMPLIANT;
-  }
-  const interval = literalNumber(node, node.healthCheckIntervalSeconds);
-  const timeout = literalNumber(node, node.healthCheckTimeoutSeconds);
-  const healthy = literalNumber(node, node.healthyThresholdCount);
-  const unhealthy = literalNumber(node, node.unhealthyThresholdCount);
-  if (interval === undefined || timeout === undefined || healthy === undefined || unhealthy === undefined) {
-    return NagRuleCompliance.NON_COMPLIANT;
-  }
-  if (timeout >= interval || !inRange(healthy, 2, 10) || !inRange(unhealthy, 2, 10)) {
-    return NagRuleCompliance.NON_COMPLIANT;
-  }
-  const protocol = (literalString(node, node.healthCheckProtocol) ?? literalString(node, node.protocol) ?? '').toUpperCase();
-  if ((protocol === 'HTTP' || protocol === 'HTTPS') && literalString(node, node.healthCheckPath) === undefined) {
-    return NagRuleCompliance.NON_COMPLIANT;
-  }
-  return NagRuleCompliance.COMPLIANT;
-}
+export const targetGroupHealthCheck = asRule(diagnoseTargetGroupHealthCheck);
 
 function inRange(value: number, min: number, max: number): boolean {
   return value >= min && value <= max;
