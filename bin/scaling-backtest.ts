@@ -34,7 +34,7 @@ options:
                                 shorter export)
   --budgets P,P,...             unserved budgets to compare, in percent of the load (default
                                 0.01,0.1,1); the chart's capacity is the planner's at the budget
-                                closest to the planner's default (0.1%)
+                                closest to the planner's default (0.03%)
   --out FILE                    the chart (default: FILE.backtest.html beside the CSV)
   -h, --help                    this text
 `;

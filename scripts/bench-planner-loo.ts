@@ -144,7 +144,8 @@ async function main(): Promise<void> {
   const planner = path.join(work, 'lambda');
   fs.cpSync(path.join(root, 'dist', 'lambda'), planner, { recursive: true });
   const plannerModule = path.join(planner, 'core', 'index.js');
-  const settings = a.budgets.flatMap((b) => a.factors.map((c) => ({ b, c })));
+  // the factors in the order given, so that the first ones finish first
+  const settings = a.factors.flatMap((c) => a.budgets.map((b) => ({ b, c })));
   const tasks = settings.flatMap(({ b, c }) => names.map((t) => async () => {
     const out = path.join(work, `${crypto.randomUUID()}.json`);
     const r = await runOne(a, candidate, plannerModule, traces, t, { unservedBudget: b, replayBudgetFactor: c }, out);
