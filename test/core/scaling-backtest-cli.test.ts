@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const T0 = Date.UTC(2026, 0, 5);
 
 function runCli(args: string[]) {
-  return spawnSync('npx', ['tsx', 'bin/scaling-backtest.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync('npx', ['tsx', 'bin/scaling-backtest.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
 }
 
 describe('scaling-backtest CLI', () => {
@@ -67,7 +67,7 @@ describe('scaling-backtest CLI', () => {
     expect(html).toContain('Frontier: what each unserved budget costs');
     expect((html.match(/<circle /g) ?? []).length).toBe(7);
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-  }, 60_000);
+  }, 300_000);
 
   test('explains wrong usage with exit code 2, and a broken file with exit code 1', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
