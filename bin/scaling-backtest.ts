@@ -5,18 +5,21 @@
  *
  *   npx scaling-backtest --csv my-metric.csv [--capacity-per-instance N] [--target 0.7]
  *                        [--launch-lead 300s] [--interval 5m] [--min 1] [--max N]
- *                        [--warmup-days 7] [--out chart.html]
+ *                        [--warmup-days 7] [--budgets 0.01,0.1,1] [--out chart.html]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readMetricCsv, renderBacktestChart, runBacktest, BacktestResult } from '../lambda/core/backtest';
+import { readMetricCsv, renderBacktestChart, runBacktest, simulateGroup, BacktestResult, SimulationResult } from '../lambda/core/backtest';
+import { DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
 
 const USAGE = `usage: scaling-backtest --csv FILE [options]
 
 Replays a metric export (CSV rows "timestamp,value"; ISO 8601 or epoch timestamps; any step,
-resampled to one minute) through the product's simulation of an Auto Scaling group, once with the
-predictive planner beside target tracking and once with target tracking alone, prints both and
-writes an HTML chart of load, forecast and capacity.
+resampled to one minute) through the product's simulation of an Auto Scaling group: with the
+predictive planner beside target tracking at each unserved budget, and with target tracking alone,
+at your target and at the lower target that costs the same as each budget's plan. Prints the
+frontier (cost and unserved load per budget, and what the same money buys without the planner) and
+writes an HTML chart of load, forecast, capacity and the frontier.
 
 options:
   --csv FILE                    the metric export (required)
@@ -29,6 +32,9 @@ options:
   --min N / --max N             group bounds (default 1 / what twice the peak needs at the target)
   --warmup-days D               days used only as history, not scored (default 7, or half of a
                                 shorter export)
+  --budgets P,P,...             unserved budgets to compare, in percent of the load (default
+                                0.01,0.1,1); the chart's capacity is the planner's at the budget
+                                closest to the planner's default (0.03%)
   --out FILE                    the chart (default: FILE.backtest.html beside the CSV)
   -h, --help                    this text
 `;
@@ -43,6 +49,7 @@ interface CliArgs {
   min?: number;
   max?: number;
   warmupDays?: number;
+  budgetsPercent?: number[];
   help?: boolean;
 }
 
@@ -83,6 +90,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--min': a.min = parseNumber(flag, value(), (x) => x >= 0 && Number.isInteger(x), 'a whole number >= 0'); break;
       case '--max': a.max = parseNumber(flag, value(), (x) => x >= 1 && Number.isInteger(x), 'a whole number >= 1'); break;
       case '--warmup-days': a.warmupDays = parseNumber(flag, value(), (x) => x >= 0, 'a number of days >= 0'); break;
+      case '--budgets': a.budgetsPercent = value().split(',').map((b) => parseNumber(flag, b, (x) => x >= 0 && x < 100, 'percentages in [0, 100)')); break;
       case '-h': case '--help': a.help = true; break;
       default: throw new Error(`unknown argument "${flag}" (see --help)`);
     }
@@ -90,17 +98,147 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return a;
 }
 
-export function formatTable(result: BacktestResult): string[][] {
+/** One point of the frontier: a policy's cost and the load it left unserved. */
+export interface FrontierPoint {
+  readonly policy: string;
+  /** The planner's unserved budget, in percent (planner rows only). */
+  readonly budgetPercent?: number;
+  /** The target utilization target tracking ran at. */
+  readonly targetUtilization: number;
+  readonly instanceHours: number;
+  readonly unservedPercent: number;
+  readonly overloadedPercent: number;
+  readonly launches: number;
+  readonly msPerPlan?: number;
+  readonly planErrors?: number;
+}
+
+/** The frontier of one metric: the planner per budget, and target tracking alone at equal cost. */
+export interface Frontier {
+  /** The backtest the chart draws (the budget closest to the planner's default). */
+  readonly chart: BacktestResult;
+  /** The budget of `chart`, in percent. */
+  readonly chartBudgetPercent: number;
+  /** Target tracking alone at the configured target. */
+  readonly reactive: FrontierPoint;
+  /** Per budget: the planner, and target tracking alone at the target that costs the same. */
+  readonly budgets: readonly { readonly planner: FrontierPoint; readonly sameCost: FrontierPoint }[];
+}
+
+const DEFAULT_BUDGETS_PERCENT = [0.01, 0.1, 1];
+
+function point(policy: string, r: SimulationResult, stepSeconds: number, scored: number, target: number, extra: Partial<FrontierPoint> = {}): FrontierPoint {
+  return {
+    policy,
+    targetUtilization: target,
+    instanceHours: (r.instanceSteps * stepSeconds) / 3600,
+    unservedPercent: r.totalLoad > 0 ? (100 * r.unservedLoad) / r.totalLoad : 0,
+    overloadedPercent: (100 * r.overloadSteps) / Math.max(1, scored),
+    launches: r.launches,
+    ...extra,
+  };
+}
+
+/**
+ * Backtests the planner at each budget and finds, for each, the target utilization at which target
+ * tracking alone costs the same (bisection: a lower target runs more instances).
+ */
+export function computeFrontier(
+  values: Float64Array, start: number, stepSeconds: number,
+  config: Parameters<typeof runBacktest>[3] = {}, budgetsPercent: readonly number[] = DEFAULT_BUDGETS_PERCENT,
+): Frontier {
+  const runs = budgetsPercent.map((pct) => ({ pct, result: runBacktest(values, start, stepSeconds, { ...config, plannerOptions: { ...config.plannerOptions, unservedBudget: pct / 100 } }) }));
+  const first = runs[0].result;
+  const scored = values.length - first.scoreFrom;
+  const group = {
+    capacityPerInstance: first.capacityPerInstance, minCapacity: first.minCapacity, maxCapacity: first.maxCapacity,
+    launchLeadSeconds: config.launchLeadSeconds ?? 300,
+  };
+  const reactiveAt = (u: number) => simulateGroup(values, start, stepSeconds, { ...group, targetUtilization: u }, undefined, first.scoreFrom);
+  const target = first.targetUtilization;
+  const reactive = point('target tracking alone', first.reactive, stepSeconds, scored, target);
+  const budgets = runs.map(({ pct, result }) => {
+    const planner = point(`planner, budget ${pct}%`, result.planned, stepSeconds, scored, target, {
+      budgetPercent: pct, msPerPlan: result.planned.plans ? result.planned.planMs / result.planned.plans : 0, planErrors: result.planned.planErrors,
+    });
+    let lo = 0.02;
+    let hi = 1;
+    let best = reactiveAt(target);
+    let bestU = target;
+    for (let it = 0; it < 14; it++) {
+      const u = Math.sqrt(lo * hi);
+      const r = reactiveAt(u);
+      if (Math.abs(r.instanceSteps - result.planned.instanceSteps) < Math.abs(best.instanceSteps - result.planned.instanceSteps)) {
+        best = r;
+        bestU = u;
+      }
+      if (r.instanceSteps > result.planned.instanceSteps) lo = u;
+      else hi = u;
+    }
+    const sameCost = point(`target tracking alone at ${bestU.toFixed(2)} (same cost)`, best, stepSeconds, scored, bestU);
+    return { planner, sameCost };
+  });
+  const closest = runs.reduce((a, b) => (Math.abs(Math.log(b.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) < Math.abs(Math.log(a.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) ? b : a));
+  return { chart: closest.result, chartBudgetPercent: closest.pct, reactive, budgets };
+}
+
+/** The frontier as a table: per budget the planner and target tracking at the same cost, then target tracking at the target. */
+export function formatTable(frontier: Frontier): string[][] {
   const header = ['policy', 'instance-hours', 'unserved load', 'overloaded minutes', 'launches', 'ms/plan'];
-  const rows = result.summary.map((s) => [
-    s.policy,
-    s.instanceHours.toFixed(1),
-    `${s.unservedPercent.toFixed(4)}%`,
-    `${s.overloadedPercent.toFixed(2)}%`,
-    String(s.launches),
-    s.msPerPlan !== undefined ? s.msPerPlan.toFixed(1) : '',
-  ]);
-  return [header, ...rows];
+  const row = (p: FrontierPoint) => [
+    p.policy,
+    p.instanceHours.toFixed(1),
+    `${p.unservedPercent.toFixed(4)}%`,
+    `${p.overloadedPercent.toFixed(2)}%`,
+    String(p.launches),
+    p.msPerPlan !== undefined ? p.msPerPlan.toFixed(1) : '',
+  ];
+  return [header, ...frontier.budgets.flatMap((b) => [row(b.planner), row(b.sameCost)]), row(frontier.reactive)];
+}
+
+/**
+ * An inline SVG of the frontier: unserved load (log scale) against instance-hours, the planner's
+ * budgets as one line and target tracking alone at the targets that cost the same as another.
+ */
+export function renderFrontier(frontier: Frontier): string {
+  const W = 640;
+  const H = 360;
+  const pad = { left: 80, right: 20, top: 20, bottom: 50 };
+  const tt = [frontier.reactive, ...frontier.budgets.map((b) => b.sameCost)].sort((a, b) => a.instanceHours - b.instanceHours);
+  const planner = frontier.budgets.map((b) => b.planner).sort((a, b) => a.instanceHours - b.instanceHours);
+  const all = [...tt, ...planner];
+  const floorPct = 1e-4;
+  const yv = (p: FrontierPoint) => Math.log10(Math.max(floorPct, p.unservedPercent));
+  const x0 = Math.min(...all.map((p) => p.instanceHours)) * 0.95;
+  const x1 = Math.max(...all.map((p) => p.instanceHours)) * 1.05;
+  const y0 = Math.floor(Math.min(...all.map(yv)));
+  const y1 = Math.max(y0 + 1, Math.ceil(Math.max(...all.map(yv))));
+  const x = (v: number) => pad.left + ((v - x0) / Math.max(1e-9, x1 - x0)) * (W - pad.left - pad.right);
+  const y = (p: FrontierPoint) => pad.top + (1 - (yv(p) - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
+  const line = (ps: FrontierPoint[], color: string) =>
+    `<path d="${ps.map((p, i) => `${i ? 'L' : 'M'}${x(p.instanceHours).toFixed(1)},${y(p).toFixed(1)}`).join('')}" fill="none" stroke="${color}" stroke-width="1.6"/>` +
+    ps.map((p) => `<circle cx="${x(p.instanceHours).toFixed(1)}" cy="${y(p).toFixed(1)}" r="4" fill="${color}"><title>${escapeXml(p.policy)}: ${p.instanceHours.toFixed(1)} instance-hours, ${p.unservedPercent.toFixed(4)}% unserved</title></circle>` +
+      `<text x="${(x(p.instanceHours) + 6).toFixed(1)}" y="${(y(p) - 6).toFixed(1)}">${escapeXml(p.budgetPercent !== undefined ? `${p.budgetPercent}%` : `target ${p.targetUtilization.toFixed(2)}`)}</text>`).join('');
+  const ticks: string[] = [];
+  for (let e = y0; e <= y1; e++) {
+    const yy = pad.top + (1 - (e - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
+    ticks.push(`<line x1="${pad.left}" x2="${W - pad.right}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#eee"/><text x="${pad.left - 6}" y="${(yy + 4).toFixed(1)}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)}%</text>`);
+  }
+  return `<h2>Frontier: what each unserved budget costs, and what the same money buys without the planner</h2>
+<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="frontier of cost and unserved load">
+${ticks.join('\n')}
+<text x="${(W / 2).toFixed(0)}" y="${H - 10}" text-anchor="middle">instance-hours (scored days)</text>
+<text x="14" y="${(H / 2).toFixed(0)}" transform="rotate(-90 14 ${(H / 2).toFixed(0)})" text-anchor="middle">unserved load (log; ${floorPct}% and below at the bottom)</text>
+${line(tt, '#c0392b')}
+${line(planner, '#2471a3')}
+<g transform="translate(${pad.left + 10},${pad.top + 6})"><rect width="14" height="3" fill="#2471a3"/><text x="20" y="5">planner + target tracking, per budget</text>
+<rect y="16" width="14" height="3" fill="#c0392b"/><text x="20" y="21">target tracking alone, per target</text></g>
+</svg>
+`;
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function printTable(table: string[][]): string {
@@ -127,7 +265,7 @@ export function main(argv: readonly string[]): number {
   try {
     const metric = readMetricCsv(fs.readFileSync(args.csv, 'utf8'), 60);
     const stepsPerDay = 1440;
-    const result = runBacktest(metric.values, metric.start, metric.stepSeconds, {
+    const frontier = computeFrontier(metric.values, metric.start, metric.stepSeconds, {
       capacityPerInstance: args.capacityPerInstance,
       targetUtilization: args.target,
       launchLeadSeconds: args.launchLeadSeconds,
@@ -135,8 +273,9 @@ export function main(argv: readonly string[]): number {
       minCapacity: args.min,
       maxCapacity: args.max,
       warmupSteps: args.warmupDays !== undefined ? Math.min(Math.round(args.warmupDays * stepsPerDay), metric.values.length - 1) : undefined,
-    });
-    const table = formatTable(result);
+    }, args.budgetsPercent);
+    const result = frontier.chart;
+    const table = formatTable(frontier);
     const scoredDays = (metric.values.length - result.scoreFrom) / stepsPerDay;
     const lines = [
       `${path.basename(args.csv)}: ${metric.rows - metric.skipped} rows every ${metric.sourceStepSeconds}s` +
@@ -147,10 +286,11 @@ export function main(argv: readonly string[]): number {
       '',
       printTable(table),
     ];
-    if (result.planned.planErrors) lines.push(`\nwarning: ${result.planned.planErrors} plans failed (the previous plan was kept)`);
+    const errors = frontier.budgets.reduce((a, b) => a + (b.planner.planErrors ?? 0), 0);
+    if (errors) lines.push(`\nwarning: ${errors} plans failed (the previous plan was kept)`);
     const out = args.out ?? `${args.csv.replace(/\.csv$/i, '')}.backtest.html`;
-    fs.writeFileSync(out, renderBacktestChart({
-      title: `Backtest of ${path.basename(args.csv)}`,
+    const html = renderBacktestChart({
+      title: `Backtest of ${path.basename(args.csv)} (capacity drawn for the budget ${frontier.chartBudgetPercent}%)`,
       start: metric.start,
       stepSeconds: metric.stepSeconds,
       load: metric.values,
@@ -160,7 +300,8 @@ export function main(argv: readonly string[]): number {
       capacityPerInstance: result.capacityPerInstance,
       scoreFrom: result.scoreFrom,
       table,
-    }));
+    });
+    fs.writeFileSync(out, html.replace('</body>', `${renderFrontier(frontier)}</body>`));
     lines.push('', `chart: ${out}`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;

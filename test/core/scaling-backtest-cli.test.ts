@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const T0 = Date.UTC(2026, 0, 5);
 
 function runCli(args: string[]) {
-  return spawnSync('npx', ['tsx', 'bin/scaling-backtest.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync('npx', ['tsx', 'bin/scaling-backtest.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
 }
 
 describe('scaling-backtest CLI', () => {
@@ -30,33 +30,44 @@ describe('scaling-backtest CLI', () => {
     fs.writeFileSync(csv, ['timestamp,value', ...rows].join('\n'));
     const out = path.join(dir, 'chart.html');
 
-    const r = runCli(['--csv', csv, '--capacity-per-instance', '10', '--target', '0.6', '--launch-lead', '5m', '--warmup-days', '1', '--out', out]);
+    const r = runCli(['--csv', csv, '--capacity-per-instance', '10', '--target', '0.6', '--launch-lead', '5m', '--interval', '15m', '--warmup-days', '1', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/metric\.csv: 864 rows every 300s \(1 unparsable rows skipped\), 3\.0 days at one minute, 2\.0 days scored/);
     expect(r.stdout).toMatch(/capacity per instance 10\.000, target 0\.6, group 1\.\.\d+/);
     expect(r.stdout).toMatch(/policy\s+instance-hours\s+unserved load\s+overloaded minutes\s+launches\s+ms\/plan/);
-    const planned = /predictive planner \+ target tracking\s+([\d.]+)\s+([\d.]+)%\s+([\d.]+)%\s+(\d+)\s+([\d.]+)/.exec(r.stdout);
-    const reactive = /target tracking alone\s+([\d.]+)\s+([\d.]+)%\s+([\d.]+)%\s+(\d+)/.exec(r.stdout);
-    expect(planned).not.toBeNull();
-    expect(reactive).not.toBeNull();
-    // two scored days of 160/10/0.6 = up to 27 instances: instance-hours in a plausible range
-    for (const m of [planned!, reactive!]) {
-      expect(Number(m[1])).toBeGreaterThan(2 * 24 * 100 / 6);
-      expect(Number(m[1])).toBeLessThan(2 * 24 * 40);
+    // the frontier: the planner at each budget, target tracking alone at the same cost, and at the target
+    const row = (label: RegExp) => {
+      const m = new RegExp(`${label.source}\\s+([\\d.]+)\\s+([\\d.]+)%\\s+([\\d.]+)%\\s+(\\d+)`).exec(r.stdout);
+      expect(m).not.toBeNull();
+      return { hours: Number(m![1]), unserved: Number(m![2]) };
+    };
+    const planner = [0.01, 0.1, 1].map((b) => row(new RegExp(`planner, budget ${b}%`)));
+    const sameCost = [...r.stdout.matchAll(/target tracking alone at (\d\.\d\d) \(same cost\)\s+([\d.]+)\s+([\d.]+)%/g)];
+    expect(sameCost).toHaveLength(3);
+    const reactive = row(/target tracking alone {2,}/);
+    for (const m of [...planner, reactive]) {
+      // two scored days of 160/10/0.6 = up to 27 instances: instance-hours in a plausible range
+      expect(m.hours).toBeGreaterThan(2 * 24 * 100 / 6);
+      expect(m.hours).toBeLessThan(2 * 24 * 40);
     }
+    // a larger budget never costs more; target tracking at the same cost is within 5% of the planner's cost
+    expect(planner[2].hours).toBeLessThanOrEqual(planner[0].hours * 1.001);
+    sameCost.forEach((m, i) => expect(Math.abs(Number(m[2]) / planner[i].hours - 1)).toBeLessThan(0.05));
     // the planner scales ahead of the daily rise: it leaves no more load unserved than target tracking
-    expect(Number(planned![2])).toBeLessThanOrEqual(Number(reactive![2]));
+    expect(planner[1].unserved).toBeLessThanOrEqual(reactive.unserved);
     expect(r.stdout).toContain(`chart: ${out}`);
 
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg');
-    expect((html.match(/<path d="M/g) ?? []).length).toBe(4);
+    expect((html.match(/<path d="M/g) ?? []).length).toBe(6);
     expect(html).toContain('capacity, planner + target tracking');
     expect(html).toContain('<td>target tracking alone</td>');
+    expect(html).toContain('Frontier: what each unserved budget costs');
+    expect((html.match(/<circle /g) ?? []).length).toBe(7);
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-  }, 60_000);
+  }, 300_000);
 
   test('explains wrong usage with exit code 2, and a broken file with exit code 1', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -77,9 +88,10 @@ describe('scaling-backtest CLI', () => {
   });
 
   test('parses durations and numbers', () => {
-    expect(parseArgs(['--launch-lead', '5m', '--interval', '90s', '--capacity-per-instance', '2.5', '--min', '0', '--max', '9'])).toEqual({
-      launchLeadSeconds: 300, intervalSeconds: 90, capacityPerInstance: 2.5, min: 0, max: 9,
+    expect(parseArgs(['--launch-lead', '5m', '--interval', '90s', '--capacity-per-instance', '2.5', '--min', '0', '--max', '9', '--budgets', '0.05,2'])).toEqual({
+      launchLeadSeconds: 300, intervalSeconds: 90, capacityPerInstance: 2.5, min: 0, max: 9, budgetsPercent: [0.05, 2],
     });
+    expect(() => parseArgs(['--budgets', '0.1,x'])).toThrow(/--budgets must be percentages in \[0, 100\) \(got "x"\)/);
     expect(() => parseArgs(['--max', '0'])).toThrow(/--max must be a whole number >= 1/);
     expect(() => parseArgs(['--bogus'])).toThrow(/unknown argument "--bogus"/);
   });

@@ -82,7 +82,7 @@ describe('PredictiveScaler', () => {
       SCHEDULE_INTERVAL_SECONDS: '300',
       SCHEDULED_ACTION_PREFIX: 'predictive-scaler-',
       MAX_SCHEDULED_ACTIONS: '40',
-      UNSERVED_BUDGET_PERCENT: '0.1',
+      UNSERVED_BUDGET_PERCENT: '0.03',
       // The configured bounds and instance type of the group, handed down (never inferred).
       GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] }),
       POWERTOOLS_METRICS_NAMESPACE: 'CdkScalingArchitecture/PredictiveScaler',

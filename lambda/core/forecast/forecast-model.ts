@@ -2,11 +2,11 @@ import { smallMedian } from './robust-stats';
 import { SeasonalityKind } from './seasonality';
 
 /**
- * One forecasting model the planner can choose. Both forecast the load's short-term envelope (the
- * maximum over a few steps, see `trailingMax`), because capacity must carry the peaks of each
- * minute, not their mean: a level model (the recent median of the envelope) or a seasonal model
- * (the median over previous cycles of the envelope at the same phase, which also learns bursts
- * that recur at the same time of day) scaled to the recent level.
+ * One forecasting model the planner can choose. Each forecasts the load itself (a point forecast):
+ * a level model (the median of the recent load) or a seasonal model (the median, or maximum, over
+ * previous cycles of the lightly smoothed load at the same phase) scaled to the recent level. The
+ * headroom above the forecast is not part of the model: the planner learns it from the model's
+ * replayed errors and the user's unserved budget.
  */
 export interface ForecastModelSpec {
   readonly kind: SeasonalityKind;
@@ -21,8 +21,8 @@ export interface ForecastModelSpec {
   readonly combine: 'median' | 'max';
   /** Steps of recent data the level is the median of. */
   readonly levelWindow: number;
-  /** Half-width in steps of the envelope (each envelope point is a maximum over 2h+1 steps). */
-  readonly envelopeHalfWidth: number;
+  /** Half-width in steps of the centered moving median the seasonal profile is built from. */
+  readonly smoothHalfWidth: number;
 }
 
 /**
@@ -36,8 +36,10 @@ export class FittedModel {
 
   constructor(
     public readonly spec: ForecastModelSpec,
-    /** `trailingMax(values, 2 * spec.envelopeHalfWidth + 1)` of the cleaned series. */
-    private readonly envelope: Float64Array,
+    /** The cleaned series (the level is the median of its recent values). */
+    private readonly series: Float64Array,
+    /** `movingMedian(series, spec.smoothHalfWidth)`: what the seasonal profile reads. */
+    smoothed: Float64Array,
     extra: number,
     /** Small positive load below which ratios are not trusted (keeps ratios finite). */
     private readonly epsilon: number,
@@ -46,7 +48,7 @@ export class FittedModel {
   ) {
     this.buf = new Float64Array(Math.max(spec.levelWindow, spec.cycles, 1));
     if (spec.periodSteps > 0) {
-      this.profile = buildProfile(envelope, envelope.length + extra + spec.envelopeHalfWidth, spec.periodSteps, spec.cycles, spec.combine, firstIndex);
+      this.profile = buildProfile(smoothed, smoothed.length + extra, spec.periodSteps, spec.cycles, spec.combine, firstIndex);
     }
   }
 
@@ -60,7 +62,7 @@ export class FittedModel {
     for (let back = 0; back < 4; back++) {
       const hi = origin - back * w;
       const lo = hi - w + 1;
-      const level = this.windowMedian(this.envelope, lo, hi);
+      const level = this.windowMedian(this.series, lo, hi);
       if (!Number.isFinite(level)) continue;
       if (!this.profile) return level;
       const base = this.windowMedian(this.profile, lo, hi);
@@ -71,15 +73,10 @@ export class FittedModel {
     return NaN;
   }
 
-  /**
-   * The forecast of the envelope centered on index `k`, given `levelAt(origin)`; `NaN` when the
-   * model cannot say. (The profile holds trailing maxima, so the one centered on `k` is read
-   * `envelopeHalfWidth` steps later.)
-   */
+  /** The forecast of the load at index `k`, given `levelAt(origin)`; `NaN` when the model cannot say. */
   public forecast(k: number, level: number): number {
     if (!this.profile) return level;
-    const i = k + this.spec.envelopeHalfWidth;
-    const p = i < this.profile.length ? this.profile[i] : NaN;
+    const p = k >= 0 && k < this.profile.length ? this.profile[k] : NaN;
     return Number.isFinite(p) ? p * level : NaN;
   }
 

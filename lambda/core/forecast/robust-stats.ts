@@ -98,3 +98,25 @@ export function movingMean(values: ArrayLike<number>, halfWidth: number): Float6
   }
   return out;
 }
+
+/**
+ * Centered moving median over a window of `2 * halfWidth + 1` points, ignoring gaps: it takes the
+ * minute-to-minute noise out of a series but keeps its steps where they are (a moving mean would
+ * start a drop or a rise early). A point whose window holds no finite value stays `NaN`.
+ * O(n x halfWidth^2); meant for small half-widths.
+ */
+export function movingMedian(values: ArrayLike<number>, halfWidth: number): Float64Array {
+  const n = values.length;
+  const h = Math.max(0, Math.floor(halfWidth));
+  const out = new Float64Array(n);
+  const buf = new Float64Array(2 * h + 1);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) {
+      const v = values[j];
+      if (Number.isFinite(v)) buf[c++] = v;
+    }
+    out[i] = smallMedian(buf, c);
+  }
+  return out;
+}
