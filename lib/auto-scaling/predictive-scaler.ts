@@ -75,7 +75,7 @@ export interface PredictiveScalerProps {
    * the planner sizes its headroom so that its own replayed errors leave at most this much load
    * unserved. 0 to 50.
    *
-   * @default 0.1 (DEFAULT_UNSERVED_BUDGET_PERCENT, chosen from the measured frontier, see docs/predictive-scaler.md)
+   * @default 0.03 (DEFAULT_UNSERVED_BUDGET_PERCENT, chosen from the measured frontier, see docs/predictive-scaler.md)
    */
   readonly unservedBudgetPercent?: number;
 
