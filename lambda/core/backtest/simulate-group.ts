@@ -40,10 +40,45 @@ export interface PlannerSchedule {
   readonly options?: PlannerOptions;
 }
 
+/** What a controller sees after each step (see {@link GroupController}). */
+export interface GroupControlView {
+  /** The step just simulated. */
+  readonly step: number;
+  /** Its load (`NaN` = no datapoint). */
+  readonly load: number;
+  /** Instances that served it. */
+  readonly serving: number;
+  /** Instances launching (paid, not yet serving). */
+  readonly launching: number;
+  readonly desired: number;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Target utilization in force, in (0, 1]. */
+  readonly targetUtilization: number;
+}
+
+/** Settings a controller changes; each one omitted stays as it is. */
+export interface GroupControl {
+  /** Target utilization of the target-tracking policy, in (0, 1]. */
+  readonly targetUtilization?: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  /** A desired capacity set directly (clamped to the bounds). */
+  readonly desired?: number;
+}
+
+/**
+ * A controller that changes the group's settings between steps (the cost optimizer in
+ * `bench:cost`): called after each step, before the group moves towards its desired capacity.
+ */
+export type GroupController = (view: GroupControlView) => GroupControl | void;
+
 /** What one simulated policy did, step by step and in total. */
 export interface SimulationResult {
   /** Instances serving during each step. */
   readonly capacity: Float64Array;
+  /** Instances paid during each step (serving and launching). */
+  readonly paid: Float64Array;
   /** The planner's forecast for each step (the latest plan covering it), `NaN` elsewhere. */
   readonly forecast: Float64Array;
   /** Instance-steps paid, launching instances included, from `scoreFrom`. */
@@ -81,18 +116,21 @@ export function simulateGroup(
   config: GroupSimulationConfig,
   planner?: PlannerSchedule,
   scoreFrom = 0,
+  control?: GroupController,
 ): SimulationResult {
   const n = values.length;
   const stepMs = stepSeconds * 1000;
   const perInstance = config.capacityPerInstance;
-  const target = config.targetUtilization;
+  let target = config.targetUtilization;
+  let maxSize = config.maxCapacity;
   const outSteps = config.scaleOutSteps ?? 3;
   const inSteps = config.scaleInSteps ?? 15;
   const inThreshold = config.scaleInThreshold ?? 0.9;
   const readyAfter = Math.ceil(config.launchLeadSeconds / stepSeconds - 1e-9);
-  const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, config.maxCapacity);
+  const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, maxSize);
 
   const capacity = new Float64Array(n);
+  const paid = new Float64Array(n);
   const forecast = new Float64Array(n).fill(NaN);
   let first = 0;
   while (first < n && !Number.isFinite(values[first])) first++;
@@ -114,6 +152,7 @@ export function simulateGroup(
       serving++;
     }
     capacity[t] = serving;
+    paid[t] = serving + launching.length;
     const load = values[t];
     const scored = t >= scoreFrom;
     if (scored) totals.instanceSteps += serving + launching.length;
@@ -174,7 +213,17 @@ export function simulateGroup(
       if (action.desiredCapacity !== undefined) desired = clampInt(action.desiredCapacity, minSize, config.maxCapacity);
     }
 
-    desired = clampInt(desired, minSize, config.maxCapacity);
+    if (control) {
+      const c = control({ step: t, load, serving, launching: launching.length, desired, minSize, maxSize, targetUtilization: target });
+      if (c) {
+        if (c.targetUtilization !== undefined && c.targetUtilization > 0 && c.targetUtilization <= 1) target = c.targetUtilization;
+        if (c.maxSize !== undefined) maxSize = Math.max(0, Math.round(c.maxSize));
+        if (c.minSize !== undefined) minSize = clampInt(c.minSize, 0, maxSize);
+        minSize = Math.min(minSize, maxSize);
+        if (c.desired !== undefined) desired = c.desired;
+      }
+    }
+    desired = clampInt(desired, minSize, maxSize);
     const total = serving + launching.length;
     if (desired > total) {
       for (let k = total; k < desired; k++) launching.push(t + 1 + readyAfter);
@@ -188,7 +237,7 @@ export function simulateGroup(
       serving -= drop;
     }
   }
-  return { capacity, forecast, ...totals };
+  return { capacity, paid, forecast, ...totals };
 }
 
 function clampInt(x: number, lo: number, hi: number): number {

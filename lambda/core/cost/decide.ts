@@ -3,6 +3,8 @@ import {
   BudgetPressure, CostCapacityPlan, CostAction, CostDecision, CostDecisionInput, CostPolicy, CostState, GroupSnapshot,
   OriginalSettings,
 } from './types';
+import { forecastSpend } from './spend-forecast';
+import { planSpend, SpendPlan } from './spend-plan';
 import { workingCapacityNeeded, localTime } from './working-hours';
 
 type MutableState = { -readonly [K in keyof CostState]: CostState[K] };
@@ -84,6 +86,57 @@ function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure 
   return 'hold';
 }
 
+const DEFAULT_PLANNING_UTILIZATION = 70;
+const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
+
+/**
+ * The spend plan from the usage history, when there is a day of it with load and a price can be
+ * learned (spend and instance-hours of the period); undefined otherwise (the threshold steps on
+ * the Budgets forecast then decide). Updates the price mark in the state.
+ */
+function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: CostCapacityPlan, st: MutableState):
+{ plan: SpendPlan; capacityPlan: CostCapacityPlan; baseTarget: number } | undefined {
+  const { budget, policy, group, now } = input;
+  if (!budget || !input.usageHistory || input.usageHistory.length === 0 || !(budget.limit > 0)) return undefined;
+  const baseTarget = orig.targetUtilization ?? group.targetUtilization ?? policy.planningUtilizationPercent ?? DEFAULT_PLANNING_UTILIZATION;
+  const currentTarget = group.targetUtilization ?? baseTarget;
+  const mark = st.priceMark && st.priceMark.t >= budget.periodStart && st.priceMark.t < now ? st.priceMark : undefined;
+  const f = forecastSpend({
+    now, periodStart: budget.periodStart, periodEnd: budget.periodEnd, actualSpend: budget.actualSpend,
+    budgetsForecast: budget.forecastedSpend, history: input.usageHistory, currentTargetPercent: currentTarget,
+    minimumInstances: Math.min(orig.minSize, orig.maxSize), priceMark: mark,
+  });
+  if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
+  if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
+  const mode = policy.budgetMode ?? 'hard';
+  const emergency = policy.emergencyUtilizationPercent / 100;
+  const next24 = f.load.slice(0, 24);
+  const forecastNeed = next24.length ? Math.ceil(Math.max(...next24) / emergency - 1e-9) : 0;
+  const loadNeedCap = Math.max(base.minimumCapForLoad ?? 0, forecastNeed);
+  const maxTarget = policy.targetUtilization && group.targetUtilization !== undefined ? Math.max(baseTarget, policy.targetUtilization.maxPercent) : baseTarget;
+  const plan = planSpend({
+    forecast: f, limit: budget.limit, actualSpend: budget.actualSpend, mode, baseTargetPercent: baseTarget,
+    maxTargetPercent: maxTarget, maxSize: orig.maxSize, floor: Math.min(policy.floorCapacity, orig.maxSize), loadNeedCap,
+    margin: (policy.planMarginPercent ?? 2) / 100,
+  });
+  const capacityPlan: CostCapacityPlan = {
+    ...base,
+    expectedMonthEndCost: plan.uncontrolledMonthEnd,
+    forecastSource: 'usage-history',
+    forecastPercentOfLimit: (plan.uncontrolledMonthEnd / budget.limit) * 100,
+    budgetMode: mode,
+    plannedMonthEndCost: plan.plannedMonthEnd,
+    forecastOverrunPercent: plan.overrunPercent,
+    plannedTargetPercent: plan.targetPercent,
+    ...(plan.cap !== undefined ? { plannedCap: plan.cap } : {}),
+    plannedInstancesNext24h: plan.hourlyInstances.slice(0, 24).map((n) => Math.round(n * 10) / 10),
+    pricePerInstanceHour: f.pricePerInstanceHour,
+    trendPerDay: f.trendPerDay,
+    planReason: plan.reason,
+  };
+  return { plan, capacityPlan, baseTarget };
+}
+
 /**
  * Decides the cost optimizer's actions for one run. Pure and deterministic.
  *
@@ -96,8 +149,6 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const { now, group, policy } = input;
   const notes: string[] = [];
   const actions: CostAction[] = [];
-  const plan = planCostCapacity(now, input.budget, group, input.utilization, policy);
-  const pressure = pressureOf(plan, policy);
   const st = reconcile(input.state, group, notes, input.baseline !== undefined);
   const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
   if (input.baseline) {
@@ -106,6 +157,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     orig.maxSize = b.maxSize;
     orig.desiredCapacity = Math.min(b.maxSize, Math.max(orig.minSize, b.desiredCapacity ?? group.desiredCapacity));
   }
+  const basePlan = planCostCapacity(now, input.budget, group, input.utilization, policy);
+  const spendPlan = planFromUsage(input, orig, basePlan, st);
+  const plan: CostCapacityPlan = spendPlan ? spendPlan.capacityPlan : basePlan;
+  const pressure = pressureOf(plan, policy);
 
   // The most the controller ever sets, and the least.
   const restoreMax = orig.maxSize;
@@ -179,7 +234,50 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const settling = (pressure === 'over' || (pressure === 'under' && hasOverrides(st))) && sinceStep < stepInterval;
   const budgetActionsBefore = actions.length;
 
-  if (settling) {
+  if (spendPlan) {
+    // The spend plan: the target and the cap the rest of the period may use, every run.
+    const sp = spendPlan.plan;
+    const mode = policy.budgetMode ?? 'hard';
+    const cuts = sp.targetPercent > spendPlan.baseTarget + 1e-9 || sp.cap !== undefined;
+    if (policy.spot && group.onDemandPercent !== undefined) {
+      const cur = st.onDemandPercent ?? group.onDemandPercent;
+      if (cuts && sinceStep >= stepInterval) {
+        const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
+        if (next < cur) {
+          actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: shifting on-demand share ${cur}% -> ${next}% toward Spot` });
+          st.onDemandPercent = next;
+        }
+      } else if (!cuts && st.onDemandPercent !== undefined && orig.onDemandPercent !== undefined && sinceStep >= stepInterval) {
+        const next = Math.min(orig.onDemandPercent, st.onDemandPercent + policy.spot.stepPercent);
+        actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)` });
+        if (next >= orig.onDemandPercent) delete st.onDemandPercent; else st.onDemandPercent = next;
+      }
+    }
+    if (policy.targetUtilization && group.targetUtilization !== undefined) {
+      const cur = group.targetUtilization;
+      const next = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
+      if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
+        actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
+        if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;
+      }
+    }
+    let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));
+    if (mode === 'availability-first' && loadFloor !== undefined) wantCap = Math.max(wantCap, loadFloor);
+    if (mode === 'availability-first' && st.cap !== undefined && saturated && wantCap <= st.cap) {
+      raiseSaturated('(availability first)');
+    } else if (wantCap < curMax && loadFloor === undefined) {
+      notes.push(`${sp.reason}, but no utilization data: capacity is not lowered without it`);
+    } else if (wantCap !== curMax) {
+      const why = wantCap < curMax
+        ? `capping MaxSize ${curMax} -> ${wantCap} (${mode}; floor ${floor}${loadFloor !== undefined ? `, the load needs ${loadFloor} at ${policy.emergencyUtilizationPercent}% utilization` : ''})`
+        : `raising MaxSize ${curMax} -> ${wantCap}${wantCap >= restoreMax ? ' (original)' : ''}`;
+      setCap(wantCap, `${sp.reason}: ${why}`);
+    } else {
+      notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
+    }
+    if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
+    if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+  } else if (settling) {
     notes.push(`${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`);
     if (st.cap !== undefined && saturated) raiseSaturated('while the last budget step settles');
     else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
@@ -248,7 +346,7 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     }
   }
 
-  if (stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+  if (!spendPlan && stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
 
   // Vertical rightsizing.
   const v = policy.vertical;
