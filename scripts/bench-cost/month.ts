@@ -15,7 +15,7 @@
  *   its own state; its actions apply to the simulated group at once.
  */
 import { GroupControl, GroupControlView, simulateGroup } from '../../lambda/core/backtest/simulate-group';
-import { CostPolicy, CostState, decideCost, UtilizationSample } from '../../lambda/core/cost';
+import { CostDecision, CostDecisionInput, CostPolicy, CostState, decideCost, UtilizationSample } from '../../lambda/core/cost';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -99,6 +99,8 @@ export interface MonthOptions {
   readonly capacityPerInstance?: number;
   /** Withhold the usage history from the optimizer (threshold fallback). */
   readonly withoutUsageHistory?: boolean;
+  /** Called with every decision (tests, diagnostics). */
+  readonly onDecision?: (input: CostDecisionInput, decision: CostDecision) => void;
 }
 
 export interface MonthResult {
@@ -168,7 +170,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     while (samples.length && samples[0].t < now - 7 * DAY) samples.shift();
     while (hourly.length && hourly[0].t < now - 35 * DAY) hourly.shift();
     const target = v.targetUtilization * 100;
-    const d = decideCost({
+    const input: CostDecisionInput = {
       now,
       budget: { limit: opts.budget!, actualSpend: spend, forecastedSpend: forecast > 0 ? forecast : undefined, periodStart: start, periodEnd },
       group: { minSize: v.minSize, maxSize: v.maxSize, desiredCapacity: v.desired, targetUtilization: Math.round(target * 1000) / 1000 },
@@ -177,7 +179,9 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
       ...(opts.withoutUsageHistory ? {} : { usageHistory: hourly }),
       policy: policy!,
       state,
-    });
+    };
+    const d = decideCost(input);
+    opts.onDecision?.(input, d);
     state = d.state;
     maxOverrun = Math.max(maxOverrun, d.plan.forecastOverrunPercent ?? 0);
     const out: { targetUtilization?: number; minSize?: number; maxSize?: number; desired?: number } = {};

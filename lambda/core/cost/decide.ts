@@ -88,6 +88,9 @@ function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure 
 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
+const HEADROOM_LEARN_MS = 48 * 3_600_000;
+/** Most points the spend plan moves the CPU target in one run. */
+const MAX_TARGET_MOVE = 5;
 
 /**
  * The spend plan from the usage history, when there is a day of it with load and a price can be
@@ -105,7 +108,11 @@ function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: C
     now, periodStart: budget.periodStart, periodEnd: budget.periodEnd, actualSpend: budget.actualSpend,
     budgetsForecast: budget.forecastedSpend, history: input.usageHistory, currentTargetPercent: currentTarget,
     minimumInstances: Math.min(orig.minSize, orig.maxSize), priceMark: mark,
+    ...(st.headroom !== undefined ? { knownHeadroom: st.headroom } : {}),
   });
+  // The headroom is learned only from two days at one target (the one in force now).
+  const steady = st.lastTargetChangeAt === undefined || now - st.lastTargetChangeAt >= HEADROOM_LEARN_MS;
+  if (steady && f.learnedHeadroom !== undefined) st.headroom = Math.round(f.learnedHeadroom * 1000) / 1000;
   if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
   if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
   const mode = policy.budgetMode ?? 'hard';
@@ -255,10 +262,14 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     }
     if (policy.targetUtilization && group.targetUtilization !== undefined) {
       const cur = group.targetUtilization;
-      const next = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
+      // At most MAX_TARGET_MOVE points per run: the forecast's headroom is learned at the target in
+      // force, and one noisy forecast must not swing the group.
+      const planned = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
+      const next = Math.round(Math.min(cur + MAX_TARGET_MOVE, Math.max(cur - MAX_TARGET_MOVE, planned)) * 10) / 10;
       if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
         actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
         if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;
+        st.lastTargetChangeAt = now;
       }
     }
     let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));

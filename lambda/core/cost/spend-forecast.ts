@@ -11,10 +11,11 @@
  * - daily and weekly shape: multiplicative factors, each hour of the day (and each day of the week,
  *   when two weeks of history hold it) against the mean of its own day (week), medians over the
  *   history, shrunk towards 1 by how many days (weeks) back them;
- * - level: the mean of the last day with the shape divided out;
- * - slope: Theil-Sen over the deshaped daily means of the last two weeks (a robust trend: one
- *   odd day moves it little), zero with fewer than three days;
- * - the usage at a CPU target u is max(minimum, k x load / u), k learned from the same history
+ * - level: the mean of the last week (or of what there is) with the shape divided out;
+ * - slope: Theil-Sen over pairs of deshaped daily means a whole number of weeks apart in the last
+ *   three weeks (the same weekday: a weekly pattern cannot pass for a trend; one odd day moves
+ *   it little), shrunk by pairs / (pairs + 2); zero before eight days;
+ * - the usage at a CPU target u is max(minimum, k x load / u), k learned from the last two days
  *   (the rounding up, warm-up and scale-in delay of target tracking, above the minimum);
  * - the price per instance-hour: the month's spend over the month's instance-hours, or, when the
  *   caller gives an earlier mark (spend and usage a day or two ago), the spend since the mark over
@@ -54,6 +55,12 @@ export interface SpendForecastInput {
   readonly currentTargetPercent: number;
   /** The least instances the group runs (its MinSize). */
   readonly minimumInstances: number;
+  /**
+   * Target tracking's headroom (paid instances over load / target, above the minimum) learned
+   * earlier at a known target; when given, used instead of learning it from the last two days
+   * (whose target may not be the one in force now).
+   */
+  readonly knownHeadroom?: number;
   /** Spend and instance-hours of the period at an earlier instant, for the marginal price. */
   readonly priceMark?: PriceMark;
 }
@@ -79,6 +86,8 @@ export interface SpendForecast {
   readonly instanceHoursToDate: number;
   /** Ratio of paid instances to load / target above the minimum (target tracking's headroom). */
   readonly headroom: number;
+  /** The headroom learned from the last two days at the current target (undefined: too few hours). */
+  readonly learnedHeadroom?: number;
   /** Budgets' weight in the blend (0..1). */
   readonly budgetsWeight: number;
   /** Scale applied to our remaining spend by the blend with Budgets (1 without Budgets). */
@@ -117,13 +126,6 @@ export function hourlyUsage(samples: readonly UtilizationSample[]): UsageHour[] 
   return [...acc.entries()].sort((a, b) => a[0] - b[0]).map(([t, a]) => ({
     t, instances: a.inst / a.ni, ...(a.nl > 0 ? { load: a.load / a.nl } : {}),
   }));
-}
-
-/** Theil-Sen slope of (x, y) pairs. */
-function theilSen(xs: readonly number[], ys: readonly number[]): number {
-  const slopes: number[] = [];
-  for (let i = 0; i < xs.length; i++) for (let j = i + 1; j < xs.length; j++) if (xs[j] !== xs[i]) slopes.push((ys[j] - ys[i]) / (xs[j] - xs[i]));
-  return slopes.length ? median(slopes) : 0;
 }
 
 /**
@@ -168,17 +170,24 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const weekly = span >= 14 ? weeklyFactors(loaded, daily, dow, dayOf, weekOf) : new Array(7).fill(1);
   const shape = (t: number) => daily[hod(t)] * weekly[dow(t)];
 
-  // Level and trend of the deshaped load.
+  // Level and trend of the deshaped load. The trend compares days a whole number of weeks apart
+  // (the same weekday, so a weekly pattern the shape does not hold yet cannot pass for a trend),
+  // Theil-Sen over those pairs in the last three weeks, shrunk by how many pairs back it.
   const deshaped = loaded.map((h) => ({ t: h.t, v: h.load! / Math.max(1e-9, shape(h.t)) }));
-  const lastDay = deshaped.filter((h) => h.t >= now - DAY);
-  const level = lastDay.length ? mean(lastDay.map((h) => h.v)) : deshaped.length ? mean(deshaped.map((h) => h.v)) : 0;
   const byDay = new Map<number, number[]>();
-  for (const h of deshaped) if (h.t >= now - 14 * DAY) {
+  for (const h of deshaped) if (h.t >= now - 21 * DAY) {
     const d = Math.floor((now - h.t) / DAY); // 0 = the last 24 h
     (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(h.v);
   }
-  const days = [...byDay.entries()].filter(([, v]) => v.length >= 12);
-  const slope = days.length >= 3 ? theilSen(days.map(([d]) => -d), days.map(([, v]) => mean(v))) : 0;
+  const dayMeans = new Map([...byDay.entries()].filter(([, v]) => v.length >= 12).map(([d, v]) => [d, mean(v)]));
+  const slopes: number[] = [];
+  for (const [d1, v1] of dayMeans) for (const [d2, v2] of dayMeans) if (d2 > d1 && (d2 - d1) % 7 === 0) slopes.push((v1 - v2) / (d2 - d1));
+  const slope = slopes.length ? median(slopes) * (slopes.length / (slopes.length + 2)) : 0;
+  // The level: the deshaped mean of the last week (of what there is), at its middle.
+  const window = Math.min(7, Math.max(1, Math.floor(span)));
+  const levelHours = deshaped.filter((h) => h.t >= now - window * DAY);
+  const level = levelHours.length ? mean(levelHours.map((h) => h.v)) : 0;
+  const levelAt = now - (window * DAY) / 2;
 
   // The remaining hours.
   const hours: number[] = [];
@@ -188,14 +197,16 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
     const w = (Math.min(t + HOUR, periodEnd) - from) / HOUR;
     if (w > 0) { hours.push(t); weights.push(w); }
   }
-  // The level stands for the last day's middle (half a day ago).
-  const load = hours.map((t) => Math.max(0, (level + slope * ((t + HOUR / 2 - (now - DAY / 2)) / DAY)) * shape(t)));
+  const load = hours.map((t) => Math.max(0, (level + slope * ((t + HOUR / 2 - levelAt) / DAY)) * shape(t)));
 
-  // Target tracking's headroom over load / target, above the minimum, from the last week.
+  // Target tracking's headroom over load / target, above the minimum, from the last two days
+  // (the target in force now is taken for theirs).
   const target = Math.max(1, input.currentTargetPercent) / 100;
   const minInst = Math.max(0, input.minimumInstances);
-  const recent = loaded.filter((h) => h.t >= now - 7 * DAY && h.instances > minInst + 0.5 && h.load! > 0);
-  const headroom = recent.length >= 6
+  const recent = loaded.filter((h) => h.t >= now - 2 * DAY && h.instances > minInst + 0.5 && h.load! > 0);
+  const headroom = input.knownHeadroom !== undefined && Number.isFinite(input.knownHeadroom) && input.knownHeadroom >= 1
+    ? Math.min(3, input.knownHeadroom)
+    : recent.length >= 6
     ? Math.min(3, Math.max(1, recent.reduce((a, h) => a + h.instances, 0) / recent.reduce((a, h) => a + h.load! / target, 0)))
     : 1;
 
@@ -230,6 +241,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const remainingSpendAt = (targetPercent: number, cap?: number) => ownRemaining(targetPercent, cap) * blendScale;
   return {
     hours, hourWeights: weights, load, pricePerInstanceHour: price, instanceHoursToDate, headroom, budgetsWeight, blendScale,
+    ...(recent.length >= 6 ? { learnedHeadroom: Math.min(3, Math.max(1, recent.reduce((a, h) => a + h.instances, 0) / recent.reduce((a, h) => a + h.load! / target, 0))) } : {}),
     historyDays: span, trendPerDay: level > 0 ? slope / level : 0,
     instancesAt,
     remainingSpendAt,

@@ -167,6 +167,13 @@ export interface CostState {
   readonly pendingRefresh?: boolean;
   /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
   readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
+  /**
+   * Target tracking's headroom (paid instances over load / target) learned while the group ran at
+   * its own target for two days: the forecast's conversion from load to instances at any target.
+   */
+  readonly headroom?: number;
+  /** When the spend plan last changed the CPU target (the headroom is learned two days after). */
+  readonly lastTargetChangeAt?: number;
 }
 
 /** Everything one decision is made from. */
