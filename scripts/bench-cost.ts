@@ -25,7 +25,7 @@ import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
 import { capacityPerInstance, hindsightStatic, monthOf, MonthResult, MonthSeries, simulateMonth } from './bench-cost/month';
 
 /** Candidate margins (percent of the remaining budget held back) for the leave-one-out choice. */
-const MARGINS = [0, 1, 2, 4, 6];
+const MARGINS = [0, 1, 2, 4];
 
 interface ManifestEntry { readonly name: string; readonly file: string; readonly step?: number }
 interface Run { readonly spendPctOfBudget: number; readonly unservedPct: number }
@@ -62,7 +62,7 @@ function chooseMargin(all: readonly TraceRuns[], held: string, margins: readonly
   let best = margins[margins.length - 1];
   let bestScore = Infinity;
   for (const m of margins) {
-    const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget * 1.0005);
+    const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget);
     if (!within) continue;
     const excess = others.reduce((a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight?.result.unservedPct ?? 0)), 0);
     if (excess < bestScore - 1e-12) { best = m; bestScore = excess; }

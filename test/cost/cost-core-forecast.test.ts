@@ -219,10 +219,10 @@ describe('decideCost with a usage history', () => {
     expect(() => decodeCostState(encodeCostState(d.state))).not.toThrow();
   });
 
-  test('hard: the target rises at most 5 points a run and the cap gives way, each with its reason', () => {
+  test('hard: the target rises to its highest at once and the cap gives way, each with its reason', () => {
     const d = decideCost(input(spent + (full - spent) * 0.5, { policy: { ...policy, budgetMode: 'hard' } }));
     const target = d.actions.find((a) => a.kind === 'set-target-utilization');
-    expect(target).toMatchObject({ percent: 55 });
+    expect(target).toMatchObject({ percent: 60 });
     const cap = d.actions.find((a) => a.kind === 'set-capacity') as SetCapacityAction;
     expect(cap.maxSize).toBeLessThan(200);
     expect(cap.maxSize).toBeGreaterThanOrEqual(2);
@@ -238,6 +238,13 @@ describe('decideCost with a usage history', () => {
     expect(cap.maxSize).toBeGreaterThanOrEqual(Math.ceil(peak / 0.9 - 1e-9));
     expect(d.plan.forecastOverrunPercent!).toBeGreaterThan(0);
     expect(d.notes.join('\n')).toMatch(/forecast overrun .*availability-first/);
+  });
+
+  test('the target comes down at most 5 points a run once the budget allows', () => {
+    const d = decideCost(input(full * 1.2, { group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: 60 }, state: {
+      original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 }, targetUtilization: 60, headroom: 1.2 } }));
+    expect(d.actions).toEqual([expect.objectContaining({ kind: 'set-target-utilization', percent: 55 })]);
+    expect(d.state.targetUtilization).toBe(55);
   });
 
   test('without a day of usage history: the threshold steps on the Budgets forecast decide', () => {

@@ -89,7 +89,7 @@ function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
 const HEADROOM_LEARN_MS = 48 * 3_600_000;
-/** Most points the spend plan moves the CPU target in one run. */
+/** Most points the spend plan lowers the CPU target in one run. */
 const MAX_TARGET_MOVE = 5;
 
 /**
@@ -124,7 +124,7 @@ function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: C
   const plan = planSpend({
     forecast: f, limit: budget.limit, actualSpend: budget.actualSpend, mode, baseTargetPercent: baseTarget,
     maxTargetPercent: maxTarget, maxSize: orig.maxSize, floor: Math.min(policy.floorCapacity, orig.maxSize), loadNeedCap,
-    margin: (policy.planMarginPercent ?? 2) / 100,
+    margin: (policy.planMarginPercent ?? 2) / 100, currentInstances: group.desiredCapacity,
   });
   const capacityPlan: CostCapacityPlan = {
     ...base,
@@ -262,10 +262,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     }
     if (policy.targetUtilization && group.targetUtilization !== undefined) {
       const cur = group.targetUtilization;
-      // At most MAX_TARGET_MOVE points per run: the forecast's headroom is learned at the target in
-      // force, and one noisy forecast must not swing the group.
+      // Up at once (spending less is always safe for the budget), down at most MAX_TARGET_MOVE points
+      // per run: one low forecast must not swing the group back and forth.
       const planned = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
-      const next = Math.round(Math.min(cur + MAX_TARGET_MOVE, Math.max(cur - MAX_TARGET_MOVE, planned)) * 10) / 10;
+      const next = Math.round(Math.max(cur - MAX_TARGET_MOVE, planned) * 10) / 10;
       if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
         actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
         if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;

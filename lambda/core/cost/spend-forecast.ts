@@ -92,6 +92,11 @@ export interface SpendForecast {
   readonly budgetsWeight: number;
   /** Scale applied to our remaining spend by the blend with Budgets (1 without Budgets). */
   readonly blendScale: number;
+  /**
+   * Relative error of one hour's load forecast, learned from the last week (the root mean square
+   * of load / fitted - 1); 0.3 without history.
+   */
+  readonly hourlyErrorStd: number;
   /** Days of history the shape and trend come from. */
   readonly historyDays: number;
   /** Trend: change of the deshaped daily load per day, as a fraction of the level. */
@@ -189,6 +194,11 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const level = levelHours.length ? mean(levelHours.map((h) => h.v)) : 0;
   const levelAt = now - (window * DAY) / 2;
 
+  // How well the model fits the last week, hour by hour.
+  const fitted = (t: number) => (level + slope * ((t + HOUR / 2 - levelAt) / DAY)) * shape(t);
+  const rel = loaded.filter((h) => h.t >= now - 7 * DAY && fitted(h.t) > 0).map((h) => h.load! / fitted(h.t) - 1);
+  const hourlyErrorStd = rel.length >= 24 ? Math.min(1, Math.max(0.02, Math.sqrt(mean(rel.map((r) => r * r))))) : 0.3;
+
   // The remaining hours.
   const hours: number[] = [];
   const weights: number[] = [];
@@ -197,7 +207,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
     const w = (Math.min(t + HOUR, periodEnd) - from) / HOUR;
     if (w > 0) { hours.push(t); weights.push(w); }
   }
-  const load = hours.map((t) => Math.max(0, (level + slope * ((t + HOUR / 2 - levelAt) / DAY)) * shape(t)));
+  const load = hours.map((t) => Math.max(0, fitted(t)));
 
   // Target tracking's headroom over load / target, above the minimum, from the last two days
   // (the target in force now is taken for theirs).
@@ -227,7 +237,13 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
       return cap === undefined ? n : Math.min(Math.max(cap, 0), n);
     });
   };
-  const ownRemaining = (targetPercent: number, cap?: number) => instancesAt(targetPercent, cap).reduce((a, n, i) => a + n * weights[i], 0) * price;
+  const ownRemaining = (targetPercent: number, cap?: number): number => {
+    const u = Math.max(1, targetPercent) / 100;
+    const c = cap === undefined ? Infinity : Math.max(cap, 0);
+    let sum = 0;
+    for (let i = 0; i < load.length; i++) sum += Math.min(c, Math.max(minInst, (headroom * load[i]) / u)) * weights[i];
+    return sum * price;
+  };
 
   // AWS Budgets' forecast as one input: its remaining spend blended with ours at the current target.
   const budgetsRemaining = input.budgetsForecast !== undefined && Number.isFinite(input.budgetsForecast) && input.budgetsForecast > 0
@@ -242,6 +258,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   return {
     hours, hourWeights: weights, load, pricePerInstanceHour: price, instanceHoursToDate, headroom, budgetsWeight, blendScale,
     ...(recent.length >= 6 ? { learnedHeadroom: Math.min(3, Math.max(1, recent.reduce((a, h) => a + h.instances, 0) / recent.reduce((a, h) => a + h.load! / target, 0))) } : {}),
+    hourlyErrorStd,
     historyDays: span, trendPerDay: level > 0 ? slope / level : 0,
     instancesAt,
     remainingSpendAt,

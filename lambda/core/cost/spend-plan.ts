@@ -2,6 +2,10 @@
  * The spend plan: how much capacity each remaining hour of the period may use so that the
  * period ends within the budget, from the {@link SpendForecast}.
  *
+ * The plan spends the remaining budget less a reserve: `margin` of it, ERROR_Z standard
+ * deviations of the forecast error over the hours left, and the next half hour of the instances
+ * running now.
+ *
  * Levers, cheapest in service first: the CPU target (less headroom costs no load while target
  * tracking keeps up), then a MaxSize cap (a water level: the busiest hours give way first).
  * - hard: the lowest target in [base, maxTarget] whose month-end spend fits; if even maxTarget
@@ -32,6 +36,8 @@ export interface SpendPlanInput {
   readonly floor: number;
   /** Availability-first: the lowest cap the load allows (instances at the emergency utilization). */
   readonly loadNeedCap?: number;
+  /** Instances running now (their next half hour is held back: it is spent whatever the plan). */
+  readonly currentInstances?: number;
   /** Share of the remaining budget held back against forecast error (0..1). */
   readonly margin: number;
 }
@@ -54,6 +60,14 @@ export interface SpendPlan {
   readonly reason: string;
 }
 
+/** Standard deviations of the remaining hours' forecast error held back. */
+const ERROR_Z = 1.5;
+/**
+ * Hours the running instances keep costing after a lower target or cap (target tracking scales in
+ * after 15 minutes below its target; termination takes minutes more).
+ */
+const COMMITTED_HOURS = 0.5;
+
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
 /** See the module comment. */
@@ -62,7 +76,14 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   const base = input.baseTargetPercent;
   const maxT = Math.max(base, input.maxTargetPercent);
   const remaining = Math.max(0, limit - actualSpend);
-  const allowed = remaining * (1 - Math.min(0.5, Math.max(0, input.margin)));
+  // Held back: the margin, and the forecast's own error over the hours left (an hour's relative
+  // error, learned from the history, over sqrt(hours) hours' spend: ERROR_Z standard deviations
+  // if the hours' errors were independent) - little while the month is long, most near its end.
+  const n = Math.max(1, f.hourWeights.reduce((a, b) => a + b, 0));
+  // And what the instances running now cost before a lower target or cap can remove them.
+  const committed = f.pricePerInstanceHour * Math.max(0, input.currentInstances ?? 0) * COMMITTED_HOURS;
+  const reserve = remaining * (Math.min(0.5, Math.max(0, input.margin)) + (ERROR_Z * f.hourlyErrorStd) / Math.sqrt(n)) + committed;
+  const allowed = Math.max(0, remaining - reserve);
   const uncontrolledMonthEnd = f.monthEndAt(base);
   const lowestCap = mode === 'availability-first'
     ? Math.min(input.maxSize, Math.max(input.floor, input.loadNeedCap ?? input.floor))
@@ -82,7 +103,7 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   if (maxT > base && f.remainingSpendAt(maxT) <= allowed) {
     let lo = base;
     let hi = maxT;
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 20; i++) {
       const mid = (lo + hi) / 2;
       if (f.remainingSpendAt(mid) <= allowed) hi = mid; else lo = mid;
     }
