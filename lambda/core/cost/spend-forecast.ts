@@ -115,6 +115,9 @@ const median = (xs: readonly number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+/** UTC hour of the day and day of the week (0 = Sunday; 1970-01-01 was a Thursday), without Date. */
+const hourOfDay = (t: number) => Math.floor((((t % DAY) + DAY) % DAY) / HOUR);
+const dayOfWeek = (t: number) => (((Math.floor(t / DAY) + 4) % 7) + 7) % 7;
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The history as hourly usage (samples of any period averaged into their hour). */
@@ -167,8 +170,8 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const span = loaded.length ? (now - loaded[0].t) / DAY : 0;
 
   // Shape: the hour of the day always (from one day on); the day of the week from two weeks.
-  const hod = (t: number) => new Date(t).getUTCHours();
-  const dow = (t: number) => new Date(t).getUTCDay();
+  const hod = hourOfDay;
+  const dow = dayOfWeek;
   const dayOf = (t: number) => Math.floor(t / DAY);
   const weekOf = (t: number) => Math.floor((t - 4 * DAY) / (7 * DAY)); // weeks from Monday 00:00 UTC
   const daily = span >= 1 ? shapeFactors(loaded, 24, hod, dayOf) : new Array(24).fill(1);
@@ -196,7 +199,12 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
 
   // How well the model fits the last week, hour by hour.
   const fitted = (t: number) => (level + slope * ((t + HOUR / 2 - levelAt) / DAY)) * shape(t);
-  const rel = loaded.filter((h) => h.t >= now - 7 * DAY && fitted(h.t) > 0).map((h) => h.load! / fitted(h.t) - 1);
+  const rel: number[] = [];
+  for (const h of loaded) {
+    if (h.t < now - 7 * DAY) continue;
+    const fh = fitted(h.t);
+    if (fh > 0) rel.push(h.load! / fh - 1);
+  }
   const hourlyErrorStd = rel.length >= 24 ? Math.min(1, Math.max(0.02, Math.sqrt(mean(rel.map((r) => r * r))))) : 0.3;
 
   // The remaining hours.
@@ -273,7 +281,7 @@ function weeklyFactors(hours: readonly UsageHour[], daily: readonly number[], do
   for (const h of hours) {
     const d = dayOf(h.t);
     const a = days.get(d) ?? { s: 0, n: 0, t: d * DAY };
-    a.s += h.load! / Math.max(1e-9, daily[new Date(h.t).getUTCHours()]); a.n++;
+    a.s += h.load! / Math.max(1e-9, daily[hourOfDay(h.t)]); a.n++;
     days.set(d, a);
   }
   const dayHours: UsageHour[] = [...days.values()].filter((a) => a.n >= 12).map((a) => ({ t: a.t, instances: 0, load: a.s / a.n }));
