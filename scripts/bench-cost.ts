@@ -113,7 +113,7 @@ function main(): void {
     const soft2 = { optimizerSoft: soft.maxOverrunPercent };
     for (const [k, r] of Object.entries(runs)) {
       rows.push({
-        trace: t.name, run: label[k], 'spend % of budget': r.spendPctOfBudget.toFixed(1), 'unserved %': r.unservedPct.toFixed(3),
+        trace: t.name, run: label[k], 'spend % of budget': r.spendPctOfBudget.toFixed(2), 'unserved %': r.unservedPct.toFixed(3),
         ...(k === 'optimizerSoft' ? { 'max overrun reported %': soft2.optimizerSoft.toFixed(1) } : {}),
       });
     }
@@ -125,9 +125,9 @@ function main(): void {
   const service = ok.filter((o) => o.runs.optimizer.unservedPct <= o.runs.hindsightStatic.unservedPct + 0.3).length;
   const worst = Math.max(...out.map((o) => o.runs.optimizer.spendPctOfBudget));
   const worstGap = Math.max(...ok.map((o) => o.runs.optimizer.unservedPct - o.runs.hindsightStatic.unservedPct));
-  console.log(`summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(1)}%); ${service}/${ok.length} with unserved <= hindsight static + 0.3 pp (largest gap ${worstGap.toFixed(3)} pp)`);
+  console.log(`summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(2)}%); ${service}/${ok.length} with unserved <= hindsight static + 0.3 pp (largest gap ${worstGap.toFixed(3)} pp)`);
   const softWorst = Math.max(...out.map((o) => o.runs.optimizerSoft.spendPctOfBudget));
-  console.log(`summary (availability-first): highest spend ${softWorst.toFixed(1)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft.unservedPct <= o.runs.optimizer.unservedPct + 1e-9).length}/${out.length} traces`);
+  console.log(`summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft.unservedPct <= o.runs.optimizer.unservedPct + 1e-9).length}/${out.length} traces`);
   console.log(`${all.length} trace(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (jsonFile) {
     fs.writeFileSync(jsonFile, JSON.stringify({ budgetRatio: ratio, traces: out }, null, 2) + '\n');
