@@ -8,4 +8,4 @@ export type { EncodeOptions } from './state-codec';
 export { forecastSpend, hourlyUsage } from './spend-forecast';
 export type { PriceMark, SpendForecast, SpendForecastInput, UsageHour } from './spend-forecast';
 export { planSpend } from './spend-plan';
-export type { BudgetMode, SpendPlan, SpendPlanInput } from './spend-plan';
+export type { SpendPlan, SpendPlanInput } from './spend-plan';

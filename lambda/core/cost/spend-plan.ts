@@ -18,14 +18,13 @@
  * Pure: no AWS, no clock.
  */
 import { SpendForecast } from './spend-forecast';
-
-export type BudgetMode = 'hard' | 'availability-first';
+import { BudgetModeValue } from './types';
 
 export interface SpendPlanInput {
   readonly forecast: SpendForecast;
   readonly limit: number;
   readonly actualSpend: number;
-  readonly mode: BudgetMode;
+  readonly mode: BudgetModeValue;
   /** The group's own CPU target (percent), the one the plan restores. */
   readonly baseTargetPercent: number;
   /** The highest CPU target the plan may set (percent); = base when the lever is not managed. */
