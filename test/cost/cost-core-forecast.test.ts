@@ -252,3 +252,44 @@ describe('decideCost with a usage history', () => {
     expect(d.plan.forecastSource).not.toBe('usage-history');
   });
 });
+
+describe('spend plan properties and state', () => {
+  test('the price mark, the learned headroom and the last target change round-trip through the state tag', () => {
+    const st = { priceMark: { t: 1_780_000_000_000, spend: 123.456, instanceHours: 789.06 }, headroom: 1.234, lastTargetChangeAt: 1_780_000_360_000 };
+    const text = encodeCostState(st);
+    expect(text.length).toBeLessThan(120);
+    expect(decodeCostState(text)).toEqual({ priceMark: { t: 1_780_000_000_000, spend: 123.46, instanceHours: 789.1 }, headroom: 1.234, lastTargetChangeAt: 1_780_000_360_000 });
+    expect(() => decodeCostState('{"v":1,"pm":[1,-2,3]}')).toThrow(/pm/);
+    expect(() => decodeCostState('{"v":1,"hr":0.5}')).toThrow(/hr/);
+  });
+
+  test('property: with a usage history, MaxSize stays within [floor, original] (hard) and never below the load need (availability first)', () => {
+    const now = Date.parse('2026-11-16T12:00:00Z');
+    fc.assert(fc.property(
+      fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0.05, max: 1.5, noNaN: true }), fc.integer({ min: 3, max: 60 }),
+      fc.boolean(), fc.integer({ min: 2, max: 10 }),
+      (scale, budgetShare, maxSize, soft, floorCapacity) => {
+        const h = history(now, (t) => scale * daily(t), 3).map((s) => ({ ...s, instances: Math.min(maxSize, s.instances!) }));
+        const spent = spentTo(h);
+        const policy: CostPolicy = {
+          budgetMode: soft ? 'availability-first' : 'hard', floorCapacity, emergencyUtilizationPercent: 90, loadLookbackMs: DAY,
+          tightenAbovePercent: 100, restoreBelowPercent: 95, capStepPercent: 10, targetUtilization: { maxPercent: 80, stepPercent: 5 },
+        };
+        const recent = h.filter((s) => s.t >= now - DAY);
+        const d = decideCost({
+          now, budget: { limit: spent + truth(now, (t) => scale * daily(t)) * budgetShare, actualSpend: spent, periodStart: START, periodEnd: END },
+          group: { minSize: 2, maxSize, desiredCapacity: Math.min(maxSize, 4), targetUtilization: 50 },
+          utilization: recent, utilizationPeriodSeconds: 3600, usageHistory: h, policy,
+        });
+        const floor = Math.min(floorCapacity, maxSize);
+        const need = Math.min(maxSize, Math.max(floor, d.plan.minimumCapForLoad ?? 0));
+        return d.actions.every((a) => {
+          if (a.kind === 'set-target-utilization') return a.percent >= 50 && a.percent <= 80;
+          if (a.kind !== 'set-capacity') return true;
+          return a.maxSize >= floor && a.maxSize <= maxSize && a.minSize <= a.maxSize && (!soft || a.maxSize >= need)
+            && a.reason.length > 0 && (a.desiredCapacity === undefined || (a.desiredCapacity >= a.minSize && a.desiredCapacity <= a.maxSize));
+        }) && (d.plan.forecastOverrunPercent ?? 0) >= 0;
+      },
+    ), { numRuns: 80 });
+  });
+});
