@@ -102,12 +102,12 @@ describe('month-end spend forecast (forecastSpend)', () => {
     expect(withMark.pricePerInstanceHour).toBeCloseTo(0.3, 6);
   });
 
-  test('AWS Budgets is one input: it dominates with little history and fades by a week', () => {
+  test('AWS Budgets is one input: it weighs half with a day and a half of history and nothing from three days', () => {
     const load = () => 10;
     const early = START + 1.5 * DAY;
     const h1 = history(early, load);
     const f1 = forecastSpend(fin({ now: early, history: h1, budgetsForecast: 5000 }));
-    expect(f1.budgetsWeight).toBeGreaterThan(0.7);
+    expect(f1.budgetsWeight).toBeCloseTo(0.5, 1);
     expect(f1.monthEndAt(50)).toBeGreaterThan(3000);
     const late = START + 10 * DAY;
     const f2 = forecastSpend(fin({ now: late, history: history(late, load), budgetsForecast: 5000 }));
@@ -242,7 +242,7 @@ describe('decideCost with a usage history', () => {
 
   test('the target comes down at most 5 points a run once the budget allows', () => {
     const d = decideCost(input(full * 1.2, { group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: 60 }, state: {
-      original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 }, targetUtilization: 60, headroom: 1.2 } }));
+      original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 }, targetUtilization: 60 } }));
     expect(d.actions).toEqual([expect.objectContaining({ kind: 'set-target-utilization', percent: 55 })]);
     expect(d.state.targetUtilization).toBe(55);
   });
@@ -254,13 +254,35 @@ describe('decideCost with a usage history', () => {
 });
 
 describe('spend plan properties and state', () => {
-  test('the price mark, the learned headroom and the last target change round-trip through the state tag', () => {
-    const st = { priceMark: { t: 1_780_000_000_000, spend: 123.456, instanceHours: 789.06 }, headroom: 1.234, lastTargetChangeAt: 1_780_000_360_000 };
+  test('the price mark and the mean target in force round-trip through the state tag', () => {
+    const st = { priceMark: { t: 1_780_000_000_000, spend: 123.456, instanceHours: 789.06 }, targetMean: { percent: 57.123, t: 1_780_000_360_000 } };
     const text = encodeCostState(st);
     expect(text.length).toBeLessThan(120);
-    expect(decodeCostState(text)).toEqual({ priceMark: { t: 1_780_000_000_000, spend: 123.46, instanceHours: 789.1 }, headroom: 1.234, lastTargetChangeAt: 1_780_000_360_000 });
+    expect(decodeCostState(text)).toEqual({ priceMark: { t: 1_780_000_000_000, spend: 123.46, instanceHours: 789.1 }, targetMean: { percent: 57.12, t: 1_780_000_360_000 } });
     expect(() => decodeCostState('{"v":1,"pm":[1,-2,3]}')).toThrow(/pm/);
-    expect(() => decodeCostState('{"v":1,"hr":0.5}')).toThrow(/hr/);
+    expect(() => decodeCostState('{"v":1,"tm":[120,5]}')).toThrow(/tm/);
+  });
+
+  test('a target change starts the mean target in force; it decays to the new target and is dropped', () => {
+    const now = Date.parse('2026-11-16T12:00:00Z');
+    const h = history(now, (t) => 20 * daily(t), 14);
+    const spent = spentTo(h);
+    const policy: CostPolicy = {
+      floorCapacity: 2, emergencyUtilizationPercent: 90, loadLookbackMs: DAY, tightenAbovePercent: 100, restoreBelowPercent: 95,
+      capStepPercent: 10, targetUtilization: { maxPercent: 80, stepPercent: 5 },
+    };
+    const base = {
+      budget: { limit: spent + truth(now, (t) => 20 * daily(t)) * 0.8, actualSpend: spent, periodStart: START, periodEnd: END },
+      utilization: h.filter((s) => s.t >= now - DAY), utilizationPeriodSeconds: 3600, usageHistory: h, policy,
+    };
+    const d1 = decideCost({ ...base, now, group: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 } });
+    const raised = d1.actions.find((a) => a.kind === 'set-target-utilization');
+    expect(raised).toBeDefined();
+    expect(d1.state.targetMean).toEqual({ percent: 50, t: now });
+    const later = now + 6 * HOUR;
+    const d2 = decideCost({ ...base, now: later, group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: (raised as { percent: number }).percent }, state: d1.state });
+    expect(d2.state.targetMean!.percent).toBeGreaterThan(50);
+    expect(d2.state.targetMean!.percent).toBeLessThan((raised as { percent: number }).percent);
   });
 
   test('property: with a usage history, MaxSize stays within [floor, original] (hard) and never below the load need (availability first)', () => {

@@ -88,7 +88,20 @@ function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure 
 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
-const HEADROOM_LEARN_MS = 48 * 3_600_000;
+const TARGET_MEAN_TAU_MS = 12 * 3_600_000;
+
+/**
+ * The exponential mean (12 h) of the CPU target in force, kept while it differs from the current
+ * target by 0.1 point or more: the target read now has been in force since the last run.
+ */
+function updateTargetMean(st: MutableState, now: number, current: number | undefined): void {
+  if (current === undefined) { delete st.targetMean; return; }
+  const prev = st.targetMean;
+  if (!prev) return;
+  const a = 1 - Math.exp(-Math.max(0, now - prev.t) / TARGET_MEAN_TAU_MS);
+  const percent = Math.round((prev.percent + a * (current - prev.percent)) * 100) / 100;
+  if (Math.abs(percent - current) < 0.1) delete st.targetMean; else st.targetMean = { percent, t: now };
+}
 /** Most points the spend plan lowers the CPU target in one run. */
 const MAX_TARGET_MOVE = 5;
 
@@ -108,11 +121,8 @@ function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: C
     now, periodStart: budget.periodStart, periodEnd: budget.periodEnd, actualSpend: budget.actualSpend,
     budgetsForecast: budget.forecastedSpend, history: input.usageHistory, currentTargetPercent: currentTarget,
     minimumInstances: Math.min(orig.minSize, orig.maxSize), priceMark: mark,
-    ...(st.headroom !== undefined ? { knownHeadroom: st.headroom } : {}),
+    ...(st.targetMean ? { historyTargetPercent: st.targetMean.percent } : {}),
   });
-  // The headroom is learned only from two days at one target (the one in force now).
-  const steady = st.lastTargetChangeAt === undefined || now - st.lastTargetChangeAt >= HEADROOM_LEARN_MS;
-  if (steady && f.learnedHeadroom !== undefined) st.headroom = Math.round(f.learnedHeadroom * 1000) / 1000;
   if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
   if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
   const mode = policy.budgetMode ?? 'hard';
@@ -157,6 +167,9 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const notes: string[] = [];
   const actions: CostAction[] = [];
   const st = reconcile(input.state, group, notes, input.baseline !== undefined);
+  // The mean target in force matters only to the usage-history forecast.
+  const tracksTarget = (input.usageHistory?.length ?? 0) > 0;
+  updateTargetMean(st, now, tracksTarget ? group.targetUtilization : undefined);
   const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
   if (input.baseline) {
     const b = input.baseline;
@@ -176,6 +189,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
 
   const finish = (): CostDecision => {
     if (hasOverrides(st)) st.original = orig; else delete st.original;
+    // A target change starts the mean of the target in force from the one being left.
+    if (!st.targetMean && tracksTarget && group.targetUtilization !== undefined && actions.some((a) => a.kind === 'set-target-utilization')) {
+      st.targetMean = { percent: group.targetUtilization, t: now };
+    }
     return { actions, state: st, pressure, plan, notes };
   };
 
@@ -269,7 +286,6 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
         actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
         if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;
-        st.lastTargetChangeAt = now;
       }
     }
     let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));

@@ -16,12 +16,13 @@
  *   three weeks (the same weekday: a weekly pattern cannot pass for a trend; one odd day moves
  *   it little), shrunk by pairs / (pairs + 2); zero before eight days;
  * - the usage at a CPU target u is max(minimum, k x load / u), k learned from the last two days
- *   (the rounding up, warm-up and scale-in delay of target tracking, above the minimum);
+ *   (weighted by a 12-hour exponential) against the target in force over them (a mean of the same
+ *   weights): the rounding up, warm-up and scale-in delay of target tracking, above the minimum;
  * - the price per instance-hour: the month's spend over the month's instance-hours, or, when the
  *   caller gives an earlier mark (spend and usage a day or two ago), the spend since the mark over
  *   the usage since it (a price change mid-month shows at once);
  * - AWS Budgets' forecast is one input: the remaining spend is the blend of ours and Budgets',
- *   Budgets' weight falling from 1 with no history to 0 with a week of it.
+ *   Budgets' weight falling from 1 with no history to 0 with three days of it.
  *
  * Pure: no AWS, no clock.
  */
@@ -29,6 +30,8 @@ import { UtilizationSample } from './types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Days of the group's own history after which AWS Budgets' forecast no longer weighs in. */
+const BUDGETS_FADE_DAYS = 3;
 
 /** The group's usage history reduced to the hours the forecast works on. */
 export interface UsageHour {
@@ -56,11 +59,10 @@ export interface SpendForecastInput {
   /** The least instances the group runs (its MinSize). */
   readonly minimumInstances: number;
   /**
-   * Target tracking's headroom (paid instances over load / target, above the minimum) learned
-   * earlier at a known target; when given, used instead of learning it from the last two days
-   * (whose target may not be the one in force now).
+   * The CPU target (percent) the last hours of the history ran at, as an exponential mean with a
+   * 12-hour time constant; the current target when omitted.
    */
-  readonly knownHeadroom?: number;
+  readonly historyTargetPercent?: number;
   /** Spend and instance-hours of the period at an earlier instant, for the marginal price. */
   readonly priceMark?: PriceMark;
 }
@@ -86,8 +88,6 @@ export interface SpendForecast {
   readonly instanceHoursToDate: number;
   /** Ratio of paid instances to load / target above the minimum (target tracking's headroom). */
   readonly headroom: number;
-  /** The headroom learned from the last two days at the current target (undefined: too few hours). */
-  readonly learnedHeadroom?: number;
   /** Budgets' weight in the blend (0..1). */
   readonly budgetsWeight: number;
   /** Scale applied to our remaining spend by the blend with Budgets (1 without Budgets). */
@@ -217,16 +217,19 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   }
   const load = hours.map((t) => Math.max(0, fitted(t)));
 
-  // Target tracking's headroom over load / target, above the minimum, from the last two days
-  // (the target in force now is taken for theirs).
-  const target = Math.max(1, input.currentTargetPercent) / 100;
+  // Target tracking's headroom over load / target, above the minimum: the last two days weighted
+  // by exp(-age / 12 h), against the mean target of the same time constant.
+  const histTarget = Math.max(1, input.historyTargetPercent ?? input.currentTargetPercent) / 100;
   const minInst = Math.max(0, input.minimumInstances);
-  const recent = loaded.filter((h) => h.t >= now - 2 * DAY && h.instances > minInst + 0.5 && h.load! > 0);
-  const headroom = input.knownHeadroom !== undefined && Number.isFinite(input.knownHeadroom) && input.knownHeadroom >= 1
-    ? Math.min(3, input.knownHeadroom)
-    : recent.length >= 6
-    ? Math.min(3, Math.max(1, recent.reduce((a, h) => a + h.instances, 0) / recent.reduce((a, h) => a + h.load! / target, 0)))
-    : 1;
+  let wi = 0;
+  let wl = 0;
+  let nRecent = 0;
+  for (const h of loaded) {
+    if (h.t < now - 2 * DAY || !(h.instances > minInst + 0.5) || !(h.load! > 0)) continue;
+    const w = Math.exp(-(now - h.t - HOUR / 2) / (12 * HOUR));
+    wi += w * h.instances; wl += (w * h.load!) / histTarget; nRecent++;
+  }
+  const headroom = nRecent >= 6 && wl > 0 ? Math.min(3, Math.max(1, wi / wl)) : 1;
 
   // Usage and price so far.
   const toDate = usage.filter((h) => h.t >= periodStart);
@@ -256,7 +259,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   // AWS Budgets' forecast as one input: its remaining spend blended with ours at the current target.
   const budgetsRemaining = input.budgetsForecast !== undefined && Number.isFinite(input.budgetsForecast) && input.budgetsForecast > 0
     ? Math.max(0, input.budgetsForecast - input.actualSpend) : undefined;
-  const budgetsWeight = budgetsRemaining === undefined ? 0 : Math.max(0, 1 - span / 7);
+  const budgetsWeight = budgetsRemaining === undefined ? 0 : Math.max(0, 1 - span / BUDGETS_FADE_DAYS);
   const ownNow = ownRemaining(input.currentTargetPercent);
   let blendScale = 1;
   if (budgetsRemaining !== undefined && budgetsWeight > 0) {
@@ -265,7 +268,6 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const remainingSpendAt = (targetPercent: number, cap?: number) => ownRemaining(targetPercent, cap) * blendScale;
   return {
     hours, hourWeights: weights, load, pricePerInstanceHour: price, instanceHoursToDate, headroom, budgetsWeight, blendScale,
-    ...(recent.length >= 6 ? { learnedHeadroom: Math.min(3, Math.max(1, recent.reduce((a, h) => a + h.instances, 0) / recent.reduce((a, h) => a + h.load! / target, 0))) } : {}),
     hourlyErrorStd,
     historyDays: span, trendPerDay: level > 0 ? slope / level : 0,
     instancesAt,

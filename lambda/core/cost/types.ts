@@ -168,12 +168,10 @@ export interface CostState {
   /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
   readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
   /**
-   * Target tracking's headroom (paid instances over load / target) learned while the group ran at
-   * its own target for two days: the forecast's conversion from load to instances at any target.
+   * The CPU target in force over the last hours, as an exponential mean (12 h), while it differs
+   * from the current target: the forecast's conversion from load to instances is learned against it.
    */
-  readonly headroom?: number;
-  /** When the spend plan last changed the CPU target (the headroom is learned two days after). */
-  readonly lastTargetChangeAt?: number;
+  readonly targetMean?: { readonly percent: number; readonly t: number };
 }
 
 /** Everything one decision is made from. */
