@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -303,7 +304,14 @@ export class ScalableService extends Construct {
     const predictive = props.predictiveScaler ?? {};
     if (predictive.enabled ?? true) {
       const { enabled, capacityPerInstance, ...options } = predictive;
+      // Checked here, by the contract's rule, before it divides the derived capacityPerInstance.
+      const targetProblem = options.targetUtilization === undefined || Token.isUnresolved(options.targetUtilization)
+        ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
+      if (targetProblem) throw new Error(`predictiveScaler.${targetProblem.prop} ${targetProblem.message}`);
       const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
+      if (capacityPerInstance === undefined && perInstance !== undefined && !Token.isUnresolved(perInstance) && !Number.isFinite(perInstance)) {
+        throw new Error(`predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`);
+      }
       if (perInstance !== undefined) {
         this.predictiveScaler = new PredictiveScaler(this, 'PredictiveScaler', {
           ...options,

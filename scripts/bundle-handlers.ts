@@ -1,5 +1,5 @@
 /**
- * Bundles every Lambda handler under `lambda/<name>/index.ts` (except the pure `core` and
+ * Bundles every Lambda handler under `lambda/<name>/index.ts` (except the pure `core`, `contract` and
  * `shared` folders) into `dist/handlers/<name>/index.js` with esbuild: minified, target node22,
  * with source maps. The constructs use these bundles as Lambda code, so a consumer of the
  * package needs neither esbuild nor Docker at synth time.
@@ -14,7 +14,7 @@ import { buildSync } from 'esbuild';
 const root = path.resolve(__dirname, '..');
 const lambdaDir = path.join(root, 'lambda');
 const outRoot = path.join(root, 'dist', 'handlers');
-const NOT_HANDLERS = new Set(['core', 'shared']);
+const NOT_HANDLERS = new Set(['core', 'contract', 'shared']);
 
 const names = fs.readdirSync(lambdaDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !NOT_HANDLERS.has(d.name) && fs.existsSync(path.join(lambdaDir, d.name, 'index.ts')))

@@ -12,18 +12,22 @@
  *    policies on modelled metrics (the emulator never evaluates alarms), the predictive-scaler handler
  *    in-process every 5 simulated minutes and the cost optimizer every hour, with the deployed
  *    functions' environment, and appends each minute's load to CloudWatch;
- * 5. prints the decision table and writes a self-contained HTML chart, whose path it prints last.
+ * 5. replays the same minutes through the same group model (lambda/core/backtest) with target
+ *    tracking alone (the group's own policies and bounds, no predictive scaler, no optimizer);
+ * 6. prints the decision table and both runs side by side, ending with one sentence on what the
+ *    scalers bought, and writes a self-contained HTML chart of both, whose path it prints last.
  *
  * The emulator is stopped on every exit path (success, error, Ctrl-C / SIGTERM).
  *
- *   npm start -- [--trace FILE.csv] [--days N] [--history-days N] [--port N] [--scale auto|FACTOR]
- *                [--mode forecast-and-scale|forecast-only|deployed] [--stack NAME] [--out DIR]
+ *   npm start -- [--trace FILE.csv] [--trace-time-zone TZ] [--days N] [--history-days N] [--port N]
+ *                [--scale auto|FACTOR] [--mode forecast-and-scale|forecast-only|deployed] [--stack NAME] [--out DIR]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as cliProgress from 'cli-progress';
+import { simulateGroup } from '../lambda/core/backtest/simulate-group';
 import { METRIC } from '../lambda/predictive-scaler/telemetry';
 import { startLocalEmulator } from './local/emulator';
 import {
@@ -31,20 +35,28 @@ import {
 } from './local/pipeline';
 import { stopChildren } from './local/process';
 import { putTraceRange } from './local/replay';
-import { formatTable, renderChart, selectRows, shortNumber, summarize, toCsv } from './local/report';
+import { ON_DEMAND_USD_PER_HOUR, readInstanceType } from './local/cost';
+import {
+  Comparison, comparisonRows, formatColumns, formatTable, renderChart, runFigures, selectRows, shortNumber, summarize, toCsv, verdict,
+} from './local/report';
 import { GroupCapacity, readGroup, ScalerSchedule, simulate } from './local/simulate';
-import { readTrackedPolicies, TargetTrackingSimulator } from './local/target-tracking';
+import { readTrackedPolicies } from './local/target-tracking';
 import { readTrace } from './local/trace';
 import { MOTO_INSTALL_HINT, motoAvailable, MotoServer } from './moto-server';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
 const DEFAULT_TRACE = path.join(PROJECT_DIR, 'data', 'nasa-http-1995-10d.csv');
+/** The shipped trace is US traffic (NASA Kennedy Space Center's web server). */
+const DEFAULT_TRACE_TIME_ZONE = 'America/New_York';
 const SCALER_VARS = ['AUTO_SCALING_GROUP_NAME', 'LOAD_METRIC_NAMESPACE', 'LOAD_METRIC_NAME', 'CAPACITY_PER_INSTANCE'];
 const COST_VARS = ['AUTO_SCALING_GROUP_NAME', 'BUDGET_NAME'];
 const MODES = ['forecast-and-scale', 'forecast-only', 'deployed'] as const;
 
 const USAGE = `Usage: npm start -- [options]
   --trace FILE.csv     load trace to replay, 'timestamp,value' one row per minute (default: data/nasa-http-1995-10d.csv)
+  --trace-time-zone TZ the IANA time zone of the trace's traffic; the replay moves it so that its local clock is the
+                       stack's (the time zone of the cost optimizer's working hours). Default: ${DEFAULT_TRACE_TIME_ZONE} for
+                       the shipped trace; for --trace, the stack's own (no move)
   --days N             simulated days the scalers run (default 1)
   --history-days N     days of history replayed before them (default: the rest of the trace, at most 13)
   --port N             port of the local emulator (default: a free port)
@@ -54,7 +66,7 @@ const USAGE = `Usage: npm start -- [options]
   --out DIR            where the chart, the decision CSV, the handler logs and the CDK output go (default .local-run)`;
 
 export interface Options {
-  trace: string; days: number; historyDays?: number; port?: number; scale: 'auto' | number;
+  trace: string; traceTimeZone?: string; days: number; historyDays?: number; port?: number; scale: 'auto' | number;
   mode: typeof MODES[number]; stack: string; out: string;
   /** The app to synthesize (see DeployLocalOptions.appEntry). */
   appEntry?: string;
@@ -64,7 +76,7 @@ export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'trace': { type: 'string' }, 'days': { type: 'string' }, 'history-days': { type: 'string' }, 'port': { type: 'string' },
+      'trace': { type: 'string' }, 'trace-time-zone': { type: 'string' }, 'days': { type: 'string' }, 'history-days': { type: 'string' }, 'port': { type: 'string' },
       'scale': { type: 'string' }, 'mode': { type: 'string' }, 'stack': { type: 'string' }, 'out': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -79,8 +91,13 @@ export function parseOptions(argv: string[]): Options {
   const mode = (values.mode ?? 'forecast-and-scale') as Options['mode'];
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got '${values.mode}'`);
   const scaleRaw = values.scale ?? 'auto';
+  const traceTimeZone = values['trace-time-zone'] ?? (values.trace === undefined ? DEFAULT_TRACE_TIME_ZONE : undefined);
+  if (traceTimeZone !== undefined) {
+    try { new Intl.DateTimeFormat('en-US', { timeZone: traceTimeZone }); } catch { throw new UsageError(`--trace-time-zone must be an IANA time zone such as America/New_York, got '${traceTimeZone}'`); }
+  }
   return {
     trace: path.resolve(values.trace ?? DEFAULT_TRACE),
+    traceTimeZone,
     days: num('days', values.days, (n) => n > 0 && n <= 7, 'a number of days in (0, 7]') ?? 1,
     historyDays: num('history-days', values['history-days'], (n) => n >= 1 && n <= 13, 'a number of days in [1, 13]'),
     port: num('port', values.port, (n) => Number.isInteger(n) && n > 0 && n < 65536, 'a TCP port'),
@@ -92,6 +109,16 @@ export function parseOptions(argv: string[]): Options {
 }
 
 class UsageError extends Error {}
+
+/** The time zone of the cost optimizer's working hours (its WORKING_HOURS variable), if any. */
+function workingHoursTimeZone(env: Record<string, string> | undefined): string | undefined {
+  if (!env?.WORKING_HOURS) return undefined;
+  try {
+    return (JSON.parse(env.WORKING_HOURS) as { timeZone?: string }).timeZone ?? 'UTC';
+  } catch {
+    return undefined;
+  }
+}
 
 /** Progress bars write straight to the terminal: the handlers' own output is captured meanwhile. */
 function barStream(): NodeJS.WritableStream {
@@ -143,6 +170,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   if (scalers.length === 0) throw new Error(`${o.stack} has no predictive scaler function (a Lambda function with ${SCALER_VARS.join(', ')})`);
   const scaler = scalers[0];
   const costOptimizers = await findDeployedFunctions(d, COST_VARS);
+  const launchLeadSeconds = scaler.environment.LAUNCH_LEAD_SECONDS ? Number(scaler.environment.LAUNCH_LEAD_SECONDS) : 300;
   const fnEnv = { ...scaler.environment };
   const deployedMode = fnEnv.SCALING_MODE ?? 'forecast-only (default)';
   if (o.mode !== 'deployed') fnEnv.SCALING_MODE = o.mode;
@@ -159,8 +187,10 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const raw = readTrace(o.trace);
   const p99 = percentile(raw.values, 0.99);
   const scale = o.scale === 'auto' ? Number(((0.8 * group0.max * cpi * targetUtilization) / p99).toPrecision(3)) : o.scale;
-  const placed = placeTrace(raw, { days: o.days, historyDays: o.historyDays, scale, now: Date.now() });
-  const traceLabel = `${path.basename(o.trace)} x ${scale}${o.scale === 'auto' ? ' (auto: its p99 needs 80% of MaxSize)' : ''}, moved ${placed.shiftDays / 7} weeks forward`;
+  const stackTimeZone = workingHoursTimeZone(costOptimizers[0]?.environment);
+  const placed = placeTrace(raw, { days: o.days, historyDays: o.historyDays, scale, now: Date.now(), traceTimeZone: o.traceTimeZone, stackTimeZone });
+  const aligned = placed.alignHours !== 0 ? `, its ${o.traceTimeZone} clock aligned with the stack's ${stackTimeZone} (${placed.alignHours > 0 ? '+' : ''}${placed.alignHours} h)` : '';
+  const traceLabel = `${path.basename(o.trace)} x ${scale}${o.scale === 'auto' ? ' (auto: its p99 needs 80% of MaxSize)' : ''}, moved ${(placed.shiftDays / 7).toFixed(2)} weeks forward${aligned}`;
   console.log(`${traceLabel}; history ${(placed.historyMinutes / 1440).toFixed(1)} days from ${new Date(placed.trace.start).toISOString()}, `
     + `simulated ${o.days} day(s) from ${new Date(placed.trace.start + placed.firstMinute * 60_000).toISOString()}`);
   const replayBar = progressBar('history -> CloudWatch');
@@ -188,7 +218,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   } else {
     notes.push(`${o.stack} has no cost optimizer function: only the predictive scaler ran`);
   }
-  const tracked = await readTrackedPolicies(d.clients.autoScaling, groupName);
+  const tracked = await readTrackedPolicies(d.clients.autoScaling, groupName, cpi);
   console.log(`target tracking evaluated on the simulated clock: ${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}`
     + `${tracked.unmodelled.length ? `; not modelled: ${tracked.unmodelled.join(', ')}` : ''}`);
   const simBar = progressBar('simulated minutes');
@@ -201,7 +231,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
     onRun: (row, out) => fs.appendFileSync(logFile, out.logs.map((l) => JSON.stringify({ simulatedTime: new Date(row.at).toISOString(), scaler: row.scaler, ...l })).join('\n') + '\n'),
     onMinute: (done) => simBar.update(done),
     observeMinute,
-    targetTracking: new TargetTrackingSimulator(tracked.policies, cpi),
+    groupModel: { capacityPerInstance: cpi, launchLeadSeconds, policies: tracked.policies },
   });
   simBar.stop();
   const simSeconds = (Date.now() - t1) / 1000;
@@ -221,6 +251,21 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   console.log(`\n${result.rows.length} runs (${failedRuns} failed); forecast WAPE ${Number.isNaN(s.forecastWape) ? '-' : (s.forecastWape * 100).toFixed(1) + '%'}; `
     + `${s.overloadedMinutes} of ${s.minutes} minutes over capacity (${(s.unservedShare * 100).toFixed(2)}% of the load); ${s.instanceHours.toFixed(1)} instance-hours; `
     + `desired capacity peaked at ${s.peakDesired}, changed ${s.scaleChanges} times`);
+  const instanceType = (await readInstanceType(d, groupName)) ?? 't3.micro';
+  const pricePerHour = ON_DEMAND_USD_PER_HOUR[instanceType] ?? ON_DEMAND_USD_PER_HOUR['t3.micro'];
+  // The same minutes, the same group model, the group's own policies and bounds: target tracking alone.
+  const window = placed.trace.values.slice(placed.firstMinute - 1, placed.firstMinute + result.points.length);
+  const alone = simulateGroup(window, placed.trace.start + (placed.firstMinute - 1) * 60_000, 60, {
+    capacityPerInstance: cpi, targetUtilization, minCapacity: group0.min, maxCapacity: group0.max, launchLeadSeconds,
+    policies: tracked.policies, initialCapacity: group0.desired,
+  }, undefined, 1);
+  const comparison: Comparison = {
+    scalers: runFigures(result.totals, result.points.length, pricePerHour),
+    alone: runFigures(alone, result.points.length, pricePerHour),
+    aloneInService: alone.capacity.subarray(1),
+    instanceType,
+    pricePerHour,
+  };
   console.log(`all runs: ${path.relative(process.cwd(), csvFile)}; handler log lines: ${path.relative(process.cwd(), logFile)}; CDK CLI output: ${path.relative(process.cwd(), path.join(o.out, 'cdk.log'))}`);
 
   const missing = d.created.filter((r) => r.error);
@@ -229,11 +274,16 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
     `The emulator stores scheduled actions but never runs them, and never evaluates alarms: the simulation runs each one-time action when it comes due, and evaluates the group's target tracking policies (${tracked.policies.map((p) => `${p.metric} ${p.target}`).join(', ') || 'none'}) on modelled metrics: requests per target = load / desired, CPU = load / (desired x ${shortNumber(cpi)}).`,
     `Predictive scaler run every 5 simulated minutes with SCALING_MODE=${fnEnv.SCALING_MODE ?? 'forecast-only'} (deployed: ${deployedMode}); total wall time ${secs((Date.now() - started) / 1000)}.`,
   );
-  const html = renderChart(result.points, result.rows, { stackName: o.stack, groupName, capacityPerInstance: cpi, targetUtilization, traceLabel, notes });
+  notes.push(`Target tracking alone: the same minutes through the same group model (lambda/core/backtest), with the group's own target tracking policies and its deployed bounds (min ${group0.min}, max ${group0.max}), no predictive scaler and no cost optimizer. Both runs: launches serve ${launchLeadSeconds} s after they start and are paid from then; cost is instance-hours x the ${instanceType} on-demand price.`);
+  const html = renderChart(result.points, result.rows, { stackName: o.stack, groupName, capacityPerInstance: cpi, targetUtilization, traceLabel, notes, comparison });
   const chartFile = path.join(o.out, 'local-run-chart.html');
   fs.writeFileSync(chartFile, html);
   console.log(`\nwall time ${secs((Date.now() - started) / 1000)}; the emulator is stopped on exit`);
   console.log(`chart: ${chartFile}`);
+
+  step(`the scalers against target tracking alone (the same ${result.points.length} minutes through the same group model)`);
+  console.log(formatColumns(comparisonRows(comparison)));
+  console.log(`\n${verdict(comparison)}`);
 }
 
 async function run(): Promise<number> {
@@ -245,6 +295,10 @@ async function run(): Promise<number> {
     return 2;
   }
   if (!motoAvailable()) { console.error(MOTO_INSTALL_HINT); return 1; }
+  // The SDK's notice that its releases after January 2027 need Node >= 22 (the deployed functions
+  // run Node 22; the local run works on Node >= 20): its documented switch, so that it is not
+  // printed in the middle of the run's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   let moto: MotoServer | undefined;
   let stopping = false;

@@ -70,9 +70,8 @@ describe('LoadDistribution: load balancer and listeners', () => {
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('WebTargetGroup') } }],
     });
-    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })],
-    });
+    // Each internet-facing listener port is its own ingress resource (acknowledged for EC23 alone).
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80, IpProtocol: 'tcp' });
     expect(ld.redirectListener).toBeUndefined();
     expect(ld.securityGroup).toBeDefined();
   });
@@ -106,12 +105,8 @@ describe('LoadDistribution: load balancer and listeners', () => {
         { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
       ],
     });
-    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: Match.arrayWith([
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443 }),
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80 }),
-      ]),
-    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 });
     expect(ld.redirectListener).toBeDefined();
   });
 

@@ -56,7 +56,12 @@ describe('AlertTopic', () => {
           Match.objectLike({
             Effect: 'Allow',
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'] },
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Principal: { Service: 'budgets.amazonaws.com' },
           }),
         ]),
       },
@@ -112,8 +117,22 @@ describe('AlertTopic', () => {
     t.resourceCountIs('AWS::KMS::Key', 1);
     // The publishers' statement is added to the given key's policy.
     t.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowAlarmPublishersToUseTheKey' })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToUseTheKey' })]) },
     });
+  });
+
+  test('the key policy lets CloudWatch and AWS Budgets use the key only for this account\'s alarms and budgets (aws:SourceAccount, aws:SourceArn)', () => {
+    const { stack } = fixture();
+    new AlertTopic(stack, 'Alerts');
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+    const serviceGrants = statements.filter((st) => st.Principal?.Service);
+    expect(serviceGrants.map((st) => st.Principal.Service).sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com']);
+    for (const st of serviceGrants) {
+      expect(st.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+      expect(st.Condition.ArnLike['aws:SourceArn']).toBeDefined();
+    }
+    const cw = serviceGrants.find((st) => st.Principal.Service === 'cloudwatch.amazonaws.com')!;
+    expect(JSON.stringify(cw.Condition.ArnLike['aws:SourceArn'])).toMatch(/:cloudwatch:.*:alarm:\*/);
   });
 
   test('warns when an imported key policy cannot be extended', () => {

@@ -27,7 +27,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { planCapacity, PlanInput, PlanOutput } from '../core';
+import { planCapacity, PlanInput, PlannerOptions, PlanOutput } from '../core';
 import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { clientSettings, describeError } from '../shared/aws';
@@ -63,7 +63,7 @@ export interface Dependencies {
   readonly autoScaling: AutoScalingClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly planner: (input: PlanInput) => PlanOutput;
+  readonly planner: (input: PlanInput, options?: PlannerOptions) => PlanOutput;
   readonly env: Record<string, string | undefined>;
   /** Wall clock (epoch ms): durations, and `now` when the event has no time. */
   readonly wallClock: () => number;
@@ -284,7 +284,7 @@ async function plan(
     launchLeadSeconds: cfg.launchLeadSeconds,
     horizonSeconds: cfg.horizonSeconds,
   };
-  const output = await timed('plan', () => stage('plan', () => deps.planner(input)));
+  const output = await timed('plan', () => stage('plan', () => deps.planner(input, { unservedBudget: cfg.unservedBudget })));
   if (!Array.isArray(output?.schedule) || output.schedule.length === 0) {
     // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
     return {
@@ -381,8 +381,8 @@ async function plan(
  * floor of the scaler's own pending actions, else the live MinSize) and the live MaxSize, no
  * schedules. Inferred, so only a fallback: the construct hands the baseline down.
  */
-function legacyBaseline(cfg: ScalerConfig, group: GroupState, existing: readonly OwnAction[]): GroupBaseline {
-  const min = Math.min(cfg.baseMinCapacity ?? ownReleaseFloor(existing) ?? group.minSize, group.minSize, group.maxSize);
+function legacyBaseline(_cfg: ScalerConfig, group: GroupState, existing: readonly OwnAction[]): GroupBaseline {
+  const min = Math.min(ownReleaseFloor(existing) ?? group.minSize, group.minSize, group.maxSize);
   return { minSize: Math.max(0, min), maxSize: group.maxSize, schedules: [] };
 }
 

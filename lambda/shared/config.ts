@@ -3,13 +3,10 @@
  * names the variable and the value; the handler logs it, counts it and changes nothing.
  */
 
-/** A configuration value is missing or invalid. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from '../contract/settings';
+
+/** A configuration value is missing or invalid (defined by the settings contract). */
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 

@@ -1,9 +1,10 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { assertInRange } from '../private/validation';
+import { acknowledge } from '../private/acknowledge';
 
 /**
  * One entry of {@link ScalingGroupMixedInstancesPolicy.launchTemplateOverrides}: aws-cdk-lib's
@@ -179,7 +180,7 @@ export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicL
       role = config.createdRole;
       targetArn = config.notificationTargetArn;
       if (role instanceof iam.Role && role.node.path.startsWith(`${hookScope.node.path}/`)) {
-        Validations.of(role).acknowledge({
+        acknowledge(role, {
           id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
           reason: 'Granted by aws-cdk-lib\'s grantPublish/grantSendMessages on the notification target\'s own KMS key only (the statement\'s resource is that key): publishing to an encrypted topic or queue needs the GenerateDataKey family of actions.',
         });

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,10 +7,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledge } from '../private/acknowledge';
+import {
+  DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, IsUnresolved, PREDICTIVE_SCALER_DEFAULTS, PredictiveScalerSettings, encodePredictiveScalerEnv,
+  missingDataAlarmProblems, predictiveScalerProblems, propError, rateSeconds,
+} from '../../lambda/contract';
+import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { predictiveScalerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
-import { assertDurationRange, assertInRange, assertInteger } from '../private/validation';
+import { acknowledge } from '../private/acknowledge';
 
 /** What the predictive scaler does with its plan. */
 export enum PredictiveScalerMode {
@@ -26,7 +31,24 @@ export interface PredictiveScalerProps {
    * The group to plan for. The scaler sets its capacity through one-time scheduled actions
    * (named with `scheduledActionPrefix`) and SetDesiredCapacity; run target tracking beside it.
    */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+
+  /**
+   * The group's configured MinSize, which the scaler restores when a plan's raised floor ends.
+   * Needed only when the construct cannot read it: an imported group, or a MinSize that is not a
+   * literal (it must then equal the group's when both are known).
+   *
+   * @default the group's own MinSize (an error asks for it when it cannot be read)
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The group's configured MaxSize, the most capacity a plan asks for. Needed only when the
+   * construct cannot read it (see `minCapacity`).
+   *
+   * @default the group's own MaxSize (an error asks for it when it cannot be read)
+   */
+  readonly maxCapacity?: number;
 
   /**
    * The load metric to forecast, e.g. `LoadDistribution.metricRequestCount()` (a target group's
@@ -47,6 +69,24 @@ export interface PredictiveScalerProps {
    * @default 0.7
    */
   readonly targetUtilization?: number;
+
+  /**
+   * The share of the load, in percent, that may exceed the planned capacity at 100% utilization:
+   * the planner sizes its headroom so that its own replayed errors leave at most this much load
+   * unserved. 0 to 50.
+   *
+   * @default 0.1 (DEFAULT_UNSERVED_BUDGET_PERCENT, chosen from the measured frontier, see docs/predictive-scaler.md)
+   */
+  readonly unservedBudgetPercent?: number;
+
+  /**
+   * The missing-data alarm fires after this many consecutive runs that were skipped (no usable
+   * history of the load metric: empty, all gaps, too short, or a wrong metric). At most one day
+   * of runs.
+   *
+   * @default 3
+   */
+  readonly missingDataAlarmRuns?: number;
 
   /**
    * Whether the plan is applied or only published.
@@ -103,7 +143,7 @@ export interface PredictiveScalerProps {
   readonly horizon?: Duration;
 
   /**
-   * Topic the function's error alarm notifies.
+   * Topic the function's error and missing-data alarms notify.
    *
    * @default no notification (the alarm is still created)
    */
@@ -147,9 +187,9 @@ export interface PredictiveScalerProps {
   readonly scheduledActionPrefix?: string;
 }
 
-const DEFAULT_NAMESPACE = 'CdkScalingArchitecture/PredictiveScaler';
-const DEFAULT_PREFIX = 'predictive-scaler-';
 const GROUP_DIMENSION = 'AutoScalingGroupName';
+const METRIC_DECISION_SKIPPED = 'DecisionSkipped';
+const isUnresolved: IsUnresolved = (v) => Token.isUnresolved(v);
 
 /**
  * A predictive scaler for an Auto Scaling group: a scheduled Lambda function (Node.js 22, arm64)
@@ -160,24 +200,26 @@ const GROUP_DIMENSION = 'AutoScalingGroupName';
  * It never lowers the running capacity and never asks for more than MaxSize; target tracking
  * beside it still handles surprises.
  *
- * Handler environment (set here): AUTO_SCALING_GROUP_NAME, LOAD_METRIC_NAMESPACE,
- * LOAD_METRIC_NAME, LOAD_METRIC_DIMENSIONS (JSON), LOAD_METRIC_STATISTIC, CAPACITY_PER_INSTANCE,
- * TARGET_UTILIZATION, SCALING_MODE, DRY_RUN, HISTORY_SECONDS, MIN_HISTORY_SECONDS,
- * LAUNCH_LEAD_SECONDS, HORIZON_SECONDS, SCHEDULE_INTERVAL_SECONDS, BASE_MIN_CAPACITY (when the
- * group's MinSize is a literal), SCHEDULED_ACTION_PREFIX, MAX_SCHEDULED_ACTIONS,
- * POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME.
+ * The group may be an L2 `AutoScalingGroup` of this app or one imported by name
+ * (`AutoScalingGroup.fromAutoScalingGroupName`, then give `minCapacity` and `maxCapacity`). The
+ * handler's environment is rendered through the settings contract (`lambda/contract`), which
+ * the handler parses with: a setting this construct accepts is one the handler accepts. It
+ * includes GROUP_BASELINE: the group's configured MinSize, MaxSize, instance type and its own
+ * scheduled actions, so that the handler never infers them from the live group.
  */
 export class PredictiveScaler extends Construct {
   /** The scheduled function. */
   public readonly function: lambda.Function;
   /** The function's role. */
   public readonly role: iam.Role;
-  /** The function's log group. */
+  /** The function's log group (one structured line per run), with retention. */
   public readonly logGroup: logs.LogGroup;
   /** The EventBridge rule that runs the function. */
   public readonly rule: events.Rule;
   /** Alarm on the function's errors (a run that failed after the SDK's retries), to the alert topic. */
   public readonly errorAlarm: cloudwatch.Alarm;
+  /** Alarm after `missingDataAlarmRuns` consecutive runs skipped for missing or unusable load data. */
+  public readonly missingDataAlarm: cloudwatch.Alarm;
   /** The mode the scaler runs in. */
   public readonly mode: PredictiveScalerMode;
   /** The namespace of the scaler's own metrics. */
@@ -187,30 +229,44 @@ export class PredictiveScaler extends Construct {
 
   constructor(scope: Construct, id: string, props: PredictiveScalerProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const asg = props.autoScalingGroup;
-    const cfnGroup = asg.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    const group = readGroupConfiguration(this, props.autoScalingGroup, props);
+    const settings = this.validate(props, group);
+    this.mode = settings.mode as PredictiveScalerMode;
+    this.metricsNamespace = settings.metricsNamespace;
+    this.groupName = settings.groupName;
 
-    // --- validation ------------------------------------------------------------------------
-    if (!Token.isUnresolved(props.capacityPerInstance) && !(Number.isFinite(props.capacityPerInstance) && props.capacityPerInstance > 0)) {
-      throw new Error(`capacityPerInstance must be a positive finite number (load per instance per minute), got ${props.capacityPerInstance}`);
-    }
-    assertInRange('targetUtilization', props.targetUtilization, 0, 1, { lowOpen: true });
-    assertDurationRange('historyDuration', props.historyDuration, 3600, 14 * 86400);
-    const historySeconds = seconds(props.historyDuration) ?? 14 * 86400;
-    assertDurationRange('minimumHistory', props.minimumHistory, 0, historySeconds);
-    assertDurationRange('launchLeadTime', props.launchLeadTime, 0, 3600);
-    assertDurationRange('horizon', props.horizon, 600, 48 * 3600);
-    assertInteger('maxScheduledActions', props.maxScheduledActions);
-    assertInRange('maxScheduledActions', props.maxScheduledActions, 2, 120);
-    const prefix = props.scheduledActionPrefix ?? DEFAULT_PREFIX;
-    if (!Token.isUnresolved(prefix) && !/^[\w.:-]{1,200}$/.test(prefix)) {
-      throw new Error(`scheduledActionPrefix must be 1-200 letters, digits, '_', '.', ':' or '-', got '${prefix}'`);
-    }
-    const metricsNamespace = props.metricsNamespace ?? DEFAULT_NAMESPACE;
-    if (!Token.isUnresolved(metricsNamespace) && (/^AWS\//.test(metricsNamespace) || !/^[\w .\-/#:]{1,255}$/.test(metricsNamespace))) {
-      throw new Error(`metricsNamespace must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${metricsNamespace}'`);
-    }
+    const missingDataAlarmRuns = props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS;
+    const scaler = new ScalerFunction(this, 'Scaler', {
+      handlerName: 'predictive-scaler',
+      description: `Predictive scaler (${this.mode}) for ${props.autoScalingGroup.node.path}`,
+      environment: this.renderEnvironment(settings, group),
+      schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(PREDICTIVE_SCALER_DEFAULTS.intervalSeconds)),
+      alertTopic: props.alertTopic,
+      logRetention: props.logRetention,
+      // 14 days of one-minute points and the planner's replays: more memory is more CPU.
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+      missingData: {
+        metric: this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM }),
+        runs: missingDataAlarmRuns,
+        intervalSeconds: settings.intervalSeconds,
+        description: 'no usable load history (run skipped: empty, all-NaN or negative metric, or too short)',
+      },
+    });
+    this.function = scaler.function;
+    this.role = scaler.role;
+    this.logGroup = scaler.logGroup;
+    this.rule = scaler.rule;
+    this.errorAlarm = scaler.errorAlarm;
+    this.missingDataAlarm = scaler.missingDataAlarm;
+
+    this.grant(scaler, props.autoScalingGroup);
+    if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric);
+  }
+
+  /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
+  private validate(props: PredictiveScalerProps, group: GroupConfiguration): PredictiveScalerSettings {
+    const stack = Stack.of(this);
     const metric = props.loadMetric;
     for (const [what, value, here] of [['account', metric.account, stack.account], ['region', metric.region, stack.region]] as const) {
       if (value !== undefined && !Token.isUnresolved(value) && !Token.isUnresolved(here) && value !== here) {
@@ -220,81 +276,35 @@ export class PredictiveScaler extends Construct {
     if (Token.isUnresolved(metric.namespace) || Token.isUnresolved(metric.metricName)) {
       throw new Error('loadMetric namespace and metricName must be literals (a metric math expression is not supported)');
     }
+    const settings = predictiveScalerSettings(props, group);
+    const problems = predictiveScalerProblems(settings, isUnresolved);
+    // The alarm's period is the run interval: checked once the schedule itself is valid.
+    if (!problems.some((p) => p.prop === 'schedule')) {
+      problems.push(...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds));
+    }
+    const err = propError(problems);
+    if (err) throw err;
     if (!metric.period.isUnresolved() && metric.period.toSeconds() !== 60) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerLoadMetricPeriod',
         `loadMetric has a period of ${metric.period.toHumanString()}; the predictive scaler reads it per minute, so capacityPerInstance (${props.capacityPerInstance}) must be the load per instance per minute`);
     }
-    const historyWanted = seconds(props.minimumHistory) ?? Math.min(86400, historySeconds);
-
-    const intervalSeconds = rateSeconds(props.schedule) ?? 300;
-    const horizonSeconds = seconds(props.horizon) ?? 7200;
-    if (props.schedule && rateSeconds(props.schedule) === undefined) {
+    if (props.schedule && rateSeconds(props.schedule.expressionString) === undefined) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerScheduleNotRate',
-        `schedule (${props.schedule.expressionString}) is not a rate: make sure horizon (${horizonSeconds / 60} minutes) spans at least two runs`);
-    } else if (props.horizon && !props.horizon.isUnresolved() && horizonSeconds < 2 * intervalSeconds) {
-      throw new Error(`horizon (${props.horizon.toHumanString()}) must be at least two schedule intervals (2 x ${intervalSeconds / 60} minutes), so one missed run leaves no gap`);
+        `schedule (${props.schedule.expressionString}) is not a rate: make sure horizon (${settings.horizonSeconds / 60} minutes) spans at least two runs; the missing-data alarm assumes a run every ${settings.intervalSeconds / 60} minutes`);
     }
+    return settings;
+  }
 
-    const warmup = cfnGroup?.defaultInstanceWarmup;
-    const launchLeadSeconds = seconds(props.launchLeadTime)
-      ?? (typeof warmup === 'number' && !Token.isUnresolved(warmup) ? warmup : 300);
-    const baseMin = cfnGroup && !Token.isUnresolved(cfnGroup.minSize) && /^\d+$/.test(cfnGroup.minSize) ? cfnGroup.minSize : undefined;
-    if (baseMin === undefined) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerMinSizeUnknown',
-        'the group\'s MinSize is not a literal: the scaler takes the live MinSize (bounded by the release floor of its own pending plan) as the floor to restore when a plan ends; an operator\'s raise of MinSize while a plan is pending is released with it');
-    }
+  /** Step 2: the handler's environment, rendered through the contract, with the group's baseline. */
+  private renderEnvironment(settings: PredictiveScalerSettings, group: GroupConfiguration): Record<string, string> {
+    const env = encodePredictiveScalerEnv(settings, (v) => Stack.of(this).toJsonString(v));
+    env[GROUP_BASELINE_ENV] = group.baselineEnv;
+    return env;
+  }
 
-    this.mode = props.mode ?? PredictiveScalerMode.FORECAST_ONLY;
-    this.metricsNamespace = metricsNamespace;
-    this.groupName = asg.autoScalingGroupName;
-
-    // --- function --------------------------------------------------------------------------
-    const environment: Record<string, string> = {
-      AUTO_SCALING_GROUP_NAME: asg.autoScalingGroupName,
-      LOAD_METRIC_NAMESPACE: metric.namespace,
-      LOAD_METRIC_NAME: metric.metricName,
-      LOAD_METRIC_DIMENSIONS: stack.toJsonString(metric.dimensions ?? {}),
-      LOAD_METRIC_STATISTIC: metric.statistic,
-      CAPACITY_PER_INSTANCE: String(props.capacityPerInstance),
-      TARGET_UTILIZATION: String(props.targetUtilization ?? 0.7),
-      SCALING_MODE: this.mode,
-      DRY_RUN: String(props.dryRun ?? false),
-      HISTORY_SECONDS: String(historySeconds),
-      MIN_HISTORY_SECONDS: String(historyWanted),
-      LAUNCH_LEAD_SECONDS: String(launchLeadSeconds),
-      HORIZON_SECONDS: String(horizonSeconds),
-      SCHEDULE_INTERVAL_SECONDS: String(intervalSeconds),
-      SCHEDULED_ACTION_PREFIX: prefix,
-      MAX_SCHEDULED_ACTIONS: String(props.maxScheduledActions ?? 40),
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      POWERTOOLS_SERVICE_NAME: 'predictive-scaler',
-      ...(baseMin !== undefined ? { BASE_MIN_CAPACITY: baseMin } : {}),
-    };
-
-    const scaler = new ScalerFunction(this, 'Scaler', {
-      handlerName: 'predictive-scaler',
-      description: `Predictive scaler (${this.mode}) for ${asg.node.path}`,
-      environment,
-      schedule: props.schedule ?? events.Schedule.rate(Duration.minutes(5)),
-      alertTopic: props.alertTopic,
-      logRetention: props.logRetention,
-      // 14 days of one-minute points and the planner's replays: more memory is more CPU.
-      memorySize: 512,
-      timeout: Duration.minutes(2),
-    });
-    this.function = scaler.function;
-    this.role = scaler.role;
-    this.logGroup = scaler.logGroup;
-    this.rule = scaler.rule;
-    this.errorAlarm = scaler.errorAlarm;
-
-    // --- permissions: writes only on this group ---------------------------------------------
-    const groupArn = stack.formatArn({
-      service: 'autoscaling',
-      resource: 'autoScalingGroup',
-      resourceName: `*:autoScalingGroupName/${asg.autoScalingGroupName}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+  /** Step 3: permissions. Writes only on this group (by name); reads that allow no resource scoping apart. */
+  private grant(scaler: ScalerFunction, group: autoscaling.IAutoScalingGroup): void {
+    const groupArn = groupArnByName(this, group);
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ScaleTheManagedGroup',
       // Only what the handler calls: the batch variants (as AWS's own predictive scaling
@@ -306,33 +316,16 @@ export class PredictiveScaler extends Construct {
       ],
       resources: [groupArn],
     }));
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadGroupsAndLoadMetric',
-      actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData'],
-      resources: ['*'],
-    }));
+    scaler.allowReadOnly('ReadGroupsAndLoadMetric',
+      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData'],
+      'the handler reads the group, its scheduled actions and the load metric.');
+    scaler.acknowledgeReadOnly();
     // The scaler's own metrics go out as embedded metric format in its log lines (logs:PutLogEvents
     // on its own log group, granted by ScalerFunction): no cloudwatch:PutMetricData is needed.
-    acknowledge(this.role,
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScheduledActions and cloudwatch:GetMetricData support no resource-level permissions: AWS requires Resource "*" for them (read-only). Writes are limited to the managed group.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
-        reason: 'The managed group\'s ARN: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagResource(this, this.logGroup.logGroupArn)}:log-stream:*]`,
-        reason: 'The function writes log streams of its own log group only (stream names are generated by Lambda).',
-      },
-    );
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x: the handler bundle is built and tested for node22 (esbuild target); it moves with the package, not implicitly.',
+    acknowledge(this.role, {
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
+      reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
     });
-
-    if (props.dashboard) this.addToDashboard(props.dashboard, metric);
   }
 
   /** The forecast load for each minute, published by the function before that minute. */
@@ -391,17 +384,4 @@ export class PredictiveScaler extends Construct {
       }),
     );
   }
-}
-
-function seconds(d: Duration | undefined): number | undefined {
-  return d === undefined || d.isUnresolved() ? undefined : d.toSeconds();
-}
-
-/** The interval of a `rate(...)` schedule in seconds; undefined for cron or unresolved ones. */
-function rateSeconds(schedule: events.Schedule | undefined): number | undefined {
-  if (!schedule) return undefined;
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (!m) return undefined;
-  const unit = m[2].startsWith('minute') ? 60 : m[2].startsWith('hour') ? 3600 : 86400;
-  return Number(m[1]) * unit;
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -15,6 +15,7 @@ import {
 } from './group-features';
 import { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
+import { acknowledge } from '../private/acknowledge';
 
 /** Options of {@link ScalingGroup}: everything but the VPC (the capacity part of `ScalableService`). */
 export interface ScalingGroupOptions {
@@ -325,7 +326,7 @@ export class ScalingGroup extends Construct {
     this.autoScalingGroup = group;
     this.mixedInstancesPolicy = props.mixedInstancesPolicy;
     if (props.mixedInstancesPolicy) {
-      Validations.of(group.node.defaultChild!).acknowledge({
+      acknowledge(group.node.defaultChild!, {
         id: 'AwsSolutions-EC26',
         reason: 'cdk-nag\'s EC26 reads only the group\'s LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct\'s own, whose only block device, the root volume, is always encrypted (not configurable).',
       });

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IScalingPolicy } from './scaling-policy-types';
+import { instanceSizeRank } from '../../lambda/contract/cost-optimizer';
 import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
 /**
@@ -34,6 +35,13 @@ export function validateVerticalScalingConfig(config: VerticalScalingConfig): vo
   if (types.length < 2) throw new Error(`instanceTypes must list at least 2 instance types (small to large), got [${types.join(', ')}]`);
   const dup = types.find((t, i) => types.indexOf(t) !== i);
   if (dup) throw new Error(`instanceTypes must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`);
+  for (let i = 1; i < types.length; i++) {
+    const a = instanceSizeRank(types[i - 1]);
+    const b = instanceSizeRank(types[i]);
+    if (a !== undefined && b !== undefined && b < a) {
+      throw new Error(`instanceTypes must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`);
+    }
+  }
   assertUtilizationPercent('lowerUtilizationPercent', config.lowerUtilizationPercent);
   assertUtilizationPercent('upperUtilizationPercent', config.upperUtilizationPercent);
   if (!Token.isUnresolved(config.lowerUtilizationPercent) && !Token.isUnresolved(config.upperUtilizationPercent)

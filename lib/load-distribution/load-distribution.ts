@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertInRange } from '../private/validation';
 import { TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
+import { acknowledge } from '../private/acknowledge';
 
 /**
  * Properties of a {@link LoadDistribution}.
@@ -245,18 +246,27 @@ export class LoadDistribution extends Construct {
       });
     }
     if (this.securityGroup) {
-      const peer = internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(props.vpc.vpcCidrBlock);
-      const who = internetFacing ? 'the internet' : 'the VPC';
-      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(listenerPort), `${protocol} from ${who}`);
-      if (this.redirectListener) {
-        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), `HTTP (redirected to HTTPS) from ${who}`);
-      }
-      if (internetFacing) {
-        Validations.of(this.securityGroup).acknowledge({
-          id: 'AwsSolutions-EC23',
-          reason:
-            'An internet-facing load balancer must accept its listener ports (80/443 only) from any IPv4 address; targets are reachable only from this security group.',
-        });
+      const ports: Array<[number, string]> = [[listenerPort, protocol]];
+      if (this.redirectListener) ports.push([80, 'HTTP (redirected to HTTPS)']);
+      for (const [port, what] of ports) {
+        if (internetFacing) {
+          // One resource per listener port, so that the AwsSolutions-EC23 acknowledgement covers
+          // exactly this rule: any other rule open to 0.0.0.0/0 (say port 22) is still reported.
+          const ingress = new ec2.CfnSecurityGroupIngress(this, `IngressFromInternet${port}`, {
+            groupId: this.securityGroup.securityGroupId,
+            ipProtocol: 'tcp',
+            fromPort: port,
+            toPort: port,
+            cidrIp: '0.0.0.0/0',
+            description: `${what} from the internet`,
+          });
+          acknowledge(ingress, {
+            id: 'AwsSolutions-EC23',
+            reason: `An internet-facing load balancer must accept its listener port ${port} (${what}) from any IPv4 address; this rule opens that one port only, and targets are reachable only from this security group.`,
+          });
+        } else {
+          this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(port), `${what} from the VPC`);
+        }
       }
     }
 
@@ -351,7 +361,7 @@ export class LoadDistribution extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(bucket).acknowledge({
+    acknowledge(bucket, {
       id: 'AwsSolutions-S1',
       reason:
         'This bucket is itself the access-log destination of the load balancer; its writes are the ELB log deliveries, and server access logging of it would need yet another log bucket.',

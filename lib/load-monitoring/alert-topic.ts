@@ -127,18 +127,32 @@ export class AlertTopic extends Construct {
    * use the key. Adds that to keys of this app; warns about imported keys.
    */
   private allowPublishersToUseKey(key: kms.IKey): void {
-    const { statementAdded } = key.addToResourcePolicy(
+    const { account, region, partition } = Stack.of(this);
+    // Each service may use the key only on behalf of this account's own alarms and budgets
+    // (the confused-deputy guard): the same conditions as the topic policy.
+    const statements = [
       new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishersToUseTheKey',
-        principals: Object.values(ALARM_PUBLISHERS).map((p) => new iam.ServicePrincipal(p)),
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal(ALARM_PUBLISHERS.cloudwatch)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        // No aws:SourceAccount condition here: the topic policy already limits publishing to
-        // this account's alarms and budgets, and CloudWatch's KMS calls through SNS are not
-        // documented to carry that key.
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
       }),
-      /* allowNoOp */ true,
-    );
+      new iam.PolicyStatement({
+        sid: 'AllowBudgetsToUseTheKey',
+        principals: [new iam.ServicePrincipal(ALARM_PUBLISHERS.budgets)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:budgets::${account}:*` },
+        },
+      }),
+    ];
+    const statementAdded = statements.map((st) => key.addToResourcePolicy(st, /* allowNoOp */ true).statementAdded).every(Boolean);
     if (!statementAdded) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:alertTopicImportedKey',

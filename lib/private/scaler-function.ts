@@ -10,6 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { locateHandler } from './handler-code';
+import { nagResource } from './nag-finding';
+import { acknowledge } from './acknowledge';
 
 /** Props of {@link ScalerFunction} (internal). */
 export interface ScalerFunctionProps {
@@ -27,6 +29,16 @@ export interface ScalerFunctionProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The handler's metric of a run that had no data or was skipped (one datapoint per such run), and
+   * after how many consecutive runs of it the missing-data alarm fires. Each run is one alarm period.
+   */
+  readonly missingData: {
+    readonly metric: cloudwatch.Metric;
+    readonly runs: number;
+    readonly intervalSeconds: number;
+    readonly description: string;
+  };
 }
 
 /**
@@ -42,6 +54,10 @@ export class ScalerFunction extends Construct {
   public readonly logGroup: logs.LogGroup;
   public readonly rule: events.Rule;
   public readonly errorAlarm: cloudwatch.Alarm;
+  public readonly missingDataAlarm: cloudwatch.Alarm;
+
+  private readOnlyPolicy?: iam.Policy;
+  private readonly readReasons: string[] = [];
 
   constructor(scope: Construct, id: string, props: ScalerFunctionProps) {
     super(scope, id);
@@ -116,6 +132,67 @@ export class ScalerFunction extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alertTopic) this.errorAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
+    const md = props.missingData;
+    this.missingDataAlarm = new cloudwatch.Alarm(this, 'MissingDataAlarm', {
+      alarmDescription: `${props.handlerName}: ${md.description} in ${md.runs} consecutive runs`,
+      metric: md.metric.with({ period: Duration.seconds(md.intervalSeconds) }),
+      threshold: 1,
+      evaluationPeriods: md.runs,
+      datapointsToAlarm: md.runs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // A period without the metric is a run that had data (the metric is published only, or as 1
+      // only, when a run had none): it does not count.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alertTopic) {
+      this.errorAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
+      this.missingDataAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
+    }
+
+    // cdk-nag findings of what this construct creates, each acknowledged on the exact finding.
+    acknowledge(this.role, {
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, this.logGroup.logGroupArn)}:log-stream:*]`,
+      reason: 'The function writes log streams of its own log group only; Lambda generates the stream names, so they cannot be listed.',
+    });
+    acknowledge(this.function, {
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose: the handler bundle is built and tested for node22 (esbuild target); the runtime moves with a package release, not implicitly.',
+    });
+  }
+
+  /**
+   * Allows read-only actions that support no resource-level permissions (Resource "*"), in a
+   * policy of their own: the `AwsSolutions-IAM5[Resource::*]` finding is acknowledged on that
+   * policy only, so a write on "*" added to the role later is still reported.
+   */
+  public allowReadOnly(sid: string, actions: string[], reason: string): void {
+    const bad = actions.filter((a) => !/^[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z]*$/.test(a));
+    if (bad.length > 0) throw new Error(`internal: allowReadOnly is for read actions only, got ${bad.join(', ')}`);
+    if (!this.readOnlyPolicy) {
+      this.readOnlyPolicy = new iam.Policy(this, 'ReadOnlyPolicy', { roles: [this.role] });
+    }
+    this.readOnlyPolicy.addStatements(new iam.PolicyStatement({ sid, actions, resources: ['*'] }));
+    this.readReasons.push(`${actions.join(', ')}: ${reason}`);
+  }
+
+  /**
+   * Allows actions on "*" that IAM limits by a condition (e.g. ec2:RunInstances only from one
+   * launch template), each group in its own policy with its acknowledgement and reason.
+   */
+  public allowWithCondition(id: string, statements: iam.PolicyStatement[], reason: string): void {
+    if (statements.some((st) => Object.keys(st.toStatementJson().Condition ?? {}).length === 0)) {
+      throw new Error(`internal: allowWithCondition(${id}) needs a condition on every statement`);
+    }
+    const policy = new iam.Policy(this, id, { roles: [this.role], statements });
+    acknowledge(policy, { id: 'AwsSolutions-IAM5[Resource::*]', reason });
+  }
+
+  /** Called once all read-only statements are added. */
+  public acknowledgeReadOnly(): void {
+    if (!this.readOnlyPolicy) return;
+    acknowledge(this.readOnlyPolicy, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `Read-only actions that support no resource-level permissions, so AWS requires Resource "*": ${this.readReasons.join(' ')} This policy holds read actions only; every write is scoped to the managed resources in the role's default policy.`,
+    });
   }
 }

@@ -1,18 +1,24 @@
-import { Annotations, Arn, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { VerticalScalingConfig, validateVerticalScalingConfig } from '../auto-scaling/vertical-scaling';
-import { acknowledge } from '../private/acknowledge';
+import {
+  COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, costOptimizerProblems,
+  encodeCostOptimizerEnv, missingDataAlarmProblems, propError, rateSeconds,
+} from '../../lambda/contract';
+import { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
-import { assertInRange } from '../private/validation';
 import { ScalerFunction } from '../private/scaler-function';
 import { CostAllocationTag, ScalingBudget } from './scaling-budget';
+import { acknowledge } from '../private/acknowledge';
 
 /** What the cost optimizer does with its decisions. */
 export enum CostOptimizerMode {
@@ -33,6 +39,14 @@ export enum SpendSource {
    * tag when one is given), with AWS Budgets' forecast. Cost Explorer API requests are billed.
    */
   COST_EXPLORER = 'cost-explorer',
+}
+
+/** What wins when the budget cap and the load's needs disagree. */
+export enum BudgetMode {
+  /** The budget cap holds: MaxSize is lowered under budget pressure down to what the peak load needs at the emergency utilization. */
+  HARD = 'hard',
+  /** Availability first: the load's needs win over the budget cap (the budget is reported, not enforced against load). */
+  AVAILABILITY_FIRST = 'availability-first',
 }
 
 /** Days of the week, as JavaScript numbers them. */
@@ -94,8 +108,45 @@ export interface SpotShiftOptions {
 
 /** Properties of a {@link CostOptimizer}. */
 export interface CostOptimizerProps {
-  /** The group the optimizer manages. Its MaxSize is the most capacity the optimizer ever sets. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /**
+   * The group the optimizer manages: an L2 `AutoScalingGroup` of this app or one imported by name
+   * (`AutoScalingGroup.fromAutoScalingGroupName`, then give `minCapacity` and `maxCapacity`). Its
+   * MaxSize is the most capacity the optimizer ever sets.
+   */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /**
+   * The group's configured MinSize, restored after off-hours. Needed only when the construct
+   * cannot read it (an imported group, or a MinSize that is not a literal).
+   * @default the group's own MinSize (an error asks for it when it cannot be read)
+   */
+  readonly minCapacity?: number;
+  /**
+   * The group's configured MaxSize, the cap the optimizer restores. Needed only when the
+   * construct cannot read it (see `minCapacity`).
+   * @default the group's own MaxSize (an error asks for it when it cannot be read)
+   */
+  readonly maxCapacity?: number;
+  /**
+   * What wins when the budget cap and the load's needs disagree.
+   * @default BudgetMode.HARD
+   */
+  readonly budgetMode?: BudgetMode;
+  /**
+   * The missing-data alarm fires after this many consecutive runs without CPU utilization data
+   * for the group. At most one day of runs.
+   * @default 3
+   */
+  readonly missingDataAlarmRuns?: number;
+  /**
+   * CloudWatch namespace of the optimizer's own metrics (dimension AutoScalingGroupName).
+   * @default 'CostOptimizer'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Retention of the function's log group (one structured line per run).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
   /**
    * The group's launch template. Needed for vertical scaling: the optimizer may only version
    * this template, and is allowed to launch instances from it (instance refresh).
@@ -118,7 +169,7 @@ export interface CostOptimizerProps {
    */
   readonly budgetLimit?: number;
   /**
-   * Topic the error alarm notifies.
+   * Topic the error and missing-data alarms notify.
    * @default no notification
    */
   readonly alertTopic?: sns.ITopic;
@@ -208,17 +259,18 @@ export interface CostOptimizerProps {
   readonly mode?: CostOptimizerMode;
   /**
    * When the optimizer runs. AWS Budgets refreshes its figures a few times a day, so more often
-   * than hourly gains little.
+   * than hourly gains little. The missing-data alarm's period is the rate's interval (one hour for
+   * a cron schedule).
    * @default events.Schedule.rate(Duration.hours(1))
    */
   readonly schedule?: events.Schedule;
   /**
-   * Period of the utilization datapoints read from CloudWatch.
+   * Period of the utilization datapoints read from CloudWatch: whole minutes, 1 minute to 1 day.
    * @default Duration.minutes(5)
    */
   readonly utilizationPeriod?: Duration;
   /**
-   * MinHealthyPercentage of the instance refresh after a vertical step.
+   * MinHealthyPercentage of the instance refresh after a vertical step (an integer, 0 to 100).
    * @default 90
    */
   readonly refreshMinHealthyPercent?: number;
@@ -231,16 +283,12 @@ const METRIC = {
   PEAK_CAPACITY_NEEDED: 'PeakCapacityNeeded',
   MINIMUM_CAP_FOR_LOAD: 'MinimumCapForLoad',
   CAPACITY_CAP: 'CapacityCap',
+  MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
 } as const;
 
-const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 
-function minutesOf(prop: string, value: string): number {
-  if (!TIME.test(value)) throw new Error(`${prop} must be 'HH:MM' (24-hour clock), got '${value}'`);
-  const [h, m] = value.split(':').map(Number);
-  return h * 60 + m;
-}
+const DEFAULT_SCHEDULE_SECONDS = 3600;
 
 /**
  * A budget-aware controller for an Auto Scaling group: a Lambda function run on a schedule
@@ -256,273 +304,206 @@ function minutesOf(prop: string, value: string): number {
  *   (new launch template version and instance refresh), at most once per interval;
  * - publishes the expected month-end cost and the peak capacity the load needs as metrics.
  *
- * Its state (the original settings, to restore them) is kept in the tag `cost-optimizer:state` on
- * the group. Its Auto Scaling writes are allowed on the managed group only, its launch template
- * writes on the managed template only.
+ * The group may be an L2 `AutoScalingGroup` of this app or one imported by name (then give
+ * `minCapacity` and `maxCapacity`). The handler's environment is rendered through the settings
+ * contract (`lambda/contract`), which the handler parses with, and carries GROUP_BASELINE (the
+ * group's configured MinSize, MaxSize, instance type and own scheduled actions). Its Auto Scaling
+ * writes are allowed on the managed group only, its launch template writes on the managed
+ * template only.
  */
 export class CostOptimizer extends Construct {
-  /** CloudWatch namespace of the optimizer's metrics. */
-  public static readonly METRICS_NAMESPACE = 'CostOptimizer';
+  /** Default CloudWatch namespace of the optimizer's metrics. */
+  public static readonly METRICS_NAMESPACE = COST_OPTIMIZER_DEFAULTS.metricsNamespace;
 
   /** The scheduled function. */
-  public readonly function: lambda.IFunction;
+  public readonly function: lambda.Function;
   /** The function's role. */
-  public readonly role: iam.IRole;
+  public readonly role: iam.Role;
+  /** The function's log group (one structured line per run), with retention. */
+  public readonly logGroup: logs.LogGroup;
   /** The schedule rule. */
   public readonly rule: events.Rule;
   /** Alarm on the function's errors (a failed run changed nothing and counted RunErrors). */
   public readonly errorAlarm: cloudwatch.Alarm;
+  /** Alarm after `missingDataAlarmRuns` consecutive runs without utilization data. */
+  public readonly missingDataAlarm: cloudwatch.Alarm;
+  /** The namespace of the optimizer's own metrics. */
+  public readonly metricsNamespace: string;
   /** Name of the budget the optimizer reads. */
   public readonly budgetName: string;
-  /** The environment the function runs with (for inspection and tests). */
-  public readonly environment: Record<string, string>;
 
   private readonly groupName: string;
 
   constructor(scope: Construct, id: string, props: CostOptimizerProps) {
     super(scope, id);
-    const group = props.autoScalingGroup;
-    this.groupName = group.autoScalingGroupName;
+    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => props.launchTemplate?.instanceType?.toString());
+    const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
+    const settings = this.validate(props, group, intervalSeconds);
+    this.groupName = settings.groupName;
+    this.budgetName = settings.budgetName;
+    this.metricsNamespace = settings.metricsNamespace;
 
-    // ---- validation ---------------------------------------------------------------------------
+    const scaler = new ScalerFunction(this, 'Scaler', {
+      handlerName: 'cost-optimizer',
+      description: `Budget-aware cost optimizer for an Auto Scaling group (budget ${Token.isUnresolved(this.budgetName) ? 'from the stack' : this.budgetName})`,
+      environment: this.renderEnvironment(settings, group),
+      schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(DEFAULT_SCHEDULE_SECONDS)),
+      alertTopic: props.alertTopic,
+      logRetention: props.logRetention,
+      timeout: Duration.minutes(2),
+      missingData: {
+        metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
+        runs: intervalSeconds > 86_400 ? 1 : props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS,
+        intervalSeconds: Math.min(intervalSeconds, 86_400),
+        description: 'no CPU utilization data for the group',
+      },
+    });
+    this.function = scaler.function;
+    this.role = scaler.role;
+    this.logGroup = scaler.logGroup;
+    this.rule = scaler.rule;
+    this.errorAlarm = scaler.errorAlarm;
+    this.missingDataAlarm = scaler.missingDataAlarm;
+
+    this.grant(scaler, props, settings);
+    if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
+  }
+
+  /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
+  private validate(props: CostOptimizerProps, group: GroupConfiguration, intervalSeconds: number): CostOptimizerSettings {
     if (props.budget && (props.budgetName !== undefined || props.budgetLimit !== undefined)) {
       throw new Error('give either budget or budgetName/budgetLimit, not both');
     }
     if (!props.budget && props.budgetName === undefined) {
       throw new Error('budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget\'s spend and forecast');
     }
-    assertInRange('budgetLimit', props.budgetLimit, 0, Infinity, { lowOpen: true, unit: ' USD' });
-    const floor = props.floorCapacity ?? 1;
-    assertInRange('floorCapacity', floor, 0, 10_000, { integer: true });
-    assertInRange('emergencyUtilizationPercent', props.emergencyUtilizationPercent, 0, 100, { lowOpen: true });
-    assertInRange('capStepPercent', props.capStepPercent, 0, 100, { lowOpen: true });
-    assertInRange('refreshMinHealthyPercent', props.refreshMinHealthyPercent, 0, 100);
-    const tightenAbove = props.tightenAbovePercent ?? 100;
-    const restoreBelow = props.restoreBelowPercent ?? 95;
-    assertInRange('tightenAbovePercent', tightenAbove, 0, 1000, { lowOpen: true });
-    assertInRange('restoreBelowPercent', restoreBelow, 0, 1000);
-    if (!Token.isUnresolved(restoreBelow) && !Token.isUnresolved(tightenAbove) && restoreBelow >= tightenAbove) {
-      throw new Error(`restoreBelowPercent (${restoreBelow}) must be < tightenAbovePercent (${tightenAbove}): the gap between them is the hysteresis band`);
+    if (props.vertical && !props.launchTemplate) {
+      throw new Error('vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template');
     }
-    if (props.costAllocationTag && (props.spendSource ?? SpendSource.BUDGETS) !== SpendSource.COST_EXPLORER) {
-      throw new Error(`costAllocationTag (${props.costAllocationTag.key}) applies only with spendSource COST_EXPLORER, got ${props.spendSource ?? SpendSource.BUDGETS}: AWS Budgets' spend is filtered by the budget's own costAllocationTag`);
-    }
-    const lookback = props.loadLookback ?? Duration.days(7);
-    const stepInterval = props.budgetStepInterval ?? Duration.hours(12);
-    if (!stepInterval.isUnresolved() && stepInterval.toSeconds() > 31 * 86400) {
-      throw new Error(`budgetStepInterval must be at most 31 days, got ${stepInterval.toHumanString()}`);
-    }
-    if (!lookback.isUnresolved() && (lookback.toSeconds() < 3600 || lookback.toSeconds() > 14 * 86400)) {
-      throw new Error(`loadLookback must be between 1 hour and 14 days, got ${lookback.toHumanString()}`);
-    }
-    const period = props.utilizationPeriod ?? Duration.minutes(5);
-    if (!period.isUnresolved() && (period.toSeconds() < 60 || period.toSeconds() % 60 !== 0)) {
-      throw new Error(`utilizationPeriod must be a whole number of minutes, at least 1, got ${period.toHumanString()}`);
-    }
-    if (props.targetUtilization) {
-      assertInRange('targetUtilization.maxPercent', props.targetUtilization.maxPercent, 0, 100, { lowOpen: true });
-      assertInRange('targetUtilization.stepPercent', props.targetUtilization.stepPercent, 0, 100, { lowOpen: true });
-    }
+    const settings = costOptimizerSettings(props, group);
+    const err = propError([
+      ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
+      ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
+    ]);
+    if (intervalSeconds > 86_400) Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSchedule', `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`);
+    if (err) throw err;
+    this.warn(props, group, settings);
+    return settings;
+  }
+
+  /** Warnings for settings that are valid but likely not what was meant. */
+  private warn(props: CostOptimizerProps, group: GroupConfiguration, settings: CostOptimizerSettings): void {
     if (props.spot) {
-      assertInRange('spot.minOnDemandPercent', props.spot.minOnDemandPercent, 0, 100);
-      assertInRange('spot.stepPercent', props.spot.stepPercent, 0, 100, { lowOpen: true });
-    }
-    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    if (props.spot) {
-      // Checked at synthesis, so that a mixed instances policy set after this construct counts.
       const spot = props.spot;
-      this.node.addValidation({
-        validate: () => cfnGroup.mixedInstancesPolicy === undefined
-          ? [`spot (minOnDemandPercent ${spot.minOnDemandPercent}) needs a group with a mixed instances policy: ${group.node.path} has none, so there is no on-demand share to shift`]
-          : [],
-      });
-    }
-    const maxSize = Number(cfnGroup.maxSize);
-    if (!Token.isUnresolved(cfnGroup.maxSize) && Number.isFinite(maxSize) && floor > maxSize) {
-      throw new Error(`floorCapacity (${floor}) must be <= the group's maxCapacity (${maxSize})`);
-    }
-    let workingHoursEnv: string | undefined;
-    let restoreLeadMinutes: string | undefined;
-    if (props.workingHours) {
-      const wh = props.workingHours;
-      const start = minutesOf('workingHours.startTime', wh.startTime);
-      const end = minutesOf('workingHours.endTime', wh.endTime);
-      if (end <= start) throw new Error(`workingHours.endTime (${wh.endTime}) must be after workingHours.startTime (${wh.startTime})`);
-      const days = wh.days ?? [WeekDay.MONDAY, WeekDay.TUESDAY, WeekDay.WEDNESDAY, WeekDay.THURSDAY, WeekDay.FRIDAY];
-      if (days.length === 0) throw new Error('workingHours.days must name at least one day');
-      const timeZone = wh.timeZone ?? 'UTC';
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone });
-      } catch {
-        throw new Error(`workingHours.timeZone must be an IANA time zone such as 'Europe/Berlin', got '${timeZone}'`);
+      const cfnGroup = group.cfnGroup;
+      if (cfnGroup) {
+        // Checked at synthesis, so that a mixed instances policy set after this construct counts.
+        this.node.addValidation({
+          validate: () => cfnGroup.mixedInstancesPolicy === undefined
+            ? [`spot (minOnDemandPercent ${spot.minOnDemandPercent}) needs a group with a mixed instances policy: ${props.autoScalingGroup.node.path} has none, so there is no on-demand share to shift`]
+            : [],
+        });
       }
-      const lead = wh.restoreLead ?? Duration.hours(1);
-      if (!lead.isUnresolved() && lead.toMinutes({ integral: false }) < 60 && !props.schedule) {
-        Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerRestoreLead',
-          `workingHours.restoreLead (${lead.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`);
+      if (!props.launchTemplate) {
+        Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSpotTemplate',
+          'spot is set without launchTemplate: Auto Scaling checks ec2:RunInstances (and iam:PassRole for an instance profile) on the group\'s launch template when the on-demand share is updated; give launchTemplate so that the optimizer is allowed to launch from it.');
       }
-      workingHoursEnv = JSON.stringify({ days: [...new Set(days)].sort(), startMinute: start, endMinute: end, timeZone });
-      restoreLeadMinutes = String(lead.toMinutes());
     }
-    let verticalEnv: string | undefined;
-    if (props.vertical) {
-      if (!props.launchTemplate) throw new Error('vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template');
-      validateVerticalScalingConfig(props.vertical);
-      const v = props.vertical;
-      if (v.lowerUtilizationPercent * 2 >= v.upperUtilizationPercent) {
-        Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerVerticalBand',
-          `vertical lowerUtilizationPercent (${v.lowerUtilizationPercent}) is at least half of upperUtilizationPercent (${v.upperUtilizationPercent}): one step down a ladder that halves the size roughly doubles utilization and may step back up.`);
-      }
-      verticalEnv = JSON.stringify({
-        instanceTypes: v.instanceTypes.map((t) => t.toString()),
-        lowerUtilizationPercent: v.lowerUtilizationPercent,
-        upperUtilizationPercent: v.upperUtilizationPercent,
-        evaluationWindowHours: v.evaluationWindow.toHours({ integral: false }),
-        minIntervalHours: v.minInterval.toHours({ integral: false }),
-      });
+    if (settings.workingHours && settings.restoreLeadSeconds < 3600 && !props.schedule) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerRestoreLead',
+        `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`);
     }
+    const v = props.vertical;
+    if (v && v.lowerUtilizationPercent * 2 >= v.upperUtilizationPercent) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerVerticalBand',
+        `vertical lowerUtilizationPercent (${v.lowerUtilizationPercent}) is at least half of upperUtilizationPercent (${v.upperUtilizationPercent}): one step down a ladder that halves the size roughly doubles utilization and may step back up.`);
+    }
+  }
 
-    // ---- function -----------------------------------------------------------------------------
-    this.budgetName = props.budget?.budgetName ?? props.budgetName!;
-    const limit = props.budget?.limit ?? props.budgetLimit;
-    const costTag = props.costAllocationTag;
-    const spendSource = props.spendSource ?? SpendSource.BUDGETS;
-    this.environment = {
-      AUTO_SCALING_GROUP_NAME: group.autoScalingGroupName,
-      BUDGET_ACCOUNT_ID: Aws.ACCOUNT_ID,
-      BUDGET_NAME: this.budgetName,
-      ...(limit !== undefined ? { BUDGET_LIMIT: String(limit) } : {}),
-      SPEND_SOURCE: spendSource,
-      ...(costTag && spendSource === SpendSource.COST_EXPLORER ? { COST_TAG_KEY: costTag.key, COST_TAG_VALUE: costTag.value } : {}),
-      MODE: props.mode ?? CostOptimizerMode.APPLY,
-      FLOOR_CAPACITY: String(floor),
-      EMERGENCY_UTILIZATION_PERCENT: String(props.emergencyUtilizationPercent ?? 90),
-      LOAD_LOOKBACK_HOURS: String(lookback.toHours({ integral: false })),
-      TIGHTEN_ABOVE_PERCENT: String(tightenAbove),
-      RESTORE_BELOW_PERCENT: String(restoreBelow),
-      CAP_STEP_PERCENT: String(props.capStepPercent ?? 10),
-      BUDGET_STEP_INTERVAL_HOURS: String(stepInterval.toHours({ integral: false })),
-      UTILIZATION_PERIOD_SECONDS: String(period.toSeconds()),
-      REFRESH_MIN_HEALTHY_PERCENT: String(props.refreshMinHealthyPercent ?? 90),
-      POWERTOOLS_METRICS_NAMESPACE: CostOptimizer.METRICS_NAMESPACE,
-      POWERTOOLS_SERVICE_NAME: 'cost-optimizer',
-      ...(props.targetUtilization ? {
-        TARGET_UTILIZATION_MAX_PERCENT: String(props.targetUtilization.maxPercent),
-        TARGET_UTILIZATION_STEP_PERCENT: String(props.targetUtilization.stepPercent ?? 5),
-      } : {}),
-      ...(props.spot ? {
-        SPOT_MIN_ON_DEMAND_PERCENT: String(props.spot.minOnDemandPercent),
-        SPOT_STEP_PERCENT: String(props.spot.stepPercent ?? 25),
-      } : {}),
-      ...(workingHoursEnv ? { WORKING_HOURS: workingHoursEnv, RESTORE_LEAD_MINUTES: restoreLeadMinutes! } : {}),
-      ...(verticalEnv ? { VERTICAL_SCALING: verticalEnv, LAUNCH_TEMPLATE_ID: props.launchTemplate!.launchTemplateId! } : {}),
-    };
+  /** Step 2: the handler's environment, rendered through the contract, with the group's baseline. */
+  private renderEnvironment(settings: CostOptimizerSettings, group: GroupConfiguration): Record<string, string> {
+    const env = encodeCostOptimizerEnv(settings);
+    env[GROUP_BASELINE_ENV] = group.baselineEnv;
+    return env;
+  }
 
-    const fn = new ScalerFunction(this, 'Scaler', {
-      handlerName: 'cost-optimizer',
-      description: `Budget-aware cost optimizer for an Auto Scaling group (budget ${Token.isUnresolved(this.budgetName) ? 'from the stack' : this.budgetName})`,
-      environment: this.environment,
-      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
-      alertTopic: props.alertTopic,
-      timeout: Duration.minutes(2),
-    });
-    this.function = fn.function;
-    this.role = fn.role;
-    this.rule = fn.rule;
-    this.errorAlarm = fn.errorAlarm;
-
-    // ---- permissions --------------------------------------------------------------------------
+  /** Step 3: permissions. Writes on the managed group and template only; reads apart. */
+  private grant(scaler: ScalerFunction, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
     const stack = Stack.of(this);
-    const ack: Array<{ finding: string; reason: string }> = [];
-    // Describe* and GetMetricData support no resource-level permissions.
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadGroupPoliciesMetricsTemplates',
-      actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
-      resources: ['*'],
-    }));
-    ack.push({ finding: 'Resource::*', reason: 'Describe and GetMetricData calls support no resource-level permissions (Auto Scaling, EC2, CloudWatch); write actions are scoped to the managed group and launch template.' });
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    scaler.allowReadOnly('ReadGroupPoliciesMetricsTemplates',
+      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
+      'the handler reads the group, its scaling policies, its CPU utilization and its launch template versions.');
+    if (settings.spendSource === SpendSource.COST_EXPLORER) {
+      scaler.allowReadOnly('ReadCostAndUsage', ['ce:GetCostAndUsage'], 'Cost Explorer\'s month-to-date cost (filtered by the cost allocation tag when given).');
+    }
+    scaler.acknowledgeReadOnly();
+    this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadBudget',
       actions: ['budgets:ViewBudget'],
-      resources: [Arn.format({ service: 'budgets', region: '', resource: 'budget', resourceName: this.budgetName }, stack)],
+      resources: [Arn.format({ service: 'budgets', region: '', resource: 'budget', resourceName: settings.budgetName }, stack)],
     }));
-    if (spendSource === SpendSource.COST_EXPLORER) {
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadCostAndUsage', actions: ['ce:GetCostAndUsage'], resources: ['*'] }));
-      ack.push({ finding: 'Resource::*', reason: 'ce:GetCostAndUsage supports no resource-level permissions.' });
-    }
-    // Writes on the managed group only (its ARN has the group's generated id as a wildcard).
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    const groupArn = groupArnByName(this, props.autoScalingGroup);
+    this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'ManageGroup',
       actions: [
         'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags',
         ...(props.targetUtilization ? ['autoscaling:PutScalingPolicy'] : []),
         ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
       ],
-      resources: [group.autoScalingGroupArn],
+      resources: [groupArn],
     }));
-    ack.push({ finding: `Resource::${nagResource(this, group.autoScalingGroupArn)}`, reason: 'The managed group\'s ARN: Auto Scaling group ARNs contain a generated id, unknown at deploy time; the group name is fixed.' });
-
+    acknowledge(this.role, {
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
+      reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
+    });
     // Only the vertical step (launch template version, instance refresh) and the Spot shift
     // (MixedInstancesPolicy) send launch template settings; bounds-only updates do not.
     const launches = props.vertical !== undefined || props.spot !== undefined;
-    if (props.spot && !props.launchTemplate) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSpotTemplate',
-        'spot is set without launchTemplate: Auto Scaling checks ec2:RunInstances (and iam:PassRole for an instance profile) on the group\'s launch template when the on-demand share is updated; give launchTemplate so that the optimizer is allowed to launch from it.');
+    if (props.launchTemplate && launches) this.grantLaunchFromTemplate(scaler, props.launchTemplate, props.vertical !== undefined);
+  }
+
+  /**
+   * UpdateAutoScalingGroup and StartInstanceRefresh on a launch-template group check that the
+   * caller could launch from the template (ec2:RunInstances, ec2:CreateTags for its tag
+   * specifications, iam:PassRole for its instance profile): allowed for this template only.
+   */
+  private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.LaunchTemplate, versions: boolean): void {
+    const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, Stack.of(this));
+    if (versions) {
+      this.role.addToPolicy(new iam.PolicyStatement({
+        sid: 'VersionLaunchTemplate',
+        actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
+        resources: [ltArn],
+      }));
     }
-    if (props.launchTemplate && launches) {
-      const lt = props.launchTemplate;
-      const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, stack);
-      if (props.vertical) {
-        fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-          sid: 'VersionLaunchTemplate',
-          actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
-          resources: [ltArn],
-        }));
-      }
-      // UpdateAutoScalingGroup and StartInstanceRefresh on a launch-template group check that the
-      // caller could launch from the template (ec2:RunInstances, ec2:CreateTags for its tag
-      // specifications, iam:PassRole for its instance profile): allowed for this template only.
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    scaler.allowWithCondition('LaunchFromManagedTemplatePolicy', [
+      new iam.PolicyStatement({
         sid: 'LaunchFromManagedTemplateOnly',
         actions: ['ec2:RunInstances'],
         resources: ['*'],
         conditions: { ArnLike: { 'ec2:LaunchTemplate': ltArn } },
-      }));
-      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      }),
+      new iam.PolicyStatement({
         sid: 'TagAtLaunchOnly',
         actions: ['ec2:CreateTags'],
         resources: ['*'],
         conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+    ], 'ec2:RunInstances is allowed only with the managed launch template (condition ec2:LaunchTemplate) and ec2:CreateTags only on resources being launched (condition ec2:CreateAction = RunInstances): Auto Scaling checks both when the group or its instance refresh uses the template; launches need Resource "*" for the instance, volume and network interface ARNs they create.');
+    if (lt.role) {
+      this.role.addToPolicy(new iam.PolicyStatement({
+        sid: 'PassInstanceRole',
+        actions: ['iam:PassRole'],
+        resources: [lt.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       }));
-      if (lt.role) {
-        fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-          sid: 'PassInstanceRole',
-          actions: ['iam:PassRole'],
-          resources: [lt.role.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-        }));
-      }
-      ack.push({ finding: 'Resource::*', reason: 'ec2:RunInstances and ec2:CreateTags are limited by condition to launches from the managed launch template (checked by Auto Scaling when the group or its refresh uses the template).' });
     }
-    ack.push({ finding: `Resource::${nagResource(this, fn.logGroup.logGroupArn)}:log-stream:*`, reason: 'The function writes log streams of its own log group only.' });
-    const reasons = new Map<string, string>();
-    for (const a of ack) reasons.set(a.finding, reasons.has(a.finding) ? `${reasons.get(a.finding)} ${a.reason}` : a.reason);
-    for (const [finding, reason] of reasons) {
-      acknowledge(fn.role, { id: `AwsSolutions-IAM5[${finding}]`, reason });
-    }
-
-    Validations.of(fn.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x: the handler bundle is built and tested for node22 (esbuild target); move with the package, not implicitly.',
-    });
-
-    if (props.dashboard) this.addToDashboard(props.dashboard, limit);
   }
 
   /** A metric the optimizer publishes, for the managed group. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: CostOptimizer.METRICS_NAMESPACE,
+      namespace: this.metricsNamespace,
       metricName,
       dimensionsMap: { AutoScalingGroupName: this.groupName },
       period: Duration.hours(1),

@@ -61,6 +61,17 @@ export class SpendModel {
   }
 }
 
+/** The group's instance type, from its launch template; undefined when it has none. */
+export async function readInstanceType(d: LocalDeployment, groupName: string): Promise<string | undefined> {
+  const g = (await d.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
+  const lt = g?.LaunchTemplate ?? g?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  if (!lt?.LaunchTemplateId && !lt?.LaunchTemplateName) return undefined;
+  const v = await d.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({
+    LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateName: lt.LaunchTemplateId ? undefined : lt.LaunchTemplateName, Versions: [lt.Version ?? '$Default'],
+  }));
+  return v.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
+}
+
 /** The cost optimizer's hourly runs, and the per-minute observations it needs. */
 export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeployment, projectDir: string, capacityPerInstance: number): Promise<{
   schedule: ScalerSchedule; observeMinute: (at: number, load: number, group: GroupCapacity) => Promise<void>; notes: string[];
@@ -72,16 +83,8 @@ export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeploy
   if (!budget) throw new Error(`the cost optimizer's budget ${budgetName} was not created in the emulator`);
   const budgetInput = budget.input as CreateBudgetCommandInput;
   let instanceType = 't3.micro';
-  const readInstanceType = async () => {
-    const g = (await d.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
-    const lt = g?.LaunchTemplate ?? g?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
-    if (!lt?.LaunchTemplateId && !lt?.LaunchTemplateName) return;
-    const v = await d.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({
-      LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateName: lt.LaunchTemplateId ? undefined : lt.LaunchTemplateName, Versions: [lt.Version ?? '$Default'],
-    }));
-    instanceType = v.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? instanceType;
-  };
-  await readInstanceType();
+  const refreshInstanceType = async () => { instanceType = (await readInstanceType(d, groupName)) ?? instanceType; };
+  await refreshInstanceType();
   const price = () => ON_DEMAND_USD_PER_HOUR[instanceType] ?? ON_DEMAND_USD_PER_HOUR['t3.micro'];
   const model = new SpendModel(price);
   let started = false;
@@ -93,7 +96,7 @@ export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeploy
     everyMinutes: 60,
     invoke: async (event) => {
       const at = Date.parse((event as { time: string }).time);
-      await readInstanceType();
+      await refreshInstanceType();
       const { actual, forecast } = model.spend(at, lastDesired);
       await d.clients.budgets.send(new DeleteBudgetCommand({ AccountId: budgetInput.AccountId, BudgetName: budgetName }));
       await d.clients.budgets.send(new CreateBudgetCommand({

@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/local/derive-trace.ts [SOURCE.csv] [OUT.csv]
  *
- * SOURCE defaults to ../shared/traces/nasa-http-1995.csv (relative to the project root), OUT to
+ * SOURCE defaults to data/traces/nasa-http-1995.csv (the benchmark's copy in this repository), OUT to
  * data/nasa-http-1995-10d.csv. The window is checked to have a row for every minute.
  */
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { formatTraceCsv, readTrace, sliceTrace } from './trace';
 
 const root = path.resolve(__dirname, '..', '..');
-const source = process.argv[2] ?? path.join(root, '..', 'shared', 'traces', 'nasa-http-1995.csv');
+const source = process.argv[2] ?? path.join(root, 'data', 'traces', 'nasa-http-1995.csv');
 const out = process.argv[3] ?? path.join(root, 'data', 'nasa-http-1995-10d.csv');
 const FROM = Date.parse('1995-07-03T00:00:00Z');
 const TO = Date.parse('1995-07-13T00:00:00Z');

@@ -200,28 +200,59 @@ export interface PlacedTrace {
   readonly historyMinutes: number;
   /** The factor the trace's values were multiplied by. */
   readonly scale: number;
+  /** Days the trace was moved forward in time (whole weeks plus the time-zone alignment). */
   readonly shiftDays: number;
+  /** Hours the trace was moved to align its time zone with the stack's (see {@link placeTrace}). */
+  readonly alignHours: number;
+}
+
+/** The UTC offset of an IANA time zone at an instant, in milliseconds (east of UTC positive). */
+export function timeZoneOffsetMs(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+  }).formatToParts(new Date(at));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return local - Math.floor(at / 60_000) * 60_000;
 }
 
 /**
  * Takes the last `historyDays + days` of the trace, multiplies its values by `scale`, and moves it
  * forward by whole weeks so that the simulated days end before `now` (CloudWatch accepts
  * datapoints up to two weeks old and rejects future ones).
+ *
+ * With `traceTimeZone` and `stackTimeZone`, the trace is first moved by the difference of their
+ * UTC offsets, so that its local clock becomes the stack's: a US site's 9:00 is replayed at the
+ * stack's 9:00 (the working hours of a dev stack configured in Berlin time then meet the
+ * trace's working day). With `traceTimeZone`, the trace is cut at its last local midnight, so
+ * that the simulated days are whole days of its (and the stack's) local clock.
  */
-export function placeTrace(trace: Trace, o: { days: number; historyDays?: number; scale: number; now: number }): PlacedTrace {
+export function placeTrace(trace: Trace, o: { days: number; historyDays?: number; scale: number; now: number; traceTimeZone?: string; stackTimeZone?: string }): PlacedTrace {
   if (trace.stepSeconds !== 60) throw new Error(`the trace must have one row per minute, it has one every ${trace.stepSeconds} s`);
   const minutes = Math.round(o.days * 1440);
-  const available = trace.values.length - minutes;
+  // With its time zone known, the trace ends at its last local midnight: the simulated days are whole local days.
+  let total = trace.values.length;
+  if (o.traceTimeZone) {
+    const end = trace.start + total * 60_000;
+    const local = end + timeZoneOffsetMs(o.traceTimeZone, end);
+    const past = Math.round((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+    if (total - past - minutes >= 1440) total -= past;
+  }
+  const available = total - minutes;
   if (minutes < 1 || available < 1440) {
     throw new Error(`the trace has ${(trace.values.length / 1440).toFixed(1)} days: it needs the ${o.days} simulated days plus at least one day of history`);
   }
   const historyMinutes = Math.min(available, Math.round((o.historyDays ?? 13) * 1440));
   const from = available - historyMinutes;
   const values = trace.values.slice(from, from + historyMinutes + minutes).map((v) => v * o.scale);
-  const cut: Trace = { start: trace.start + from * 60_000, stepSeconds: 60, values };
+  const cutStart = trace.start + from * 60_000;
+  const alignMs = o.traceTimeZone && o.stackTimeZone
+    ? timeZoneOffsetMs(o.traceTimeZone, cutStart + (values.length * 60_000) / 2) - timeZoneOffsetMs(o.stackTimeZone, o.now)
+    : 0;
+  const cut: Trace = { start: cutStart + alignMs, stepSeconds: 60, values };
   const end = cut.start + values.length * 60_000;
   const { trace: shifted, shiftMs } = shiftByWeeksToEndBefore(cut, end, o.now);
-  return { trace: shifted, firstMinute: historyMinutes, minutes, historyMinutes, scale: o.scale, shiftDays: shiftMs / 86_400_000 };
+  return { trace: shifted, firstMinute: historyMinutes, minutes, historyMinutes, scale: o.scale, shiftDays: (shiftMs + alignMs) / 86_400_000, alignHours: alignMs / 3_600_000 };
 }
 
 /** A percentile of the finite values. */

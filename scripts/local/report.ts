@@ -15,12 +15,80 @@ export interface ReportContext {
   readonly traceLabel: string;
   /** Lines about the deploy and the resources created locally, shown under the chart. */
   readonly notes?: readonly string[];
+  /** The same minutes with target tracking alone, drawn and tabulated beside the scalers' run. */
+  readonly comparison?: Comparison;
+}
+
+/** One run's figures over the simulated minutes, from the core group model's totals. */
+export interface RunFigures {
+  readonly minutes: number;
+  readonly overloadedMinutes: number;
+  /** Share of the load above what the instances in service could carry. */
+  readonly unservedShare: number;
+  /** Instance-hours paid, launching instances included. */
+  readonly instanceHours: number;
+  /** instanceHours x the instance type's on-demand price. */
+  readonly costUsd: number;
+}
+
+/** The scalers' run against target tracking alone on the same minutes. */
+export interface Comparison {
+  readonly scalers: RunFigures;
+  readonly alone: RunFigures;
+  /** Instances in service each minute with target tracking alone. */
+  readonly aloneInService: ArrayLike<number>;
+  readonly instanceType: string;
+  readonly pricePerHour: number;
+}
+
+/** A run's figures from the group model's totals (see lambda/core/backtest/group-model.ts). */
+export function runFigures(t: { instanceSteps: number; unservedLoad: number; totalLoad: number; overloadSteps: number }, minutes: number, pricePerHour: number): RunFigures {
+  const instanceHours = t.instanceSteps / 60;
+  return { minutes, overloadedMinutes: t.overloadSteps, unservedShare: t.totalLoad > 0 ? t.unservedLoad / t.totalLoad : 0, instanceHours, costUsd: instanceHours * pricePerHour };
+}
+
+const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+const usd = (x: number) => `$${x.toFixed(2)}`;
+
+/** The comparison as rows: figure, the scalers, target tracking alone. */
+export function comparisonRows(c: Comparison): string[][] {
+  return [
+    ['', 'the scalers + target tracking', 'target tracking alone'],
+    ['load unserved', pct2(c.scalers.unservedShare), pct2(c.alone.unservedShare)],
+    ['minutes over capacity', `${c.scalers.overloadedMinutes} of ${c.scalers.minutes}`, `${c.alone.overloadedMinutes} of ${c.alone.minutes}`],
+    ['instance-hours', c.scalers.instanceHours.toFixed(1), c.alone.instanceHours.toFixed(1)],
+    [`cost (${c.instanceType} at $${c.pricePerHour}/h)`, usd(c.scalers.costUsd), usd(c.alone.costUsd)],
+  ];
+}
+
+/** A fixed-width text table of rows whose first row is the header. */
+export function formatColumns(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ').trimEnd()).join('\n');
+}
+
+/** One sentence: what the scalers bought on this trace against target tracking alone. */
+export function verdict(c: Comparison): string {
+  const a = c.alone; const s = c.scalers;
+  const loadDiff = (a.unservedShare - s.unservedShare) * 100;
+  const hoursDiff = a.instanceHours - s.instanceHours;
+  const load = Math.abs(loadDiff) < 0.005
+    ? `left the same share of the load unserved (${pct2(s.unservedShare)})`
+    : loadDiff > 0
+      ? `left ${pct2(s.unservedShare)} of the load unserved against ${pct2(a.unservedShare)} with target tracking alone (${s.overloadedMinutes} minutes over capacity against ${a.overloadedMinutes})`
+      : `left more of the load unserved, ${pct2(s.unservedShare)} against ${pct2(a.unservedShare)} with target tracking alone (${s.overloadedMinutes} minutes over capacity against ${a.overloadedMinutes})`;
+  const hours = Math.abs(hoursDiff) < 0.05
+    ? `on the same ${s.instanceHours.toFixed(1)} instance-hours`
+    : hoursDiff > 0
+      ? `on ${s.instanceHours.toFixed(1)} instance-hours instead of ${a.instanceHours.toFixed(1)} (${usd(a.costUsd - s.costUsd)} less)`
+      : `on ${s.instanceHours.toFixed(1)} instance-hours instead of ${a.instanceHours.toFixed(1)} (${usd(s.costUsd - a.costUsd)} more)`;
+  return `On this trace the scalers ${load}, ${hours}.`;
 }
 
 /** Figures over the simulated minutes. */
 export interface Summary {
   readonly minutes: number;
-  /** Minutes whose load exceeded what the desired capacity serves at 100% utilization. */
+  /** Minutes whose load exceeded what the instances in service serve at 100% utilization. */
   readonly overloadedMinutes: number;
   /** Share of the load above that capacity. */
   readonly unservedShare: number;
@@ -37,10 +105,10 @@ export function summarize(points: readonly MinutePoint[], capacityPerInstance: n
   let peak = 0; let changes = 0;
   points.forEach((p, i) => {
     if (!Number.isFinite(p.load)) return;
-    const cap = p.group.desired * capacityPerInstance;
+    const cap = p.inService * capacityPerInstance;
     total += p.load;
     if (p.load > cap) { overloaded++; unserved += p.load - cap; }
-    instMin += p.group.desired;
+    instMin += p.inService + p.launching;
     peak = Math.max(peak, p.group.desired);
     if (i > 0 && points[i - 1].group.desired !== p.group.desired) changes++;
     if (p.forecast !== undefined && Number.isFinite(p.forecast)) { errSum += Math.abs(p.forecast - p.load); fLoad += p.load; fMinutes++; }
@@ -161,17 +229,21 @@ export function renderChart(points: readonly MinutePoint[], rows: readonly Decis
   const ts = points.map((p) => p.at);
   const start = ts[0] ?? 0;
   const end = (ts[ts.length - 1] ?? 1) + 60_000;
+  const alone = ctx.comparison?.aloneInService;
   const loadSeries: Series[] = [
-    { label: 'load (requests/min)', color: '#2563eb', values: points.map((p) => p.load), width: 1 },
+    { label: 'load', color: '#2563eb', values: points.map((p) => p.load), width: 1 },
     { label: 'forecast (made before the minute)', color: '#f97316', values: points.map((p) => p.forecast), width: 1.4 },
-    { label: `capacity: desired x ${shortNumber(ctx.capacityPerInstance)} per instance`, color: '#16a34a', values: points.map((p) => p.group.desired * ctx.capacityPerInstance), step: true, width: 2 },
-    { label: `at target ${Math.round(ctx.targetUtilization * 100)}% utilization`, color: '#16a34a', values: points.map((p) => p.group.desired * ctx.capacityPerInstance * ctx.targetUtilization), step: true, dash: '4 3', width: 1 },
+    { label: `capacity: in service x ${shortNumber(ctx.capacityPerInstance)}`, color: '#16a34a', values: points.map((p) => p.inService * ctx.capacityPerInstance), step: true, width: 2 },
+    { label: `at target ${Math.round(ctx.targetUtilization * 100)}% utilization`, color: '#16a34a', values: points.map((p) => p.inService * ctx.capacityPerInstance * ctx.targetUtilization), step: true, dash: '4 3', width: 1 },
+    ...(alone ? [{ label: 'capacity, target tracking alone', color: '#dc2626', values: points.map((_, i) => alone[i] * ctx.capacityPerInstance), step: true, width: 1.4 }] : []),
   ];
   const capSeries: Series[] = [
-    { label: 'desired capacity', color: '#16a34a', values: points.map((p) => p.group.desired), step: true, width: 2 },
+    { label: 'in service', color: '#16a34a', values: points.map((p) => p.inService), step: true, width: 2 },
+    { label: 'desired capacity', color: '#0f766e', values: points.map((p) => p.group.desired), step: true, dash: '3 2', width: 1.2 },
     { label: 'planned capacity', color: '#f97316', values: points.map((p) => p.planned), step: true, dash: '5 3', width: 1.4 },
     { label: 'MinSize', color: '#7c3aed', values: points.map((p) => p.group.min), step: true, dash: '2 3', width: 1.4 },
-    { label: 'MaxSize', color: '#dc2626', values: points.map((p) => p.group.max), step: true, dash: '8 4', width: 1.2 },
+    { label: 'MaxSize', color: '#64748b', values: points.map((p) => p.group.max), step: true, dash: '8 4', width: 1.2 },
+    ...(alone ? [{ label: 'in service, target tracking alone', color: '#dc2626', values: points.map((_, i) => alone[i]), step: true, width: 1.4 }] : []),
   ];
   const W = 1200; const x0 = 80; const w = W - x0 - 30;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="700" viewBox="0 0 ${W} 700" role="img" aria-label="load, forecast and capacity">
@@ -179,7 +251,7 @@ export function renderChart(points: readonly MinutePoint[], rows: readonly Decis
 <text x="${x0}" y="22" class="title">Load, forecast and the capacity the group had (requests per minute)</text>
 ${legend(x0, 42, loadSeries)}
 ${panel(x0, 56, w, 330, start, end, ts, loadSeries, 'requests per minute', false)}
-<text x="${x0}" y="440" class="title">Instances: desired capacity read back from the emulator, the scaler's plan, the group's bounds</text>
+<text x="${x0}" y="440" class="title">Instances: in service (the group model), desired capacity read back from the emulator, the scaler's plan, the group's bounds</text>
 ${legend(x0, 460, capSeries)}
 ${panel(x0, 474, w, 190, start, end, ts, capSeries, 'instances', true)}
 </svg>`;
@@ -197,11 +269,14 @@ ${panel(x0, 474, w, 190, start, end, ts, capSeries, 'instances', true)}
 <html lang="en"><head><meta charset="utf-8"><title>${esc(ctx.stackName)}: local run</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#0f172a;max-width:1220px}h1{font-size:20px;margin:0 0 4px}
 .sub{color:#475569;margin:0 0 12px}table{border-collapse:collapse;margin:8px 0 16px}td{padding:2px 14px 2px 0;vertical-align:top}td:first-child{color:#475569}
-ul{color:#475569;font-size:13px}</style></head>
+ul{color:#475569;font-size:13px}.cmp td,.cmp th{padding:2px 14px;text-align:right}.cmp td:first-child,.cmp th:first-child{text-align:left}</style></head>
 <body>
 <h1>${esc(ctx.stackName)} on the local emulator: predictive scaling of ${esc(ctx.groupName)}</h1>
 <p class="sub">Trace: ${esc(ctx.traceLabel)}. One instance serves ${shortNumber(ctx.capacityPerInstance)} requests per minute at 100% utilization; the group runs at ${Math.round(ctx.targetUtilization * 100)}%.</p>
 <table>${figures.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
+${ctx.comparison ? `<h2 style="font-size:16px;margin:8px 0 0">The same minutes with target tracking alone</h2>
+<table class="cmp">${comparisonRows(ctx.comparison).map((r, i) => `<tr>${r.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('')}</table>
+<p><b>${esc(verdict(ctx.comparison))}</b></p>` : ''}
 ${svg}
 ${ctx.notes?.length ? `<ul>${ctx.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </body></html>

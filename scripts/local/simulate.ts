@@ -4,16 +4,21 @@
  * group's one-time scheduled actions that are due), invokes the scalers in-process on their
  * schedules with the EventBridge event of that instant, and then appends the minute's load to
  * CloudWatch. It records a decision row per scaler run and the group's capacity per minute.
- * Optionally it evaluates the group's target tracking policies too (see target-tracking.ts).
+ *
+ * The instances themselves (launch lead, in service, what they served) and the group's target
+ * tracking policies are the core's group model (lambda/core/backtest/group-model.ts), the same
+ * one the backtest, the benchmark and `bench:cost` use: the emulator holds the group's settings
+ * that the scalers write, the model follows them minute by minute.
  */
 import {
   AutoScalingClient, DeleteScheduledActionCommand, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand,
-  ScheduledUpdateGroupAction, UpdateAutoScalingGroupCommand,
+  ScheduledUpdateGroupAction, SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GroupModel, GroupTotals } from '../../lambda/core/backtest/group-model';
+import { TrackedPolicy } from '../../lambda/core/backtest/target-tracking';
 import { captureOutput, CapturedOutput, EmfDatapoint } from './capture';
 import { MetricSpec, putTraceRange } from './replay';
-import { TargetTrackingSimulator } from './target-tracking';
 import { Trace } from './trace';
 
 const MINUTE = 60_000;
@@ -55,6 +60,20 @@ export interface MinutePoint {
   readonly forecast?: number;
   readonly planned?: number;
   readonly group: GroupCapacity;
+  /** Instances in service during the minute (the group model: launches serve after the launch lead). */
+  readonly inService: number;
+  /** Instances launching during the minute (paid, not serving). */
+  readonly launching: number;
+}
+
+/** The instances and the target tracking policies the simulation models (see the module comment). */
+export interface GroupModelOptions {
+  /** Load one instance serves per minute at 100% utilization. */
+  readonly capacityPerInstance: number;
+  /** @default 300 */
+  readonly launchLeadSeconds?: number;
+  /** The group's target tracking policies. @default none */
+  readonly policies?: readonly TrackedPolicy[];
 }
 
 /** A scheduled scaler run in-process. */
@@ -95,8 +114,8 @@ export interface SimulationOptions {
   readonly scalers: readonly ScalerSchedule[];
   readonly account: string;
   readonly region: string;
-  /** The group's target tracking policies, evaluated each minute on the previous minute's load. @default none */
-  readonly targetTracking?: TargetTrackingSimulator;
+  /** The group model: instances and target tracking policies. @default no target tracking, 1 load unit per instance, 300 s launch lead */
+  readonly groupModel?: GroupModelOptions;
   /** Put the EMF datapoints the handlers print into CloudWatch, as CloudWatch Logs would. @default true */
   readonly forwardEmf?: boolean;
   /** Called with every run's captured output. */
@@ -119,6 +138,8 @@ export interface SimulationResult {
   readonly targetTrackingActivities: number;
   /** Recurring scheduled actions seen on the group (not run: the simulation runs one-time actions only). */
   readonly recurringActionsSeen: string[];
+  /** The group model's totals over the simulated minutes. */
+  readonly totals: GroupTotals;
 }
 
 export async function readGroup(asg: AutoScalingClient, groupName: string): Promise<GroupCapacity> {
@@ -252,6 +273,21 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   if (stepMs !== MINUTE) throw new Error(`the simulation needs a one-minute trace, got a ${o.trace.stepSeconds} s step`);
   const last = Math.min(o.trace.values.length, o.firstMinute + o.minutes);
   let group = await readGroup(o.autoScaling, o.groupName);
+  if (o.firstMinute < 1) throw new Error('the simulation needs a minute of history before its first minute');
+  const model = new GroupModel({
+    capacityPerInstance: o.groupModel?.capacityPerInstance ?? 1,
+    launchLeadSeconds: o.groupModel?.launchLeadSeconds ?? 300,
+    stepSeconds: 60,
+    minSize: group.min,
+    maxSize: group.max,
+    initialCapacity: group.desired,
+    policies: o.groupModel?.policies ?? [],
+    scoreFrom: o.firstMinute,
+  });
+  const follow = (g: GroupCapacity) => model.update({ desired: g.desired, minSize: g.min, maxSize: g.max });
+  // the minute before the first: the group served it with its capacity at the start
+  model.startStep(o.firstMinute - 1);
+  model.serve(o.trace.values[o.firstMinute - 1]);
 
   for (let k = o.firstMinute; k < last; k++) {
     const at = o.trace.start + k * MINUTE;
@@ -259,14 +295,17 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     actionsExecuted += due.ran.length;
     actionsFailed.push(...due.failed);
     due.recurring.forEach((n) => recurring.add(n));
-    if (due.ran.length) group = await readGroup(o.autoScaling, o.groupName);
-    if (o.targetTracking && k > 0) {
-      const want = o.targetTracking.decide(o.trace.values[k - 1], group);
-      if (want !== undefined) {
-        await o.targetTracking.apply(o.autoScaling, o.groupName, want);
-        targetTrackingActivities++;
-        group = await readGroup(o.autoScaling, o.groupName);
-      }
+    if (due.ran.length) {
+      group = await readGroup(o.autoScaling, o.groupName);
+      follow(group);
+    }
+    // target tracking reads the minute that just ended, as its alarms would
+    const want = model.track(o.trace.values[k - 1]);
+    if (want !== undefined && want !== group.desired) {
+      await o.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: o.groupName, DesiredCapacity: want, HonorCooldown: false }));
+      targetTrackingActivities++;
+      group = await readGroup(o.autoScaling, o.groupName);
+      follow(group);
     }
 
     for (const s of o.scalers) {
@@ -281,6 +320,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         if (m.metricName === s.plannedMetric) plannedAt.set(m.timestamp, m.value);
       }
       group = await readGroup(o.autoScaling, o.groupName);
+      follow(group);
       const actionsAfter = new Set((await listScheduledActions(o.autoScaling, o.groupName)).map((a) => a.ScheduledActionName!));
       const decision = decisionOf(run.output.logs);
       const change = describeChange(before, group, actionsBefore, actionsAfter);
@@ -299,11 +339,15 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       o.onRun?.(row, run.output);
     }
 
-    points.push({ at, load: o.trace.values[k], forecast: forecastAt.get(at), planned: plannedAt.get(at), group });
+    // the group launches or terminates towards what was written, and serves the minute
+    model.reconcile();
+    model.startStep(k);
+    model.serve(o.trace.values[k]);
+    points.push({ at, load: o.trace.values[k], forecast: forecastAt.get(at), planned: plannedAt.get(at), group, inService: model.inService, launching: model.launching });
     await o.observeMinute?.(at, o.trace.values[k], group);
     // The minute is over: its load is in CloudWatch for the next run.
     await putTraceRange(o.cloudWatch, o.loadMetric, o.trace, k, k + 1);
     o.onMinute?.(k - o.firstMinute + 1, last - o.firstMinute);
   }
-  return { rows, points, actionsExecuted, actionsFailed, targetTrackingActivities, recurringActionsSeen: [...recurring] };
+  return { rows, points, actionsExecuted, actionsFailed, targetTrackingActivities, recurringActionsSeen: [...recurring], totals: { ...model.totals } };
 }

@@ -102,7 +102,7 @@ test('a missing budget is an error and changes nothing', async () => {
 });
 
 test('a bad configuration changes nothing and names the variable', async () => {
-  await expect(runCostOptimizer(event, deps({ RESTORE_BELOW_PERCENT: '120' }))).rejects.toThrow(/RESTORE_BELOW_PERCENT \(120\) must be < TIGHTEN_ABOVE_PERCENT \(100\)/);
+  await expect(runCostOptimizer(event, deps({ RESTORE_BELOW_PERCENT: '120' }))).rejects.toThrow(/RESTORE_BELOW_PERCENT \(restoreBelowPercent\) \(120\) must be < tightenAbovePercent \(100\)/);
   expect(asgMock.calls()).toEqual([]);
   expect(published[0]).toMatchObject({ RunErrors: 1 });
 });

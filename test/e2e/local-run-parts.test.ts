@@ -7,10 +7,15 @@ import * as path from 'node:path';
 import { parseOutput } from '../../scripts/local/capture';
 import { resolveIntrinsics, ResolveContext, UnresolvableError } from '../../scripts/local/intrinsics';
 import { deepMerge } from '../../scripts/local/local-app';
-import { placeTrace } from '../../scripts/local/pipeline';
-import { formatTable, renderChart, selectRows, summarize } from '../../scripts/local/report';
+import { GroupModel } from '../../lambda/core/backtest/group-model';
+import { simulateGroup } from '../../lambda/core/backtest/simulate-group';
+import { TargetTracking } from '../../lambda/core/backtest/target-tracking';
+import { placeTrace, timeZoneOffsetMs } from '../../scripts/local/pipeline';
+import {
+  comparisonRows, formatColumns, formatTable, renderChart, runFigures, selectRows, summarize, verdict,
+} from '../../scripts/local/report';
 import { decisionOf, DecisionRow, MinutePoint } from '../../scripts/local/simulate';
-import { SCALE_IN_POINTS, SCALE_OUT_POINTS, TargetTrackingSimulator } from '../../scripts/local/target-tracking';
+import { trackedPolicy } from '../../scripts/local/target-tracking';
 import { formatTraceCsv, parseTraceCsv, shiftByWeeksToEndBefore } from '../../scripts/local/trace';
 
 describe('traces', () => {
@@ -43,6 +48,24 @@ describe('traces', () => {
     expect(p.firstMinute).toBe(9 * 1440);
     expect(p.trace.values[5]).toBe(10);
     expect(() => placeTrace({ start: 0, stepSeconds: 60, values: values.slice(0, 1440) }, { days: 1, scale: 1, now: Date.now() })).toThrow(/at least one day of history/);
+  });
+
+  test('a US trace replayed for a Berlin stack: its local clock becomes the stack\'s, and the simulated day is a whole local day', () => {
+    expect(timeZoneOffsetMs('America/New_York', Date.parse('1995-07-10T12:00:00Z'))).toBe(-4 * 3_600_000);
+    expect(timeZoneOffsetMs('Europe/Berlin', Date.parse('2026-11-27T12:00:00Z'))).toBe(3_600_000);
+    const start = Date.parse('1995-07-03T00:00:00Z');
+    // the load is the trace's New York hour of day
+    const values = Array.from({ length: 10 * 1440 }, (_, i) => new Date(start + i * 60_000 - 4 * 3_600_000).getUTCHours());
+    const now = Date.parse('2026-11-27T04:00:00Z');
+    const p = placeTrace({ start, stepSeconds: 60, values }, { days: 1, scale: 1, now, traceTimeZone: 'America/New_York', stackTimeZone: 'Europe/Berlin' });
+    expect(p.alignHours).toBe(-5);
+    for (let k = 0; k < p.trace.values.length; k += 37) {
+      const berlinHour = Number(new Date(p.trace.start + k * 60_000).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }));
+      expect(p.trace.values[k]).toBe(berlinHour);
+    }
+    const first = new Date(p.trace.start + p.firstMinute * 60_000);
+    expect(first.toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).toBe('00:00');
+    expect(p.trace.start + (p.firstMinute + p.minutes) * 60_000).toBeLessThanOrEqual(now);
   });
 });
 
@@ -100,17 +123,17 @@ test('EMF records become datapoints with their dimensions and timestamp; other J
 describe('report', () => {
   const g = (desired: number) => ({ desired, min: 1, max: 3 });
   const points: MinutePoint[] = [
-    { at: 0, load: 50, forecast: 40, group: g(1) },
-    { at: 60_000, load: 150, forecast: 150, group: g(2) },
-    { at: 120_000, load: 100, group: g(2) },
+    { at: 0, load: 50, forecast: 40, group: g(1), inService: 1, launching: 1 },
+    { at: 60_000, load: 150, forecast: 150, group: g(2), inService: 2, launching: 0 },
+    { at: 120_000, load: 100, group: g(2), inService: 2, launching: 0 },
   ];
 
-  test('summary: overload against desired x capacity per instance, forecast WAPE, instance-hours', () => {
+  test('summary: overload against the instances in service x capacity per instance, forecast WAPE, instance-hours with launching ones', () => {
     const s = summarize(points, 60);
     expect(s.overloadedMinutes).toBe(1);
     expect(s.unservedShare).toBeCloseTo(30 / 300);
     expect(s.forecastWape).toBeCloseTo(10 / 200);
-    expect(s.instanceHours).toBeCloseTo(5 / 60);
+    expect(s.instanceHours).toBeCloseTo(6 / 60); // the launching instance is paid
     expect(s.scaleChanges).toBe(1);
   });
 
@@ -151,32 +174,90 @@ print('same')
   expect(r.stdout.trim()).toBe('same');
 });
 
-describe('target tracking on the simulated clock', () => {
-  const cpu = { name: 'cpu', metric: 'ASGAverageCPUUtilization' as const, target: 50, disableScaleIn: false };
-  const req = { name: 'req', metric: 'ALBRequestCountPerTarget' as const, target: 1000, disableScaleIn: false };
+describe('target tracking: the core model the local run evaluates the group\'s policies with', () => {
+  const cpu = trackedPolicy('cpu', 'ASGAverageCPUUtilization', 50, 100);
+  const req = trackedPolicy('req', 'ALBRequestCountPerTarget', 1000, 100);
+  const state = (inService: number, desired: number, minSize: number, maxSize: number, launching = 0) => ({ inService, desired, minSize, maxSize, launching });
 
   test('scales out after 3 minutes above the target, to the capacity the load needs, within MaxSize', () => {
-    const tt = new TargetTrackingSimulator([cpu], 100);
-    const group = { desired: 2, min: 1, max: 5 };
+    const tt = new TargetTracking([cpu]);
     // 2 instances x 100 at 100%: a load of 300 is 150% CPU; the target 50% needs 6, MaxSize 5
-    for (let i = 1; i < SCALE_OUT_POINTS; i++) expect(tt.decide(300, group)).toBeUndefined();
-    expect(tt.decide(300, group)).toBe(5);
+    for (let i = 1; i < 3; i++) expect(tt.evaluate(300, state(2, 2, 1, 5))).toBeUndefined();
+    expect(tt.evaluate(300, state(2, 2, 1, 5))).toBe(5);
   });
 
-  test('scales in after 15 minutes below 90% of the target only when every policy wants less, never below MinSize', () => {
-    const both = new TargetTrackingSimulator([cpu, req], 100);
-    const group = { desired: 4, min: 2, max: 5 };
+  test('scales in after 15 minutes below 90% of the target only when every policy wants less, never below MinSize, not while launching', () => {
+    const both = new TargetTracking([cpu, req]);
     // load 40: CPU 10% (wants 1), requests 10 per target (wants 1): MinSize 2
-    for (let i = 1; i < SCALE_IN_POINTS; i++) expect(both.decide(40, group)).toBeUndefined();
-    expect(both.decide(40, group)).toBe(2);
-    const noIn = new TargetTrackingSimulator([cpu, { ...req, disableScaleIn: true }], 100);
-    for (let i = 0; i < 2 * SCALE_IN_POINTS; i++) expect(noIn.decide(40, group)).toBeUndefined();
+    for (let i = 1; i < 15; i++) expect(both.evaluate(40, state(4, 4, 2, 5))).toBeUndefined();
+    expect(both.evaluate(40, state(4, 4, 2, 5, 1))).toBeUndefined();
+    expect(both.evaluate(40, state(4, 4, 2, 5))).toBe(2);
+    const noIn = new TargetTracking([cpu, { ...req, disableScaleIn: true }]);
+    for (let i = 0; i < 30; i++) expect(noIn.evaluate(40, state(4, 4, 2, 5))).toBeUndefined();
   });
 
   test('a missing datapoint does not count as above or below', () => {
-    const tt = new TargetTrackingSimulator([cpu], 100);
-    expect(tt.decide(NaN, { desired: 1, min: 1, max: 3 })).toBeUndefined();
+    const tt = new TargetTracking([cpu]);
+    tt.evaluate(300, state(1, 1, 1, 3));
+    tt.evaluate(300, state(1, 1, 1, 3));
+    expect(tt.evaluate(NaN, state(1, 1, 1, 3))).toBeUndefined();
+    expect(tt.evaluate(300, state(1, 1, 1, 3))).toBe(3);
   });
+
+  test('a changed target applies from the next datapoint; the counts go on (the new alarms read the datapoints already there)', () => {
+    const tt = new TargetTracking([cpu]);
+    tt.evaluate(300, state(2, 2, 1, 10));
+    tt.evaluate(300, state(2, 2, 1, 10));
+    tt.setTarget('cpu', 75);
+    // 150% CPU is above 75% for the third datapoint: 300 / (100 x 0.75) = 4 instances
+    expect(tt.evaluate(300, state(2, 2, 1, 10))).toBe(4);
+    expect(() => tt.setTarget('nope', 50)).toThrow('no target tracking policy named nope');
+  });
+});
+
+describe('group model', () => {
+  test('a launch costs from the next minute and serves after the launch lead; scale-in drops launching instances first', () => {
+    const g = new GroupModel({ capacityPerInstance: 10, launchLeadSeconds: 300, stepSeconds: 60, minSize: 1, maxSize: 4, initialCapacity: 1 });
+    g.startStep();
+    expect(g.serve(25)).toBe(15);
+    g.update({ desired: 3 });
+    expect(g.reconcile()).toBe(2);
+    for (let t = 1; t <= 5; t++) {
+      g.startStep();
+      expect([g.inService, g.launching]).toEqual([1, 2]);
+    }
+    g.startStep();
+    expect([g.inService, g.launching]).toEqual([3, 0]);
+    g.update({ desired: 4 });
+    g.reconcile();
+    g.update({ desired: 2 });
+    g.reconcile();
+    expect([g.inService, g.launching]).toEqual([2, 0]);
+    expect(g.totals.instanceSteps).toBe(1 + 5 * 3 + 3);
+    expect(() => g.update({ minSize: 5 })).toThrow('MinSize 5 would exceed MaxSize 4');
+  });
+
+  test('the local run\'s baseline: the same minutes through simulateGroup with the group\'s policies keep the bounds and count the same totals', () => {
+    const values = [...Array(120)].map((_, i) => (i < 60 ? 100 : 400));
+    const r = simulateGroup(values, 0, 60, {
+      capacityPerInstance: 100, targetUtilization: 0.7, minCapacity: 1, maxCapacity: 3, launchLeadSeconds: 300,
+      policies: [trackedPolicy('cpu', 'ASGAverageCPUUtilization', 60, 100), trackedPolicy('req', 'ALBRequestCountPerTarget', 1200, 100)], initialCapacity: 1,
+    }, undefined, 1);
+    expect(Math.max(...r.capacity)).toBe(3);
+    expect(r.capacity[60 + 3 + 5]).toBe(3); // 3 minutes above the target, then the launch lead
+    expect(r.overloadSteps).toBeGreaterThan(0);
+    expect(r.instanceSteps).toBeGreaterThan(119);
+  });
+});
+
+test('the comparison names target tracking alone with both runs\' unserved share and instance-hours', () => {
+  const scalers = runFigures({ instanceSteps: 2400, unservedLoad: 1, totalLoad: 1000, overloadSteps: 3 }, 1440, 0.0104);
+  const alone = runFigures({ instanceSteps: 2700, unservedLoad: 26, totalLoad: 1000, overloadSteps: 115 }, 1440, 0.0104);
+  const c = { scalers, alone, aloneInService: [], instanceType: 't3.micro', pricePerHour: 0.0104 };
+  const table = formatColumns(comparisonRows(c));
+  expect(table).toMatch(/load unserved\s+0\.10%\s+2\.60%/);
+  expect(table).toMatch(/instance-hours\s+40\.0\s+45\.0/);
+  expect(verdict(c)).toBe('On this trace the scalers left 0.10% of the load unserved against 2.60% with target tracking alone (3 minutes over capacity against 115), on 40.0 instance-hours instead of 45.0 ($0.05 less).');
 });
 
 test('the printed rows are the capacity changes, the failures and the first run of each hour', () => {

@@ -1,3 +1,5 @@
+export * from './target-tracking';
+export * from './group-model';
 export * from './simulate-group';
 export * from './read-metric-csv';
 export * from './render-chart';

@@ -1,5 +1,7 @@
 import { planCapacity, PlannerOptions } from '../plan-capacity';
-import { PlannedAction } from '../plan-types';
+import { PlanInput, PlannedAction, PlanOutput } from '../plan-types';
+import { clampInt, GroupModel } from './group-model';
+import { TrackedPolicy, utilizationPolicy } from './target-tracking';
 
 /** The group and its policies, as the backtest simulates them. */
 export interface GroupSimulationConfig {
@@ -25,6 +27,13 @@ export interface GroupSimulationConfig {
   readonly scaleInSteps?: number;
   /** @default 0.9 */
   readonly scaleInThreshold?: number;
+  /**
+   * The group's target tracking policies.
+   * @default one policy on the utilization (load / (instances x capacityPerInstance)) at targetUtilization
+   */
+  readonly policies?: readonly TrackedPolicy[];
+  /** Instances in service at the first step. @default what the first datapoint needs at the target */
+  readonly initialCapacity?: number;
 }
 
 /** When and how the planner runs in the simulation. */
@@ -38,6 +47,11 @@ export interface PlannerSchedule {
   /** Steps at the start of the series before the first plan. @default 60 minutes of steps */
   readonly warmupSteps?: number;
   readonly options?: PlannerOptions;
+  /**
+   * The planner to run (a reference policy in the benchmark, for example).
+   * @default the product's planCapacity with `options`
+   */
+  readonly plan?: (input: PlanInput) => PlanOutput;
 }
 
 /** What a controller sees after each step (see {@link GroupController}). */
@@ -59,7 +73,7 @@ export interface GroupControlView {
 
 /** Settings a controller changes; each one omitted stays as it is. */
 export interface GroupControl {
-  /** Target utilization of the target-tracking policy, in (0, 1]. */
+  /** Target utilization of the target-tracking policy (the default one), in (0, 1]. */
   readonly targetUtilization?: number;
   readonly minSize?: number;
   readonly maxSize?: number;
@@ -96,7 +110,11 @@ export interface SimulationResult {
   readonly planErrors: number;
   /** Wall time spent planning, milliseconds. */
   readonly planMs: number;
+  /** Scaling activities of the target tracking policies, from `scoreFrom`. */
+  readonly trackingActivities: number;
 }
+
+const DEFAULT_POLICY = 'utilization';
 
 /**
  * Replays a load series (one value per step, `NaN` = no datapoint) through a simulated Auto
@@ -122,71 +140,50 @@ export function simulateGroup(
   const stepMs = stepSeconds * 1000;
   const perInstance = config.capacityPerInstance;
   let target = config.targetUtilization;
-  let maxSize = config.maxCapacity;
-  const outSteps = config.scaleOutSteps ?? 3;
-  const inSteps = config.scaleInSteps ?? 15;
-  const inThreshold = config.scaleInThreshold ?? 0.9;
-  const readyAfter = Math.ceil(config.launchLeadSeconds / stepSeconds - 1e-9);
-  const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, maxSize);
+  const needFor = (load: number) => clampInt(Math.ceil(load / (perInstance * target) - 1e-9), config.minCapacity, config.maxCapacity);
 
   const capacity = new Float64Array(n);
   const paid = new Float64Array(n);
   const forecast = new Float64Array(n).fill(NaN);
   let first = 0;
   while (first < n && !Number.isFinite(values[first])) first++;
-  let serving = first < n ? needFor(values[first]) : config.minCapacity;
-  let minSize = config.minCapacity;
-  let desired = serving;
-  const launching: number[] = []; // step from which each launching instance serves, ascending
-  let above = 0;
-  let below = 0;
+  const group = new GroupModel({
+    capacityPerInstance: perInstance,
+    launchLeadSeconds: config.launchLeadSeconds,
+    stepSeconds,
+    minSize: config.minCapacity,
+    maxSize: config.maxCapacity,
+    initialCapacity: config.initialCapacity ?? (first < n ? needFor(values[first]) : config.minCapacity),
+    policies: config.policies ?? [utilizationPolicy(DEFAULT_POLICY, target, perInstance)],
+    rules: { scaleOutSteps: config.scaleOutSteps, scaleInSteps: config.scaleInSteps, scaleInThreshold: config.scaleInThreshold },
+    scoreFrom,
+  });
   let pending: { step: number; action: PlannedAction }[] = [];
   const interval = planner ? Math.max(1, Math.round(planner.intervalSeconds / stepSeconds)) : 0;
   const historySteps = planner ? Math.max(1, Math.round(planner.historySeconds / stepSeconds)) : 0;
   const warmup = planner?.warmupSteps ?? Math.ceil(3600 / stepSeconds);
-  const totals = { instanceSteps: 0, unservedLoad: 0, totalLoad: 0, overloadSteps: 0, launches: 0, plans: 0, planErrors: 0, planMs: 0 };
+  const plans = { plans: 0, planErrors: 0, planMs: 0 };
 
   for (let t = 0; t < n; t++) {
-    while (launching.length && launching[0] <= t) {
-      launching.shift();
-      serving++;
-    }
-    capacity[t] = serving;
-    paid[t] = serving + launching.length;
-    const load = values[t];
-    const scored = t >= scoreFrom;
-    if (scored) totals.instanceSteps += serving + launching.length;
-    if (Number.isFinite(load)) {
-      const canServe = serving * perInstance;
-      if (scored) {
-        totals.totalLoad += load;
-        if (load > canServe) {
-          totals.unservedLoad += load - canServe;
-          totals.overloadSteps++;
-        }
-      }
-      const utilization = serving > 0 ? load / canServe : load > 0 ? Infinity : 0;
-      above = utilization > target ? above + 1 : 0;
-      below = utilization < inThreshold * target ? below + 1 : 0;
-      if (above >= outSteps) desired = Math.max(desired, needFor(load));
-      if (below >= inSteps && launching.length === 0) {
-        desired = Math.max(minSize, needFor(load));
-        below = 0;
-      }
-    }
+    group.startStep(t);
+    capacity[t] = group.inService;
+    paid[t] = group.inService + group.launching;
+    group.serve(values[t]);
+    group.track(values[t]);
 
     if (planner && t >= warmup && (t - warmup) % interval === 0) {
       const now = start + (t + 1) * stepMs;
       const from = Math.max(0, t + 1 - historySteps);
       const history = { start: start + from * stepMs, stepSeconds, values: Array.prototype.slice.call(values, from, t + 1) as number[] };
-      const t0 = Date.now();
+      const t0 = performance.now();
       try {
-        const plan = planCapacity({
+        const input: PlanInput = {
           now, history, capacityPerInstance: perInstance, targetUtilization: target,
           minCapacity: config.minCapacity, maxCapacity: config.maxCapacity,
           launchLeadSeconds: config.launchLeadSeconds, horizonSeconds: planner.horizonSeconds,
-        }, planner.options);
-        totals.plans++;
+        };
+        const plan = planner.plan ? planner.plan(input) : planCapacity(input, planner.options);
+        plans.plans++;
         pending = plan.schedule
           .filter((a) => a.at >= now)
           .map((action) => ({ step: Math.ceil((action.at - start) / stepMs - 1e-9), action }))
@@ -199,47 +196,27 @@ export function simulateGroup(
           }
         }
       } catch {
-        totals.planErrors++;
+        plans.planErrors++;
       }
-      totals.planMs += Date.now() - t0;
+      plans.planMs += performance.now() - t0;
     }
     // scheduled actions due at the start of the next step take effect now
     while (pending.length && pending[0].step <= t + 1) {
-      const { action } = pending.shift()!;
-      if (action.minCapacity !== undefined) {
-        minSize = clampInt(action.minCapacity, config.minCapacity, config.maxCapacity);
-        desired = Math.max(desired, minSize);
-      }
-      if (action.desiredCapacity !== undefined) desired = clampInt(action.desiredCapacity, minSize, config.maxCapacity);
+      group.applyScheduledAction(pending.shift()!.action, config.minCapacity, config.maxCapacity);
     }
-
     if (control) {
-      const c = control({ step: t, load, serving, launching: launching.length, desired, minSize, maxSize, targetUtilization: target });
+      const b = group.bounds;
+      const c = control({ step: t, load: values[t], serving: group.inService, launching: group.launching, desired: b.desired, minSize: b.minSize, maxSize: b.maxSize, targetUtilization: target });
       if (c) {
-        if (c.targetUtilization !== undefined && c.targetUtilization > 0 && c.targetUtilization <= 1) target = c.targetUtilization;
-        if (c.maxSize !== undefined) maxSize = Math.max(0, Math.round(c.maxSize));
-        if (c.minSize !== undefined) minSize = clampInt(c.minSize, 0, maxSize);
-        minSize = Math.min(minSize, maxSize);
-        if (c.desired !== undefined) desired = c.desired;
+        if (c.targetUtilization !== undefined && c.targetUtilization > 0 && c.targetUtilization <= 1) {
+          target = c.targetUtilization;
+          if (!config.policies) group.tracking.setTarget(DEFAULT_POLICY, target);
+        }
+        group.control(c);
       }
     }
-    desired = clampInt(desired, minSize, maxSize);
-    const total = serving + launching.length;
-    if (desired > total) {
-      for (let k = total; k < desired; k++) launching.push(t + 1 + readyAfter);
-      if (scored) totals.launches += desired - total;
-    } else if (desired < total) {
-      let drop = total - desired;
-      while (drop > 0 && launching.length) {
-        launching.pop();
-        drop--;
-      }
-      serving -= drop;
-    }
+    group.reconcile();
   }
-  return { capacity, paid, forecast, ...totals };
-}
-
-function clampInt(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, Math.round(x)));
+  const { instanceSteps, unservedLoad, totalLoad, overloadSteps, launches, trackingActivities } = group.totals;
+  return { capacity, paid, forecast, instanceSteps, unservedLoad, totalLoad, overloadSteps, launches, trackingActivities, ...plans };
 }

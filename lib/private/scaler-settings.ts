@@ -1,0 +1,112 @@
+import { Aws, Token } from 'aws-cdk-lib';
+import {
+  COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, PREDICTIVE_SCALER_DEFAULTS, PredictiveScalerSettings, rateSeconds,
+} from '../../lambda/contract';
+import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler';
+import type { CostOptimizerProps } from '../resource-management/cost-optimizer';
+import { durationSeconds } from './durations';
+import { GroupConfiguration } from './group-baseline';
+
+/*
+ * The props of the two scaler constructs as their handlers' settings, in the contract's units
+ * (internal). No checks here: the contract's problems check the settings, in the construct and
+ * in the handler alike; the property test renders unchecked settings to prove the handler rejects
+ * what the construct rejects.
+ */
+
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
+
+/** Minutes after midnight of 'HH:MM'; an error naming the prop otherwise. */
+export function minutesOf(prop: string, value: string): number {
+  if (!TIME.test(value)) throw new Error(`${prop} must be 'HH:MM' (24-hour clock), got '${value}'`);
+  const [h, m] = value.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/**
+ * The handler settings of a {@link PredictiveScaler} for its props, in the contract's units (no
+ * checks: {@link predictiveScalerProblems} checks them). Internal.
+ */
+export function predictiveScalerSettings(props: PredictiveScalerProps, group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>): PredictiveScalerSettings {
+  const D = PREDICTIVE_SCALER_DEFAULTS;
+  const historySeconds = props.historyDuration ? durationSeconds('historyDuration', props.historyDuration) : D.historySeconds;
+  const warmup = group.cfnGroup?.defaultInstanceWarmup;
+  const metric = props.loadMetric;
+  return {
+    groupName: props.autoScalingGroup.autoScalingGroupName,
+    metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions ?? {}, statistic: metric.statistic },
+    capacityPerInstance: props.capacityPerInstance,
+    targetUtilization: props.targetUtilization ?? D.targetUtilization,
+    mode: props.mode ?? D.mode,
+    dryRun: props.dryRun ?? D.dryRun,
+    historySeconds,
+    minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
+    launchLeadSeconds: props.launchLeadTime ? durationSeconds('launchLeadTime', props.launchLeadTime)
+      : typeof warmup === 'number' && !Token.isUnresolved(warmup) ? warmup : D.launchLeadSeconds,
+    horizonSeconds: props.horizon ? durationSeconds('horizon', props.horizon) : D.horizonSeconds,
+    intervalSeconds: (props.schedule && rateSeconds(props.schedule.expressionString)) ?? D.intervalSeconds,
+    actionPrefix: props.scheduledActionPrefix ?? D.actionPrefix,
+    maxActions: props.maxScheduledActions ?? D.maxActions,
+    unservedBudgetPercent: props.unservedBudgetPercent ?? D.unservedBudgetPercent,
+    metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
+    // Rendered at synthesis (GROUP_BASELINE is replaced by the lazy value); the bounds are known now.
+    baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
+  };
+}
+
+/**
+ * The handler settings of a {@link CostOptimizer} for its props, in the contract's units (no
+ * checks: {@link costOptimizerProblems} checks them). Internal.
+ */
+export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<GroupConfiguration, 'minSize' | 'maxSize'>): CostOptimizerSettings {
+  const D = COST_OPTIMIZER_DEFAULTS;
+  const wh = props.workingHours;
+  const v = props.vertical;
+  const spendSource = props.spendSource ?? D.spendSource;
+  return {
+    groupName: props.autoScalingGroup.autoScalingGroupName,
+    accountId: Aws.ACCOUNT_ID,
+    budgetName: props.budget?.budgetName ?? props.budgetName ?? '',
+    budgetLimit: props.budget?.limit ?? props.budgetLimit,
+    spendSource,
+    ...(props.costAllocationTag ? { costTag: { key: props.costAllocationTag.key, value: props.costAllocationTag.value } } : {}),
+    mode: props.mode ?? D.mode,
+    budgetMode: props.budgetMode ?? D.budgetMode,
+    ...(v && props.launchTemplate ? { launchTemplateId: props.launchTemplate.launchTemplateId } : {}),
+    floorCapacity: props.floorCapacity ?? D.floorCapacity,
+    emergencyUtilizationPercent: props.emergencyUtilizationPercent ?? D.emergencyUtilizationPercent,
+    loadLookbackSeconds: props.loadLookback ? durationSeconds('loadLookback', props.loadLookback) : D.loadLookbackSeconds,
+    tightenAbovePercent: props.tightenAbovePercent ?? D.tightenAbovePercent,
+    restoreBelowPercent: props.restoreBelowPercent ?? D.restoreBelowPercent,
+    capStepPercent: props.capStepPercent ?? D.capStepPercent,
+    budgetStepIntervalSeconds: props.budgetStepInterval ? durationSeconds('budgetStepInterval', props.budgetStepInterval) : D.budgetStepIntervalSeconds,
+    ...(props.targetUtilization ? {
+      targetUtilization: { maxPercent: props.targetUtilization.maxPercent, stepPercent: props.targetUtilization.stepPercent ?? D.targetStepPercent },
+    } : {}),
+    ...(props.spot ? { spot: { minOnDemandPercent: props.spot.minOnDemandPercent, stepPercent: props.spot.stepPercent ?? D.spotStepPercent } } : {}),
+    ...(wh ? {
+      workingHours: {
+        days: wh.days ?? D.workingDays,
+        startMinute: minutesOf('workingHours.startTime', wh.startTime),
+        endMinute: minutesOf('workingHours.endTime', wh.endTime),
+        timeZone: wh.timeZone ?? D.timeZone,
+      },
+    } : {}),
+    restoreLeadSeconds: wh?.restoreLead ? durationSeconds('workingHours.restoreLead', wh.restoreLead) : D.restoreLeadSeconds,
+    ...(v ? {
+      vertical: {
+        instanceTypes: (v.instanceTypes ?? []).map((t) => t.toString()),
+        lowerUtilizationPercent: v.lowerUtilizationPercent,
+        upperUtilizationPercent: v.upperUtilizationPercent,
+        evaluationWindowSeconds: durationSeconds('vertical.evaluationWindow', v.evaluationWindow),
+        minIntervalSeconds: durationSeconds('vertical.minInterval', v.minInterval),
+      },
+    } : {}),
+    utilizationPeriodSeconds: props.utilizationPeriod ? durationSeconds('utilizationPeriod', props.utilizationPeriod) : D.utilizationPeriodSeconds,
+    stateTagKey: D.stateTagKey,
+    refreshMinHealthyPercent: props.refreshMinHealthyPercent ?? D.refreshMinHealthyPercent,
+    metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
+    baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
+  };
+}
+
