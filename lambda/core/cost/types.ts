@@ -71,7 +71,7 @@ export interface CostPolicy {
    * Hard budget or availability first (see {@link BudgetModeValue}).
    * @default 'hard'
    */
-  readonly budgetMode?: 'hard' | 'availability-first';
+  readonly budgetMode?: BudgetModeValue;
   /**
    * Share of the remaining budget (percent) the spend plan holds back against forecast error.
    * @default 2
@@ -98,11 +98,6 @@ export interface CostPolicy {
    * Raises that protect the load are never delayed. @default 0 (a step every run)
    */
   readonly budgetStepIntervalMs?: number;
-  /**
-   * `hard`: the budget cap holds (down to the emergency floor the load needs); `availability-first`:
-   * the load's needs win over the budget cap. @default 'hard'
-   */
-  readonly budgetMode?: 'hard' | 'availability-first';
   /** Raising the managed target tracking policy's target under budget pressure. */
   readonly targetUtilization?: {
     /** Highest target the controller may set (percent). */
