@@ -280,6 +280,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
       [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
       [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
+      [COST_METRIC.FORECAST_OVERRUN_PERCENT]: plan.forecastOverrunPercent,
     });
     const shown = c.mode === 'forecast-only' ? [] : decision.actions;
     summary = {
