@@ -35,7 +35,7 @@ import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
 import { ApplyResult, ApplyStep, applyActions } from './apply';
 import { loadConfig, OptimizerConfig } from './config';
-import { GroupTemplate, readCpuTargetPolicy, readGroup, readPendingFloor, readSpend, readTemplate, readUtilization } from './observe';
+import { GroupTemplate, readCpuTargetPolicy, readGroup, readPendingFloor, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
 import { stateFromGroup, writeState } from './state-tag';
 import { COST_METRIC, createLogger, createMetrics, publishRunMetrics, publishSkippedRun } from './telemetry';
 
@@ -49,6 +49,7 @@ export interface CostRunSummary {
   readonly group?: GroupSnapshot & { readonly name: string };
   readonly spend?: Record<string, unknown>;
   readonly utilizationSamples?: number;
+  readonly usageHistoryHours?: number;
   readonly decision?: Pick<CostDecision, 'pressure' | 'plan' | 'notes'> & { readonly actions: CostAction[] };
   readonly applied?: Pick<ApplyResult, 'succeeded' | 'calls' | 'newTemplateVersion'>;
   readonly state?: string;
@@ -247,6 +248,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     }
     const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
     const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
+    const usageHistory = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
 
     const onDemand = asgGroup.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
     const targetValue = cpuPolicy?.TargetTrackingConfiguration?.TargetValue;
@@ -259,7 +261,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
     };
     const decided = await stage('decide', () => decideCost({
-      now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, policy: c.policy, state: prevState,
+      now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, usageHistory, policy: c.policy, state: prevState,
       ...(derived ? { baseline: derived } : {}),
     }));
     // The bounds written come from the one precedence rule, on a read of the group made right
@@ -278,6 +280,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
       [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
       [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
+      [COST_METRIC.FORECAST_OVERRUN_PERCENT]: plan.forecastOverrunPercent,
     });
     const shown = c.mode === 'forecast-only' ? [] : decision.actions;
     summary = {
@@ -285,6 +288,7 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       group: { name: c.groupName, ...group },
       spend: { source: spend.source, limit: spend.limit, actual: spend.actualSpend, forecast: spend.forecastedSpend },
       utilizationSamples: samples.length,
+      usageHistoryHours: usageHistory.length,
       decision: { pressure: decision.pressure, plan, notes: decision.notes, actions: shown },
     };
     metrics[COST_METRIC.ACTIONS_DECIDED] = shown.length;

@@ -190,3 +190,14 @@ export async function readPendingFloor(asg: AutoScalingClient, groupName: string
   } while (token);
   return floor;
 }
+
+/** How far back the month-end forecast looks: the month so far and the weeks before it. */
+export const USAGE_HISTORY_MS = 35 * 86_400_000;
+
+/**
+ * The group's usage history for the month-end forecast: hourly CPU utilization and instances in
+ * service over the last 35 days (CloudWatch keeps 1-hour datapoints for 455 days).
+ */
+export function readUsageHistory(cw: CloudWatchClient, groupName: string, now: number): Promise<UtilizationSample[]> {
+  return readUtilization(cw, groupName, Math.floor(now / 3_600_000) * 3_600_000, USAGE_HISTORY_MS, 3600);
+}

@@ -20,6 +20,11 @@ export const COST_METRIC = {
   ACTIONS_APPLIED: 'ActionsApplied',
   MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
+  /**
+   * How far (percent of the limit) the spend plan expects the month to end over the budget with
+   * the capacity the load needs (availability-first), or even at the floor (hard); 0 when it fits.
+   */
+  FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
   /** 1 for a run decided without utilization data, 0 otherwise; published without dimensions. */
   SKIPPED_RUNS: 'SkippedRuns',
 } as const;
@@ -43,6 +48,7 @@ export function createMetrics(): Metrics {
 
 const UNITS: Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   [COST_METRIC.FORECAST_PERCENT_OF_LIMIT]: MetricUnit.Percent,
+  [COST_METRIC.FORECAST_OVERRUN_PERCENT]: MetricUnit.Percent,
   [COST_METRIC.EXPECTED_MONTH_END_COST]: MetricUnit.NoUnit,
   [COST_METRIC.BUDGET_LIMIT]: MetricUnit.NoUnit,
   [COST_METRIC.ACTUAL_SPEND]: MetricUnit.NoUnit,

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import {
   COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, costOptimizerProblems,
@@ -285,6 +286,7 @@ const METRIC = {
   CAPACITY_CAP: 'CapacityCap',
   MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
+  FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
 } as const;
 
 
@@ -327,6 +329,12 @@ export class CostOptimizer extends Construct {
   public readonly errorAlarm: cloudwatch.Alarm;
   /** Alarm after `missingDataAlarmRuns` consecutive runs without utilization data. */
   public readonly missingDataAlarm: cloudwatch.Alarm;
+  /**
+   * Alarm when the spend plan expects the month to end over the budget for two runs in a row:
+   * with `BudgetMode.AVAILABILITY_FIRST` the load's needs are kept and the overrun is reported
+   * here; with `BudgetMode.HARD` it fires only when even the floor capacity overruns.
+   */
+  public readonly forecastOverrunAlarm: cloudwatch.Alarm;
   /** The namespace of the optimizer's own metrics. */
   public readonly metricsNamespace: string;
   /** Name of the budget the optimizer reads. */
@@ -365,8 +373,24 @@ export class CostOptimizer extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
+    this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props.alertTopic, Math.min(intervalSeconds, 86_400));
+
     this.grant(scaler, props, settings);
     if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
+  }
+
+  /** The spend plan's month-end overrun, reported for two runs in a row, to the alert topic. */
+  private createForecastOverrunAlarm(alertTopic: sns.ITopic | undefined, periodSeconds: number): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, 'ForecastOverrunAlarm', {
+      alarmDescription: `Cost optimizer for ${this.groupName}: the spend plan expects the month to end over budget ${this.budgetName} (ForecastOverrunPercent > 0 for 2 runs)`,
+      metric: this.metric(METRIC.FORECAST_OVERRUN_PERCENT, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (alertTopic) alarm.addAlarmAction(new cwActions.SnsAction(alertTopic));
+    return alarm;
   }
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */

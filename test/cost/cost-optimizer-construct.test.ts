@@ -220,3 +220,21 @@ describe('CostOptimizer', () => {
     });
   });
 });
+
+describe('CostOptimizer forecast overrun', () => {
+  test('an alarm on the spend plan\'s ForecastOverrunPercent (> 0 for two runs) notifies the topic', () => {
+    const { co, template } = optimizer();
+    expect(co.forecastOverrunAlarm).toBeDefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ForecastOverrunPercent',
+      Namespace: co.metricsNamespace,
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 2,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: Match.anyValue(),
+    });
+  });
+});

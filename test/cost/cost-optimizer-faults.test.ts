@@ -62,7 +62,12 @@ beforeEach(() => {
   asgMock.on(DescribePoliciesCommand).resolves({ ScalingPolicies: [{ PolicyName: 'cpu', TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 } }] });
   budgetsMock.on(DescribeBudgetCommand).resolves({ Budget: { BudgetName: 'b', BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: '1000', Unit: 'USD' }, CalculatedSpend: { ActualSpend: { Amount: '400', Unit: 'USD' }, ForecastedSpend: { Amount: '1300', Unit: 'USD' } } } });
   const ts = Array.from({ length: 24 }, (_, i) => new Date(NOW - (24 - i) * 3_600_000));
-  cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'cpu', Timestamps: ts, Values: ts.map(() => 30) }, { Id: 'inservice', Timestamps: ts, Values: ts.map(() => 4) }] });
+  // The hourly usage history (the month-end forecast's input) is empty here: these faults are
+  // judged on the threshold steps; the spend plan has its own tests in cost-core-forecast.
+  cwMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: Array<{ MetricStat?: { Period?: number } }> }) => (
+    input.MetricDataQueries?.[0]?.MetricStat?.Period === 3600
+      ? { MetricDataResults: [] }
+      : { MetricDataResults: [{ Id: 'cpu', Timestamps: ts, Values: ts.map(() => 30) }, { Id: 'inservice', Timestamps: ts, Values: ts.map(() => 4) }] }));
 });
 
 test.each([
@@ -163,4 +168,19 @@ test('stateAfterApply: a failed restore keeps the previous cap, so the original 
   const prev: CostState = { original: { minSize: 2, maxSize: 20, desiredCapacity: 4 }, cap: 18 };
   const kept = stateAfterApply(prev, {}, [{ kind: 'set-capacity', minSize: 2, maxSize: 20, reason: 'restore' }], { succeeded: [], calls: [], failed: { step: 'capacity', error: new Error('x') } });
   expect(encodeCostState(kept)).toBe(encodeCostState(prev));
+});
+
+test('the hourly usage history (GetMetricData, 1-hour period, 35 days) reaches the decision: the forecast comes from it', async () => {
+  const hours = Array.from({ length: 10 * 24 }, (_, i) => new Date(Math.floor(NOW / 3_600_000) * 3_600_000 - (10 * 24 - i) * 3_600_000));
+  cwMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: Array<{ MetricStat?: { Period?: number } }>; StartTime?: Date }) => (
+    input.MetricDataQueries?.[0]?.MetricStat?.Period === 3600
+      ? { MetricDataResults: [{ Id: 'cpu', Timestamps: hours, Values: hours.map(() => 30) }, { Id: 'inservice', Timestamps: hours, Values: hours.map(() => 4) }] }
+      : { MetricDataResults: [] }));
+  const summary = await runCostOptimizer(event, deps({ MODE: 'dry-run' }));
+  const hourly = cwMock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input).filter((i) => i.MetricDataQueries?.[0]?.MetricStat?.Period === 3600);
+  expect(hourly).toHaveLength(1);
+  expect(Math.round((NOW - hourly[0].StartTime!.getTime()) / 86_400_000)).toBe(35);
+  expect(summary.usageHistoryHours).toBe(240);
+  expect(summary.decision?.plan).toMatchObject({ forecastSource: 'usage-history', budgetMode: 'hard' });
+  expect(summary.decision?.plan.forecastOverrunPercent).toEqual(expect.any(Number));
 });

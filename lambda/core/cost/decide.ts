@@ -3,6 +3,8 @@ import {
   BudgetPressure, CostCapacityPlan, CostAction, CostDecision, CostDecisionInput, CostPolicy, CostState, GroupSnapshot,
   OriginalSettings,
 } from './types';
+import { forecastSpend } from './spend-forecast';
+import { planSpend, SpendPlan } from './spend-plan';
 import { workingCapacityNeeded, localTime } from './working-hours';
 
 type MutableState = { -readonly [K in keyof CostState]: CostState[K] };
@@ -84,6 +86,74 @@ function pressureOf(plan: CostCapacityPlan, policy: CostPolicy): BudgetPressure 
   return 'hold';
 }
 
+const DEFAULT_PLANNING_UTILIZATION = 70;
+const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
+const TARGET_MEAN_TAU_MS = 12 * 3_600_000;
+
+/**
+ * The exponential mean (12 h) of the CPU target in force, kept while it differs from the current
+ * target by 0.1 point or more: the target read now has been in force since the last run.
+ */
+function updateTargetMean(st: MutableState, now: number, current: number | undefined): void {
+  if (current === undefined) { delete st.targetMean; return; }
+  const prev = st.targetMean;
+  if (!prev) return;
+  const a = 1 - Math.exp(-Math.max(0, now - prev.t) / TARGET_MEAN_TAU_MS);
+  const percent = Math.round((prev.percent + a * (current - prev.percent)) * 100) / 100;
+  if (Math.abs(percent - current) < 0.1) delete st.targetMean; else st.targetMean = { percent, t: now };
+}
+/** Most points the spend plan lowers the CPU target in one run. */
+const MAX_TARGET_MOVE = 5;
+
+/**
+ * The spend plan from the usage history, when there is a day of it with load and a price can be
+ * learned (spend and instance-hours of the period); undefined otherwise (the threshold steps on
+ * the Budgets forecast then decide). Updates the price mark in the state.
+ */
+function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: CostCapacityPlan, st: MutableState):
+{ plan: SpendPlan; capacityPlan: CostCapacityPlan; baseTarget: number } | undefined {
+  const { budget, policy, group, now } = input;
+  if (!budget || !input.usageHistory || input.usageHistory.length === 0 || !(budget.limit > 0)) return undefined;
+  const baseTarget = orig.targetUtilization ?? group.targetUtilization ?? policy.planningUtilizationPercent ?? DEFAULT_PLANNING_UTILIZATION;
+  const currentTarget = group.targetUtilization ?? baseTarget;
+  const mark = st.priceMark && st.priceMark.t >= budget.periodStart && st.priceMark.t < now ? st.priceMark : undefined;
+  const f = forecastSpend({
+    now, periodStart: budget.periodStart, periodEnd: budget.periodEnd, actualSpend: budget.actualSpend,
+    budgetsForecast: budget.forecastedSpend, history: input.usageHistory, currentTargetPercent: currentTarget,
+    minimumInstances: Math.min(orig.minSize, orig.maxSize), priceMark: mark,
+    ...(st.targetMean ? { historyTargetPercent: st.targetMean.percent } : {}),
+  });
+  if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
+  if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
+  const mode = policy.budgetMode ?? 'hard';
+  const emergency = policy.emergencyUtilizationPercent / 100;
+  const next24 = f.load.slice(0, 24);
+  const forecastNeed = next24.length ? Math.ceil(Math.max(...next24) / emergency - 1e-9) : 0;
+  const loadNeedCap = Math.max(base.minimumCapForLoad ?? 0, forecastNeed);
+  const maxTarget = policy.targetUtilization && group.targetUtilization !== undefined ? Math.max(baseTarget, policy.targetUtilization.maxPercent) : baseTarget;
+  const plan = planSpend({
+    forecast: f, limit: budget.limit, actualSpend: budget.actualSpend, mode, baseTargetPercent: baseTarget,
+    maxTargetPercent: maxTarget, maxSize: orig.maxSize, floor: Math.min(policy.floorCapacity, orig.maxSize), loadNeedCap,
+    margin: (policy.planMarginPercent ?? 2) / 100, currentInstances: group.desiredCapacity,
+  });
+  const capacityPlan: CostCapacityPlan = {
+    ...base,
+    expectedMonthEndCost: plan.uncontrolledMonthEnd,
+    forecastSource: 'usage-history',
+    forecastPercentOfLimit: (plan.uncontrolledMonthEnd / budget.limit) * 100,
+    budgetMode: mode,
+    plannedMonthEndCost: plan.plannedMonthEnd,
+    forecastOverrunPercent: plan.overrunPercent,
+    plannedTargetPercent: plan.targetPercent,
+    ...(plan.cap !== undefined ? { plannedCap: plan.cap } : {}),
+    plannedInstancesNext24h: plan.hourlyInstances.slice(0, 24).map((n) => Math.round(n * 10) / 10),
+    pricePerInstanceHour: f.pricePerInstanceHour,
+    trendPerDay: f.trendPerDay,
+    planReason: plan.reason,
+  };
+  return { plan, capacityPlan, baseTarget };
+}
+
 /**
  * Decides the cost optimizer's actions for one run. Pure and deterministic.
  *
@@ -96,9 +166,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const { now, group, policy } = input;
   const notes: string[] = [];
   const actions: CostAction[] = [];
-  const plan = planCostCapacity(now, input.budget, group, input.utilization, policy);
-  const pressure = pressureOf(plan, policy);
   const st = reconcile(input.state, group, notes, input.baseline !== undefined);
+  // The mean target in force matters only to the usage-history forecast.
+  const tracksTarget = (input.usageHistory?.length ?? 0) > 0;
+  updateTargetMean(st, now, tracksTarget ? group.targetUtilization : undefined);
   const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
   if (input.baseline) {
     const b = input.baseline;
@@ -106,6 +177,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     orig.maxSize = b.maxSize;
     orig.desiredCapacity = Math.min(b.maxSize, Math.max(orig.minSize, b.desiredCapacity ?? group.desiredCapacity));
   }
+  const basePlan = planCostCapacity(now, input.budget, group, input.utilization, policy);
+  const spendPlan = planFromUsage(input, orig, basePlan, st);
+  const plan: CostCapacityPlan = spendPlan ? spendPlan.capacityPlan : basePlan;
+  const pressure = pressureOf(plan, policy);
 
   // The most the controller ever sets, and the least.
   const restoreMax = orig.maxSize;
@@ -114,6 +189,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
 
   const finish = (): CostDecision => {
     if (hasOverrides(st)) st.original = orig; else delete st.original;
+    // A target change starts the mean of the target in force from the one being left.
+    if (!st.targetMean && tracksTarget && group.targetUtilization !== undefined && actions.some((a) => a.kind === 'set-target-utilization')) {
+      st.targetMean = { percent: group.targetUtilization, t: now };
+    }
     return { actions, state: st, pressure, plan, notes };
   };
 
@@ -179,7 +258,53 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const settling = (pressure === 'over' || (pressure === 'under' && hasOverrides(st))) && sinceStep < stepInterval;
   const budgetActionsBefore = actions.length;
 
-  if (settling) {
+  if (spendPlan) {
+    // The spend plan: the target and the cap the rest of the period may use, every run.
+    const sp = spendPlan.plan;
+    const mode = policy.budgetMode ?? 'hard';
+    const cuts = sp.targetPercent > spendPlan.baseTarget + 1e-9 || sp.cap !== undefined;
+    if (policy.spot && group.onDemandPercent !== undefined) {
+      const cur = st.onDemandPercent ?? group.onDemandPercent;
+      if (cuts && sinceStep >= stepInterval) {
+        const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
+        if (next < cur) {
+          actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: shifting on-demand share ${cur}% -> ${next}% toward Spot` });
+          st.onDemandPercent = next;
+        }
+      } else if (!cuts && st.onDemandPercent !== undefined && orig.onDemandPercent !== undefined && sinceStep >= stepInterval) {
+        const next = Math.min(orig.onDemandPercent, st.onDemandPercent + policy.spot.stepPercent);
+        actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)` });
+        if (next >= orig.onDemandPercent) delete st.onDemandPercent; else st.onDemandPercent = next;
+      }
+    }
+    if (policy.targetUtilization && group.targetUtilization !== undefined) {
+      const cur = group.targetUtilization;
+      // Up at once (spending less is always safe for the budget), down at most MAX_TARGET_MOVE points
+      // per run: one low forecast must not swing the group back and forth.
+      const planned = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
+      const next = Math.round(Math.max(cur - MAX_TARGET_MOVE, planned) * 10) / 10;
+      if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
+        actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
+        if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;
+      }
+    }
+    let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));
+    if (mode === 'availability-first' && loadFloor !== undefined) wantCap = Math.max(wantCap, loadFloor);
+    if (mode === 'availability-first' && st.cap !== undefined && saturated && wantCap <= st.cap) {
+      raiseSaturated('(availability first)');
+    } else if (wantCap < curMax && loadFloor === undefined) {
+      notes.push(`${sp.reason}, but no utilization data: capacity is not lowered without it`);
+    } else if (wantCap !== curMax) {
+      const why = wantCap < curMax
+        ? `capping MaxSize ${curMax} -> ${wantCap} (${mode}; floor ${floor}${loadFloor !== undefined ? `, the load needs ${loadFloor} at ${policy.emergencyUtilizationPercent}% utilization` : ''})`
+        : `raising MaxSize ${curMax} -> ${wantCap}${wantCap >= restoreMax ? ' (original)' : ''}`;
+      setCap(wantCap, `${sp.reason}: ${why}`);
+    } else {
+      notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
+    }
+    if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
+    if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+  } else if (settling) {
     notes.push(`${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`);
     if (st.cap !== undefined && saturated) raiseSaturated('while the last budget step settles');
     else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
@@ -248,7 +373,7 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     }
   }
 
-  if (stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+  if (!spendPlan && stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
 
   // Vertical rightsizing.
   const v = policy.vertical;

@@ -18,6 +18,8 @@ interface Wire {
   vt?: number;
   bt?: number;
   pr?: 1;
+  pm?: [number, number, number];
+  tm?: [number, number];
 }
 
 /** The state could not be read: it is left as it is and the run changes nothing. */
@@ -59,6 +61,8 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.lastVerticalAt !== undefined) w.vt = Math.floor(s.lastVerticalAt / 1000);
   if (s.lastBudgetStepAt !== undefined) w.bt = Math.floor(s.lastBudgetStepAt / 1000);
   if (s.pendingRefresh) w.pr = 1;
+  if (s.priceMark) w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
+  if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH) throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
   return text;
@@ -107,6 +111,9 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.od !== undefined && !isPercent(w.od)) throw bad('od', w.od);
   if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
   if (w.bt !== undefined && !isCount(w.bt)) throw bad('bt', w.bt);
+  const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2]))) throw bad('pm', w.pm);
+  if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
@@ -119,5 +126,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.vt !== undefined ? { lastVerticalAt: w.vt * 1000 } : {}),
     ...(w.bt !== undefined ? { lastBudgetStepAt: w.bt * 1000 } : {}),
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
+    ...(w.tm !== undefined ? { targetMean: { percent: w.tm[0], t: w.tm[1] * 1000 } } : {}),
+    ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),
   };
 }

@@ -58,8 +58,25 @@ export interface WorkingHours {
   readonly utcOffsetMinutes?: number;
 }
 
+/**
+ * What a budget is: `hard`, a limit (month-end spend <= the limit; capacity gives way down to the
+ * floor), or `availability-first`, a warning (capacity is never capped below what the load needs
+ * at the emergency utilization; a forecast overrun is reported in the decision).
+ */
+export type BudgetModeValue = 'hard' | 'availability-first';
+
 /** How the controller may act. */
 export interface CostPolicy {
+  /**
+   * Hard budget or availability first (see {@link BudgetModeValue}).
+   * @default 'hard'
+   */
+  readonly budgetMode?: BudgetModeValue;
+  /**
+   * Share of the remaining budget (percent) the spend plan holds back against forecast error.
+   * @default 2
+   */
+  readonly planMarginPercent?: number;
   /**
    * The SLO floor: capacity that must always remain. The controller never sets MaxSize below it
    * (nor above the group's own MaxSize, the configured maximum, which it only restores).
@@ -81,11 +98,6 @@ export interface CostPolicy {
    * Raises that protect the load are never delayed. @default 0 (a step every run)
    */
   readonly budgetStepIntervalMs?: number;
-  /**
-   * `hard`: the budget cap holds (down to the emergency floor the load needs); `availability-first`:
-   * the load's needs win over the budget cap. @default 'hard'
-   */
-  readonly budgetMode?: 'hard' | 'availability-first';
   /** Raising the managed target tracking policy's target under budget pressure. */
   readonly targetUtilization?: {
     /** Highest target the controller may set (percent). */
@@ -153,6 +165,13 @@ export interface CostState {
   readonly lastVerticalAt?: number;
   /** An instance refresh is still to be started for the last vertical change. */
   readonly pendingRefresh?: boolean;
+  /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
+  readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
+  /**
+   * The CPU target in force over the last hours, as an exponential mean (12 h), while it differs
+   * from the current target: the forecast's conversion from load to instances is learned against it.
+   */
+  readonly targetMean?: { readonly percent: number; readonly t: number };
 }
 
 /** Everything one decision is made from. */
@@ -165,6 +184,12 @@ export interface CostDecisionInput {
   readonly utilization: readonly UtilizationSample[];
   /** Seconds per utilization datapoint. */
   readonly utilizationPeriodSeconds: number;
+  /**
+   * The group's usage history for the month-end forecast: hourly CPU utilization and instances in
+   * service (GroupInServiceInstances), the month so far and the weeks before it (up to 35 days).
+   * Without a day of it the controller falls back to threshold steps on the Budgets forecast.
+   */
+  readonly usageHistory?: readonly UtilizationSample[];
   readonly policy: CostPolicy;
   /** The previous run's state; undefined on the first run. */
   readonly state?: CostState;
@@ -231,7 +256,29 @@ export interface CostCapacityPlan {
   /** Expected spend at the end of the period; undefined without spend data. */
   readonly expectedMonthEndCost?: number;
   /** Where the expectation comes from. */
-  readonly forecastSource?: 'budgets' | 'extrapolated';
+  readonly forecastSource?: 'budgets' | 'extrapolated' | 'usage-history';
+  /** The budget mode the decision was made in. */
+  readonly budgetMode?: 'hard' | 'availability-first';
+  /** Month-end spend with the spend plan (usage-history forecast only). */
+  readonly plannedMonthEndCost?: number;
+  /**
+   * How far the planned month-end spend exceeds the limit, percent of the limit (0 when within);
+   * an alarm metric: in availability-first mode the load's need, in hard mode the floor, can
+   * make it positive.
+   */
+  readonly forecastOverrunPercent?: number;
+  /** The CPU target the plan uses now (percent). */
+  readonly plannedTargetPercent?: number;
+  /** The MaxSize cap the plan uses now (undefined: the configured MaxSize). */
+  readonly plannedCap?: number;
+  /** Instances the plan allows for each of the next 24 hours. */
+  readonly plannedInstancesNext24h?: number[];
+  /** Price per instance-hour the forecast uses. */
+  readonly pricePerInstanceHour?: number;
+  /** The forecast's trend, change of the load per day as a fraction of its level. */
+  readonly trendPerDay?: number;
+  /** Why the plan is what it is. */
+  readonly planReason?: string;
   readonly budgetLimit?: number;
   /** expectedMonthEndCost / budgetLimit * 100. */
   readonly forecastPercentOfLimit?: number;
