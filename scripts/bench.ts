@@ -23,6 +23,7 @@
  *
  *   npm run bench -- [--only a,b] [--traces DIR] [--json FILE] [--interval MIN] [--launch MIN]
  *                    [--target U] [--history DAYS] [--reactive-targets U,U,...]
+ *                    [--unserved-budget PERCENT]   (the planner's risk budget; default 0.03)
  *   npm run bench -- --merge A.json,B.json   (the summary of split runs' --json, in their order)
  */
 import * as fs from 'node:fs';
@@ -37,7 +38,7 @@ const DAY = 1440;
 
 interface Options {
   merge?: string[];
-  traces: string; only?: string[]; json?: string; interval: number; launch: number; target: number; history: number; reactiveTargets: number[];
+  traces: string; only?: string[]; json?: string; unservedBudgetPercent?: number; interval: number; launch: number; target: number; history: number; reactiveTargets: number[];
 }
 
 function options(argv: string[]): Options {
@@ -45,7 +46,7 @@ function options(argv: string[]): Options {
     args: argv,
     options: {
       'merge': { type: 'string' }, 'traces': { type: 'string' }, 'only': { type: 'string' }, 'json': { type: 'string' }, 'interval': { type: 'string' }, 'launch': { type: 'string' },
-      'target': { type: 'string' }, 'history': { type: 'string' }, 'reactive-targets': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+      'target': { type: 'string' }, 'history': { type: 'string' }, 'unserved-budget': { type: 'string' }, 'reactive-targets': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -70,6 +71,7 @@ function options(argv: string[]): Options {
     launch: num('launch', values.launch, 5, (n) => Number.isInteger(n) && n >= 0),
     target: num('target', values.target, 0.7, unit),
     history: num('history', values.history, 14, (n) => n >= 1),
+    unservedBudgetPercent: values['unserved-budget'] === undefined ? undefined : num('unserved-budget', values['unserved-budget'], 0, (n) => n >= 0 && n < 100),
     reactiveTargets: values['reactive-targets'] ? values['reactive-targets'].split(',').map((u) => num('reactive-targets', u, 0, unit)) : [],
   };
 }
@@ -172,7 +174,7 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
     'hourly-seasonal': run(o.target, planner(hourlySeasonal)),
   };
   for (const u of o.reactiveTargets) policies[`reactive@${u}`] = run(u);
-  policies.candidate = run(o.target, planner((input) => planCapacity(input)));
+  policies.candidate = run(o.target, planner((input) => planCapacity(input, o.unservedBudgetPercent !== undefined ? { unservedBudget: o.unservedBudgetPercent / 100 } : {})));
   let peakNeed = env.minCapacity;
   for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) peakNeed = Math.max(peakNeed, Math.ceil(values[t] / (perInstance * o.target)));
   policies['static-peak'] = { costRatio: (peakNeed * countFinite(values, env.scoreFrom)) / oracle, overloadPct: 0, unservedPct: 0 };
