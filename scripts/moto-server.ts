@@ -89,12 +89,12 @@ export async function startMoto(options: { port?: number; timeoutMs?: number; en
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (!(await answers(endpoint))) {
     if (exited) throw new Error(`moto_server exited before answering on port ${port}: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on port ${port} within ${options.timeoutMs ?? 30_000} ms: ${stderr.trim()}`);
+      throw new Error(`moto_server did not answer on port ${port} within ${options.timeoutMs ?? 120_000} ms: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
