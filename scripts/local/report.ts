@@ -47,7 +47,9 @@ export function runFigures(t: { instanceSteps: number; unservedLoad: number; tot
   return { minutes, overloadedMinutes: t.overloadSteps, unservedShare: t.totalLoad > 0 ? t.unservedLoad / t.totalLoad : 0, instanceHours, costUsd: instanceHours * pricePerHour };
 }
 
-const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+/** A share as a percentage; a small nonzero share is not printed as 0.00%. */
+const pct2 = (x: number) => (x > 0 && x < 0.00005 ? '< 0.01%' : `${(x * 100).toFixed(2)}%`);
+const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;
 const usd = (x: number) => `$${x.toFixed(2)}`;
 
 /** The comparison as rows: figure, the scalers, target tracking alone. */
@@ -75,8 +77,8 @@ export function verdict(c: Comparison): string {
   const load = Math.abs(loadDiff) < 0.005
     ? `left the same share of the load unserved (${pct2(s.unservedShare)})`
     : loadDiff > 0
-      ? `left ${pct2(s.unservedShare)} of the load unserved against ${pct2(a.unservedShare)} with target tracking alone (${s.overloadedMinutes} minutes over capacity against ${a.overloadedMinutes})`
-      : `left more of the load unserved, ${pct2(s.unservedShare)} against ${pct2(a.unservedShare)} with target tracking alone (${s.overloadedMinutes} minutes over capacity against ${a.overloadedMinutes})`;
+      ? `left ${pct2(s.unservedShare)} of the load unserved against ${pct2(a.unservedShare)} with target tracking alone (${minutes(s.overloadedMinutes)} over capacity against ${a.overloadedMinutes})`
+      : `left more of the load unserved, ${pct2(s.unservedShare)} against ${pct2(a.unservedShare)} with target tracking alone (${minutes(s.overloadedMinutes)} over capacity against ${a.overloadedMinutes})`;
   const hours = Math.abs(hoursDiff) < 0.05
     ? `on the same ${s.instanceHours.toFixed(1)} instance-hours`
     : hoursDiff > 0

@@ -76,11 +76,18 @@ export function runBacktest(values: Float64Array, start: number, stepSeconds: nu
   const scoreFrom = config.warmupSteps ?? Math.min(7 * stepsPerDay, Math.floor(values.length / 2));
   const group = { capacityPerInstance, targetUtilization: target, minCapacity, maxCapacity, launchLeadSeconds: config.launchLeadSeconds ?? 300 };
   const interval = config.planIntervalSeconds ?? 300;
+  const horizonSeconds = Math.max(2 * interval, 1800);
+  // The planner is stateless: plans made long before the scored window change nothing in it.
+  // Planning starts a whole number of intervals (covering twice the horizon, at least 2 hours)
+  // before it, so the group enters the window as a continuously planned group would.
+  const intervalSteps = Math.max(1, Math.round(interval / stepSeconds));
+  const leadSteps = Math.ceil(Math.max(2 * horizonSeconds, 7200) / interval) * intervalSteps;
   const planned = simulateGroup(values, start, stepSeconds, group, {
     intervalSeconds: interval,
     historySeconds: config.historySeconds ?? 14 * DAY_S,
-    horizonSeconds: Math.max(2 * interval, 1800),
+    horizonSeconds,
     options: config.plannerOptions,
+    warmupSteps: Math.max(Math.ceil(3600 / stepSeconds), scoreFrom - leadSteps),
   }, scoreFrom);
   const reactive = simulateGroup(values, start, stepSeconds, group, undefined, scoreFrom);
   const hours = stepSeconds / 3600;
