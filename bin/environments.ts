@@ -16,8 +16,8 @@ import {
   CostOptimizerMode,
   IScalingPolicy,
   PredictiveScalerMode,
-  PredictiveScalingMetric,
-  PredictiveScalingMode,
+  NativePredictiveScalingMetric,
+  NativePredictiveScalingMode,
   ScalableService,
   ScalableServiceProps,
   ScalingPolicy,
@@ -295,9 +295,9 @@ export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
   }
   if (s.nativePredictive) {
     policies.push(ScalingPolicy.nativePredictive({
-      metric: PredictiveScalingMetric.albRequestCount(),
+      metric: NativePredictiveScalingMetric.albRequestCount(),
       targetValue: s.nativePredictive.targetRequestsPerTarget,
-      mode: s.nativePredictive.mode === 'ForecastAndScale' ? PredictiveScalingMode.FORECAST_AND_SCALE : PredictiveScalingMode.FORECAST_ONLY,
+      mode: s.nativePredictive.mode === 'ForecastAndScale' ? NativePredictiveScalingMode.FORECAST_AND_SCALE : NativePredictiveScalingMode.FORECAST_ONLY,
       schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
     }));
   }

@@ -5,7 +5,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MonitoringThresholds, ResolvedMonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { MonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
 import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
@@ -146,7 +146,7 @@ export class LoadMonitor extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   /** The thresholds in effect, defaults applied. */
-  public readonly thresholds: ResolvedMonitoringThresholds;
+  public readonly thresholds: Required<MonitoringThresholds>;
 
   /** The aggregation period of the alarms. */
   public readonly period: Duration;
