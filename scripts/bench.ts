@@ -204,7 +204,7 @@ function main(): void {
   }
   const manifest = (JSON.parse(fs.readFileSync(path.join(o.traces, 'manifest.json'), 'utf8')) as Array<{ name: string; file: string; step?: number }>)
     .filter((t) => !o.only || o.only.includes(t.name));
-  if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${o.only}`);
+  if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${(o.only ?? []).join(',')}`);
   console.log(`scoring ${manifest.length} traces from ${path.relative(process.cwd(), o.traces) || '.'}: planner every ${o.interval} min, launch lead ${o.launch} min, target ${o.target}, up to ${o.history} days of history`);
   const rows: TraceRow[] = [];
   for (const t of manifest) {

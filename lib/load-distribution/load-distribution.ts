@@ -372,7 +372,7 @@ export class LoadDistribution extends Construct {
   /** Failover needs the group to replace instances the load balancer finds unhealthy. */
   private checkElbHealthChecks(group: autoscaling.AutoScalingGroup): string[] {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    const type = Stack.of(group).resolve(cfnGroup.healthCheckType);
+    const type: unknown = Stack.of(group).resolve(cfnGroup.healthCheckType);
     const types = typeof type === 'string' ? type.split(',') : [];
     if (!types.includes('ELB')) {
       Annotations.of(this).addWarningV2(

@@ -182,7 +182,7 @@ describe('ScalingStandardsChecks', () => {
         const app = new App();
         const group = new autoscaling.CfnAutoScalingGroup(new Stack(app, 'S'), 'G', { minSize: '0', maxSize: String(max) });
         const result = ScalingRules.maxCapacityWithinLimit(limit)(group);
-        return result === (max <= limit ? 'Compliant' : 'Non-Compliant');
+        return result === (max <= limit ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT);
       }),
       { numRuns: 200 },
     );
