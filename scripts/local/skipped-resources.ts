@@ -239,6 +239,9 @@ async function createOne(
         Budget: {
           ...budget,
           BudgetName: name,
+          // required by the SDK's type; the service (here the emulator) names what is missing
+          TimeUnit: budget?.TimeUnit,
+          BudgetType: budget?.BudgetType,
           BudgetLimit: budget?.BudgetLimit ? { Amount: String(budget.BudgetLimit.Amount), Unit: budget.BudgetLimit.Unit } : undefined,
         },
         NotificationsWithSubscribers: p.NotificationsWithSubscribers,
