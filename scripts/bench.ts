@@ -12,7 +12,8 @@
  *   times what the peak needs at the target;
  * - reported per trace and policy: cost/oracle (instance-minutes, launching ones included, over
  *   those of the oracle that runs exactly what each minute needs at the target, launched just in
- *   time; both over the scored minutes with a datapoint, so a gap in a trace counts for neither), overload% (scored minutes with load above what the serving instances carry),
+ *   time; both over the scored minutes with a datapoint, so a gap in a trace counts for neither),
+ *   overload% (scored minutes with load above what the serving instances carry),
  *   unserved% (share of the scored load above it), launches, forecast WAPE (beside the
  *   same-minute-yesterday forecast's), ms per plan, plan errors;
  * - reference policies: `reactive` (target tracking alone), `hourly-seasonal` (an approximation

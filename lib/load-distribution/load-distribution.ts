@@ -377,7 +377,7 @@ export class LoadDistribution extends Construct {
     if (!types.includes('ELB')) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:groupWithoutElbHealthChecks',
-        `${group.node.path} does not use ELB health checks (healthCheckType ${type ?? 'EC2'}): instances failing the load balancer's health check are taken out of rotation but not replaced.`,
+        `${group.node.path} does not use ELB health checks (healthCheckType ${typeof type === 'string' ? type : type === undefined ? 'EC2' : JSON.stringify(type)}): instances failing the load balancer's health check are taken out of rotation but not replaced.`,
       );
     }
     return [];

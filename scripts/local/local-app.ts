@@ -29,7 +29,7 @@ function overrides(): Record<string, unknown> {
   if (raw === undefined) return {};
   const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`context ${OVERRIDES_CONTEXT} must be a JSON object keyed by environment name, got ${String(raw)}`);
+    throw new Error(`context ${OVERRIDES_CONTEXT} must be a JSON object keyed by environment name, got ${JSON.stringify(raw)}`);
   }
   return parsed as Record<string, unknown>;
 }

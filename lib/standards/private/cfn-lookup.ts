@@ -92,7 +92,7 @@ export function refersTo(node: CfnResource, value: unknown, target: CfnResource,
   if (value === undefined || value === null) {
     return false;
   }
-  const referenced = NagRules.resolveResourceFromIntrinsic(node, value);
+  const referenced: unknown = NagRules.resolveResourceFromIntrinsic(node, value);
   if (typeof referenced !== 'string') {
     return false;
   }

@@ -57,7 +57,7 @@ export function roleGrantsAutoScalingWrite(from: CfnResource, roleLogicalId: str
       if (WRITE_MANAGED_POLICY.test(JSON.stringify(arn))) {
         return true;
       }
-      const referenced = NagRules.resolveResourceFromIntrinsic(role, arn);
+      const referenced: unknown = NagRules.resolveResourceFromIntrinsic(role, arn);
       const managed = resources.find((r): r is CfnManagedPolicy => r instanceof CfnManagedPolicy && logicalIdOf(r) === referenced);
       if (managed && documentGrantsAutoScalingWrite(resolve(managed, managed.policyDocument))) {
         return true;
