@@ -29,6 +29,7 @@ const PUBLIC_CORE = [
   'GroupSnapshot',
   'UtilizationSample',
   'CostPolicy',
+  'BudgetModeValue',
   'WorkingHours',
   'CostState',
   'OriginalSettings',
