@@ -16,8 +16,8 @@ import {
   CostOptimizerMode,
   IScalingPolicy,
   PredictiveScalerMode,
-  PredictiveScalingMetric,
-  PredictiveScalingMode,
+  NativePredictiveScalingMetric,
+  NativePredictiveScalingMode,
   ScalableService,
   ScalableServiceProps,
   ScalingPolicy,
@@ -295,9 +295,9 @@ export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
   }
   if (s.nativePredictive) {
     policies.push(ScalingPolicy.nativePredictive({
-      metric: PredictiveScalingMetric.albRequestCount(),
+      metric: NativePredictiveScalingMetric.albRequestCount(),
       targetValue: s.nativePredictive.targetRequestsPerTarget,
-      mode: s.nativePredictive.mode === 'ForecastAndScale' ? PredictiveScalingMode.FORECAST_AND_SCALE : PredictiveScalingMode.FORECAST_ONLY,
+      mode: s.nativePredictive.mode === 'ForecastAndScale' ? NativePredictiveScalingMode.FORECAST_AND_SCALE : NativePredictiveScalingMode.FORECAST_ONLY,
       schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
     }));
   }
@@ -358,21 +358,33 @@ export function stackNameOf(environmentName: string): string {
 /** The `environments` of this repository's cdk.json. */
 export function cdkJsonEnvironments(): Record<string, EnvironmentConfig> {
   const file = path.join(__dirname, '..', 'cdk.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: { environments?: unknown } } | null;
   const environments = json?.context?.environments;
-  if (!environments || typeof environments !== 'object') throw new Error(`${file} has no context.environments`);
-  return environments;
+  if (!environments || typeof environments !== 'object' || Array.isArray(environments)) throw new Error(`${file} has no context.environments`);
+  // each environment's keys are checked by checkConfigKeys when the app is built
+  return environments as Record<string, EnvironmentConfig>;
+}
+
+/** The `environments` context (cdk.json or `-c environments=...`), when set: an object keyed by environment name. */
+function environmentsContext(app: App): Record<string, EnvironmentConfig> | undefined {
+  const context: unknown = app.node.tryGetContext('environments');
+  if (context === undefined) return undefined;
+  if (context === null || typeof context !== 'object' || Array.isArray(context)) {
+    throw new Error(`the environments context must be an object keyed by environment name, got ${JSON.stringify(context)}`);
+  }
+  // each environment's keys are checked by checkConfigKeys below
+  return context as Record<string, EnvironmentConfig>;
 }
 
 /** Builds the app: one {@link ScalingEnvironmentStack} per environment, with the cdk-nag checks. */
 export function createApp(options: CreateAppOptions = {}): App {
   const app = new App(options.appProps);
-  const environments = options.environments ?? app.node.tryGetContext('environments') ?? cdkJsonEnvironments();
+  const environments = options.environments ?? environmentsContext(app) ?? cdkJsonEnvironments();
   const names = Object.keys(environments);
   if (names.length === 0) throw new Error('The environments context is empty: define at least one environment in cdk.json');
   for (const name of names) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`environment name "${name}" must be lower-case letters, digits and dashes`);
-    const config: EnvironmentConfig = environments[name];
+    const config = environments[name];
     checkConfigKeys(name, config);
     const account = config.account ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_ACCOUNT : undefined);
     const region = config.region ?? (options.useCliEnvironment ? process.env.CDK_DEFAULT_REGION : undefined);
@@ -382,7 +394,7 @@ export function createApp(options: CreateAppOptions = {}): App {
     });
   }
   if (options.nagChecks ?? true) {
-    const standards: ScalingStandardsChecksProps = app.node.tryGetContext('scalingStandards') ?? {};
+    const standards = (app.node.tryGetContext('scalingStandards') as ScalingStandardsChecksProps | undefined) ?? {};
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScalingStandardsChecks(app, standards));
   }
   return app;

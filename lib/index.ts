@@ -29,6 +29,7 @@ export type {
   GroupSnapshot,
   UtilizationSample,
   CostPolicy,
+  BudgetModeValue,
   WorkingHours,
   CostState,
   OriginalSettings,

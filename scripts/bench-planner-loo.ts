@@ -109,14 +109,15 @@ function runOne(a: Args, candidate: string, plannerModule: string, traces: strin
       maxBuffer: 1 << 24,
     }, (err, _stdout, stderr) => {
       if (err) return reject(new Error(`${trace} ${JSON.stringify(options)}: ${stderr || err.message}`));
-      const res = JSON.parse(fs.readFileSync(out, 'utf8'));
-      resolve(res.traces[0].policies.candidate as Outcome);
+      // the scorer's --json report (shared/bench/README.md): one trace asked, the candidate's outcome in it
+      const res = JSON.parse(fs.readFileSync(out, 'utf8')) as { traces: { policies: { candidate: Outcome } }[] };
+      resolve(res.traces[0].policies.candidate);
     });
   });
 }
 
 async function pool<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+  const results = new Array<T>(tasks.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
     while (next < tasks.length) {
@@ -138,7 +139,8 @@ async function main(): Promise<void> {
     fs.mkdirSync(traces);
     writeSyntheticTraces(traces);
   }
-  const names: string[] = JSON.parse(fs.readFileSync(path.join(traces, 'manifest.json'), 'utf8')).map((m: { name: string }) => m.name);
+  const manifest = JSON.parse(fs.readFileSync(path.join(traces, 'manifest.json'), 'utf8')) as { name: string }[];
+  const names = manifest.map((m) => m.name);
   const candidate = wrapper(work);
   // a snapshot of the built planner, so that a rebuild during the run does not mix two versions
   const planner = path.join(work, 'lambda');

@@ -12,7 +12,8 @@
  *   times what the peak needs at the target;
  * - reported per trace and policy: cost/oracle (instance-minutes, launching ones included, over
  *   those of the oracle that runs exactly what each minute needs at the target, launched just in
- *   time; both over the scored minutes with a datapoint, so a gap in a trace counts for neither), overload% (scored minutes with load above what the serving instances carry),
+ *   time; both over the scored minutes with a datapoint, so a gap in a trace counts for neither),
+ *   overload% (scored minutes with load above what the serving instances carry),
  *   unserved% (share of the scored load above it), launches, forecast WAPE (beside the
  *   same-minute-yesterday forecast's), ms per plan, plan errors;
  * - reference policies: `reactive` (target tracking alone), `hourly-seasonal` (an approximation
@@ -204,7 +205,7 @@ function main(): void {
   }
   const manifest = (JSON.parse(fs.readFileSync(path.join(o.traces, 'manifest.json'), 'utf8')) as Array<{ name: string; file: string; step?: number }>)
     .filter((t) => !o.only || o.only.includes(t.name));
-  if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${o.only}`);
+  if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${(o.only ?? []).join(',')}`);
   console.log(`scoring ${manifest.length} traces from ${path.relative(process.cwd(), o.traces) || '.'}: planner every ${o.interval} min, launch lead ${o.launch} min, target ${o.target}, up to ${o.history} days of history`);
   const rows: TraceRow[] = [];
   for (const t of manifest) {

@@ -38,7 +38,7 @@ for (const name of names) {
     metafile: true,
     logLevel: 'warning',
   });
-  const bytes = Object.values(result.metafile!.outputs).reduce((a, o) => a + o.bytes, 0);
+  const bytes = Object.values(result.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
   console.log(`bundled ${name}: ${path.relative(root, outfile)} (${(bytes / 1024).toFixed(1)} KiB with map)`);
 }
 if (names.length === 0) console.log('no handlers to bundle');

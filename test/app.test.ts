@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly, SynthesisMessageLevel } from 'aws-cdk-lib/cx-api';
 import { cdkJsonEnvironments, createApp, stackNameOf } from '../bin/environments';
 import { neutralizeAssets } from './support/neutralize-assets';
 
@@ -85,7 +85,8 @@ describe('the example app (cdk.json environments)', () => {
 
   test('prod without a certificate ARN serves HTTP and says so; staging has a warm pool', () => {
     const prod = assembly.getStackByName('ScalingArchitecture-Prod');
-    const warnings = prod.messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    const warnings = prod.messages.filter((m) => m.level === SynthesisMessageLevel.WARNING)
+      .map((m) => (typeof m.entry.data === 'string' ? m.entry.data : JSON.stringify(m.entry.data)));
     expect(warnings.some((w) => /production environment without loadBalancing.certificateArn/.test(w))).toBe(true);
     templates['ScalingArchitecture-Prod'].resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
     templates['ScalingArchitecture-Staging'].hasResourceProperties('AWS::AutoScaling::WarmPool', { MinSize: 1, PoolState: 'Stopped' });

@@ -6,15 +6,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  PredictiveScalingMaxCapacityBreachBehavior,
-  PredictiveScalingMetric,
-  PredictiveScalingMode,
+  NativePredictiveScalingMaxCapacityBreachBehavior,
+  NativePredictiveScalingMetric,
+  NativePredictiveScalingMode,
   ScalingGroup,
   ScalingGroupProps,
   ScalingPolicy,
-  validateVerticalScalingConfig,
   VerticalScalingConfig,
 } from '../lib';
+import { validateVerticalScalingConfig } from '../lib/auto-scaling/vertical-scaling';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -86,11 +86,11 @@ describe('ScalingGroup with every policy kind', () => {
       timeZone: 'Europe/Berlin',
     }), 'Morning');
     scalingGroup.addPolicy(ScalingPolicy.nativePredictive({
-      metric: PredictiveScalingMetric.albRequestCount(),
+      metric: NativePredictiveScalingMetric.albRequestCount(),
       targetValue: 900,
-      mode: PredictiveScalingMode.FORECAST_AND_SCALE,
+      mode: NativePredictiveScalingMode.FORECAST_AND_SCALE,
       schedulingBuffer: Duration.minutes(10),
-      maxCapacityBreachBehavior: PredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
+      maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
       maxCapacityBuffer: 20,
     }), 'Predictive');
     scalingGroup.addPolicy(ScalingPolicy.vertical(ladder), 'Vertical');
@@ -315,7 +315,7 @@ describe('ScalingGroup defaults and options', () => {
 
   test('native predictive on CPU needs no target group', () => {
     const { stack, scalingGroup } = group();
-    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 40 }));
+    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 40 }));
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PredictiveScalingConfiguration: {
         Mode: 'ForecastOnly',
@@ -331,7 +331,7 @@ describe('ScalingGroup defaults and options', () => {
     const { stack, scalingGroup } = group();
     const load = new cloudwatch.Metric({ namespace: 'App', metricName: 'Jobs', dimensionsMap: { Queue: 'q1' }, statistic: 'Sum' });
     const perInstance = new cloudwatch.Metric({ namespace: 'App', metricName: 'JobsPerInstance', statistic: 'Average' });
-    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.custom({ loadMetric: load, scalingMetric: perInstance }), targetValue: 25 }));
+    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.custom({ loadMetric: load, scalingMetric: perInstance }), targetValue: 25 }));
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PredictiveScalingConfiguration: Match.objectLike({
         MetricSpecifications: [{
@@ -383,10 +383,10 @@ describe('validation: one test per message', () => {
     ['scheduled desired negative', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), desiredCapacity: -1 }), /desiredCapacity must be >= 0, got -1$/],
     ['scheduled desired above max', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), maxCapacity: 4, desiredCapacity: 5 }), /desiredCapacity \(5\) must be <= maxCapacity \(4\)/],
     ['scheduled start after end', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 1, startTime: new Date('2030-01-02'), endTime: new Date('2030-01-01') }), /startTime \(2030-01-02T00:00:00.000Z\) must be before endTime/],
-    ['predictive CPU target above 100', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 150 }), /targetValue must be in \(0, 100\], got 150/],
-    ['predictive buffer over an hour', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50, schedulingBuffer: Duration.minutes(61) }), /schedulingBuffer must be between 0 and 3600 seconds/],
-    ['predictive max buffer without INCREASE', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBuffer: 10 }), /maxCapacityBuffer \(10\) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY/],
-    ['predictive max buffer over 100', () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBreachBehavior: PredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, maxCapacityBuffer: 120 }), /maxCapacityBuffer must be in \[0, 100\], got 120/],
+    ['predictive CPU target above 100', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 150 }), /targetValue must be in \(0, 100\], got 150/],
+    ['predictive buffer over an hour', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, schedulingBuffer: Duration.minutes(61) }), /schedulingBuffer must be between 0 and 3600 seconds/],
+    ['predictive max buffer without INCREASE', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBuffer: 10 }), /maxCapacityBuffer \(10\) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY/],
+    ['predictive max buffer over 100', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, maxCapacityBuffer: 120 }), /maxCapacityBuffer must be in \[0, 100\], got 120/],
   ])('policy: %s', (_name, make, message) => {
     expect(make).toThrow(message);
   });

@@ -7,7 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { LoadDistribution, LoadDistributionProps, renderTargetHealthCheck } from '../lib';
+import { LoadDistribution, LoadDistributionProps } from '../lib';
+import { renderTargetHealthCheck } from '../lib/load-distribution/target-health-check';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';

@@ -29,6 +29,7 @@ const PUBLIC_CORE = [
   'GroupSnapshot',
   'UtilizationSample',
   'CostPolicy',
+  'BudgetModeValue',
   'WorkingHours',
   'CostState',
   'OriginalSettings',
@@ -98,6 +99,18 @@ test('at run time too: the built entry has no codec', () => {
   for (const internal of ['encodeCostState', 'decodeCostState', 'CostStateError', 'MAX_ENCODED_STATE_LENGTH']) {
     expect(keys).not.toContain(internal);
   }
+});
+
+test('the constructs\' own helpers are not public either; the 0.1.0 names of native predictive scaling are deprecated aliases', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const entry = require('../lib') as Record<string, unknown>;
+  for (const internal of ['validateVerticalScalingConfig', 'resolveMonitoringThresholds', 'renderTargetHealthCheck']) {
+    expect({ internal, exported: internal in entry }).toEqual({ internal, exported: false });
+  }
+  expect(entry.PredictiveScalingMode).toBe(entry.NativePredictiveScalingMode);
+  expect(entry.PredictiveScalingMaxCapacityBreachBehavior).toBe(entry.NativePredictiveScalingMaxCapacityBreachBehavior);
+  expect(entry.PredictiveScalingMetric).toBe(entry.NativePredictiveScalingMetric);
+  expect(entry.NativePredictiveScalingMetric).toBeDefined();
 });
 
 test('every type the public core names is public too (no unnameable type in a signature)', () => {

@@ -99,7 +99,7 @@ export function validateMixedInstancesPolicy(policy: ScalingGroupMixedInstancesP
       if (seen.has(name)) throw new Error(`${where}.instanceType (${name}) is named twice`);
       seen.add(name);
       if (o.instanceType.architecture !== instanceType.architecture) {
-        throw new Error(`${where}.instanceType (${name}, ${o.instanceType.architecture}) must have the architecture of the launch template's AMI (instanceType ${instanceType}, ${instanceType.architecture})`);
+        throw new Error(`${where}.instanceType (${name}, ${o.instanceType.architecture}) must have the architecture of the launch template's AMI (instanceType ${instanceType.toString()}, ${instanceType.architecture})`);
       }
     }
   });
@@ -229,10 +229,16 @@ export function launchTemplateOf(group: autoscaling.AutoScalingGroup): ec2.Launc
   if (own instanceof ec2.LaunchTemplate) return own;
   const cfn = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
   const stack = Stack.of(group);
-  const spec = stack.resolve(cfn.launchTemplate) ?? stack.resolve(cfn.mixedInstancesPolicy)?.launchTemplate?.launchTemplateSpecification;
-  const id = spec?.launchTemplateId ?? spec?.LaunchTemplateId;
+  const spec: unknown =
+    stack.resolve(cfn.launchTemplate) ?? propertyOf(propertyOf(stack.resolve(cfn.mixedInstancesPolicy), 'launchTemplate'), 'launchTemplateSpecification');
+  const id = propertyOf(spec, 'launchTemplateId') ?? propertyOf(spec, 'LaunchTemplateId');
   if (id === undefined) return undefined;
   const wanted = JSON.stringify(id);
   return stack.node.findAll().find((c): c is ec2.LaunchTemplate =>
     c instanceof ec2.LaunchTemplate && c.launchTemplateId !== undefined && JSON.stringify(stack.resolve(c.launchTemplateId)) === wanted);
+}
+
+/** A property of a resolved L1 struct (JSON of unknown shape), or `undefined` when it is not an object. */
+function propertyOf(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }

@@ -8,5 +8,6 @@ export * from './step-scaling-policy';
 export * from './simple-scaling-policy';
 export * from './scheduled-scaling-policy';
 export * from './native-predictive-scaling';
-export * from './vertical-scaling';
+// validateVerticalScalingConfig is internal (the constructs call it): not exported.
+export { type VerticalScalingConfig, VerticalPolicy } from './vertical-scaling';
 export * from './predictive-scaler';

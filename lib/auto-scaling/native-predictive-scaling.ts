@@ -7,7 +7,7 @@ import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertDurationRange, assertInRange, assertUtilizationPercent } from '../private/validation';
 
 /** What AWS native predictive scaling does with its forecast. */
-export enum PredictiveScalingMode {
+export enum NativePredictiveScalingMode {
   /** Forecast only: publish the forecast, change nothing (AWS's default, to evaluate it first). */
   FORECAST_ONLY = 'ForecastOnly',
   /** Forecast and scale: raise the group's capacity ahead of the forecast load. */
@@ -15,7 +15,7 @@ export enum PredictiveScalingMode {
 }
 
 /** What predictive scaling does when the forecast capacity is above the group's MaxSize. */
-export enum PredictiveScalingMaxCapacityBreachBehavior {
+export enum NativePredictiveScalingMaxCapacityBreachBehavior {
   /** Never go above MaxSize. */
   HONOR_MAX_CAPACITY = 'HonorMaxCapacity',
   /** Raise MaxSize up to the forecast plus `maxCapacityBuffer` percent (MaxSize is never lowered back automatically). */
@@ -37,19 +37,19 @@ export interface CustomPredictiveMetricsProps {
 }
 
 /** The load and scaling metrics AWS native predictive scaling forecasts from. */
-export abstract class PredictiveScalingMetric {
+export abstract class NativePredictiveScalingMetric {
   /** The predefined pair ASGCPUUtilization: total CPU as load, average CPU as scaling metric (target in percent). */
-  public static cpuUtilization(): PredictiveScalingMetric {
+  public static cpuUtilization(): NativePredictiveScalingMetric {
     return new PredefinedPair('ASGCPUUtilization', 'the group\'s CPU utilization', true);
   }
 
   /** The predefined pair ASGTotalNetworkIn (bytes in per instance as scaling metric). */
-  public static networkIn(): PredictiveScalingMetric {
+  public static networkIn(): NativePredictiveScalingMetric {
     return new PredefinedPair('ASGTotalNetworkIn', 'the group\'s network bytes in', false);
   }
 
   /** The predefined pair ASGTotalNetworkOut (bytes out per instance as scaling metric). */
-  public static networkOut(): PredictiveScalingMetric {
+  public static networkOut(): NativePredictiveScalingMetric {
     return new PredefinedPair('ASGTotalNetworkOut', 'the group\'s network bytes out', false);
   }
 
@@ -57,12 +57,12 @@ export abstract class PredictiveScalingMetric {
    * The predefined pair ALBRequestCount: the target group's request count as load, requests per
    * target as scaling metric. The resource label comes from the group's target group when bound.
    */
-  public static albRequestCount(): PredictiveScalingMetric {
+  public static albRequestCount(): NativePredictiveScalingMetric {
     return new PredefinedPair('ALBRequestCount', 'the ALB request count', false, true);
   }
 
   /** A custom pair of CloudWatch metrics (each a plain `Metric`: namespace, name, dimensions, statistic). */
-  public static custom(props: CustomPredictiveMetricsProps): PredictiveScalingMetric {
+  public static custom(props: CustomPredictiveMetricsProps): NativePredictiveScalingMetric {
     return new CustomPair(props);
   }
 
@@ -77,7 +77,7 @@ export abstract class PredictiveScalingMetric {
   public abstract _render(target: ScalingPolicyTarget): Omit<autoscaling.CfnScalingPolicy.PredictiveScalingMetricSpecificationProperty, 'targetValue'>;
 }
 
-class PredefinedPair extends PredictiveScalingMetric {
+class PredefinedPair extends NativePredictiveScalingMetric {
   constructor(private readonly metricType: string, public readonly description: string, public readonly isPercent: boolean, public readonly requiresTargetGroup = false) {
     super();
   }
@@ -90,7 +90,7 @@ class PredefinedPair extends PredictiveScalingMetric {
   }
 }
 
-class CustomPair extends PredictiveScalingMetric {
+class CustomPair extends NativePredictiveScalingMetric {
   public readonly description: string;
   public readonly isPercent = false;
   public readonly requiresTargetGroup = false;
@@ -131,7 +131,7 @@ class CustomPair extends PredictiveScalingMetric {
 /** Options of AWS native predictive scaling. */
 export interface NativePredictiveScalingOptions {
   /** The metric pair to forecast and scale on. */
-  readonly metric: PredictiveScalingMetric;
+  readonly metric: NativePredictiveScalingMetric;
   /**
    * The value of the scaling metric to hold per instance (percent for CPU, in (0, 100];
    * requests per target or bytes otherwise, > 0).
@@ -140,9 +140,9 @@ export interface NativePredictiveScalingOptions {
   /**
    * Forecast only, or forecast and scale.
    *
-   * @default PredictiveScalingMode.FORECAST_ONLY
+   * @default NativePredictiveScalingMode.FORECAST_ONLY
    */
-  readonly mode?: PredictiveScalingMode;
+  readonly mode?: NativePredictiveScalingMode;
   /**
    * How long before the forecast time instances are launched, 0 to 1 hour.
    *
@@ -152,9 +152,9 @@ export interface NativePredictiveScalingOptions {
   /**
    * What happens when the forecast needs more than MaxSize.
    *
-   * @default PredictiveScalingMaxCapacityBreachBehavior.HONOR_MAX_CAPACITY
+   * @default NativePredictiveScalingMaxCapacityBreachBehavior.HONOR_MAX_CAPACITY
    */
-  readonly maxCapacityBreachBehavior?: PredictiveScalingMaxCapacityBreachBehavior;
+  readonly maxCapacityBreachBehavior?: NativePredictiveScalingMaxCapacityBreachBehavior;
   /**
    * With INCREASE_MAX_CAPACITY: how far above the forecast capacity MaxSize may be raised, in
    * percent, [0, 100].
@@ -175,26 +175,26 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
   public readonly action: string;
   public readonly cooldown = Duration.seconds(0);
   public readonly requiresTargetGroup: boolean;
-  public readonly mode: PredictiveScalingMode;
+  public readonly mode: NativePredictiveScalingMode;
 
   constructor(public readonly options: NativePredictiveScalingOptions) {
     if (options.metric.isPercent) assertUtilizationPercent('targetValue', options.targetValue);
     else assertInRange('targetValue', options.targetValue, 0, Number.MAX_SAFE_INTEGER, { lowOpen: true });
     assertDurationRange('schedulingBuffer', options.schedulingBuffer, 0, 3600);
     assertInRange('maxCapacityBuffer', options.maxCapacityBuffer, 0, 100);
-    if (options.maxCapacityBuffer !== undefined && options.maxCapacityBreachBehavior !== PredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY) {
+    if (options.maxCapacityBuffer !== undefined && options.maxCapacityBreachBehavior !== NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY) {
       throw new Error(`maxCapacityBuffer (${options.maxCapacityBuffer}) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY, got ${options.maxCapacityBreachBehavior ?? 'HONOR_MAX_CAPACITY (default)'}`);
     }
-    this.mode = options.mode ?? PredictiveScalingMode.FORECAST_ONLY;
+    this.mode = options.mode ?? NativePredictiveScalingMode.FORECAST_ONLY;
     this.requiresTargetGroup = options.metric.requiresTargetGroup;
     this.trigger = `hourly forecast of ${options.metric.description} (AWS predictive scaling)`;
-    this.action = this.mode === PredictiveScalingMode.FORECAST_ONLY
+    this.action = this.mode === NativePredictiveScalingMode.FORECAST_ONLY
       ? 'publish the capacity forecast only'
       : `launch capacity ahead of the forecast to hold ${options.targetValue} per instance`;
   }
 
   public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
-    const increase = this.options.maxCapacityBreachBehavior === PredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY;
+    const increase = this.options.maxCapacityBreachBehavior === NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY;
     const policy = new autoscaling.CfnScalingPolicy(scope, id, {
       autoScalingGroupName: target.autoScalingGroup.autoScalingGroupName,
       policyType: 'PredictiveScaling',
@@ -202,10 +202,28 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
         mode: this.mode,
         metricSpecifications: [{ targetValue: this.options.targetValue, ...this.options.metric._render(target) }],
         schedulingBufferTime: this.options.schedulingBuffer?.toSeconds(),
-        maxCapacityBreachBehavior: this.options.maxCapacityBreachBehavior ?? PredictiveScalingMaxCapacityBreachBehavior.HONOR_MAX_CAPACITY,
+        maxCapacityBreachBehavior: this.options.maxCapacityBreachBehavior ?? NativePredictiveScalingMaxCapacityBreachBehavior.HONOR_MAX_CAPACITY,
         maxCapacityBuffer: increase ? (this.options.maxCapacityBuffer ?? 0) : undefined,
       },
     });
     return policy;
   }
 }
+
+// Deprecated names (0.1.0), kept for 0.2.0: "PredictiveScaling..." was confusable with this
+// package's own `PredictiveScaler` (and its `PredictiveScalerMode`). They will be removed in 0.3.0.
+
+/** @deprecated use {@link NativePredictiveScalingMode} (renamed in 0.2.0, removed in 0.3.0). */
+export const PredictiveScalingMode = NativePredictiveScalingMode;
+/** @deprecated use {@link NativePredictiveScalingMode} (renamed in 0.2.0, removed in 0.3.0). */
+export type PredictiveScalingMode = NativePredictiveScalingMode;
+
+/** @deprecated use {@link NativePredictiveScalingMaxCapacityBreachBehavior} (renamed in 0.2.0, removed in 0.3.0). */
+export const PredictiveScalingMaxCapacityBreachBehavior = NativePredictiveScalingMaxCapacityBreachBehavior;
+/** @deprecated use {@link NativePredictiveScalingMaxCapacityBreachBehavior} (renamed in 0.2.0, removed in 0.3.0). */
+export type PredictiveScalingMaxCapacityBreachBehavior = NativePredictiveScalingMaxCapacityBreachBehavior;
+
+/** @deprecated use {@link NativePredictiveScalingMetric} (renamed in 0.2.0, removed in 0.3.0). */
+export const PredictiveScalingMetric = NativePredictiveScalingMetric;
+/** @deprecated use {@link NativePredictiveScalingMetric} (renamed in 0.2.0, removed in 0.3.0). */
+export type PredictiveScalingMetric = NativePredictiveScalingMetric;

@@ -372,12 +372,12 @@ export class LoadDistribution extends Construct {
   /** Failover needs the group to replace instances the load balancer finds unhealthy. */
   private checkElbHealthChecks(group: autoscaling.AutoScalingGroup): string[] {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    const type = Stack.of(group).resolve(cfnGroup.healthCheckType);
+    const type: unknown = Stack.of(group).resolve(cfnGroup.healthCheckType);
     const types = typeof type === 'string' ? type.split(',') : [];
     if (!types.includes('ELB')) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:groupWithoutElbHealthChecks',
-        `${group.node.path} does not use ELB health checks (healthCheckType ${type ?? 'EC2'}): instances failing the load balancer's health check are taken out of rotation but not replaced.`,
+        `${group.node.path} does not use ELB health checks (healthCheckType ${typeof type === 'string' ? type : type === undefined ? 'EC2' : JSON.stringify(type)}): instances failing the load balancer's health check are taken out of rotation but not replaced.`,
       );
     }
     return [];

@@ -1,4 +1,5 @@
 // Public API of the load-monitoring part; each file below exports one concern.
 export * from './alert-topic';
-export * from './monitoring-thresholds';
+// resolveMonitoringThresholds is internal (LoadMonitor calls it): not exported.
+export { type MonitoringThresholds, DEFAULT_MONITORING_THRESHOLDS } from './monitoring-thresholds';
 export * from './load-monitor';

@@ -5,7 +5,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MonitoringThresholds, ResolvedMonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { MonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
 import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
@@ -146,7 +146,7 @@ export class LoadMonitor extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   /** The thresholds in effect, defaults applied. */
-  public readonly thresholds: ResolvedMonitoringThresholds;
+  public readonly thresholds: Required<MonitoringThresholds>;
 
   /** The aggregation period of the alarms. */
   public readonly period: Duration;
@@ -229,7 +229,8 @@ export class LoadMonitor extends Construct {
     const cfn = alarm.node.defaultChild;
     if (!(cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm)) return false;
     const stack = Stack.of(alarm);
-    const current: unknown[] = stack.resolve(cfn[actions]) ?? [];
+    const resolved: unknown = stack.resolve(cfn[actions]);
+    const current: unknown[] = Array.isArray(resolved) ? (resolved as unknown[]) : [];
     const topicArn = JSON.stringify(stack.resolve(this.alertTopic.topicArn));
     return current.some((arn) => JSON.stringify(arn) === topicArn);
   }
@@ -404,7 +405,7 @@ export class LoadMonitor extends Construct {
     const group = this.autoScalingGroup;
     if (!(group instanceof autoscaling.AutoScalingGroup)) return [];
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    const collection = Stack.of(group).resolve(cfnGroup.metricsCollection);
+    const collection: unknown = Stack.of(group).resolve(cfnGroup.metricsCollection);
     if (collection === undefined || (Array.isArray(collection) && collection.length === 0)) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:groupMetricsDisabled',

@@ -48,22 +48,11 @@ export interface MonitoringThresholds {
   readonly evaluationPeriods?: number;
 }
 
-/** {@link MonitoringThresholds} with every default applied. */
-export interface ResolvedMonitoringThresholds {
-  /** CPU alarm threshold, in percent. */
-  readonly cpuHighPercent: number;
-  /** Target 5xx rate alarm threshold, in percent of requests. */
-  readonly target5xxRatePercent: number;
-  /** p99 target response time alarm threshold. */
-  readonly responseTimeP99: Duration;
-  /** Anomaly band width, in standard deviations. */
-  readonly anomalyBandWidth: number;
-  /** Consecutive breaching periods before an alarm fires. */
-  readonly evaluationPeriods: number;
-}
+/** {@link MonitoringThresholds} with every default applied (internal: the public type is `Required<MonitoringThresholds>`). */
+export type ResolvedMonitoringThresholds = Required<MonitoringThresholds>;
 
 /** The defaults documented on {@link MonitoringThresholds}. */
-export const DEFAULT_MONITORING_THRESHOLDS: ResolvedMonitoringThresholds = {
+export const DEFAULT_MONITORING_THRESHOLDS: Required<MonitoringThresholds> = {
   cpuHighPercent: 80,
   target5xxRatePercent: 5,
   responseTimeP99: Duration.seconds(2),

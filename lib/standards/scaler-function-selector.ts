@@ -23,7 +23,7 @@ export abstract class ScalerFunctionSelector {
   public static withAutoScalingWritePermissions(): ScalerFunctionSelector {
     return new (class extends ScalerFunctionSelector {
       public matches(fn: CfnFunction): boolean {
-        const role = NagRules.resolveResourceFromIntrinsic(fn, fn.role);
+        const role: unknown = NagRules.resolveResourceFromIntrinsic(fn, fn.role);
         return typeof role === 'string' && roleGrantsAutoScalingWrite(fn, role);
       }
     })();

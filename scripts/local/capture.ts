@@ -28,8 +28,9 @@ export interface CapturedOutput {
 /** Runs `fn` with process.stdout and process.stderr captured; restores them even when it throws. */
 export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; output: CapturedOutput }> {
   const chunks: string[] = [];
-  const out = process.stdout.write;
-  const err = process.stderr.write;
+  // bound, so that restoring them writes to the same stream whoever calls them
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
   const capture = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8'));
     const done = typeof encoding === 'function' ? encoding : cb;

@@ -24,11 +24,12 @@ export function deepMerge<T>(base: T, patch: unknown): T {
 }
 
 function overrides(): Record<string, unknown> {
-  const raw = process.env.CDK_CONTEXT_JSON ? JSON.parse(process.env.CDK_CONTEXT_JSON)[OVERRIDES_CONTEXT] : undefined;
+  const context: unknown = process.env.CDK_CONTEXT_JSON ? JSON.parse(process.env.CDK_CONTEXT_JSON) : undefined;
+  const raw = typeof context === 'object' && context !== null ? (context as Record<string, unknown>)[OVERRIDES_CONTEXT] : undefined;
   if (raw === undefined) return {};
-  const parsed = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`context ${OVERRIDES_CONTEXT} must be a JSON object keyed by environment name, got ${String(raw)}`);
+    throw new Error(`context ${OVERRIDES_CONTEXT} must be a JSON object keyed by environment name, got ${JSON.stringify(raw)}`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -42,8 +42,8 @@ export function run(command: string, args: readonly string[], options: RunOption
     running.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.once('error', (e) => { running.delete(child); reject(new Error(`cannot run ${command}: ${e.message}`)); });
     child.once('close', (code, signal) => {
       running.delete(child);

@@ -8,16 +8,20 @@
  */
 import * as path from 'node:path';
 import {
-  AutoScalingClient, DescribePoliciesCommand, PutLifecycleHookCommand, PutScalingPolicyCommand,
-  PutScalingPolicyCommandInput, PutWarmPoolCommand,
+  AutoScalingClient, DescribePoliciesCommand, PutLifecycleHookCommand, PutLifecycleHookCommandInput, PutScalingPolicyCommand,
+  PutScalingPolicyCommandInput, PutWarmPoolCommand, PutWarmPoolCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { BudgetsClient, CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
+import {
+  Budget, BudgetsClient, CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand, NotificationWithSubscribers,
+} from '@aws-sdk/client-budgets';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, EC2Client, IpPermission } from '@aws-sdk/client-ec2';
-import { AddPermissionCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand, AddPermissionCommandInput, LambdaClient, PutFunctionEventInvokeConfigCommand, PutFunctionEventInvokeConfigCommandInput,
+} from '@aws-sdk/client-lambda';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { SetTopicAttributesCommand, SNSClient, SubscribeCommand, SubscribeCommandInput } from '@aws-sdk/client-sns';
 import { CfnTemplate } from './cdk-deploy';
 import { ResolveContext, resolveIntrinsics } from './intrinsics';
 import { run } from './process';
@@ -100,18 +104,47 @@ function nameOf(stack: DeployedStack, logicalId: string, max = 255): string {
   return (stack.physicalIds[logicalId] ?? `${stack.stackName}-${logicalId}`).slice(0, max);
 }
 
+/**
+ * The resolved properties of one template resource, typed as the API request that creates it:
+ * CloudFormation's property names are the API's for these types, and the template is the one CDK
+ * synthesized, so the shape is known (only the values CloudFormation types as strings differ).
+ */
+type PropsOf<T> = { [K in keyof T]?: T[K] };
+
+/** AWS::EC2::SecurityGroupIngress / SecurityGroupEgress properties. */
+interface SecurityGroupRuleProps {
+  readonly GroupId?: string;
+  readonly IpProtocol?: string | number;
+  readonly FromPort?: number;
+  readonly ToPort?: number;
+  readonly CidrIp?: string;
+  readonly CidrIpv6?: string;
+  readonly Description?: string;
+  readonly SourceSecurityGroupId?: string;
+  readonly DestinationSecurityGroupId?: string;
+  readonly SourcePrefixListId?: string;
+  readonly DestinationPrefixListId?: string;
+}
+
+/** AWS::Budgets::Budget properties (the limit's Amount may be a number in the template). */
+interface BudgetProps {
+  readonly Budget?: Omit<Budget, 'BudgetLimit' | 'BudgetName'> & { BudgetName?: string; BudgetLimit?: { Amount: string | number; Unit: string } };
+  readonly NotificationsWithSubscribers?: NotificationWithSubscribers[];
+}
+
 async function createOne(
-  c: SkippedResourceClients, stack: DeployedStack, logicalId: string, type: string, props: Record<string, any>,
+  c: SkippedResourceClients, stack: DeployedStack, logicalId: string, type: string, props: Record<string, unknown>,
 ): Promise<{ created: string; ref: string; input?: unknown }> {
   switch (type) {
     case 'AWS::AutoScaling::ScalingPolicy': {
-      const name = props.PolicyName ?? nameOf(stack, logicalId);
+      const p = props as PropsOf<Omit<PutScalingPolicyCommandInput, 'Cooldown'>> & { Cooldown?: string | number };
+      const name = p.PolicyName ?? nameOf(stack, logicalId);
       const input: PutScalingPolicyCommandInput = {
-        ...props,
+        ...p,
         PolicyName: name,
-        AutoScalingGroupName: props.AutoScalingGroupName,
-        Cooldown: props.Cooldown !== undefined ? Number(props.Cooldown) : undefined,
-      } as PutScalingPolicyCommandInput;
+        AutoScalingGroupName: p.AutoScalingGroupName,
+        Cooldown: p.Cooldown !== undefined ? Number(p.Cooldown) : undefined,
+      };
       await c.autoScaling.send(new PutScalingPolicyCommand(input));
       // moto answers `PolicyArn` where the SDK reads `PolicyARN`: read the ARN back instead.
       const d = await c.autoScaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: input.AutoScalingGroupName, PolicyNames: [name] }));
@@ -120,82 +153,98 @@ async function createOne(
       return { created: name, ref: arn };
     }
     case 'AWS::AutoScaling::LifecycleHook': {
-      const name = props.LifecycleHookName ?? nameOf(stack, logicalId);
-      await c.autoScaling.send(new PutLifecycleHookCommand({ ...props, LifecycleHookName: name } as any));
+      const p = props as PropsOf<PutLifecycleHookCommandInput>;
+      const name = p.LifecycleHookName ?? nameOf(stack, logicalId);
+      await c.autoScaling.send(new PutLifecycleHookCommand({ ...p, AutoScalingGroupName: p.AutoScalingGroupName, LifecycleHookName: name }));
       return { created: name, ref: name };
     }
     case 'AWS::AutoScaling::WarmPool': {
-      await c.autoScaling.send(new PutWarmPoolCommand(props as any));
-      return { created: `warm pool of ${props.AutoScalingGroupName}`, ref: props.AutoScalingGroupName };
+      const p = props as PropsOf<PutWarmPoolCommandInput>;
+      const group = String(p.AutoScalingGroupName);
+      await c.autoScaling.send(new PutWarmPoolCommand({ ...p, AutoScalingGroupName: group }));
+      return { created: `warm pool of ${group}`, ref: group };
     }
     case 'AWS::EC2::SecurityGroupEgress':
     case 'AWS::EC2::SecurityGroupIngress': {
       const egress = type === 'AWS::EC2::SecurityGroupEgress';
-      const { Description: desc } = props;
-      const peerGroup = egress ? props.DestinationSecurityGroupId : props.SourceSecurityGroupId;
-      const prefixList = egress ? props.DestinationPrefixListId : props.SourcePrefixListId;
+      const p = props as SecurityGroupRuleProps;
+      const desc = p.Description;
+      const peerGroup = egress ? p.DestinationSecurityGroupId : p.SourceSecurityGroupId;
+      const prefixList = egress ? p.DestinationPrefixListId : p.SourcePrefixListId;
       const permission: IpPermission = {
-        IpProtocol: String(props.IpProtocol), FromPort: props.FromPort, ToPort: props.ToPort,
-        IpRanges: props.CidrIp ? [{ CidrIp: props.CidrIp, Description: desc }] : undefined,
-        Ipv6Ranges: props.CidrIpv6 ? [{ CidrIpv6: props.CidrIpv6, Description: desc }] : undefined,
+        IpProtocol: String(p.IpProtocol), FromPort: p.FromPort, ToPort: p.ToPort,
+        IpRanges: p.CidrIp ? [{ CidrIp: p.CidrIp, Description: desc }] : undefined,
+        Ipv6Ranges: p.CidrIpv6 ? [{ CidrIpv6: p.CidrIpv6, Description: desc }] : undefined,
         UserIdGroupPairs: peerGroup ? [{ GroupId: peerGroup, Description: desc }] : undefined,
         PrefixListIds: prefixList ? [{ PrefixListId: prefixList, Description: desc }] : undefined,
       };
       try {
-        if (egress) await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: props.GroupId, IpPermissions: [permission] }));
-        else await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: props.GroupId, IpPermissions: [permission] }));
+        if (egress) await c.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: p.GroupId, IpPermissions: [permission] }));
+        else await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: p.GroupId, IpPermissions: [permission] }));
       } catch (e) {
         // the emulator's CloudFormation may have added it already
         if ((e as { name?: string }).name !== 'InvalidPermission.Duplicate') throw e;
       }
-      return { created: `${egress ? 'egress' : 'ingress'} rule of ${props.GroupId}`, ref: logicalId };
+      return { created: `${egress ? 'egress' : 'ingress'} rule of ${p.GroupId}`, ref: logicalId };
     }
     case 'AWS::SNS::TopicPolicy': {
-      for (const topic of props.Topics as string[]) {
-        await c.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: JSON.stringify(props.PolicyDocument) }));
+      const p = props as { Topics?: string[]; PolicyDocument?: unknown };
+      const topics = p.Topics ?? [];
+      for (const topic of topics) {
+        await c.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: JSON.stringify(p.PolicyDocument) }));
       }
-      return { created: `policy of ${(props.Topics as string[]).join(', ')}`, ref: logicalId };
+      return { created: `policy of ${topics.join(', ')}`, ref: logicalId };
     }
     case 'AWS::S3::BucketPolicy': {
-      await c.s3.send(new PutBucketPolicyCommand({ Bucket: props.Bucket, Policy: JSON.stringify(props.PolicyDocument) }));
-      return { created: `policy of bucket ${props.Bucket}`, ref: logicalId };
+      const p = props as { Bucket?: string; PolicyDocument?: unknown };
+      await c.s3.send(new PutBucketPolicyCommand({ Bucket: p.Bucket, Policy: JSON.stringify(p.PolicyDocument) }));
+      return { created: `policy of bucket ${p.Bucket}`, ref: logicalId };
     }
     case 'AWS::SNS::Subscription': {
-      const res = await c.sns.send(new SubscribeCommand({ TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint }));
-      return { created: res.SubscriptionArn!, ref: res.SubscriptionArn! };
+      const p = props as PropsOf<SubscribeCommandInput>;
+      const res = await c.sns.send(new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint }));
+      if (!res.SubscriptionArn) throw new Error(`Subscribe to ${p.TopicArn} answered no SubscriptionArn`);
+      return { created: res.SubscriptionArn, ref: res.SubscriptionArn };
     }
     case 'AWS::Lambda::Permission': {
+      const p = props as PropsOf<AddPermissionCommandInput>;
       const statementId = logicalId.slice(0, 100);
       await c.lambda.send(new AddPermissionCommand({
-        FunctionName: props.FunctionName, StatementId: statementId, Action: props.Action, Principal: props.Principal,
-        SourceArn: props.SourceArn, SourceAccount: props.SourceAccount,
+        FunctionName: p.FunctionName, StatementId: statementId, Action: p.Action, Principal: p.Principal,
+        SourceArn: p.SourceArn, SourceAccount: p.SourceAccount,
       }));
-      return { created: `permission ${statementId} on ${props.FunctionName}`, ref: logicalId };
+      return { created: `permission ${statementId} on ${p.FunctionName}`, ref: logicalId };
     }
     case 'AWS::Lambda::EventInvokeConfig': {
+      const p = props as PropsOf<PutFunctionEventInvokeConfigCommandInput>;
       await c.lambda.send(new PutFunctionEventInvokeConfigCommand({
-        FunctionName: props.FunctionName, Qualifier: props.Qualifier ?? '$LATEST',
-        MaximumRetryAttempts: props.MaximumRetryAttempts, MaximumEventAgeInSeconds: props.MaximumEventAgeInSeconds,
-        DestinationConfig: props.DestinationConfig,
+        FunctionName: p.FunctionName, Qualifier: p.Qualifier ?? '$LATEST',
+        MaximumRetryAttempts: p.MaximumRetryAttempts, MaximumEventAgeInSeconds: p.MaximumEventAgeInSeconds,
+        DestinationConfig: p.DestinationConfig,
       }));
-      return { created: `event invoke config of ${props.FunctionName}`, ref: logicalId };
+      return { created: `event invoke config of ${p.FunctionName}`, ref: logicalId };
     }
     case 'AWS::CloudWatch::Alarm': {
-      const name = props.AlarmName ?? nameOf(stack, logicalId);
-      await c.cloudWatch.send(new PutMetricAlarmCommand({ ...props, AlarmName: name } as PutMetricAlarmCommandInput));
+      const p = props as PropsOf<PutMetricAlarmCommandInput>;
+      const name = p.AlarmName ?? nameOf(stack, logicalId);
+      await c.cloudWatch.send(new PutMetricAlarmCommand({ ...p, AlarmName: name }));
       return { created: name, ref: name };
     }
     case 'AWS::Budgets::Budget': {
-      const budget = props.Budget ?? {};
-      const name = budget.BudgetName ?? nameOf(stack, logicalId, 100);
+      const p = props as BudgetProps;
+      const budget = p.Budget;
+      const name = budget?.BudgetName ?? nameOf(stack, logicalId, 100);
       const input: CreateBudgetCommandInput = {
         AccountId: stack.account,
         Budget: {
           ...budget,
           BudgetName: name,
-          BudgetLimit: budget.BudgetLimit ? { Amount: String(budget.BudgetLimit.Amount), Unit: budget.BudgetLimit.Unit } : undefined,
+          // required by the SDK's type; the service (here the emulator) names what is missing
+          TimeUnit: budget?.TimeUnit,
+          BudgetType: budget?.BudgetType,
+          BudgetLimit: budget?.BudgetLimit ? { Amount: String(budget.BudgetLimit.Amount), Unit: budget.BudgetLimit.Unit } : undefined,
         },
-        NotificationsWithSubscribers: props.NotificationsWithSubscribers,
+        NotificationsWithSubscribers: p.NotificationsWithSubscribers,
       };
       try {
         await c.budgets.send(new CreateBudgetCommand(input));
@@ -242,7 +291,7 @@ export async function createSkippedResources(
     for (const [logicalId, r] of Object.entries(template.Resources)) {
       if (r.Type !== type) continue;
       try {
-        const props = resolveIntrinsics<Record<string, any>>(ctx, r.Properties ?? {});
+        const props = resolveIntrinsics<Record<string, unknown>>(ctx, r.Properties ?? {});
         const { created, ref, input } = await createOne(clients, stack, logicalId, type, props);
         refs[logicalId] = ref;
         results.push({ logicalId, type, created, ...(input !== undefined ? { input } : {}) });

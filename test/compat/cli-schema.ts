@@ -20,7 +20,6 @@ try {
     const bundle = fs.readFileSync(path.join(dir, 'package', 'lib', 'index.js'), 'utf8');
     const at = bundle.indexOf('schemaHash');
     const revision = /revision:\s*(\d+)/.exec(bundle.slice(at, at + 400))?.[1];
-    // eslint-disable-next-line no-console
     console.log(`aws-cdk ${version}: reads cloud assembly schema <= ${revision ?? '?'}`);
   }
 } finally {

@@ -52,7 +52,6 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
-  // eslint-disable-next-line no-console
   console.log(`compat test timings (s): ${JSON.stringify(timings)}; versions ${JSON.stringify(TARGETS)}`);
 });
 

@@ -44,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  // eslint-disable-next-line no-console
   console.log(`local-deploy e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 

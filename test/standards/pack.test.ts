@@ -9,6 +9,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { NagRuleCompliance } from 'cdk-nag';
 import * as fc from 'fast-check';
 import { ScalerFunctionSelector, ScalingRules, ScalingStandardsChecks } from '../../lib/standards';
 import { compliantStack, remove } from './compliant-stack';
@@ -182,7 +183,7 @@ describe('ScalingStandardsChecks', () => {
         const app = new App();
         const group = new autoscaling.CfnAutoScalingGroup(new Stack(app, 'S'), 'G', { minSize: '0', maxSize: String(max) });
         const result = ScalingRules.maxCapacityWithinLimit(limit)(group);
-        return result === (max <= limit ? 'Compliant' : 'Non-Compliant');
+        return result === (max <= limit ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT);
       }),
       { numRuns: 200 },
     );

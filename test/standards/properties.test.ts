@@ -13,7 +13,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as fc from 'fast-check';
-import { IScalingPolicy, PredictiveScalingMetric, ScalableService, ScalingGroup, ScalingGroupOptions, ScalingPolicy } from '../../lib';
+import { IScalingPolicy, NativePredictiveScalingMetric, ScalableService, ScalingGroup, ScalingGroupOptions, ScalingPolicy } from '../../lib';
 import { importedVpc } from '../support/imported-vpc';
 import { findings } from './findings';
 
@@ -58,7 +58,7 @@ const POLICIES: Record<string, (minCapacity: number) => IScalingPolicy> = {
     adjustment: 1,
   }),
   scheduled: (min) => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: min }),
-  predictive: () => ScalingPolicy.nativePredictive({ metric: PredictiveScalingMetric.cpuUtilization(), targetValue: 50 }),
+  predictive: () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50 }),
 };
 const policyNamesArb = fc.subarray(Object.keys(POLICIES), { minLength: 1 });
 /** ScalingGroup alone is in no target group, which the request-count policy needs. */

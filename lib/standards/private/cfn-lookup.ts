@@ -11,14 +11,30 @@ import { IConstruct } from 'constructs';
  * cdk-nag's own rules do, so it works for resources made by any construct library.
  */
 
-/** The value with every token resolved in the scope of `node`'s stack. */
-export function resolve(node: CfnResource, value: unknown): any {
+/**
+ * The value with every token resolved in the scope of `node`'s stack: plain JSON of unknown shape
+ * (a literal, an intrinsic, or a struct), read with {@link field} and narrowed by the caller.
+ */
+export function resolve(node: CfnResource, value: unknown): unknown {
   return Stack.of(node).resolve(value);
+}
+
+/**
+ * The property `name` (camelCase) of a resolved struct, or `undefined` when the value is not an
+ * object. `Stack.resolve` leaves an L1 struct's keys as written (camelCase), while escape hatches
+ * and raw overrides use CloudFormation's (PascalCase): both are read.
+ */
+export function field(value: unknown, name: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const struct = value as Record<string, unknown>;
+  return struct[name] ?? struct[name.charAt(0).toUpperCase() + name.slice(1)];
 }
 
 /** The final logical id of a resource (honours `overrideLogicalId`). */
 export function logicalIdOf(node: CfnResource): string {
-  return Stack.of(node).resolve(node.logicalId);
+  return String(Stack.of(node).resolve(node.logicalId));
 }
 
 /**
@@ -76,7 +92,7 @@ export function refersTo(node: CfnResource, value: unknown, target: CfnResource,
   if (value === undefined || value === null) {
     return false;
   }
-  const referenced = NagRules.resolveResourceFromIntrinsic(node, value);
+  const referenced: unknown = NagRules.resolveResourceFromIntrinsic(node, value);
   if (typeof referenced !== 'string') {
     return false;
   }
@@ -108,9 +124,8 @@ export function ecsManagedScalingProvidersOf(group: CfnAutoScalingGroup): CfnCap
     .filter((r): r is CfnCapacityProvider => r instanceof CfnCapacityProvider)
     .filter((cp) => {
       const provider = resolve(cp, cp.autoScalingGroupProvider);
-      const arn = provider?.autoScalingGroupArn ?? provider?.AutoScalingGroupArn;
-      const managed = provider?.managedScaling ?? provider?.ManagedScaling;
-      const status = managed?.status ?? managed?.Status;
+      const arn = field(provider, 'autoScalingGroupArn');
+      const status = field(field(provider, 'managedScaling'), 'status');
       return status === 'ENABLED' && (refersTo(cp, arn, group, name) || (name !== undefined && typeof arn === 'string' && arn.endsWith(`:autoScalingGroupName/${name}`)));
     });
 }
@@ -145,7 +160,8 @@ interface WatchedMetric {
 
 function watchedMetrics(alarm: CfnAlarm): WatchedMetric[] {
   const out: WatchedMetric[] = [];
-  const dims = (raw: unknown) => (Array.isArray(raw) ? raw.map((d: any) => ({ name: d?.name ?? d?.Name, value: d?.value ?? d?.Value })) : []);
+  const dims = (raw: unknown) =>
+    Array.isArray(raw) ? raw.map((d: unknown) => ({ name: optionalString(field(d, 'name')), value: field(d, 'value') })) : [];
   const namespace = literalString(alarm, alarm.namespace);
   const metricName = literalString(alarm, alarm.metricName);
   if (metricName !== undefined) {
@@ -153,18 +169,23 @@ function watchedMetrics(alarm: CfnAlarm): WatchedMetric[] {
   }
   const queries = resolve(alarm, alarm.metrics);
   if (Array.isArray(queries)) {
-    for (const q of queries) {
-      const metric = q?.metricStat?.metric ?? q?.MetricStat?.Metric;
+    for (const q of queries as unknown[]) {
+      const metric = field(field(q, 'metricStat'), 'metric');
       if (metric) {
         out.push({
-          namespace: metric.namespace ?? metric.Namespace,
-          metricName: metric.metricName ?? metric.MetricName,
-          dimensions: dims(metric.dimensions ?? metric.Dimensions),
+          namespace: optionalString(field(metric, 'namespace')),
+          metricName: optionalString(field(metric, 'metricName')),
+          dimensions: dims(field(metric, 'dimensions')),
         });
       }
     }
   }
   return out;
+}
+
+/** A string, or `undefined` for anything else (an intrinsic, absent). */
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Whether the alarm notifies or acts when it goes into ALARM (actions enabled, >= 1 alarm action). */

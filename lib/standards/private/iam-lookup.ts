@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagRules } from 'cdk-nag';
-import { logicalIdOf, refersTo, resolve, resourcesInStack } from './cfn-lookup';
+import { field, logicalIdOf, refersTo, resolve, resourcesInStack } from './cfn-lookup';
 
 /** AWS managed policies that grant Auto Scaling write actions. */
 const WRITE_MANAGED_POLICY = /:iam::aws:policy\/(AutoScalingFullAccess|AdministratorAccess|PowerUserAccess)"/;
@@ -18,15 +18,21 @@ export function isAutoScalingWriteAction(action: string): boolean {
   return a.startsWith('autoscaling:') && !/^autoscaling:(describe|get)/.test(a);
 }
 
-function documentGrantsAutoScalingWrite(document: any): boolean {
-  const statements = document?.Statement;
-  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
-  return list.some((s: any) => {
-    if (s?.Effect !== 'Allow') {
+/** A policy document's `Statement` or a statement's `Action`: one value or a list of them. */
+function oneOrMany(value: unknown): unknown[] {
+  if (Array.isArray(value)) {
+    return value as unknown[];
+  }
+  return value === undefined || value === null ? [] : [value];
+}
+
+/** Whether a resolved IAM policy document (JSON of unknown shape) allows an Auto Scaling write. */
+function documentGrantsAutoScalingWrite(document: unknown): boolean {
+  return oneOrMany(field(document, 'Statement')).some((s) => {
+    if (field(s, 'Effect') !== 'Allow') {
       return false;
     }
-    const actions = Array.isArray(s.Action) ? s.Action : s.Action !== undefined ? [s.Action] : [];
-    return actions.some((a: unknown) => typeof a === 'string' && isAutoScalingWriteAction(a));
+    return oneOrMany(field(s, 'Action')).some((a) => typeof a === 'string' && isAutoScalingWriteAction(a));
   });
 }
 
@@ -42,7 +48,7 @@ export function roleGrantsAutoScalingWrite(from: CfnResource, roleLogicalId: str
     return false;
   }
   const inline = resolve(role, role.policies);
-  if (Array.isArray(inline) && inline.some((p: any) => documentGrantsAutoScalingWrite(p?.policyDocument ?? p?.PolicyDocument))) {
+  if (Array.isArray(inline) && inline.some((p: unknown) => documentGrantsAutoScalingWrite(field(p, 'policyDocument')))) {
     return true;
   }
   const managedArns = resolve(role, role.managedPolicyArns);
@@ -51,7 +57,7 @@ export function roleGrantsAutoScalingWrite(from: CfnResource, roleLogicalId: str
       if (WRITE_MANAGED_POLICY.test(JSON.stringify(arn))) {
         return true;
       }
-      const referenced = NagRules.resolveResourceFromIntrinsic(role, arn);
+      const referenced: unknown = NagRules.resolveResourceFromIntrinsic(role, arn);
       const managed = resources.find((r): r is CfnManagedPolicy => r instanceof CfnManagedPolicy && logicalIdOf(r) === referenced);
       if (managed && documentGrantsAutoScalingWrite(resolve(managed, managed.policyDocument))) {
         return true;

@@ -3,7 +3,7 @@ import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { NagRuleCompliance } from 'cdk-nag';
 import { asRule, Diagnosis, finding } from '../private/diagnosis';
-import { resolve, resourcesInStage } from '../private/cfn-lookup';
+import { field, resolve, resourcesInStage } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link budgetNotifications}. */
 export function diagnoseBudgetNotifications(node: CfnResource): Diagnosis {
@@ -15,8 +15,8 @@ export function diagnoseBudgetNotifications(node: CfnResource): Diagnosis {
     const notifications = resolve(budget, budget.notificationsWithSubscribers);
     return (
       Array.isArray(notifications) &&
-      notifications.some((n: any) => {
-        const subscribers = n?.subscribers ?? n?.Subscribers;
+      notifications.some((n: unknown) => {
+        const subscribers = field(n, 'subscribers');
         return Array.isArray(subscribers) && subscribers.length > 0;
       })
     );

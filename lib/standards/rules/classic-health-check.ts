@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnLoadBalancer } from 'aws-cdk-lib/aws-elasticloadbalancing';
 import { NagRuleCompliance } from 'cdk-nag';
 import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
-import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
+import { field, literalNumber, literalString, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link classicHealthCheck}. */
 export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
@@ -15,7 +15,7 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
   if (check === undefined || check === null) {
     return finding('no HealthCheck: the load balancer probes TCP on the first listener\'s instance port with its defaults', fix);
   }
-  const get = (camel: string) => check?.[camel] ?? check?.[camel.charAt(0).toUpperCase() + camel.slice(1)];
+  const get = (camel: string) => field(check, camel);
   const target = literalString(node, get('target'));
   const interval = literalNumber(node, get('interval'));
   const timeout = literalNumber(node, get('timeout'));
@@ -51,5 +51,8 @@ function listenerProtocols(node: CfnLoadBalancer): string[] {
   if (!Array.isArray(listeners)) {
     return [];
   }
-  return listeners.map((l: any) => String(l?.instanceProtocol ?? l?.InstanceProtocol ?? l?.protocol ?? l?.Protocol ?? '').toUpperCase());
+  return listeners.map((l: unknown) => {
+    const protocol = field(l, 'instanceProtocol') ?? field(l, 'protocol');
+    return typeof protocol === 'string' ? protocol.toUpperCase() : '';
+  });
 }

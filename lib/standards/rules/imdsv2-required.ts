@@ -3,7 +3,7 @@ import { CfnLaunchConfiguration } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance } from 'cdk-nag';
 import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
-import { resolve } from '../private/cfn-lookup';
+import { field, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link imdsv2Required}. */
 export function diagnoseImdsv2Required(node: CfnResource): Diagnosis {
@@ -11,11 +11,11 @@ export function diagnoseImdsv2Required(node: CfnResource): Diagnosis {
   let where: string;
   if (node instanceof CfnLaunchTemplate) {
     const data = resolve(node, node.launchTemplateData);
-    tokens = data?.metadataOptions?.httpTokens ?? data?.MetadataOptions?.HttpTokens;
+    tokens = field(field(data, 'metadataOptions'), 'httpTokens');
     where = 'LaunchTemplateData.MetadataOptions.HttpTokens';
   } else if (node instanceof CfnLaunchConfiguration) {
     const options = resolve(node, node.metadataOptions);
-    tokens = options?.httpTokens ?? options?.HttpTokens;
+    tokens = field(options, 'httpTokens');
     where = 'MetadataOptions.HttpTokens';
   } else {
     return NagRuleCompliance.NOT_APPLICABLE;

@@ -62,12 +62,13 @@ class CostRun implements fc.AsyncCommand<Model, Real> {
 
 class Advance implements fc.AsyncCommand<Model, Real> {
   constructor(readonly minutes: number) {}
-  check = (m: Readonly<Model>) => true && this.minutes > 0 && m.lastCostRun >= 0;
-  async run(m: Model, g: Real) {
+  check = (m: Readonly<Model>) => this.minutes > 0 && m.lastCostRun >= 0;
+  run(m: Model, g: Real): Promise<void> {
     // The cost optimizer runs at least hourly: time advances only that far past its last run.
     const to = Math.min(g.now + this.minutes * MINUTE, m.lastCostRun + HOUR);
     if (to > g.now) g.advance(to);
     noViolations(g, this.toString());
+    return Promise.resolve();
   }
   toString = () => `advance(${this.minutes} min)`;
 }
@@ -75,9 +76,10 @@ class Advance implements fc.AsyncCommand<Model, Real> {
 class TargetTracking implements fc.AsyncCommand<Model, Real> {
   constructor(readonly desired: number) {}
   check = () => true;
-  async run(_m: Model, g: Real) {
+  run(_m: Model, g: Real): Promise<void> {
     g.targetTracking(this.desired);
     noViolations(g, this.toString());
+    return Promise.resolve();
   }
   toString = () => `target-tracking(${this.desired})`;
 }
