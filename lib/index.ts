@@ -31,6 +31,7 @@ export type {
   CostPolicy,
   BudgetModeValue,
   WorkingHours,
+  WorkingHoursInMinutes,
   CostState,
   OriginalSettings,
   CostDecision,

@@ -31,6 +31,7 @@ const PUBLIC_CORE = [
   'CostPolicy',
   'BudgetModeValue',
   'WorkingHours',
+  'WorkingHoursInMinutes',
   'CostState',
   'OriginalSettings',
   'CostDecision',

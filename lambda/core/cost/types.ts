@@ -45,7 +45,7 @@ export interface UtilizationSample {
 }
 
 /** Working hours of an environment; outside them a non-production environment runs at its floor. */
-export interface WorkingHours {
+export interface WorkingHoursInMinutes {
   /** Days with working hours, 0 = Sunday .. 6 = Saturday. */
   readonly days: readonly number[];
   /** Minutes after local midnight when working hours start (e.g. 8 * 60). */
@@ -57,6 +57,12 @@ export interface WorkingHours {
   /** Fixed offset from UTC in minutes (e.g. -300 for UTC-5) when no time zone is given. @default 0 */
   readonly utcOffsetMinutes?: number;
 }
+
+/**
+ * @deprecated Use {@link WorkingHoursInMinutes} (the core's form, minutes of the day); the
+ * construct prop is `WorkingHoursOptions` ('HH:MM'). Removed in 0.3.0.
+ */
+export type WorkingHours = WorkingHoursInMinutes;
 
 /**
  * What a budget is: `hard`, a limit (month-end spend <= the limit; capacity gives way down to the
@@ -114,7 +120,7 @@ export interface CostPolicy {
   };
   /** Non-production off-hours: the group runs at the floor outside working hours. */
   readonly offHours?: {
-    readonly workingHours: WorkingHours;
+    readonly workingHours: WorkingHoursInMinutes;
     /** Capacity is restored this long before working hours start (ms). */
     readonly restoreLeadMs: number;
   };

@@ -1,10 +1,10 @@
-import { WorkingHours } from './types';
+import { WorkingHoursInMinutes } from './types';
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Day of week (0 = Sunday) and minute of day of `t` in the schedule's local time. */
-export function localTime(t: number, hours: Pick<WorkingHours, 'timeZone' | 'utcOffsetMinutes'>): { day: number; minute: number } {
+export function localTime(t: number, hours: Pick<WorkingHoursInMinutes, 'timeZone' | 'utcOffsetMinutes'>): { day: number; minute: number } {
   if (hours.timeZone) {
     let fmt = formatters.get(hours.timeZone);
     if (!fmt) {
@@ -22,7 +22,7 @@ export function localTime(t: number, hours: Pick<WorkingHours, 'timeZone' | 'utc
 }
 
 /** True when `t` falls inside the working hours. */
-export function inWorkingHours(t: number, hours: WorkingHours): boolean {
+export function inWorkingHours(t: number, hours: WorkingHoursInMinutes): boolean {
   const { day, minute } = localTime(t, hours);
   return hours.days.includes(day) && minute >= hours.startMinute && minute < hours.endMinute;
 }
@@ -31,12 +31,12 @@ export function inWorkingHours(t: number, hours: WorkingHours): boolean {
  * True when the group must run at full settings at `t`: inside working hours, or less than
  * `leadMs` before they start (so that instances are warm when people arrive).
  */
-export function workingCapacityNeeded(t: number, hours: WorkingHours, leadMs: number): boolean {
+export function workingCapacityNeeded(t: number, hours: WorkingHoursInMinutes, leadMs: number): boolean {
   return inWorkingHours(t, hours) || inWorkingHours(t + leadMs, hours);
 }
 
 /** Checks a working-hours definition; returns the problems found (empty when valid). */
-export function workingHoursProblems(hours: WorkingHours): string[] {
+export function workingHoursProblems(hours: WorkingHoursInMinutes): string[] {
   const problems: string[] = [];
   if (hours.days.length === 0) problems.push('days must name at least one day');
   for (const d of hours.days) if (!Number.isInteger(d) || d < 0 || d > 6) problems.push(`days must be 0 (Sunday) to 6 (Saturday), got ${d}`);
