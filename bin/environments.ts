@@ -5,25 +5,25 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, App, AppProps, Duration, Size, Stack, StackProps, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, App, type AppProps, Duration, Size, Stack, type StackProps, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   CostOptimizerMode,
-  IScalingPolicy,
+  type IScalingPolicy,
   PredictiveScalerMode,
   NativePredictiveScalingMetric,
   NativePredictiveScalingMode,
   ScalableService,
-  ScalableServiceProps,
+  type ScalableServiceProps,
   ScalingPolicy,
   ScalingStandardsChecks,
-  ScalingStandardsChecksProps,
-  VerticalScalingConfig,
+  type ScalingStandardsChecksProps,
+  type VerticalScalingConfig,
 } from '../lib';
 
 /** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
@@ -61,7 +61,12 @@ export interface EnvironmentConfig {
     /** Replace instances older than this many days (1 to 365); @default never */
     readonly maxInstanceLifetimeDays?: number;
     /** A warm pool of pre-initialized instances (not with spot). */
-    readonly warmPool?: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: 'Stopped' | 'Running' | 'Hibernated'; reuseOnScaleIn?: boolean };
+    readonly warmPool?: {
+      minSize?: number;
+      maxGroupPreparedCapacity?: number;
+      poolState?: 'Stopped' | 'Running' | 'Hibernated';
+      reuseOnScaleIn?: boolean;
+    };
   };
   /** The load balancer. */
   readonly loadBalancing?: {
@@ -88,7 +93,13 @@ export interface EnvironmentConfig {
     /** AWS native predictive scaling on the ALB request count. */
     readonly nativePredictive?: { mode?: 'ForecastOnly' | 'ForecastAndScale'; targetRequestsPerTarget: number; schedulingBufferSeconds?: number };
     /** Vertical scaling (executed by the CostOptimizer). */
-    readonly vertical?: { instanceTypes: string[]; lowerUtilizationPercent: number; upperUtilizationPercent: number; evaluationWindowHours: number; minIntervalHours: number };
+    readonly vertical?: {
+      instanceTypes: string[];
+      lowerUtilizationPercent: number;
+      upperUtilizationPercent: number;
+      evaluationWindowHours: number;
+      minIntervalHours: number;
+    };
   };
   /** Alarm thresholds. */
   readonly thresholds?: {
@@ -166,7 +177,13 @@ export class ScalingEnvironmentStack extends Stack {
   /** The scaling architecture; scalers are wired to its group, load metric, topic and dashboard. */
   public readonly service: ScalableService;
 
-  constructor(scope: Construct, id: string, public readonly environmentName: string, public readonly config: EnvironmentConfig, props?: StackProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly environmentName: string,
+    public readonly config: EnvironmentConfig,
+    props?: StackProps,
+  ) {
     super(scope, id, {
       description: `Scaling architecture (${environmentName}): ALB, Auto Scaling group with scaling policies, monitoring and budget`,
       ...props,
@@ -223,13 +240,20 @@ export class ScalingEnvironmentStack extends Stack {
     const arn = lb.certificateArn;
     if (arn !== undefined) {
       const match = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/.exec(arn);
-      if (!match) throw new Error(`environments.${environmentName}.loadBalancing.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got '${arn}'`);
+      if (!match)
+        throw new Error(
+          `environments.${environmentName}.loadBalancing.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got '${arn}'`,
+        );
       if (!Token.isUnresolved(this.region) && match[1] !== this.region) {
-        throw new Error(`environments.${environmentName}.loadBalancing.certificateArn is in ${match[1]} but the stack is in ${this.region}: a load balancer uses a certificate of its own region`);
+        throw new Error(
+          `environments.${environmentName}.loadBalancing.certificateArn is in ${match[1]} but the stack is in ${this.region}: a load balancer uses a certificate of its own region`,
+        );
       }
     } else if (config.production) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:productionWithoutHttps',
-        `environments.${environmentName} is a production environment without loadBalancing.certificateArn: its load balancer serves plain HTTP on port 80. Name an ACM certificate ARN in cdk.json to serve HTTPS on 443, with port 80 redirecting to it.`);
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:productionWithoutHttps',
+        `environments.${environmentName} is a production environment without loadBalancing.certificateArn: its load balancer serves plain HTTP on port 80. Name an ACM certificate ARN in cdk.json to serve HTTPS on 443, with port 80 redirecting to it.`,
+      );
     }
     return {
       certificates: arn !== undefined ? [elbv2.ListenerCertificate.fromArn(arn)] : undefined,
@@ -242,7 +266,9 @@ export class ScalingEnvironmentStack extends Stack {
 export function capacityOf(config: EnvironmentConfig): ScalableServiceProps['capacity'] {
   const c = config.capacity ?? {};
   const poolStates: Record<string, autoscaling.PoolState> = {
-    Stopped: autoscaling.PoolState.STOPPED, Running: autoscaling.PoolState.RUNNING, Hibernated: autoscaling.PoolState.HIBERNATED,
+    Stopped: autoscaling.PoolState.STOPPED,
+    Running: autoscaling.PoolState.RUNNING,
+    Hibernated: autoscaling.PoolState.HIBERNATED,
   };
   if (c.warmPool?.poolState !== undefined && !(c.warmPool.poolState in poolStates)) {
     throw new Error(`capacity.warmPool.poolState must be one of ${Object.keys(poolStates).join(', ')}, got '${c.warmPool.poolState}'`);
@@ -286,20 +312,25 @@ export function policiesOf(config: EnvironmentConfig): IScalingPolicy[] {
     ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: s.requestsPerTargetPerMinute ?? 1000, cooldown }),
   ];
   for (const sched of s.schedules ?? []) {
-    policies.push(ScalingPolicy.scheduled({
-      schedule: autoscaling.Schedule.expression(sched.cron),
-      minCapacity: sched.minCapacity,
-      maxCapacity: sched.maxCapacity,
-      timeZone: sched.timeZone,
-    }));
+    policies.push(
+      ScalingPolicy.scheduled({
+        schedule: autoscaling.Schedule.expression(sched.cron),
+        minCapacity: sched.minCapacity,
+        maxCapacity: sched.maxCapacity,
+        timeZone: sched.timeZone,
+      }),
+    );
   }
   if (s.nativePredictive) {
-    policies.push(ScalingPolicy.nativePredictive({
-      metric: NativePredictiveScalingMetric.albRequestCount(),
-      targetValue: s.nativePredictive.targetRequestsPerTarget,
-      mode: s.nativePredictive.mode === 'ForecastAndScale' ? NativePredictiveScalingMode.FORECAST_AND_SCALE : NativePredictiveScalingMode.FORECAST_ONLY,
-      schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
-    }));
+    policies.push(
+      ScalingPolicy.nativePredictive({
+        metric: NativePredictiveScalingMetric.albRequestCount(),
+        targetValue: s.nativePredictive.targetRequestsPerTarget,
+        mode:
+          s.nativePredictive.mode === 'ForecastAndScale' ? NativePredictiveScalingMode.FORECAST_AND_SCALE : NativePredictiveScalingMode.FORECAST_ONLY,
+        schedulingBuffer: seconds(s.nativePredictive.schedulingBufferSeconds),
+      }),
+    );
   }
   return policies;
 }
@@ -318,7 +349,11 @@ export function predictiveScalerOf(config: EnvironmentConfig): ScalableServicePr
 /** The cost optimizer options of an environment. */
 export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps['costOptimizer'] {
   const c = config.costOptimizer ?? {};
-  const modes: Record<string, CostOptimizerMode> = { 'apply': CostOptimizerMode.APPLY, 'dry-run': CostOptimizerMode.DRY_RUN, 'forecast-only': CostOptimizerMode.FORECAST_ONLY };
+  const modes: Record<string, CostOptimizerMode> = {
+    apply: CostOptimizerMode.APPLY,
+    'dry-run': CostOptimizerMode.DRY_RUN,
+    'forecast-only': CostOptimizerMode.FORECAST_ONLY,
+  };
   const cpuTarget = config.scaling?.cpuTargetPercent ?? 50;
   if (c.maxCpuTargetPercent !== undefined && c.maxCpuTargetPercent <= cpuTarget) {
     throw new Error(`costOptimizer.maxCpuTargetPercent (${c.maxCpuTargetPercent}) must be above scaling.cpuTargetPercent (${cpuTarget})`);
@@ -341,13 +376,15 @@ export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps
 /** The vertical scaling of an environment (`scaling.vertical`), executed by the cost optimizer. */
 function verticalOf(config: EnvironmentConfig): VerticalScalingConfig | undefined {
   const v = config.scaling?.vertical;
-  return v && {
-    instanceTypes: v.instanceTypes.map((name) => new ec2.InstanceType(name)),
-    lowerUtilizationPercent: v.lowerUtilizationPercent,
-    upperUtilizationPercent: v.upperUtilizationPercent,
-    evaluationWindow: Duration.hours(v.evaluationWindowHours),
-    minInterval: Duration.hours(v.minIntervalHours),
-  };
+  return (
+    v && {
+      instanceTypes: v.instanceTypes.map((name) => new ec2.InstanceType(name)),
+      lowerUtilizationPercent: v.lowerUtilizationPercent,
+      upperUtilizationPercent: v.upperUtilizationPercent,
+      evaluationWindow: Duration.hours(v.evaluationWindowHours),
+      minInterval: Duration.hours(v.minIntervalHours),
+    }
+  );
 }
 
 /** The stack name of an environment: `ScalingArchitecture-Dev` for "dev". */
@@ -401,11 +438,35 @@ export function createApp(options: CreateAppOptions = {}): App {
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['account', 'region', 'maxAzs', 'natGateways', 'production', 'capacity', 'loadBalancing', 'scaling', 'thresholds', 'budget', 'alertEmails', 'predictiveScaler', 'costOptimizer'],
+  '': [
+    'account',
+    'region',
+    'maxAzs',
+    'natGateways',
+    'production',
+    'capacity',
+    'loadBalancing',
+    'scaling',
+    'thresholds',
+    'budget',
+    'alertEmails',
+    'predictiveScaler',
+    'costOptimizer',
+  ],
   predictiveScaler: ['enabled', 'mode', 'dryRun', 'capacityPerInstance'],
   costOptimizer: ['enabled', 'mode', 'workingHours', 'maxCpuTargetPercent', 'spot'],
-  capacity: ['minCapacity', 'maxCapacity', 'instanceType', 'defaultInstanceWarmupSeconds', 'healthCheckGracePeriodSeconds', 'rootVolumeGiB',
-    'spot', 'capacityRebalance', 'maxInstanceLifetimeDays', 'warmPool'],
+  capacity: [
+    'minCapacity',
+    'maxCapacity',
+    'instanceType',
+    'defaultInstanceWarmupSeconds',
+    'healthCheckGracePeriodSeconds',
+    'rootVolumeGiB',
+    'spot',
+    'capacityRebalance',
+    'maxInstanceLifetimeDays',
+    'warmPool',
+  ],
   loadBalancing: ['certificateArn', 'deletionProtection'],
   scaling: ['cpuTargetPercent', 'requestsPerTargetPerMinute', 'cooldownSeconds', 'schedules', 'nativePredictive', 'vertical'],
   thresholds: ['cpuHighPercent', 'target5xxRatePercent', 'responseTimeP99Seconds', 'anomalyBandWidth', 'evaluationPeriods'],
@@ -436,5 +497,8 @@ function seconds(value: number | undefined): Duration | undefined {
 }
 
 function titleCase(name: string): string {
-  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readMetricCsv, renderBacktestChart, runBacktest, simulateGroup, BacktestResult, SimulationResult } from '../lambda/core/backtest';
+import { readMetricCsv, renderBacktestChart, runBacktest, simulateGroup, type BacktestResult, type SimulationResult } from '../lambda/core/backtest';
 import { DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
 
 const USAGE = `usage: scaling-backtest --csv FILE [options]
@@ -58,10 +58,15 @@ function parseDuration(flag: string, text: string): number {
   if (!m) throw new Error(`${flag} takes a duration such as 300, 300s or 5m (got "${text}")`);
   const x = Number(m[1]);
   switch (m[2]) {
-    case 'ms': return x / 1000;
-    case 'm': case 'min': return x * 60;
-    case 'h': return x * 3600;
-    default: return x;
+    case 'ms':
+      return x / 1000;
+    case 'm':
+    case 'min':
+      return x * 60;
+    case 'h':
+      return x * 3600;
+    default:
+      return x;
   }
 }
 
@@ -81,18 +86,44 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       return v;
     };
     switch (flag) {
-      case '--csv': a.csv = value(); break;
-      case '--out': a.out = value(); break;
-      case '--capacity-per-instance': a.capacityPerInstance = parseNumber(flag, value(), (x) => x > 0, 'a positive number'); break;
-      case '--target': a.target = parseNumber(flag, value(), (x) => x > 0 && x <= 1, 'in (0, 1]'); break;
-      case '--launch-lead': a.launchLeadSeconds = parseDuration(flag, value()); break;
-      case '--interval': a.intervalSeconds = parseDuration(flag, value()); break;
-      case '--min': a.min = parseNumber(flag, value(), (x) => x >= 0 && Number.isInteger(x), 'a whole number >= 0'); break;
-      case '--max': a.max = parseNumber(flag, value(), (x) => x >= 1 && Number.isInteger(x), 'a whole number >= 1'); break;
-      case '--warmup-days': a.warmupDays = parseNumber(flag, value(), (x) => x >= 0, 'a number of days >= 0'); break;
-      case '--budgets': a.budgetsPercent = value().split(',').map((b) => parseNumber(flag, b, (x) => x >= 0 && x < 100, 'percentages in [0, 100)')); break;
-      case '-h': case '--help': a.help = true; break;
-      default: throw new Error(`unknown argument "${flag}" (see --help)`);
+      case '--csv':
+        a.csv = value();
+        break;
+      case '--out':
+        a.out = value();
+        break;
+      case '--capacity-per-instance':
+        a.capacityPerInstance = parseNumber(flag, value(), (x) => x > 0, 'a positive number');
+        break;
+      case '--target':
+        a.target = parseNumber(flag, value(), (x) => x > 0 && x <= 1, 'in (0, 1]');
+        break;
+      case '--launch-lead':
+        a.launchLeadSeconds = parseDuration(flag, value());
+        break;
+      case '--interval':
+        a.intervalSeconds = parseDuration(flag, value());
+        break;
+      case '--min':
+        a.min = parseNumber(flag, value(), (x) => x >= 0 && Number.isInteger(x), 'a whole number >= 0');
+        break;
+      case '--max':
+        a.max = parseNumber(flag, value(), (x) => x >= 1 && Number.isInteger(x), 'a whole number >= 1');
+        break;
+      case '--warmup-days':
+        a.warmupDays = parseNumber(flag, value(), (x) => x >= 0, 'a number of days >= 0');
+        break;
+      case '--budgets':
+        a.budgetsPercent = value()
+          .split(',')
+          .map((b) => parseNumber(flag, b, (x) => x >= 0 && x < 100, 'percentages in [0, 100)'));
+        break;
+      case '-h':
+      case '--help':
+        a.help = true;
+        break;
+      default:
+        throw new Error(`unknown argument "${flag}" (see --help)`);
     }
   }
   return a;
@@ -127,7 +158,14 @@ export interface Frontier {
 
 const DEFAULT_BUDGETS_PERCENT = [0.01, 0.1, 1];
 
-function point(policy: string, r: SimulationResult, stepSeconds: number, scored: number, target: number, extra: Partial<FrontierPoint> = {}): FrontierPoint {
+function point(
+  policy: string,
+  r: SimulationResult,
+  stepSeconds: number,
+  scored: number,
+  target: number,
+  extra: Partial<FrontierPoint> = {},
+): FrontierPoint {
   return {
     policy,
     targetUtilization: target,
@@ -144,14 +182,22 @@ function point(policy: string, r: SimulationResult, stepSeconds: number, scored:
  * tracking alone costs the same (bisection: a lower target runs more instances).
  */
 export function computeFrontier(
-  values: Float64Array, start: number, stepSeconds: number,
-  config: Parameters<typeof runBacktest>[3] = {}, budgetsPercent: readonly number[] = DEFAULT_BUDGETS_PERCENT,
+  values: Float64Array,
+  start: number,
+  stepSeconds: number,
+  config: Parameters<typeof runBacktest>[3] = {},
+  budgetsPercent: readonly number[] = DEFAULT_BUDGETS_PERCENT,
 ): Frontier {
-  const runs = budgetsPercent.map((pct) => ({ pct, result: runBacktest(values, start, stepSeconds, { ...config, plannerOptions: { ...config.plannerOptions, unservedBudget: pct / 100 } }) }));
+  const runs = budgetsPercent.map((pct) => ({
+    pct,
+    result: runBacktest(values, start, stepSeconds, { ...config, plannerOptions: { ...config.plannerOptions, unservedBudget: pct / 100 } }),
+  }));
   const first = runs[0].result;
   const scored = values.length - first.scoreFrom;
   const group = {
-    capacityPerInstance: first.capacityPerInstance, minCapacity: first.minCapacity, maxCapacity: first.maxCapacity,
+    capacityPerInstance: first.capacityPerInstance,
+    minCapacity: first.minCapacity,
+    maxCapacity: first.maxCapacity,
     launchLeadSeconds: config.launchLeadSeconds ?? 300,
   };
   const reactiveAt = (u: number) => simulateGroup(values, start, stepSeconds, { ...group, targetUtilization: u }, undefined, first.scoreFrom);
@@ -159,7 +205,9 @@ export function computeFrontier(
   const reactive = point('target tracking alone', first.reactive, stepSeconds, scored, target);
   const budgets = runs.map(({ pct, result }) => {
     const planner = point(`planner, budget ${pct}%`, result.planned, stepSeconds, scored, target, {
-      budgetPercent: pct, msPerPlan: result.planned.plans ? result.planned.planMs / result.planned.plans : 0, planErrors: result.planned.planErrors,
+      budgetPercent: pct,
+      msPerPlan: result.planned.plans ? result.planned.planMs / result.planned.plans : 0,
+      planErrors: result.planned.planErrors,
     });
     let lo = 0.02;
     let hi = 1;
@@ -178,7 +226,9 @@ export function computeFrontier(
     const sameCost = point(`target tracking alone at ${bestU.toFixed(2)} (same cost)`, best, stepSeconds, scored, bestU);
     return { planner, sameCost };
   });
-  const closest = runs.reduce((a, b) => (Math.abs(Math.log(b.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) < Math.abs(Math.log(a.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) ? b : a));
+  const closest = runs.reduce((a, b) =>
+    Math.abs(Math.log(b.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) < Math.abs(Math.log(a.pct / 100 / DEFAULT_PLANNER_UNSERVED_BUDGET)) ? b : a,
+  );
   return { chart: closest.result, chartBudgetPercent: closest.pct, reactive, budgets };
 }
 
@@ -217,12 +267,19 @@ export function renderFrontier(frontier: Frontier): string {
   const y = (p: FrontierPoint) => pad.top + (1 - (yv(p) - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
   const line = (ps: FrontierPoint[], color: string) =>
     `<path d="${ps.map((p, i) => `${i ? 'L' : 'M'}${x(p.instanceHours).toFixed(1)},${y(p).toFixed(1)}`).join('')}" fill="none" stroke="${color}" stroke-width="1.6"/>` +
-    ps.map((p) => `<circle cx="${x(p.instanceHours).toFixed(1)}" cy="${y(p).toFixed(1)}" r="4" fill="${color}"><title>${escapeXml(p.policy)}: ${p.instanceHours.toFixed(1)} instance-hours, ${p.unservedPercent.toFixed(4)}% unserved</title></circle>` +
-      `<text x="${(x(p.instanceHours) + 6).toFixed(1)}" y="${(y(p) - 6).toFixed(1)}">${escapeXml(p.budgetPercent !== undefined ? `${p.budgetPercent}%` : `target ${p.targetUtilization.toFixed(2)}`)}</text>`).join('');
+    ps
+      .map(
+        (p) =>
+          `<circle cx="${x(p.instanceHours).toFixed(1)}" cy="${y(p).toFixed(1)}" r="4" fill="${color}"><title>${escapeXml(p.policy)}: ${p.instanceHours.toFixed(1)} instance-hours, ${p.unservedPercent.toFixed(4)}% unserved</title></circle>` +
+          `<text x="${(x(p.instanceHours) + 6).toFixed(1)}" y="${(y(p) - 6).toFixed(1)}">${escapeXml(p.budgetPercent !== undefined ? `${p.budgetPercent}%` : `target ${p.targetUtilization.toFixed(2)}`)}</text>`,
+      )
+      .join('');
   const ticks: string[] = [];
   for (let e = y0; e <= y1; e++) {
     const yy = pad.top + (1 - (e - y0) / (y1 - y0)) * (H - pad.top - pad.bottom);
-    ticks.push(`<line x1="${pad.left}" x2="${W - pad.right}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#eee"/><text x="${pad.left - 6}" y="${(yy + 4).toFixed(1)}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)}%</text>`);
+    ticks.push(
+      `<line x1="${pad.left}" x2="${W - pad.right}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#eee"/><text x="${pad.left - 6}" y="${(yy + 4).toFixed(1)}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)}%</text>`,
+    );
   }
   return `<h2>Frontier: what each unserved budget costs, and what the same money buys without the planner</h2>
 <svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="frontier of cost and unserved load">
@@ -265,15 +322,21 @@ export function main(argv: readonly string[]): number {
   try {
     const metric = readMetricCsv(fs.readFileSync(args.csv, 'utf8'), 60);
     const stepsPerDay = 1440;
-    const frontier = computeFrontier(metric.values, metric.start, metric.stepSeconds, {
-      capacityPerInstance: args.capacityPerInstance,
-      targetUtilization: args.target,
-      launchLeadSeconds: args.launchLeadSeconds,
-      planIntervalSeconds: args.intervalSeconds,
-      minCapacity: args.min,
-      maxCapacity: args.max,
-      warmupSteps: args.warmupDays !== undefined ? Math.min(Math.round(args.warmupDays * stepsPerDay), metric.values.length - 1) : undefined,
-    }, args.budgetsPercent);
+    const frontier = computeFrontier(
+      metric.values,
+      metric.start,
+      metric.stepSeconds,
+      {
+        capacityPerInstance: args.capacityPerInstance,
+        targetUtilization: args.target,
+        launchLeadSeconds: args.launchLeadSeconds,
+        planIntervalSeconds: args.intervalSeconds,
+        minCapacity: args.min,
+        maxCapacity: args.max,
+        warmupSteps: args.warmupDays !== undefined ? Math.min(Math.round(args.warmupDays * stepsPerDay), metric.values.length - 1) : undefined,
+      },
+      args.budgetsPercent,
+    );
     const result = frontier.chart;
     const table = formatTable(frontier);
     const scoredDays = (metric.values.length - result.scoreFrom) / stepsPerDay;

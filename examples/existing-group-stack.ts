@@ -1,10 +1,10 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ScalableService, ScalingPolicy, ScalingStandardsChecks } from 'cdk-scaling-architecture';
 
 /** A team's own Auto Scaling group, with our load balancer, monitoring, budget and scalers attached. */
@@ -40,9 +40,14 @@ export class ExistingGroupStack extends Stack {
         gracePeriod: Duration.minutes(5),
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
-      notifications: [{
-        topic: new sns.Topic(this, 'FleetEvents', { masterKey: new kms.Key(this, 'FleetEventsKey', { enableKeyRotation: true }), enforceSSL: true }),
-      }],
+      notifications: [
+        {
+          topic: new sns.Topic(this, 'FleetEvents', {
+            masterKey: new kms.Key(this, 'FleetEventsKey', { enableKeyRotation: true }),
+            enforceSSL: true,
+          }),
+        },
+      ],
     });
 
     // No second group or template: the load balancer registers `group`; the policies, monitoring,

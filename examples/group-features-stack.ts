@@ -1,11 +1,11 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as hooktargets from 'aws-cdk-lib/aws-autoscaling-hooktargets';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CostOptimizerMode, ScalableService, ScalingStandardsChecks } from 'cdk-scaling-architecture';
 
 /** Two fleets: one on Spot above an On-Demand base, one with a warm pool; both drain through a lifecycle hook. */
@@ -46,10 +46,7 @@ export class GroupFeaturesStack extends Stack {
             onDemandPercentageAboveBaseCapacity: 50,
             spotAllocationStrategy: autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
           },
-          launchTemplateOverrides: [
-            { instanceType: new ec2.InstanceType('m7i.large') },
-            { instanceType: new ec2.InstanceType('m6i.large') },
-          ],
+          launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('m7i.large') }, { instanceType: new ec2.InstanceType('m6i.large') }],
         },
         capacityRebalance: true,
         maxInstanceLifetime: Duration.days(14),

@@ -1,6 +1,6 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ScalableService } from 'cdk-scaling-architecture';
 
 /** A team's own stack: their existing VPC, our scaling architecture inside it. */

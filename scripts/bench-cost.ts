@@ -22,13 +22,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
-import { capacityPerInstance, hindsightStatic, monthOf, MonthResult, MonthSeries, simulateMonth } from './bench-cost/month';
+import { capacityPerInstance, hindsightStatic, monthOf, type MonthResult, type MonthSeries, simulateMonth } from './bench-cost/month';
 
 /** Candidate margins (percent of the remaining budget held back) for the leave-one-out choice. */
 const MARGINS = [0, 1, 2, 4];
 
-interface ManifestEntry { readonly name: string; readonly file: string; readonly step?: number }
-interface Run { readonly spendPctOfBudget: number; readonly unservedPct: number }
+interface ManifestEntry {
+  readonly name: string;
+  readonly file: string;
+  readonly step?: number;
+}
+interface Run {
+  readonly spendPctOfBudget: number;
+  readonly unservedPct: number;
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,7 +72,10 @@ function chooseMargin(all: readonly TraceRuns[], held: string, margins: readonly
     const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget);
     if (!within) continue;
     const excess = others.reduce((a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight?.result.unservedPct ?? 0)), 0);
-    if (excess < bestScore - 1e-12) { best = m; bestScore = excess; }
+    if (excess < bestScore - 1e-12) {
+      best = m;
+      bestScore = excess;
+    }
   }
   return best;
 }
@@ -88,7 +98,15 @@ function main(): void {
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
   const run = (r: MonthResult, budget: number): Run => ({ spendPctOfBudget: round(pct(r.spend, budget)), unservedPct: round(r.unservedPct, 3) });
 
-  const out: { name: string; runs: Record<string, Run>; margin: number; hindsightTarget?: number; filledSteps: number; gapSteps: number; capacityPerInstance: number }[] = [];
+  const out: {
+    name: string;
+    runs: Record<string, Run>;
+    margin: number;
+    hindsightTarget?: number;
+    filledSteps: number;
+    gapSteps: number;
+    capacityPerInstance: number;
+  }[] = [];
   const rows: Record<string, string | number>[] = [];
   for (const t of all) {
     const margin = margins.length === 1 ? margins[0] : chooseMargin(all, t.name, margins);
@@ -101,8 +119,13 @@ function main(): void {
       optimizerSoft: run(soft, t.budget),
     };
     out.push({
-      name: t.name, runs, margin, ...(t.hindsight ? { hindsightTarget: t.hindsight.target } : {}),
-      filledSteps: t.month.filled, gapSteps: t.month.gaps, capacityPerInstance: capacityPerInstance(t.month.values),
+      name: t.name,
+      runs,
+      margin,
+      ...(t.hindsight ? { hindsightTarget: t.hindsight.target } : {}),
+      filledSteps: t.month.filled,
+      gapSteps: t.month.gaps,
+      capacityPerInstance: capacityPerInstance(t.month.values),
     });
     const label: Record<string, string> = {
       uncontrolled: 'uncontrolled (50% target)',
@@ -113,21 +136,30 @@ function main(): void {
     const soft2 = { optimizerSoft: soft.maxOverrunPercent };
     for (const [k, r] of Object.entries(runs)) {
       rows.push({
-        trace: t.name, run: label[k], 'spend % of budget': r.spendPctOfBudget.toFixed(2), 'unserved %': r.unservedPct.toFixed(3),
+        trace: t.name,
+        run: label[k],
+        'spend % of budget': r.spendPctOfBudget.toFixed(2),
+        'unserved %': r.unservedPct.toFixed(3),
         ...(k === 'optimizerSoft' ? { 'max overrun reported %': soft2.optimizerSoft.toFixed(1) } : {}),
       });
     }
   }
-  console.log(`bench:cost: ${all.length} trace(s) from ${path.relative(process.cwd(), dir) || '.'}, budget ${ratio * 100}% of the uncontrolled month; margin ${margins.length === 1 ? `fixed at ${margins[0]}%` : `chosen leave-one-trace-out from ${margins.join(', ')}%`}`);
+  console.log(
+    `bench:cost: ${all.length} trace(s) from ${path.relative(process.cwd(), dir) || '.'}, budget ${ratio * 100}% of the uncontrolled month; margin ${margins.length === 1 ? `fixed at ${margins[0]}%` : `chosen leave-one-trace-out from ${margins.join(', ')}%`}`,
+  );
   console.table(rows);
   const ok = out.filter((o) => Number.isFinite(o.runs.hindsightStatic.unservedPct));
   const within = out.filter((o) => o.runs.optimizer.spendPctOfBudget <= 100.0).length;
   const service = ok.filter((o) => o.runs.optimizer.unservedPct <= o.runs.hindsightStatic.unservedPct + 0.3).length;
   const worst = Math.max(...out.map((o) => o.runs.optimizer.spendPctOfBudget));
   const worstGap = Math.max(...ok.map((o) => o.runs.optimizer.unservedPct - o.runs.hindsightStatic.unservedPct));
-  console.log(`summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(2)}%); ${service}/${ok.length} with unserved <= hindsight static + 0.3 pp (largest gap ${worstGap.toFixed(3)} pp)`);
+  console.log(
+    `summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(2)}%); ${service}/${ok.length} with unserved <= hindsight static + 0.3 pp (largest gap ${worstGap.toFixed(3)} pp)`,
+  );
   const softWorst = Math.max(...out.map((o) => o.runs.optimizerSoft.spendPctOfBudget));
-  console.log(`summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft.unservedPct <= o.runs.optimizer.unservedPct + 1e-9).length}/${out.length} traces`);
+  console.log(
+    `summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft.unservedPct <= o.runs.optimizer.unservedPct + 1e-9).length}/${out.length} traces`,
+  );
   console.log(`${all.length} trace(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (jsonFile) {
     fs.writeFileSync(jsonFile, JSON.stringify({ budgetRatio: ratio, traces: out }, null, 2) + '\n');

@@ -91,40 +91,50 @@ function writeSyntheticTraces(dir: string): void {
 
 function wrapper(dir: string): string {
   const file = path.join(dir, 'candidate.mjs');
-  fs.writeFileSync(file, [
-    "import { createRequire } from 'node:module';",
-    'const require = createRequire(import.meta.url);',
-    'const core = require(process.env.PLANNER_MODULE);',
-    "const options = JSON.parse(process.env.PLANNER_OPTIONS ?? '{}');",
-    'export function planCapacity(input) { return core.planCapacity(input, options); }',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      "import { createRequire } from 'node:module';",
+      'const require = createRequire(import.meta.url);',
+      'const core = require(process.env.PLANNER_MODULE);',
+      "const options = JSON.parse(process.env.PLANNER_OPTIONS ?? '{}');",
+      'export function planCapacity(input) { return core.planCapacity(input, options); }',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
 function runOne(a: Args, candidate: string, plannerModule: string, traces: string, trace: string, options: object, out: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [a.scorer, '--candidate', candidate, '--traces', traces, '--only', trace, '--json', out], {
-      env: { ...process.env, PLANNER_MODULE: plannerModule, PLANNER_OPTIONS: JSON.stringify(options) },
-      maxBuffer: 1 << 24,
-    }, (err, _stdout, stderr) => {
-      if (err) return reject(new Error(`${trace} ${JSON.stringify(options)}: ${stderr || err.message}`));
-      // the scorer's --json report (shared/bench/README.md): one trace asked, the candidate's outcome in it
-      const res = JSON.parse(fs.readFileSync(out, 'utf8')) as { traces: { policies: { candidate: Outcome } }[] };
-      resolve(res.traces[0].policies.candidate);
-    });
+    execFile(
+      process.execPath,
+      [a.scorer, '--candidate', candidate, '--traces', traces, '--only', trace, '--json', out],
+      {
+        env: { ...process.env, PLANNER_MODULE: plannerModule, PLANNER_OPTIONS: JSON.stringify(options) },
+        maxBuffer: 1 << 24,
+      },
+      (err, _stdout, stderr) => {
+        if (err) return reject(new Error(`${trace} ${JSON.stringify(options)}: ${stderr || err.message}`));
+        // the scorer's --json report (shared/bench/README.md): one trace asked, the candidate's outcome in it
+        const res = JSON.parse(fs.readFileSync(out, 'utf8')) as { traces: { policies: { candidate: Outcome } }[] };
+        resolve(res.traces[0].policies.candidate);
+      },
+    );
   });
 }
 
 async function pool<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<T[]> {
   const results = new Array<T>(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
-    while (next < tasks.length) {
-      const k = next++;
-      results[k] = await tasks[k]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const k = next++;
+        results[k] = await tasks[k]();
+      }
+    }),
+  );
   return results;
 }
 
@@ -148,12 +158,14 @@ async function main(): Promise<void> {
   const plannerModule = path.join(planner, 'core', 'index.js');
   // the factors in the order given, so that the first ones finish first
   const settings = a.factors.flatMap((c) => a.budgets.map((b) => ({ b, c })));
-  const tasks = settings.flatMap(({ b, c }) => names.map((t) => async () => {
-    const out = path.join(work, `${crypto.randomUUID()}.json`);
-    const r = await runOne(a, candidate, plannerModule, traces, t, { unservedBudget: b, replayBudgetFactor: c }, out);
-    process.stderr.write(`  ${t} budget ${pct(b)} factor ${c}: cost ${r.costRatio.toFixed(3)}, unserved ${r.unservedPct.toFixed(4)}%\n`);
-    return { b, c, t, r };
-  }));
+  const tasks = settings.flatMap(({ b, c }) =>
+    names.map((t) => async () => {
+      const out = path.join(work, `${crypto.randomUUID()}.json`);
+      const r = await runOne(a, candidate, plannerModule, traces, t, { unservedBudget: b, replayBudgetFactor: c }, out);
+      process.stderr.write(`  ${t} budget ${pct(b)} factor ${c}: cost ${r.costRatio.toFixed(3)}, unserved ${r.unservedPct.toFixed(4)}%\n`);
+      return { b, c, t, r };
+    }),
+  );
   const done = await pool(tasks, a.jobs);
   const at = (b: number, c: number, t: string) => done.find((d) => d.b === b && d.c === c && d.t === t)!.r;
 
@@ -183,14 +195,18 @@ async function main(): Promise<void> {
       msPerPlanMedian: [...xs.map((x) => x.plannerMsPerCall)].sort((p, q) => p - q)[Math.floor(xs.length / 2)],
     };
   });
-  lines.push(`| **left-out mean (worst)** | | ${summary.map((s) => `**${s.unservedMeanPct.toFixed(4)}%** (${s.unservedWorstPct.toFixed(4)}%) / **${s.costGeomean.toFixed(3)}**`).join(' | ')} |`);
+  lines.push(
+    `| **left-out mean (worst)** | | ${summary.map((s) => `**${s.unservedMeanPct.toFixed(4)}%** (${s.unservedWorstPct.toFixed(4)}%) / **${s.costGeomean.toFixed(3)}**`).join(' | ')} |`,
+  );
   lines.push(`| traces within 2x the budget | | ${summary.map((s) => `${s.withinTwiceBudget} of ${rows.length}`).join(' | ')} |`);
   lines.push('');
   lines.push('per setting, all traces (mean unserved / geometric-mean cost):');
   for (const { b, c } of settings) {
     const xs = names.map((t) => at(b, c, t));
-    lines.push(`  budget ${pct(b)} factor ${c}: ${(xs.reduce((s, x) => s + x.unservedPct, 0) / xs.length).toFixed(4)}% / ${geo(xs.map((x) => x.costRatio)).toFixed(3)}` +
-      `  (worst ${Math.max(...xs.map((x) => x.unservedPct)).toFixed(4)}%)`);
+    lines.push(
+      `  budget ${pct(b)} factor ${c}: ${(xs.reduce((s, x) => s + x.unservedPct, 0) / xs.length).toFixed(4)}% / ${geo(xs.map((x) => x.costRatio)).toFixed(3)}` +
+        `  (worst ${Math.max(...xs.map((x) => x.unservedPct)).toFixed(4)}%)`,
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
   if (a.json) fs.writeFileSync(a.json, JSON.stringify({ settings, rows, summary, runs: done }, null, 2));

@@ -31,29 +31,51 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
-import { PlannerSchedule, simulateGroup, SimulationResult } from '../lambda/core/backtest/simulate-group';
+import { type PlannerSchedule, simulateGroup, type SimulationResult } from '../lambda/core/backtest/simulate-group';
 import { planCapacity } from '../lambda/core/plan-capacity';
-import { PlanInput, PlanOutput } from '../lambda/core/plan-types';
+import type { PlanInput, PlanOutput } from '../lambda/core/plan-types';
 
 const DAY = 1440;
 
 interface Options {
   merge?: string[];
-  traces: string; only?: string[]; json?: string; unservedBudgetPercent?: number; interval: number; launch: number; target: number; history: number; reactiveTargets: number[];
+  traces: string;
+  only?: string[];
+  json?: string;
+  unservedBudgetPercent?: number;
+  interval: number;
+  launch: number;
+  target: number;
+  history: number;
+  reactiveTargets: number[];
 }
 
 function options(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'merge': { type: 'string' }, 'traces': { type: 'string' }, 'only': { type: 'string' }, 'json': { type: 'string' }, 'interval': { type: 'string' }, 'launch': { type: 'string' },
-      'target': { type: 'string' }, 'history': { type: 'string' }, 'unserved-budget': { type: 'string' }, 'reactive-targets': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+      merge: { type: 'string' },
+      traces: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      interval: { type: 'string' },
+      launch: { type: 'string' },
+      target: { type: 'string' },
+      history: { type: 'string' },
+      'unserved-budget': { type: 'string' },
+      'reactive-targets': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     const lines = fs.readFileSync(__filename, 'utf8').split('\n');
-    console.log(lines.slice(1, lines.indexOf(' */')).map((l) => l.replace(/^ \*\s?/, '')).join('\n'));
+    console.log(
+      lines
+        .slice(1, lines.indexOf(' */'))
+        .map((l) => l.replace(/^ \*\s?/, ''))
+        .join('\n'),
+    );
     process.exit(0);
   }
   const num = (name: string, raw: string | undefined, dflt: number, ok: (n: number) => boolean) => {
@@ -72,14 +94,17 @@ function options(argv: string[]): Options {
     launch: num('launch', values.launch, 5, (n) => Number.isInteger(n) && n >= 0),
     target: num('target', values.target, 0.7, unit),
     history: num('history', values.history, 14, (n) => n >= 1),
-    unservedBudgetPercent: values['unserved-budget'] === undefined ? undefined : num('unserved-budget', values['unserved-budget'], 0, (n) => n >= 0 && n < 100),
+    unservedBudgetPercent:
+      values['unserved-budget'] === undefined ? undefined : num('unserved-budget', values['unserved-budget'], 0, (n) => n >= 0 && n < 100),
     reactiveTargets: values['reactive-targets'] ? values['reactive-targets'].split(',').map((u) => num('reactive-targets', u, 0, unit)) : [],
   };
 }
 
 /** The q-quantile of the finite values, the benchmark's definition (no interpolation). */
 function quantile(values: ArrayLike<number>, q: number): number {
-  const s = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const s = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
@@ -108,7 +133,12 @@ export function hourlySeasonal(input: PlanInput): PlanOutput {
   return { schedule };
 }
 
-interface Env { perInstance: number; minCapacity: number; maxCapacity: number; scoreFrom: number }
+interface Env {
+  perInstance: number;
+  minCapacity: number;
+  maxCapacity: number;
+  scoreFrom: number;
+}
 
 /** The oracle's instance-minutes: exactly what each scored minute needs at the target, launched just in time. */
 function oracleCost(values: Float64Array, env: Env, o: Options): number {
@@ -124,12 +154,21 @@ function oracleCost(values: Float64Array, env: Env, o: Options): number {
 }
 
 interface PolicyRow {
-  costRatio: number; overloadPct: number; unservedPct: number; launches?: number;
-  plannerCalls?: number; plannerErrors?: number; plannerMsPerCall?: number; forecastWape?: number; naiveDayWape?: number;
+  costRatio: number;
+  overloadPct: number;
+  unservedPct: number;
+  launches?: number;
+  plannerCalls?: number;
+  plannerErrors?: number;
+  plannerMsPerCall?: number;
+  forecastWape?: number;
+  naiveDayWape?: number;
 }
 
 function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: number): { wape?: number; naive?: number } {
-  let err = 0; let naive = 0; let actual = 0;
+  let err = 0;
+  let naive = 0;
+  let actual = 0;
   for (let t = Math.max(scoreFrom, DAY); t < values.length; t++) {
     const f = r.forecast[t];
     if (!Number.isFinite(values[t]) || !Number.isFinite(f) || !Number.isFinite(values[t - DAY])) continue;
@@ -142,21 +181,42 @@ function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: nu
 
 function scoreTrace(file: string, stepSeconds: number, o: Options): { days: number; scoredDays: number; policies: Record<string, PolicyRow> } {
   const m = readMetricCsv(fs.readFileSync(file, 'utf8'), 60);
-  if (Math.round(m.sourceStepSeconds) !== stepSeconds) throw new Error(`${file}: rows ${m.sourceStepSeconds} s apart, the manifest says ${stepSeconds}`);
+  if (Math.round(m.sourceStepSeconds) !== stepSeconds)
+    throw new Error(`${file}: rows ${m.sourceStepSeconds} s apart, the manifest says ${stepSeconds}`);
   const values = m.values;
   const n = values.length;
   let peak = 0;
   for (const v of values) if (v > peak) peak = v;
   const perInstance = quantile(values, 0.99) / 30;
-  const env: Env = { perInstance, minCapacity: 1, maxCapacity: Math.ceil((1.5 * peak) / (perInstance * o.target)), scoreFrom: Math.min(7 * DAY, Math.floor(n / 2)) };
+  const env: Env = {
+    perInstance,
+    minCapacity: 1,
+    maxCapacity: Math.ceil((1.5 * peak) / (perInstance * o.target)),
+    scoreFrom: Math.min(7 * DAY, Math.floor(n / 2)),
+  };
   const oracle = oracleCost(values, env, o);
   const planner = (plan: (input: PlanInput) => PlanOutput): PlannerSchedule => ({
-    intervalSeconds: o.interval * 60, historySeconds: o.history * 86_400, horizonSeconds: Math.max(2 * o.interval, 60) * 60, warmupSteps: 60, plan,
+    intervalSeconds: o.interval * 60,
+    historySeconds: o.history * 86_400,
+    horizonSeconds: Math.max(2 * o.interval, 60) * 60,
+    warmupSteps: 60,
+    plan,
   });
   const run = (target: number, p?: PlannerSchedule): PolicyRow => {
-    const r = simulateGroup(values, m.start, 60, {
-      capacityPerInstance: perInstance, targetUtilization: target, minCapacity: env.minCapacity, maxCapacity: env.maxCapacity, launchLeadSeconds: o.launch * 60,
-    }, p, env.scoreFrom);
+    const r = simulateGroup(
+      values,
+      m.start,
+      60,
+      {
+        capacityPerInstance: perInstance,
+        targetUtilization: target,
+        minCapacity: env.minCapacity,
+        maxCapacity: env.maxCapacity,
+        launchLeadSeconds: o.launch * 60,
+      },
+      p,
+      env.scoreFrom,
+    );
     const f = p ? forecastErrors(values, r, env.scoreFrom) : {};
     // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
     let paid = 0;
@@ -171,13 +231,17 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
     };
   };
   const policies: Record<string, PolicyRow> = {
-    'reactive': run(o.target),
+    reactive: run(o.target),
     'hourly-seasonal': run(o.target, planner(hourlySeasonal)),
   };
   for (const u of o.reactiveTargets) policies[`reactive@${u}`] = run(u);
-  policies.candidate = run(o.target, planner((input) => planCapacity(input, o.unservedBudgetPercent !== undefined ? { unservedBudget: o.unservedBudgetPercent / 100 } : {})));
+  policies.candidate = run(
+    o.target,
+    planner((input) => planCapacity(input, o.unservedBudgetPercent !== undefined ? { unservedBudget: o.unservedBudgetPercent / 100 } : {})),
+  );
   let peakNeed = env.minCapacity;
-  for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) peakNeed = Math.max(peakNeed, Math.ceil(values[t] / (perInstance * o.target)));
+  for (let t = env.scoreFrom; t < n; t++)
+    if (Number.isFinite(values[t])) peakNeed = Math.max(peakNeed, Math.ceil(values[t] / (perInstance * o.target)));
   policies['static-peak'] = { costRatio: (peakNeed * countFinite(values, env.scoreFrom)) / oracle, overloadPct: 0, unservedPct: 0 };
   return { days: n / DAY, scoredDays: (n - env.scoreFrom) / DAY, policies };
 }
@@ -189,9 +253,9 @@ function countFinite(values: Float64Array, from: number): number {
 }
 
 const LABELS: Record<string, string> = {
-  'reactive': 'target tracking alone',
+  reactive: 'target tracking alone',
   'hourly-seasonal': 'hourly seasonal (AWS-style predictive)',
-  'candidate': 'this planner + target tracking',
+  candidate: 'this planner + target tracking',
   'static-peak': 'static peak',
 };
 const label = (p: string) => LABELS[p] ?? (p.startsWith('reactive@') ? `target tracking alone at ${p.slice(9)}` : p);
@@ -203,10 +267,13 @@ function main(): void {
     printSummary(rows);
     return;
   }
-  const manifest = (JSON.parse(fs.readFileSync(path.join(o.traces, 'manifest.json'), 'utf8')) as Array<{ name: string; file: string; step?: number }>)
-    .filter((t) => !o.only || o.only.includes(t.name));
+  const manifest = (
+    JSON.parse(fs.readFileSync(path.join(o.traces, 'manifest.json'), 'utf8')) as Array<{ name: string; file: string; step?: number }>
+  ).filter((t) => !o.only || o.only.includes(t.name));
   if (manifest.length === 0) throw new Error(`no trace of ${path.join(o.traces, 'manifest.json')} matches --only ${(o.only ?? []).join(',')}`);
-  console.log(`scoring ${manifest.length} traces from ${path.relative(process.cwd(), o.traces) || '.'}: planner every ${o.interval} min, launch lead ${o.launch} min, target ${o.target}, up to ${o.history} days of history`);
+  console.log(
+    `scoring ${manifest.length} traces from ${path.relative(process.cwd(), o.traces) || '.'}: planner every ${o.interval} min, launch lead ${o.launch} min, target ${o.target}, up to ${o.history} days of history`,
+  );
   const rows: TraceRow[] = [];
   for (const t of manifest) {
     const row = { trace: t.name, ...scoreTrace(path.join(o.traces, t.file), t.step ?? 60, o) };
@@ -215,13 +282,19 @@ function main(): void {
     console.log('  policy            cost/oracle  overload%  unserved%  launches  forecastWAPE          ms/plan');
     for (const [p, r] of Object.entries(row.policies)) {
       const wape = r.forecastWape !== undefined ? `${r.forecastWape.toFixed(3)} (naive ${r.naiveDayWape!.toFixed(3)})` : '';
-      console.log(`  ${p.padEnd(17)} ${r.costRatio.toFixed(3).padStart(11)}  ${r.overloadPct.toFixed(2).padStart(9)}  ${r.unservedPct.toFixed(3).padStart(9)}  `
-        + `${String(r.launches ?? '').padStart(8)}  ${wape.padEnd(20)}  ${r.plannerMsPerCall !== undefined ? r.plannerMsPerCall.toFixed(2) : ''}`
-        + `${r.plannerErrors ? `  ERRORS ${r.plannerErrors}` : ''}`);
+      console.log(
+        `  ${p.padEnd(17)} ${r.costRatio.toFixed(3).padStart(11)}  ${r.overloadPct.toFixed(2).padStart(9)}  ${r.unservedPct.toFixed(3).padStart(9)}  ` +
+          `${String(r.launches ?? '').padStart(8)}  ${wape.padEnd(20)}  ${r.plannerMsPerCall !== undefined ? r.plannerMsPerCall.toFixed(2) : ''}` +
+          `${r.plannerErrors ? `  ERRORS ${r.plannerErrors}` : ''}`,
+      );
     }
   }
   const summary = printSummary(rows);
-  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ settings: { interval: o.interval, launch: o.launch, target: o.target, history: o.history }, traces: rows, summary }, null, 2));
+  if (o.json)
+    fs.writeFileSync(
+      o.json,
+      JSON.stringify({ settings: { interval: o.interval, launch: o.launch, target: o.target, history: o.history }, traces: rows, summary }, null, 2),
+    );
   const errors = summary.reduce((a, s) => a + (s.plannerErrors ?? 0), 0);
   if (errors > 0) {
     console.error(`\n${errors} plans threw`);
@@ -252,11 +325,26 @@ export function printSummary(rows: readonly TraceRow[]) {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const s of summary) {
     const bold = s.policy === 'candidate' ? (x: string) => `**${x}**` : (x: string) => x;
-    console.log(`| ${[label(s.policy), s.costRatioGeomean.toFixed(3), s.overloadPctMean.toFixed(2), s.unservedPctMean.toFixed(3), s.worstUnserved,
-      s.plannerErrors !== undefined ? String(s.plannerErrors) : ''].map((c) => (c ? bold(c) : c)).join(' | ')} |`);
+    console.log(
+      `| ${[
+        label(s.policy),
+        s.costRatioGeomean.toFixed(3),
+        s.overloadPctMean.toFixed(2),
+        s.unservedPctMean.toFixed(3),
+        s.worstUnserved,
+        s.plannerErrors !== undefined ? String(s.plannerErrors) : '',
+      ]
+        .map((c) => (c ? bold(c) : c))
+        .join(' | ')} |`,
+    );
   }
   // Timings depend on the machine and its load: beside the table, not in it.
-  console.log(`\nms per plan, median over the traces (this machine, now): ${summary.filter((s) => s.msPerPlanMedian !== undefined).map((s) => `${label(s.policy)} ${s.msPerPlanMedian!.toFixed(1)}`).join('; ')}`);
+  console.log(
+    `\nms per plan, median over the traces (this machine, now): ${summary
+      .filter((s) => s.msPerPlanMedian !== undefined)
+      .map((s) => `${label(s.policy)} ${s.msPerPlanMedian!.toFixed(1)}`)
+      .join('; ')}`,
+  );
   return summary;
 }
 

@@ -16,7 +16,8 @@ const lambdaDir = path.join(root, 'lambda');
 const outRoot = path.join(root, 'dist', 'handlers');
 const NOT_HANDLERS = new Set(['core', 'contract', 'shared']);
 
-const names = fs.readdirSync(lambdaDir, { withFileTypes: true })
+const names = fs
+  .readdirSync(lambdaDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !NOT_HANDLERS.has(d.name) && fs.existsSync(path.join(lambdaDir, d.name, 'index.ts')))
   .map((d) => d.name)
   .sort();

@@ -3,7 +3,7 @@
  * Used by the emulator tests and by `npm start`. The process is started by this process (so it
  * never lingers as a zombie of a helper script) and stopped by its PID.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 
 /** A running emulator. */
@@ -76,7 +76,7 @@ async function answers(endpoint: string): Promise<boolean> {
  */
 export async function startMoto(options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<MotoServer> {
   if (!motoAvailable()) throw new Error(MOTO_INSTALL_HINT);
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -85,9 +85,16 @@ export async function startMoto(options: { port?: number; timeoutMs?: number; en
     env: { ...process.env, ...options.env },
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (!(await answers(endpoint))) {
@@ -102,19 +109,25 @@ export async function startMoto(options: { port?: number; timeoutMs?: number; en
   const stop = async () => {
     if (exited) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5000);
+    const timer = setTimeout(() => {
+      if (!exited) child.kill('SIGKILL');
+    }, 5000);
     await exitPromise;
     clearTimeout(timer);
   };
   // Never leave the emulator running when this process ends.
-  process.once('exit', () => { if (!exited) child.kill('SIGKILL'); });
+  process.once('exit', () => {
+    if (!exited) child.kill('SIGKILL');
+  });
 
   return {
     port,
     endpoint,
     env: emulatorEnv(port),
     pid: child.pid!,
-    reset: async () => { await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' }); },
+    reset: async () => {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
     stop,
   };
 }
@@ -125,10 +138,14 @@ export async function startMoto(options: { port?: number; timeoutMs?: number; en
  */
 export function useEmulatorEnv(server: Pick<MotoServer, 'env'>): () => void {
   const saved: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(server.env)) { saved[k] = process.env[k]; process.env[k] = v; }
+  for (const [k, v] of Object.entries(server.env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
   return () => {
     for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     }
   };
 }

@@ -113,10 +113,15 @@ export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = [
     generate: (days, seed) => {
       const rnd = random(seed + 4);
       let level = 100;
-      return build(days, seed, () => {
-        level = Math.min(400, Math.max(25, level * (1 + 0.004 * gauss(rnd))));
-        return level;
-      }, 0.1);
+      return build(
+        days,
+        seed,
+        () => {
+          level = Math.min(400, Math.max(25, level * (1 + 0.004 * gauss(rnd))));
+          return level;
+        },
+        0.1,
+      );
     },
   },
   {

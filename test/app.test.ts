@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CloudAssembly, SynthesisMessageLevel } from 'aws-cdk-lib/cx-api';
+import { type CloudAssembly, SynthesisMessageLevel } from 'aws-cdk-lib/cx-api';
 import { cdkJsonEnvironments, createApp, stackNameOf } from '../bin/environments';
 import { neutralizeAssets } from './support/neutralize-assets';
 
@@ -62,11 +62,15 @@ describe('the example app (cdk.json environments)', () => {
     templates['ScalingArchitecture-Dev'].resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
   });
 
-  test('prod: Spot above an On-Demand base (the cost optimizer\'s Spot lever), capacity rebalance, 14-day instance lifetime, deletion protection', () => {
+  test("prod: Spot above an On-Demand base (the cost optimizer's Spot lever), capacity rebalance, 14-day instance lifetime, deletion protection", () => {
     const t = templates['ScalingArchitecture-Prod'];
     t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       MixedInstancesPolicy: Match.objectLike({
-        InstancesDistribution: { OnDemandBaseCapacity: 3, OnDemandPercentageAboveBaseCapacity: 50, SpotAllocationStrategy: 'price-capacity-optimized' },
+        InstancesDistribution: {
+          OnDemandBaseCapacity: 3,
+          OnDemandPercentageAboveBaseCapacity: 50,
+          SpotAllocationStrategy: 'price-capacity-optimized',
+        },
         LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 't3.medium' }, { InstanceType: 't3a.medium' }] }),
       }),
       CapacityRebalance: true,
@@ -85,7 +89,8 @@ describe('the example app (cdk.json environments)', () => {
 
   test('prod without a certificate ARN serves HTTP and says so; staging has a warm pool', () => {
     const prod = assembly.getStackByName('ScalingArchitecture-Prod');
-    const warnings = prod.messages.filter((m) => m.level === SynthesisMessageLevel.WARNING)
+    const warnings = prod.messages
+      .filter((m) => m.level === SynthesisMessageLevel.WARNING)
       .map((m) => (typeof m.entry.data === 'string' ? m.entry.data : JSON.stringify(m.entry.data)));
     expect(warnings.some((w) => /production environment without loadBalancing.certificateArn/.test(w))).toBe(true);
     templates['ScalingArchitecture-Prod'].resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
@@ -106,7 +111,8 @@ describe('createApp', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: arn }] });
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
     });
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
@@ -116,17 +122,27 @@ describe('createApp', () => {
 
   test('a certificate ARN that is not one, or of another region, is an error that names the key', () => {
     const prod = cdkJsonEnvironments().prod;
-    expect(() => createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: 'my-cert' } } }, nagChecks: false }))
-      .toThrow(/environments.prod.loadBalancing.certificateArn must be an ACM certificate ARN .* got 'my-cert'/);
-    expect(() => createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } }, nagChecks: false }))
-      .toThrow(/certificateArn is in us-east-1 but the stack is in eu-central-1/);
+    expect(() => createApp({ environments: { prod: { ...prod, loadBalancing: { certificateArn: 'my-cert' } } }, nagChecks: false })).toThrow(
+      /environments.prod.loadBalancing.certificateArn must be an ACM certificate ARN .* got 'my-cert'/,
+    );
+    expect(() =>
+      createApp({
+        environments: { prod: { ...prod, loadBalancing: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } } },
+        nagChecks: false,
+      }),
+    ).toThrow(/certificateArn is in us-east-1 but the stack is in eu-central-1/);
   });
 
   test('a warm pool state or Spot strategy that is not one is an error that names the key', () => {
-    expect(() => createApp({ environments: { dev: { capacity: { warmPool: { poolState: 'Frozen' as never } } } }, nagChecks: false }))
-      .toThrow(/capacity.warmPool.poolState must be one of Stopped, Running, Hibernated, got 'Frozen'/);
-    expect(() => createApp({ environments: { dev: { capacity: { spot: { instanceTypes: ['t3.micro'], spotAllocationStrategy: 'cheapest' } } } }, nagChecks: false }))
-      .toThrow(/capacity.spot.spotAllocationStrategy must be one of .* got 'cheapest'/);
+    expect(() => createApp({ environments: { dev: { capacity: { warmPool: { poolState: 'Frozen' as never } } } }, nagChecks: false })).toThrow(
+      /capacity.warmPool.poolState must be one of Stopped, Running, Hibernated, got 'Frozen'/,
+    );
+    expect(() =>
+      createApp({
+        environments: { dev: { capacity: { spot: { instanceTypes: ['t3.micro'], spotAllocationStrategy: 'cheapest' } } } },
+        nagChecks: false,
+      }),
+    ).toThrow(/capacity.spot.spotAllocationStrategy must be one of .* got 'cheapest'/);
   });
 
   test('cdk-nag is really applied: a finding in any stack fails the synthesis', () => {
@@ -141,8 +157,9 @@ describe('createApp', () => {
   });
 
   test('a misspelled key is named with the known keys', () => {
-    expect(() => createApp({ environments: { dev: { capacity: { minCapacty: 2 } } as never } }))
-      .toThrow(/environments.dev.capacity has unknown keys \[minCapacty\]; known keys: minCapacity, maxCapacity/);
+    expect(() => createApp({ environments: { dev: { capacity: { minCapacty: 2 } } as never } })).toThrow(
+      /environments.dev.capacity has unknown keys \[minCapacty\]; known keys: minCapacity, maxCapacity/,
+    );
   });
 
   test('an empty environments context is an error', () => {
@@ -160,7 +177,9 @@ describe('createApp', () => {
 describe('neutralizeAssets', () => {
   test('replaces 64-hex asset hashes anywhere in a template and leaves the rest', () => {
     const hash = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
-    const template = { Resources: { Fn: { Properties: { Code: { S3Bucket: 'cdk-hnb659fds-assets', S3Key: `${hash}.zip` }, Handler: 'index.handler' } } } };
+    const template = {
+      Resources: { Fn: { Properties: { Code: { S3Bucket: 'cdk-hnb659fds-assets', S3Key: `${hash}.zip` }, Handler: 'index.handler' } } },
+    };
     expect(neutralizeAssets(template)).toEqual({
       Resources: { Fn: { Properties: { Code: { S3Bucket: 'cdk-hnb659fds-assets', S3Key: 'ASSET-HASH.zip' }, Handler: 'index.handler' } } },
     });

@@ -10,9 +10,9 @@ import {
   NativePredictiveScalingMetric,
   NativePredictiveScalingMode,
   ScalingGroup,
-  ScalingGroupProps,
+  type ScalingGroupProps,
   ScalingPolicy,
-  VerticalScalingConfig,
+  type VerticalScalingConfig,
 } from '../lib';
 import { validateVerticalScalingConfig } from '../lib/auto-scaling/vertical-scaling';
 import { importedVpc } from './support/imported-vpc';
@@ -68,31 +68,47 @@ describe('ScalingGroup with every policy kind', () => {
     scalingGroup.attachToTargetGroup(tg);
     scalingGroup.addPolicy(ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 55 }), 'Cpu');
     scalingGroup.addPolicy(ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 900, cooldown: Duration.minutes(2) }), 'Requests');
-    scalingGroup.addPolicy(ScalingPolicy.step({
-      metric: tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1) }),
-      steps: [{ upper: 1, change: -1 }, { lower: 10, change: 1 }, { lower: 50, change: 3 }],
-      cooldown: Duration.minutes(3),
-    }), 'Errors');
-    scalingGroup.addPolicy(ScalingPolicy.simple({
-      metric: tg.metrics.targetResponseTime({ statistic: 'p99' }),
-      threshold: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      adjustment: 2,
-      cooldown: Duration.minutes(7),
-    }), 'Latency');
-    scalingGroup.addPolicy(ScalingPolicy.scheduled({
-      schedule: autoscaling.Schedule.cron({ hour: '8', minute: '0', weekDay: 'MON-FRI' }),
-      minCapacity: 4,
-      timeZone: 'Europe/Berlin',
-    }), 'Morning');
-    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({
-      metric: NativePredictiveScalingMetric.albRequestCount(),
-      targetValue: 900,
-      mode: NativePredictiveScalingMode.FORECAST_AND_SCALE,
-      schedulingBuffer: Duration.minutes(10),
-      maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
-      maxCapacityBuffer: 20,
-    }), 'Predictive');
+    scalingGroup.addPolicy(
+      ScalingPolicy.step({
+        metric: tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1) }),
+        steps: [
+          { upper: 1, change: -1 },
+          { lower: 10, change: 1 },
+          { lower: 50, change: 3 },
+        ],
+        cooldown: Duration.minutes(3),
+      }),
+      'Errors',
+    );
+    scalingGroup.addPolicy(
+      ScalingPolicy.simple({
+        metric: tg.metrics.targetResponseTime({ statistic: 'p99' }),
+        threshold: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        adjustment: 2,
+        cooldown: Duration.minutes(7),
+      }),
+      'Latency',
+    );
+    scalingGroup.addPolicy(
+      ScalingPolicy.scheduled({
+        schedule: autoscaling.Schedule.cron({ hour: '8', minute: '0', weekDay: 'MON-FRI' }),
+        minCapacity: 4,
+        timeZone: 'Europe/Berlin',
+      }),
+      'Morning',
+    );
+    scalingGroup.addPolicy(
+      ScalingPolicy.nativePredictive({
+        metric: NativePredictiveScalingMetric.albRequestCount(),
+        targetValue: 900,
+        mode: NativePredictiveScalingMode.FORECAST_AND_SCALE,
+        schedulingBuffer: Duration.minutes(10),
+        maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
+        maxCapacityBuffer: 20,
+      }),
+      'Predictive',
+    );
     scalingGroup.addPolicy(ScalingPolicy.vertical(ladder), 'Vertical');
     template = Template.fromStack(f.stack);
   });
@@ -110,9 +126,11 @@ describe('ScalingGroup with every policy kind', () => {
       DefaultInstanceWarmup: 240,
       Cooldown: '300',
       MetricsCollection: [{ Granularity: '1Minute' }],
-      NotificationConfigurations: [Match.objectLike({
-        NotificationTypes: Match.arrayWith(['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE']),
-      })],
+      NotificationConfigurations: [
+        Match.objectLike({
+          NotificationTypes: Match.arrayWith(['autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE']),
+        }),
+      ],
       VPCZoneIdentifier: ['subnet-0a1b2c3d4e5f60003', 'subnet-0a1b2c3d4e5f60004'],
     });
   });
@@ -229,21 +247,30 @@ describe('ScalingGroup with every policy kind', () => {
         SchedulingBufferTime: 600,
         MaxCapacityBreachBehavior: 'IncreaseMaxCapacity',
         MaxCapacityBuffer: 20,
-        MetricSpecifications: [{
-          TargetValue: 900,
-          PredefinedMetricPairSpecification: {
-            PredefinedMetricType: 'ALBRequestCount',
-            ResourceLabel: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^TargetGroup'), 'TargetGroupFullName'] }])] },
+        MetricSpecifications: [
+          {
+            TargetValue: 900,
+            PredefinedMetricPairSpecification: {
+              PredefinedMetricType: 'ALBRequestCount',
+              ResourceLabel: {
+                'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^TargetGroup'), 'TargetGroupFullName'] }])],
+              },
+            },
           },
-        }],
+        ],
       },
     });
   });
 
   test('every policy reports type, trigger, action and cooldown; the vertical one creates no resource', () => {
     expect(scalingGroup.policies.map((p) => [p.type, p.cooldown.toSeconds()])).toEqual([
-      ['horizontal', 300], ['horizontal', 120], ['horizontal', 180], ['horizontal', 420],
-      ['horizontal', 0], ['horizontal', 0], ['vertical', 12 * 3600],
+      ['horizontal', 300],
+      ['horizontal', 120],
+      ['horizontal', 180],
+      ['horizontal', 420],
+      ['horizontal', 0],
+      ['horizontal', 0],
+      ['vertical', 12 * 3600],
     ]);
     expect(scalingGroup.policies.map((p) => p.trigger)).toEqual([
       'average CPU utilization of the group away from 55%',
@@ -254,7 +281,7 @@ describe('ScalingGroup with every policy kind', () => {
       'hourly forecast of the ALB request count (AWS predictive scaling)',
       'utilization outside 20%..70% for 1 day',
     ]);
-    expect(scalingGroup.policies[4].action).toBe('set the group\'s min 4');
+    expect(scalingGroup.policies[4].action).toBe("set the group's min 4");
     expect(scalingGroup.policies[2].action).toBe('change capacity by step (ChangeInCapacity): [-inf, 1) -> -1, [10, 50) -> +1, [50, +inf) -> +3');
     // 1 CPU + 1 requests + 2 step + 1 simple + 1 predictive
     template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 6);
@@ -266,8 +293,13 @@ describe('ScalingGroup defaults and options', () => {
     const { stack } = group();
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '2', MaxSize: '6', HealthCheckType: 'EC2', HealthCheckGracePeriod: 300, DefaultInstanceWarmup: 180,
-      DesiredCapacity: Match.absent(), TerminationPolicies: ['OldestLaunchTemplate', 'Default'],
+      MinSize: '2',
+      MaxSize: '6',
+      HealthCheckType: 'EC2',
+      HealthCheckGracePeriod: 300,
+      DefaultInstanceWarmup: 180,
+      DesiredCapacity: Match.absent(),
+      TerminationPolicies: ['OldestLaunchTemplate', 'Default'],
     });
   });
 
@@ -309,8 +341,9 @@ describe('ScalingGroup defaults and options', () => {
 
   test('a request-count policy without a target group fails and says how to fix it', () => {
     const { scalingGroup } = group();
-    expect(() => scalingGroup.addPolicy(ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 100 })))
-      .toThrow(/needs the group to be registered with an ALB target group \(targetGroup\)/);
+    expect(() => scalingGroup.addPolicy(ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 100 }))).toThrow(
+      /needs the group to be registered with an ALB target group \(targetGroup\)/,
+    );
   });
 
   test('native predictive on CPU needs no target group', () => {
@@ -331,14 +364,33 @@ describe('ScalingGroup defaults and options', () => {
     const { stack, scalingGroup } = group();
     const load = new cloudwatch.Metric({ namespace: 'App', metricName: 'Jobs', dimensionsMap: { Queue: 'q1' }, statistic: 'Sum' });
     const perInstance = new cloudwatch.Metric({ namespace: 'App', metricName: 'JobsPerInstance', statistic: 'Average' });
-    scalingGroup.addPolicy(ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.custom({ loadMetric: load, scalingMetric: perInstance }), targetValue: 25 }));
+    scalingGroup.addPolicy(
+      ScalingPolicy.nativePredictive({
+        metric: NativePredictiveScalingMetric.custom({ loadMetric: load, scalingMetric: perInstance }),
+        targetValue: 25,
+      }),
+    );
     Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PredictiveScalingConfiguration: Match.objectLike({
-        MetricSpecifications: [{
-          TargetValue: 25,
-          CustomizedLoadMetricSpecification: { MetricDataQueries: [{ Id: 'load', ReturnData: true, MetricStat: { Metric: { Namespace: 'App', MetricName: 'Jobs', Dimensions: [{ Name: 'Queue', Value: 'q1' }] }, Stat: 'Sum' } }] },
-          CustomizedScalingMetricSpecification: { MetricDataQueries: [{ Id: 'scaling', ReturnData: true, MetricStat: { Metric: { Namespace: 'App', MetricName: 'JobsPerInstance' }, Stat: 'Average' } }] },
-        }],
+        MetricSpecifications: [
+          {
+            TargetValue: 25,
+            CustomizedLoadMetricSpecification: {
+              MetricDataQueries: [
+                {
+                  Id: 'load',
+                  ReturnData: true,
+                  MetricStat: { Metric: { Namespace: 'App', MetricName: 'Jobs', Dimensions: [{ Name: 'Queue', Value: 'q1' }] }, Stat: 'Sum' },
+                },
+              ],
+            },
+            CustomizedScalingMetricSpecification: {
+              MetricDataQueries: [
+                { Id: 'scaling', ReturnData: true, MetricStat: { Metric: { Namespace: 'App', MetricName: 'JobsPerInstance' }, Stat: 'Average' } },
+              ],
+            },
+          },
+        ],
       }),
     });
   });
@@ -353,7 +405,11 @@ describe('validation: one test per message', () => {
     ['warmup over an hour', { defaultInstanceWarmup: Duration.hours(2) }, /defaultInstanceWarmup must be between 0 and 3600 seconds, got 2 hours/],
     ['grace over two hours', { healthCheckGracePeriod: Duration.hours(3) }, /healthCheckGracePeriod must be between 0 and 7200 seconds/],
     ['zero group cooldown', { cooldown: Duration.seconds(0) }, /cooldown must be between 1 and 86400 seconds, got 0 seconds/],
-    ['root volume too large', { rootVolumeSize: Size.tebibytes(20) }, /rootVolumeSize must be a whole number of GiB between 1 and 16384, got 20480 GiB/],
+    [
+      'root volume too large',
+      { rootVolumeSize: Size.tebibytes(20) },
+      /rootVolumeSize must be a whole number of GiB between 1 and 16384, got 20480 GiB/,
+    ],
   ])('ScalingGroup: %s', (_name, props, message) => {
     expect(() => group(props)).toThrow(message);
   });
@@ -364,42 +420,212 @@ describe('validation: one test per message', () => {
   });
 
   test.each<[string, () => unknown, RegExp]>([
-    ['CPU target above 100', () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 120 }), /targetUtilizationPercent must be in \(0, 100\], got 120/],
+    [
+      'CPU target above 100',
+      () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 120 }),
+      /targetUtilizationPercent must be in \(0, 100\], got 120/,
+    ],
     ['CPU target 0', () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 0 }), /targetUtilizationPercent must be in \(0, 100\], got 0/],
-    ['zero cooldown', () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50, cooldown: Duration.seconds(0) }), /cooldown must be a positive duration, got 0 seconds/],
-    ['negative request target', () => ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: -5 }), /targetRequestsPerMinute must be in \(0, /],
-    ['one step', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ lower: 1, change: 1 }] }), /steps must have between 2 and 40 intervals, got 1/],
-    ['step without bounds', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ change: 1 }, { lower: 5, change: 2 }] }), /steps\[0\] needs lower or upper/],
-    ['step lower >= upper', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ lower: 5, upper: 5, change: 1 }, { lower: 9, change: 2 }] }), /steps\[0\]\.lower \(5\) must be < steps\[0\]\.upper \(5\)/],
-    ['step zero cooldown', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ upper: 0, change: -1 }, { lower: 5, change: 1 }], cooldown: Duration.seconds(0) }), /cooldown must be a positive duration/],
-    ['step minimum magnitude without percent', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ upper: 0, change: -1 }, { lower: 5, change: 1 }], minAdjustmentMagnitude: 2 }), /minAdjustmentMagnitude \(2\) applies only with adjustmentType PERCENT_CHANGE_IN_CAPACITY, got ChangeInCapacity/],
-    ['step minimum magnitude 0', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ upper: 0, change: -10 }, { lower: 5, change: 10 }], adjustmentType: autoscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY, minAdjustmentMagnitude: 0 }), /minAdjustmentMagnitude must be >= 1, got 0$/],
-    ['datapoints above periods', () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ upper: 0, change: -1 }, { lower: 5, change: 1 }], evaluationPeriods: 2, datapointsToAlarm: 3 }), /datapointsToAlarm must be in \[1, 2\], got 3/],
-    ['simple adjustment 0', () => ScalingPolicy.simple({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, adjustment: 0 }), /adjustment must not be 0/],
-    ['simple zero cooldown', () => ScalingPolicy.simple({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, adjustment: 1, cooldown: Duration.seconds(0) }), /cooldown must be a positive duration/],
-    ['scheduled without sizes', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }) }), /needs at least one of minCapacity, maxCapacity or desiredCapacity/],
-    ['scheduled min > max', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, maxCapacity: 2 }), /minCapacity \(4\) must be <= maxCapacity \(2\)/],
-    ['scheduled desired below min', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, desiredCapacity: 2 }), /desiredCapacity \(2\) must be >= minCapacity \(4\)/],
-    ['scheduled desired negative', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), desiredCapacity: -1 }), /desiredCapacity must be >= 0, got -1$/],
-    ['scheduled desired above max', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), maxCapacity: 4, desiredCapacity: 5 }), /desiredCapacity \(5\) must be <= maxCapacity \(4\)/],
-    ['scheduled start after end', () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 1, startTime: new Date('2030-01-02'), endTime: new Date('2030-01-01') }), /startTime \(2030-01-02T00:00:00.000Z\) must be before endTime/],
-    ['predictive CPU target above 100', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 150 }), /targetValue must be in \(0, 100\], got 150/],
-    ['predictive buffer over an hour', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, schedulingBuffer: Duration.minutes(61) }), /schedulingBuffer must be between 0 and 3600 seconds/],
-    ['predictive max buffer without INCREASE', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBuffer: 10 }), /maxCapacityBuffer \(10\) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY/],
-    ['predictive max buffer over 100', () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY, maxCapacityBuffer: 120 }), /maxCapacityBuffer must be in \[0, 100\], got 120/],
+    [
+      'zero cooldown',
+      () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50, cooldown: Duration.seconds(0) }),
+      /cooldown must be a positive duration, got 0 seconds/,
+    ],
+    [
+      'negative request target',
+      () => ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: -5 }),
+      /targetRequestsPerMinute must be in \(0, /,
+    ],
+    [
+      'one step',
+      () => ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ lower: 1, change: 1 }] }),
+      /steps must have between 2 and 40 intervals, got 1/,
+    ],
+    [
+      'step without bounds',
+      () =>
+        ScalingPolicy.step({ metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), steps: [{ change: 1 }, { lower: 5, change: 2 }] }),
+      /steps\[0\] needs lower or upper/,
+    ],
+    [
+      'step lower >= upper',
+      () =>
+        ScalingPolicy.step({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          steps: [
+            { lower: 5, upper: 5, change: 1 },
+            { lower: 9, change: 2 },
+          ],
+        }),
+      /steps\[0\]\.lower \(5\) must be < steps\[0\]\.upper \(5\)/,
+    ],
+    [
+      'step zero cooldown',
+      () =>
+        ScalingPolicy.step({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          steps: [
+            { upper: 0, change: -1 },
+            { lower: 5, change: 1 },
+          ],
+          cooldown: Duration.seconds(0),
+        }),
+      /cooldown must be a positive duration/,
+    ],
+    [
+      'step minimum magnitude without percent',
+      () =>
+        ScalingPolicy.step({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          steps: [
+            { upper: 0, change: -1 },
+            { lower: 5, change: 1 },
+          ],
+          minAdjustmentMagnitude: 2,
+        }),
+      /minAdjustmentMagnitude \(2\) applies only with adjustmentType PERCENT_CHANGE_IN_CAPACITY, got ChangeInCapacity/,
+    ],
+    [
+      'step minimum magnitude 0',
+      () =>
+        ScalingPolicy.step({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          steps: [
+            { upper: 0, change: -10 },
+            { lower: 5, change: 10 },
+          ],
+          adjustmentType: autoscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+          minAdjustmentMagnitude: 0,
+        }),
+      /minAdjustmentMagnitude must be >= 1, got 0$/,
+    ],
+    [
+      'datapoints above periods',
+      () =>
+        ScalingPolicy.step({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          steps: [
+            { upper: 0, change: -1 },
+            { lower: 5, change: 1 },
+          ],
+          evaluationPeriods: 2,
+          datapointsToAlarm: 3,
+        }),
+      /datapointsToAlarm must be in \[1, 2\], got 3/,
+    ],
+    [
+      'simple adjustment 0',
+      () =>
+        ScalingPolicy.simple({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          adjustment: 0,
+        }),
+      /adjustment must not be 0/,
+    ],
+    [
+      'simple zero cooldown',
+      () =>
+        ScalingPolicy.simple({
+          metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          adjustment: 1,
+          cooldown: Duration.seconds(0),
+        }),
+      /cooldown must be a positive duration/,
+    ],
+    [
+      'scheduled without sizes',
+      () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }) }),
+      /needs at least one of minCapacity, maxCapacity or desiredCapacity/,
+    ],
+    [
+      'scheduled min > max',
+      () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, maxCapacity: 2 }),
+      /minCapacity \(4\) must be <= maxCapacity \(2\)/,
+    ],
+    [
+      'scheduled desired below min',
+      () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 4, desiredCapacity: 2 }),
+      /desiredCapacity \(2\) must be >= minCapacity \(4\)/,
+    ],
+    [
+      'scheduled desired negative',
+      () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), desiredCapacity: -1 }),
+      /desiredCapacity must be >= 0, got -1$/,
+    ],
+    [
+      'scheduled desired above max',
+      () => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), maxCapacity: 4, desiredCapacity: 5 }),
+      /desiredCapacity \(5\) must be <= maxCapacity \(4\)/,
+    ],
+    [
+      'scheduled start after end',
+      () =>
+        ScalingPolicy.scheduled({
+          schedule: autoscaling.Schedule.cron({ hour: '1' }),
+          minCapacity: 1,
+          startTime: new Date('2030-01-02'),
+          endTime: new Date('2030-01-01'),
+        }),
+      /startTime \(2030-01-02T00:00:00.000Z\) must be before endTime/,
+    ],
+    [
+      'predictive CPU target above 100',
+      () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 150 }),
+      /targetValue must be in \(0, 100\], got 150/,
+    ],
+    [
+      'predictive buffer over an hour',
+      () =>
+        ScalingPolicy.nativePredictive({
+          metric: NativePredictiveScalingMetric.cpuUtilization(),
+          targetValue: 50,
+          schedulingBuffer: Duration.minutes(61),
+        }),
+      /schedulingBuffer must be between 0 and 3600 seconds/,
+    ],
+    [
+      'predictive max buffer without INCREASE',
+      () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, maxCapacityBuffer: 10 }),
+      /maxCapacityBuffer \(10\) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY/,
+    ],
+    [
+      'predictive max buffer over 100',
+      () =>
+        ScalingPolicy.nativePredictive({
+          metric: NativePredictiveScalingMetric.cpuUtilization(),
+          targetValue: 50,
+          maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
+          maxCapacityBuffer: 120,
+        }),
+      /maxCapacityBuffer must be in \[0, 100\], got 120/,
+    ],
   ])('policy: %s', (_name, make, message) => {
     expect(make).toThrow(message);
   });
 
   test('scheduled: sizes given as tokens are not compared at synth time', () => {
     const fromParameter = Token.asNumber({ Ref: 'Desired' });
-    expect(() => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 2, maxCapacity: 8, desiredCapacity: fromParameter })).not.toThrow();
+    expect(() =>
+      ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '1' }), minCapacity: 2, maxCapacity: 8, desiredCapacity: fromParameter }),
+    ).not.toThrow();
   });
 
   test.each<[string, Partial<VerticalScalingConfig>, RegExp]>([
     ['one instance type', { instanceTypes: [new ec2.InstanceType('t3.small')] }, /instanceTypes must list at least 2 instance types/],
-    ['repeated type', { instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.small')] }, /must not repeat an instance type, got t3.small twice/],
-    ['lower >= upper', { lowerUtilizationPercent: 70, upperUtilizationPercent: 60 }, /lowerUtilizationPercent \(70\) must be < upperUtilizationPercent \(60\)/],
+    [
+      'repeated type',
+      { instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.small')] },
+      /must not repeat an instance type, got t3.small twice/,
+    ],
+    [
+      'lower >= upper',
+      { lowerUtilizationPercent: 70, upperUtilizationPercent: 60 },
+      /lowerUtilizationPercent \(70\) must be < upperUtilizationPercent \(60\)/,
+    ],
     ['upper above 100', { upperUtilizationPercent: 101 }, /upperUtilizationPercent must be in \(0, 100\], got 101/],
     ['short window', { evaluationWindow: Duration.minutes(30) }, /evaluationWindow must be at least 1 hour, got 30 minutes/],
     ['zero interval', { minInterval: Duration.seconds(0) }, /minInterval must be a positive duration/],

@@ -22,7 +22,10 @@ describe('cfn-lint', () => {
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
     createApp({ appProps: { outdir } }).synth();
-    templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(outdir, f));
+    templates = fs
+      .readdirSync(outdir)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => path.join(outdir, f));
   });
 
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
@@ -44,9 +47,12 @@ describe('cfn-lint', () => {
 
   test('the check can fail: a template with an invalid property is reported as an error', () => {
     const broken = path.join(outdir, 'broken.json');
-    fs.writeFileSync(broken, JSON.stringify({
-      Resources: { Group: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', DesiredCapacityy: '1' } } },
-    }));
+    fs.writeFileSync(
+      broken,
+      JSON.stringify({
+        Resources: { Group: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', DesiredCapacityy: '1' } } },
+      }),
+    );
     const run = cfnLint([broken]);
     expect(run.status).not.toBe(0);
     expect(run.stdout).toMatch(/E\d{4}/);

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { LoadDistribution, LoadDistributionProps } from '../lib';
+import { LoadDistribution, type LoadDistributionProps } from '../lib';
 import { renderTargetHealthCheck } from '../lib/load-distribution/target-health-check';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -102,9 +102,7 @@ describe('LoadDistribution: load balancer and listeners', () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       Protocol: 'HTTP',
-      DefaultActions: [
-        { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
-      ],
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     });
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 });
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 });
@@ -311,24 +309,56 @@ describe('LoadDistribution: validation', () => {
   const cert = elbv2.ListenerCertificate.fromArn(CERT_ARN);
   test.each<[string, Partial<LoadDistributionProps>, RegExp]>([
     ['HTTPS without certificate', { protocol: elbv2.ApplicationProtocol.HTTPS }, /protocol \(HTTPS\) needs at least one certificate/],
-    ['HTTPS with an empty certificate list', { protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [] }, /protocol \(HTTPS\) needs at least one certificate/],
-    ['HTTP with certificates', { protocol: elbv2.ApplicationProtocol.HTTP, certificates: [cert] }, /protocol \(HTTP\) does not use certificates \(1 given\)/],
-    ['SSL policy on an HTTP listener', { sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }, /sslPolicy \(ELBSecurityPolicy-TLS13-1-2-2021-06\) applies only to an HTTPS listener/],
+    [
+      'HTTPS with an empty certificate list',
+      { protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [] },
+      /protocol \(HTTPS\) needs at least one certificate/,
+    ],
+    [
+      'HTTP with certificates',
+      { protocol: elbv2.ApplicationProtocol.HTTP, certificates: [cert] },
+      /protocol \(HTTP\) does not use certificates \(1 given\)/,
+    ],
+    [
+      'SSL policy on an HTTP listener',
+      { sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS },
+      /sslPolicy \(ELBSecurityPolicy-TLS13-1-2-2021-06\) applies only to an HTTPS listener/,
+    ],
     ['target port 0', { targetPort: 0 }, /targetPort must be in \[1, 65535\], got 0$/],
     ['target port 70000', { targetPort: 70000 }, /targetPort must be in \[1, 65535\], got 70000$/],
-    ['timeout equal to interval', { healthCheck: { interval: Duration.seconds(10), timeout: Duration.seconds(10) } }, /healthCheck.timeout \(10 seconds\) must be less than healthCheck.interval \(10 seconds\)/],
-    ['timeout above interval', { healthCheck: { interval: Duration.seconds(6), timeout: Duration.seconds(8) } }, /healthCheck.timeout \(8 seconds\) must be less than healthCheck.interval \(6 seconds\)/],
-    ['interval below 5s', { healthCheck: { interval: Duration.seconds(4), timeout: Duration.seconds(2) } }, /healthCheck.interval must be in \[5s, 300s\], got 4s$/],
+    [
+      'timeout equal to interval',
+      { healthCheck: { interval: Duration.seconds(10), timeout: Duration.seconds(10) } },
+      /healthCheck.timeout \(10 seconds\) must be less than healthCheck.interval \(10 seconds\)/,
+    ],
+    [
+      'timeout above interval',
+      { healthCheck: { interval: Duration.seconds(6), timeout: Duration.seconds(8) } },
+      /healthCheck.timeout \(8 seconds\) must be less than healthCheck.interval \(6 seconds\)/,
+    ],
+    [
+      'interval below 5s',
+      { healthCheck: { interval: Duration.seconds(4), timeout: Duration.seconds(2) } },
+      /healthCheck.interval must be in \[5s, 300s\], got 4s$/,
+    ],
     ['interval above 300s', { healthCheck: { interval: Duration.seconds(301) } }, /healthCheck.interval must be in \[5s, 300s\], got 301s$/],
     ['timeout below 2s', { healthCheck: { timeout: Duration.seconds(1) } }, /healthCheck.timeout must be in \[2s, 120s\], got 1s$/],
-    ['timeout above 120s', { healthCheck: { interval: Duration.seconds(300), timeout: Duration.seconds(121) } }, /healthCheck.timeout must be in \[2s, 120s\], got 121s$/],
+    [
+      'timeout above 120s',
+      { healthCheck: { interval: Duration.seconds(300), timeout: Duration.seconds(121) } },
+      /healthCheck.timeout must be in \[2s, 120s\], got 121s$/,
+    ],
     ['healthy threshold 1', { healthCheck: { healthyThresholdCount: 1 } }, /healthCheck.healthyThresholdCount must be in \[2, 10\], got 1$/],
     ['healthy threshold 11', { healthCheck: { healthyThresholdCount: 11 } }, /healthCheck.healthyThresholdCount must be in \[2, 10\], got 11$/],
     ['unhealthy threshold 1', { healthCheck: { unhealthyThresholdCount: 1 } }, /healthCheck.unhealthyThresholdCount must be in \[2, 10\], got 1$/],
     ['unhealthy threshold 12', { healthCheck: { unhealthyThresholdCount: 12 } }, /healthCheck.unhealthyThresholdCount must be in \[2, 10\], got 12$/],
     ['health check path without /', { healthCheck: { path: 'healthz' } }, /healthCheck.path \('healthz'\) must start with '\/'/],
     ['health check port 0', { healthCheck: { port: 0 } }, /healthCheck.port must be in \[1, 65535\], got 0$/],
-    ['matcher out of range', { healthCheck: { healthyHttpCodes: '200-502' } }, /healthCheck.healthyHttpCodes \('200-502'\) must be HTTP codes from 200 to 499/],
+    [
+      'matcher out of range',
+      { healthCheck: { healthyHttpCodes: '200-502' } },
+      /healthCheck.healthyHttpCodes \('200-502'\) must be HTTP codes from 200 to 499/,
+    ],
     ['matcher not codes', { healthCheck: { healthyHttpCodes: 'ok' } }, /healthCheck.healthyHttpCodes \('ok'\)/],
     ['deregistration delay above 3600s', { deregistrationDelay: Duration.seconds(3601) }, /deregistrationDelay must be in \[0s, 3600s\], got 3601s$/],
     ['slow start of 10s', { slowStart: Duration.seconds(10) }, /slowStart \(10s\) must be 30s to 900s, or 0 to disable slow start/],
@@ -336,7 +366,11 @@ describe('LoadDistribution: validation', () => {
     ['unhealthy host threshold 0', { unhealthyHostThreshold: 0 }, /unhealthyHostThreshold must be >= 1, got 0$/],
     ['access log retention below a day', { accessLogRetention: Duration.hours(12) }, /accessLogRetention must be >= 1 days, got 0.5 days$/],
     ['access log prefix with AWSLogs', { accessLogPrefix: 'x/AWSLogs' }, /accessLogPrefix \('x\/AWSLogs'\) must not contain 'AWSLogs'/],
-    ['access log prefix ending with /', { accessLogPrefix: 'web/' }, /accessLogPrefix \('web\/'\) must not contain 'AWSLogs' nor start or end with '\/'/],
+    [
+      'access log prefix ending with /',
+      { accessLogPrefix: 'web/' },
+      /accessLogPrefix \('web\/'\) must not contain 'AWSLogs' nor start or end with '\/'/,
+    ],
   ])('rejects %s', (_name, props, message) => {
     expect(() => distribution(props)).toThrow(message);
   });
@@ -384,9 +418,9 @@ describe('LoadDistribution: validation', () => {
       loadBalancerArn: LB_ARN,
       securityGroupId: 'sg-87654321',
     });
-    expect(() => new LoadDistribution(f.stack, 'A', { vpc: f.vpc, loadBalancer: existing, accessLogPrefix: 'web', accessLogRetention: Duration.days(30) })).toThrow(
-      /accessLogPrefix and accessLogRetention cannot be set with loadBalancer/,
-    );
+    expect(
+      () => new LoadDistribution(f.stack, 'A', { vpc: f.vpc, loadBalancer: existing, accessLogPrefix: 'web', accessLogRetention: Duration.days(30) }),
+    ).toThrow(/accessLogPrefix and accessLogRetention cannot be set with loadBalancer/);
   });
 
   test('rejects accessLogRetention with a given accessLogBucket', () => {
@@ -400,9 +434,7 @@ describe('LoadDistribution: validation', () => {
   test('rejects accessLogBucket in an environment-agnostic stack', () => {
     const f = fixture({});
     const bucket = s3.Bucket.fromBucketName(f.stack, 'Logs', 'my-logs');
-    expect(() => new LoadDistribution(f.stack, 'A', { vpc: f.vpc, accessLogBucket: bucket })).toThrow(
-      /accessLogBucket needs the stack region/,
-    );
+    expect(() => new LoadDistribution(f.stack, 'A', { vpc: f.vpc, accessLogBucket: bucket })).toThrow(/accessLogBucket needs the stack region/);
   });
 
   test('skips checks on unresolved values', () => {
@@ -450,9 +482,9 @@ describe('renderTargetHealthCheck (properties)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 5, max: 120 }), fc.integer({ min: 0, max: 115 }), (interval, extra) => {
         const timeout = Math.min(120, interval + extra);
-        expect(() =>
-          renderTargetHealthCheck({ interval: Duration.seconds(interval), timeout: Duration.seconds(timeout) }),
-        ).toThrow(/healthCheck.timeout \(.*\) must be less than healthCheck.interval/);
+        expect(() => renderTargetHealthCheck({ interval: Duration.seconds(interval), timeout: Duration.seconds(timeout) })).toThrow(
+          /healthCheck.timeout \(.*\) must be less than healthCheck.interval/,
+        );
       }),
     );
   });

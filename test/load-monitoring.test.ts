@@ -6,9 +6,9 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertTopic, LoadMonitor, LoadMonitorProps, MonitoringThresholds } from '../lib';
+import { AlertTopic, LoadMonitor, type LoadMonitorProps, type MonitoringThresholds } from '../lib';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const LB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188';
@@ -121,10 +121,12 @@ describe('AlertTopic', () => {
     });
   });
 
-  test('the key policy lets CloudWatch and AWS Budgets use the key only for this account\'s alarms and budgets (aws:SourceAccount, aws:SourceArn)', () => {
+  test("the key policy lets CloudWatch and AWS Budgets use the key only for this account's alarms and budgets (aws:SourceAccount, aws:SourceArn)", () => {
     const { stack } = fixture();
     new AlertTopic(stack, 'Alerts');
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement as Array<
+      Record<string, any>
+    >;
     const serviceGrants = statements.filter((st) => st.Principal?.Service);
     expect(serviceGrants.map((st) => st.Principal.Service).sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com']);
     for (const st of serviceGrants) {
@@ -163,7 +165,7 @@ describe('AlertTopic', () => {
 });
 
 describe('LoadMonitor', () => {
-  test('creates the five alarms (with the target group\'s unhealthy hosts), each notifying the topic in ALARM and OK', () => {
+  test("creates the five alarms (with the target group's unhealthy hosts), each notifying the topic in ALARM and OK", () => {
     const { stack, alerts, monitor: m } = monitor();
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
@@ -189,11 +191,16 @@ describe('LoadMonitor', () => {
     });
   });
 
-  test('an unhealthy-host alarm given (e.g. LoadDistribution\'s) is added instead of creating one', () => {
+  test("an unhealthy-host alarm given (e.g. LoadDistribution's) is added instead of creating one", () => {
     const f = fixture();
     const alerts = new AlertTopic(f.stack, 'Alerts');
     const given = new cloudwatch.Alarm(f.stack, 'Given', { metric: f.targetGroup.metrics.unhealthyHostCount(), threshold: 1, evaluationPeriods: 2 });
-    const m = new LoadMonitor(f.stack, 'Monitor', { autoScalingGroup: f.autoScalingGroup, targetGroup: f.targetGroup, alertTopic: alerts.topic, unhealthyHostsAlarm: given });
+    const m = new LoadMonitor(f.stack, 'Monitor', {
+      autoScalingGroup: f.autoScalingGroup,
+      targetGroup: f.targetGroup,
+      alertTopic: alerts.topic,
+      unhealthyHostsAlarm: given,
+    });
     expect(m.unhealthyHostsAlarm).toBe(given);
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
@@ -207,7 +214,12 @@ describe('LoadMonitor', () => {
       targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tcp/0123456789abcdef',
       loadBalancerArns: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/tcp/0123456789abcdef',
     });
-    const m = new LoadMonitor(f.stack, 'Monitor', { autoScalingGroup: f.autoScalingGroup, targetGroup: nlbTargetGroup, alertTopic: alerts.topic, unhealthyHostThreshold: 2 });
+    const m = new LoadMonitor(f.stack, 'Monitor', {
+      autoScalingGroup: f.autoScalingGroup,
+      targetGroup: nlbTargetGroup,
+      alertTopic: alerts.topic,
+      unhealthyHostThreshold: 2,
+    });
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     t.resourceCountIs('AWS::CloudWatch::AnomalyDetector', 0);

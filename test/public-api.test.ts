@@ -102,7 +102,7 @@ test('at run time too: the built entry has no codec', () => {
   }
 });
 
-test('the constructs\' own helpers are not public either; the 0.1.0 names of native predictive scaling are deprecated aliases', () => {
+test("the constructs' own helpers are not public either; the 0.1.0 names of native predictive scaling are deprecated aliases", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entry = require('../lib') as Record<string, unknown>;
   for (const internal of ['validateVerticalScalingConfig', 'resolveMonitoringThresholds', 'renderTargetHealthCheck']) {

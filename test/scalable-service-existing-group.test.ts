@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CostOptimizerMode, launchTemplateOf, ScalableService, ScalableServiceProps, ScalingPolicy, ScalingStandardsChecks } from '../lib';
+import { CostOptimizerMode, launchTemplateOf, ScalableService, type ScalableServiceProps, ScalingPolicy, ScalingStandardsChecks } from '../lib';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -33,9 +33,14 @@ function teamGroup(stack: Stack, vpc: ec2.IVpc, props: Partial<autoscaling.AutoS
     launchTemplate,
     minCapacity: 2,
     maxCapacity: 8,
-    healthChecks: autoscaling.HealthChecks.withAdditionalChecks({ additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB], gracePeriod: Duration.minutes(5) }),
+    healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+      additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+      gracePeriod: Duration.minutes(5),
+    }),
     groupMetrics: [autoscaling.GroupMetrics.all()],
-    notifications: [{ topic: new sns.Topic(stack, 'TeamEvents', { masterKey: new kms.Key(stack, 'TeamKey', { enableKeyRotation: true }), enforceSSL: true }) }],
+    notifications: [
+      { topic: new sns.Topic(stack, 'TeamEvents', { masterKey: new kms.Key(stack, 'TeamKey', { enableKeyRotation: true }), enforceSSL: true }) },
+    ],
     defaultInstanceWarmup: Duration.minutes(3),
     ...props,
   });
@@ -79,7 +84,7 @@ describe('ScalableService on an existing group, with budget, predictive scaler a
     template = Template.fromJSON(f.app.synth().getStackByName(f.stack.stackName).template);
   });
 
-  test('exactly one AutoScalingGroup and one launch template: the team\'s', () => {
+  test("exactly one AutoScalingGroup and one launch template: the team's", () => {
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
     template.resourceCountIs('AWS::EC2::LaunchTemplate', 1);
     expect(svc.scalingGroup).toBeUndefined();
@@ -94,14 +99,18 @@ describe('ScalableService on an existing group, with budget, predictive scaler a
     });
     template.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { AutoScalingGroupName: groupRef, PolicyType: 'TargetTrackingScaling' }, 2);
     template.resourceCountIs('AWS::Budgets::Budget', 1);
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ AUTO_SCALING_GROUP_NAME: groupRef }) },
-    }, 2);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: { Variables: Match.objectLike({ AUTO_SCALING_GROUP_NAME: groupRef }) },
+      },
+      2,
+    );
     expect(svc.predictiveScaler).toBeDefined();
     expect(svc.costOptimizer).toBeDefined();
   });
 
-  test('vertical scaling versions the group\'s own launch template (found by launchTemplateOf)', () => {
+  test("vertical scaling versions the group's own launch template (found by launchTemplateOf)", () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ LAUNCH_TEMPLATE_ID: { Ref: Match.stringLikeRegexp('^TeamTemplate') } }) },
     });
@@ -129,23 +138,36 @@ describe('ScalableService on an existing group: defaults, derivations, warnings 
   });
 
   test('capacity with existingAutoScalingGroup is an error', () => {
-    expect(() => service({ capacity: { minCapacity: 1 } })).toThrow(/capacity configures the group ScalableService creates: with existingAutoScalingGroup/);
+    expect(() => service({ capacity: { minCapacity: 1 } })).toThrow(
+      /capacity configures the group ScalableService creates: with existingAutoScalingGroup/,
+    );
   });
 
   test('a vertical policy on a group whose launch template is not of this app is an error', () => {
     const f = fixture();
-    const imported = ec2.LaunchTemplate.fromLaunchTemplateAttributes(f.stack, 'Imported', { launchTemplateId: 'lt-0123456789abcdef0', versionNumber: '1' });
+    const imported = ec2.LaunchTemplate.fromLaunchTemplateAttributes(f.stack, 'Imported', {
+      launchTemplateId: 'lt-0123456789abcdef0',
+      versionNumber: '1',
+    });
     const group = new autoscaling.AutoScalingGroup(f.stack, 'TeamGroup', { vpc: f.vpc, launchTemplate: imported, minCapacity: 1, maxCapacity: 4 });
     expect(launchTemplateOf(group)).toBeUndefined();
-    expect(() => new ScalableService(f.stack, 'Web', {
-      vpc: f.vpc,
-      existingAutoScalingGroup: group,
-      policies: [ScalingPolicy.vertical({
-        instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
-        lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
-      })],
-      budget: { limit: 100 },
-    })).toThrow(/existingAutoScalingGroup has no launch template of this app/);
+    expect(
+      () =>
+        new ScalableService(f.stack, 'Web', {
+          vpc: f.vpc,
+          existingAutoScalingGroup: group,
+          policies: [
+            ScalingPolicy.vertical({
+              instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
+              lowerUtilizationPercent: 20,
+              upperUtilizationPercent: 70,
+              evaluationWindow: Duration.hours(24),
+              minInterval: Duration.hours(24),
+            }),
+          ],
+          budget: { limit: 100 },
+        }),
+    ).toThrow(/existingAutoScalingGroup has no launch template of this app/);
   });
 
   test('launchTemplateOf finds the template an L2 group made itself (its child LaunchTemplate)', () => {
@@ -161,7 +183,10 @@ describe('ScalableService on an existing group: defaults, derivations, warnings 
 
   test('a fixed-size group with scaling policies warns', () => {
     const { stack } = service({ policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 })] }, { minCapacity: 3, maxCapacity: 3 });
-    Annotations.fromStack(stack).hasWarning('/Existing/Web', Match.stringLikeRegexp('The group is fixed at 3 instances \\(minCapacity = maxCapacity\\) but has 1 scaling policy and the predictive scaler'));
+    Annotations.fromStack(stack).hasWarning(
+      '/Existing/Web',
+      Match.stringLikeRegexp('The group is fixed at 3 instances \\(minCapacity = maxCapacity\\) but has 1 scaling policy and the predictive scaler'),
+    );
   });
 
   test('a fixed-size group of our own warns too; a group that can scale does not', () => {
@@ -181,19 +206,28 @@ describe('ScalableService cross-checks of the group features', () => {
 
   test('costOptimizer.spot without a mixed instances policy is an error that names the props', () => {
     const f = fixture();
-    expect(() => new ScalableService(f.stack, 'Web', { vpc: f.vpc, budget: { limit: 100 }, costOptimizer: { spot: { minOnDemandPercent: 0 } } }))
-      .toThrow(/costOptimizer.spot \(minOnDemandPercent 0\) needs capacity.mixedInstancesPolicy/);
+    expect(
+      () => new ScalableService(f.stack, 'Web', { vpc: f.vpc, budget: { limit: 100 }, costOptimizer: { spot: { minOnDemandPercent: 0 } } }),
+    ).toThrow(/costOptimizer.spot \(minOnDemandPercent 0\) needs capacity.mixedInstancesPolicy/);
   });
 
   test('a vertical policy with a mixed instances policy is an error', () => {
     const f = fixture();
-    expect(() => new ScalableService(f.stack, 'Web', {
-      vpc: f.vpc,
-      capacity: { mixedInstancesPolicy: spot },
-      policies: [ScalingPolicy.vertical({
-        instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
-        lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
-      })],
-    })).toThrow(/policies has a vertical policy but the group has a mixed instances policy \(capacity.mixedInstancesPolicy\)/);
+    expect(
+      () =>
+        new ScalableService(f.stack, 'Web', {
+          vpc: f.vpc,
+          capacity: { mixedInstancesPolicy: spot },
+          policies: [
+            ScalingPolicy.vertical({
+              instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
+              lowerUtilizationPercent: 20,
+              upperUtilizationPercent: 70,
+              evaluationWindow: Duration.hours(24),
+              minInterval: Duration.hours(24),
+            }),
+          ],
+        }),
+    ).toThrow(/policies has a vertical policy but the group has a mixed instances policy \(capacity.mixedInstancesPolicy\)/);
   });
 });

@@ -1,14 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import {
-  CostOptimizerMode,
-  PredictiveScalerMode,
-  ScalableService,
-  ScalableServiceProps,
-  ScalingPolicy,
-  ScalingStandardsChecks,
-} from '../lib';
+import { CostOptimizerMode, PredictiveScalerMode, ScalableService, type ScalableServiceProps, ScalingPolicy, ScalingStandardsChecks } from '../lib';
 import { importedVpc } from './support/imported-vpc';
 
 function service(props: Partial<ScalableServiceProps> = {}) {
@@ -31,7 +24,9 @@ describe('the scalers in the composite', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     // default request-count policy: 1000 requests per target per minute = 70% of 1000/0.7
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SCALING_MODE: 'forecast-only', CAPACITY_PER_INSTANCE: String(1000 / 0.7), TARGET_UTILIZATION: '0.7' }) },
+      Environment: {
+        Variables: Match.objectLike({ SCALING_MODE: 'forecast-only', CAPACITY_PER_INSTANCE: String(1000 / 0.7), TARGET_UTILIZATION: '0.7' }),
+      },
     });
   });
 

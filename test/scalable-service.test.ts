@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_SCALING_POLICIES, ScalableService, ScalableServiceProps, ScalingPolicy } from '../lib';
+import { DEFAULT_SCALING_POLICIES, ScalableService, type ScalableServiceProps, ScalingPolicy } from '../lib';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -80,17 +80,28 @@ describe('ScalableService with only a VPC', () => {
   test('the alert key lets the Auto Scaling service-linked role encrypt notifications, by condition', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'AllowAutoScalingNotifications',
-          Principal: { AWS: '*' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Condition: {
-            StringEquals: {
-              'kms:CallerAccount': '123456789012',
-              'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']] },
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowAutoScalingNotifications',
+            Principal: { AWS: '*' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: {
+              StringEquals: {
+                'kms:CallerAccount': '123456789012',
+                'aws:PrincipalArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+                    ],
+                  ],
+                },
+              },
             },
-          },
-        })]),
+          }),
+        ]),
       },
     });
   });
@@ -122,7 +133,10 @@ describe('ScalableService options', () => {
         ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7', minute: '0' }), minCapacity: 6 }),
         ScalingPolicy.vertical({
           instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
-          lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
+          lowerUtilizationPercent: 20,
+          upperUtilizationPercent: 70,
+          evaluationWindow: Duration.hours(24),
+          minInterval: Duration.hours(24),
         }),
       ],
       thresholds: { cpuHighPercent: 75 },
@@ -143,7 +157,10 @@ describe('ScalableService options', () => {
   test('a vertical policy without the cost optimizer that executes it is named in a warning', () => {
     const vertical = ScalingPolicy.vertical({
       instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
-      lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
+      lowerUtilizationPercent: 20,
+      upperUtilizationPercent: 70,
+      evaluationWindow: Duration.hours(24),
+      minInterval: Duration.hours(24),
     });
     const warning = Match.stringLikeRegexp('vertical policy but the cost optimizer, which executes it, is not deployed');
     const without = service({ policies: [...DEFAULT_SCALING_POLICIES, vertical] });
@@ -160,28 +177,63 @@ describe('ScalableService options', () => {
 });
 
 describe('ScalableService validation: one test per message', () => {
-  const vertical = (instanceTypes: string[]) => ScalingPolicy.vertical({
-    instanceTypes: instanceTypes.map((t) => new ec2.InstanceType(t)),
-    lowerUtilizationPercent: 20, upperUtilizationPercent: 70, evaluationWindow: Duration.hours(24), minInterval: Duration.hours(24),
-  });
+  const vertical = (instanceTypes: string[]) =>
+    ScalingPolicy.vertical({
+      instanceTypes: instanceTypes.map((t) => new ec2.InstanceType(t)),
+      lowerUtilizationPercent: 20,
+      upperUtilizationPercent: 70,
+      evaluationWindow: Duration.hours(24),
+      minInterval: Duration.hours(24),
+    });
 
   test.each<[string, Partial<ScalableServiceProps>, RegExp]>([
     ['capacity min > max', { capacity: { minCapacity: 8, maxCapacity: 4 } }, /minCapacity \(8\) must be <= maxCapacity \(4\)/],
-    ['scheduled min above the group max', { policies: [ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 })] },
-      /policies\[0\] \(scheduled\) minCapacity \(9\) must be <= capacity.maxCapacity \(6\) unless the action also raises maxCapacity/],
-    ['scheduled max below the group min', { capacity: { minCapacity: 4, maxCapacity: 8 }, policies: [ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7' }), maxCapacity: 2 })] },
-      /policies\[0\] \(scheduled\) maxCapacity \(2\) must be >= capacity.minCapacity \(4\) unless the action also lowers minCapacity/],
-    ['CPU alarm at or below the CPU target', { thresholds: { cpuHighPercent: 60 }, policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 60 })] },
-      /thresholds.cpuHighPercent \(60\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 60\)/],
-    ['two vertical policies', { capacity: { instanceType: new ec2.InstanceType('t3.small') }, policies: [vertical(['t3.small', 't3.medium']), vertical(['t3.small', 't3.large'])] },
-      /policies may contain at most one vertical policy, got 2/],
-    ['instance type not on the ladder', { policies: [vertical(['t3.small', 't3.medium'])] },
-      /capacity.instanceType \(t3.micro\) must be one of the vertical policy's instanceTypes \[t3.small, t3.medium\]/],
+    [
+      'scheduled min above the group max',
+      { policies: [ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 })] },
+      /policies\[0\] \(scheduled\) minCapacity \(9\) must be <= capacity.maxCapacity \(6\) unless the action also raises maxCapacity/,
+    ],
+    [
+      'scheduled max below the group min',
+      {
+        capacity: { minCapacity: 4, maxCapacity: 8 },
+        policies: [ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7' }), maxCapacity: 2 })],
+      },
+      /policies\[0\] \(scheduled\) maxCapacity \(2\) must be >= capacity.minCapacity \(4\) unless the action also lowers minCapacity/,
+    ],
+    [
+      'CPU alarm at or below the CPU target',
+      { thresholds: { cpuHighPercent: 60 }, policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 60 })] },
+      /thresholds.cpuHighPercent \(60\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 60\)/,
+    ],
+    [
+      'two vertical policies',
+      {
+        capacity: { instanceType: new ec2.InstanceType('t3.small') },
+        policies: [vertical(['t3.small', 't3.medium']), vertical(['t3.small', 't3.large'])],
+      },
+      /policies may contain at most one vertical policy, got 2/,
+    ],
+    [
+      'instance type not on the ladder',
+      { policies: [vertical(['t3.small', 't3.medium'])] },
+      /capacity.instanceType \(t3.micro\) must be one of the vertical policy's instanceTypes \[t3.small, t3.medium\]/,
+    ],
     ['budget limit 0', { budget: { limit: 0 } }, /limit must be > 0 USD, got 0 USD/],
-    ['CPU band without a CPU policy', { budget: { limit: 300 }, policies: [ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 })], costOptimizer: { targetUtilization: { maxPercent: 70 } } },
-      /costOptimizer.targetUtilization needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/],
-    ['CPU band at or below the CPU target', { budget: { limit: 300 }, costOptimizer: { targetUtilization: { maxPercent: 50 } } },
-      /costOptimizer.targetUtilization.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/],
+    [
+      'CPU band without a CPU policy',
+      {
+        budget: { limit: 300 },
+        policies: [ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 })],
+        costOptimizer: { targetUtilization: { maxPercent: 70 } },
+      },
+      /costOptimizer.targetUtilization needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/,
+    ],
+    [
+      'CPU band at or below the CPU target',
+      { budget: { limit: 300 }, costOptimizer: { targetUtilization: { maxPercent: 50 } } },
+      /costOptimizer.targetUtilization.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/,
+    ],
   ])('%s', (_name, props, message) => {
     expect(() => service(props)).toThrow(message);
   });

@@ -1,8 +1,8 @@
 import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertTopic, ScalingBudget, ScalingBudgetProps } from '../lib';
+import { AlertTopic, ScalingBudget, type ScalingBudgetProps } from '../lib';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -34,11 +34,7 @@ describe('ScalingBudget', () => {
         BudgetLimit: { Amount: 250, Unit: 'USD' },
         CostFilters: Match.absent(),
       },
-      NotificationsWithSubscribers: [
-        notification('ACTUAL', 80, sns),
-        notification('ACTUAL', 100, sns),
-        notification('FORECASTED', 100, sns),
-      ],
+      NotificationsWithSubscribers: [notification('ACTUAL', 80, sns), notification('ACTUAL', 100, sns), notification('FORECASTED', 100, sns)],
     });
     expect(b.limit).toBe(250);
     expect(b.budgetName).toMatch(/^Budget-Monthly-[0-9A-F]{8}$/);
@@ -49,9 +45,7 @@ describe('ScalingBudget', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'budgets.amazonaws.com' } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'budgets.amazonaws.com' } })]),
       },
     });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -95,13 +89,37 @@ describe('ScalingBudget', () => {
       ['infinite limit', { limit: Infinity }, /limit must be a finite number, got Infinity$/],
       ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] must be in \(0%, 1000%\], got 0%$/],
       ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] must be in \(0%, 1000%\], got 1001%$/],
-      ['forecasted percentage negative', { forecastedThresholdsPercent: [-10] }, /forecastedThresholdsPercent\[0\] must be in \(0%, 1000%\], got -10%$/],
-      ['duplicate actual percentages', { actualThresholdsPercent: [80, 100, 80] }, /actualThresholdsPercent \(80, 100, 80\) lists 80% more than once/],
-      ['duplicate forecasted percentages', { forecastedThresholdsPercent: [100, 100] }, /forecastedThresholdsPercent \(100, 100\) lists 100% more than once/],
+      [
+        'forecasted percentage negative',
+        { forecastedThresholdsPercent: [-10] },
+        /forecastedThresholdsPercent\[0\] must be in \(0%, 1000%\], got -10%$/,
+      ],
+      [
+        'duplicate actual percentages',
+        { actualThresholdsPercent: [80, 100, 80] },
+        /actualThresholdsPercent \(80, 100, 80\) lists 80% more than once/,
+      ],
+      [
+        'duplicate forecasted percentages',
+        { forecastedThresholdsPercent: [100, 100] },
+        /forecastedThresholdsPercent \(100, 100\) lists 100% more than once/,
+      ],
       ['no notification at all', { actualThresholdsPercent: [], forecastedThresholdsPercent: [] }, /both empty: the budget would never notify/],
-      ['more than five notifications', { actualThresholdsPercent: [50, 60, 70, 80], forecastedThresholdsPercent: [90, 100] }, /actualThresholdsPercent \(4\) \+ forecastedThresholdsPercent \(2\) must be at most 5 notifications/],
-      ['an e-mail that is not an address', { emailAddresses: ['finops@example'] }, /emailAddresses\[0\] \('finops@example'\) is not an e-mail address/],
-      ['more than ten e-mail addresses', { emailAddresses: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`) }, /emailAddresses \(11 given\) must be at most 10/],
+      [
+        'more than five notifications',
+        { actualThresholdsPercent: [50, 60, 70, 80], forecastedThresholdsPercent: [90, 100] },
+        /actualThresholdsPercent \(4\) \+ forecastedThresholdsPercent \(2\) must be at most 5 notifications/,
+      ],
+      [
+        'an e-mail that is not an address',
+        { emailAddresses: ['finops@example'] },
+        /emailAddresses\[0\] \('finops@example'\) is not an e-mail address/,
+      ],
+      [
+        'more than ten e-mail addresses',
+        { emailAddresses: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`) },
+        /emailAddresses \(11 given\) must be at most 10/,
+      ],
       ['budget name with a colon', { budgetName: 'web:prod' }, /budgetName \('web:prod'\) must be 1 to 100 characters without ':' or '\\'/],
       ['budget name too long', { budgetName: 'b'.repeat(101) }, /budgetName \('b+'\) must be 1 to 100 characters/],
       ['empty tag key', { costAllocationTag: { key: '', value: 'x' } }, /costAllocationTag.key \(''\) must be 1 to 128 characters/],
@@ -114,9 +132,7 @@ describe('ScalingBudget', () => {
     });
 
     test('skips checks on unresolved values', () => {
-      expect(() =>
-        budget({ limit: Token.asNumber({ Ref: 'Limit' }), actualThresholdsPercent: [Token.asNumber({ Ref: 'Pct' })] }),
-      ).not.toThrow();
+      expect(() => budget({ limit: Token.asNumber({ Ref: 'Limit' }), actualThresholdsPercent: [Token.asNumber({ Ref: 'Pct' })] })).not.toThrow();
     });
   });
 

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CostOptimizerMode, ScalableService, ScalingGroup, ScalingGroupProps, ScalingStandardsChecks } from '../lib';
+import { CostOptimizerMode, ScalableService, ScalingGroup, type ScalingGroupProps, ScalingStandardsChecks } from '../lib';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -63,13 +63,15 @@ describe('ScalableService with Spot, capacity rebalance, max lifetime and a life
         mixedInstancesPolicy: spot,
         capacityRebalance: true,
         maxInstanceLifetime: Duration.days(14),
-        lifecycleHooks: [{
-          lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
-          lifecycleHookName: 'drain',
-          heartbeatTimeout: Duration.minutes(5),
-          defaultResult: autoscaling.DefaultResult.CONTINUE,
-          notificationTarget: new hooktargets.TopicHook(topic),
-        }],
+        lifecycleHooks: [
+          {
+            lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
+            lifecycleHookName: 'drain',
+            heartbeatTimeout: Duration.minutes(5),
+            defaultResult: autoscaling.DefaultResult.CONTINUE,
+            notificationTarget: new hooktargets.TopicHook(topic),
+          },
+        ],
       },
       budget: { limit: 500 },
       costOptimizer: { mode: CostOptimizerMode.DRY_RUN, spot: { minOnDemandPercent: 0 } },
@@ -118,17 +120,21 @@ describe('ScalableService with Spot, capacity rebalance, max lifetime and a life
   test('the lifecycle hook is created with the group, notifying the topic through a role that may publish to it', () => {
     template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      LifecycleHookSpecificationList: [{
-        LifecycleHookName: 'drain',
-        LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
-        HeartbeatTimeout: 300,
-        DefaultResult: 'CONTINUE',
-        NotificationTargetARN: { Ref: Match.stringLikeRegexp('HookTopic') },
-        RoleARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('LifecycleHook1Role'), 'Arn'] },
-      }],
+      LifecycleHookSpecificationList: [
+        {
+          LifecycleHookName: 'drain',
+          LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+          HeartbeatTimeout: 300,
+          DefaultResult: 'CONTINUE',
+          NotificationTargetARN: { Ref: Match.stringLikeRegexp('HookTopic') },
+          RoleARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('LifecycleHook1Role'), 'Arn'] },
+        },
+      ],
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('HookTopic') } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('HookTopic') } })]),
+      },
     });
     // The role and its policy exist before the group sends the hook's test notification.
     const groups = template.findResources('AWS::AutoScaling::AutoScalingGroup');
@@ -196,16 +202,58 @@ describe('mixed instances policy, capacity rebalance and max instance lifetime',
   });
 
   test.each([
-    [{ mixedInstancesPolicy: { instancesDistribution: { onDemandPercentageAboveBaseCapacity: 120 } } }, /mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity must be in \[0, 100\], got 120/],
+    [
+      { mixedInstancesPolicy: { instancesDistribution: { onDemandPercentageAboveBaseCapacity: 120 } } },
+      /mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity must be in \[0, 100\], got 120/,
+    ],
     [{ mixedInstancesPolicy: { instancesDistribution: { onDemandBaseCapacity: -1 } } }, /onDemandBaseCapacity must be in \[0, 10000\], got -1/],
-    [{ mixedInstancesPolicy: { instancesDistribution: { spotInstancePools: 3, spotAllocationStrategy: autoscaling.SpotAllocationStrategy.CAPACITY_OPTIMIZED } } }, /spotInstancePools \(3\) applies only with spotAllocationStrategy lowest-price, got capacity-optimized/],
-    [{ mixedInstancesPolicy: { instancesDistribution: { spotMaxPrice: 'cheap' } } }, /spotMaxPrice must be a price in USD per hour above 0.*got 'cheap'/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{}] } }, /launchTemplateOverrides\[0\] must have exactly one of instanceType and instanceRequirements/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('m6g.large') }] } }, /launchTemplateOverrides\[0\].instanceType \(m6g.large, arm64\) must have the architecture of the launch template's AMI \(instanceType t3.micro, x86_64\)/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small') }, { instanceType: new ec2.InstanceType('t3.small') }] } }, /launchTemplateOverrides\[1\].instanceType \(t3.small\) is named twice/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small'), weightedCapacity: 0 }] } }, /launchTemplateOverrides\[0\].weightedCapacity must be in \[1, 999\], got 0/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small'), launchTemplate: {} }] } }, /launchTemplateOverrides\[0\].launchTemplate is not supported/],
-    [{ mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small') }, { instanceRequirements: { vCpuCount: { min: 2 }, memoryMiB: { min: 1 } } }] } }, /either instanceType in every entry or instanceRequirements in every entry/],
+    [
+      {
+        mixedInstancesPolicy: {
+          instancesDistribution: { spotInstancePools: 3, spotAllocationStrategy: autoscaling.SpotAllocationStrategy.CAPACITY_OPTIMIZED },
+        },
+      },
+      /spotInstancePools \(3\) applies only with spotAllocationStrategy lowest-price, got capacity-optimized/,
+    ],
+    [
+      { mixedInstancesPolicy: { instancesDistribution: { spotMaxPrice: 'cheap' } } },
+      /spotMaxPrice must be a price in USD per hour above 0.*got 'cheap'/,
+    ],
+    [
+      { mixedInstancesPolicy: { launchTemplateOverrides: [{}] } },
+      /launchTemplateOverrides\[0\] must have exactly one of instanceType and instanceRequirements/,
+    ],
+    [
+      { mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('m6g.large') }] } },
+      /launchTemplateOverrides\[0\].instanceType \(m6g.large, arm64\) must have the architecture of the launch template's AMI \(instanceType t3.micro, x86_64\)/,
+    ],
+    [
+      {
+        mixedInstancesPolicy: {
+          launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small') }, { instanceType: new ec2.InstanceType('t3.small') }],
+        },
+      },
+      /launchTemplateOverrides\[1\].instanceType \(t3.small\) is named twice/,
+    ],
+    [
+      { mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small'), weightedCapacity: 0 }] } },
+      /launchTemplateOverrides\[0\].weightedCapacity must be in \[1, 999\], got 0/,
+    ],
+    [
+      { mixedInstancesPolicy: { launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.small'), launchTemplate: {} }] } },
+      /launchTemplateOverrides\[0\].launchTemplate is not supported/,
+    ],
+    [
+      {
+        mixedInstancesPolicy: {
+          launchTemplateOverrides: [
+            { instanceType: new ec2.InstanceType('t3.small') },
+            { instanceRequirements: { vCpuCount: { min: 2 }, memoryMiB: { min: 1 } } },
+          ],
+        },
+      },
+      /either instanceType in every entry or instanceRequirements in every entry/,
+    ],
     [{ maxInstanceLifetime: Duration.hours(12) }, /maxInstanceLifetime must be a whole number of seconds between 1 day and 365 days, got 12 hours/],
     [{ maxInstanceLifetime: Duration.days(400) }, /maxInstanceLifetime must be .* got 400 days/],
   ])('rejects %j', (props, message) => {
@@ -222,13 +270,22 @@ describe('lifecycle hooks', () => {
   test('hooks without a target are specified with the group, with generated names', () => {
     const { template, scalingGroup } = group({
       lifecycleHooks: [
-        { lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING, heartbeatTimeout: Duration.minutes(10), notificationMetadata: 'warm' },
+        {
+          lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING,
+          heartbeatTimeout: Duration.minutes(10),
+          notificationMetadata: 'warm',
+        },
         { lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING },
       ],
     });
     template().hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       LifecycleHookSpecificationList: [
-        { LifecycleHookName: 'launching-1', LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING', HeartbeatTimeout: 600, NotificationMetadata: 'warm' },
+        {
+          LifecycleHookName: 'launching-1',
+          LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+          HeartbeatTimeout: 600,
+          NotificationMetadata: 'warm',
+        },
         { LifecycleHookName: 'terminating-2', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING' },
       ],
     });
@@ -241,7 +298,13 @@ describe('lifecycle hooks', () => {
     const role = iam.Role.fromRoleArn(f.stack, 'HookRole', 'arn:aws:iam::123456789012:role/hooks', { mutable: false });
     new ScalingGroup(f.stack, 'Web', {
       vpc: f.vpc,
-      lifecycleHooks: [{ lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING, notificationTarget: new hooktargets.TopicHook(hookTopic(f.stack)), role }],
+      lifecycleHooks: [
+        {
+          lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING,
+          notificationTarget: new hooktargets.TopicHook(hookTopic(f.stack)),
+          role,
+        },
+      ],
     });
     Template.fromStack(f.stack).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       LifecycleHookSpecificationList: [Match.objectLike({ RoleARN: 'arn:aws:iam::123456789012:role/hooks' })],
@@ -252,16 +315,32 @@ describe('lifecycle hooks', () => {
     const target: autoscaling.ILifecycleHookTarget = {
       bind: (_scope, options) => ({ createdRole: options.role!, notificationTargetArn: options.lifecycleHook.lifecycleHookName }),
     };
-    expect(() => group({ lifecycleHooks: [{ lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING, notificationTarget: target }] }))
-      .toThrow(/lifecycleHooks\[0\].notificationTarget reads options.lifecycleHook, but the hook is created with the group/);
+    expect(() =>
+      group({ lifecycleHooks: [{ lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_LAUNCHING, notificationTarget: target }] }),
+    ).toThrow(/lifecycleHooks\[0\].notificationTarget reads options.lifecycleHook, but the hook is created with the group/);
   });
 
   const launching = autoscaling.LifecycleTransition.INSTANCE_LAUNCHING;
   test.each([
-    [[{ lifecycleTransition: launching, lifecycleHookName: 'a' }, { lifecycleTransition: launching, lifecycleHookName: 'a' }], /lifecycleHooks\[1\].lifecycleHookName \(a\) is used by another hook/],
-    [[{ lifecycleTransition: launching, lifecycleHookName: 'bad name' }], /lifecycleHooks\[0\].lifecycleHookName must be 1 to 255 letters.*got 'bad name'/],
-    [[{ lifecycleTransition: launching, heartbeatTimeout: Duration.seconds(10) }], /lifecycleHooks\[0\].heartbeatTimeout must be .* between 30 seconds and 2 hours, got 10 seconds/],
-    [[{ lifecycleTransition: launching, notificationMetadata: 'x'.repeat(1024) }], /lifecycleHooks\[0\].notificationMetadata must be at most 1023 characters, got 1024/],
+    [
+      [
+        { lifecycleTransition: launching, lifecycleHookName: 'a' },
+        { lifecycleTransition: launching, lifecycleHookName: 'a' },
+      ],
+      /lifecycleHooks\[1\].lifecycleHookName \(a\) is used by another hook/,
+    ],
+    [
+      [{ lifecycleTransition: launching, lifecycleHookName: 'bad name' }],
+      /lifecycleHooks\[0\].lifecycleHookName must be 1 to 255 letters.*got 'bad name'/,
+    ],
+    [
+      [{ lifecycleTransition: launching, heartbeatTimeout: Duration.seconds(10) }],
+      /lifecycleHooks\[0\].heartbeatTimeout must be .* between 30 seconds and 2 hours, got 10 seconds/,
+    ],
+    [
+      [{ lifecycleTransition: launching, notificationMetadata: 'x'.repeat(1024) }],
+      /lifecycleHooks\[0\].notificationMetadata must be at most 1023 characters, got 1024/,
+    ],
     [[{ lifecycleTransition: 'sometimes' }], /lifecycleHooks\[0\].lifecycleTransition is required/],
   ])('rejects %#', (hooks, message) => {
     expect(() => group({ lifecycleHooks: hooks as autoscaling.BasicLifecycleHookProps[] })).toThrow(message);
@@ -270,8 +349,9 @@ describe('lifecycle hooks', () => {
   test('a role without a notification target is rejected', () => {
     const f = fixture();
     const role = iam.Role.fromRoleArn(f.stack, 'HookRole', 'arn:aws:iam::123456789012:role/hooks');
-    expect(() => new ScalingGroup(f.stack, 'Web', { vpc: f.vpc, lifecycleHooks: [{ lifecycleTransition: launching, role }] }))
-      .toThrow(/lifecycleHooks\[0\].role needs notificationTarget/);
+    expect(() => new ScalingGroup(f.stack, 'Web', { vpc: f.vpc, lifecycleHooks: [{ lifecycleTransition: launching, role }] })).toThrow(
+      /lifecycleHooks\[0\].role needs notificationTarget/,
+    );
   });
 });
 
@@ -281,10 +361,12 @@ describe('user data', () => {
     expect(f.app.node.tryGetContext('@aws-cdk/aws-ec2:launchTemplateDefaultUserData')).toBeUndefined();
     const scalingGroup = new ScalingGroup(f.stack, 'Web', { vpc: f.vpc, minCapacity: 1, maxCapacity: 4 });
     const cluster = new ecs.Cluster(f.stack, 'Cluster', { vpc: f.vpc });
-    cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(f.stack, 'Capacity', {
-      autoScalingGroup: scalingGroup.autoScalingGroup,
-      enableManagedTerminationProtection: false,
-    }));
+    cluster.addAsgCapacityProvider(
+      new ecs.AsgCapacityProvider(f.stack, 'Capacity', {
+        autoScalingGroup: scalingGroup.autoScalingGroup,
+        enableManagedTerminationProtection: false,
+      }),
+    );
     const template = Template.fromStack(f.stack);
     template.resourceCountIs('AWS::ECS::CapacityProvider', 1);
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {

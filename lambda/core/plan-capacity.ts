@@ -1,9 +1,9 @@
-import { Headroom, learnHeadroom, replayContext, replayPlan } from './forecast/forecast-errors';
-import { FittedModel, ForecastModelSpec } from './forecast/forecast-model';
+import { type Headroom, learnHeadroom, replayContext, replayPlan } from './forecast/forecast-errors';
+import { FittedModel, type ForecastModelSpec } from './forecast/forecast-model';
 import { movingMedian, quantileSorted } from './forecast/robust-stats';
-import { detectSeasonality, Seasonality } from './forecast/seasonality';
+import { detectSeasonality, type Seasonality } from './forecast/seasonality';
 import { cleanSeries } from './forecast/series';
-import { PlanInput, PlanOutput, PlannedAction } from './plan-types';
+import type { PlanInput, PlanOutput, PlannedAction } from './plan-types';
 
 /**
  * The share of the load the planner lets exceed capacity (at 100% utilization) when no
@@ -185,7 +185,8 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const fit = { model, headroom };
     if (!best || (Number.isFinite(headroom.cost) && !(headroom.cost >= best.headroom.cost))) best = fit;
-    if (spec.combine === 'median' && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))) bestForecast = fit;
+    if (spec.combine === 'median' && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape))))
+      bestForecast = fit;
   }
   if (!best) return { plan: { schedule: [] } };
   const forecastFit = bestForecast ?? best;
@@ -224,8 +225,8 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   // the capacity the forecast needs at the target utilization (bias-corrected)
   const atTarget = (Number.isFinite(best.headroom.typical) && best.headroom.typical > 0 ? best.headroom.typical : 1) / target;
   const span = horizon + delay + hold + 1;
-  const need: number[] = new Array(span);
-  const forecastValues: number[] = new Array(span);
+  const need = new Array<number>(span);
+  const forecastValues = new Array<number>(span);
   for (let j = 0; j < span; j++) {
     const f = planFrom(kNow + j);
     forecastValues[j] = forecastFrom(kNow + j) * bias;
@@ -254,8 +255,13 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
       forecast: { start: start + kNow * stepMs, stepSeconds: stepS, values: forecastValues },
     },
     explanation: {
-      seasonality, model: best.model.spec, forecastModel: forecastFit.model.spec, headroom: best.headroom,
-      multiplier, replayBudget, need,
+      seasonality,
+      model: best.model.spec,
+      forecastModel: forecastFit.model.spec,
+      headroom: best.headroom,
+      multiplier,
+      replayBudget,
+      need,
     },
   };
 }

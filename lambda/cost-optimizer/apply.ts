@@ -11,12 +11,16 @@
  * A step that fails stops the later steps; the error is returned to be logged and counted.
  */
 import {
-  AutoScalingClient, PutScalingPolicyCommand, ScalingPolicy, StartInstanceRefreshCommand, UpdateAutoScalingGroupCommand,
-  UpdateAutoScalingGroupCommandInput,
+  type AutoScalingClient,
+  PutScalingPolicyCommand,
+  type ScalingPolicy,
+  StartInstanceRefreshCommand,
+  UpdateAutoScalingGroupCommand,
+  type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
-import { _InstanceType, CreateLaunchTemplateVersionCommand, EC2Client, ModifyLaunchTemplateCommand } from '@aws-sdk/client-ec2';
-import { CostAction } from '../core/cost';
-import { GroupTemplate } from './observe';
+import { type _InstanceType, CreateLaunchTemplateVersionCommand, type EC2Client, ModifyLaunchTemplateCommand } from '@aws-sdk/client-ec2';
+import type { CostAction } from '../core/cost';
+import type { GroupTemplate } from './observe';
 
 export type ApplyStep = 'capacity' | 'target-utilization' | 'vertical' | 'instance-refresh';
 
@@ -66,13 +70,15 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
     if (tu?.kind === 'set-target-utilization') {
       const p = ctx.cpuPolicy;
       if (!p?.PolicyName || !p.TargetTrackingConfiguration) throw new Error('no CPU target tracking policy to update');
-      await ctx.asg.send(new PutScalingPolicyCommand({
-        AutoScalingGroupName: ctx.groupName,
-        PolicyName: p.PolicyName,
-        PolicyType: 'TargetTrackingScaling',
-        ...(p.EstimatedInstanceWarmup !== undefined ? { EstimatedInstanceWarmup: p.EstimatedInstanceWarmup } : {}),
-        TargetTrackingConfiguration: { ...p.TargetTrackingConfiguration, TargetValue: tu.percent },
-      }));
+      await ctx.asg.send(
+        new PutScalingPolicyCommand({
+          AutoScalingGroupName: ctx.groupName,
+          PolicyName: p.PolicyName,
+          PolicyType: 'TargetTrackingScaling',
+          ...(p.EstimatedInstanceWarmup !== undefined ? { EstimatedInstanceWarmup: p.EstimatedInstanceWarmup } : {}),
+          TargetTrackingConfiguration: { ...p.TargetTrackingConfiguration, TargetValue: tu.percent },
+        }),
+      );
       calls.push(`PutScalingPolicy ${p.PolicyName} TargetValue=${tu.percent}`);
       succeeded.push('target-utilization');
     }
@@ -82,12 +88,14 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
     if (change?.kind === 'change-instance-type') {
       const t = ctx.template;
       if (!t) throw new Error('the group has no launch template to version');
-      const created = await ctx.ec2.send(new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: t.launchTemplateId,
-        SourceVersion: String(t.versionNumber),
-        VersionDescription: `cost-optimizer: ${change.from} -> ${change.to}`.slice(0, 255),
-        LaunchTemplateData: { InstanceType: change.to as _InstanceType },
-      }));
+      const created = await ctx.ec2.send(
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateId: t.launchTemplateId,
+          SourceVersion: String(t.versionNumber),
+          VersionDescription: `cost-optimizer: ${change.from} -> ${change.to}`.slice(0, 255),
+          LaunchTemplateData: { InstanceType: change.to as _InstanceType },
+        }),
+      );
       newTemplateVersion = created.LaunchTemplateVersion?.VersionNumber;
       if (newTemplateVersion === undefined) throw new Error('CreateLaunchTemplateVersion returned no version number');
       calls.push(`CreateLaunchTemplateVersion ${t.launchTemplateId} v${newTemplateVersion} from v${t.versionNumber} InstanceType=${change.to}`);
@@ -95,9 +103,12 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
         await ctx.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: t.launchTemplateId, DefaultVersion: String(newTemplateVersion) }));
         calls.push(`ModifyLaunchTemplate ${t.launchTemplateId} DefaultVersion=${newTemplateVersion}`);
       } else if (t.groupVersion !== '$Latest') {
-        await ctx.asg.send(new UpdateAutoScalingGroupCommand({
-          AutoScalingGroupName: ctx.groupName, LaunchTemplate: { LaunchTemplateId: t.launchTemplateId, Version: String(newTemplateVersion) },
-        }));
+        await ctx.asg.send(
+          new UpdateAutoScalingGroupCommand({
+            AutoScalingGroupName: ctx.groupName,
+            LaunchTemplate: { LaunchTemplateId: t.launchTemplateId, Version: String(newTemplateVersion) },
+          }),
+        );
         calls.push(`UpdateAutoScalingGroup LaunchTemplate.Version=${newTemplateVersion}`);
       }
       succeeded.push('vertical');
@@ -105,11 +116,13 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
 
     step = 'instance-refresh';
     if (change || actions.some((a) => a.kind === 'start-instance-refresh')) {
-      const r = await ctx.asg.send(new StartInstanceRefreshCommand({
-        AutoScalingGroupName: ctx.groupName,
-        Strategy: 'Rolling',
-        Preferences: { MinHealthyPercentage: ctx.refreshMinHealthyPercent, SkipMatching: true },
-      }));
+      const r = await ctx.asg.send(
+        new StartInstanceRefreshCommand({
+          AutoScalingGroupName: ctx.groupName,
+          Strategy: 'Rolling',
+          Preferences: { MinHealthyPercentage: ctx.refreshMinHealthyPercent, SkipMatching: true },
+        }),
+      );
       calls.push(`StartInstanceRefresh ${r.InstanceRefreshId ?? ''}`.trim());
       succeeded.push('instance-refresh');
     }

@@ -4,9 +4,9 @@
  * the construct accepts is a value this accepts. A bad value is a ConfigError naming the variable
  * and the prop; the run then changes nothing.
  */
-import { GroupBaseline } from '../contract/group-baseline';
-import { COST_OPTIMIZER_ENV, RunMode, SpendSourceName, VerticalEnv, parseCostOptimizerEnv } from '../contract/cost-optimizer';
-import { CostPolicy } from '../core/cost';
+import type { GroupBaseline } from '../contract/group-baseline';
+import { COST_OPTIMIZER_ENV, type RunMode, type SpendSourceName, type VerticalEnv, parseCostOptimizerEnv } from '../contract/cost-optimizer';
+import type { CostPolicy } from '../core/cost';
 
 export type { RunMode, VerticalEnv };
 export type SpendSource = SpendSourceName;
@@ -29,7 +29,10 @@ export interface OptimizerConfig {
   readonly stateTagKey: string;
   /** Instance refresh MinHealthyPercentage. */
   readonly refreshMinHealthyPercent: number;
-  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct (absent only in an environment written before GROUP_BASELINE). */
+  /**
+   * The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down
+   * by the construct (absent only in an environment written before GROUP_BASELINE).
+   */
   readonly baseline?: GroupBaseline;
   readonly policy: CostPolicy;
 }
@@ -52,19 +55,23 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     budgetMode: s.budgetMode,
     ...(s.targetUtilization ? { targetUtilization: { ...s.targetUtilization } } : {}),
     ...(s.spot ? { spot: { ...s.spot } } : {}),
-    ...(s.workingHours ? {
-      offHours: {
-        workingHours: { ...s.workingHours, days: [...s.workingHours.days] },
-        restoreLeadMs: s.restoreLeadSeconds * SECOND,
-      },
-    } : {}),
-    vertical: s.vertical ? {
-      ladder: [...s.vertical.instanceTypes],
-      lowerPercent: s.vertical.lowerUtilizationPercent,
-      upperPercent: s.vertical.upperUtilizationPercent,
-      windowMs: s.vertical.evaluationWindowSeconds * SECOND,
-      minIntervalMs: s.vertical.minIntervalSeconds * SECOND,
-    } : undefined,
+    ...(s.workingHours
+      ? {
+          offHours: {
+            workingHours: { ...s.workingHours, days: [...s.workingHours.days] },
+            restoreLeadMs: s.restoreLeadSeconds * SECOND,
+          },
+        }
+      : {}),
+    vertical: s.vertical
+      ? {
+          ladder: [...s.vertical.instanceTypes],
+          lowerPercent: s.vertical.lowerUtilizationPercent,
+          upperPercent: s.vertical.upperUtilizationPercent,
+          windowMs: s.vertical.evaluationWindowSeconds * SECOND,
+          minIntervalMs: s.vertical.minIntervalSeconds * SECOND,
+        }
+      : undefined,
   };
   return {
     groupName: s.groupName,

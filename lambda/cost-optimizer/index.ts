@@ -24,18 +24,35 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { AutoScalingClient, ScalingPolicy } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, type ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { effectiveCapacity, minSizeAfterFreshRead, scheduledBounds, upcomingScheduledFloor } from '../core/capacity';
-import { CostAction, CostDecision, CostState, decideCost, encodeCostState, GroupSnapshot, SetCapacityAction } from '../core/cost';
+import {
+  type CostAction,
+  type CostDecision,
+  type CostState,
+  decideCost,
+  encodeCostState,
+  type GroupSnapshot,
+  type SetCapacityAction,
+} from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
-import { ApplyResult, ApplyStep, applyActions } from './apply';
-import { loadConfig, OptimizerConfig } from './config';
-import { GroupTemplate, readCpuTargetPolicy, readGroup, readPendingFloor, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
+import { type ApplyResult, type ApplyStep, applyActions } from './apply';
+import { loadConfig, type OptimizerConfig } from './config';
+import {
+  type GroupTemplate,
+  readCpuTargetPolicy,
+  readGroup,
+  readPendingFloor,
+  readSpend,
+  readTemplate,
+  readUsageHistory,
+  readUtilization,
+} from './observe';
 import { stateFromGroup, writeState } from './state-tag';
 import { COST_METRIC, createLogger, createMetrics, publishRunMetrics, publishSkippedRun } from './telemetry';
 
@@ -94,7 +111,10 @@ export async function handler(event: unknown): Promise<CostRunSummary> {
 }
 
 class StageError extends Error {
-  constructor(readonly stage: string, readonly cause: unknown) {
+  constructor(
+    readonly stage: string,
+    readonly cause: unknown,
+  ) {
     super(`${stage}: ${describeError(cause).message}`);
     this.name = 'CostOptimizerError';
   }
@@ -109,9 +129,9 @@ async function stage<T>(name: string, f: () => T | Promise<T>): Promise<T> {
 }
 
 const STEP_FIELDS: Record<ApplyStep, Array<keyof CostState>> = {
-  'capacity': ['cap', 'offHoursCapacity', 'onDemandPercent'],
+  capacity: ['cap', 'offHoursCapacity', 'onDemandPercent'],
   'target-utilization': ['targetUtilization'],
-  'vertical': ['lastVerticalAt'],
+  vertical: ['lastVerticalAt'],
   'instance-refresh': ['pendingRefresh'],
 };
 
@@ -124,7 +144,10 @@ export function stateAfterApply(prev: CostState | undefined, next: CostState, ac
   for (const a of actions) {
     if (a.kind === 'set-capacity' || a.kind === 'set-on-demand-percent') attempted.add('capacity');
     if (a.kind === 'set-target-utilization') attempted.add('target-utilization');
-    if (a.kind === 'change-instance-type') { attempted.add('vertical'); attempted.add('instance-refresh'); }
+    if (a.kind === 'change-instance-type') {
+      attempted.add('vertical');
+      attempted.add('instance-refresh');
+    }
     if (a.kind === 'start-instance-refresh') attempted.add('instance-refresh');
   }
   const out: Record<string, unknown> = { ...next };
@@ -134,23 +157,28 @@ export function stateAfterApply(prev: CostState | undefined, next: CostState, ac
     for (const f of fields) {
       if (step === 'instance-refresh') {
         // A vertical change made without its refresh leaves the refresh pending for the next run.
-        if (ok) delete out.pendingRefresh; else if (result.succeeded.includes('vertical') || prev?.pendingRefresh) out.pendingRefresh = true; else delete out.pendingRefresh;
+        if (ok) delete out.pendingRefresh;
+        else if (result.succeeded.includes('vertical') || prev?.pendingRefresh) out.pendingRefresh = true;
+        else delete out.pendingRefresh;
         continue;
       }
       if (ok) continue;
       const v = prev?.[f];
-      if (v === undefined) delete out[f]; else out[f] = v;
+      if (v === undefined) delete out[f];
+      else out[f] = v;
     }
   }
   // The budget step interval restarts only when a budget step really was applied.
   const budgetSteps: ApplyStep[] = ['capacity', 'target-utilization'];
   if (next.lastBudgetStepAt !== prev?.lastBudgetStepAt && !budgetSteps.some((st) => attempted.has(st) && result.succeeded.includes(st))) {
-    if (prev?.lastBudgetStepAt === undefined) delete out.lastBudgetStepAt; else out.lastBudgetStepAt = prev.lastBudgetStepAt;
+    if (prev?.lastBudgetStepAt === undefined) delete out.lastBudgetStepAt;
+    else out.lastBudgetStepAt = prev.lastBudgetStepAt;
   }
   const overrides = ['cap', 'offHoursCapacity', 'onDemandPercent', 'targetUtilization'].some((k) => out[k] !== undefined);
   const original = next.original ?? prev?.original;
-  if (overrides && original) out.original = original; else delete out.original;
-  return out as CostState;
+  if (overrides && original) out.original = original;
+  else delete out.original;
+  return out;
 }
 
 /**
@@ -166,7 +194,12 @@ const SCHEDULE_LOOKAHEAD_MS = 2 * 3_600_000;
  * leave room for) and dropped when the group already is.
  */
 async function boundedActions(
-  c: OptimizerConfig, deps: CostDependencies, now: number, decision: CostDecision, prev: CostState | undefined, before: GroupSnapshot,
+  c: OptimizerConfig,
+  deps: CostDependencies,
+  now: number,
+  decision: CostDecision,
+  prev: CostState | undefined,
+  before: GroupSnapshot,
 ): Promise<CostAction[]> {
   const decided = decision.actions.find((a): a is SetCapacityAction => a.kind === 'set-capacity');
   const others = decision.actions.filter((a) => a.kind !== 'set-capacity');
@@ -177,8 +210,14 @@ async function boundedActions(
     // re-derived from the fresh read.
     if (!decided) return decision.actions;
     const minSize = minSizeAfterFreshRead(decided.minSize, before.minSize, live.minSize, decided.maxSize);
-    const desired = decided.desiredCapacity !== undefined ? Math.min(decided.maxSize, Math.max(minSize, decided.desiredCapacity))
-      : live.desiredCapacity > decided.maxSize ? decided.maxSize : live.desiredCapacity < minSize ? minSize : undefined;
+    const desired =
+      decided.desiredCapacity !== undefined
+        ? Math.min(decided.maxSize, Math.max(minSize, decided.desiredCapacity))
+        : live.desiredCapacity > decided.maxSize
+          ? decided.maxSize
+          : live.desiredCapacity < minSize
+            ? minSize
+            : undefined;
     return [{ ...decided, minSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}) }, ...others];
   }
   const pending = Math.max(
@@ -233,7 +272,8 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
     // the original MinSize/MaxSize, derived every run, never kept in the state tag.
     const userBounds = c.baseline ? scheduledBounds(c.baseline, now) : undefined;
     const derived = userBounds && {
-      minSize: userBounds.minSize, maxSize: userBounds.maxSize,
+      minSize: userBounds.minSize,
+      maxSize: userBounds.maxSize,
       desiredCapacity: Math.min(userBounds.maxSize, Math.max(userBounds.minSize, userBounds.desiredCapacity ?? asgGroup.DesiredCapacity!)),
     };
     const encoding = { boundsDerivable: derived !== undefined };
@@ -260,14 +300,25 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
       ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
     };
-    const decided = await stage('decide', () => decideCost({
-      now, budget: spend, group, utilization: samples, utilizationPeriodSeconds: c.utilizationPeriodSeconds, usageHistory, policy: c.policy, state: prevState,
-      ...(derived ? { baseline: derived } : {}),
-    }));
+    const decided = await stage('decide', () =>
+      decideCost({
+        now,
+        budget: spend,
+        group,
+        utilization: samples,
+        utilizationPeriodSeconds: c.utilizationPeriodSeconds,
+        usageHistory,
+        policy: c.policy,
+        state: prevState,
+        ...(derived ? { baseline: derived } : {}),
+      }),
+    );
     // The bounds written come from the one precedence rule, on a read of the group made right
     // before writing (a floor that landed since the first read is not undone).
-    const decision: CostDecision = c.mode === 'forecast-only' ? decided
-      : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+    const decision: CostDecision =
+      c.mode === 'forecast-only'
+        ? decided
+        : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
     if (c.manageTargetTracking && !cpuPolicy) decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
     if (c.policy.vertical && !template) decision.notes.push('vertical: the group does not launch from the managed launch template');
 
@@ -309,9 +360,17 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
           written = intended;
         }
       }
-      const result = decision.actions.length > 0
-        ? await applyActions(decision.actions, { asg: deps.autoScaling, ec2: deps.ec2, groupName: c.groupName, cpuPolicy, template, refreshMinHealthyPercent: c.refreshMinHealthyPercent })
-        : { succeeded: [], calls: [] };
+      const result =
+        decision.actions.length > 0
+          ? await applyActions(decision.actions, {
+              asg: deps.autoScaling,
+              ec2: deps.ec2,
+              groupName: c.groupName,
+              cpuPolicy,
+              template,
+              refreshMinHealthyPercent: c.refreshMinHealthyPercent,
+            })
+          : { succeeded: [], calls: [] };
       const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
       const after = encodeCostState(kept, encoding);
       const cap = decision.actions.find((a) => a.kind === 'set-capacity');
@@ -320,7 +379,11 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       summary = {
         ...summary,
         outcome: result.failed ? 'failed' : result.calls.length > 0 ? 'applied' : 'no-change',
-        applied: { succeeded: result.succeeded, calls: result.calls, ...(result.newTemplateVersion !== undefined ? { newTemplateVersion: result.newTemplateVersion } : {}) },
+        applied: {
+          succeeded: result.succeeded,
+          calls: result.calls,
+          ...(result.newTemplateVersion !== undefined ? { newTemplateVersion: result.newTemplateVersion } : {}),
+        },
         state: after,
       };
       if (after !== written) {
@@ -346,6 +409,6 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
   else deps.logger.info(message, { ...summary });
   publishRunMetrics(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', metrics);
   publishSkippedRun(deps.metrics, skipped);
-  if (thrown !== undefined) throw thrown;
+  if (thrown !== undefined) throw thrown instanceof Error ? thrown : new Error(String(thrown));
   return summary;
 }

@@ -4,14 +4,19 @@
  * instance type of its launch template version, and its utilization from CloudWatch.
  */
 import {
-  AutoScalingClient, AutoScalingGroup, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, ScalingPolicy,
+  type AutoScalingClient,
+  type AutoScalingGroup,
+  DescribeAutoScalingGroupsCommand,
+  DescribePoliciesCommand,
+  DescribeScheduledActionsCommand,
+  type ScalingPolicy,
 } from '@aws-sdk/client-auto-scaling';
-import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
-import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { CostExplorerClient, Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { BudgetSnapshot, UtilizationSample } from '../core/cost';
-import { OptimizerConfig } from './config';
+import { type BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
+import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CostExplorerClient, type Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import { DescribeLaunchTemplateVersionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { BudgetSnapshot, UtilizationSample } from '../core/cost';
+import type { OptimizerConfig } from './config';
 
 /** A NextToken loop ends here: a service that keeps returning a token must not spin until the timeout. */
 const MAX_PAGES = 50;
@@ -36,17 +41,30 @@ export function budgetPeriod(timeUnit: string | undefined, now: number): { start
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
   switch (timeUnit) {
-    case 'DAILY': { const s = Date.UTC(y, m, d.getUTCDate()); return { start: s, end: s + 86_400_000 }; }
-    case 'QUARTERLY': { const q = Math.floor(m / 3) * 3; return { start: Date.UTC(y, q, 1), end: Date.UTC(y, q + 3, 1) }; }
-    case 'ANNUALLY': return { start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) };
-    default: return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
+    case 'DAILY': {
+      const s = Date.UTC(y, m, d.getUTCDate());
+      return { start: s, end: s + 86_400_000 };
+    }
+    case 'QUARTERLY': {
+      const q = Math.floor(m / 3) * 3;
+      return { start: Date.UTC(y, q, 1), end: Date.UTC(y, q + 3, 1) };
+    }
+    case 'ANNUALLY':
+      return { start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) };
+    default:
+      return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
   }
 }
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** The month's spend: AWS Budgets' calculated spend, or Cost Explorer's actual cost with the Budgets forecast. */
-export async function readSpend(cfg: OptimizerConfig, now: number, budgets: BudgetsClient, ce: CostExplorerClient): Promise<BudgetSnapshot & { source: string }> {
+export async function readSpend(
+  cfg: OptimizerConfig,
+  now: number,
+  budgets: BudgetsClient,
+  ce: CostExplorerClient,
+): Promise<BudgetSnapshot & { source: string }> {
   const res = await budgets.send(new DescribeBudgetCommand({ AccountId: cfg.accountId, BudgetName: cfg.budgetName }));
   const b = res.Budget;
   if (!b) throw new MissingDataError(`budget ${cfg.budgetName} was not returned`);
@@ -57,7 +75,9 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
   let actual = amount(b.CalculatedSpend?.ActualSpend);
   let source = 'budgets';
   if (cfg.spendSource === 'cost-explorer') {
-    const filter: Expression | undefined = cfg.costTag ? { Tags: { Key: cfg.costTag.key, Values: [cfg.costTag.value], MatchOptions: ['EQUALS'] } } : undefined;
+    const filter: Expression | undefined = cfg.costTag
+      ? { Tags: { Key: cfg.costTag.key, Values: [cfg.costTag.value], MatchOptions: ['EQUALS'] } }
+      : undefined;
     let total = 0;
     let rows = 0;
     let token: string | undefined;
@@ -66,20 +86,26 @@ export async function readSpend(cfg: OptimizerConfig, now: number, budgets: Budg
     const d = new Date(now);
     const end = Math.min(period.end, Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
     do {
-      const r = await ce.send(new GetCostAndUsageCommand({
-        TimePeriod: { Start: isoDay(period.start), End: isoDay(end) },
-        Granularity: 'MONTHLY',
-        Metrics: ['UnblendedCost'],
-        ...(filter ? { Filter: filter } : {}),
-        NextPageToken: token,
-      }));
+      const r = await ce.send(
+        new GetCostAndUsageCommand({
+          TimePeriod: { Start: isoDay(period.start), End: isoDay(end) },
+          Granularity: 'MONTHLY',
+          Metrics: ['UnblendedCost'],
+          ...(filter ? { Filter: filter } : {}),
+          NextPageToken: token,
+        }),
+      );
       for (const row of r.ResultsByTime ?? []) {
         const v = amount(row.Total?.UnblendedCost);
-        if (v !== undefined) { total += v; rows++; }
+        if (v !== undefined) {
+          total += v;
+          rows++;
+        }
       }
       token = r.NextPageToken;
       // A partial month would understate the spend: missing data, not a smaller number.
-      if (token && ++pages >= MAX_PAGES) throw new MissingDataError(`Cost Explorer still had pages after ${MAX_PAGES}: the month's cost is incomplete`);
+      if (token && ++pages >= MAX_PAGES)
+        throw new MissingDataError(`Cost Explorer still had pages after ${MAX_PAGES}: the month's cost is incomplete`);
     } while (token);
     if (rows === 0) throw new MissingDataError('Cost Explorer returned no cost for the period');
     actual = total;
@@ -93,7 +119,8 @@ export async function readGroup(asg: AutoScalingClient, groupName: string): Prom
   const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
   if (!g) throw new MissingDataError(`Auto Scaling group ${groupName} not found`);
-  if (g.MinSize === undefined || g.MaxSize === undefined || g.DesiredCapacity === undefined) throw new MissingDataError(`Auto Scaling group ${groupName} has no MinSize/MaxSize/DesiredCapacity`);
+  if (g.MinSize === undefined || g.MaxSize === undefined || g.DesiredCapacity === undefined)
+    throw new MissingDataError(`Auto Scaling group ${groupName} has no MinSize/MaxSize/DesiredCapacity`);
   return g;
 }
 
@@ -103,7 +130,9 @@ export async function readCpuTargetPolicy(asg: AutoScalingClient, groupName: str
   let token: string | undefined;
   let pages = 0;
   do {
-    const res = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }));
+    const res = await asg.send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }),
+    );
     for (const p of res.ScalingPolicies ?? []) {
       if (p.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ASGAverageCPUUtilization') found.push(p);
     }
@@ -126,30 +155,62 @@ export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Pro
   const spec = group.LaunchTemplate;
   if (!spec || (!spec.LaunchTemplateId && !spec.LaunchTemplateName)) return undefined;
   const version = spec.Version ?? '$Default';
-  const res = await ec2.send(new DescribeLaunchTemplateVersionsCommand({
-    ...(spec.LaunchTemplateId ? { LaunchTemplateId: spec.LaunchTemplateId } : { LaunchTemplateName: spec.LaunchTemplateName }),
-    Versions: [version],
-  }));
+  const res = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({
+      ...(spec.LaunchTemplateId ? { LaunchTemplateId: spec.LaunchTemplateId } : { LaunchTemplateName: spec.LaunchTemplateName }),
+      Versions: [version],
+    }),
+  );
   const v = res.LaunchTemplateVersions?.[0];
-  if (!v?.LaunchTemplateId || v.VersionNumber === undefined) throw new MissingDataError(`launch template version ${version} of the group was not found`);
-  return { launchTemplateId: v.LaunchTemplateId, groupVersion: version, versionNumber: v.VersionNumber, instanceType: v.LaunchTemplateData?.InstanceType };
+  if (!v?.LaunchTemplateId || v.VersionNumber === undefined)
+    throw new MissingDataError(`launch template version ${version} of the group was not found`);
+  return {
+    launchTemplateId: v.LaunchTemplateId,
+    groupVersion: version,
+    versionNumber: v.VersionNumber,
+    instanceType: v.LaunchTemplateData?.InstanceType,
+  };
 }
 
 /** The group's CPU utilization and instances in service, one sample per period over the window. */
-export async function readUtilization(cw: CloudWatchClient, groupName: string, now: number, windowMs: number, periodSeconds: number): Promise<UtilizationSample[]> {
+export async function readUtilization(
+  cw: CloudWatchClient,
+  groupName: string,
+  now: number,
+  windowMs: number,
+  periodSeconds: number,
+): Promise<UtilizationSample[]> {
   const dims = [{ Name: 'AutoScalingGroupName', Value: groupName }];
   const queries: MetricDataQuery[] = [
-    { Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: dims }, Period: periodSeconds, Stat: 'Average' }, ReturnData: true },
-    { Id: 'inservice', MetricStat: { Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: dims }, Period: periodSeconds, Stat: 'Average' }, ReturnData: true },
+    {
+      Id: 'cpu',
+      MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: dims }, Period: periodSeconds, Stat: 'Average' },
+      ReturnData: true,
+    },
+    {
+      Id: 'inservice',
+      MetricStat: {
+        Metric: { Namespace: 'AWS/AutoScaling', MetricName: 'GroupInServiceInstances', Dimensions: dims },
+        Period: periodSeconds,
+        Stat: 'Average',
+      },
+      ReturnData: true,
+    },
   ];
   const cpu = new Map<number, number>();
   const inService = new Map<number, number>();
   let token: string | undefined;
   let pages = 0;
   do {
-    const res = await cw.send(new GetMetricDataCommand({
-      MetricDataQueries: queries, StartTime: new Date(now - windowMs), EndTime: new Date(now), ScanBy: 'TimestampAscending', NextToken: token,
-    }));
+    const res = await cw.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: queries,
+        StartTime: new Date(now - windowMs),
+        EndTime: new Date(now),
+        ScanBy: 'TimestampAscending',
+        NextToken: token,
+      }),
+    );
     for (const r of res.MetricDataResults ?? []) {
       const target = r.Id === 'cpu' ? cpu : inService;
       (r.Timestamps ?? []).forEach((ts, i) => {

@@ -5,27 +5,41 @@
  * settings it explains. A tag that cannot be read is never overwritten: the run changes nothing
  * and fails, so the original settings it holds are not lost (delete the tag to start afresh).
  */
-import { AutoScalingClient, AutoScalingGroup, CreateOrUpdateTagsCommand } from '@aws-sdk/client-auto-scaling';
-import { CostState, CostStateError, decodeCostState, encodeCostState, EncodeOptions } from '../core/cost';
+import { type AutoScalingClient, type AutoScalingGroup, CreateOrUpdateTagsCommand } from '@aws-sdk/client-auto-scaling';
+import { type CostState, CostStateError, decodeCostState, encodeCostState, type EncodeOptions } from '../core/cost';
 
 /**
  * The state in the group's tag; undefined when there is none. Throws CostStateError when
  * unreadable. `derived`: the original bounds from the construct's baseline (not kept in the tag).
  */
-export function stateFromGroup(group: AutoScalingGroup, key: string, derived?: { minSize: number; maxSize: number; desiredCapacity: number }): { state?: CostState; raw?: string } {
+export function stateFromGroup(
+  group: AutoScalingGroup,
+  key: string,
+  derived?: { minSize: number; maxSize: number; desiredCapacity: number },
+): { state?: CostState; raw?: string } {
   const tag = group.Tags?.find((t) => t.Key === key);
   if (tag?.Value === undefined || tag.Value === '') return {};
   try {
     return { state: decodeCostState(tag.Value, derived), raw: tag.Value };
   } catch (e) {
-    throw new CostStateError(`tag ${key} on ${group.AutoScalingGroupName}: ${(e as Error).message} (value ${JSON.stringify(tag.Value)}); delete the tag to reset the controller`);
+    throw new CostStateError(
+      `tag ${key} on ${group.AutoScalingGroupName}: ${(e as Error).message} (value ${JSON.stringify(tag.Value)}); delete the tag to reset the controller`,
+    );
   }
 }
 
-export async function writeState(asg: AutoScalingClient, groupName: string, key: string, state: CostState, opts: EncodeOptions = {}): Promise<string> {
+export async function writeState(
+  asg: AutoScalingClient,
+  groupName: string,
+  key: string,
+  state: CostState,
+  opts: EncodeOptions = {},
+): Promise<string> {
   const value = encodeCostState(state, opts);
-  await asg.send(new CreateOrUpdateTagsCommand({
-    Tags: [{ ResourceId: groupName, ResourceType: 'auto-scaling-group', Key: key, Value: value, PropagateAtLaunch: false }],
-  }));
+  await asg.send(
+    new CreateOrUpdateTagsCommand({
+      Tags: [{ ResourceId: groupName, ResourceType: 'auto-scaling-group', Key: key, Value: value, PropagateAtLaunch: false }],
+    }),
+  );
   return value;
 }

@@ -1,5 +1,5 @@
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ScalingPolicyTarget } from './scaling-policy-types';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { ScalingPolicyTarget } from './scaling-policy-types';
 
 // Internal helpers of the policies that use the ALB request count (not exported from the package).
 
@@ -11,7 +11,9 @@ export function albResourceLabel(targetGroup: elbv2.ApplicationTargetGroup): str
 /** Throws the error every request-count policy gives when bound without a target group. */
 export function requireTargetGroup(policyName: string, target: ScalingPolicyTarget): elbv2.ApplicationTargetGroup {
   if (!target.targetGroup) {
-    throw new Error(`${policyName} needs the group to be registered with an ALB target group (targetGroup): attach the group to a target group (ScalingGroup.attachToTargetGroup) before adding this policy`);
+    throw new Error(
+      `${policyName} needs the group to be registered with an ALB target group (targetGroup): attach the group to a target group (ScalingGroup.attachToTargetGroup) before adding this policy`,
+    );
   }
   return target.targetGroup;
 }

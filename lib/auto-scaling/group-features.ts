@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { type Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -62,16 +62,22 @@ const HOOK_NAME = /^[A-Za-z0-9\-_/]{1,255}$/;
 export function validateMixedInstancesPolicy(policy: ScalingGroupMixedInstancesPolicy, instanceType: ec2.InstanceType): void {
   const d = policy.instancesDistribution ?? {};
   assertInRange('mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity', d.onDemandBaseCapacity, 0, 10_000, { integer: true });
-  assertInRange('mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity', d.onDemandPercentageAboveBaseCapacity, 0, 100, { integer: true });
+  assertInRange('mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity', d.onDemandPercentageAboveBaseCapacity, 0, 100, {
+    integer: true,
+  });
   if (d.spotInstancePools !== undefined) {
     assertInRange('mixedInstancesPolicy.instancesDistribution.spotInstancePools', d.spotInstancePools, 1, 20, { integer: true });
     const strategy = d.spotAllocationStrategy ?? autoscaling.SpotAllocationStrategy.LOWEST_PRICE;
     if (strategy !== autoscaling.SpotAllocationStrategy.LOWEST_PRICE) {
-      throw new Error(`mixedInstancesPolicy.instancesDistribution.spotInstancePools (${d.spotInstancePools}) applies only with spotAllocationStrategy lowest-price, got ${strategy}`);
+      throw new Error(
+        `mixedInstancesPolicy.instancesDistribution.spotInstancePools (${d.spotInstancePools}) applies only with spotAllocationStrategy lowest-price, got ${strategy}`,
+      );
     }
   }
   if (d.spotMaxPrice !== undefined && d.spotMaxPrice !== '' && !Token.isUnresolved(d.spotMaxPrice) && !(Number(d.spotMaxPrice) > 0)) {
-    throw new Error(`mixedInstancesPolicy.instancesDistribution.spotMaxPrice must be a price in USD per hour above 0 (or '' for the On-Demand price), got '${d.spotMaxPrice}'`);
+    throw new Error(
+      `mixedInstancesPolicy.instancesDistribution.spotMaxPrice must be a price in USD per hour above 0 (or '' for the On-Demand price), got '${d.spotMaxPrice}'`,
+    );
   }
   const overrides = policy.launchTemplateOverrides ?? [];
   if (overrides.length > MAX_OVERRIDES) {
@@ -79,16 +85,22 @@ export function validateMixedInstancesPolicy(policy: ScalingGroupMixedInstancesP
   }
   const withRequirements = overrides.filter((o) => o.instanceRequirements !== undefined).length;
   if (withRequirements > MAX_INSTANCE_REQUIREMENTS) {
-    throw new Error(`mixedInstancesPolicy.launchTemplateOverrides may have at most ${MAX_INSTANCE_REQUIREMENTS} entries with instanceRequirements, got ${withRequirements}`);
+    throw new Error(
+      `mixedInstancesPolicy.launchTemplateOverrides may have at most ${MAX_INSTANCE_REQUIREMENTS} entries with instanceRequirements, got ${withRequirements}`,
+    );
   }
   if (withRequirements > 0 && withRequirements < overrides.length) {
-    throw new Error('mixedInstancesPolicy.launchTemplateOverrides must use either instanceType in every entry or instanceRequirements in every entry, not both kinds');
+    throw new Error(
+      'mixedInstancesPolicy.launchTemplateOverrides must use either instanceType in every entry or instanceRequirements in every entry, not both kinds',
+    );
   }
   const seen = new Set<string>();
   overrides.forEach((o, i) => {
     const where = `mixedInstancesPolicy.launchTemplateOverrides[${i}]`;
     if ((o as { launchTemplate?: unknown }).launchTemplate !== undefined) {
-      throw new Error(`${where}.launchTemplate is not supported: every instance launches from the group's own launch template (IMDSv2 required, encrypted root volume)`);
+      throw new Error(
+        `${where}.launchTemplate is not supported: every instance launches from the group's own launch template (IMDSv2 required, encrypted root volume)`,
+      );
     }
     if ((o.instanceType === undefined) === (o.instanceRequirements === undefined)) {
       throw new Error(`${where} must have exactly one of instanceType and instanceRequirements`);
@@ -99,7 +111,9 @@ export function validateMixedInstancesPolicy(policy: ScalingGroupMixedInstancesP
       if (seen.has(name)) throw new Error(`${where}.instanceType (${name}) is named twice`);
       seen.add(name);
       if (o.instanceType.architecture !== instanceType.architecture) {
-        throw new Error(`${where}.instanceType (${name}, ${o.instanceType.architecture}) must have the architecture of the launch template's AMI (instanceType ${instanceType.toString()}, ${instanceType.architecture})`);
+        throw new Error(
+          `${where}.instanceType (${name}, ${o.instanceType.architecture}) must have the architecture of the launch template's AMI (instanceType ${instanceType.toString()}, ${instanceType.architecture})`,
+        );
       }
     }
   });
@@ -108,7 +122,9 @@ export function validateMixedInstancesPolicy(policy: ScalingGroupMixedInstancesP
 /** Validates warm pool options against the group; errors name the prop and the values. */
 export function validateWarmPool(options: autoscaling.WarmPoolOptions, maxCapacity: number, mixed: boolean): void {
   if (mixed) {
-    throw new Error('warmPool cannot be combined with mixedInstancesPolicy: EC2 Auto Scaling does not support warm pools on groups with a mixed instances policy or Spot instances');
+    throw new Error(
+      'warmPool cannot be combined with mixedInstancesPolicy: EC2 Auto Scaling does not support warm pools on groups with a mixed instances policy or Spot instances',
+    );
   }
   assertInRange('warmPool.minSize', options.minSize, 0, 10_000, { integer: true });
   const prepared = options.maxGroupPreparedCapacity;
@@ -141,7 +157,10 @@ export function validateMaxInstanceLifetime(lifetime: Duration | undefined): voi
  * after the group, whose first instances launch without it). Each target is bound under its own
  * construct in `scope` (for the role and whatever the target creates, e.g. FunctionHook's topic).
  */
-export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicLifecycleHookProps[]): {
+export function renderLifecycleHooks(
+  scope: Construct,
+  hooks: autoscaling.BasicLifecycleHookProps[],
+): {
   specifications: autoscaling.CfnAutoScalingGroup.LifecycleHookSpecificationProperty[];
   hooks: ScalingGroupLifecycleHook[];
 } {
@@ -154,7 +173,9 @@ export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicL
     if (!hook || !Object.values(autoscaling.LifecycleTransition).includes(hook.lifecycleTransition)) {
       throw new Error(`${where}.lifecycleTransition is required: LifecycleTransition.INSTANCE_LAUNCHING or INSTANCE_TERMINATING`);
     }
-    const name = hook.lifecycleHookName ?? `${hook.lifecycleTransition === autoscaling.LifecycleTransition.INSTANCE_LAUNCHING ? 'launching' : 'terminating'}-${i + 1}`;
+    const name =
+      hook.lifecycleHookName ??
+      `${hook.lifecycleTransition === autoscaling.LifecycleTransition.INSTANCE_LAUNCHING ? 'launching' : 'terminating'}-${i + 1}`;
     if (!Token.isUnresolved(name)) {
       if (!HOOK_NAME.test(name)) throw new Error(`${where}.lifecycleHookName must be 1 to 255 letters, digits, '-', '_' or '/', got '${name}'`);
       if (names.has(name)) throw new Error(`${where}.lifecycleHookName (${name}) is used by another hook of the group`);
@@ -163,7 +184,9 @@ export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicL
     if (hook.heartbeatTimeout && !hook.heartbeatTimeout.isUnresolved()) {
       const s = hook.heartbeatTimeout.toSeconds({ integral: false });
       if (!Number.isInteger(s) || s < 30 || s > 7200) {
-        throw new Error(`${where}.heartbeatTimeout must be a whole number of seconds between 30 seconds and 2 hours, got ${hook.heartbeatTimeout.toHumanString()}`);
+        throw new Error(
+          `${where}.heartbeatTimeout must be a whole number of seconds between 30 seconds and 2 hours, got ${hook.heartbeatTimeout.toHumanString()}`,
+        );
       }
     }
     if (hook.notificationMetadata !== undefined && !Token.isUnresolved(hook.notificationMetadata) && hook.notificationMetadata.length > 1023) {
@@ -182,7 +205,8 @@ export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicL
       if (role instanceof iam.Role && role.node.path.startsWith(`${hookScope.node.path}/`)) {
         acknowledge(role, {
           id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-          reason: 'Granted by aws-cdk-lib\'s grantPublish/grantSendMessages on the notification target\'s own KMS key only (the statement\'s resource is that key): publishing to an encrypted topic or queue needs the GenerateDataKey family of actions.',
+          reason:
+            "Granted by aws-cdk-lib's grantPublish/grantSendMessages on the notification target's own KMS key only (the statement's resource is that key): publishing to an encrypted topic or queue needs the GenerateDataKey family of actions.",
         });
       }
     }
@@ -195,7 +219,10 @@ export function renderLifecycleHooks(scope: Construct, hooks: autoscaling.BasicL
       notificationTargetArn: targetArn,
       roleArn: role?.roleArn,
     };
-    return { specification, hook: { lifecycleHookName: name, lifecycleTransition: hook.lifecycleTransition, role, notificationTargetArn: targetArn } };
+    return {
+      specification,
+      hook: { lifecycleHookName: name, lifecycleTransition: hook.lifecycleTransition, role, notificationTargetArn: targetArn },
+    };
   });
   return { specifications: rendered.map((r) => r.specification), hooks: rendered.map((r) => r.hook) };
 }
@@ -209,7 +236,9 @@ function bindOptions(where: string, role: iam.IRole | undefined): autoscaling.Bi
   return {
     role,
     get lifecycleHook(): autoscaling.LifecycleHook {
-      throw new Error(`${where}.notificationTarget reads options.lifecycleHook, but the hook is created with the group (LifecycleHookSpecificationList) and has no LifecycleHook construct: use a target of aws-cdk-lib's aws-autoscaling-hooktargets, or one that uses only options.role`);
+      throw new Error(
+        `${where}.notificationTarget reads options.lifecycleHook, but the hook is created with the group (LifecycleHookSpecificationList) and has no LifecycleHook construct: use a target of aws-cdk-lib's aws-autoscaling-hooktargets, or one that uses only options.role`,
+      );
     },
   };
 }
@@ -230,12 +259,17 @@ export function launchTemplateOf(group: autoscaling.AutoScalingGroup): ec2.Launc
   const cfn = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
   const stack = Stack.of(group);
   const spec: unknown =
-    stack.resolve(cfn.launchTemplate) ?? propertyOf(propertyOf(stack.resolve(cfn.mixedInstancesPolicy), 'launchTemplate'), 'launchTemplateSpecification');
+    stack.resolve(cfn.launchTemplate) ??
+    propertyOf(propertyOf(stack.resolve(cfn.mixedInstancesPolicy), 'launchTemplate'), 'launchTemplateSpecification');
   const id = propertyOf(spec, 'launchTemplateId') ?? propertyOf(spec, 'LaunchTemplateId');
   if (id === undefined) return undefined;
   const wanted = JSON.stringify(id);
-  return stack.node.findAll().find((c): c is ec2.LaunchTemplate =>
-    c instanceof ec2.LaunchTemplate && c.launchTemplateId !== undefined && JSON.stringify(stack.resolve(c.launchTemplateId)) === wanted);
+  return stack.node
+    .findAll()
+    .find(
+      (c): c is ec2.LaunchTemplate =>
+        c instanceof ec2.LaunchTemplate && c.launchTemplateId !== undefined && JSON.stringify(stack.resolve(c.launchTemplateId)) === wanted,
+    );
 }
 
 /** A property of a resolved L1 struct (JSON of unknown shape), or `undefined` when it is not an object. */

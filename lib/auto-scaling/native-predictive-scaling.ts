@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
-import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertDurationRange, assertInRange, assertUtilizationPercent } from '../private/validation';
 
 /** What AWS native predictive scaling does with its forecast. */
@@ -40,17 +40,17 @@ export interface CustomPredictiveMetricsProps {
 export abstract class NativePredictiveScalingMetric {
   /** The predefined pair ASGCPUUtilization: total CPU as load, average CPU as scaling metric (target in percent). */
   public static cpuUtilization(): NativePredictiveScalingMetric {
-    return new PredefinedPair('ASGCPUUtilization', 'the group\'s CPU utilization', true);
+    return new PredefinedPair('ASGCPUUtilization', "the group's CPU utilization", true);
   }
 
   /** The predefined pair ASGTotalNetworkIn (bytes in per instance as scaling metric). */
   public static networkIn(): NativePredictiveScalingMetric {
-    return new PredefinedPair('ASGTotalNetworkIn', 'the group\'s network bytes in', false);
+    return new PredefinedPair('ASGTotalNetworkIn', "the group's network bytes in", false);
   }
 
   /** The predefined pair ASGTotalNetworkOut (bytes out per instance as scaling metric). */
   public static networkOut(): NativePredictiveScalingMetric {
-    return new PredefinedPair('ASGTotalNetworkOut', 'the group\'s network bytes out', false);
+    return new PredefinedPair('ASGTotalNetworkOut', "the group's network bytes out", false);
   }
 
   /**
@@ -74,11 +74,18 @@ export abstract class NativePredictiveScalingMetric {
   public abstract readonly requiresTargetGroup: boolean;
 
   /** The metric part of the CloudFormation metric specification. @internal */
-  public abstract _render(target: ScalingPolicyTarget): Omit<autoscaling.CfnScalingPolicy.PredictiveScalingMetricSpecificationProperty, 'targetValue'>;
+  public abstract _render(
+    target: ScalingPolicyTarget,
+  ): Omit<autoscaling.CfnScalingPolicy.PredictiveScalingMetricSpecificationProperty, 'targetValue'>;
 }
 
 class PredefinedPair extends NativePredictiveScalingMetric {
-  constructor(private readonly metricType: string, public readonly description: string, public readonly isPercent: boolean, public readonly requiresTargetGroup = false) {
+  constructor(
+    private readonly metricType: string,
+    public readonly description: string,
+    public readonly isPercent: boolean,
+    public readonly requiresTargetGroup = false,
+  ) {
     super();
   }
 
@@ -105,19 +112,21 @@ class CustomPair extends NativePredictiveScalingMetric {
       const stat = metric.toMetricConfig().metricStat;
       if (!stat) throw new Error(`${id} must be a plain CloudWatch metric (namespace, name, dimensions)`);
       return {
-        metricDataQueries: [{
-          id: id.toLowerCase(),
-          returnData: true,
-          metricStat: {
-            metric: {
-              namespace: stat.namespace,
-              metricName: stat.metricName,
-              dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
+        metricDataQueries: [
+          {
+            id: id.toLowerCase(),
+            returnData: true,
+            metricStat: {
+              metric: {
+                namespace: stat.namespace,
+                metricName: stat.metricName,
+                dimensions: stat.dimensions?.map((d) => ({ name: d.name, value: String(d.value) })),
+              },
+              stat: stat.statistic,
+              unit: stat.unitFilter,
             },
-            stat: stat.statistic,
-            unit: stat.unitFilter,
           },
-        }],
+        ],
       };
     };
     return {
@@ -182,15 +191,21 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
     else assertInRange('targetValue', options.targetValue, 0, Number.MAX_SAFE_INTEGER, { lowOpen: true });
     assertDurationRange('schedulingBuffer', options.schedulingBuffer, 0, 3600);
     assertInRange('maxCapacityBuffer', options.maxCapacityBuffer, 0, 100);
-    if (options.maxCapacityBuffer !== undefined && options.maxCapacityBreachBehavior !== NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY) {
-      throw new Error(`maxCapacityBuffer (${options.maxCapacityBuffer}) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY, got ${options.maxCapacityBreachBehavior ?? 'HONOR_MAX_CAPACITY (default)'}`);
+    if (
+      options.maxCapacityBuffer !== undefined &&
+      options.maxCapacityBreachBehavior !== NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY
+    ) {
+      throw new Error(
+        `maxCapacityBuffer (${options.maxCapacityBuffer}) applies only with maxCapacityBreachBehavior INCREASE_MAX_CAPACITY, got ${options.maxCapacityBreachBehavior ?? 'HONOR_MAX_CAPACITY (default)'}`,
+      );
     }
     this.mode = options.mode ?? NativePredictiveScalingMode.FORECAST_ONLY;
     this.requiresTargetGroup = options.metric.requiresTargetGroup;
     this.trigger = `hourly forecast of ${options.metric.description} (AWS predictive scaling)`;
-    this.action = this.mode === NativePredictiveScalingMode.FORECAST_ONLY
-      ? 'publish the capacity forecast only'
-      : `launch capacity ahead of the forecast to hold ${options.targetValue} per instance`;
+    this.action =
+      this.mode === NativePredictiveScalingMode.FORECAST_ONLY
+        ? 'publish the capacity forecast only'
+        : `launch capacity ahead of the forecast to hold ${options.targetValue} per instance`;
   }
 
   public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {

@@ -3,17 +3,17 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   renderLifecycleHooks,
-  ScalingGroupLifecycleHook,
-  ScalingGroupMixedInstancesPolicy,
+  type ScalingGroupLifecycleHook,
+  type ScalingGroupMixedInstancesPolicy,
   validateMaxInstanceLifetime,
   validateMixedInstancesPolicy,
   validateWarmPool,
 } from './group-features';
-import { IScalingPolicy } from './scaling-policy-types';
+import type { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 import { acknowledge } from '../private/acknowledge';
 
@@ -250,26 +250,33 @@ export class ScalingGroup extends Construct {
     const rootSize = props.rootVolumeSize ?? Size.gibibytes(20);
     if (!rootSize.isUnresolved()) {
       const gib = rootSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-      if (!Number.isInteger(gib) || gib < 1 || gib > 16384) throw new Error(`rootVolumeSize must be a whole number of GiB between 1 and 16384, got ${gib} GiB`);
+      if (!Number.isInteger(gib) || gib < 1 || gib > 16384)
+        throw new Error(`rootVolumeSize must be a whole number of GiB between 1 and 16384, got ${gib} GiB`);
     }
 
     this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
     if (props.mixedInstancesPolicy) validateMixedInstancesPolicy(props.mixedInstancesPolicy, this.instanceType);
     if (props.warmPool) validateWarmPool(props.warmPool, this.maxCapacity, props.mixedInstancesPolicy !== undefined);
     validateMaxInstanceLifetime(props.maxInstanceLifetime);
-    const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
-      cpuType: this.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-    });
+    const machineImage =
+      props.machineImage ??
+      ec2.MachineImage.latestAmazonLinux2023({
+        cpuType: this.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+      });
 
-    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Instances of ${this.node.path}: inbound only from the load balancer`,
-      allowAllOutbound: true,
-    });
-    this.role = props.role ?? new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Instances of ${this.node.path}`,
-    });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `Instances of ${this.node.path}: inbound only from the load balancer`,
+        allowAllOutbound: true,
+      });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'InstanceRole', {
+        assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+        description: `Instances of ${this.node.path}`,
+      });
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: this.instanceType,
@@ -284,14 +291,16 @@ export class ScalingGroup extends Construct {
       requireImdsv2: true,
       httpPutResponseHopLimit: 2,
       detailedMonitoring: props.detailedMonitoring ?? true,
-      blockDevices: [{
-        deviceName: props.rootDeviceName ?? '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(rootSize.toGibibytes(), {
-          encrypted: true,
-          volumeType: ec2.EbsDeviceVolumeType.GP3,
-          deleteOnTermination: true,
-        }),
-      }],
+      blockDevices: [
+        {
+          deviceName: props.rootDeviceName ?? '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(rootSize.toGibibytes(), {
+            encrypted: true,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
     });
 
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
@@ -309,18 +318,17 @@ export class ScalingGroup extends Construct {
       healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod }),
       cooldown: props.cooldown ?? Duration.minutes(5),
       groupMetrics: [autoscaling.GroupMetrics.all()],
-      notifications: props.notificationTopic
-        ? [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }]
-        : undefined,
-      updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
-        minInstancesInService: !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
-          ? this.minCapacity : undefined,
-      }),
-      terminationPolicies: props.terminationPolicies ?? [
-        autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE,
-        autoscaling.TerminationPolicy.DEFAULT,
-      ],
+      notifications: props.notificationTopic ? [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }] : undefined,
+      updatePolicy:
+        props.updatePolicy ??
+        autoscaling.UpdatePolicy.rollingUpdate({
+          maxBatchSize: 1,
+          minInstancesInService:
+            !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
+              ? this.minCapacity
+              : undefined,
+        }),
+      terminationPolicies: props.terminationPolicies ?? [autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE, autoscaling.TerminationPolicy.DEFAULT],
     });
     group.onAttach = (targetGroup) => this.onAttached(targetGroup);
     this.autoScalingGroup = group;
@@ -328,13 +336,16 @@ export class ScalingGroup extends Construct {
     if (props.mixedInstancesPolicy) {
       acknowledge(group.node.defaultChild!, {
         id: 'AwsSolutions-EC26',
-        reason: 'cdk-nag\'s EC26 reads only the group\'s LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct\'s own, whose only block device, the root volume, is always encrypted (not configurable).',
+        reason:
+          "cdk-nag's EC26 reads only the group's LaunchTemplate property and fails on a group whose template is in its MixedInstancesPolicy; that template is this construct's own, whose only block device, the root volume, is always encrypted (not configurable).",
       });
     }
 
     if (props.capacityRebalance && !hasSpotShare(props.mixedInstancesPolicy)) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:capacityRebalanceWithoutSpot',
-        'capacityRebalance is set but the group runs no Spot instances (mixedInstancesPolicy with onDemandPercentageAboveBaseCapacity below 100 is needed): it has no effect');
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:capacityRebalanceWithoutSpot',
+        'capacityRebalance is set but the group runs no Spot instances (mixedInstancesPolicy with onDemandPercentageAboveBaseCapacity below 100 is needed): it has no effect',
+      );
     }
     if (props.lifecycleHooks && props.lifecycleHooks.length > 0) this.addLifecycleHookSpecifications(props.lifecycleHooks);
     if (props.warmPool) {
@@ -395,8 +406,10 @@ export class ScalingGroup extends Construct {
     cfn.healthCheckType = 'ELB';
     if (targetGroup instanceof elbv2.ApplicationTargetGroup) {
       if (this._targetGroup && this._targetGroup !== targetGroup) {
-        Annotations.of(this).addWarningV2('cdk-scaling-architecture:multipleTargetGroups',
-          `The group is attached to more than one target group; request-count policies use the first (${this._targetGroup.node.path})`);
+        Annotations.of(this).addWarningV2(
+          'cdk-scaling-architecture:multipleTargetGroups',
+          `The group is attached to more than one target group; request-count policies use the first (${this._targetGroup.node.path})`,
+        );
         return;
       }
       this._targetGroup = targetGroup;

@@ -1,7 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Construct } from 'constructs';
+import type { Duration } from 'aws-cdk-lib';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { Construct } from 'constructs';
 
 /** Whether a policy changes the number of instances or their size (the seed's `ScalingPolicy.type`). */
 export type ScalingPolicyType = 'horizontal' | 'vertical';

@@ -1,9 +1,14 @@
-import { CpuTargetTrackingOptions, CpuTargetTrackingPolicy, RequestCountTargetTrackingOptions, RequestCountTargetTrackingPolicy } from './target-tracking-policy';
-import { NativePredictiveScalingOptions, NativePredictiveScalingPolicy } from './native-predictive-scaling';
-import { ScheduledPolicy, ScheduledScalingOptions } from './scheduled-scaling-policy';
-import { SimplePolicy, SimpleScalingOptions } from './simple-scaling-policy';
-import { StepPolicy, StepScalingOptions } from './step-scaling-policy';
-import { VerticalPolicy, VerticalScalingConfig } from './vertical-scaling';
+import {
+  type CpuTargetTrackingOptions,
+  CpuTargetTrackingPolicy,
+  type RequestCountTargetTrackingOptions,
+  RequestCountTargetTrackingPolicy,
+} from './target-tracking-policy';
+import { type NativePredictiveScalingOptions, NativePredictiveScalingPolicy } from './native-predictive-scaling';
+import { ScheduledPolicy, type ScheduledScalingOptions } from './scheduled-scaling-policy';
+import { SimplePolicy, type SimpleScalingOptions } from './simple-scaling-policy';
+import { StepPolicy, type StepScalingOptions } from './step-scaling-policy';
+import { VerticalPolicy, type VerticalScalingConfig } from './vertical-scaling';
 
 /**
  * Factories of the seed's `ScalingPolicy { type; trigger; action; cooldown }`. Each returns an

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import { Construct } from 'constructs';
-import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import type { Construct } from 'constructs';
+import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertCapacityRange, assertInRange } from '../private/validation';
 
 /** Options of a scheduled scaling action. */

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { describeMetric } from './metric-description';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 

@@ -4,7 +4,7 @@ import { findAlarmThresholds, normalizeIntervals } from 'aws-cdk-lib/aws-autosca
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { describeMetric } from './metric-description';
-import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a step scaling policy on any metric. */
@@ -91,7 +91,9 @@ export class StepPolicy implements IScalingPolicy {
     const adjustmentType = options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY;
     if (options.minAdjustmentMagnitude !== undefined) {
       if (adjustmentType !== autoscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY) {
-        throw new Error(`minAdjustmentMagnitude (${options.minAdjustmentMagnitude}) applies only with adjustmentType PERCENT_CHANGE_IN_CAPACITY, got ${adjustmentType}`);
+        throw new Error(
+          `minAdjustmentMagnitude (${options.minAdjustmentMagnitude}) applies only with adjustmentType PERCENT_CHANGE_IN_CAPACITY, got ${adjustmentType}`,
+        );
       }
       assertInRange('minAdjustmentMagnitude', options.minAdjustmentMagnitude, 1, Infinity, { integer: true });
     }

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
-import { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import { assertInRange, assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
 /** Options common to the target tracking policies. */

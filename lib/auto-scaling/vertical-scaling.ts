@@ -1,6 +1,6 @@
-import { Duration, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IScalingPolicy } from './scaling-policy-types';
+import { type Duration, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { IScalingPolicy } from './scaling-policy-types';
 import { instanceSizeRank } from '../../lambda/contract/cost-optimizer';
 import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
@@ -39,14 +39,21 @@ export function validateVerticalScalingConfig(config: VerticalScalingConfig): vo
     const a = instanceSizeRank(types[i - 1]);
     const b = instanceSizeRank(types[i]);
     if (a !== undefined && b !== undefined && b < a) {
-      throw new Error(`instanceTypes must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`);
+      throw new Error(
+        `instanceTypes must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`,
+      );
     }
   }
   assertUtilizationPercent('lowerUtilizationPercent', config.lowerUtilizationPercent);
   assertUtilizationPercent('upperUtilizationPercent', config.upperUtilizationPercent);
-  if (!Token.isUnresolved(config.lowerUtilizationPercent) && !Token.isUnresolved(config.upperUtilizationPercent)
-    && config.lowerUtilizationPercent >= config.upperUtilizationPercent) {
-    throw new Error(`lowerUtilizationPercent (${config.lowerUtilizationPercent}) must be < upperUtilizationPercent (${config.upperUtilizationPercent})`);
+  if (
+    !Token.isUnresolved(config.lowerUtilizationPercent) &&
+    !Token.isUnresolved(config.upperUtilizationPercent) &&
+    config.lowerUtilizationPercent >= config.upperUtilizationPercent
+  ) {
+    throw new Error(
+      `lowerUtilizationPercent (${config.lowerUtilizationPercent}) must be < upperUtilizationPercent (${config.upperUtilizationPercent})`,
+    );
   }
   if (!config.evaluationWindow.isUnresolved() && config.evaluationWindow.toSeconds({ integral: false }) < 3600) {
     throw new Error(`evaluationWindow must be at least 1 hour, got ${config.evaluationWindow.toHumanString()}`);

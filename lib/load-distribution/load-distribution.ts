@@ -1,14 +1,14 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertInRange } from '../private/validation';
-import { TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
+import { type TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
 import { acknowledge } from '../private/acknowledge';
 
 /**
@@ -232,7 +232,7 @@ export class LoadDistribution extends Construct {
       protocol,
       port: listenerPort,
       certificates: isHttps ? props.certificates : undefined,
-      sslPolicy: isHttps ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      sslPolicy: isHttps ? (props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS) : undefined,
       defaultTargetGroups: [this.targetGroup],
       open: false,
     });
@@ -334,9 +334,7 @@ export class LoadDistribution extends Construct {
     }
     if (Token.isUnresolved(Stack.of(this).region)) {
       if (props.accessLogBucket) {
-        throw new Error(
-          'accessLogBucket needs the stack region: ELB access-log delivery is granted per region. Set env.region on the stack.',
-        );
+        throw new Error('accessLogBucket needs the stack region: ELB access-log delivery is granted per region. Set env.region on the stack.');
       }
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:accessLogsNeedRegion',
@@ -356,9 +354,7 @@ export class LoadDistribution extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        { id: 'ExpireAccessLogs', expiration: retention, abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: retention, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(bucket, {
@@ -384,34 +380,30 @@ export class LoadDistribution extends Construct {
   }
 }
 
-function validateProps(
-  props: LoadDistributionProps,
-  protocol: elbv2.ApplicationProtocol,
-  hasCertificates: boolean,
-  targetPort: number,
-): void {
+function validateProps(props: LoadDistributionProps, protocol: elbv2.ApplicationProtocol, hasCertificates: boolean, targetPort: number): void {
   if (protocol === elbv2.ApplicationProtocol.HTTPS && !hasCertificates) {
     throw new Error('protocol (HTTPS) needs at least one certificate in certificates');
   }
   if (protocol === elbv2.ApplicationProtocol.HTTP && hasCertificates) {
-    throw new Error(
-      `protocol (HTTP) does not use certificates (${props.certificates!.length} given): leave protocol unset or set it to HTTPS`,
-    );
+    throw new Error(`protocol (HTTP) does not use certificates (${props.certificates!.length} given): leave protocol unset or set it to HTTPS`);
   }
   if (protocol === elbv2.ApplicationProtocol.HTTP && props.sslPolicy !== undefined) {
     throw new Error(`sslPolicy (${props.sslPolicy}) applies only to an HTTPS listener: give certificates, or leave sslPolicy unset`);
   }
   if (props.loadBalancer && props.internetFacing !== undefined) {
-    throw new Error(
-      `internetFacing (${props.internetFacing}) cannot be set with loadBalancer: the scheme of an existing load balancer is fixed`,
-    );
+    throw new Error(`internetFacing (${props.internetFacing}) cannot be set with loadBalancer: the scheme of an existing load balancer is fixed`);
   }
   if (props.loadBalancer && (props.accessLogPrefix !== undefined || props.accessLogRetention !== undefined)) {
-    const given = [props.accessLogPrefix !== undefined ? 'accessLogPrefix' : '', props.accessLogRetention !== undefined ? 'accessLogRetention' : ''].filter(Boolean);
+    const given = [
+      props.accessLogPrefix !== undefined ? 'accessLogPrefix' : '',
+      props.accessLogRetention !== undefined ? 'accessLogRetention' : '',
+    ].filter(Boolean);
     throw new Error(`${given.join(' and ')} cannot be set with loadBalancer: access logs are configured on the existing load balancer itself`);
   }
   if (props.accessLogBucket && props.accessLogRetention !== undefined) {
-    throw new Error(`accessLogRetention (${props.accessLogRetention.toHumanString()}) applies only to the bucket created here: set the expiry in the lifecycle rules of accessLogBucket`);
+    throw new Error(
+      `accessLogRetention (${props.accessLogRetention.toHumanString()}) applies only to the bucket created here: set the expiry in the lifecycle rules of accessLogBucket`,
+    );
   }
   if (props.loadBalancer && props.deletionProtection !== undefined) {
     throw new Error(`deletionProtection (${props.deletionProtection}) cannot be set with loadBalancer: set it on the existing load balancer itself`);

@@ -92,9 +92,7 @@ export function renderTargetHealthCheck(options: TargetHealthCheckOptions = {}):
   assertInRange('healthCheck.interval', interval, 5, 300, { unit: 's' });
   assertInRange('healthCheck.timeout', timeout, 2, 120, { unit: 's' });
   if (interval !== undefined && timeout !== undefined && timeout >= interval) {
-    throw new Error(
-      `healthCheck.timeout (${hc.timeout.toHumanString()}) must be less than healthCheck.interval (${hc.interval.toHumanString()})`,
-    );
+    throw new Error(`healthCheck.timeout (${hc.timeout.toHumanString()}) must be less than healthCheck.interval (${hc.interval.toHumanString()})`);
   }
   assertInRange('healthCheck.healthyThresholdCount', hc.healthyThresholdCount, 2, 10, { integer: true });
   assertInRange('healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount, 2, 10, { integer: true });

@@ -3,9 +3,9 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { type MonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
 import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
@@ -192,14 +192,17 @@ export class LoadMonitor extends Construct {
       });
     }
     if (tg.requests) [this.requestAnomalyDetector, this.requestAnomalyAlarm] = this.requestAnomalyAlarmOf(tg.requests);
-    this.unhealthyHostsAlarm = props.unhealthyHostsAlarm ?? (tg.unhealthyHosts && this.thresholdAlarm('UnhealthyHostsAlarm', {
-      metric: tg.unhealthyHosts,
-      threshold: props.unhealthyHostThreshold ?? 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 2,
-      period: Duration.minutes(1),
-      description: `${props.unhealthyHostThreshold ?? 1} or more targets failed their health checks`,
-    }));
+    this.unhealthyHostsAlarm =
+      props.unhealthyHostsAlarm ??
+      (tg.unhealthyHosts &&
+        this.thresholdAlarm('UnhealthyHostsAlarm', {
+          metric: tg.unhealthyHosts,
+          threshold: props.unhealthyHostThreshold ?? 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 2,
+          period: Duration.minutes(1),
+          description: `${props.unhealthyHostThreshold ?? 1} or more targets failed their health checks`,
+        }));
     if (this.unhealthyHostsAlarm) this.addAlarm(this.unhealthyHostsAlarm);
 
     this.dashboard = this.createDashboard(props, cpu, tg);
@@ -338,16 +341,20 @@ export class LoadMonitor extends Construct {
         graph('Requests per target', [tg.requestsPerTarget]),
       );
     }
-    dashboard.addWidgets(graph(
-      'Capacity (instances)',
-      CAPACITY_METRICS.map((name) => this.groupMetric('AWS/AutoScaling', name, cloudwatch.Stats.AVERAGE)),
-      { width: 24, leftYAxis: { min: 0 } },
-    ));
+    dashboard.addWidgets(
+      graph(
+        'Capacity (instances)',
+        CAPACITY_METRICS.map((name) => this.groupMetric('AWS/AutoScaling', name, cloudwatch.Stats.AVERAGE)),
+        { width: 24, leftYAxis: { min: 0 } },
+      ),
+    );
     if (tg.responseTimeP50 && tg.responseTimeP99) {
-      dashboard.addWidgets(graph('Target response time (s)', [tg.responseTimeP50.with({ label: 'p50' }), tg.responseTimeP99.with({ label: 'p99' })], {
-        width: 24,
-        leftAnnotations: [{ value: this.thresholds.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
-      }));
+      dashboard.addWidgets(
+        graph('Target response time (s)', [tg.responseTimeP50.with({ label: 'p50' }), tg.responseTimeP99.with({ label: 'p99' })], {
+          width: 24,
+          leftAnnotations: [{ value: this.thresholds.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
+        }),
+      );
     }
     if (tg.target5xx && tg.target5xxRate) {
       const elb5xx = props.loadBalancer?.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: cloudwatch.Stats.SUM, period });
@@ -360,16 +367,20 @@ export class LoadMonitor extends Construct {
       );
     }
     if (tg.healthyHosts && tg.unhealthyHosts) {
-      dashboard.addWidgets(graph('Target health (hosts)', [
-        tg.healthyHosts.with({ label: 'Healthy' }),
-        tg.unhealthyHosts.with({ label: 'Unhealthy', period }),
-      ], { width: 24, leftYAxis: { min: 0 } }));
+      dashboard.addWidgets(
+        graph('Target health (hosts)', [tg.healthyHosts.with({ label: 'Healthy' }), tg.unhealthyHosts.with({ label: 'Unhealthy', period })], {
+          width: 24,
+          leftYAxis: { min: 0 },
+        }),
+      );
     }
-    dashboard.addWidgets(graph('CPU utilization (%)', [cpu.with({ label: 'Average CPU' })], {
-      width: 24,
-      leftAnnotations: [{ value: this.thresholds.cpuHighPercent, label: 'CPU alarm' }],
-      leftYAxis: { min: 0, max: 100 },
-    }));
+    dashboard.addWidgets(
+      graph('CPU utilization (%)', [cpu.with({ label: 'Average CPU' })], {
+        width: 24,
+        leftAnnotations: [{ value: this.thresholds.cpuHighPercent, label: 'CPU alarm' }],
+        leftYAxis: { min: 0, max: 100 },
+      }),
+    );
     return dashboard;
   }
 
@@ -388,9 +399,7 @@ export class LoadMonitor extends Construct {
     if (this.period.isUnresolved()) return;
     const seconds = this.period.toSeconds({ integral: false });
     if (seconds <= 0 || seconds % 60 !== 0) {
-      throw new Error(
-        `period (${this.period.toHumanString()}) must be a whole number of minutes: load balancer metrics are published every minute`,
-      );
+      throw new Error(`period (${this.period.toHumanString()}) must be a whole number of minutes: load balancer metrics are published every minute`);
     }
     const { evaluationPeriods } = this.thresholds;
     if (seconds * evaluationPeriods > MAX_ALARM_LOOKBACK_SECONDS) {

@@ -1,6 +1,6 @@
 import { Names, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertEmailAddresses, assertInRange } from '../private/validation';
 
@@ -120,8 +120,7 @@ export class ScalingBudget extends Construct {
     }
     if (props.costAllocationTag) validateTag(props.costAllocationTag);
 
-    this.budgetName =
-      props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
+    this.budgetName = props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
     validateBudgetName(this.budgetName);
 
     const subscribers: budgets.CfnBudget.SubscriberProperty[] = [
@@ -144,9 +143,7 @@ export class ScalingBudget extends Construct {
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.limit, unit: 'USD' },
-        costFilters: props.costAllocationTag
-          ? { TagKeyValue: [`user:${props.costAllocationTag.key}$${props.costAllocationTag.value}`] }
-          : undefined,
+        costFilters: props.costAllocationTag ? { TagKeyValue: [`user:${props.costAllocationTag.key}$${props.costAllocationTag.value}`] } : undefined,
       },
       notificationsWithSubscribers: [
         ...this.actualThresholdsPercent.map((t) => notification('ACTUAL', t)),
@@ -179,8 +176,6 @@ function validateTag(tag: CostAllocationTag): void {
 function validateBudgetName(name: string): void {
   if (Token.isUnresolved(name)) return;
   if (name.length === 0 || name.length > MAX_BUDGET_NAME_LENGTH || /[:\\]/.test(name)) {
-    throw new Error(
-      `budgetName ('${name}') must be 1 to ${MAX_BUDGET_NAME_LENGTH} characters without ':' or '\\'`,
-    );
+    throw new Error(`budgetName ('${name}') must be 1 to ${MAX_BUDGET_NAME_LENGTH} characters without ':' or '\\'`);
   }
 }

@@ -1,4 +1,4 @@
-import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagRules } from 'cdk-nag';
 import { literalString } from './private/cfn-lookup';
 import { roleGrantsAutoScalingWrite } from './private/iam-lookup';

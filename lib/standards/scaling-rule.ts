@@ -1,5 +1,5 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { NagRuleCompliance } from 'cdk-nag';
 
 /**
  * One Scaling Standards rule: a pure function over one CloudFormation resource that says

@@ -1,7 +1,7 @@
-import { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
-import { IConstruct } from 'constructs';
-import { Diagnose, Finding, isFinding } from './private/diagnosis';
+import type { CfnResource, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, type NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { type Diagnose, type Finding, isFinding } from './private/diagnosis';
 import { diagnoseBudgetNotifications } from './rules/budget-notifications';
 import { diagnoseClassicHealthCheck } from './rules/classic-health-check';
 import { diagnoseClassicLoadBalancerAlarms } from './rules/classic-load-balancer-alarms';
@@ -138,8 +138,14 @@ export class ScalingStandardsChecks extends NagPack {
       throw new Error(`maxCapacityLimit (${props.maxCapacityLimit}) must be a positive integer`);
     }
     this.groupAlarmMetrics = checkedMetricNames('requiredGroupAlarmMetrics', props.requiredGroupAlarmMetrics ?? ['CPUUtilization']);
-    this.targetGroupAlarmMetrics = checkedMetricNames('requiredTargetGroupAlarmMetrics', props.requiredTargetGroupAlarmMetrics ?? ['UnHealthyHostCount']);
-    this.classicAlarmMetrics = checkedMetricNames('requiredClassicLoadBalancerAlarmMetrics', props.requiredClassicLoadBalancerAlarmMetrics ?? ['UnHealthyHostCount']);
+    this.targetGroupAlarmMetrics = checkedMetricNames(
+      'requiredTargetGroupAlarmMetrics',
+      props.requiredTargetGroupAlarmMetrics ?? ['UnHealthyHostCount'],
+    );
+    this.classicAlarmMetrics = checkedMetricNames(
+      'requiredClassicLoadBalancerAlarmMetrics',
+      props.requiredClassicLoadBalancerAlarmMetrics ?? ['UnHealthyHostCount'],
+    );
     this.verboseMessages = props.verbose ?? false;
     this.scalerAlarmMetrics = checkedMetricNames('requiredScalerFunctionAlarmMetrics', props.requiredScalerFunctionAlarmMetrics ?? ['Errors']);
     const scalerFunctions = props.scalerFunctions ?? ScalerFunctionSelector.withAutoScalingWritePermissions();
@@ -181,15 +187,14 @@ export class ScalingStandardsChecks extends NagPack {
         level: NagMessageLevel.WARN,
         info: 'The Auto Scaling group has scaling policies but its bounds cannot change (MinSize = MaxSize).',
         explanation:
-          'A policy only moves the desired capacity between MinSize and MaxSize, so on a fixed group it never acts and the fleet looks scaled but is not. aws-cdk-lib\'s AutoScalingGroup defaults to 1..1.',
+          "A policy only moves the desired capacity between MinSize and MaxSize, so on a fixed group it never acts and the fleet looks scaled but is not. aws-cdk-lib's AutoScalingGroup defaults to 1..1.",
         diagnose: diagnoseFixedSizeWithPolicies(scalerFunctions),
       },
       {
         id: 'InstanceWarmup',
         level: NagMessageLevel.WARN,
         info: 'The Auto Scaling group has neither a DefaultInstanceWarmup nor a warmup or cooldown on every dynamic scaling policy.',
-        explanation:
-          'Instances still booting drag the group metrics down and make policies scale in too early and oscillate.',
+        explanation: 'Instances still booting drag the group metrics down and make policies scale in too early and oscillate.',
         diagnose: diagnoseInstanceWarmup,
       },
       {
@@ -251,8 +256,7 @@ export class ScalingStandardsChecks extends NagPack {
         id: 'Imdsv2Required',
         level: NagMessageLevel.WARN,
         info: 'The launch template or launch configuration does not require IMDSv2.',
-        explanation:
-          'Every instance the group launches inherits it; with IMDSv1 an SSRF in the application can read the instance role credentials.',
+        explanation: 'Every instance the group launches inherits it; with IMDSv1 an SSRF in the application can read the instance role credentials.',
         diagnose: diagnoseImdsv2Required,
       },
     ];

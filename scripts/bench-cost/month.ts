@@ -14,8 +14,15 @@
  *   and in-service samples of the last 7 days, the hourly usage history of the last 35 days and
  *   its own state; its actions apply to the simulated group at once.
  */
-import { GroupControl, GroupControlView, simulateGroup } from '../../lambda/core/backtest/simulate-group';
-import { CostDecision, CostDecisionInput, CostPolicy, CostState, decideCost, UtilizationSample } from '../../lambda/core/cost';
+import { type GroupControl, type GroupControlView, simulateGroup } from '../../lambda/core/backtest/simulate-group';
+import {
+  type CostDecision,
+  type CostDecisionInput,
+  type CostPolicy,
+  type CostState,
+  decideCost,
+  type UtilizationSample,
+} from '../../lambda/core/cost';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -69,9 +76,16 @@ export function monthOf(start: number, stepSeconds: number, values: ArrayLike<nu
   let gaps = 0;
   for (let i = 0; i < n; i++) {
     const v = i < values.length ? values[i] : NaN;
-    if (Number.isFinite(v)) { out[i] = v; continue; }
+    if (Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
     for (let j = i - week; j >= 0; j -= week) {
-      if (Number.isFinite(out[j])) { out[i] = out[j]; filled++; break; }
+      if (Number.isFinite(out[j])) {
+        out[i] = out[j];
+        filled++;
+        break;
+      }
     }
     if (!Number.isFinite(out[i])) gaps++;
   }
@@ -80,7 +94,9 @@ export function monthOf(start: number, stepSeconds: number, values: ArrayLike<nu
 
 /** Load one instance serves per step at 100% CPU, scaled from the series (any scale of values). */
 export function capacityPerInstance(values: ArrayLike<number>): number {
-  const finite = Array.from(values).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter((v) => Number.isFinite(v) && v > 0)
+    .sort((a, b) => a - b);
   if (finite.length === 0) return 1;
   const p99 = finite[Math.min(finite.length - 1, Math.floor(finite.length * 0.99))];
   return p99 / (P99_INSTANCES * (TARGET / 100));
@@ -126,7 +142,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   const stepsPerHour = Math.max(1, Math.round(HOUR / stepMs));
   const stepsPerSample = Math.max(1, Math.round(300_000 / stepMs));
   const optimizer = opts.budget !== undefined && opts.mode !== undefined;
-  const policy = optimizer ? benchPolicy(opts.mode!, opts.planMarginPercent) : undefined;
+  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent) : undefined;
 
   let spend = 0;
   const hourlySpend: number[] = [];
@@ -148,18 +164,27 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     hourSpend += cost;
     if (Number.isFinite(v.load) && v.serving > 0) {
       const busy = Math.min(v.load / perInstance, v.serving);
-      acc.busy += busy; acc.inst += v.serving; acc.k++;
-      acc.busyH += busy; acc.instH += v.serving; acc.kH++;
+      acc.busy += busy;
+      acc.inst += v.serving;
+      acc.k++;
+      acc.busyH += busy;
+      acc.instH += v.serving;
+      acc.kH++;
     }
     const next = v.step + 1;
     if (next % stepsPerSample === 0) {
-      if (acc.k > 0) samples.push({ t: start + (next - stepsPerSample) * stepMs, cpuPercent: (acc.busy / acc.inst) * 100, instances: acc.inst / acc.k });
-      acc.busy = 0; acc.inst = 0; acc.k = 0;
+      if (acc.k > 0)
+        samples.push({ t: start + (next - stepsPerSample) * stepMs, cpuPercent: (acc.busy / acc.inst) * 100, instances: acc.inst / acc.k });
+      acc.busy = 0;
+      acc.inst = 0;
+      acc.k = 0;
     }
     if (next % stepsPerHour !== 0) return undefined;
     const now = start + next * stepMs;
     if (acc.kH > 0) hourly.push({ t: now - HOUR, cpuPercent: (acc.busyH / acc.instH) * 100, instances: acc.instH / acc.kH });
-    acc.busyH = 0; acc.instH = 0; acc.kH = 0;
+    acc.busyH = 0;
+    acc.instH = 0;
+    acc.kH = 0;
     hourlySpend.push(hourSpend);
     hourSpend = 0;
     if (hourlySpend.length % FORECAST_REFRESH_H === 0) {
@@ -172,7 +197,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     const target = v.targetUtilization * 100;
     const input: CostDecisionInput = {
       now,
-      budget: { limit: opts.budget!, actualSpend: spend, forecastedSpend: forecast > 0 ? forecast : undefined, periodStart: start, periodEnd },
+      budget: { limit: opts.budget, actualSpend: spend, forecastedSpend: forecast > 0 ? forecast : undefined, periodStart: start, periodEnd },
       group: { minSize: v.minSize, maxSize: v.maxSize, desiredCapacity: v.desired, targetUtilization: Math.round(target * 1000) / 1000 },
       utilization: samples,
       utilizationPeriodSeconds: stepsPerSample * stepSeconds,
@@ -188,7 +213,8 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     for (const a of d.actions) {
       actions++;
       if (a.kind === 'set-capacity') {
-        out.minSize = a.minSize; out.maxSize = a.maxSize;
+        out.minSize = a.minSize;
+        out.maxSize = a.maxSize;
         if (a.desiredCapacity !== undefined) out.desired = a.desiredCapacity;
         lowestCap = Math.min(lowestCap, a.maxSize);
       }
@@ -200,22 +226,39 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     return out;
   };
 
-  const r = simulateGroup(values, start, stepSeconds, {
-    capacityPerInstance: perInstance,
-    targetUtilization: (opts.staticTarget ?? TARGET) / 100,
-    minCapacity: MIN_SIZE,
-    maxCapacity: MAX_SIZE,
-    launchLeadSeconds: LAUNCH_LEAD_S,
-  }, undefined, 0, control);
+  const r = simulateGroup(
+    values,
+    start,
+    stepSeconds,
+    {
+      capacityPerInstance: perInstance,
+      targetUtilization: (opts.staticTarget ?? TARGET) / 100,
+      minCapacity: MIN_SIZE,
+      maxCapacity: MAX_SIZE,
+      launchLeadSeconds: LAUNCH_LEAD_S,
+    },
+    undefined,
+    0,
+    control,
+  );
   return {
-    spend, totalLoad: r.totalLoad, unservedLoad: r.unservedLoad,
+    spend,
+    totalLoad: r.totalLoad,
+    unservedLoad: r.unservedLoad,
     unservedPct: r.totalLoad > 0 ? (r.unservedLoad / r.totalLoad) * 100 : 0,
-    actions, lowestCap, highestTarget, maxOverrunPercent: maxOverrun,
+    actions,
+    lowestCap,
+    highestTarget,
+    maxOverrunPercent: maxOverrun,
   };
 }
 
 /** The lowest whole CPU target in [50, 95] whose static month costs at most the budget (hindsight). */
-export function hindsightStatic(month: MonthSeries, budget: number, opts: Pick<MonthOptions, 'price' | 'capacityPerInstance'> = {}): { target: number; result: MonthResult } | undefined {
+export function hindsightStatic(
+  month: MonthSeries,
+  budget: number,
+  opts: Pick<MonthOptions, 'price' | 'capacityPerInstance'> = {},
+): { target: number; result: MonthResult } | undefined {
   for (let t = TARGET; t <= 95; t++) {
     const r = simulateMonth(month, { ...opts, staticTarget: t });
     if (r.spend <= budget) return { target: t, result: r };

@@ -6,15 +6,19 @@
  *   npx tsx scripts/local/bench-get-metric-data.ts
  */
 import * as path from 'node:path';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { MotoServer, startMoto } from '../moto-server';
+import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type MotoServer, startMoto } from '../moto-server';
 import { startLocalEmulator } from './emulator';
 import { localClients } from './pipeline';
-import { MetricSpec, putTraceRange } from './replay';
+import { type MetricSpec, putTraceRange } from './replay';
 import { readTrace, shiftByWeeksToEndBefore } from './trace';
 
 const DAYS = 9;
-const metric: MetricSpec = { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/lb/1', TargetGroup: 'targetgroup/tg/2' } };
+const metric: MetricSpec = {
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'RequestCount',
+  dimensions: { LoadBalancer: 'app/lb/1', TargetGroup: 'targetgroup/tg/2' },
+};
 
 async function measure(label: string, moto: MotoServer): Promise<void> {
   try {
@@ -27,10 +31,26 @@ async function measure(label: string, moto: MotoServer): Promise<void> {
     let points = 0;
     for (let i = 0; i < 3; i++) {
       const t0 = Date.now();
-      const res = await cw.send(new GetMetricDataCommand({
-        StartTime: new Date(end.getTime() - 14 * 86_400_000), EndTime: end,
-        MetricDataQueries: [{ Id: 'load', MetricStat: { Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: 60, Stat: 'Sum' } }],
-      }));
+      const res = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(end.getTime() - 14 * 86_400_000),
+          EndTime: end,
+          MetricDataQueries: [
+            {
+              Id: 'load',
+              MetricStat: {
+                Metric: {
+                  Namespace: metric.namespace,
+                  MetricName: metric.metricName,
+                  Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                },
+                Period: 60,
+                Stat: 'Sum',
+              },
+            },
+          ],
+        }),
+      );
       times.push(Date.now() - t0);
       points = res.MetricDataResults?.[0]?.Values?.length ?? 0;
     }

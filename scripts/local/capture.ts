@@ -32,7 +32,11 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result?:
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const capture = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8'));
+    chunks.push(
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+    );
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') (done as () => void)();
     return true;
@@ -73,9 +77,15 @@ export function parseOutput(text: string): CapturedOutput {
       other.push(t);
       continue;
     }
-    if (rec === null || typeof rec !== 'object') { other.push(t); continue; }
+    if (rec === null || typeof rec !== 'object') {
+      other.push(t);
+      continue;
+    }
     const cw = rec._aws?.CloudWatchMetrics;
-    if (!cw) { logs.push(rec); continue; }
+    if (!cw) {
+      logs.push(rec);
+      continue;
+    }
     const timestamp = rec._aws?.Timestamp ?? Date.now();
     for (const directive of cw) {
       for (const dimSet of directive.Dimensions ?? [[]]) {

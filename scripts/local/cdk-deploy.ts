@@ -61,7 +61,9 @@ export interface SynthResult {
  * `cdk synth` of `app` (a command line; the CLI splits it on spaces) with the project's cdk.json
  * context and `context` into `assemblyDir`, and reads back the template of `stackName`.
  */
-export async function synthesize(options: CdkOptions & { stackName: string; assemblyDir: string; context: Record<string, string>; app: string }): Promise<SynthResult> {
+export async function synthesize(
+  options: CdkOptions & { stackName: string; assemblyDir: string; context: Record<string, string>; app: string },
+): Promise<SynthResult> {
   fs.rmSync(options.assemblyDir, { recursive: true, force: true });
   fs.mkdirSync(options.workDir, { recursive: true });
   const projectJson = JSON.parse(fs.readFileSync(path.join(options.projectDir, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
@@ -70,19 +72,32 @@ export async function synthesize(options: CdkOptions & { stackName: string; asse
   const manifest = JSON.parse(fs.readFileSync(path.join(options.assemblyDir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string }; displayName?: string }>;
   };
-  const artifact = Object.entries(manifest.artifacts).find(([id, a]) => a.type === 'aws:cloudformation:stack' && (id === options.stackName || a.displayName === options.stackName));
+  const artifact = Object.entries(manifest.artifacts).find(
+    ([id, a]) => a.type === 'aws:cloudformation:stack' && (id === options.stackName || a.displayName === options.stackName),
+  );
   if (!artifact?.[1].properties?.templateFile) {
-    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([id]) => id);
     throw new Error(`the app has no stack ${options.stackName} (it has: ${stacks.join(', ') || 'none'})`);
   }
   const templateFile = path.join(options.assemblyDir, artifact[1].properties.templateFile);
   const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as CfnTemplate;
   if (template.Parameters?.BootstrapVersion) {
-    throw new Error(`${options.stackName} was synthesized with the BootstrapVersion rule, which moto's UpdateStack fails on: `
-      + 'the app must use DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) when the context has local=true');
+    throw new Error(
+      `${options.stackName} was synthesized with the BootstrapVersion rule, which moto's UpdateStack fails on: ` +
+        'the app must use DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) when the context has local=true',
+    );
   }
   const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact[1].environment ?? '');
-  return { assemblyDir: options.assemblyDir, templateFile, template, account: env?.[1] ?? 'unknown-account', region: env?.[2] ?? 'unknown-region', seconds: res.seconds };
+  return {
+    assemblyDir: options.assemblyDir,
+    templateFile,
+    template,
+    account: env?.[1] ?? 'unknown-account',
+    region: env?.[2] ?? 'unknown-region',
+    seconds: res.seconds,
+  };
 }
 
 /** `cdk bootstrap -a <assembly> aws://ACCOUNT/REGION`; returns the seconds it took. */
@@ -105,12 +120,26 @@ export interface DeployResult {
 }
 
 /** `cdk deploy STACK --app <assembly> --method=direct`; returns the stack outputs. */
-export async function deploy(options: CdkOptions & { stackName: string; assemblyDir: string; template: CfnTemplate; outputsFile: string }): Promise<DeployResult> {
+export async function deploy(
+  options: CdkOptions & { stackName: string; assemblyDir: string; template: CfnTemplate; outputsFile: string },
+): Promise<DeployResult> {
   fs.rmSync(options.outputsFile, { force: true });
   const res = await cdk(options, [
-    'deploy', options.stackName, '--app', options.assemblyDir, '--require-approval', 'never', '--method=direct',
-    '--progress', 'events', '--outputs-file', options.outputsFile, ...ssmParameterArgs(options.stackName, options.template),
+    'deploy',
+    options.stackName,
+    '--app',
+    options.assemblyDir,
+    '--require-approval',
+    'never',
+    '--method=direct',
+    '--progress',
+    'events',
+    '--outputs-file',
+    options.outputsFile,
+    ...ssmParameterArgs(options.stackName, options.template),
   ]);
-  const all = fs.existsSync(options.outputsFile) ? JSON.parse(fs.readFileSync(options.outputsFile, 'utf8')) as Record<string, Record<string, string>> : {};
+  const all = fs.existsSync(options.outputsFile)
+    ? (JSON.parse(fs.readFileSync(options.outputsFile, 'utf8')) as Record<string, Record<string, string>>)
+    : {};
   return { outputs: all[options.stackName] ?? {}, seconds: res.seconds };
 }

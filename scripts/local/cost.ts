@@ -15,16 +15,25 @@
  */
 import * as path from 'node:path';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
+import { CreateBudgetCommand, type CreateBudgetCommandInput, DeleteBudgetCommand } from '@aws-sdk/client-budgets';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
-import { DeployedFunction, LocalDeployment, loadHandler } from './pipeline';
-import { GroupCapacity, ScalerSchedule } from './simulate';
+import { type DeployedFunction, type LocalDeployment, loadHandler } from './pipeline';
+import type { GroupCapacity, ScalerSchedule } from './simulate';
 
 /** On-demand Linux list prices in us-east-1, USD per instance-hour. */
 export const ON_DEMAND_USD_PER_HOUR: Record<string, number> = {
-  't3.nano': 0.0052, 't3.micro': 0.0104, 't3.small': 0.0208, 't3.medium': 0.0416, 't3.large': 0.0832, 't3.xlarge': 0.1664, 't3.2xlarge': 0.3328,
-  'm5.large': 0.096, 'm5.xlarge': 0.192, 'c5.large': 0.085, 'c5.xlarge': 0.17,
+  't3.nano': 0.0052,
+  't3.micro': 0.0104,
+  't3.small': 0.0208,
+  't3.medium': 0.0416,
+  't3.large': 0.0832,
+  't3.xlarge': 0.1664,
+  't3.2xlarge': 0.3328,
+  'm5.large': 0.096,
+  'm5.xlarge': 0.192,
+  'c5.large': 0.085,
+  'c5.xlarge': 0.17,
 };
 
 const HOUR = 3_600_000;
@@ -50,7 +59,7 @@ export class SpendModel {
   /** Accounts for one minute at `desired` instances (a new month starts from zero). */
   minute(at: number, desired: number): void {
     if (this.lastAt !== undefined && monthBounds(at).start !== monthBounds(this.lastAt).start) this.actual = 0;
-    this.actual += desired * this.pricePerHour(at) / 60;
+    this.actual += (desired * this.pricePerHour(at)) / 60;
     this.lastAt = at;
   }
 
@@ -66,15 +75,26 @@ export async function readInstanceType(d: LocalDeployment, groupName: string): P
   const g = (await d.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
   const lt = g?.LaunchTemplate ?? g?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   if (!lt?.LaunchTemplateId && !lt?.LaunchTemplateName) return undefined;
-  const v = await d.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({
-    LaunchTemplateId: lt.LaunchTemplateId, LaunchTemplateName: lt.LaunchTemplateId ? undefined : lt.LaunchTemplateName, Versions: [lt.Version ?? '$Default'],
-  }));
+  const v = await d.clients.ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: lt.LaunchTemplateId,
+      LaunchTemplateName: lt.LaunchTemplateId ? undefined : lt.LaunchTemplateName,
+      Versions: [lt.Version ?? '$Default'],
+    }),
+  );
   return v.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType;
 }
 
 /** The cost optimizer's hourly runs, and the per-minute observations it needs. */
-export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeployment, projectDir: string, capacityPerInstance: number): Promise<{
-  schedule: ScalerSchedule; observeMinute: (at: number, load: number, group: GroupCapacity) => Promise<void>; notes: string[];
+export async function costOptimizerSchedule(
+  fn: DeployedFunction,
+  d: LocalDeployment,
+  projectDir: string,
+  capacityPerInstance: number,
+): Promise<{
+  schedule: ScalerSchedule;
+  observeMinute: (at: number, load: number, group: GroupCapacity) => Promise<void>;
+  notes: string[];
 }> {
   const env = fn.environment;
   const groupName = env.AUTO_SCALING_GROUP_NAME;
@@ -83,7 +103,9 @@ export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeploy
   if (!budget) throw new Error(`the cost optimizer's budget ${budgetName} was not created in the emulator`);
   const budgetInput = budget.input as CreateBudgetCommandInput;
   let instanceType = 't3.micro';
-  const refreshInstanceType = async () => { instanceType = (await readInstanceType(d, groupName)) ?? instanceType; };
+  const refreshInstanceType = async () => {
+    instanceType = (await readInstanceType(d, groupName)) ?? instanceType;
+  };
   await refreshInstanceType();
   const price = () => ON_DEMAND_USD_PER_HOUR[instanceType] ?? ON_DEMAND_USD_PER_HOUR['t3.micro'];
   const model = new SpendModel(price);
@@ -99,28 +121,43 @@ export async function costOptimizerSchedule(fn: DeployedFunction, d: LocalDeploy
       await refreshInstanceType();
       const { actual, forecast } = model.spend(at, lastDesired);
       await d.clients.budgets.send(new DeleteBudgetCommand({ AccountId: budgetInput.AccountId, BudgetName: budgetName }));
-      await d.clients.budgets.send(new CreateBudgetCommand({
-        ...budgetInput,
-        Budget: {
-          ...budgetInput.Budget!,
-          CalculatedSpend: {
-            ActualSpend: { Amount: actual.toFixed(2), Unit: 'USD' },
-            ForecastedSpend: { Amount: forecast.toFixed(2), Unit: 'USD' },
+      await d.clients.budgets.send(
+        new CreateBudgetCommand({
+          ...budgetInput,
+          Budget: {
+            ...budgetInput.Budget!,
+            CalculatedSpend: {
+              ActualSpend: { Amount: actual.toFixed(2), Unit: 'USD' },
+              ForecastedSpend: { Amount: forecast.toFixed(2), Unit: 'USD' },
+            },
           },
-        },
-      }));
+        }),
+      );
       return handler(event);
     },
   };
   const observeMinute = async (at: number, load: number, group: GroupCapacity) => {
-    if (!started) { model.start(at, group.desired); started = true; }
+    if (!started) {
+      model.start(at, group.desired);
+      started = true;
+    }
     model.minute(at, group.desired);
     lastDesired = group.desired;
     if (!Number.isFinite(load)) return;
     const dims = [{ Name: 'AutoScalingGroupName', Value: groupName }];
     const cpu = group.desired > 0 ? Math.min(100, (100 * load) / (group.desired * capacityPerInstance)) : 0;
-    await d.clients.cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/EC2', MetricData: [{ MetricName: 'CPUUtilization', Dimensions: dims, Timestamp: new Date(at), Value: cpu, Unit: 'Percent' }] }));
-    await d.clients.cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/AutoScaling', MetricData: [{ MetricName: 'GroupInServiceInstances', Dimensions: dims, Timestamp: new Date(at), Value: group.desired, Unit: 'None' }] }));
+    await d.clients.cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/EC2',
+        MetricData: [{ MetricName: 'CPUUtilization', Dimensions: dims, Timestamp: new Date(at), Value: cpu, Unit: 'Percent' }],
+      }),
+    );
+    await d.clients.cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/AutoScaling',
+        MetricData: [{ MetricName: 'GroupInServiceInstances', Dimensions: dims, Timestamp: new Date(at), Value: group.desired, Unit: 'None' }],
+      }),
+    );
   };
   return {
     schedule,

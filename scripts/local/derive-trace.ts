@@ -29,6 +29,8 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, formatTraceCsv(window));
 const vals = window.values;
 const sorted = [...vals].sort((a, b) => a - b);
-console.log(`wrote ${path.relative(process.cwd(), out)}: ${vals.length} minutes from ${new Date(window.start).toISOString()}, `
-  + `median ${sorted[Math.floor(sorted.length / 2)]}, p99 ${sorted[Math.floor(sorted.length * 0.99)]}, max ${sorted[sorted.length - 1]} requests/min, `
-  + `${fs.statSync(out).size} bytes`);
+console.log(
+  `wrote ${path.relative(process.cwd(), out)}: ${vals.length} minutes from ${new Date(window.start).toISOString()}, ` +
+    `median ${sorted[Math.floor(sorted.length / 2)]}, p99 ${sorted[Math.floor(sorted.length * 0.99)]}, max ${sorted[sorted.length - 1]} requests/min, ` +
+    `${fs.statSync(out).size} bytes`,
+);

@@ -4,7 +4,7 @@
  * it: a one-pass GetMetricData, and fixes that let moto's CloudFormation deploy the stacks.
  */
 import * as path from 'node:path';
-import { MotoServer, startMoto } from '../moto-server';
+import { type MotoServer, startMoto } from '../moto-server';
 
 export const MOTO_PATCHES_DIR = path.join(__dirname, 'moto-patches');
 

@@ -31,16 +31,23 @@ const NO_VALUE = Symbol('AWS::NoValue');
 
 function pseudo(ctx: ResolveContext, name: string): string | typeof NO_VALUE {
   switch (name) {
-    case 'AWS::AccountId': return ctx.account;
-    case 'AWS::Region': return ctx.region;
-    case 'AWS::Partition': return 'aws';
-    case 'AWS::URLSuffix': return 'amazonaws.com';
-    case 'AWS::StackName': return ctx.stackName;
+    case 'AWS::AccountId':
+      return ctx.account;
+    case 'AWS::Region':
+      return ctx.region;
+    case 'AWS::Partition':
+      return 'aws';
+    case 'AWS::URLSuffix':
+      return 'amazonaws.com';
+    case 'AWS::StackName':
+      return ctx.stackName;
     case 'AWS::StackId':
       if (ctx.stackId) return ctx.stackId;
       throw new UnresolvableError('Ref AWS::StackId');
-    case 'AWS::NoValue': return NO_VALUE;
-    default: throw new UnresolvableError(`Ref ${name}`);
+    case 'AWS::NoValue':
+      return NO_VALUE;
+    default:
+      throw new UnresolvableError(`Ref ${name}`);
   }
 }
 
@@ -119,9 +126,10 @@ function resolveInner(ctx: ResolveContext, value: unknown): unknown {
     const [k] = keys;
     const arg = obj[k];
     switch (k) {
-      case 'Ref': return ref(ctx, arg as string);
+      case 'Ref':
+        return ref(ctx, arg as string);
       case 'Fn::GetAtt': {
-        const [id, attr] = Array.isArray(arg) ? arg as string[] : String(arg).split(/\.(.+)/);
+        const [id, attr] = Array.isArray(arg) ? (arg as string[]) : String(arg).split(/\.(.+)/);
         return getAtt(ctx, id, resolveInner(ctx, attr) as string);
       }
       case 'Fn::Join': {
@@ -145,7 +153,8 @@ function resolveInner(ctx: ResolveContext, value: unknown): unknown {
         const [tpl, vars] = arg as [string, Record<string, unknown>];
         return sub(ctx, tpl, resolveInner(ctx, vars) as Record<string, unknown>);
       }
-      case 'Fn::Base64': return Buffer.from(String(resolveInner(ctx, arg))).toString('base64');
+      case 'Fn::Base64':
+        return Buffer.from(String(resolveInner(ctx, arg))).toString('base64');
       default:
         if (k.startsWith('Fn::') || k === 'Condition') throw new UnresolvableError(k);
     }

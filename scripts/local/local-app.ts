@@ -9,7 +9,7 @@
  * values as strings, so JSON objects cannot be passed as `-c environments=...` directly).
  */
 import { DefaultStackSynthesizer } from 'aws-cdk-lib';
-import { cdkJsonEnvironments, createApp, EnvironmentConfig } from '../../bin/environments';
+import { cdkJsonEnvironments, createApp, type EnvironmentConfig } from '../../bin/environments';
 
 export const OVERRIDES_CONTEXT = 'local:overrides';
 

@@ -15,10 +15,10 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { bootstrap, CfnTemplate, deploy, synthesize } from './cdk-deploy';
-import { MetricSpec } from './replay';
-import { createSkippedResources, DeployedStack, describeDeployedStack, SkippedResourceResult } from './skipped-resources';
-import { shiftByWeeksToEndBefore, Trace } from './trace';
+import { bootstrap, type CfnTemplate, deploy, synthesize } from './cdk-deploy';
+import type { MetricSpec } from './replay';
+import { createSkippedResources, type DeployedStack, describeDeployedStack, type SkippedResourceResult } from './skipped-resources';
+import { shiftByWeeksToEndBefore, type Trace } from './trace';
 
 /** The emulator's default account. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -93,12 +93,17 @@ export async function deployLocal(o: DeployLocalOptions): Promise<LocalDeploymen
   const context: Record<string, string> = o.overrides ? { 'local:overrides': JSON.stringify(o.overrides) } : {};
   log(`synthesizing ${o.stackName} for the emulator (cdk synth)`);
   const synth = await synthesize({
-    ...cdkOptions, stackName: o.stackName, assemblyDir, context,
+    ...cdkOptions,
+    stackName: o.stackName,
+    assemblyDir,
+    context,
     // the CLI splits the command on spaces: a project path with spaces is not supported
     app: `node ${path.join(o.projectDir, 'node_modules', 'tsx', 'dist', 'cli.mjs')} ${o.appEntry ?? path.join(__dirname, 'local-app.ts')}`,
   });
   if (synth.account !== 'unknown-account' && synth.account !== LOCAL_ACCOUNT) {
-    throw new Error(`${o.stackName} is for account ${synth.account}: the emulator has only ${LOCAL_ACCOUNT} (leave account unset in cdk.json for the dev environment)`);
+    throw new Error(
+      `${o.stackName} is for account ${synth.account}: the emulator has only ${LOCAL_ACCOUNT} (leave account unset in cdk.json for the dev environment)`,
+    );
   }
   // Everything from here on runs in the stack's region.
   const region = synth.region === 'unknown-region' ? o.env.AWS_REGION : synth.region;
@@ -111,10 +116,16 @@ export async function deployLocal(o: DeployLocalOptions): Promise<LocalDeploymen
     bootstrapSeconds = await bootstrap({ ...cdkOptions, assemblyDir, account: LOCAL_ACCOUNT, region });
   }
   log(`deploying ${o.stackName} (cdk deploy --method=direct)`);
-  const dep = await deploy({ ...cdkOptions, stackName: o.stackName, assemblyDir, template: synth.template, outputsFile: path.join(o.workDir, 'outputs.json') });
+  const dep = await deploy({
+    ...cdkOptions,
+    stackName: o.stackName,
+    assemblyDir,
+    template: synth.template,
+    outputsFile: path.join(o.workDir, 'outputs.json'),
+  });
   const t0 = Date.now();
   const stack = await describeDeployedStack(clients.cloudFormation, o.stackName, LOCAL_ACCOUNT);
-  log('creating what the emulator\'s CloudFormation skipped (alarms, budget, scaling policies...)');
+  log("creating what the emulator's CloudFormation skipped (alarms, budget, scaling policies...)");
   const created = await createSkippedResources(clients, synth.template, stack);
   return {
     env,
@@ -144,7 +155,7 @@ export async function findDeployedFunctions(d: LocalDeployment, requiredVars: re
   const out: DeployedFunction[] = [];
   for (const [logicalId, r] of Object.entries(d.template.Resources)) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
-    const vars = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
+    const vars = (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     if (!requiredVars.every((v) => v in vars)) continue;
     const functionName = d.stack.physicalIds[logicalId];
     if (!functionName) throw new Error(`the function ${logicalId} is in the template but not in the deployed stack`);
@@ -175,7 +186,11 @@ export type InProcessHandler = (event: unknown) => Promise<unknown>;
  * (plus the emulator's, which points its SDK clients at the emulator), so that two handlers in one
  * process each see only their own variables.
  */
-export async function loadHandler(entry: string, functionEnv: Record<string, string>, emulatorEnv: Record<string, string>): Promise<InProcessHandler> {
+export async function loadHandler(
+  entry: string,
+  functionEnv: Record<string, string>,
+  emulatorEnv: Record<string, string>,
+): Promise<InProcessHandler> {
   const vars = { ...functionEnv, ...emulatorEnv };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = await withEnvironment(vars, () => require(entry) as { handler?: InProcessHandler });
@@ -186,8 +201,9 @@ export async function loadHandler(entry: string, functionEnv: Record<string, str
 
 /** The predictive scaler's load metric, from its environment. */
 export function loadMetricOf(fnEnv: Record<string, string>): MetricSpec {
-  const dims = fnEnv.LOAD_METRIC_DIMENSIONS ? JSON.parse(fnEnv.LOAD_METRIC_DIMENSIONS) as Record<string, string> : {};
-  if (!fnEnv.LOAD_METRIC_NAMESPACE || !fnEnv.LOAD_METRIC_NAME) throw new Error('the predictive scaler function has no LOAD_METRIC_NAMESPACE / LOAD_METRIC_NAME');
+  const dims = fnEnv.LOAD_METRIC_DIMENSIONS ? (JSON.parse(fnEnv.LOAD_METRIC_DIMENSIONS) as Record<string, string>) : {};
+  if (!fnEnv.LOAD_METRIC_NAMESPACE || !fnEnv.LOAD_METRIC_NAME)
+    throw new Error('the predictive scaler function has no LOAD_METRIC_NAMESPACE / LOAD_METRIC_NAME');
   return { namespace: fnEnv.LOAD_METRIC_NAMESPACE, metricName: fnEnv.LOAD_METRIC_NAME, dimensions: dims };
 }
 
@@ -209,7 +225,13 @@ export interface PlacedTrace {
 /** The UTC offset of an IANA time zone at an instant, in milliseconds (east of UTC positive). */
 export function timeZoneOffsetMs(timeZone: string, at: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
   }).formatToParts(new Date(at));
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
@@ -227,7 +249,10 @@ export function timeZoneOffsetMs(timeZone: string, at: number): number {
  * trace's working day). With `traceTimeZone`, the trace is cut at its last local midnight, so
  * that the simulated days are whole days of its (and the stack's) local clock.
  */
-export function placeTrace(trace: Trace, o: { days: number; historyDays?: number; scale: number; now: number; traceTimeZone?: string; stackTimeZone?: string }): PlacedTrace {
+export function placeTrace(
+  trace: Trace,
+  o: { days: number; historyDays?: number; scale: number; now: number; traceTimeZone?: string; stackTimeZone?: string },
+): PlacedTrace {
   if (trace.stepSeconds !== 60) throw new Error(`the trace must have one row per minute, it has one every ${trace.stepSeconds} s`);
   const minutes = Math.round(o.days * 1440);
   // With its time zone known, the trace ends at its last local midnight: the simulated days are whole local days.
@@ -240,19 +265,30 @@ export function placeTrace(trace: Trace, o: { days: number; historyDays?: number
   }
   const available = total - minutes;
   if (minutes < 1 || available < 1440) {
-    throw new Error(`the trace has ${(trace.values.length / 1440).toFixed(1)} days: it needs the ${o.days} simulated days plus at least one day of history`);
+    throw new Error(
+      `the trace has ${(trace.values.length / 1440).toFixed(1)} days: it needs the ${o.days} simulated days plus at least one day of history`,
+    );
   }
   const historyMinutes = Math.min(available, Math.round((o.historyDays ?? 13) * 1440));
   const from = available - historyMinutes;
   const values = trace.values.slice(from, from + historyMinutes + minutes).map((v) => v * o.scale);
   const cutStart = trace.start + from * 60_000;
-  const alignMs = o.traceTimeZone && o.stackTimeZone
-    ? timeZoneOffsetMs(o.traceTimeZone, cutStart + (values.length * 60_000) / 2) - timeZoneOffsetMs(o.stackTimeZone, o.now)
-    : 0;
+  const alignMs =
+    o.traceTimeZone && o.stackTimeZone
+      ? timeZoneOffsetMs(o.traceTimeZone, cutStart + (values.length * 60_000) / 2) - timeZoneOffsetMs(o.stackTimeZone, o.now)
+      : 0;
   const cut: Trace = { start: cutStart + alignMs, stepSeconds: 60, values };
   const end = cut.start + values.length * 60_000;
   const { trace: shifted, shiftMs } = shiftByWeeksToEndBefore(cut, end, o.now);
-  return { trace: shifted, firstMinute: historyMinutes, minutes, historyMinutes, scale: o.scale, shiftDays: (shiftMs + alignMs) / 86_400_000, alignHours: alignMs / 3_600_000 };
+  return {
+    trace: shifted,
+    firstMinute: historyMinutes,
+    minutes,
+    historyMinutes,
+    scale: o.scale,
+    shiftDays: (shiftMs + alignMs) / 86_400_000,
+    alignHours: alignMs / 3_600_000,
+  };
 }
 
 /** A percentile of the finite values. */

@@ -2,7 +2,7 @@
  * Runs the command-line tools the local run drives (the CDK CLI) as child processes of
  * this process, with their output kept in a log file, and stops any still running on exit.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
 const running = new Set<ChildProcess>();
@@ -42,14 +42,24 @@ export function run(command: string, args: readonly string[], options: RunOption
     running.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.once('error', (e) => { running.delete(child); reject(new Error(`cannot run ${command}: ${e.message}`)); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('error', (e) => {
+      running.delete(child);
+      reject(new Error(`cannot run ${command}: ${e.message}`));
+    });
     child.once('close', (code, signal) => {
       running.delete(child);
       const seconds = (Date.now() - started) / 1000;
       if (options.logFile) {
-        fs.appendFileSync(options.logFile, `$ ${command} ${args.join(' ')}\n${stdout}${stderr}\n# exit ${code ?? signal} after ${seconds.toFixed(1)} s\n\n`);
+        fs.appendFileSync(
+          options.logFile,
+          `$ ${command} ${args.join(' ')}\n${stdout}${stderr}\n# exit ${code ?? signal} after ${seconds.toFixed(1)} s\n\n`,
+        );
       }
       if (code === 0) resolve({ stdout, stderr, seconds });
       else {

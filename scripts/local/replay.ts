@@ -3,8 +3,8 @@
  * PutMetricData batches, with a progress callback. Each value is one datapoint (statistic Sum,
  * what a one-minute RequestCount datapoint carries).
  */
-import { CloudWatchClient, Dimension, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { Trace } from './trace';
+import { type CloudWatchClient, type Dimension, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { Trace } from './trace';
 
 /** The CloudWatch metric a trace is replayed as. */
 export interface MetricSpec {
@@ -28,7 +28,11 @@ function dimensionList(d: Record<string, string>): Dimension[] {
  * datapoints were put.
  */
 export async function putTraceRange(
-  cw: CloudWatchClient, metric: MetricSpec, trace: Trace, from: number, to: number,
+  cw: CloudWatchClient,
+  metric: MetricSpec,
+  trace: Trace,
+  from: number,
+  to: number,
   onBatch?: (done: number, total: number) => void,
 ): Promise<number> {
   const dims = dimensionList(metric.dimensions);

@@ -11,15 +11,20 @@
  * that the scalers write, the model follows them minute by minute.
  */
 import {
-  AutoScalingClient, DeleteScheduledActionCommand, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand,
-  ScheduledUpdateGroupAction, SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand,
+  type AutoScalingClient,
+  DeleteScheduledActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
+  type ScheduledUpdateGroupAction,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GroupModel, GroupTotals } from '../../lambda/core/backtest/group-model';
-import { TrackedPolicy } from '../../lambda/core/backtest/target-tracking';
-import { captureOutput, CapturedOutput, EmfDatapoint } from './capture';
-import { MetricSpec, putTraceRange } from './replay';
-import { Trace } from './trace';
+import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GroupModel, type GroupTotals } from '../../lambda/core/backtest/group-model';
+import type { TrackedPolicy } from '../../lambda/core/backtest/target-tracking';
+import { captureOutput, type CapturedOutput, type EmfDatapoint } from './capture';
+import { type MetricSpec, putTraceRange } from './replay';
+import type { Trace } from './trace';
 
 const MINUTE = 60_000;
 
@@ -175,7 +180,11 @@ export interface FailedScheduledAction {
  * action once its time has come. Returns the names of the actions run and failed, and of
  * recurring actions seen.
  */
-export async function runDueScheduledActions(asg: AutoScalingClient, groupName: string, now: number): Promise<{ ran: string[]; failed: FailedScheduledAction[]; recurring: string[] }> {
+export async function runDueScheduledActions(
+  asg: AutoScalingClient,
+  groupName: string,
+  now: number,
+): Promise<{ ran: string[]; failed: FailedScheduledAction[]; recurring: string[] }> {
   const actions = await listScheduledActions(asg, groupName);
   const due = actions
     .filter((a) => !a.Recurrence && (a.StartTime ?? a.Time) !== undefined && (a.StartTime ?? a.Time)!.getTime() <= now)
@@ -199,7 +208,12 @@ export async function runDueScheduledActions(asg: AutoScalingClient, groupName: 
 }
 
 /** The EventBridge event a scheduled rule sends at `at`. */
-export function scheduledEvent(at: number, account: string, region: string, ruleArn = `arn:aws:events:${region}:${account}:rule/local-run`): ScheduledEvent {
+export function scheduledEvent(
+  at: number,
+  account: string,
+  region: string,
+  ruleArn = `arn:aws:events:${region}:${account}:rule/local-run`,
+): ScheduledEvent {
   return {
     version: '0',
     id: `local-run-${at}`,
@@ -240,16 +254,18 @@ async function forward(cw: CloudWatchClient, points: readonly EmfDatapoint[]): P
     const byNs = new Map<string, EmfDatapoint[]>();
     for (const p of batch) byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p]);
     for (const [ns, ps] of byNs) {
-      await cw.send(new PutMetricDataCommand({
-        Namespace: ns,
-        MetricData: ps.map((p) => ({
-          MetricName: p.metricName,
-          Dimensions: Object.entries(p.dimensions).map(([Name, Value]) => ({ Name, Value })),
-          Timestamp: new Date(p.timestamp),
-          Value: p.value,
-          Unit: (p.unit ?? 'None') as never,
-        })),
-      }));
+      await cw.send(
+        new PutMetricDataCommand({
+          Namespace: ns,
+          MetricData: ps.map((p) => ({
+            MetricName: p.metricName,
+            Dimensions: Object.entries(p.dimensions).map(([Name, Value]) => ({ Name, Value })),
+            Timestamp: new Date(p.timestamp),
+            Value: p.value,
+            Unit: (p.unit ?? 'None') as never,
+          })),
+        }),
+      );
     }
   }
 }
@@ -309,7 +325,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     }
 
     for (const s of o.scalers) {
-      if (Math.round((at / MINUTE)) % s.everyMinutes !== 0) continue;
+      if (Math.round(at / MINUTE) % s.everyMinutes !== 0) continue;
       const before = group;
       const actionsBefore = new Set((await listScheduledActions(o.autoScaling, o.groupName)).map((a) => a.ScheduledActionName!));
       const run = await captureOutput(() => s.invoke(scheduledEvent(at, o.account, o.region)));
@@ -343,11 +359,27 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     model.reconcile();
     model.startStep(k);
     model.serve(o.trace.values[k]);
-    points.push({ at, load: o.trace.values[k], forecast: forecastAt.get(at), planned: plannedAt.get(at), group, inService: model.inService, launching: model.launching });
+    points.push({
+      at,
+      load: o.trace.values[k],
+      forecast: forecastAt.get(at),
+      planned: plannedAt.get(at),
+      group,
+      inService: model.inService,
+      launching: model.launching,
+    });
     await o.observeMinute?.(at, o.trace.values[k], group);
     // The minute is over: its load is in CloudWatch for the next run.
     await putTraceRange(o.cloudWatch, o.loadMetric, o.trace, k, k + 1);
     o.onMinute?.(k - o.firstMinute + 1, last - o.firstMinute);
   }
-  return { rows, points, actionsExecuted, actionsFailed, targetTrackingActivities, recurringActionsSeen: [...recurring], totals: { ...model.totals } };
+  return {
+    rows,
+    points,
+    actionsExecuted,
+    actionsFailed,
+    targetTrackingActivities,
+    recurringActionsSeen: [...recurring],
+    totals: { ...model.totals },
+  };
 }

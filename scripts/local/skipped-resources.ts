@@ -8,22 +8,37 @@
  */
 import * as path from 'node:path';
 import {
-  AutoScalingClient, DescribePoliciesCommand, PutLifecycleHookCommand, PutLifecycleHookCommandInput, PutScalingPolicyCommand,
-  PutScalingPolicyCommandInput, PutWarmPoolCommand, PutWarmPoolCommandInput,
+  type AutoScalingClient,
+  DescribePoliciesCommand,
+  PutLifecycleHookCommand,
+  type PutLifecycleHookCommandInput,
+  PutScalingPolicyCommand,
+  type PutScalingPolicyCommandInput,
+  PutWarmPoolCommand,
+  type PutWarmPoolCommandInput,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
-  Budget, BudgetsClient, CreateBudgetCommand, CreateBudgetCommandInput, DeleteBudgetCommand, NotificationWithSubscribers,
+  type Budget,
+  type BudgetsClient,
+  CreateBudgetCommand,
+  type CreateBudgetCommandInput,
+  DeleteBudgetCommand,
+  type NotificationWithSubscribers,
 } from '@aws-sdk/client-budgets';
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, EC2Client, IpPermission } from '@aws-sdk/client-ec2';
+import { type CloudWatchClient, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, type EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
 import {
-  AddPermissionCommand, AddPermissionCommandInput, LambdaClient, PutFunctionEventInvokeConfigCommand, PutFunctionEventInvokeConfigCommandInput,
+  AddPermissionCommand,
+  type AddPermissionCommandInput,
+  type LambdaClient,
+  PutFunctionEventInvokeConfigCommand,
+  type PutFunctionEventInvokeConfigCommandInput,
 } from '@aws-sdk/client-lambda';
-import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { SetTopicAttributesCommand, SNSClient, SubscribeCommand, SubscribeCommandInput } from '@aws-sdk/client-sns';
-import { CfnTemplate } from './cdk-deploy';
-import { ResolveContext, resolveIntrinsics } from './intrinsics';
+import { PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SetTopicAttributesCommand, type SNSClient, SubscribeCommand, type SubscribeCommandInput } from '@aws-sdk/client-sns';
+import type { CfnTemplate } from './cdk-deploy';
+import { type ResolveContext, resolveIntrinsics } from './intrinsics';
 import { run } from './process';
 
 /** One resource the local run created, or could not. */
@@ -133,7 +148,11 @@ interface BudgetProps {
 }
 
 async function createOne(
-  c: SkippedResourceClients, stack: DeployedStack, logicalId: string, type: string, props: Record<string, unknown>,
+  c: SkippedResourceClients,
+  stack: DeployedStack,
+  logicalId: string,
+  type: string,
+  props: Record<string, unknown>,
 ): Promise<{ created: string; ref: string; input?: unknown }> {
   switch (type) {
     case 'AWS::AutoScaling::ScalingPolicy': {
@@ -172,7 +191,9 @@ async function createOne(
       const peerGroup = egress ? p.DestinationSecurityGroupId : p.SourceSecurityGroupId;
       const prefixList = egress ? p.DestinationPrefixListId : p.SourcePrefixListId;
       const permission: IpPermission = {
-        IpProtocol: String(p.IpProtocol), FromPort: p.FromPort, ToPort: p.ToPort,
+        IpProtocol: String(p.IpProtocol),
+        FromPort: p.FromPort,
+        ToPort: p.ToPort,
         IpRanges: p.CidrIp ? [{ CidrIp: p.CidrIp, Description: desc }] : undefined,
         Ipv6Ranges: p.CidrIpv6 ? [{ CidrIpv6: p.CidrIpv6, Description: desc }] : undefined,
         UserIdGroupPairs: peerGroup ? [{ GroupId: peerGroup, Description: desc }] : undefined,
@@ -191,7 +212,9 @@ async function createOne(
       const p = props as { Topics?: string[]; PolicyDocument?: unknown };
       const topics = p.Topics ?? [];
       for (const topic of topics) {
-        await c.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: JSON.stringify(p.PolicyDocument) }));
+        await c.sns.send(
+          new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: JSON.stringify(p.PolicyDocument) }),
+        );
       }
       return { created: `policy of ${topics.join(', ')}`, ref: logicalId };
     }
@@ -209,19 +232,29 @@ async function createOne(
     case 'AWS::Lambda::Permission': {
       const p = props as PropsOf<AddPermissionCommandInput>;
       const statementId = logicalId.slice(0, 100);
-      await c.lambda.send(new AddPermissionCommand({
-        FunctionName: p.FunctionName, StatementId: statementId, Action: p.Action, Principal: p.Principal,
-        SourceArn: p.SourceArn, SourceAccount: p.SourceAccount,
-      }));
+      await c.lambda.send(
+        new AddPermissionCommand({
+          FunctionName: p.FunctionName,
+          StatementId: statementId,
+          Action: p.Action,
+          Principal: p.Principal,
+          SourceArn: p.SourceArn,
+          SourceAccount: p.SourceAccount,
+        }),
+      );
       return { created: `permission ${statementId} on ${p.FunctionName}`, ref: logicalId };
     }
     case 'AWS::Lambda::EventInvokeConfig': {
       const p = props as PropsOf<PutFunctionEventInvokeConfigCommandInput>;
-      await c.lambda.send(new PutFunctionEventInvokeConfigCommand({
-        FunctionName: p.FunctionName, Qualifier: p.Qualifier ?? '$LATEST',
-        MaximumRetryAttempts: p.MaximumRetryAttempts, MaximumEventAgeInSeconds: p.MaximumEventAgeInSeconds,
-        DestinationConfig: p.DestinationConfig,
-      }));
+      await c.lambda.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: p.FunctionName,
+          Qualifier: p.Qualifier ?? '$LATEST',
+          MaximumRetryAttempts: p.MaximumRetryAttempts,
+          MaximumEventAgeInSeconds: p.MaximumEventAgeInSeconds,
+          DestinationConfig: p.DestinationConfig,
+        }),
+      );
       return { created: `event invoke config of ${p.FunctionName}`, ref: logicalId };
     }
     case 'AWS::CloudWatch::Alarm': {
@@ -280,7 +313,9 @@ export async function unimplementedTypes(types: readonly string[]): Promise<Set<
  * template resource that the emulator did not create (`error` says why).
  */
 export async function createSkippedResources(
-  clients: SkippedResourceClients, template: CfnTemplate, stack: DeployedStack,
+  clients: SkippedResourceClients,
+  template: CfnTemplate,
+  stack: DeployedStack,
 ): Promise<SkippedResourceResult[]> {
   const types: Record<string, string> = {};
   for (const [id, r] of Object.entries(template.Resources)) types[id] = r.Type;
@@ -309,7 +344,11 @@ export async function createSkippedResources(
     } else if (unimplemented === undefined) {
       // cannot ask moto: only the stack's record is known
     } else if (unimplemented.has(r.Type)) {
-      results.push({ logicalId, type: r.Type, error: "recorded but not created by the emulator's CloudFormation (moto does not implement it), and the local run does not create it" });
+      results.push({
+        logicalId,
+        type: r.Type,
+        error: "recorded but not created by the emulator's CloudFormation (moto does not implement it), and the local run does not create it",
+      });
     }
   }
   return results;

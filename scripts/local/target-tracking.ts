@@ -8,8 +8,8 @@
  * (instances x the load one instance serves at 100%). Other metric types are not modelled (the
  * policy is reported and left out).
  */
-import { AutoScalingClient, DescribePoliciesCommand } from '@aws-sdk/client-auto-scaling';
-import { TrackedPolicy } from '../../lambda/core/backtest/target-tracking';
+import { type AutoScalingClient, DescribePoliciesCommand } from '@aws-sdk/client-auto-scaling';
+import type { TrackedPolicy } from '../../lambda/core/backtest/target-tracking';
 
 /** A target tracking policy of the group, as the group model evaluates it. */
 export interface GroupTrackedPolicy extends TrackedPolicy {
@@ -17,17 +17,29 @@ export interface GroupTrackedPolicy extends TrackedPolicy {
 }
 
 /** The model of a predefined metric: metric = load / (instances in service x loadPerUnit). */
-export function trackedPolicy(name: string, metric: GroupTrackedPolicy['metric'], target: number, capacityPerInstance: number, disableScaleIn = false): GroupTrackedPolicy {
+export function trackedPolicy(
+  name: string,
+  metric: GroupTrackedPolicy['metric'],
+  target: number,
+  capacityPerInstance: number,
+  disableScaleIn = false,
+): GroupTrackedPolicy {
   return { name, metric, target, disableScaleIn, loadPerUnit: metric === 'ALBRequestCountPerTarget' ? 1 : capacityPerInstance / 100 };
 }
 
 /** Reads the group's target tracking policies; returns those the model covers and the names of the others. */
-export async function readTrackedPolicies(asg: AutoScalingClient, groupName: string, capacityPerInstance: number): Promise<{ policies: GroupTrackedPolicy[]; unmodelled: string[] }> {
+export async function readTrackedPolicies(
+  asg: AutoScalingClient,
+  groupName: string,
+  capacityPerInstance: number,
+): Promise<{ policies: GroupTrackedPolicy[]; unmodelled: string[] }> {
   const policies: GroupTrackedPolicy[] = [];
   const unmodelled: string[] = [];
   let token: string | undefined;
   do {
-    const res = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }));
+    const res = await asg.send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: groupName, PolicyTypes: ['TargetTrackingScaling'], NextToken: token }),
+    );
     for (const p of res.ScalingPolicies ?? []) {
       const c = p.TargetTrackingConfiguration;
       const type = c?.PredefinedMetricSpecification?.PredefinedMetricType;

@@ -48,7 +48,8 @@ export function parseTraceCsv(text: string, source = 'trace'): Trace {
   const values = new Array<number>(n).fill(NaN);
   for (const [t, v] of rows) {
     const k = (t - start) / stepMs;
-    if (!Number.isInteger(k)) throw new Error(`${source}: row at ${new Date(t).toISOString()} is off the ${stepMs / 1000} s grid starting ${new Date(start).toISOString()}`);
+    if (!Number.isInteger(k))
+      throw new Error(`${source}: row at ${new Date(t).toISOString()} is off the ${stepMs / 1000} s grid starting ${new Date(start).toISOString()}`);
     values[k] = v;
   }
   return { start, stepSeconds: stepMs / 1000, values };

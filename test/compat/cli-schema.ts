@@ -13,7 +13,10 @@ import * as path from 'node:path';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-schema-'));
 try {
   for (const version of process.argv.slice(2)) {
-    const file = execFileSync('npm', ['pack', `aws-cdk@${version}`, '--silent', '--pack-destination', work], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    const file = execFileSync('npm', ['pack', `aws-cdk@${version}`, '--silent', '--pack-destination', work], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!;
     const dir = path.join(work, version);
     fs.mkdirSync(dir);
     execFileSync('tar', ['xzf', path.join(work, file), '-C', dir]);

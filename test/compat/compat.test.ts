@@ -41,12 +41,18 @@ let tarball: string;
 const timings: Record<string, number> = {};
 const timed = <T>(name: string, f: () => T): T => {
   const t0 = Date.now();
-  try { return f(); } finally { timings[name] = (Date.now() - t0) / 1000; }
+  try {
+    return f();
+  } finally {
+    timings[name] = (Date.now() - t0) / 1000;
+  }
 };
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'compat-'));
-  const out = timed('pack', () => execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  const out = timed('pack', () =>
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+  );
   tarball = path.join(work, JSON.parse(out)[0].filename);
 }, 300_000);
 
@@ -60,13 +66,15 @@ function copySources(app: string): string[] {
   const files: Array<[string, string]> = [
     [path.join(root, 'test', 'compat', 'fixtures', 'standards-app.ts'), 'standards-app.ts'],
     [path.join(root, 'examples', 'my-service-stack.ts'), 'my-service-stack.ts'],
-    ...fs.readdirSync(path.join(root, 'test', 'standards', 'corpus'))
+    ...fs
+      .readdirSync(path.join(root, 'test', 'standards', 'corpus'))
       .filter((f) => f.endsWith('.ts') && f !== 'print-findings.ts')
       .map((f): [string, string] => [path.join(root, 'test', 'standards', 'corpus', f), path.join('corpus', f)]),
   ];
   fs.mkdirSync(path.join(app, 'corpus'), { recursive: true });
   for (const [from, to] of files) {
-    const text = fs.readFileSync(from, 'utf8')
+    const text = fs
+      .readFileSync(from, 'utf8')
       .replace(/from '(\.\.\/)+lib'/g, "from 'cdk-scaling-architecture'")
       .replace(/from '\.\.\/\.\.\/standards\/corpus'/g, "from './corpus'");
     fs.writeFileSync(path.join(app, to), text);
@@ -83,8 +91,22 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
     app = path.join(work, end);
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: `compat-${end}`, version: '1.0.0', private: true }));
-    timed(`install ${end}`, () => execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--strict-peer-deps', '--loglevel=error',
-      tarball, ...PEERS.map((p) => `${p}@${versions[p]}`)], { cwd: app, encoding: 'utf8' }));
+    timed(`install ${end}`, () =>
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--strict-peer-deps',
+          '--loglevel=error',
+          tarball,
+          ...PEERS.map((p) => `${p}@${versions[p]}`),
+        ],
+        { cwd: app, encoding: 'utf8' },
+      ),
+    );
     sources = copySources(app);
   }, 600_000);
 
@@ -96,10 +118,13 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
   });
 
   test('the apps type-check against the shipped declarations', () => {
-    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, skipLibCheck: true, types: [], esModuleInterop: true },
-      files: sources,
-    }));
+    fs.writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, skipLibCheck: true, types: [], esModuleInterop: true },
+        files: sources,
+      }),
+    );
     const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -109,15 +134,31 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
   (end === 'oldest' ? test : test.skip)("our sources type-check against this end's aws-cdk-lib, constructs and cdk-nag", () => {
     const nm = path.join(app, 'node_modules');
     const config = path.join(work, `tsconfig.${end}.json`);
-    fs.writeFileSync(config, JSON.stringify({
-      extends: path.join(root, 'tsconfig.build.json'),
-      compilerOptions: {
-        noEmit: true, baseUrl: root, typeRoots: [path.join(root, 'node_modules', '@types')],
-        paths: Object.fromEntries(PEERS.flatMap((p) => [[p, [path.join(nm, p)]], [`${p}/*`, [path.join(nm, p, '*')]]])),
-      },
-      include: [path.join(root, 'lib', '**', '*.ts'), path.join(root, 'lambda', 'core', '**', '*.ts'), path.join(root, 'bin', 'scaling-backtest.ts')],
-    }));
-    const r = timed(`tsc ${end}`, () => spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { cwd: root, encoding: 'utf8' }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        extends: path.join(root, 'tsconfig.build.json'),
+        compilerOptions: {
+          noEmit: true,
+          baseUrl: root,
+          typeRoots: [path.join(root, 'node_modules', '@types')],
+          paths: Object.fromEntries(
+            PEERS.flatMap((p) => [
+              [p, [path.join(nm, p)]],
+              [`${p}/*`, [path.join(nm, p, '*')]],
+            ]),
+          ),
+        },
+        include: [
+          path.join(root, 'lib', '**', '*.ts'),
+          path.join(root, 'lambda', 'core', '**', '*.ts'),
+          path.join(root, 'bin', 'scaling-backtest.ts'),
+        ],
+      }),
+    );
+    const r = timed(`tsc ${end}`, () =>
+      spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { cwd: root, encoding: 'utf8' }),
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -129,7 +170,11 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
       }).outputText;
       fs.writeFileSync(path.join(app, f.replace(/\.ts$/, '.js')), js);
     }
-    return spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: path.join(app, outdir), NODE_PATH: '' } });
+    return spawnSync(process.execPath, [file], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: path.join(app, outdir), NODE_PATH: '' },
+    });
   };
 
   test('ScalableService synthesizes with both packs applied, passes Template assertions, and the corpus findings are the expected ones', () => {

@@ -20,8 +20,9 @@ function service() {
 /** The AwsSolutions findings under the service, as 'rule path'. */
 function findings(app: App, stack: Stack): string[] {
   app.synth();
-  return new AwsSolutionsChecks(app).validateScope(stack).violations
-    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`))
+  return new AwsSolutionsChecks(app)
+    .validateScope(stack)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`))
     .filter((f) => / Service\/Web\//.test(f));
 }
 
@@ -30,14 +31,21 @@ test('as shipped: no AwsSolutions finding from the scalers or the load balancer'
   expect(findings(app, stack)).toEqual([]);
 });
 
-test.each(['predictiveScaler', 'costOptimizer'] as const)('ec2:TerminateInstances on * added to the %s role is reported (AwsSolutions-IAM5[Resource::*])', (scaler) => {
-  const { app, stack, svc } = service();
-  svc[scaler]!.role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
-  expect(findings(app, stack)).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::\*\] Service\/Web\/\w+\/Scaler\/Role\/DefaultPolicy\/Resource$/)]);
-});
+test.each(['predictiveScaler', 'costOptimizer'] as const)(
+  'ec2:TerminateInstances on * added to the %s role is reported (AwsSolutions-IAM5[Resource::*])',
+  (scaler) => {
+    const { app, stack, svc } = service();
+    svc[scaler]!.role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
+    expect(findings(app, stack)).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::\*\] Service\/Web\/\w+\/Scaler\/Role\/DefaultPolicy\/Resource$/),
+    ]);
+  },
+);
 
-test('port 22 from 0.0.0.0/0 on the load balancer\'s security group is reported (AwsSolutions-EC23)', () => {
+test("port 22 from 0.0.0.0/0 on the load balancer's security group is reported (AwsSolutions-EC23)", () => {
   const { app, stack, svc } = service();
   svc.loadDistribution.securityGroup!.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22), 'ssh');
-  expect(findings(app, stack)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-EC23 Service\/Web\/LoadDistribution\/SecurityGroup\/Resource$/)]));
+  expect(findings(app, stack)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^AwsSolutions-EC23 Service\/Web\/LoadDistribution\/SecurityGroup\/Resource$/)]),
+  );
 });

@@ -13,13 +13,18 @@ import { COST_METRIC } from '../../lambda/cost-optimizer/telemetry';
 import { loadConfig as loadCostConfig } from '../../lambda/cost-optimizer/config';
 import { loadConfig as loadScalerConfig } from '../../lambda/predictive-scaler/config';
 import { METRIC } from '../../lambda/predictive-scaler/telemetry';
-import { PredictiveScaler, PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
+import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
-import { BudgetMode, CostOptimizer, CostOptimizerProps } from '../../lib/resource-management/cost-optimizer';
+import { BudgetMode, CostOptimizer, type CostOptimizerProps } from '../../lib/resource-management/cost-optimizer';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
-const loadMetric = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum', period: Duration.minutes(1) });
+const loadMetric = new cloudwatch.Metric({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'RequestCount',
+  statistic: 'Sum',
+  period: Duration.minutes(1),
+});
 
 function build(scaler: Partial<PredictiveScalerProps> = {}, cost: Partial<CostOptimizerProps> = {}) {
   const app = new App();
@@ -44,25 +49,37 @@ test('both expose the same resources under the same names', () => {
   expect((co as unknown as Record<string, unknown>).environment).toBeUndefined();
 });
 
-test('missing-data alarms: on the handlers\' own metrics, after the configured number of runs, each run one period', () => {
+test("missing-data alarms: on the handlers' own metrics, after the configured number of runs, each run one period", () => {
   const { stack } = build({ schedule: events.Schedule.rate(Duration.minutes(10)), missingDataAlarmRuns: 4 }, { metricsNamespace: 'Shop/Cost' });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Namespace: 'CdkScalingArchitecture/PredictiveScaler', MetricName: METRIC.DECISION_SKIPPED, Statistic: 'Sum',
-    Period: 600, EvaluationPeriods: 4, DatapointsToAlarm: 4, Threshold: 1, TreatMissingData: 'notBreaching',
+    Namespace: 'CdkScalingArchitecture/PredictiveScaler',
+    MetricName: METRIC.DECISION_SKIPPED,
+    Statistic: 'Sum',
+    Period: 600,
+    EvaluationPeriods: 4,
+    DatapointsToAlarm: 4,
+    Threshold: 1,
+    TreatMissingData: 'notBreaching',
     Dimensions: [{ Name: 'AutoScalingGroupName', Value: Match.anyValue() }],
   });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Namespace: 'Shop/Cost', MetricName: COST_METRIC.MISSING_DATA, Period: 3600, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+    Namespace: 'Shop/Cost',
+    MetricName: COST_METRIC.MISSING_DATA,
+    Period: 3600,
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 3,
   });
 });
 
 test('missingDataAlarmRuns: an integer, at most one day of runs', () => {
   expect(() => build({ missingDataAlarmRuns: 0 })).toThrow(/^missingDataAlarmRuns must be in \[1, 1440\], got 0$/);
-  expect(() => build({}, { missingDataAlarmRuns: 25 })).toThrow(/^missingDataAlarmRuns must span at most one day of runs .* 25 runs x 1 hour = 25 hours/);
+  expect(() => build({}, { missingDataAlarmRuns: 25 })).toThrow(
+    /^missingDataAlarmRuns must span at most one day of runs .* 25 runs x 1 hour = 25 hours/,
+  );
 });
 
-test('unservedBudgetPercent reaches the planner as a fraction; its default is the contract\'s constant', () => {
+test("unservedBudgetPercent reaches the planner as a fraction; its default is the contract's constant", () => {
   const a = build({ unservedBudgetPercent: 0.5 });
   expect(loadScalerConfig(deployedEnv(a.stack, 'SCALING_MODE')).unservedBudget).toBeCloseTo(0.005, 12);
   const b = build();
@@ -72,5 +89,7 @@ test('unservedBudgetPercent reaches the planner as a fraction; its default is th
 
 test('budgetMode reaches the cost policy: hard by default, availability-first when chosen', () => {
   expect(loadCostConfig(deployedEnv(build().stack, 'BUDGET_NAME')).policy.budgetMode).toBe('hard');
-  expect(loadCostConfig(deployedEnv(build({}, { budgetMode: BudgetMode.AVAILABILITY_FIRST }).stack, 'BUDGET_NAME')).policy.budgetMode).toBe('availability-first');
+  expect(loadCostConfig(deployedEnv(build({}, { budgetMode: BudgetMode.AVAILABILITY_FIRST }).stack, 'BUDGET_NAME')).policy.budgetMode).toBe(
+    'availability-first',
+  );
 });

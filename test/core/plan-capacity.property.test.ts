@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { planCapacity } from '../../lambda/core/plan-capacity';
-import { PlanInput, PlanOutput } from '../../lambda/core/plan-types';
+import type { PlanInput, PlanOutput } from '../../lambda/core/plan-types';
 
 const T0 = Date.UTC(2026, 0, 5);
 
@@ -14,27 +14,29 @@ const point = fc.oneof(
 /** A history: raw points, or a daily-ish series with gaps, outages and spikes spliced in. */
 const history = fc.oneof(
   fc.array(point, { maxLength: 400 }),
-  fc.record({
-    days: fc.integer({ min: 1, max: 14 }),
-    level: fc.double({ min: 0, max: 1e6, noNaN: true }),
-    amplitude: fc.double({ min: 0, max: 1, noNaN: true }),
-    gapEvery: fc.integer({ min: 0, max: 50 }),
-    spike: fc.double({ min: 1, max: 1e6, noNaN: true }),
-    spikeEvery: fc.integer({ min: 0, max: 5000 }),
-    outageFrom: fc.integer({ min: 0, max: 20_160 }),
-    outageLength: fc.integer({ min: 0, max: 2000 }),
-  }).map((p) => {
-    const n = Math.min(20_160, p.days * 1440);
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let v = p.level * (1 + p.amplitude * Math.sin((2 * Math.PI * i) / 1440));
-      if (p.gapEvery && i % p.gapEvery === 0) v = NaN;
-      if (p.spikeEvery && i % p.spikeEvery === 7) v *= p.spike;
-      if (i >= p.outageFrom && i < p.outageFrom + p.outageLength) v = 0;
-      values[i] = v;
-    }
-    return Array.from(values);
-  }),
+  fc
+    .record({
+      days: fc.integer({ min: 1, max: 14 }),
+      level: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      amplitude: fc.double({ min: 0, max: 1, noNaN: true }),
+      gapEvery: fc.integer({ min: 0, max: 50 }),
+      spike: fc.double({ min: 1, max: 1e6, noNaN: true }),
+      spikeEvery: fc.integer({ min: 0, max: 5000 }),
+      outageFrom: fc.integer({ min: 0, max: 20_160 }),
+      outageLength: fc.integer({ min: 0, max: 2000 }),
+    })
+    .map((p) => {
+      const n = Math.min(20_160, p.days * 1440);
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let v = p.level * (1 + p.amplitude * Math.sin((2 * Math.PI * i) / 1440));
+        if (p.gapEvery && i % p.gapEvery === 0) v = NaN;
+        if (p.spikeEvery && i % p.spikeEvery === 7) v *= p.spike;
+        if (i >= p.outageFrom && i < p.outageFrom + p.outageLength) v = 0;
+        values[i] = v;
+      }
+      return Array.from(values);
+    }),
 );
 
 const settings = fc.record({
@@ -102,8 +104,14 @@ describe('planCapacity properties', () => {
     ];
     for (const values of cases) {
       const input: PlanInput = {
-        now: T0 + values.length * 60_000, history: { start: T0, stepSeconds: 60, values },
-        capacityPerInstance: 3, targetUtilization: 0.7, minCapacity: 1, maxCapacity: 40, launchLeadSeconds: 300, horizonSeconds: 1800,
+        now: T0 + values.length * 60_000,
+        history: { start: T0, stepSeconds: 60, values },
+        capacityPerInstance: 3,
+        targetUtilization: 0.7,
+        minCapacity: 1,
+        maxCapacity: 40,
+        launchLeadSeconds: 300,
+        horizonSeconds: 1800,
       };
       checkPlan(input, planCapacity(input));
     }

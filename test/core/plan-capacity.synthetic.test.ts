@@ -28,8 +28,10 @@ describe('planCapacity on synthetic load families', () => {
           plannerOptions: { unservedBudget: budget },
         });
         const [planned, reactive] = r.summary;
-        rows.push(`${family.name.padEnd(20)}  ${(100 * budget).toFixed(1).padStart(5)}%  ${planned.unservedPercent.toFixed(4).padStart(7)}%  ` +
-          `(${reactive.unservedPercent.toFixed(4)}%)  ${(planned.instanceHours / reactive.instanceHours).toFixed(2)}`);
+        rows.push(
+          `${family.name.padEnd(20)}  ${(100 * budget).toFixed(1).padStart(5)}%  ${planned.unservedPercent.toFixed(4).padStart(7)}%  ` +
+            `(${reactive.unservedPercent.toFixed(4)}%)  ${(planned.instanceHours / reactive.instanceHours).toFixed(2)}`,
+        );
         expect(planned.planErrors).toBe(0);
         expect(planned.instanceHours).toBeGreaterThan(0);
         // within twice the budget, or no worse than target tracking alone

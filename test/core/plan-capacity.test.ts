@@ -1,5 +1,5 @@
 import { DEFAULT_REPLAY_BUDGET_FACTOR, explainPlan, planCapacity } from '../../lambda/core/plan-capacity';
-import { PlanInput } from '../../lambda/core/plan-types';
+import type { PlanInput } from '../../lambda/core/plan-types';
 import { DAY, MIN, daily, series, weekly } from './synthetic-load';
 
 const T0 = Date.UTC(2026, 0, 5); // a Monday, midnight UTC
@@ -99,7 +99,9 @@ describe('planCapacity', () => {
     const values = series(8, () => 100, 0.05);
     for (let i = 100; i < values.length; i += 997) values[i] = 2000;
     const now = T0 + values.length * MIN;
-    const caps = [1e-4, 1e-3, 1e-2, 5e-2].map((b) => floorAt(planCapacity(input(values, { maxCapacity: 1000 }), { unservedBudget: b }).schedule, now));
+    const caps = [1e-4, 1e-3, 1e-2, 5e-2].map((b) =>
+      floorAt(planCapacity(input(values, { maxCapacity: 1000 }), { unservedBudget: b }).schedule, now),
+    );
     for (let k = 1; k < caps.length; k++) expect(caps[k]).toBeLessThanOrEqual(caps[k - 1]);
     // a budget above the bursts' share of the load does not pay for them; a tight one does
     expect(caps[3]).toBeLessThanOrEqual(need(100 * 1.05) + 1);
@@ -123,7 +125,8 @@ describe('planCapacity', () => {
     // clusters of four 2-minute bursts at 6x, 20 minutes apart, every 8 hours: the first burst of a
     // cluster carries 1.9% of the load, the later ones 5.7%
     const values = series(8, () => 100, 0.05);
-    for (let c = 200; c < values.length; c += 480) for (let b = 0; b < 4; b++) for (let k = 0; k < 2; k++) if (c + 20 * b + k < values.length) values[c + 20 * b + k] = 600;
+    for (let c = 200; c < values.length; c += 480)
+      for (let b = 0; b < 4; b++) for (let k = 0; k < 2; k++) if (c + 20 * b + k < values.length) values[c + 20 * b + k] = 600;
     const cut = 200 + 21 * 480 + 1; // one minute into the first burst of a cluster, on day 8
     const { plan, explanation } = explainPlan(input(values.slice(0, cut), { horizonSeconds: 7200 }), { unservedBudget: 0.03 });
     expect(explanation!.headroom.memory).toBe(true);
@@ -204,7 +207,12 @@ describe('planCapacity', () => {
     const plan = planCapacity(input(values, { minCapacity: 2, maxCapacity: 12 }));
     expect(plan.schedule.every((a) => a.minCapacity! >= 2 && a.minCapacity! <= 12)).toBe(true);
     expect(floorAt(plan.schedule, T0 + values.length * MIN)).toBe(12);
-    const idle = planCapacity(input(series(3, () => 0.001), { minCapacity: 3 }));
+    const idle = planCapacity(
+      input(
+        series(3, () => 0.001),
+        { minCapacity: 3 },
+      ),
+    );
     expect(floorAt(idle.schedule, T0 + 3 * DAY * MIN)).toBe(3);
   });
 

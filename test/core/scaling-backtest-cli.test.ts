@@ -30,7 +30,22 @@ describe('scaling-backtest CLI', () => {
     fs.writeFileSync(csv, ['timestamp,value', ...rows].join('\n'));
     const out = path.join(dir, 'chart.html');
 
-    const r = runCli(['--csv', csv, '--capacity-per-instance', '10', '--target', '0.6', '--launch-lead', '5m', '--interval', '15m', '--warmup-days', '1', '--out', out]);
+    const r = runCli([
+      '--csv',
+      csv,
+      '--capacity-per-instance',
+      '10',
+      '--target',
+      '0.6',
+      '--launch-lead',
+      '5m',
+      '--interval',
+      '15m',
+      '--warmup-days',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/metric\.csv: 864 rows every 300s \(1 unparsable rows skipped\), 3\.0 days at one minute, 2\.0 days scored/);
@@ -48,7 +63,7 @@ describe('scaling-backtest CLI', () => {
     const reactive = row(/target tracking alone {2,}/);
     for (const m of [...planner, reactive]) {
       // two scored days of 160/10/0.6 = up to 27 instances: instance-hours in a plausible range
-      expect(m.hours).toBeGreaterThan(2 * 24 * 100 / 6);
+      expect(m.hours).toBeGreaterThan((2 * 24 * 100) / 6);
       expect(m.hours).toBeLessThan(2 * 24 * 40);
     }
     // a larger budget never costs more; target tracking at the same cost is within 5% of the planner's cost
@@ -88,8 +103,15 @@ describe('scaling-backtest CLI', () => {
   });
 
   test('parses durations and numbers', () => {
-    expect(parseArgs(['--launch-lead', '5m', '--interval', '90s', '--capacity-per-instance', '2.5', '--min', '0', '--max', '9', '--budgets', '0.05,2'])).toEqual({
-      launchLeadSeconds: 300, intervalSeconds: 90, capacityPerInstance: 2.5, min: 0, max: 9, budgetsPercent: [0.05, 2],
+    expect(
+      parseArgs(['--launch-lead', '5m', '--interval', '90s', '--capacity-per-instance', '2.5', '--min', '0', '--max', '9', '--budgets', '0.05,2']),
+    ).toEqual({
+      launchLeadSeconds: 300,
+      intervalSeconds: 90,
+      capacityPerInstance: 2.5,
+      min: 0,
+      max: 9,
+      budgetsPercent: [0.05, 2],
     });
     expect(() => parseArgs(['--budgets', '0.1,x'])).toThrow(/--budgets must be percentages in \[0, 100\) \(got "x"\)/);
     expect(() => parseArgs(['--max', '0'])).toThrow(/--max must be a whole number >= 1/);

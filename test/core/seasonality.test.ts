@@ -22,9 +22,24 @@ describe('detectSeasonality', () => {
 
   test('finds no shape in noise, nor in a trend or a level shift', () => {
     const rnd = noise(7);
-    expect(detectSeasonality(series(10, () => 100, 0.3), 60).kind).toBe('none');
-    expect(detectSeasonality(series(10, (i) => 50 + i / 100), 60).kind).toBe('none');
-    expect(detectSeasonality(series(10, (i) => (i < 5 * DAY ? 100 : 300) + 10 * rnd()), 60).kind).toBe('none');
+    expect(
+      detectSeasonality(
+        series(10, () => 100, 0.3),
+        60,
+      ).kind,
+    ).toBe('none');
+    expect(
+      detectSeasonality(
+        series(10, (i) => 50 + i / 100),
+        60,
+      ).kind,
+    ).toBe('none');
+    expect(
+      detectSeasonality(
+        series(10, (i) => (i < 5 * DAY ? 100 : 300) + 10 * rnd()),
+        60,
+      ).kind,
+    ).toBe('none');
   });
 
   test('copes with gaps and a day-long outage', () => {

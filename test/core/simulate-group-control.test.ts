@@ -25,7 +25,10 @@ describe('simulateGroup: the control hook (a controller changing the group betwe
       seen.push(v.targetUtilization);
       return v.step === 200 ? { targetUtilization: 0.9 } : undefined;
     });
-    const after = (r: typeof base) => Array.from(r.paid).slice(260).reduce((x, y) => x + y, 0);
+    const after = (r: typeof base) =>
+      Array.from(r.paid)
+        .slice(260)
+        .reduce((x, y) => x + y, 0);
     expect(after(raised)).toBeLessThan(after(base) * 0.7);
     expect(raised.unservedLoad).toBeGreaterThanOrEqual(base.unservedLoad);
     expect(seen[199]).toBe(0.5);
@@ -33,7 +36,9 @@ describe('simulateGroup: the control hook (a controller changing the group betwe
   });
 
   test('a MaxSize cap terminates at once and holds; lifting it lets target tracking scale out again', () => {
-    const r = simulateGroup(wave, 0, 60, config, undefined, 0, (v) => (v.step === 100 ? { maxSize: 3 } : v.step === 300 ? { maxSize: 20 } : undefined));
+    const r = simulateGroup(wave, 0, 60, config, undefined, 0, (v) =>
+      v.step === 100 ? { maxSize: 3 } : v.step === 300 ? { maxSize: 20 } : undefined,
+    );
     for (let t = 102; t <= 300; t++) expect(r.paid[t]).toBeLessThanOrEqual(3);
     expect(Math.max(...Array.from(r.capacity).slice(320))).toBeGreaterThan(3);
   });

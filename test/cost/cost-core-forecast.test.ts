@@ -1,7 +1,16 @@
 import * as fc from 'fast-check';
 import {
-  CostDecisionInput, CostPolicy, decideCost, decodeCostState, encodeCostState, forecastSpend, hourlyUsage, planSpend,
-  SetCapacityAction, SpendForecastInput, UtilizationSample,
+  type CostDecisionInput,
+  type CostPolicy,
+  decideCost,
+  decodeCostState,
+  encodeCostState,
+  forecastSpend,
+  hourlyUsage,
+  planSpend,
+  type SetCapacityAction,
+  type SpendForecastInput,
+  type UtilizationSample,
 } from '../../lambda/core/cost';
 
 const HOUR = 3_600_000;
@@ -29,7 +38,12 @@ const daily = (t: number) => 1 + 0.5 * Math.sin((2 * Math.PI * (hod(t) - 6)) / 2
 
 function fin(over: Partial<SpendForecastInput> & { now: number; history: UtilizationSample[] }): SpendForecastInput {
   return {
-    periodStart: START, periodEnd: END, actualSpend: spentTo(over.history), currentTargetPercent: 50, minimumInstances: 2, ...over,
+    periodStart: START,
+    periodEnd: END,
+    actualSpend: spentTo(over.history),
+    currentTargetPercent: 50,
+    minimumInstances: 2,
+    ...over,
   };
 }
 /** What the rest of the month really costs under the same model. */
@@ -46,7 +60,10 @@ describe('month-end spend forecast (forecastSpend)', () => {
     const f = forecastSpend(fin({ now, history: h }));
     expect(f.pricePerInstanceHour).toBeCloseTo(PRICE, 6);
     expect(f.headroom).toBeCloseTo(1.2, 3);
-    expect(f.remainingSpendAt(50)).toBeCloseTo(truth(now, () => 10), 0);
+    expect(f.remainingSpendAt(50)).toBeCloseTo(
+      truth(now, () => 10),
+      0,
+    );
     expect(f.hours).toHaveLength(20 * 24);
     // A higher target uses fewer instances (load / target), never below the minimum.
     expect(f.remainingSpendAt(75)).toBeCloseTo(truth(now, () => 10) * (50 / 75), 0);
@@ -132,21 +149,29 @@ describe('month-end spend forecast (forecastSpend)', () => {
     const fiveMin: UtilizationSample[] = h.flatMap((s) => Array.from({ length: 12 }, (_, k) => ({ ...s, t: s.t + k * 300_000 })));
     expect(hourlyUsage(fiveMin)).toHaveLength(h.length);
     const f = forecastSpend(fin({ now, history: fiveMin, actualSpend: spentTo(h) }));
-    expect(f.remainingSpendAt(50)).toBeCloseTo(truth(now, () => 10), 0);
+    expect(f.remainingSpendAt(50)).toBeCloseTo(
+      truth(now, () => 10),
+      0,
+    );
   });
 
   test('property: the forecast is finite, non-negative and falls as the target rises', () => {
-    fc.assert(fc.property(
-      fc.double({ min: 1e-4, max: 1e5, noNaN: true }), fc.integer({ min: 1, max: 28 }), fc.double({ min: -0.9, max: 2, noNaN: true }),
-      (scale, days, growth) => {
-        const now = START + days * DAY + 5 * HOUR;
-        const load = (t: number) => scale * Math.max(0.01, 1 + (growth * (t - START)) / (30 * DAY)) * daily(t);
-        const f = forecastSpend(fin({ now, history: history(now, load, 3) }));
-        const a = f.remainingSpendAt(50);
-        const b = f.remainingSpendAt(80);
-        return Number.isFinite(a) && a >= 0 && b <= a + 1e-9 && f.load.every((x) => x >= 0);
-      },
-    ), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-4, max: 1e5, noNaN: true }),
+        fc.integer({ min: 1, max: 28 }),
+        fc.double({ min: -0.9, max: 2, noNaN: true }),
+        (scale, days, growth) => {
+          const now = START + days * DAY + 5 * HOUR;
+          const load = (t: number) => scale * Math.max(0.01, 1 + (growth * (t - START)) / (30 * DAY)) * daily(t);
+          const f = forecastSpend(fin({ now, history: history(now, load, 3) }));
+          const a = f.remainingSpendAt(50);
+          const b = f.remainingSpendAt(80);
+          return Number.isFinite(a) && a >= 0 && b <= a + 1e-9 && f.load.every((x) => x >= 0);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -199,14 +224,25 @@ describe('decideCost with a usage history', () => {
   const h = history(now, load, 14);
   const spent = spentTo(h);
   const policy: CostPolicy = {
-    floorCapacity: 2, emergencyUtilizationPercent: 90, loadLookbackMs: DAY, tightenAbovePercent: 100, restoreBelowPercent: 95,
-    capStepPercent: 10, targetUtilization: { maxPercent: 60, stepPercent: 5 }, planMarginPercent: 0,
+    floorCapacity: 2,
+    emergencyUtilizationPercent: 90,
+    loadLookbackMs: DAY,
+    tightenAbovePercent: 100,
+    restoreBelowPercent: 95,
+    capStepPercent: 10,
+    targetUtilization: { maxPercent: 60, stepPercent: 5 },
+    planMarginPercent: 0,
   };
   const recent = h.filter((s) => s.t >= now - DAY);
   const input = (limit: number, over: Partial<CostDecisionInput> = {}): CostDecisionInput => ({
-    now, budget: { limit, actualSpend: spent, periodStart: START, periodEnd: END },
+    now,
+    budget: { limit, actualSpend: spent, periodStart: START, periodEnd: END },
     group: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 },
-    utilization: recent, utilizationPeriodSeconds: 3600, usageHistory: h, policy, ...over,
+    utilization: recent,
+    utilizationPeriodSeconds: 3600,
+    usageHistory: h,
+    policy,
+    ...over,
   });
   const full = spent + truth(now, load);
 
@@ -241,8 +277,15 @@ describe('decideCost with a usage history', () => {
   });
 
   test('the target comes down at most 5 points a run once the budget allows', () => {
-    const d = decideCost(input(full * 1.2, { group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: 60 }, state: {
-      original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 }, targetUtilization: 60 } }));
+    const d = decideCost(
+      input(full * 1.2, {
+        group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: 60 },
+        state: {
+          original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 },
+          targetUtilization: 60,
+        },
+      }),
+    );
     expect(d.actions).toEqual([expect.objectContaining({ kind: 'set-target-utilization', percent: 55 })]);
     expect(d.state.targetUtilization).toBe(55);
   });
@@ -258,7 +301,10 @@ describe('spend plan properties and state', () => {
     const st = { priceMark: { t: 1_780_000_000_000, spend: 123.456, instanceHours: 789.06 }, targetMean: { percent: 57.123, t: 1_780_000_360_000 } };
     const text = encodeCostState(st);
     expect(text.length).toBeLessThan(120);
-    expect(decodeCostState(text)).toEqual({ priceMark: { t: 1_780_000_000_000, spend: 123.46, instanceHours: 789.1 }, targetMean: { percent: 57.12, t: 1_780_000_360_000 } });
+    expect(decodeCostState(text)).toEqual({
+      priceMark: { t: 1_780_000_000_000, spend: 123.46, instanceHours: 789.1 },
+      targetMean: { percent: 57.12, t: 1_780_000_360_000 },
+    });
     expect(() => decodeCostState('{"v":1,"pm":[1,-2,3]}')).toThrow(/pm/);
     expect(() => decodeCostState('{"v":1,"tm":[120,5]}')).toThrow(/tm/);
   });
@@ -268,50 +314,87 @@ describe('spend plan properties and state', () => {
     const h = history(now, (t) => 20 * daily(t), 14);
     const spent = spentTo(h);
     const policy: CostPolicy = {
-      floorCapacity: 2, emergencyUtilizationPercent: 90, loadLookbackMs: DAY, tightenAbovePercent: 100, restoreBelowPercent: 95,
-      capStepPercent: 10, targetUtilization: { maxPercent: 80, stepPercent: 5 },
+      floorCapacity: 2,
+      emergencyUtilizationPercent: 90,
+      loadLookbackMs: DAY,
+      tightenAbovePercent: 100,
+      restoreBelowPercent: 95,
+      capStepPercent: 10,
+      targetUtilization: { maxPercent: 80, stepPercent: 5 },
     };
     const base = {
       budget: { limit: spent + truth(now, (t) => 20 * daily(t)) * 0.8, actualSpend: spent, periodStart: START, periodEnd: END },
-      utilization: h.filter((s) => s.t >= now - DAY), utilizationPeriodSeconds: 3600, usageHistory: h, policy,
+      utilization: h.filter((s) => s.t >= now - DAY),
+      utilizationPeriodSeconds: 3600,
+      usageHistory: h,
+      policy,
     };
     const d1 = decideCost({ ...base, now, group: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 } });
     const raised = d1.actions.find((a) => a.kind === 'set-target-utilization');
     expect(raised).toBeDefined();
     expect(d1.state.targetMean).toEqual({ percent: 50, t: now });
     const later = now + 6 * HOUR;
-    const d2 = decideCost({ ...base, now: later, group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: (raised as { percent: number }).percent }, state: d1.state });
+    const d2 = decideCost({
+      ...base,
+      now: later,
+      group: { minSize: 2, maxSize: 200, desiredCapacity: 30, targetUtilization: (raised as { percent: number }).percent },
+      state: d1.state,
+    });
     expect(d2.state.targetMean!.percent).toBeGreaterThan(50);
     expect(d2.state.targetMean!.percent).toBeLessThan((raised as { percent: number }).percent);
   });
 
   test('property: with a usage history, MaxSize stays within [floor, original] (hard) and never below the load need (availability first)', () => {
     const now = Date.parse('2026-11-16T12:00:00Z');
-    fc.assert(fc.property(
-      fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0.05, max: 1.5, noNaN: true }), fc.integer({ min: 3, max: 60 }),
-      fc.boolean(), fc.integer({ min: 2, max: 10 }),
-      (scale, budgetShare, maxSize, soft, floorCapacity) => {
-        const h = history(now, (t) => scale * daily(t), 3).map((s) => ({ ...s, instances: Math.min(maxSize, s.instances!) }));
-        const spent = spentTo(h);
-        const policy: CostPolicy = {
-          budgetMode: soft ? 'availability-first' : 'hard', floorCapacity, emergencyUtilizationPercent: 90, loadLookbackMs: DAY,
-          tightenAbovePercent: 100, restoreBelowPercent: 95, capStepPercent: 10, targetUtilization: { maxPercent: 80, stepPercent: 5 },
-        };
-        const recent = h.filter((s) => s.t >= now - DAY);
-        const d = decideCost({
-          now, budget: { limit: spent + truth(now, (t) => scale * daily(t)) * budgetShare, actualSpend: spent, periodStart: START, periodEnd: END },
-          group: { minSize: 2, maxSize, desiredCapacity: Math.min(maxSize, 4), targetUtilization: 50 },
-          utilization: recent, utilizationPeriodSeconds: 3600, usageHistory: h, policy,
-        });
-        const floor = Math.min(floorCapacity, maxSize);
-        const need = Math.min(maxSize, Math.max(floor, d.plan.minimumCapForLoad ?? 0));
-        return d.actions.every((a) => {
-          if (a.kind === 'set-target-utilization') return a.percent >= 50 && a.percent <= 80;
-          if (a.kind !== 'set-capacity') return true;
-          return a.maxSize >= floor && a.maxSize <= maxSize && a.minSize <= a.maxSize && (!soft || a.maxSize >= need)
-            && a.reason.length > 0 && (a.desiredCapacity === undefined || (a.desiredCapacity >= a.minSize && a.desiredCapacity <= a.maxSize));
-        }) && (d.plan.forecastOverrunPercent ?? 0) >= 0;
-      },
-    ), { numRuns: 80 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 500, noNaN: true }),
+        fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+        fc.integer({ min: 3, max: 60 }),
+        fc.boolean(),
+        fc.integer({ min: 2, max: 10 }),
+        (scale, budgetShare, maxSize, soft, floorCapacity) => {
+          const h = history(now, (t) => scale * daily(t), 3).map((s) => ({ ...s, instances: Math.min(maxSize, s.instances!) }));
+          const spent = spentTo(h);
+          const policy: CostPolicy = {
+            budgetMode: soft ? 'availability-first' : 'hard',
+            floorCapacity,
+            emergencyUtilizationPercent: 90,
+            loadLookbackMs: DAY,
+            tightenAbovePercent: 100,
+            restoreBelowPercent: 95,
+            capStepPercent: 10,
+            targetUtilization: { maxPercent: 80, stepPercent: 5 },
+          };
+          const recent = h.filter((s) => s.t >= now - DAY);
+          const d = decideCost({
+            now,
+            budget: { limit: spent + truth(now, (t) => scale * daily(t)) * budgetShare, actualSpend: spent, periodStart: START, periodEnd: END },
+            group: { minSize: 2, maxSize, desiredCapacity: Math.min(maxSize, 4), targetUtilization: 50 },
+            utilization: recent,
+            utilizationPeriodSeconds: 3600,
+            usageHistory: h,
+            policy,
+          });
+          const floor = Math.min(floorCapacity, maxSize);
+          const need = Math.min(maxSize, Math.max(floor, d.plan.minimumCapForLoad ?? 0));
+          return (
+            d.actions.every((a) => {
+              if (a.kind === 'set-target-utilization') return a.percent >= 50 && a.percent <= 80;
+              if (a.kind !== 'set-capacity') return true;
+              return (
+                a.maxSize >= floor &&
+                a.maxSize <= maxSize &&
+                a.minSize <= a.maxSize &&
+                (!soft || a.maxSize >= need) &&
+                a.reason.length > 0 &&
+                (a.desiredCapacity === undefined || (a.desiredCapacity >= a.minSize && a.desiredCapacity <= a.maxSize))
+              );
+            }) && (d.plan.forecastOverrunPercent ?? 0) >= 0
+          );
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });

@@ -46,20 +46,32 @@ function check(values: Float64Array, price: ((t: number) => number) | undefined,
 describe('synthetic months: the budget holds and the service keeps up with the hindsight static target', () => {
   const cases: Array<[string, () => Float64Array, ((t: number) => number)?]> = [
     ['growth of 50% within the month', () => series(1, (_, day) => 1 + (0.5 * day) / 30)],
-    ['bursts in clusters', () => {
-      const r = rng(7);
-      const bursts = new Set<number>();
-      for (let k = 0; k < 12; k++) { const c = Math.floor(r() * N); for (let j = 0; j < 3; j++) { const s = c + Math.floor(r() * 200); for (let d = 0; d < 12; d++) bursts.add(s + d); } }
-      return series(2, (i) => (bursts.has(i) ? 2.2 : 1));
-    }],
+    [
+      'bursts in clusters',
+      () => {
+        const r = rng(7);
+        const bursts = new Set<number>();
+        for (let k = 0; k < 12; k++) {
+          const c = Math.floor(r() * N);
+          for (let j = 0; j < 3; j++) {
+            const s = c + Math.floor(r() * 200);
+            for (let d = 0; d < 12; d++) bursts.add(s + d);
+          }
+        }
+        return series(2, (i) => (bursts.has(i) ? 2.2 : 1));
+      },
+    ],
     ['a deploy on the 20th: each request costs 30% more CPU from then on', () => series(3, (_, day) => (day >= 19 ? 1.3 : 1))],
     ['a price change mid-month (+30% from the 15th)', () => series(4), (t: number) => (t >= START + 14 * DAY ? PRICE * 1.3 : PRICE)],
-    ['no seasonality, a gap of 8 hours, values around 0.003', () => {
-      const r = rng(5);
-      const v = Float64Array.from({ length: N }, () => 0.003 * (0.8 + 0.4 * r()));
-      for (let i = 10 * 288; i < 10 * 288 + 96; i++) v[i] = NaN;
-      return v;
-    }],
+    [
+      'no seasonality, a gap of 8 hours, values around 0.003',
+      () => {
+        const r = rng(5);
+        const v = Float64Array.from({ length: N }, () => 0.003 * (0.8 + 0.4 * r()));
+        for (let i = 10 * 288; i < 10 * 288 + 96; i++) v[i] = NaN;
+        return v;
+      },
+    ],
   ];
 
   // Availability first on the two months where the load outgrows the plan (the run costs seconds).

@@ -1,7 +1,17 @@
 import * as fc from 'fast-check';
 import {
-  CostDecisionInput, CostPolicy, CostState, decideCost, decodeCostState, encodeCostState, expectedPeriodCost,
-  GroupSnapshot, inWorkingHours, SetCapacityAction, UtilizationSample, workingHoursProblems,
+  type CostDecisionInput,
+  type CostPolicy,
+  type CostState,
+  decideCost,
+  decodeCostState,
+  encodeCostState,
+  expectedPeriodCost,
+  type GroupSnapshot,
+  inWorkingHours,
+  type SetCapacityAction,
+  type UtilizationSample,
+  workingHoursProblems,
 } from '../../lambda/core/cost';
 
 const HOUR = 3_600_000;
@@ -25,7 +35,9 @@ const group: GroupSnapshot = { minSize: 2, maxSize: 20, desiredCapacity: 6, inst
 /** Hourly samples over `hours` ending at NOW with the given CPU and instances. */
 function samples(hours: number, cpu: number | ((i: number) => number), instances = 6): UtilizationSample[] {
   return Array.from({ length: hours }, (_, i) => ({
-    t: NOW - (hours - i) * HOUR, cpuPercent: typeof cpu === 'number' ? cpu : cpu(i), instances,
+    t: NOW - (hours - i) * HOUR,
+    cpuPercent: typeof cpu === 'number' ? cpu : cpu(i),
+    instances,
   }));
 }
 
@@ -53,7 +65,11 @@ describe('budget pressure', () => {
     expect(cap[0].maxSize).toBe(18); // 20 - ceil(10% of 20)
     expect(cap[0].reason).toMatch(/130% of the 1000 limit.*capping MaxSize 20 -> 18/);
     expect(d.actions).toContainEqual(expect.objectContaining({ kind: 'set-target-utilization', percent: 55 }));
-    expect(d.state).toMatchObject({ cap: 18, targetUtilization: 55, original: { minSize: 2, maxSize: 20, desiredCapacity: 6, targetUtilization: 50 } });
+    expect(d.state).toMatchObject({
+      cap: 18,
+      targetUtilization: 55,
+      original: { minSize: 2, maxSize: 20, desiredCapacity: 6, targetUtilization: 50 },
+    });
   });
 
   test('the cap never goes below what the peak load needs at the emergency utilization', () => {
@@ -70,7 +86,9 @@ describe('budget pressure', () => {
     }
     expect(g.maxSize).toBe(6);
     expect(g.targetUtilization).toBe(70);
-    expect(decideCost(input({ forecastPct: 150, utilization: util, group: g, state })).notes.join('\n')).toMatch(/already at the lowest the load allows \(6\)/);
+    expect(decideCost(input({ forecastPct: 150, utilization: util, group: g, state })).notes.join('\n')).toMatch(
+      /already at the lowest the load allows \(6\)/,
+    );
   });
 
   test('no utilization data: capacity is not lowered for the budget', () => {
@@ -143,9 +161,13 @@ describe('budget pressure', () => {
     const p = { ...policy, spot: { minOnDemandPercent: 20, stepPercent: 50 } };
     const d1 = decideCost(input({ forecastPct: 120, group: mixed, policy: p }));
     expect(d1.actions).toContainEqual(expect.objectContaining({ kind: 'set-on-demand-percent', percent: 50 }));
-    const d2 = decideCost(input({ forecastPct: 120, group: { ...mixed, onDemandPercent: 50, targetUtilization: 55, maxSize: 18 }, policy: p, state: d1.state }));
+    const d2 = decideCost(
+      input({ forecastPct: 120, group: { ...mixed, onDemandPercent: 50, targetUtilization: 55, maxSize: 18 }, policy: p, state: d1.state }),
+    );
     expect(d2.actions).toContainEqual(expect.objectContaining({ kind: 'set-on-demand-percent', percent: 20 }));
-    const d3 = decideCost(input({ forecastPct: 50, group: { ...mixed, onDemandPercent: 20, targetUtilization: 60, maxSize: 16 }, policy: p, state: d2.state }));
+    const d3 = decideCost(
+      input({ forecastPct: 50, group: { ...mixed, onDemandPercent: 20, targetUtilization: 60, maxSize: 16 }, policy: p, state: d2.state }),
+    );
     expect(d3.actions).toContainEqual(expect.objectContaining({ kind: 'set-on-demand-percent', percent: 70 }));
   });
 
@@ -161,13 +183,17 @@ describe('budget pressure', () => {
     const d1 = decideCost(input({ forecastPct: 130 }));
     expect(d1.state).toMatchObject({ cap: 18, original: { minSize: 2, maxSize: 20 } });
     // The predictive scaler's action raised MinSize 2 -> 7; MaxSize is still the cap.
-    const d2 = decideCost(input({ forecastPct: 95, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d1.state }));
+    const d2 = decideCost(
+      input({ forecastPct: 95, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d1.state }),
+    );
     expect(d2.notes.join('\n')).not.toMatch(/changed outside the controller/);
     expect(d2.notes.join('\n')).toMatch(/MinSize is 7, not the 2 last applied.*kept/);
     expect(d2.state).toMatchObject({ cap: 18, original: { minSize: 2, maxSize: 20 } });
     // Restoring under budget goes back to the true original MaxSize, not to the cap; the floor
     // the predictive scaler holds is left to it (its own actions release it).
-    const d3 = decideCost(input({ forecastPct: 50, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d2.state }));
+    const d3 = decideCost(
+      input({ forecastPct: 50, group: { ...group, minSize: 7, maxSize: 18, desiredCapacity: 7, targetUtilization: 55 }, state: d2.state }),
+    );
     expect(capActions(d3)).toEqual([expect.objectContaining({ minSize: 7, maxSize: 20 })]);
     expect(d3.state.original).toBeUndefined();
   });
@@ -188,7 +214,9 @@ describe('budget pressure', () => {
     expect(d.state.original!.minSize).toBeLessThanOrEqual(d.state.original!.maxSize);
     expect(decodeCostState(encodeCostState(d.state))).toEqual(d.state);
     for (const a of capActions(d)) expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
-    expect(() => encodeCostState({ original: { minSize: 5, maxSize: 3, desiredCapacity: 3 }, cap: 3 })).toThrow(/original MinSize 5 is above original MaxSize 3/);
+    expect(() => encodeCostState({ original: { minSize: 5, maxSize: 3, desiredCapacity: 3 }, cap: 3 })).toThrow(
+      /original MinSize 5 is above original MaxSize 3/,
+    );
   });
 
   test('without a Budgets forecast the actual spend is extrapolated over the period', () => {
@@ -200,7 +228,13 @@ describe('budget pressure', () => {
   test('capacity plan: expected month-end cost and the peak capacity needed', () => {
     const d = decideCost(input({ forecastPct: 110, utilization: samples(24, (i) => (i === 5 ? 75 : 20)) }));
     // peak 75% x 6 = 4.5 busy instances; at the 50% target -> 9; at 90% -> 5
-    expect(d.plan).toMatchObject({ expectedMonthEndCost: 1100, budgetLimit: 1000, forecastSource: 'budgets', peakCapacityNeeded: 9, minimumCapForLoad: 5 });
+    expect(d.plan).toMatchObject({
+      expectedMonthEndCost: 1100,
+      budgetLimit: 1000,
+      forecastSource: 'budgets',
+      peakCapacityNeeded: 9,
+      minimumCapForLoad: 5,
+    });
     expect(d.plan.forecastPercentOfLimit).toBeCloseTo(110);
   });
 });
@@ -247,7 +281,15 @@ describe('vertical rightsizing', () => {
     const d = decideCost(input({ policy: vPolicy, group: g, utilization: samples(72, 12) }));
     expect(d.actions).toContainEqual(expect.objectContaining({ kind: 'change-instance-type', from: 'm5.xlarge', to: 'm5.large', direction: 'down' }));
     expect(d.state).toMatchObject({ lastVerticalAt: NOW, pendingRefresh: true });
-    const again = decideCost(input({ now: NOW + DAY, policy: vPolicy, group: { ...g, instanceType: 'm5.large' }, utilization: samples(72, 5), state: { ...d.state, pendingRefresh: false } }));
+    const again = decideCost(
+      input({
+        now: NOW + DAY,
+        policy: vPolicy,
+        group: { ...g, instanceType: 'm5.large' },
+        utilization: samples(72, 5),
+        state: { ...d.state, pendingRefresh: false },
+      }),
+    );
     expect(again.actions.find((a) => a.kind === 'change-instance-type')).toBeUndefined();
     expect(again.notes.join('\n')).toMatch(/next allowed after 168 h/);
   });
@@ -267,7 +309,9 @@ describe('vertical rightsizing', () => {
   });
 
   test('a pending instance refresh is retried before any new change', () => {
-    const d = decideCost(input({ policy: vPolicy, group: g, utilization: samples(72, 5), state: { lastVerticalAt: NOW - 10 * DAY, pendingRefresh: true } }));
+    const d = decideCost(
+      input({ policy: vPolicy, group: g, utilization: samples(72, 5), state: { lastVerticalAt: NOW - 10 * DAY, pendingRefresh: true } }),
+    );
     expect(d.actions).toContainEqual(expect.objectContaining({ kind: 'start-instance-refresh' }));
     expect(d.actions.find((a) => a.kind === 'change-instance-type')).toBeUndefined();
   });
@@ -275,7 +319,15 @@ describe('vertical rightsizing', () => {
 
 describe('state codec', () => {
   test('round trip within the 256-character tag limit', () => {
-    const s: CostState = { original: { minSize: 2, maxSize: 200, desiredCapacity: 17, targetUtilization: 50, onDemandPercent: 100 }, cap: 150, targetUtilization: 65, onDemandPercent: 25, offHoursCapacity: 0, lastVerticalAt: NOW, pendingRefresh: true };
+    const s: CostState = {
+      original: { minSize: 2, maxSize: 200, desiredCapacity: 17, targetUtilization: 50, onDemandPercent: 100 },
+      cap: 150,
+      targetUtilization: 65,
+      onDemandPercent: 25,
+      offHoursCapacity: 0,
+      lastVerticalAt: NOW,
+      pendingRefresh: true,
+    };
     const text = encodeCostState(s);
     expect(text.length).toBeLessThanOrEqual(256);
     expect(decodeCostState(text)).toEqual(s);
@@ -301,128 +353,183 @@ describe('properties', () => {
     restoreBelowPercent: fc.integer({ min: 60, max: 94 }),
     capStepPercent: fc.integer({ min: 1, max: 50 }),
     budgetStepIntervalMs: fc.constantFrom(0, 3 * HOUR, 12 * HOUR),
-    targetUtilization: fc.option(fc.record({ maxPercent: fc.integer({ min: 50, max: 90 }), stepPercent: fc.integer({ min: 1, max: 20 }) }), { nil: undefined }),
-    spot: fc.option(fc.record({ minOnDemandPercent: fc.integer({ min: 0, max: 50 }), stepPercent: fc.integer({ min: 5, max: 50 }) }), { nil: undefined }),
-    offHours: fc.option(fc.constant({ workingHours: { days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1140 }, restoreLeadMs: HOUR }), { nil: undefined }),
+    targetUtilization: fc.option(fc.record({ maxPercent: fc.integer({ min: 50, max: 90 }), stepPercent: fc.integer({ min: 1, max: 20 }) }), {
+      nil: undefined,
+    }),
+    spot: fc.option(fc.record({ minOnDemandPercent: fc.integer({ min: 0, max: 50 }), stepPercent: fc.integer({ min: 5, max: 50 }) }), {
+      nil: undefined,
+    }),
+    offHours: fc.option(fc.constant({ workingHours: { days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1140 }, restoreLeadMs: HOUR }), {
+      nil: undefined,
+    }),
   });
-  const arbGroup = fc.record({
-    minSize: fc.integer({ min: 0, max: 10 }),
-    extra: fc.integer({ min: 0, max: 40 }),
-    desiredOffset: fc.integer({ min: 0, max: 40 }),
-    targetUtilization: fc.option(fc.integer({ min: 30, max: 60 }), { nil: undefined }),
-    onDemandPercent: fc.option(fc.integer({ min: 50, max: 100 }), { nil: undefined }),
-  }).map((g) => ({
-    minSize: g.minSize, maxSize: g.minSize + g.extra, desiredCapacity: g.minSize + Math.min(g.extra, g.desiredOffset),
-    targetUtilization: g.targetUtilization, onDemandPercent: g.onDemandPercent,
-  }));
+  const arbGroup = fc
+    .record({
+      minSize: fc.integer({ min: 0, max: 10 }),
+      extra: fc.integer({ min: 0, max: 40 }),
+      desiredOffset: fc.integer({ min: 0, max: 40 }),
+      targetUtilization: fc.option(fc.integer({ min: 30, max: 60 }), { nil: undefined }),
+      onDemandPercent: fc.option(fc.integer({ min: 50, max: 100 }), { nil: undefined }),
+    })
+    .map((g) => ({
+      minSize: g.minSize,
+      maxSize: g.minSize + g.extra,
+      desiredCapacity: g.minSize + Math.min(g.extra, g.desiredOffset),
+      targetUtilization: g.targetUtilization,
+      onDemandPercent: g.onDemandPercent,
+    }));
   // A run of hourly decisions with each decision applied to the group, spend and load varying.
   const arbRun = fc.record({
     policy: arbPolicy,
     group: arbGroup,
-    steps: fc.array(fc.record({ pct: fc.integer({ min: 0, max: 200 }), cpu: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 0, maxLength: 24 }), hours: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 40 }),
+    steps: fc.array(
+      fc.record({
+        pct: fc.integer({ min: 0, max: 200 }),
+        cpu: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 0, maxLength: 24 }),
+        hours: fc.integer({ min: 1, max: 12 }),
+      }),
+      { minLength: 1, maxLength: 40 },
+    ),
   });
 
   test('never below the floor, never above the configured maximum, bounds consistent, restore never overshoots', () => {
-    fc.assert(fc.property(arbRun, ({ policy: p, group: g0, steps }) => {
-      const orig = g0;
-      const ceiling = orig.maxSize;
-      const floor = Math.min(p.floorCapacity, ceiling);
-      let g: GroupSnapshot = g0;
-      let state: CostState | undefined;
-      let now = NOW;
-      for (const s of steps) {
-        now += s.hours * HOUR;
-        const util = s.cpu.map((c, i) => ({ t: now - (s.cpu.length - i) * HOUR, cpuPercent: c, instances: g.desiredCapacity }));
-        const d = decideCost({ now, budget: { limit: 1000, actualSpend: 300, forecastedSpend: s.pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
-        for (const a of d.actions) {
-          if (a.kind === 'set-capacity') {
-            expect(a.maxSize).toBeGreaterThanOrEqual(floor);
-            expect(a.maxSize).toBeLessThanOrEqual(ceiling);
-            expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
-            expect(a.minSize).toBeLessThanOrEqual(Math.max(orig.minSize, floor));
-            const desired = a.desiredCapacity ?? g.desiredCapacity;
-            expect(desired).toBeGreaterThanOrEqual(a.minSize);
-            expect(desired).toBeLessThanOrEqual(a.maxSize);
-            if (util.length === 0 && d.state.offHoursCapacity === undefined) expect(a.maxSize).toBeGreaterThanOrEqual(g.maxSize);
-            g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: desired };
+    fc.assert(
+      fc.property(arbRun, ({ policy: p, group: g0, steps }) => {
+        const orig = g0;
+        const ceiling = orig.maxSize;
+        const floor = Math.min(p.floorCapacity, ceiling);
+        let g: GroupSnapshot = g0;
+        let state: CostState | undefined;
+        let now = NOW;
+        for (const s of steps) {
+          now += s.hours * HOUR;
+          const util = s.cpu.map((c, i) => ({ t: now - (s.cpu.length - i) * HOUR, cpuPercent: c, instances: g.desiredCapacity }));
+          const d = decideCost({
+            now,
+            budget: { limit: 1000, actualSpend: 300, forecastedSpend: s.pct * 10, ...PERIOD },
+            group: g,
+            utilization: util,
+            utilizationPeriodSeconds: 3600,
+            policy: p,
+            state,
+          });
+          for (const a of d.actions) {
+            if (a.kind === 'set-capacity') {
+              expect(a.maxSize).toBeGreaterThanOrEqual(floor);
+              expect(a.maxSize).toBeLessThanOrEqual(ceiling);
+              expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
+              expect(a.minSize).toBeLessThanOrEqual(Math.max(orig.minSize, floor));
+              const desired = a.desiredCapacity ?? g.desiredCapacity;
+              expect(desired).toBeGreaterThanOrEqual(a.minSize);
+              expect(desired).toBeLessThanOrEqual(a.maxSize);
+              if (util.length === 0 && d.state.offHoursCapacity === undefined) expect(a.maxSize).toBeGreaterThanOrEqual(g.maxSize);
+              g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: desired };
+            }
+            if (a.kind === 'set-target-utilization') {
+              expect(a.percent).toBeGreaterThanOrEqual(orig.targetUtilization!);
+              expect(a.percent).toBeLessThanOrEqual(Math.max(orig.targetUtilization!, p.targetUtilization!.maxPercent));
+              g = { ...g, targetUtilization: a.percent };
+            }
+            if (a.kind === 'set-on-demand-percent') {
+              expect(a.percent).toBeLessThanOrEqual(orig.onDemandPercent!);
+              expect(a.percent).toBeGreaterThanOrEqual(Math.min(orig.onDemandPercent!, p.spot!.minOnDemandPercent));
+              g = { ...g, onDemandPercent: a.percent };
+            }
           }
-          if (a.kind === 'set-target-utilization') {
-            expect(a.percent).toBeGreaterThanOrEqual(orig.targetUtilization!);
-            expect(a.percent).toBeLessThanOrEqual(Math.max(orig.targetUtilization!, p.targetUtilization!.maxPercent));
-            g = { ...g, targetUtilization: a.percent };
-          }
-          if (a.kind === 'set-on-demand-percent') {
-            expect(a.percent).toBeLessThanOrEqual(orig.onDemandPercent!);
-            expect(a.percent).toBeGreaterThanOrEqual(Math.min(orig.onDemandPercent!, p.spot!.minOnDemandPercent));
-            g = { ...g, onDemandPercent: a.percent };
-          }
+          // The state survives its own encoding.
+          state = decodeCostState(encodeCostState(d.state));
+          if (state.original) expect(state.original).toMatchObject({ minSize: orig.minSize, maxSize: orig.maxSize });
         }
-        // The state survives its own encoding.
-        state = decodeCostState(encodeCostState(d.state));
-        if (state.original) expect(state.original).toMatchObject({ minSize: orig.minSize, maxSize: orig.maxSize });
-      }
-    }), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('a predictive scaler moving MinSize within MaxSize between runs never changes the originals nor the bounds checks', () => {
     let moved = 0;
-    fc.assert(fc.property(arbRun, fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 40, maxLength: 40 }), ({ policy: p, group: g0, steps }, raises) => {
-      const floor = Math.min(p.floorCapacity, g0.maxSize);
-      let g: GroupSnapshot = g0;
-      let state: CostState | undefined;
-      let now = NOW;
-      steps.forEach((s, k) => {
-        now += s.hours * HOUR;
-        // A scheduled action raised MinSize (and desired with it) to at most the live MaxSize.
-        const min = Math.min(g.maxSize, g.minSize + raises[k]);
-        if (min !== g.minSize) moved++;
-        g = { ...g, minSize: min, desiredCapacity: Math.max(g.desiredCapacity, min) };
-        const util = s.cpu.map((c, i) => ({ t: now - (s.cpu.length - i) * HOUR, cpuPercent: c, instances: g.desiredCapacity }));
-        const d = decideCost({ now, budget: { limit: 1000, actualSpend: 300, forecastedSpend: s.pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
-        expect(d.notes.join('\n')).not.toMatch(/changed outside the controller/);
-        for (const a of d.actions) {
-          if (a.kind !== 'set-capacity') continue;
-          expect(a.maxSize).toBeGreaterThanOrEqual(floor);
-          expect(a.maxSize).toBeLessThanOrEqual(g0.maxSize);
-          expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
-          g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
-        }
-        state = decodeCostState(encodeCostState(d.state));
-        // The originals are the group's settings before any override: a raised floor is never adopted.
-        if (state.original) expect(state.original.maxSize).toBe(g0.maxSize);
-      });
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(arbRun, fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 40, maxLength: 40 }), ({ policy: p, group: g0, steps }, raises) => {
+        const floor = Math.min(p.floorCapacity, g0.maxSize);
+        let g: GroupSnapshot = g0;
+        let state: CostState | undefined;
+        let now = NOW;
+        steps.forEach((s, k) => {
+          now += s.hours * HOUR;
+          // A scheduled action raised MinSize (and desired with it) to at most the live MaxSize.
+          const min = Math.min(g.maxSize, g.minSize + raises[k]);
+          if (min !== g.minSize) moved++;
+          g = { ...g, minSize: min, desiredCapacity: Math.max(g.desiredCapacity, min) };
+          const util = s.cpu.map((c, i) => ({ t: now - (s.cpu.length - i) * HOUR, cpuPercent: c, instances: g.desiredCapacity }));
+          const d = decideCost({
+            now,
+            budget: { limit: 1000, actualSpend: 300, forecastedSpend: s.pct * 10, ...PERIOD },
+            group: g,
+            utilization: util,
+            utilizationPeriodSeconds: 3600,
+            policy: p,
+            state,
+          });
+          expect(d.notes.join('\n')).not.toMatch(/changed outside the controller/);
+          for (const a of d.actions) {
+            if (a.kind !== 'set-capacity') continue;
+            expect(a.maxSize).toBeGreaterThanOrEqual(floor);
+            expect(a.maxSize).toBeLessThanOrEqual(g0.maxSize);
+            expect(a.minSize).toBeLessThanOrEqual(a.maxSize);
+            g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
+          }
+          state = decodeCostState(encodeCostState(d.state));
+          // The originals are the group's settings before any override: a raised floor is never adopted.
+          if (state.original) expect(state.original.maxSize).toBe(g0.maxSize);
+        });
+      }),
+      { numRuns: 200 },
+    );
     expect(moved).toBeGreaterThan(100);
   });
 
   test('restoring with the budget back under returns exactly to the original settings, never past them', () => {
-    fc.assert(fc.property(arbPolicy, arbGroup, fc.integer({ min: 1, max: 30 }), (p0, g0, tightenRuns) => {
-      const p = { ...p0, offHours: undefined };
-      let g: GroupSnapshot = g0;
-      let state: CostState | undefined;
-      let now = NOW;
-      const run = (pct: number) => {
-        now += 13 * HOUR;
-        const util = samples(24, 10, Math.max(1, g0.desiredCapacity)).map((s) => ({ ...s, t: s.t + (now - NOW) }));
-        const d = decideCost({ now, budget: { limit: 1000, actualSpend: 300, forecastedSpend: pct * 10, ...PERIOD }, group: g, utilization: util, utilizationPeriodSeconds: 3600, policy: p, state });
-        for (const a of d.actions) {
-          if (a.kind === 'set-capacity') g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
-          if (a.kind === 'set-target-utilization') g = { ...g, targetUtilization: a.percent };
-          if (a.kind === 'set-on-demand-percent') g = { ...g, onDemandPercent: a.percent };
-        }
-        state = d.state;
-        expect(g.maxSize).toBeLessThanOrEqual(g0.maxSize);
-        expect(g.minSize).toBeLessThanOrEqual(g0.minSize);
-        if (g.targetUtilization !== undefined) expect(g.targetUtilization).toBeGreaterThanOrEqual(g0.targetUtilization!);
-        if (g.onDemandPercent !== undefined) expect(g.onDemandPercent).toBeLessThanOrEqual(g0.onDemandPercent!);
-      };
-      for (let i = 0; i < tightenRuns; i++) run(150);
-      for (let i = 0; i < 200 && state?.original; i++) run(40);
-      expect(state?.original).toBeUndefined();
-      expect(Object.keys(state ?? {}).filter((k) => k !== 'lastBudgetStepAt')).toEqual([]);
-      expect({ minSize: g.minSize, targetUtilization: g.targetUtilization, onDemandPercent: g.onDemandPercent })
-        .toEqual({ minSize: g0.minSize, targetUtilization: g0.targetUtilization, onDemandPercent: g0.onDemandPercent });
-      expect(g.maxSize).toBe(g0.maxSize);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(arbPolicy, arbGroup, fc.integer({ min: 1, max: 30 }), (p0, g0, tightenRuns) => {
+        const p = { ...p0, offHours: undefined };
+        let g: GroupSnapshot = g0;
+        let state: CostState | undefined;
+        let now = NOW;
+        const run = (pct: number) => {
+          now += 13 * HOUR;
+          const util = samples(24, 10, Math.max(1, g0.desiredCapacity)).map((s) => ({ ...s, t: s.t + (now - NOW) }));
+          const d = decideCost({
+            now,
+            budget: { limit: 1000, actualSpend: 300, forecastedSpend: pct * 10, ...PERIOD },
+            group: g,
+            utilization: util,
+            utilizationPeriodSeconds: 3600,
+            policy: p,
+            state,
+          });
+          for (const a of d.actions) {
+            if (a.kind === 'set-capacity')
+              g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
+            if (a.kind === 'set-target-utilization') g = { ...g, targetUtilization: a.percent };
+            if (a.kind === 'set-on-demand-percent') g = { ...g, onDemandPercent: a.percent };
+          }
+          state = d.state;
+          expect(g.maxSize).toBeLessThanOrEqual(g0.maxSize);
+          expect(g.minSize).toBeLessThanOrEqual(g0.minSize);
+          if (g.targetUtilization !== undefined) expect(g.targetUtilization).toBeGreaterThanOrEqual(g0.targetUtilization!);
+          if (g.onDemandPercent !== undefined) expect(g.onDemandPercent).toBeLessThanOrEqual(g0.onDemandPercent!);
+        };
+        for (let i = 0; i < tightenRuns; i++) run(150);
+        for (let i = 0; i < 200 && state?.original; i++) run(40);
+        expect(state?.original).toBeUndefined();
+        expect(Object.keys(state ?? {}).filter((k) => k !== 'lastBudgetStepAt')).toEqual([]);
+        expect({ minSize: g.minSize, targetUtilization: g.targetUtilization, onDemandPercent: g.onDemandPercent }).toEqual({
+          minSize: g0.minSize,
+          targetUtilization: g0.targetUtilization,
+          onDemandPercent: g0.onDemandPercent,
+        });
+        expect(g.maxSize).toBe(g0.maxSize);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

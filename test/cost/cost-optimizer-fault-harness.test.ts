@@ -19,7 +19,9 @@ import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
 import { costEnv, runCost } from '../support/handler-runs';
 
 const STAGING: GroupBaseline = {
-  minSize: 2, maxSize: 6, schedules: [
+  minSize: 2,
+  maxSize: 6,
+  schedules: [
     { name: 'weekday-morning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
     { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
   ],
@@ -29,16 +31,27 @@ const MON_1000_BERLIN = Date.parse('2026-11-30T09:00:00Z');
 const WORKING_HOURS = JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 360, endMinute: 1320, timeZone: 'Europe/Berlin' });
 
 let restore: (() => void) | undefined;
-afterEach(() => { restore?.(); restore = undefined; });
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
 
-interface Setup { at: number; live: { min: number; max: number; desired: number }; forecastPercent: number; state?: Parameters<typeof encodeCostState>[0]; pending?: number; env?: Record<string, string> }
+interface Setup {
+  at: number;
+  live: { min: number; max: number; desired: number };
+  forecastPercent: number;
+  state?: Parameters<typeof encodeCostState>[0];
+  pending?: number;
+  env?: Record<string, string>;
+}
 
 function group(s: Setup): FakeGroup {
   const g = new FakeGroup('web', STAGING, s.at, s.live);
   g.forecastPercent = s.forecastPercent;
   g.cpu = () => 20;
   if (s.state) g.tags.set(TAG, encodeCostState(s.state));
-  if (s.pending !== undefined) g.actions.set('predictive-scaler-next', { name: 'predictive-scaler-next', startTime: s.at + 30 * MINUTE, minSize: s.pending });
+  if (s.pending !== undefined)
+    g.actions.set('predictive-scaler-next', { name: 'predictive-scaler-next', startTime: s.at + 30 * MINUTE, minSize: s.pending });
   restore = g.install();
   return g;
 }
@@ -47,7 +60,12 @@ const stateOf = (g: FakeGroup) => (g.tags.get(TAG) ? decodeCostState(g.tags.get(
 const boundsOf = (g: FakeGroup) => ({ cap: stateOf(g).cap, offHoursCapacity: stateOf(g).offHoursCapacity });
 
 test('bug 1: a restore that dies between its state write and UpdateAutoScalingGroup is completed by the next run', async () => {
-  const s: Setup = { at: MON_1000_BERLIN, live: { min: 3, max: 3, desired: 3 }, forecastPercent: 50, state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3 } };
+  const s: Setup = {
+    at: MON_1000_BERLIN,
+    live: { min: 3, max: 3, desired: 3 },
+    forecastPercent: 50,
+    state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3 },
+  };
   const reference = group(s);
   await runCost(reference, costEnv(reference));
   expect(reference.view()).toMatchObject({ min: 3, max: 6 });
@@ -81,15 +99,23 @@ test("bug 3: a schedule's morning floor is not the optimizer's original; at nigh
 
 test('bug 4: a floor that lands between the read and the write is kept', async () => {
   // Restoring a cap of 4 (MinSize 3 from the morning schedule) to 6.
-  const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 4, desired: 4 }, forecastPercent: 50, state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR } });
+  const g = group({
+    at: MON_1000_BERLIN,
+    live: { min: 3, max: 4, desired: 4 },
+    forecastPercent: 50,
+    state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR },
+  });
   // A scheduled floor of 4 runs right after the optimizer's first read of the group.
   let reads = 0;
   const orig = g.call.bind(g);
-  g.call = (<T>(name: string, effect: () => T): T => {
+  g.call = <T>(name: string, effect: () => T): T => {
     const r = orig(name, effect);
-    if (name === 'DescribeAutoScalingGroups' && ++reads === 1) { g.min = 4; g.desired = Math.max(g.desired, 4); }
+    if (name === 'DescribeAutoScalingGroups' && ++reads === 1) {
+      g.min = 4;
+      g.desired = Math.max(g.desired, 4);
+    }
     return r;
-  }) as typeof g.call;
+  };
   const r = await runCost(g, costEnv(g));
   expect(r.error).toBeUndefined();
   expect(reads).toBe(2);
@@ -110,7 +136,10 @@ test('bug 5: MaxSize is not capped below a pending predictive floor, nor below a
   // Off-hours at 06:30 Berlin... the 08:00 schedule's MinSize 3 must find room.
   // Working hours from 10:00 Berlin: off-hours at 06:00 and 07:00 (05:00Z, 06:00Z), hourly runs.
   const early = group({ at: Date.parse('2026-11-30T04:00:00Z'), live: { min: 2, max: 6, desired: 2 }, forecastPercent: 50 });
-  const env = costEnv(early, { WORKING_HOURS: JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 600, endMinute: 1320, timeZone: 'Europe/Berlin' }), RESTORE_LEAD_MINUTES: '30' });
+  const env = costEnv(early, {
+    WORKING_HOURS: JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 600, endMinute: 1320, timeZone: 'Europe/Berlin' }),
+    RESTORE_LEAD_MINUTES: '30',
+  });
   await runCost(early, env);
   expect(early.view()).toMatchObject({ min: 2, max: 2 });
   early.advance(Date.parse('2026-11-30T05:30:00Z'));
@@ -132,7 +161,11 @@ test('the state tag keeps only what cannot be derived: the cap, not the original
   expect(Object.keys(tag).sort()).toEqual(expect.arrayContaining(['bt', 'c', 'v']));
   expect(tag).not.toHaveProperty('o');
   // A tag written before the baseline (with original bounds) is read with the baseline's instead.
-  expect(decodeCostState('{"v":1,"o":{"mn":3,"mx":3,"d":3},"c":3}', { minSize: 2, maxSize: 6, desiredCapacity: 2 }).original).toEqual({ minSize: 2, maxSize: 6, desiredCapacity: 2 });
+  expect(decodeCostState('{"v":1,"o":{"mn":3,"mx":3,"d":3},"c":3}', { minSize: 2, maxSize: 6, desiredCapacity: 2 }).original).toEqual({
+    minSize: 2,
+    maxSize: 6,
+    desiredCapacity: 2,
+  });
 });
 
 test('bug 6: utilization pages that never end fail the run and change nothing', async () => {
@@ -153,9 +186,26 @@ test('without utilization data SkippedRuns = 1 is published without dimensions',
 describe('fault harness: the run dies at its k-th AWS call', () => {
   const scenarios: Array<[string, Setup, Record<string, string>?]> = [
     ['tighten with a pending predictive floor', { at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130, pending: 4 }],
-    ['restore a cap (bug 1)', { at: MON_1000_BERLIN, live: { min: 3, max: 3, desired: 3 }, forecastPercent: 50, state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR } }],
+    [
+      'restore a cap (bug 1)',
+      {
+        at: MON_1000_BERLIN,
+        live: { min: 3, max: 3, desired: 3 },
+        forecastPercent: 50,
+        state: { original: { minSize: 3, maxSize: 3, desiredCapacity: 3 }, cap: 3, lastBudgetStepAt: MON_1000_BERLIN - 20 * HOUR },
+      },
+    ],
     ['enter off-hours', { at: Date.parse('2026-11-30T22:30:00Z'), live: { min: 2, max: 6, desired: 4 }, forecastPercent: 80 }, { WORKING_HOURS }],
-    ['leave off-hours', { at: Date.parse('2026-12-01T04:30:00Z'), live: { min: 2, max: 2, desired: 2 }, forecastPercent: 80, state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 4 }, offHoursCapacity: 1 } }, { WORKING_HOURS }],
+    [
+      'leave off-hours',
+      {
+        at: Date.parse('2026-12-01T04:30:00Z'),
+        live: { min: 2, max: 2, desired: 2 },
+        forecastPercent: 80,
+        state: { original: { minSize: 2, maxSize: 6, desiredCapacity: 4 }, offHoursCapacity: 1 },
+      },
+      { WORKING_HOURS },
+    ],
   ];
   test.each(scenarios)('%s: a healthy run completes it, invariants hold at every step', async (_name, setup, extra = {}) => {
     const reference = group(setup);

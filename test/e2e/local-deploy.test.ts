@@ -18,12 +18,18 @@ import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { captureOutput } from '../../scripts/local/capture';
 import { startLocalEmulator } from '../../scripts/local/emulator';
 import {
-  DEV_STACK, deployLocal, findDeployedFunctions, LocalDeployment, loadHandler, loadMetricOf, placeTrace,
+  DEV_STACK,
+  deployLocal,
+  findDeployedFunctions,
+  type LocalDeployment,
+  loadHandler,
+  loadMetricOf,
+  placeTrace,
 } from '../../scripts/local/pipeline';
 import { putTraceRange } from '../../scripts/local/replay';
 import { listScheduledActions, readGroup, scheduledEvent, simulate } from '../../scripts/local/simulate';
 import { readTrace } from '../../scripts/local/trace';
-import { MotoServer } from '../../scripts/moto-server';
+import type { MotoServer } from '../../scripts/moto-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEV = cdkJsonEnvironments().dev;
@@ -47,7 +53,10 @@ afterAll(async () => {
   console.log(`local-deploy e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-const logicalIdsOf = (type: string) => Object.entries(d.template.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+const logicalIdsOf = (type: string) =>
+  Object.entries(d.template.Resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id]) => id);
 
 test('the group exists with the configured sizes, ELB health checks and no desired capacity from the template', async () => {
   const [asgId] = logicalIdsOf('AWS::AutoScaling::AutoScalingGroup');
@@ -123,7 +132,10 @@ test('a handler run on the replayed trace changes the group as its plan says, th
   const at = placed.trace.start + placed.firstMinute * 60_000;
   const run = await captureOutput(() => invoke(scheduledEvent(at, d.stack.account, d.stack.region)));
   expect(run.error).toBeUndefined();
-  const summary = run.result as { decision: string; actions?: { immediateDesired?: number; scheduled?: Array<{ name: string; minSize?: number; desiredCapacity?: number }> } };
+  const summary = run.result as {
+    decision: string;
+    actions?: { immediateDesired?: number; scheduled?: Array<{ name: string; minSize?: number; desiredCapacity?: number }> };
+  };
   expect(summary.decision).toBe('applied');
   const after = await readGroup(d.clients.autoScaling, groupName);
   const actions = await listScheduledActions(d.clients.autoScaling, groupName);
@@ -142,8 +154,15 @@ test('a handler run on the replayed trace changes the group as its plan says, th
   expect(run.output.metrics.some((m) => m.metricName === METRIC.FORECAST_LOAD)).toBe(true);
 
   const result = await simulate({
-    cloudWatch: d.clients.cloudWatch, autoScaling: d.clients.autoScaling, groupName, loadMetric: metric,
-    trace: placed.trace, firstMinute: placed.firstMinute + 1, minutes: placed.minutes - 1, account: d.stack.account, region: d.stack.region,
+    cloudWatch: d.clients.cloudWatch,
+    autoScaling: d.clients.autoScaling,
+    groupName,
+    loadMetric: metric,
+    trace: placed.trace,
+    firstMinute: placed.firstMinute + 1,
+    minutes: placed.minutes - 1,
+    account: d.stack.account,
+    region: d.stack.region,
     scalers: [{ name: 'predictive', everyMinutes: 5, invoke, forecastMetric: METRIC.FORECAST_LOAD, plannedMetric: METRIC.PLANNED_CAPACITY }],
   });
   expect(result.rows.length).toBe(11);
@@ -155,10 +174,16 @@ test('a handler run on the replayed trace changes the group as its plan says, th
 test('an update deploy with a changed size reaches the group', async () => {
   const newMax = DEV.capacity!.maxCapacity! + 1;
   const updated = await deployLocal({
-    projectDir: ROOT, workDir, env: moto.env, stackName: DEV_STACK, skipBootstrap: true,
+    projectDir: ROOT,
+    workDir,
+    env: moto.env,
+    stackName: DEV_STACK,
+    skipBootstrap: true,
     overrides: { dev: { capacity: { maxCapacity: newMax } } },
   });
-  const [asgId] = Object.entries(updated.template.Resources).filter(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id);
+  const [asgId] = Object.entries(updated.template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
+    .map(([id]) => id);
   expect(updated.template.Resources[asgId].Properties!.MaxSize).toBe(String(newMax));
   const g = await readGroup(updated.clients.autoScaling, updated.stack.physicalIds[asgId]);
   expect(g.max).toBe(newMax);

@@ -5,16 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseOutput } from '../../scripts/local/capture';
-import { resolveIntrinsics, ResolveContext, UnresolvableError } from '../../scripts/local/intrinsics';
+import { resolveIntrinsics, type ResolveContext, UnresolvableError } from '../../scripts/local/intrinsics';
 import { deepMerge } from '../../scripts/local/local-app';
 import { GroupModel } from '../../lambda/core/backtest/group-model';
 import { simulateGroup } from '../../lambda/core/backtest/simulate-group';
 import { TargetTracking } from '../../lambda/core/backtest/target-tracking';
 import { placeTrace, timeZoneOffsetMs } from '../../scripts/local/pipeline';
-import {
-  comparisonRows, formatColumns, formatTable, renderChart, runFigures, selectRows, summarize, verdict,
-} from '../../scripts/local/report';
-import { decisionOf, DecisionRow, MinutePoint } from '../../scripts/local/simulate';
+import { comparisonRows, formatColumns, formatTable, renderChart, runFigures, selectRows, summarize, verdict } from '../../scripts/local/report';
+import { decisionOf, type DecisionRow, type MinutePoint } from '../../scripts/local/simulate';
 import { trackedPolicy } from '../../scripts/local/target-tracking';
 import { formatTraceCsv, parseTraceCsv, shiftByWeeksToEndBefore } from '../../scripts/local/trace';
 
@@ -43,24 +41,34 @@ describe('traces', () => {
 
   test('placeTrace keeps history + simulated days within 14 days and scales the values', () => {
     const values = Array.from({ length: 10 * 1440 }, (_, i) => i % 100);
-    const p = placeTrace({ start: Date.parse('1995-07-03T00:00:00Z'), stepSeconds: 60, values }, { days: 1, scale: 2, now: Date.parse('2026-11-27T04:00:00Z') });
+    const p = placeTrace(
+      { start: Date.parse('1995-07-03T00:00:00Z'), stepSeconds: 60, values },
+      { days: 1, scale: 2, now: Date.parse('2026-11-27T04:00:00Z') },
+    );
     expect(p.historyMinutes).toBe(9 * 1440);
     expect(p.firstMinute).toBe(9 * 1440);
     expect(p.trace.values[5]).toBe(10);
-    expect(() => placeTrace({ start: 0, stepSeconds: 60, values: values.slice(0, 1440) }, { days: 1, scale: 1, now: Date.now() })).toThrow(/at least one day of history/);
+    expect(() => placeTrace({ start: 0, stepSeconds: 60, values: values.slice(0, 1440) }, { days: 1, scale: 1, now: Date.now() })).toThrow(
+      /at least one day of history/,
+    );
   });
 
-  test('a US trace replayed for a Berlin stack: its local clock becomes the stack\'s, and the simulated day is a whole local day', () => {
+  test("a US trace replayed for a Berlin stack: its local clock becomes the stack's, and the simulated day is a whole local day", () => {
     expect(timeZoneOffsetMs('America/New_York', Date.parse('1995-07-10T12:00:00Z'))).toBe(-4 * 3_600_000);
     expect(timeZoneOffsetMs('Europe/Berlin', Date.parse('2026-11-27T12:00:00Z'))).toBe(3_600_000);
     const start = Date.parse('1995-07-03T00:00:00Z');
     // the load is the trace's New York hour of day
     const values = Array.from({ length: 10 * 1440 }, (_, i) => new Date(start + i * 60_000 - 4 * 3_600_000).getUTCHours());
     const now = Date.parse('2026-11-27T04:00:00Z');
-    const p = placeTrace({ start, stepSeconds: 60, values }, { days: 1, scale: 1, now, traceTimeZone: 'America/New_York', stackTimeZone: 'Europe/Berlin' });
+    const p = placeTrace(
+      { start, stepSeconds: 60, values },
+      { days: 1, scale: 1, now, traceTimeZone: 'America/New_York', stackTimeZone: 'Europe/Berlin' },
+    );
     expect(p.alignHours).toBe(-5);
     for (let k = 0; k < p.trace.values.length; k += 37) {
-      const berlinHour = Number(new Date(p.trace.start + k * 60_000).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }));
+      const berlinHour = Number(
+        new Date(p.trace.start + k * 60_000).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }),
+      );
       expect(p.trace.values[k]).toBe(berlinHour);
     }
     const first = new Date(p.trace.start + p.firstMinute * 60_000);
@@ -71,8 +79,15 @@ describe('traces', () => {
 
 describe('intrinsics', () => {
   const ctx: ResolveContext = {
-    account: '123456789012', region: 'eu-central-1', stackName: 'S',
-    types: { Tg: 'AWS::ElasticLoadBalancingV2::TargetGroup', Lb: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Topic: 'AWS::SNS::Topic', Key: 'AWS::KMS::Key' },
+    account: '123456789012',
+    region: 'eu-central-1',
+    stackName: 'S',
+    types: {
+      Tg: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+      Lb: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      Topic: 'AWS::SNS::Topic',
+      Key: 'AWS::KMS::Key',
+    },
     refs: {
       Tg: 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/tg-1/abc',
       Lb: 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/lb-1/def',
@@ -82,14 +97,20 @@ describe('intrinsics', () => {
 
   test('resolves Ref, GetAtt full names, Join, Select, Split, Sub and drops AWS::NoValue', () => {
     const out = resolveIntrinsics(ctx, {
-      Dimensions: [{ Name: 'TargetGroup', Value: { 'Fn::GetAtt': ['Tg', 'TargetGroupFullName'] } }, { Name: 'LoadBalancer', Value: { 'Fn::GetAtt': ['Lb', 'LoadBalancerFullName'] } }],
+      Dimensions: [
+        { Name: 'TargetGroup', Value: { 'Fn::GetAtt': ['Tg', 'TargetGroupFullName'] } },
+        { Name: 'LoadBalancer', Value: { 'Fn::GetAtt': ['Lb', 'LoadBalancerFullName'] } },
+      ],
       AlarmActions: [{ Ref: 'Topic' }, { Ref: 'AWS::NoValue' }],
       Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':x:', { Ref: 'AWS::Region' }]] },
       Second: { 'Fn::Select': [1, { 'Fn::Split': ['/', 'a/b/c'] }] },
       Sub: { 'Fn::Sub': '${AWS::StackName}-${Topic}' },
     });
     expect(out).toEqual({
-      Dimensions: [{ Name: 'TargetGroup', Value: 'targetgroup/tg-1/abc' }, { Name: 'LoadBalancer', Value: 'app/lb-1/def' }],
+      Dimensions: [
+        { Name: 'TargetGroup', Value: 'targetgroup/tg-1/abc' },
+        { Name: 'LoadBalancer', Value: 'app/lb-1/def' },
+      ],
       AlarmActions: ['arn:aws:sns:eu-central-1:123456789012:alerts'],
       Arn: 'arn:aws:x:eu-central-1',
       Second: 'b',
@@ -105,17 +126,36 @@ describe('intrinsics', () => {
 });
 
 test('deepMerge merges objects key by key and replaces arrays', () => {
-  expect(deepMerge({ dev: { capacity: { minCapacity: 1, maxCapacity: 3 }, alertEmails: ['a'] } }, { dev: { capacity: { maxCapacity: 4 }, alertEmails: [] } }))
-    .toEqual({ dev: { capacity: { minCapacity: 1, maxCapacity: 4 }, alertEmails: [] } });
+  expect(
+    deepMerge(
+      { dev: { capacity: { minCapacity: 1, maxCapacity: 3 }, alertEmails: ['a'] } },
+      { dev: { capacity: { maxCapacity: 4 }, alertEmails: [] } },
+    ),
+  ).toEqual({ dev: { capacity: { minCapacity: 1, maxCapacity: 4 }, alertEmails: [] } });
 });
 
 test('EMF records become datapoints with their dimensions and timestamp; other JSON lines are logs', () => {
   const emf = JSON.stringify({
-    _aws: { Timestamp: 1000, CloudWatchMetrics: [{ Namespace: 'PredictiveScaler', Dimensions: [['AutoScalingGroupName']], Metrics: [{ Name: 'ForecastLoad', Unit: 'Count' }] }] },
-    AutoScalingGroupName: 'g', ForecastLoad: 42,
+    _aws: {
+      Timestamp: 1000,
+      CloudWatchMetrics: [
+        { Namespace: 'PredictiveScaler', Dimensions: [['AutoScalingGroupName']], Metrics: [{ Name: 'ForecastLoad', Unit: 'Count' }] },
+      ],
+    },
+    AutoScalingGroupName: 'g',
+    ForecastLoad: 42,
   });
   const out = parseOutput(`${emf}\n{"level":"INFO","decision":"applied"}\nplain text\n`);
-  expect(out.metrics).toEqual([{ namespace: 'PredictiveScaler', metricName: 'ForecastLoad', dimensions: { AutoScalingGroupName: 'g' }, timestamp: 1000, value: 42, unit: 'Count' }]);
+  expect(out.metrics).toEqual([
+    {
+      namespace: 'PredictiveScaler',
+      metricName: 'ForecastLoad',
+      dimensions: { AutoScalingGroupName: 'g' },
+      timestamp: 1000,
+      value: 42,
+      unit: 'Count',
+    },
+  ]);
   expect(decisionOf(out.logs)).toBe('applied');
   expect(out.text).toEqual(['plain text']);
 });
@@ -138,7 +178,9 @@ describe('report', () => {
   });
 
   test('the chart is self-contained: inline SVG, no script, no external URL', () => {
-    const rows: DecisionRow[] = [{ at: 0, scaler: 'predictive', load: 50, forecast: 40, planned: 2, group: g(2), action: 'applied: desired 1->2', capacityChanged: true }];
+    const rows: DecisionRow[] = [
+      { at: 0, scaler: 'predictive', load: 50, forecast: 40, planned: 2, group: g(2), action: 'applied: desired 1->2', capacityChanged: true },
+    ];
     const html = renderChart(points, rows, { stackName: 'S', groupName: 'G', capacityPerInstance: 60, targetUtilization: 0.7, traceLabel: 't' });
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
@@ -174,10 +216,16 @@ print('same')
   expect(r.stdout.trim()).toBe('same');
 });
 
-describe('target tracking: the core model the local run evaluates the group\'s policies with', () => {
+describe("target tracking: the core model the local run evaluates the group's policies with", () => {
   const cpu = trackedPolicy('cpu', 'ASGAverageCPUUtilization', 50, 100);
   const req = trackedPolicy('req', 'ALBRequestCountPerTarget', 1000, 100);
-  const state = (inService: number, desired: number, minSize: number, maxSize: number, launching = 0) => ({ inService, desired, minSize, maxSize, launching });
+  const state = (inService: number, desired: number, minSize: number, maxSize: number, launching = 0) => ({
+    inService,
+    desired,
+    minSize,
+    maxSize,
+    launching,
+  });
 
   test('scales out after 3 minutes above the target, to the capacity the load needs, within MaxSize', () => {
     const tt = new TargetTracking([cpu]);
@@ -237,12 +285,24 @@ describe('group model', () => {
     expect(() => g.update({ minSize: 5 })).toThrow('MinSize 5 would exceed MaxSize 4');
   });
 
-  test('the local run\'s baseline: the same minutes through simulateGroup with the group\'s policies keep the bounds and count the same totals', () => {
+  test("the local run's baseline: the same minutes through simulateGroup with the group's policies keep the bounds and count the same totals", () => {
     const values = [...Array(120)].map((_, i) => (i < 60 ? 100 : 400));
-    const r = simulateGroup(values, 0, 60, {
-      capacityPerInstance: 100, targetUtilization: 0.7, minCapacity: 1, maxCapacity: 3, launchLeadSeconds: 300,
-      policies: [trackedPolicy('cpu', 'ASGAverageCPUUtilization', 60, 100), trackedPolicy('req', 'ALBRequestCountPerTarget', 1200, 100)], initialCapacity: 1,
-    }, undefined, 1);
+    const r = simulateGroup(
+      values,
+      0,
+      60,
+      {
+        capacityPerInstance: 100,
+        targetUtilization: 0.7,
+        minCapacity: 1,
+        maxCapacity: 3,
+        launchLeadSeconds: 300,
+        policies: [trackedPolicy('cpu', 'ASGAverageCPUUtilization', 60, 100), trackedPolicy('req', 'ALBRequestCountPerTarget', 1200, 100)],
+        initialCapacity: 1,
+      },
+      undefined,
+      1,
+    );
     expect(Math.max(...r.capacity)).toBe(3);
     expect(r.capacity[60 + 3 + 5]).toBe(3); // 3 minutes above the target, then the launch lead
     expect(r.overloadSteps).toBeGreaterThan(0);
@@ -250,14 +310,16 @@ describe('group model', () => {
   });
 });
 
-test('the comparison names target tracking alone with both runs\' unserved share and instance-hours', () => {
+test("the comparison names target tracking alone with both runs' unserved share and instance-hours", () => {
   const scalers = runFigures({ instanceSteps: 2400, unservedLoad: 1, totalLoad: 1000, overloadSteps: 3 }, 1440, 0.0104);
   const alone = runFigures({ instanceSteps: 2700, unservedLoad: 26, totalLoad: 1000, overloadSteps: 115 }, 1440, 0.0104);
   const c = { scalers, alone, aloneInService: [], instanceType: 't3.micro', pricePerHour: 0.0104 };
   const table = formatColumns(comparisonRows(c));
   expect(table).toMatch(/load unserved\s+0\.10%\s+2\.60%/);
   expect(table).toMatch(/instance-hours\s+40\.0\s+45\.0/);
-  expect(verdict(c)).toBe('On this trace the scalers left 0.10% of the load unserved against 2.60% with target tracking alone (3 minutes over capacity against 115), on 40.0 instance-hours instead of 45.0 ($0.05 less).');
+  expect(verdict(c)).toBe(
+    'On this trace the scalers left 0.10% of the load unserved against 2.60% with target tracking alone (3 minutes over capacity against 115), on 40.0 instance-hours instead of 45.0 ($0.05 less).',
+  );
 });
 
 test('the printed rows are the capacity changes, the failures and the first run of each hour', () => {

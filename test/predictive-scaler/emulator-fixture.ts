@@ -2,9 +2,15 @@
  * Emulator fixtures for the predictive scaler's tests: a launch template and groups, a seeded
  * one-minute load metric with a daily shape, and capture of the handler's log and EMF lines.
  */
-import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand, ScheduledUpdateGroupAction } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
+  type ScheduledUpdateGroupAction,
+} from '@aws-sdk/client-auto-scaling';
+import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateLaunchTemplateCommand, type EC2Client } from '@aws-sdk/client-ec2';
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
@@ -19,14 +25,21 @@ export function dailyLoad(t: number): number {
 }
 
 export async function createLaunchTemplate(ec2: EC2Client, name = 'web'): Promise<void> {
-  await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' } }));
+  await ec2.send(
+    new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' } }),
+  );
 }
 
 export async function createGroup(asg: AutoScalingClient, name: string, minSize: number, maxSize: number, template = 'web'): Promise<void> {
-  await asg.send(new CreateAutoScalingGroupCommand({
-    AutoScalingGroupName: name, MinSize: minSize, MaxSize: maxSize,
-    LaunchTemplate: { LaunchTemplateName: template }, AvailabilityZones: ['us-east-1a'],
-  }));
+  await asg.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      MinSize: minSize,
+      MaxSize: maxSize,
+      LaunchTemplate: { LaunchTemplateName: template },
+      AvailabilityZones: ['us-east-1a'],
+    }),
+  );
 }
 
 export async function groupState(asg: AutoScalingClient, name: string): Promise<{ min: number; max: number; desired: number }> {
@@ -40,8 +53,11 @@ export async function scheduledActions(asg: AutoScalingClient, name: string): Pr
 
 /** Puts one datapoint per minute in [from, to) with `value(t)` (undefined: no datapoint), 1,000 per call. */
 export async function seedMetric(
-  cw: CloudWatchClient, metric: { namespace: string; metricName: string; dimensions: Record<string, string> },
-  from: number, to: number, value: (t: number) => number | undefined,
+  cw: CloudWatchClient,
+  metric: { namespace: string; metricName: string; dimensions: Record<string, string> },
+  from: number,
+  to: number,
+  value: (t: number) => number | undefined,
 ): Promise<number> {
   const dims = Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value }));
   let batch: { MetricName: string; Dimensions: typeof dims; Timestamp: Date; Value: number; Unit: 'Count' }[] = [];
@@ -74,7 +90,12 @@ export function captureOutput(): { lines: () => Record<string, any>[]; restore: 
   }) as never;
   const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(sink), jest.spyOn(process.stderr, 'write').mockImplementation(sink)];
   return {
-    lines: () => chunks.join('').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l)),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l)),
     restore: () => spies.forEach((s) => s.mockRestore()),
   };
 }

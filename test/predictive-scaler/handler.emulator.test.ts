@@ -7,12 +7,22 @@
  * the same results as moto's own, which takes ~7 s per 14-day read); the handler is unchanged.
  */
 import * as path from 'node:path';
-import { AutoScalingClient, PutScheduledUpdateGroupActionCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingClient, PutScheduledUpdateGroupActionCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { createDependencies, Dependencies, runPredictiveScaler, RunSummary } from '../../lambda/predictive-scaler';
-import { MotoServer, startMoto, useEmulatorEnv } from '../../scripts/moto-server';
-import { captureOutput, createGroup, createLaunchTemplate, DAY, dailyLoad, groupState, MINUTE, scheduledActions, seedMetric } from './emulator-fixture';
+import { createDependencies, type Dependencies, runPredictiveScaler, type RunSummary } from '../../lambda/predictive-scaler';
+import { type MotoServer, startMoto, useEmulatorEnv } from '../../scripts/moto-server';
+import {
+  captureOutput,
+  createGroup,
+  createLaunchTemplate,
+  DAY,
+  dailyLoad,
+  groupState,
+  MINUTE,
+  scheduledActions,
+  seedMetric,
+} from './emulator-fixture';
 
 const PREFIX = 'predictive-scaler-';
 const LOAD = { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/web/0123456789abcdef' } };
@@ -53,7 +63,10 @@ const scale = { SCALING_MODE: 'forecast-and-scale' };
 async function run(e: Record<string, string>, now = NOW): Promise<{ summary: RunSummary; lines: Record<string, any>[] }> {
   const out = captureOutput();
   try {
-    const summary = await runPredictiveScaler({ 'detail-type': 'Scheduled Event', 'source': 'aws.events', 'time': new Date(now).toISOString() }, { ...deps, env: e });
+    const summary = await runPredictiveScaler(
+      { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(now).toISOString() },
+      { ...deps, env: e },
+    );
     timings.push(summary.durationMs);
     return { summary, lines: out.lines() };
   } finally {
@@ -75,7 +88,14 @@ beforeAll(async () => {
   const ec2 = new EC2Client({});
   const cw = new CloudWatchClient({});
   await createLaunchTemplate(ec2);
-  for (const [name, min, max] of [['web', 2, 20], ['web-fo', 2, 20], ['web-dry', 2, 20], ['web-capped', 1, 3], ['web-high', 2, 20], ['web-short', 2, 20]] as const) {
+  for (const [name, min, max] of [
+    ['web', 2, 20],
+    ['web-fo', 2, 20],
+    ['web-dry', 2, 20],
+    ['web-capped', 1, 3],
+    ['web-high', 2, 20],
+    ['web-short', 2, 20],
+  ] as const) {
     await createGroup(asg, name, min, max);
   }
   const put = await seedMetric(cw, LOAD, NOW - 14 * DAY, NOW, dailyLoad);
@@ -88,8 +108,10 @@ afterAll(async () => {
   await moto?.stop();
   if (timings.length) {
     const sorted = [...timings].sort((a, b) => a - b);
-    process.stderr.write(`predictive-scaler handler wall time per run against moto (14 days of 1-minute history): `
-      + `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} runs\n`);
+    process.stderr.write(
+      `predictive-scaler handler wall time per run against moto (14 days of 1-minute history): ` +
+        `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} runs\n`,
+    );
   }
 });
 
@@ -124,7 +146,14 @@ test('dry run logs the actions it would take and changes nothing', async () => {
 test('forecast-and-scale raises capacity now, schedules its plan, replaces its stale actions and leaves others alone', async () => {
   const other = { AutoScalingGroupName: 'web', ScheduledActionName: 'nightly-batch', Recurrence: '0 22 * * *', MinSize: 4 };
   await asg.send(new PutScheduledUpdateGroupActionCommand(other));
-  await asg.send(new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: 'web', ScheduledActionName: `${PREFIX}19990101T0000Z`, StartTime: new Date(NOW + 30 * MINUTE), MinSize: 9 }));
+  await asg.send(
+    new PutScheduledUpdateGroupActionCommand({
+      AutoScalingGroupName: 'web',
+      ScheduledActionName: `${PREFIX}19990101T0000Z`,
+      StartTime: new Date(NOW + 30 * MINUTE),
+      MinSize: 9,
+    }),
+  );
 
   const first = await run(env('web', LOAD, scale));
   expect(first.summary.decision).toBe('applied');
@@ -134,7 +163,9 @@ test('forecast-and-scale raises capacity now, schedules its plan, replaces its s
   expect(g1.desired).toBeLessThanOrEqual(20);
   expect(g1.desired).toBe(first.summary.plan!.neededNow);
   const actions1 = await own('web');
-  expect(actions1.map((a) => a.ScheduledActionName).sort()).toEqual((first.summary.actions!.scheduled as { name: string }[]).map((a) => a.name).sort());
+  expect(actions1.map((a) => a.ScheduledActionName).sort()).toEqual(
+    (first.summary.actions!.scheduled as { name: string }[]).map((a) => a.name).sort(),
+  );
   expect(actions1.length).toBeGreaterThan(1);
   for (const a of actions1) {
     expect(a.StartTime!.getTime()).toBeGreaterThanOrEqual(NOW + MINUTE);
@@ -148,7 +179,10 @@ test('forecast-and-scale raises capacity now, schedules its plan, replaces its s
   expect(last.StartTime!.getTime()).toBeGreaterThanOrEqual(NOW + 2 * 3_600_000);
   // the stale own action is gone, the other owner's action is untouched
   expect(actions1.find((a) => a.ScheduledActionName === `${PREFIX}19990101T0000Z`)).toBeUndefined();
-  expect((await scheduledActions(asg, 'web')).find((a) => a.ScheduledActionName === 'nightly-batch')).toMatchObject({ Recurrence: '0 22 * * *', MinSize: 4 });
+  expect((await scheduledActions(asg, 'web')).find((a) => a.ScheduledActionName === 'nightly-batch')).toMatchObject({
+    Recurrence: '0 22 * * *',
+    MinSize: 4,
+  });
   const line1 = decisionLines(first.lines)[0];
   expect(line1.actions.result).toMatchObject({ desiredSet: g1.desired, removed: 1, failed: [] });
   expect(emf(first.lines, 'ImmediateScaleOuts')).toEqual([1]);
@@ -165,7 +199,10 @@ test('forecast-and-scale raises capacity now, schedules its plan, replaces its s
   expect(gone.length).toBeGreaterThan(0); // at least the first plan's release and held floor moved
   expect((second.summary.actions!.result as { removed: number }).removed).toBe(gone.length);
   for (const a of actions2) expect(a.StartTime!.getTime()).toBeGreaterThanOrEqual(NOW + 11 * MINUTE);
-  expect((await scheduledActions(asg, 'web')).find((a) => a.ScheduledActionName === 'nightly-batch')).toMatchObject({ Recurrence: '0 22 * * *', MinSize: 4 });
+  expect((await scheduledActions(asg, 'web')).find((a) => a.ScheduledActionName === 'nightly-batch')).toMatchObject({
+    Recurrence: '0 22 * * *',
+    MinSize: 4,
+  });
   // never lowered
   expect((await groupState(asg, 'web')).desired).toBeGreaterThanOrEqual(g1.desired);
 });
@@ -202,7 +239,14 @@ test.each([
   ['no datapoints at all', EMPTY, /no datapoints of the load metric/],
 ])('short history (%s): skipped, capacity and scheduled actions untouched, one warning line, an error counted', async (_name, metric, reason) => {
   await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'web-short', DesiredCapacity: 5 }));
-  await asg.send(new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: 'web-short', ScheduledActionName: `${PREFIX}20990101T0000Z`, StartTime: new Date(NOW + 20 * MINUTE), MinSize: 6 }));
+  await asg.send(
+    new PutScheduledUpdateGroupActionCommand({
+      AutoScalingGroupName: 'web-short',
+      ScheduledActionName: `${PREFIX}20990101T0000Z`,
+      StartTime: new Date(NOW + 20 * MINUTE),
+      MinSize: 6,
+    }),
+  );
   const before = await scheduledActions(asg, 'web-short');
   const { summary, lines } = await run(env('web-short', metric, scale));
   expect(summary.decision).toBe('skipped');

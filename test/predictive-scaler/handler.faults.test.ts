@@ -6,13 +6,17 @@
  * RunErrors = 1 is published, and the error is rethrown for the function's error alarm.
  */
 import {
-  AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, DescribeAutoScalingGroupsCommand,
-  DescribeScheduledActionsCommand, SetDesiredCapacityCommand,
+  AutoScalingClient,
+  BatchDeleteScheduledActionCommand,
+  BatchPutScheduledUpdateGroupActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
+  SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
-import { createDependencies, Dependencies, runPredictiveScaler } from '../../lambda/predictive-scaler';
+import { createDependencies, type Dependencies, runPredictiveScaler } from '../../lambda/predictive-scaler';
 import { clientSettings } from '../../lambda/shared/aws';
 import { captureOutput, DAY, dailyLoad, MINUTE } from './emulator-fixture';
 
@@ -38,7 +42,10 @@ const timeout = () => Object.assign(new Error('Connection timed out after 3000 m
 const history = () => {
   const Timestamps: Date[] = [];
   const Values: number[] = [];
-  for (let t = NOW - 14 * DAY; t < NOW; t += MINUTE) { Timestamps.push(new Date(t)); Values.push(dailyLoad(t)); }
+  for (let t = NOW - 14 * DAY; t < NOW; t += MINUTE) {
+    Timestamps.push(new Date(t));
+    Values.push(dailyLoad(t));
+  }
   return { MetricDataResults: [{ Id: 'load', Timestamps, Values, StatusCode: 'Complete' as const }] };
 };
 const HISTORY = history();
@@ -49,7 +56,14 @@ let base: Omit<Dependencies, 'env'>;
 
 beforeAll(() => {
   const { logger, metrics, planner, wallClock } = createDependencies({});
-  base = { cloudWatch: new CloudWatchClient({ region: 'us-east-1' }), autoScaling: new AutoScalingClient({ region: 'us-east-1' }), logger, metrics, planner, wallClock };
+  base = {
+    cloudWatch: new CloudWatchClient({ region: 'us-east-1' }),
+    autoScaling: new AutoScalingClient({ region: 'us-east-1' }),
+    logger,
+    metrics,
+    planner,
+    wallClock,
+  };
 });
 
 let cloudWatchMocked = true;
@@ -61,10 +75,12 @@ beforeEach(() => {
     cw.on(GetMetricDataCommand).resolves(HISTORY);
   }
   asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] });
-  asg.on(DescribeScheduledActionsCommand).resolves({ ScheduledUpdateGroupActions: [
-    { ScheduledActionName: 'predictive-scaler-20261126T0700Z', StartTime: new Date(NOW + 30 * MINUTE), MinSize: 9 },
-    { ScheduledActionName: 'nightly-batch', Recurrence: '0 22 * * *', MinSize: 4 },
-  ] });
+  asg.on(DescribeScheduledActionsCommand).resolves({
+    ScheduledUpdateGroupActions: [
+      { ScheduledActionName: 'predictive-scaler-20261126T0700Z', StartTime: new Date(NOW + 30 * MINUTE), MinSize: 9 },
+      { ScheduledActionName: 'nightly-batch', Recurrence: '0 22 * * *', MinSize: 4 },
+    ],
+  });
   asg.on(SetDesiredCapacityCommand).resolves({});
   asg.on(BatchPutScheduledUpdateGroupActionCommand).resolves({ FailedScheduledUpdateGroupActions: [] });
   asg.on(BatchDeleteScheduledActionCommand).resolves({ FailedScheduledActions: [] });
@@ -119,7 +135,9 @@ test('healthy run (the baseline the faults are compared with): raises, puts and 
   expect(r.error).toBeUndefined();
   expectOneRaise();
   expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(1);
-  expect(asg.commandCalls(BatchDeleteScheduledActionCommand).map((c) => c.args[0].input.ScheduledActionNames)).toEqual([['predictive-scaler-20261126T0700Z']]);
+  expect(asg.commandCalls(BatchDeleteScheduledActionCommand).map((c) => c.args[0].input.ScheduledActionNames)).toEqual([
+    ['predictive-scaler-20261126T0700Z'],
+  ]);
 });
 
 describe.each([
@@ -169,9 +187,11 @@ describe.each([
 });
 
 test('scheduled actions refused by Auto Scaling: stale actions kept, the refusal is logged and counted', async () => {
-  asg.on(BatchPutScheduledUpdateGroupActionCommand).resolves({ FailedScheduledUpdateGroupActions: [
-    { ScheduledActionName: 'predictive-scaler-20261126T0801Z', ErrorCode: 'LimitExceeded', ErrorMessage: 'Scheduled action limit reached' },
-  ] });
+  asg.on(BatchPutScheduledUpdateGroupActionCommand).resolves({
+    FailedScheduledUpdateGroupActions: [
+      { ScheduledActionName: 'predictive-scaler-20261126T0801Z', ErrorCode: 'LimitExceeded', ErrorMessage: 'Scheduled action limit reached' },
+    ],
+  });
   const r = await run();
   expectFailSafe(r, 'apply');
   expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
@@ -181,9 +201,11 @@ test('scheduled actions refused by Auto Scaling: stale actions kept, the refusal
 });
 
 test('a stale action already run and deleted by Auto Scaling is not an error', async () => {
-  asg.on(BatchDeleteScheduledActionCommand).resolves({ FailedScheduledActions: [
-    { ScheduledActionName: 'predictive-scaler-20261126T0700Z', ErrorCode: 'ValidationError', ErrorMessage: 'Scheduled action name not found' },
-  ] });
+  asg.on(BatchDeleteScheduledActionCommand).resolves({
+    FailedScheduledActions: [
+      { ScheduledActionName: 'predictive-scaler-20261126T0700Z', ErrorCode: 'ValidationError', ErrorMessage: 'Scheduled action name not found' },
+    ],
+  });
   const r = await run();
   expect(r.error).toBeUndefined();
 });
@@ -197,7 +219,11 @@ test('the group is gone: nothing is changed, the error is reported', async () =>
 });
 
 test('the planner throws: nothing is changed, the error is reported', async () => {
-  const r = await run({ planner: () => { throw new RangeError('capacityPerInstance must be a positive finite number (got -1)'); } });
+  const r = await run({
+    planner: () => {
+      throw new RangeError('capacityPerInstance must be a positive finite number (got -1)');
+    },
+  });
   expectFailSafe(r, 'plan');
   expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
   expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
@@ -222,21 +248,25 @@ test('a bad configuration: no AWS call, the variable and value are named', async
   expect(asg.calls()).toHaveLength(0);
 });
 
-test.each(['MaxSize', 'MinSize', 'DesiredCapacity'])('the group is described without %s: missing data, nothing is changed (not read as 0)', async (field) => {
-  const live: Record<string, unknown> = { AutoScalingGroupName: GROUP, ...LIVE };
-  delete live[field];
-  asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [live as never] });
-  const r = await run();
-  expectFailSafe(r, 'read');
-  expect((r.error as Error).message).toBe(`Auto Scaling group 'web' has no valid ${field} (got undefined)`);
-  // Read as 0, MaxSize clamped the plan to nothing and the raised floor (MinSize 9) was deleted.
-  expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-  expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
-  expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
-});
+test.each(['MaxSize', 'MinSize', 'DesiredCapacity'])(
+  'the group is described without %s: missing data, nothing is changed (not read as 0)',
+  async (field) => {
+    const live: Record<string, unknown> = { AutoScalingGroupName: GROUP, ...LIVE };
+    delete live[field];
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [live as never] });
+    const r = await run();
+    expectFailSafe(r, 'read');
+    expect((r.error as Error).message).toBe(`Auto Scaling group 'web' has no valid ${field} (got undefined)`);
+    // Read as 0, MaxSize clamped the plan to nothing and the raised floor (MinSize 9) was deleted.
+    expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+    expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
+    expect(asg.commandCalls(BatchDeleteScheduledActionCommand)).toHaveLength(0);
+  },
+);
 
 test('target tracking scaled out while the run planned: the group is read again and the raise is not made (it would lower)', async () => {
-  asg.on(DescribeAutoScalingGroupsCommand)
+  asg
+    .on(DescribeAutoScalingGroupsCommand)
     .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
     .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE, DesiredCapacity: 20 } as never] });
   const r = await run();
@@ -248,7 +278,8 @@ test('target tracking scaled out while the run planned: the group is read again 
 });
 
 test('the cost optimizer lowered MaxSize while the run planned: the raise stops at the live MaxSize', async () => {
-  asg.on(DescribeAutoScalingGroupsCommand)
+  asg
+    .on(DescribeAutoScalingGroupsCommand)
     .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
     .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE, MaxSize: 4 } as never] });
   const r = await run();
@@ -258,7 +289,8 @@ test('the cost optimizer lowered MaxSize while the run planned: the raise stops 
 });
 
 test('the second read before the raise fails: no raise, the plan is still scheduled, the error is reported', async () => {
-  asg.on(DescribeAutoScalingGroupsCommand)
+  asg
+    .on(DescribeAutoScalingGroupsCommand)
     .resolvesOnce({ AutoScalingGroups: [{ AutoScalingGroupName: GROUP, ...LIVE } as never] })
     .rejects(throttling());
   const r = await run();
@@ -279,11 +311,18 @@ describe('the SDK retries before the handler sees an error', () => {
   function failing(status: number, code: string) {
     const h = {
       attempts: 0,
-      handle: async () => {
+      handle: () => {
         h.attempts++;
         const body = JSON.stringify({ __type: code, message: 'injected' });
         // an HttpResponse by shape (the SDK checks responses structurally)
-        return { response: { statusCode: status, reason: code, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${code};Sender` }, body: Readable.from([Buffer.from(body)]) } };
+        return Promise.resolve({
+          response: {
+            statusCode: status,
+            reason: code,
+            headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${code};Sender` },
+            body: Readable.from([Buffer.from(body)]),
+          },
+        });
       },
       updateHttpClientConfig: () => undefined,
       httpHandlerConfigs: () => ({}),
@@ -294,14 +333,24 @@ describe('the SDK retries before the handler sees an error', () => {
   test.each([
     [503, 'ServiceUnavailable'],
     [400, 'Throttling'],
-  ])('HTTP %i %s on GetMetricData: retried up to AWS_MAX_ATTEMPTS, then nothing is changed', async (status, code) => {
-    const http = failing(status, code);
-    const settings = clientSettings({ AWS_MAX_ATTEMPTS: '3' });
-    const cloudWatch = new CloudWatchClient({ ...settings, region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, requestHandler: http as never });
-    const r = await run({ cloudWatch });
-    expect(http.attempts).toBe(3);
-    expectFailSafe(r, 'read');
-    expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
-    expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
-  }, 30_000);
+  ])(
+    'HTTP %i %s on GetMetricData: retried up to AWS_MAX_ATTEMPTS, then nothing is changed',
+    async (status, code) => {
+      const http = failing(status, code);
+      const settings = clientSettings({ AWS_MAX_ATTEMPTS: '3' });
+      const cloudWatch = new CloudWatchClient({
+        ...settings,
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+        requestHandler: http as never,
+      });
+      const r = await run({ cloudWatch });
+      expect(http.attempts).toBe(3);
+      expectFailSafe(r, 'read');
+      expect(asg.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+      expect(asg.commandCalls(BatchPutScheduledUpdateGroupActionCommand)).toHaveLength(0);
+    },
+    30_000,
+  );
 });

@@ -7,12 +7,16 @@
  *   it restores to must not ratchet up to it.
  */
 import {
-  AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, DescribeAutoScalingGroupsCommand,
-  DescribeScheduledActionsCommand, SetDesiredCapacityCommand,
+  AutoScalingClient,
+  BatchDeleteScheduledActionCommand,
+  BatchPutScheduledUpdateGroupActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
+  SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createDependencies, Dependencies, runPredictiveScaler } from '../../lambda/predictive-scaler';
+import { createDependencies, type Dependencies, runPredictiveScaler } from '../../lambda/predictive-scaler';
 import { captureOutput, DAY, dailyLoad, MINUTE } from './emulator-fixture';
 
 const NOW = Date.UTC(2026, 10, 26, 8, 0, 0);
@@ -29,7 +33,10 @@ const ENV: Record<string, string> = {
 const HISTORY = (() => {
   const Timestamps: Date[] = [];
   const Values: number[] = [];
-  for (let t = NOW - 14 * DAY; t < NOW; t += MINUTE) { Timestamps.push(new Date(t)); Values.push(dailyLoad(t)); }
+  for (let t = NOW - 14 * DAY; t < NOW; t += MINUTE) {
+    Timestamps.push(new Date(t));
+    Values.push(dailyLoad(t));
+  }
   return { MetricDataResults: [{ Id: 'load', Timestamps, Values, StatusCode: 'Complete' as const }] };
 })();
 
@@ -39,7 +46,14 @@ let base: Omit<Dependencies, 'env'>;
 
 beforeAll(() => {
   const { logger, metrics, planner, wallClock } = createDependencies({});
-  base = { cloudWatch: new CloudWatchClient({ region: 'us-east-1' }), autoScaling: new AutoScalingClient({ region: 'us-east-1' }), logger, metrics, planner, wallClock };
+  base = {
+    cloudWatch: new CloudWatchClient({ region: 'us-east-1' }),
+    autoScaling: new AutoScalingClient({ region: 'us-east-1' }),
+    logger,
+    metrics,
+    planner,
+    wallClock,
+  };
 });
 
 afterAll(() => {

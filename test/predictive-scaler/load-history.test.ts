@@ -30,18 +30,35 @@ describe('readLoadHistory', () => {
     cw.on(GetMetricDataCommand)
       .resolvesOnce({ MetricDataResults: [{ Id: 'load', Timestamps: ts.slice(0, 1000), Values: vs.slice(0, 1000) }], NextToken: 'p2' })
       .resolvesOnce({ MetricDataResults: [{ Id: 'load', Timestamps: ts.slice(1000), Values: vs.slice(1000) }] });
-    const h = await readLoadHistory(new CloudWatchClient({ region: 'us-east-1' }), {
-      namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/web/1' }, statistic: 'Sum',
-    }, now, 3 * 86_400);
+    const h = await readLoadHistory(
+      new CloudWatchClient({ region: 'us-east-1' }),
+      {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'RequestCount',
+        dimensions: { LoadBalancer: 'app/web/1' },
+        statistic: 'Sum',
+      },
+      now,
+      3 * 86_400,
+    );
 
     const calls = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({
-      StartTime: new Date(end - 3 * 86_400_000), EndTime: new Date(end), ScanBy: 'TimestampAscending',
-      MetricDataQueries: [{ Id: 'load', ReturnData: true, MetricStat: {
-        Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/web/1' }] },
-        Period: 60, Stat: 'Sum',
-      } }],
+      StartTime: new Date(end - 3 * 86_400_000),
+      EndTime: new Date(end),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: [
+        {
+          Id: 'load',
+          ReturnData: true,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/web/1' }] },
+            Period: 60,
+            Stat: 'Sum',
+          },
+        },
+      ],
     });
     expect(calls[0].NextToken).toBeUndefined();
     expect(calls[1].NextToken).toBe('p2');
@@ -57,15 +74,29 @@ describe('readLoadHistory', () => {
   });
 
   test('a next page token returned forever: an error after 100 pages, not a history without its latest minutes', async () => {
-    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'load', Timestamps: [new Date(T0 - 3000 * MIN)], Values: [5] }], NextToken: 'again' });
-    await expect(readLoadHistory(new CloudWatchClient({ region: 'us-east-1' }), { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' }, T0, 3 * 86_400))
-      .rejects.toThrow('GetMetricData still had pages after 100: the load history is incomplete');
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [{ Id: 'load', Timestamps: [new Date(T0 - 3000 * MIN)], Values: [5] }],
+      NextToken: 'again',
+    });
+    await expect(
+      readLoadHistory(
+        new CloudWatchClient({ region: 'us-east-1' }),
+        { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' },
+        T0,
+        3 * 86_400,
+      ),
+    ).rejects.toThrow('GetMetricData still had pages after 100: the load history is incomplete');
     expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(100);
   });
 
   test('no datapoints: an empty series starting at the end of the window', async () => {
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'load', Timestamps: [], Values: [] }] });
-    const h = await readLoadHistory(new CloudWatchClient({ region: 'us-east-1' }), { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' }, T0, 3600);
+    const h = await readLoadHistory(
+      new CloudWatchClient({ region: 'us-east-1' }),
+      { namespace: 'N', metricName: 'M', dimensions: {}, statistic: 'Sum' },
+      T0,
+      3600,
+    );
     expect(h.datapoints).toBe(0);
     expect(h.series.values.length).toBe(0);
     expect(h.series.start).toBe(T0);

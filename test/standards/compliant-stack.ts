@@ -136,8 +136,20 @@ export function compliantStack(): CompliantStack {
     alarmActions: [topic.ref],
   });
   return {
-    app, stack, launchTemplate, group, policy, targetGroup, topic, cpuAlarm, unhealthyAlarm, budget,
-    scalerRole, scalerPolicy, scaler, scalerErrorsAlarm,
+    app,
+    stack,
+    launchTemplate,
+    group,
+    policy,
+    targetGroup,
+    topic,
+    cpuAlarm,
+    unhealthyAlarm,
+    budget,
+    scalerRole,
+    scalerPolicy,
+    scaler,
+    scalerErrorsAlarm,
   };
 }
 

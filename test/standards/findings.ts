@@ -1,6 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { ScalingStandardsChecks, ScalingStandardsChecksProps } from '../../lib/standards';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { ScalingStandardsChecks, type ScalingStandardsChecksProps } from '../../lib/standards';
 
 /** One reported rule: its id, severity and the construct paths of the resources it reports. */
 export interface Finding {

@@ -14,7 +14,11 @@ import { findings, ruleIdsOn } from './findings';
 
 function group(stack: Stack, id: string, min: string, max: string, extra: Partial<autoscaling.CfnAutoScalingGroupProps> = {}) {
   return new autoscaling.CfnAutoScalingGroup(stack, id, {
-    minSize: min, maxSize: max, availabilityZones: ['us-east-1a'], healthCheckType: 'ELB', healthCheckGracePeriod: 300,
+    minSize: min,
+    maxSize: max,
+    availabilityZones: ['us-east-1a'],
+    healthCheckType: 'ELB',
+    healthCheckGracePeriod: 300,
     ...extra,
   });
 }
@@ -89,7 +93,11 @@ describe('Scaling-FixedSizeWithPolicies', () => {
     const scaler = new Stack(new App(), 'S');
     const f = group(scaler, 'G', '1', '1');
     new autoscaling.CfnScalingPolicy(scaler, 'P', { autoScalingGroupName: f.ref, policyType: 'TargetTrackingScaling' });
-    new lambda.CfnFunction(scaler, 'Scaler', { code: { zipFile: 'x' }, role: 'arn:aws:iam::123456789012:role/r', tags: [{ key: 'role', value: 'scaler' }] });
+    new lambda.CfnFunction(scaler, 'Scaler', {
+      code: { zipFile: 'x' },
+      role: 'arn:aws:iam::123456789012:role/r',
+      tags: [{ key: 'role', value: 'scaler' }],
+    });
     expect(ruleIdsOn(f, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'scaler') })).not.toContain('Scaling-FixedSizeWithPolicies');
     expect(ruleIdsOn(f)).toContain('Scaling-FixedSizeWithPolicies');
 
@@ -108,8 +116,14 @@ describe('classic load balancers', () => {
     const stack = new Stack(new App(), 'S');
     const lb = new elb.CfnLoadBalancer(stack, 'Lb', { listeners: http, healthCheck: check });
     new cloudwatch.CfnAlarm(stack, 'Unhealthy', {
-      namespace: 'AWS/ELB', metricName: 'UnHealthyHostCount', dimensions: [{ name: 'LoadBalancerName', value: lb.ref }],
-      comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 0, statistic: 'Maximum', period: 60,
+      namespace: 'AWS/ELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: [{ name: 'LoadBalancerName', value: lb.ref }],
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      threshold: 0,
+      statistic: 'Maximum',
+      period: 60,
       alarmActions: ['arn:aws:sns:us-east-1:123456789012:alerts'],
     });
     expect(ruleIdsOn(lb)).toEqual([]);
@@ -132,8 +146,14 @@ describe('classic load balancers', () => {
     const stack = new Stack(new App(), 'S');
     const lb = new elb.CfnLoadBalancer(stack, 'Lb', { listeners: http, healthCheck: check });
     new cloudwatch.CfnAlarm(stack, 'Silent', {
-      namespace: 'AWS/ELB', metricName: 'UnHealthyHostCount', dimensions: [{ name: 'LoadBalancerName', value: lb.ref }],
-      comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 0, statistic: 'Maximum', period: 60,
+      namespace: 'AWS/ELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: [{ name: 'LoadBalancerName', value: lb.ref }],
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      threshold: 0,
+      statistic: 'Maximum',
+      period: 60,
     });
     const f = findings(stack.node.root).find((x) => x.ruleId === 'Scaling-ClassicLoadBalancerAlarms');
     expect(f?.description).toMatch(/alarms without an action .*S\/Silent \(UnHealthyHostCount\)/);
@@ -149,8 +169,8 @@ describe('messages', () => {
     const verbose = findings(stack.node.root, { verbose: true });
     const max = plain.find((f) => f.ruleId === 'Scaling-MaxCapacityLimit')!;
     expect(max.description).toBe(
-      "The Auto Scaling group's MaxSize is above the limit of 100 or is not a literal number. Seen: MaxSize is 500, the limit is 100. "
-      + 'Would satisfy: a literal maxCapacity of at most 100, or a larger pack option maxCapacityLimit if the larger fleet is intended.',
+      "The Auto Scaling group's MaxSize is above the limit of 100 or is not a literal number. Seen: MaxSize is 500, the limit is 100. " +
+        'Would satisfy: a literal maxCapacity of at most 100, or a larger pack option maxCapacityLimit if the larger fleet is intended.',
     );
     expect(plain.find((f) => f.ruleId === 'Scaling-NoDesiredCapacity')!.description).toMatch(/Seen: DesiredCapacity is "2"/);
     for (const f of verbose) {
@@ -165,6 +185,9 @@ describe('messages', () => {
     group(stack, 'A', '1', '200');
     group(stack, 'B', '1', '300');
     const max = findings(stack.node.root).filter((f) => f.ruleId === 'Scaling-MaxCapacityLimit');
-    expect(max.map((f) => [f.paths, f.description.match(/MaxSize is (\d+)/)![1]])).toEqual([[['S/A'], '200'], [['S/B'], '300']]);
+    expect(max.map((f) => [f.paths, f.description.match(/MaxSize is (\d+)/)![1]])).toEqual([
+      [['S/A'], '200'],
+      [['S/B'], '300'],
+    ]);
   });
 });

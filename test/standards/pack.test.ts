@@ -76,10 +76,7 @@ function standardL2Service(): L2Service {
     threshold: 85,
     evaluationPeriods: 3,
   }).addAlarmAction(alert);
-  targetGroup.metrics
-    .unhealthyHostCount()
-    .createAlarm(stack, 'Unhealthy', { threshold: 1, evaluationPeriods: 2 })
-    .addAlarmAction(alert);
+  targetGroup.metrics.unhealthyHostCount().createAlarm(stack, 'Unhealthy', { threshold: 1, evaluationPeriods: 2 }).addAlarmAction(alert);
   new budgets.CfnBudget(stack, 'Budget', {
     budget: { budgetType: 'COST', timeUnit: 'MONTHLY', budgetLimit: { amount: 300, unit: 'USD' } },
     notificationsWithSubscribers: [
@@ -122,8 +119,11 @@ describe('ScalingStandardsChecks', () => {
     });
     Tags.of(web).add('scaling:role', 'scaler');
     s.app.synth();
-    const paths = (selector: ScalingStandardsChecks) => selector.validateScope(s.app).violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath));
-    expect(paths(new ScalingStandardsChecks(undefined, { scalerFunctions: ScalerFunctionSelector.withTag('scaling:role', 'scaler') }))).toEqual(['Service/Web/Resource']);
+    const paths = (selector: ScalingStandardsChecks) =>
+      selector.validateScope(s.app).violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath));
+    expect(paths(new ScalingStandardsChecks(undefined, { scalerFunctions: ScalerFunctionSelector.withTag('scaling:role', 'scaler') }))).toEqual([
+      'Service/Web/Resource',
+    ]);
   });
 
   test('ERROR findings fail synthesis, WARN findings alone do not', () => {

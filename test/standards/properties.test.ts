@@ -13,7 +13,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as fc from 'fast-check';
-import { IScalingPolicy, NativePredictiveScalingMetric, ScalableService, ScalingGroup, ScalingGroupOptions, ScalingPolicy } from '../../lib';
+import {
+  type IScalingPolicy,
+  NativePredictiveScalingMetric,
+  ScalableService,
+  ScalingGroup,
+  type ScalingGroupOptions,
+  ScalingPolicy,
+} from '../../lib';
 import { importedVpc } from '../support/imported-vpc';
 import { findings } from './findings';
 
@@ -47,22 +54,31 @@ const capacityArb = fc
 const POLICIES: Record<string, (minCapacity: number) => IScalingPolicy> = {
   cpu: () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
   requests: () => ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 900, cooldown: Duration.minutes(2) }),
-  step: () => ScalingPolicy.step({
-    metric: new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average' }),
-    steps: [{ upper: 20, change: -1 }, { lower: 70, change: 1 }, { lower: 90, change: 3 }],
-  }),
-  simple: () => ScalingPolicy.simple({
-    metric: new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average' }),
-    threshold: 80,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    adjustment: 1,
-  }),
+  step: () =>
+    ScalingPolicy.step({
+      metric: new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average' }),
+      steps: [
+        { upper: 20, change: -1 },
+        { lower: 70, change: 1 },
+        { lower: 90, change: 3 },
+      ],
+    }),
+  simple: () =>
+    ScalingPolicy.simple({
+      metric: new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', statistic: 'Average' }),
+      threshold: 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      adjustment: 1,
+    }),
   scheduled: (min) => ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '8', minute: '0' }), minCapacity: min }),
   predictive: () => ScalingPolicy.nativePredictive({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50 }),
 };
 const policyNamesArb = fc.subarray(Object.keys(POLICIES), { minLength: 1 });
 /** ScalingGroup alone is in no target group, which the request-count policy needs. */
-const groupPolicyNamesArb = fc.subarray(Object.keys(POLICIES).filter((n) => n !== 'requests'), { minLength: 1 });
+const groupPolicyNamesArb = fc.subarray(
+  Object.keys(POLICIES).filter((n) => n !== 'requests'),
+  { minLength: 1 },
+);
 
 function ruleLines(app: App): string[] {
   app.synth(); // aspects first, as synthesis runs them before validation plugins
@@ -80,7 +96,12 @@ describe('our constructs pass the Scaling standards in every shape (property)', 
           const group = new ScalingGroup(stack, 'Web', { vpc, ...capacity });
           policyNames.forEach((name) => group.addPolicy(POLICIES[name](capacity.minCapacity!), name));
         } else {
-          const group = new ScalingGroup(stack, 'Web', { vpc, ...capacity, machineImage: ecs.EcsOptimizedImage.amazonLinux2023(), userData: ec2.UserData.forLinux() });
+          const group = new ScalingGroup(stack, 'Web', {
+            vpc,
+            ...capacity,
+            machineImage: ecs.EcsOptimizedImage.amazonLinux2023(),
+            userData: ec2.UserData.forLinux(),
+          });
           const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
           cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(stack, 'Provider', { autoScalingGroup: group.autoScalingGroup }));
         }
@@ -110,7 +131,8 @@ describe('our constructs pass the Scaling standards in every shape (property)', 
             capacity,
             policies: policyNames?.map((name) => POLICIES[name](capacity.minCapacity!)),
             // 'default': deployed when a request-count policy gives its capacity per instance
-            predictiveScaler: predictive === 'default' ? undefined : predictive === 'on' ? { enabled: true, capacityPerInstance: 600 } : { enabled: false },
+            predictiveScaler:
+              predictive === 'default' ? undefined : predictive === 'on' ? { enabled: true, capacityPerInstance: 600 } : { enabled: false },
             costOptimizer: { enabled: costOptimizer && budget !== undefined }, // it acts on the budget: needs one
             budget: budget === undefined ? undefined : { limit: budget },
           });
@@ -118,7 +140,8 @@ describe('our constructs pass the Scaling standards in every shape (property)', 
           const expected = budget === undefined ? ['Scaling-BudgetNotifications Service/Web/ScalingGroup/Group/ASG'] : [];
           // a fixed group with policies and no scaler function that may move its bounds is reported, as it should be
           const scalerDeployed = stack.node.findAll().some((c) => c instanceof lambda.CfnFunction);
-          const fixedFinding = (l: string) => l.startsWith('Scaling-FixedSizeWithPolicies ') && capacity.minCapacity === capacity.maxCapacity && !scalerDeployed;
+          const fixedFinding = (l: string) =>
+            l.startsWith('Scaling-FixedSizeWithPolicies ') && capacity.minCapacity === capacity.maxCapacity && !scalerDeployed;
           expect(lines.filter((l) => !fixedFinding(l))).toEqual(expected);
         },
       ),

@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ScalerFunctionSelector } from '../../lib/standards';
-import { CompliantStack, compliantStack, parameterMaxSize, remove } from './compliant-stack';
+import { type CompliantStack, compliantStack, parameterMaxSize, remove } from './compliant-stack';
 import { findings, ruleIdsOn } from './findings';
 
 test('the compliant stack has no findings', () => {
@@ -27,10 +27,30 @@ describe('Scaling-NoDesiredCapacity', () => {
 
 describe('Scaling-ElbHealthCheck', () => {
   test.each([
-    ['EC2 health checks', (s: CompliantStack) => { s.group.healthCheckType = 'EC2'; }],
-    ['no health check type', (s: CompliantStack) => { s.group.healthCheckType = undefined; }],
-    ['no grace period', (s: CompliantStack) => { s.group.healthCheckGracePeriod = undefined; }],
-    ['a zero grace period', (s: CompliantStack) => { s.group.healthCheckGracePeriod = 0; }],
+    [
+      'EC2 health checks',
+      (s: CompliantStack) => {
+        s.group.healthCheckType = 'EC2';
+      },
+    ],
+    [
+      'no health check type',
+      (s: CompliantStack) => {
+        s.group.healthCheckType = undefined;
+      },
+    ],
+    [
+      'no grace period',
+      (s: CompliantStack) => {
+        s.group.healthCheckGracePeriod = undefined;
+      },
+    ],
+    [
+      'a zero grace period',
+      (s: CompliantStack) => {
+        s.group.healthCheckGracePeriod = 0;
+      },
+    ],
   ])('reports a group behind a target group with %s, as an error', (_, change) => {
     const s = compliantStack();
     change(s);
@@ -238,12 +258,42 @@ describe('Scaling-BudgetNotifications', () => {
 
 describe('Scaling-TargetGroupHealthCheck', () => {
   test.each([
-    ['a timeout equal to the interval', (s: CompliantStack) => { s.targetGroup.healthCheckTimeoutSeconds = 15; }],
-    ['no interval', (s: CompliantStack) => { s.targetGroup.healthCheckIntervalSeconds = undefined; }],
-    ['no healthy threshold', (s: CompliantStack) => { s.targetGroup.healthyThresholdCount = undefined; }],
-    ['an unhealthy threshold of 1', (s: CompliantStack) => { s.targetGroup.unhealthyThresholdCount = 1; }],
-    ['no path on an HTTP check', (s: CompliantStack) => { s.targetGroup.healthCheckPath = undefined; }],
-    ['health checks disabled', (s: CompliantStack) => { s.targetGroup.healthCheckEnabled = false; }],
+    [
+      'a timeout equal to the interval',
+      (s: CompliantStack) => {
+        s.targetGroup.healthCheckTimeoutSeconds = 15;
+      },
+    ],
+    [
+      'no interval',
+      (s: CompliantStack) => {
+        s.targetGroup.healthCheckIntervalSeconds = undefined;
+      },
+    ],
+    [
+      'no healthy threshold',
+      (s: CompliantStack) => {
+        s.targetGroup.healthyThresholdCount = undefined;
+      },
+    ],
+    [
+      'an unhealthy threshold of 1',
+      (s: CompliantStack) => {
+        s.targetGroup.unhealthyThresholdCount = 1;
+      },
+    ],
+    [
+      'no path on an HTTP check',
+      (s: CompliantStack) => {
+        s.targetGroup.healthCheckPath = undefined;
+      },
+    ],
+    [
+      'health checks disabled',
+      (s: CompliantStack) => {
+        s.targetGroup.healthCheckEnabled = false;
+      },
+    ],
   ])('reports a target group with %s', (_, change) => {
     const s = compliantStack();
     change(s);
@@ -344,7 +394,9 @@ describe('Scaling-Imdsv2Required', () => {
     const app = new App();
     const stack = new Stack(app, 'Legacy');
     const required = new autoscaling.CfnLaunchConfiguration(stack, 'Required', {
-      imageId: 'ami-12345678', instanceType: 't3.micro', metadataOptions: { httpTokens: 'required' },
+      imageId: 'ami-12345678',
+      instanceType: 't3.micro',
+      metadataOptions: { httpTokens: 'required' },
     });
     const optional = new autoscaling.CfnLaunchConfiguration(stack, 'Optional', { imageId: 'ami-12345678', instanceType: 't3.micro' });
     expect(ruleIdsOn(required)).toEqual([]);

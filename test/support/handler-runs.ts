@@ -11,12 +11,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { encodeGroupBaseline } from '../../lambda/contract/group-baseline';
-import { CostRunSummary, runCostOptimizer } from '../../lambda/cost-optimizer';
+import { type CostRunSummary, runCostOptimizer } from '../../lambda/cost-optimizer';
 import { planCapacity } from '../../lambda/core';
-import { RunSummary, runPredictiveScaler } from '../../lambda/predictive-scaler';
+import { type RunSummary, runPredictiveScaler } from '../../lambda/predictive-scaler';
 import type { FakeGroup } from './fake-group';
 
-export interface Published { readonly dimensions: Record<string, string>; readonly values: Record<string, number> }
+export interface Published {
+  readonly dimensions: Record<string, string>;
+  readonly values: Record<string, number>;
+}
 
 export interface Recorder {
   readonly logger: Logger;
@@ -30,18 +33,32 @@ export function recorder(): Recorder {
   const lines: Recorder['lines'] = [];
   let dims: Record<string, string> = {};
   let values: Record<string, number> = {};
-  const log = (level: string) => (message: string, data: Record<string, unknown> = {}) => { lines.push({ level, message, data }); };
+  const log =
+    (level: string) =>
+    (message: string, data: Record<string, unknown> = {}) => {
+      lines.push({ level, message, data });
+    };
   return {
     published,
     lines,
     logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') } as unknown as Logger,
     metrics: {
-      addDimension: (k: string, v: string) => { dims[k] = v; },
-      addDimensions: (d: Record<string, string>) => { Object.assign(dims, d); },
-      addMetric: (n: string, _u: string, v: number) => { values[n] = v; },
+      addDimension: (k: string, v: string) => {
+        dims[k] = v;
+      },
+      addDimensions: (d: Record<string, string>) => {
+        Object.assign(dims, d);
+      },
+      addMetric: (n: string, _u: string, v: number) => {
+        values[n] = v;
+      },
       setTimestamp: () => undefined,
       clearDefaultDimensions: () => undefined,
-      publishStoredMetrics: () => { published.push({ dimensions: dims, values }); dims = {}; values = {}; },
+      publishStoredMetrics: () => {
+        published.push({ dimensions: dims, values });
+        dims = {};
+        values = {};
+      },
     } as unknown as Metrics,
   };
 }
@@ -77,12 +94,24 @@ export function costEnv(g: FakeGroup, extra: Record<string, string> = {}): Recor
 const region = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
 
 /** One predictive scaler run at the group's clock; returns the summary or the error. */
-export async function runPredictive(g: FakeGroup, env: Record<string, string>, rec = recorder()): Promise<{ summary?: RunSummary; error?: unknown; rec: Recorder }> {
+export async function runPredictive(
+  g: FakeGroup,
+  env: Record<string, string>,
+  rec = recorder(),
+): Promise<{ summary?: RunSummary; error?: unknown; rec: Recorder }> {
   try {
-    const summary = await runPredictiveScaler({ time: new Date(g.now).toISOString() }, {
-      cloudWatch: new CloudWatchClient(region), autoScaling: new AutoScalingClient(region),
-      logger: rec.logger, metrics: rec.metrics, planner: planCapacity, env, wallClock: () => g.now + 1000,
-    });
+    const summary = await runPredictiveScaler(
+      { time: new Date(g.now).toISOString() },
+      {
+        cloudWatch: new CloudWatchClient(region),
+        autoScaling: new AutoScalingClient(region),
+        logger: rec.logger,
+        metrics: rec.metrics,
+        planner: planCapacity,
+        env,
+        wallClock: () => g.now + 1000,
+      },
+    );
     return { summary, rec };
   } catch (error) {
     return { error, rec };
@@ -90,12 +119,26 @@ export async function runPredictive(g: FakeGroup, env: Record<string, string>, r
 }
 
 /** One cost optimizer run at the group's clock; returns the summary or the error. */
-export async function runCost(g: FakeGroup, env: Record<string, string>, rec = recorder()): Promise<{ summary?: CostRunSummary; error?: unknown; rec: Recorder }> {
+export async function runCost(
+  g: FakeGroup,
+  env: Record<string, string>,
+  rec = recorder(),
+): Promise<{ summary?: CostRunSummary; error?: unknown; rec: Recorder }> {
   try {
-    const summary = await runCostOptimizer({ time: new Date(g.now).toISOString() }, {
-      autoScaling: new AutoScalingClient(region), budgets: new BudgetsClient(region), costExplorer: new CostExplorerClient(region),
-      cloudWatch: new CloudWatchClient(region), ec2: new EC2Client(region), logger: rec.logger, metrics: rec.metrics, env, wallClock: () => g.now + 1000,
-    });
+    const summary = await runCostOptimizer(
+      { time: new Date(g.now).toISOString() },
+      {
+        autoScaling: new AutoScalingClient(region),
+        budgets: new BudgetsClient(region),
+        costExplorer: new CostExplorerClient(region),
+        cloudWatch: new CloudWatchClient(region),
+        ec2: new EC2Client(region),
+        logger: rec.logger,
+        metrics: rec.metrics,
+        env,
+        wallClock: () => g.now + 1000,
+      },
+    );
     return { summary, rec };
   } catch (error) {
     return { error, rec };

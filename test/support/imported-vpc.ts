@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /** An existing VPC as a user's stack imports it: two AZs in us-east-1, public and private subnets. */
 export function importedVpc(scope: Construct, id = 'Vpc'): ec2.IVpc {

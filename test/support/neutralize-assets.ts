@@ -7,6 +7,5 @@ const HASH = /[0-9a-f]{64}/g;
 
 /** A deep copy of `template` with asset hashes replaced by `ASSET-HASH`. */
 export function neutralizeAssets<T>(template: T): T {
-  return JSON.parse(JSON.stringify(template), (_key, value) =>
-    typeof value === 'string' ? value.replace(HASH, 'ASSET-HASH') : value) as T;
+  return JSON.parse(JSON.stringify(template), (_key, value) => (typeof value === 'string' ? value.replace(HASH, 'ASSET-HASH') : value)) as T;
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 /**
@@ -7,8 +7,9 @@ import { Template } from 'aws-cdk-lib/assertions';
  * are replaced by plausible literals.
  */
 export function deployedEnv(stack: Stack, marker: string): Record<string, string> {
-  const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
-    .filter((r) => marker in (r.Properties?.Environment?.Variables ?? {}));
+  const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(
+    (r) => marker in (r.Properties?.Environment?.Variables ?? {}),
+  );
   if (fns.length !== 1) throw new Error(`expected one function with ${marker}, found ${fns.length}`);
   const vars = fns[0].Properties.Environment.Variables as Record<string, unknown>;
   const literal = (k: string, v: unknown): string => {

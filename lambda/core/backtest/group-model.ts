@@ -9,7 +9,7 @@
  * the next step and serves `launchLeadSeconds` later; scale-in terminates launching instances
  * first). Pure: no AWS imports.
  */
-import { TargetTracking, TargetTrackingRules, TrackedPolicy } from './target-tracking';
+import { TargetTracking, type TargetTrackingRules, type TrackedPolicy } from './target-tracking';
 
 /** The group's settings and its policies. */
 export interface GroupModelConfig {
@@ -62,7 +62,15 @@ export interface GroupScheduledAction {
 export class GroupModel {
   readonly capacityPerInstance: number;
   readonly tracking: TargetTracking;
-  readonly totals: GroupTotals = { instanceSteps: 0, unservedLoad: 0, totalLoad: 0, overloadSteps: 0, loadSteps: 0, launches: 0, trackingActivities: 0 };
+  readonly totals: GroupTotals = {
+    instanceSteps: 0,
+    unservedLoad: 0,
+    totalLoad: 0,
+    overloadSteps: 0,
+    loadSteps: 0,
+    launches: 0,
+    trackingActivities: 0,
+  };
   private minSizeNow: number;
   private maxSizeNow: number;
   private desiredNow: number;
@@ -87,10 +95,18 @@ export class GroupModel {
   }
 
   /** The current step (-1 before the first). */
-  get step(): number { return this.t; }
-  get inService(): number { return this.servingNow; }
-  get launching(): number { return this.launchingReady.length; }
-  get bounds(): GroupBounds { return { desired: this.desiredNow, minSize: this.minSizeNow, maxSize: this.maxSizeNow }; }
+  get step(): number {
+    return this.t;
+  }
+  get inService(): number {
+    return this.servingNow;
+  }
+  get launching(): number {
+    return this.launchingReady.length;
+  }
+  get bounds(): GroupBounds {
+    return { desired: this.desiredNow, minSize: this.minSizeNow, maxSize: this.maxSizeNow };
+  }
 
   /** Moves to step `t` (the next one by default): launches whose lead has passed serve from now on. */
   startStep(t = this.t + 1): void {

@@ -32,7 +32,8 @@ export function readMetricCsv(text: string, stepSeconds = 60): ResampledMetric {
     const t = parseTimestamp(cells[0] ?? '');
     const v = Number(cells[1]);
     if (!Number.isFinite(t) || cells[1] === undefined || cells[1] === '' || !Number.isFinite(v)) {
-      if (rows === 1 && !Number.isFinite(t)) rows--; // a header line
+      if (rows === 1 && !Number.isFinite(t))
+        rows--; // a header line
       else skipped++;
       continue;
     }

@@ -87,7 +87,10 @@ export function renderBacktestChart(d: BacktestChartData): string {
   }
   const scoreX = x(d.scoreFrom / bucket).toFixed(1);
   const legend = series
-    .map((s, i) => `<g transform="translate(${PAD.left + 10 + i * 270},${HEIGHT - 4})"><rect width="14" height="3" y="-4" fill="${s.color}"/><text x="20">${escapeHtml(s.name)}</text></g>`)
+    .map(
+      (s, i) =>
+        `<g transform="translate(${PAD.left + 10 + i * 270},${HEIGHT - 4})"><rect width="14" height="3" y="-4" fill="${s.color}"/><text x="20">${escapeHtml(s.name)}</text></g>`,
+    )
     .join('');
   const table = d.table
     .map((row, i) => `<tr>${row.map((cell) => (i === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)

@@ -1,6 +1,6 @@
-import { PlannerOptions } from '../plan-capacity';
+import type { PlannerOptions } from '../plan-capacity';
 import { quantile } from '../forecast/robust-stats';
-import { simulateGroup, SimulationResult } from './simulate-group';
+import { simulateGroup, type SimulationResult } from './simulate-group';
 
 /** What `runBacktest` needs besides the series. */
 export interface BacktestConfig {
@@ -82,13 +82,20 @@ export function runBacktest(values: Float64Array, start: number, stepSeconds: nu
   // before it, so the group enters the window as a continuously planned group would.
   const intervalSteps = Math.max(1, Math.round(interval / stepSeconds));
   const leadSteps = Math.ceil(Math.max(2 * horizonSeconds, 7200) / interval) * intervalSteps;
-  const planned = simulateGroup(values, start, stepSeconds, group, {
-    intervalSeconds: interval,
-    historySeconds: config.historySeconds ?? 14 * DAY_S,
-    horizonSeconds,
-    options: config.plannerOptions,
-    warmupSteps: Math.max(Math.ceil(3600 / stepSeconds), scoreFrom - leadSteps),
-  }, scoreFrom);
+  const planned = simulateGroup(
+    values,
+    start,
+    stepSeconds,
+    group,
+    {
+      intervalSeconds: interval,
+      historySeconds: config.historySeconds ?? 14 * DAY_S,
+      horizonSeconds,
+      options: config.plannerOptions,
+      warmupSteps: Math.max(Math.ceil(3600 / stepSeconds), scoreFrom - leadSteps),
+    },
+    scoreFrom,
+  );
   const reactive = simulateGroup(values, start, stepSeconds, group, undefined, scoreFrom);
   const hours = stepSeconds / 3600;
   const summarize = (policy: string, r: SimulationResult, withPlanner: boolean): PolicySummary => ({
@@ -100,7 +107,13 @@ export function runBacktest(values: Float64Array, start: number, stepSeconds: nu
     ...(withPlanner ? { planErrors: r.planErrors, msPerPlan: r.plans ? r.planMs / r.plans : 0 } : {}),
   });
   return {
-    capacityPerInstance, targetUtilization: target, minCapacity, maxCapacity, scoreFrom, planned, reactive,
+    capacityPerInstance,
+    targetUtilization: target,
+    minCapacity,
+    maxCapacity,
+    scoreFrom,
+    planned,
+    reactive,
     summary: [summarize('predictive planner + target tracking', planned, true), summarize('target tracking alone', reactive, false)],
   };
 }

@@ -1,7 +1,7 @@
-import { planCapacity, PlannerOptions } from '../plan-capacity';
-import { PlanInput, PlannedAction, PlanOutput } from '../plan-types';
+import { planCapacity, type PlannerOptions } from '../plan-capacity';
+import type { PlanInput, PlannedAction, PlanOutput } from '../plan-types';
 import { clampInt, GroupModel } from './group-model';
-import { TrackedPolicy, utilizationPolicy } from './target-tracking';
+import { type TrackedPolicy, utilizationPolicy } from './target-tracking';
 
 /** The group and its policies, as the backtest simulates them. */
 export interface GroupSimulationConfig {
@@ -178,9 +178,14 @@ export function simulateGroup(
       const t0 = performance.now();
       try {
         const input: PlanInput = {
-          now, history, capacityPerInstance: perInstance, targetUtilization: target,
-          minCapacity: config.minCapacity, maxCapacity: config.maxCapacity,
-          launchLeadSeconds: config.launchLeadSeconds, horizonSeconds: planner.horizonSeconds,
+          now,
+          history,
+          capacityPerInstance: perInstance,
+          targetUtilization: target,
+          minCapacity: config.minCapacity,
+          maxCapacity: config.maxCapacity,
+          launchLeadSeconds: config.launchLeadSeconds,
+          horizonSeconds: planner.horizonSeconds,
         };
         const plan = planner.plan ? planner.plan(input) : planCapacity(input, planner.options);
         plans.plans++;
@@ -206,7 +211,16 @@ export function simulateGroup(
     }
     if (control) {
       const b = group.bounds;
-      const c = control({ step: t, load: values[t], serving: group.inService, launching: group.launching, desired: b.desired, minSize: b.minSize, maxSize: b.maxSize, targetUtilization: target });
+      const c = control({
+        step: t,
+        load: values[t],
+        serving: group.inService,
+        launching: group.launching,
+        desired: b.desired,
+        minSize: b.minSize,
+        maxSize: b.maxSize,
+        targetUtilization: target,
+      });
       if (c) {
         if (c.targetUtilization !== undefined && c.targetUtilization > 0 && c.targetUtilization <= 1) {
           target = c.targetUtilization;

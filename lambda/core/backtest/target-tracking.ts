@@ -64,7 +64,8 @@ export class TargetTracking {
 
   constructor(policies: readonly TrackedPolicy[], rules: TargetTrackingRules = {}) {
     for (const p of policies) {
-      if (!(p.target > 0) || !(p.loadPerUnit > 0)) throw new RangeError(`target tracking policy ${p.name}: target and loadPerUnit must be positive (got ${p.target}, ${p.loadPerUnit})`);
+      if (!(p.target > 0) || !(p.loadPerUnit > 0))
+        throw new RangeError(`target tracking policy ${p.name}: target and loadPerUnit must be positive (got ${p.target}, ${p.loadPerUnit})`);
     }
     this.policies = [...policies];
     this.above = policies.map(() => 0);

@@ -30,7 +30,14 @@ export class CronError extends Error {
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-function field(text: string, lo: number, hi: number, names: readonly string[] | undefined, nameBase: number, what: string): { values: number[]; restricted: boolean } {
+function field(
+  text: string,
+  lo: number,
+  hi: number,
+  names: readonly string[] | undefined,
+  nameBase: number,
+  what: string,
+): { values: number[]; restricted: boolean } {
   const out = new Set<number>();
   const num = (s: string): number => {
     const i = names ? names.indexOf(s.toUpperCase()) : -1;
@@ -46,12 +53,17 @@ function field(text: string, lo: number, hi: number, names: readonly string[] | 
     if (!Number.isInteger(step) || step < 1) throw new CronError(`${what} step '${stepText}' must be a positive integer`);
     let a: number;
     let b: number;
-    if (range === '*' || range === '?') { a = lo; b = hi; } else if (range.includes('-')) {
+    if (range === '*' || range === '?') {
+      a = lo;
+      b = hi;
+    } else if (range.includes('-')) {
       const [x, y] = range.split('-');
-      a = num(x); b = num(y);
+      a = num(x);
+      b = num(y);
       if (a > b) throw new CronError(`${what} range ${range} is reversed`);
     } else {
-      a = num(range); b = stepText === undefined ? a : hi;
+      a = num(range);
+      b = stepText === undefined ? a : hi;
     }
     for (let v = a; v <= b; v += step) out.add(v);
   }
@@ -80,7 +92,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
     });
     formatters.set(timeZone, f);
   }

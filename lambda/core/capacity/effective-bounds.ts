@@ -15,11 +15,11 @@
  * 5. Target tracking's desired capacity, clamped into the bounds (off-hours: held at MinSize).
  */
 import type { BaselineSchedule, GroupBaseline } from '../../contract/group-baseline';
-import { Cron, lastOccurrence, occurrencesBetween, parseCron } from './cron';
+import { type Cron, lastOccurrence, occurrencesBetween, parseCron } from './cron';
 
 /** Who set a bound. */
 export type BoundSource =
-  | 'configured' | `schedule:${string}` | 'budget-cap' | 'emergency-floor' | 'off-hours' | 'predictive-floor' | 'target-tracking';
+  'configured' | `schedule:${string}` | 'budget-cap' | 'emergency-floor' | 'off-hours' | 'predictive-floor' | 'target-tracking';
 
 /** The user's configuration at one time: configured bounds as the group's own schedules leave them. */
 export interface ScheduledBounds {
@@ -34,7 +34,10 @@ export interface ScheduledBounds {
 const parsed = new Map<string, Cron>();
 function cronOf(s: BaselineSchedule): Cron {
   let c = parsed.get(s.recurrence);
-  if (!c) { c = parseCron(s.recurrence); parsed.set(s.recurrence, c); }
+  if (!c) {
+    c = parseCron(s.recurrence);
+    parsed.set(s.recurrence, c);
+  }
   return c;
 }
 
@@ -65,8 +68,14 @@ export function scheduledBounds(baseline: GroupBaseline, at: number): ScheduledB
   let minFrom: BoundSource = 'configured';
   let maxFrom: BoundSource = 'configured';
   for (const { s } of lastFired(baseline, at)) {
-    if (s.maxSize !== undefined) { maxSize = s.maxSize; maxFrom = `schedule:${s.name}`; }
-    if (s.minSize !== undefined) { minSize = s.minSize; minFrom = `schedule:${s.name}`; }
+    if (s.maxSize !== undefined) {
+      maxSize = s.maxSize;
+      maxFrom = `schedule:${s.name}`;
+    }
+    if (s.minSize !== undefined) {
+      minSize = s.minSize;
+      minFrom = `schedule:${s.name}`;
+    }
     if (s.desiredCapacity !== undefined) desiredCapacity = s.desiredCapacity;
   }
   if (minSize > maxSize) minSize = maxSize;
@@ -147,20 +156,41 @@ export function effectiveCapacity(layers: CapacityLayers): EffectiveCapacity {
   let maxFrom: BoundSource = sched.maxFrom;
   if (cap !== undefined) {
     const c = Math.max(cap, emergency ?? 0);
-    if (c < maxSize) { maxSize = c; maxFrom = c === cap ? 'budget-cap' : 'emergency-floor'; }
+    if (c < maxSize) {
+      maxSize = c;
+      maxFrom = c === cap ? 'budget-cap' : 'emergency-floor';
+    }
   }
-  if (off !== undefined && off < maxSize) { maxSize = off; maxFrom = 'off-hours'; }
+  if (off !== undefined && off < maxSize) {
+    maxSize = off;
+    maxFrom = 'off-hours';
+  }
   // Caps never make a pending scheduled floor fail, and never undo the user's MinSize.
-  if (pending !== undefined && pending > maxSize) { maxSize = Math.min(pending, sched.maxSize); maxFrom = 'predictive-floor'; }
-  if (sched.minSize > maxSize) { maxSize = sched.minSize; maxFrom = sched.minFrom; }
+  if (pending !== undefined && pending > maxSize) {
+    maxSize = Math.min(pending, sched.maxSize);
+    maxFrom = 'predictive-floor';
+  }
+  if (sched.minSize > maxSize) {
+    maxSize = sched.minSize;
+    maxFrom = sched.minFrom;
+  }
 
   let minSize = sched.minSize;
   let minFrom: BoundSource = sched.minFrom;
-  if (off !== undefined && off > minSize) { minSize = off; minFrom = 'off-hours'; }
-  if (off === undefined && predictive !== undefined && predictive > minSize) { minSize = predictive; minFrom = 'predictive-floor'; }
-  if (minSize > maxSize) { minSize = maxSize; minFrom = maxFrom; }
+  if (off !== undefined && off > minSize) {
+    minSize = off;
+    minFrom = 'off-hours';
+  }
+  if (off === undefined && predictive !== undefined && predictive > minSize) {
+    minSize = predictive;
+    minFrom = 'predictive-floor';
+  }
+  if (minSize > maxSize) {
+    minSize = maxSize;
+    minFrom = maxFrom;
+  }
 
-  const wanted = off !== undefined ? minSize : count(layers.desiredCapacity) ?? sched.desiredCapacity ?? minSize;
+  const wanted = off !== undefined ? minSize : (count(layers.desiredCapacity) ?? sched.desiredCapacity ?? minSize);
   const desiredCapacity = Math.min(maxSize, Math.max(minSize, wanted));
   return { minSize, maxSize, desiredCapacity, minFrom, maxFrom, scheduled: sched };
 }
@@ -172,8 +202,10 @@ export function effectiveCapacity(layers: CapacityLayers): EffectiveCapacity {
  */
 export function minSizeAfterFreshRead(planned: number, readBefore: number, readNow: number, maxSize: number): number {
   let m: number;
-  if (planned === readBefore) m = readNow; // the plan kept the floor: keep whatever is there now
-  else if (readNow > readBefore) m = Math.max(planned, readNow); // a floor was raised in between
+  if (planned === readBefore)
+    m = readNow; // the plan kept the floor: keep whatever is there now
+  else if (readNow > readBefore)
+    m = Math.max(planned, readNow); // a floor was raised in between
   else m = planned;
   return Math.min(m, maxSize);
 }

@@ -1,4 +1,4 @@
-import { BudgetSnapshot, CostCapacityPlan, CostPolicy, GroupSnapshot, UtilizationSample } from './types';
+import type { BudgetSnapshot, CostCapacityPlan, CostPolicy, GroupSnapshot, UtilizationSample } from './types';
 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 
@@ -63,7 +63,7 @@ export function planCostCapacity(
     forecastPercentOfLimit: expected && budget && budget.limit > 0 ? (expected.cost / budget.limit) * 100 : undefined,
     peakLoadInstances: peak,
     peakCapacityNeeded: peak === undefined ? undefined : Math.max(policy.floorCapacity, Math.ceil(peak / (planningUtil / 100) - 1e-9)),
-    minimumCapForLoad: peak === undefined ? undefined
-      : Math.max(policy.floorCapacity, Math.ceil(peak / (policy.emergencyUtilizationPercent / 100) - 1e-9)),
+    minimumCapForLoad:
+      peak === undefined ? undefined : Math.max(policy.floorCapacity, Math.ceil(peak / (policy.emergencyUtilizationPercent / 100) - 1e-9)),
   };
 }

@@ -1,10 +1,17 @@
 import { percentile, planCostCapacity, validSamples } from './capacity-planning';
-import {
-  BudgetPressure, CostCapacityPlan, CostAction, CostDecision, CostDecisionInput, CostPolicy, CostState, GroupSnapshot,
+import type {
+  BudgetPressure,
+  CostCapacityPlan,
+  CostAction,
+  CostDecision,
+  CostDecisionInput,
+  CostPolicy,
+  CostState,
+  GroupSnapshot,
   OriginalSettings,
 } from './types';
 import { forecastSpend } from './spend-forecast';
-import { planSpend, SpendPlan } from './spend-plan';
+import { planSpend, type SpendPlan } from './spend-plan';
 import { workingCapacityNeeded, localTime } from './working-hours';
 
 type MutableState = { -readonly [K in keyof CostState]: CostState[K] };
@@ -38,7 +45,11 @@ const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, 
 function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[], fromBaseline: boolean): MutableState {
   const st: MutableState = { ...(prev ?? {}) };
   if (!st.original || !hasOverrides(st)) {
-    delete st.original; delete st.cap; delete st.targetUtilization; delete st.onDemandPercent; delete st.offHoursCapacity;
+    delete st.original;
+    delete st.cap;
+    delete st.targetUtilization;
+    delete st.onDemandPercent;
+    delete st.offHoursCapacity;
     return st;
   }
   const orig: MutableOriginal = { ...st.original };
@@ -49,29 +60,42 @@ function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: str
     // its state, and the handler converges the group to them (a run that died between its
     // writes is completed, not adopted).
   } else if (group.maxSize !== expMax) {
-    notes.push(`MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`);
-    orig.minSize = Math.min(group.minSize, group.maxSize); orig.maxSize = group.maxSize; orig.desiredCapacity = group.desiredCapacity;
-    delete st.cap; delete st.offHoursCapacity;
+    notes.push(
+      `MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`,
+    );
+    orig.minSize = Math.min(group.minSize, group.maxSize);
+    orig.maxSize = group.maxSize;
+    orig.desiredCapacity = group.desiredCapacity;
+    delete st.cap;
+    delete st.offHoursCapacity;
   } else if (group.minSize !== expMin) {
     // MinSize moves under the cap by design: scheduled actions (the predictive scaler's raised
     // floors) set it. Taking that as an outside change would drop the cap and adopt the capped
     // MaxSize and a raised floor as the originals (a ratchet): the overrides and originals stay.
-    notes.push(`MinSize is ${group.minSize}, not the ${expMin} last applied, under the MaxSize ${expMax} last applied: a scheduled action (e.g. the predictive scaler) or an operator moved the floor; overrides and original settings kept`);
+    notes.push(
+      `MinSize is ${group.minSize}, not the ${expMin} last applied, under the MaxSize ${expMax} last applied: a scheduled action (e.g. the predictive scaler) or an operator moved the floor; overrides and original settings kept`,
+    );
   }
   const expTarget = st.targetUtilization ?? orig.targetUtilization;
   if (group.targetUtilization !== expTarget) {
     if (st.targetUtilization !== undefined || group.targetUtilization !== undefined) {
-      notes.push(`target utilization is ${group.targetUtilization ?? 'unset'}, not the ${expTarget ?? 'unset'} last applied: adopted as the original`);
+      notes.push(
+        `target utilization is ${group.targetUtilization ?? 'unset'}, not the ${expTarget ?? 'unset'} last applied: adopted as the original`,
+      );
     }
-    if (group.targetUtilization === undefined) delete orig.targetUtilization; else orig.targetUtilization = group.targetUtilization;
+    if (group.targetUtilization === undefined) delete orig.targetUtilization;
+    else orig.targetUtilization = group.targetUtilization;
     delete st.targetUtilization;
   }
   const expOnDemand = st.onDemandPercent ?? orig.onDemandPercent;
   if (group.onDemandPercent !== expOnDemand) {
     if (st.onDemandPercent !== undefined || group.onDemandPercent !== undefined) {
-      notes.push(`on-demand percentage is ${group.onDemandPercent ?? 'unset'}, not the ${expOnDemand ?? 'unset'} last applied: adopted as the original`);
+      notes.push(
+        `on-demand percentage is ${group.onDemandPercent ?? 'unset'}, not the ${expOnDemand ?? 'unset'} last applied: adopted as the original`,
+      );
     }
-    if (group.onDemandPercent === undefined) delete orig.onDemandPercent; else orig.onDemandPercent = group.onDemandPercent;
+    if (group.onDemandPercent === undefined) delete orig.onDemandPercent;
+    else orig.onDemandPercent = group.onDemandPercent;
     delete st.onDemandPercent;
   }
   st.original = orig;
@@ -95,12 +119,16 @@ const TARGET_MEAN_TAU_MS = 12 * 3_600_000;
  * target by 0.1 point or more: the target read now has been in force since the last run.
  */
 function updateTargetMean(st: MutableState, now: number, current: number | undefined): void {
-  if (current === undefined) { delete st.targetMean; return; }
+  if (current === undefined) {
+    delete st.targetMean;
+    return;
+  }
   const prev = st.targetMean;
   if (!prev) return;
   const a = 1 - Math.exp(-Math.max(0, now - prev.t) / TARGET_MEAN_TAU_MS);
   const percent = Math.round((prev.percent + a * (current - prev.percent)) * 100) / 100;
-  if (Math.abs(percent - current) < 0.1) delete st.targetMean; else st.targetMean = { percent, t: now };
+  if (Math.abs(percent - current) < 0.1) delete st.targetMean;
+  else st.targetMean = { percent, t: now };
 }
 /** Most points the spend plan lowers the CPU target in one run. */
 const MAX_TARGET_MOVE = 5;
@@ -110,17 +138,27 @@ const MAX_TARGET_MOVE = 5;
  * learned (spend and instance-hours of the period); undefined otherwise (the threshold steps on
  * the Budgets forecast then decide). Updates the price mark in the state.
  */
-function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: CostCapacityPlan, st: MutableState):
-{ plan: SpendPlan; capacityPlan: CostCapacityPlan; baseTarget: number } | undefined {
+function planFromUsage(
+  input: CostDecisionInput,
+  orig: OriginalSettings,
+  base: CostCapacityPlan,
+  st: MutableState,
+): { plan: SpendPlan; capacityPlan: CostCapacityPlan; baseTarget: number } | undefined {
   const { budget, policy, group, now } = input;
   if (!budget || !input.usageHistory || input.usageHistory.length === 0 || !(budget.limit > 0)) return undefined;
   const baseTarget = orig.targetUtilization ?? group.targetUtilization ?? policy.planningUtilizationPercent ?? DEFAULT_PLANNING_UTILIZATION;
   const currentTarget = group.targetUtilization ?? baseTarget;
   const mark = st.priceMark && st.priceMark.t >= budget.periodStart && st.priceMark.t < now ? st.priceMark : undefined;
   const f = forecastSpend({
-    now, periodStart: budget.periodStart, periodEnd: budget.periodEnd, actualSpend: budget.actualSpend,
-    budgetsForecast: budget.forecastedSpend, history: input.usageHistory, currentTargetPercent: currentTarget,
-    minimumInstances: Math.min(orig.minSize, orig.maxSize), priceMark: mark,
+    now,
+    periodStart: budget.periodStart,
+    periodEnd: budget.periodEnd,
+    actualSpend: budget.actualSpend,
+    budgetsForecast: budget.forecastedSpend,
+    history: input.usageHistory,
+    currentTargetPercent: currentTarget,
+    minimumInstances: Math.min(orig.minSize, orig.maxSize),
+    priceMark: mark,
     ...(st.targetMean ? { historyTargetPercent: st.targetMean.percent } : {}),
   });
   if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
@@ -130,11 +168,20 @@ function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: C
   const next24 = f.load.slice(0, 24);
   const forecastNeed = next24.length ? Math.ceil(Math.max(...next24) / emergency - 1e-9) : 0;
   const loadNeedCap = Math.max(base.minimumCapForLoad ?? 0, forecastNeed);
-  const maxTarget = policy.targetUtilization && group.targetUtilization !== undefined ? Math.max(baseTarget, policy.targetUtilization.maxPercent) : baseTarget;
+  const maxTarget =
+    policy.targetUtilization && group.targetUtilization !== undefined ? Math.max(baseTarget, policy.targetUtilization.maxPercent) : baseTarget;
   const plan = planSpend({
-    forecast: f, limit: budget.limit, actualSpend: budget.actualSpend, mode, baseTargetPercent: baseTarget,
-    maxTargetPercent: maxTarget, maxSize: orig.maxSize, floor: Math.min(policy.floorCapacity, orig.maxSize), loadNeedCap,
-    margin: (policy.planMarginPercent ?? 2) / 100, currentInstances: group.desiredCapacity,
+    forecast: f,
+    limit: budget.limit,
+    actualSpend: budget.actualSpend,
+    mode,
+    baseTargetPercent: baseTarget,
+    maxTargetPercent: maxTarget,
+    maxSize: orig.maxSize,
+    floor: Math.min(policy.floorCapacity, orig.maxSize),
+    loadNeedCap,
+    margin: (policy.planMarginPercent ?? 2) / 100,
+    currentInstances: group.desiredCapacity,
   });
   const capacityPlan: CostCapacityPlan = {
     ...base,
@@ -188,7 +235,8 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const capStep = Math.max(1, Math.ceil((orig.maxSize * policy.capStepPercent) / 100));
 
   const finish = (): CostDecision => {
-    if (hasOverrides(st)) st.original = orig; else delete st.original;
+    if (hasOverrides(st)) st.original = orig;
+    else delete st.original;
     // A target change starts the mean of the target in force from the one being left.
     if (!st.targetMean && tracksTarget && group.targetUtilization !== undefined && actions.some((a) => a.kind === 'set-target-utilization')) {
       st.targetMean = { percent: group.targetUtilization, t: now };
@@ -206,7 +254,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       if (st.offHoursCapacity === undefined) {
         st.offHoursCapacity = floor;
         actions.push({
-          kind: 'set-capacity', minSize: floor, maxSize: floor, desiredCapacity: floor,
+          kind: 'set-capacity',
+          minSize: floor,
+          maxSize: floor,
+          desiredCapacity: floor,
           reason: `off-hours (${where}): holding the floor of ${floor} instance(s) until working hours`,
         });
       } else {
@@ -220,7 +271,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       const maxSize = Math.max(floor, Math.min(st.cap ?? restoreMax, restoreMax));
       const minSize = Math.min(orig.minSize, maxSize);
       actions.push({
-        kind: 'set-capacity', minSize, maxSize, desiredCapacity: clamp(orig.desiredCapacity, minSize, maxSize),
+        kind: 'set-capacity',
+        minSize,
+        maxSize,
+        desiredCapacity: clamp(orig.desiredCapacity, minSize, maxSize),
         reason: `working hours begin within ${Math.round(policy.offHours.restoreLeadMs / 60000)} min (${where}): restoring ${minSize}/${maxSize} (min/max)${st.cap !== undefined ? ' under the budget cap' : ''}`,
       });
       notes.push('budget and vertical levers wait for the next run after restoring from off-hours');
@@ -229,11 +283,14 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   }
 
   // Budget levers.
-  const pctText = plan.forecastPercentOfLimit !== undefined
-    ? `expected month-end cost ${fmt(plan.expectedMonthEndCost!)} is ${fmt(plan.forecastPercentOfLimit)}% of the ${fmt(plan.budgetLimit!)} limit (${plan.forecastSource})`
-    : 'no spend data';
+  const pctText =
+    plan.forecastPercentOfLimit !== undefined
+      ? `expected month-end cost ${fmt(plan.expectedMonthEndCost!)} is ${fmt(plan.forecastPercentOfLimit)}% of the ${fmt(plan.budgetLimit!)} limit (${plan.forecastSource})`
+      : 'no spend data';
   const curMax = st.cap ?? restoreMax;
-  const latest = validSamples(input.utilization).filter((s) => s.t <= now).pop();
+  const latest = validSamples(input.utilization)
+    .filter((s) => s.t <= now)
+    .pop();
   const saturated = latest !== undefined && latest.cpuPercent >= policy.emergencyUtilizationPercent;
   const loadFloor = plan.minimumCapForLoad === undefined ? undefined : Math.min(restoreMax, Math.max(floor, plan.minimumCapForLoad));
 
@@ -243,14 +300,18 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     const minSize = Math.min(Math.max(group.minSize, orig.minSize), maxSize);
     const desired = group.desiredCapacity > maxSize ? maxSize : group.desiredCapacity < minSize ? minSize : undefined;
     actions.push({ kind: 'set-capacity', minSize, maxSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}), reason });
-    if (maxSize >= orig.maxSize) delete st.cap; else st.cap = maxSize;
+    if (maxSize >= orig.maxSize) delete st.cap;
+    else st.cap = maxSize;
   };
 
   // A group saturated under the cap hides how much load there really is (CPU cannot show more
   // than 100%): the cap goes up a whole step at once, and at least to what the load is seen to need.
   const raiseSaturated = (why: string) => {
     const next = Math.min(restoreMax, Math.max(loadFloor ?? 0, st.cap! + capStep));
-    setCap(next, `latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}% under the cap: raising it ${st.cap} -> ${next} ${why}`);
+    setCap(
+      next,
+      `latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}% under the cap: raising it ${st.cap} -> ${next} ${why}`,
+    );
   };
 
   const stepInterval = policy.budgetStepIntervalMs ?? 0;
@@ -268,13 +329,22 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       if (cuts && sinceStep >= stepInterval) {
         const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
         if (next < cur) {
-          actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: shifting on-demand share ${cur}% -> ${next}% toward Spot` });
+          actions.push({
+            kind: 'set-on-demand-percent',
+            percent: next,
+            reason: `${sp.reason}: shifting on-demand share ${cur}% -> ${next}% toward Spot`,
+          });
           st.onDemandPercent = next;
         }
       } else if (!cuts && st.onDemandPercent !== undefined && orig.onDemandPercent !== undefined && sinceStep >= stepInterval) {
         const next = Math.min(orig.onDemandPercent, st.onDemandPercent + policy.spot.stepPercent);
-        actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${sp.reason}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)` });
-        if (next >= orig.onDemandPercent) delete st.onDemandPercent; else st.onDemandPercent = next;
+        actions.push({
+          kind: 'set-on-demand-percent',
+          percent: next,
+          reason: `${sp.reason}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)`,
+        });
+        if (next >= orig.onDemandPercent) delete st.onDemandPercent;
+        else st.onDemandPercent = next;
       }
     }
     if (policy.targetUtilization && group.targetUtilization !== undefined) {
@@ -284,8 +354,13 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       const planned = Math.min(Math.max(spendPlan.baseTarget, policy.targetUtilization.maxPercent), Math.max(spendPlan.baseTarget, sp.targetPercent));
       const next = Math.round(Math.max(cur - MAX_TARGET_MOVE, planned) * 10) / 10;
       if (Math.abs(next - cur) >= 0.5 || (next !== cur && next === spendPlan.baseTarget)) {
-        actions.push({ kind: 'set-target-utilization', percent: next, reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}` });
-        if (next > spendPlan.baseTarget) st.targetUtilization = next; else delete st.targetUtilization;
+        actions.push({
+          kind: 'set-target-utilization',
+          percent: next,
+          reason: `${sp.reason}: CPU target ${cur}% -> ${next}%${next === spendPlan.baseTarget ? ' (original)' : ''}`,
+        });
+        if (next > spendPlan.baseTarget) st.targetUtilization = next;
+        else delete st.targetUtilization;
       }
     }
     let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));
@@ -295,9 +370,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     } else if (wantCap < curMax && loadFloor === undefined) {
       notes.push(`${sp.reason}, but no utilization data: capacity is not lowered without it`);
     } else if (wantCap !== curMax) {
-      const why = wantCap < curMax
-        ? `capping MaxSize ${curMax} -> ${wantCap} (${mode}; floor ${floor}${loadFloor !== undefined ? `, the load needs ${loadFloor} at ${policy.emergencyUtilizationPercent}% utilization` : ''})`
-        : `raising MaxSize ${curMax} -> ${wantCap}${wantCap >= restoreMax ? ' (original)' : ''}`;
+      const why =
+        wantCap < curMax
+          ? `capping MaxSize ${curMax} -> ${wantCap} (${mode}; floor ${floor}${loadFloor !== undefined ? `, the load needs ${loadFloor} at ${policy.emergencyUtilizationPercent}% utilization` : ''})`
+          : `raising MaxSize ${curMax} -> ${wantCap}${wantCap >= restoreMax ? ' (original)' : ''}`;
       setCap(wantCap, `${sp.reason}: ${why}`);
     } else {
       notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
@@ -305,17 +381,26 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
     if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
   } else if (settling) {
-    notes.push(`${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`);
+    notes.push(
+      `${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`,
+    );
     if (st.cap !== undefined && saturated) raiseSaturated('while the last budget step settles');
     else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
-      setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`);
+      setCap(
+        loadFloor,
+        `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`,
+      );
     }
   } else if (pressure === 'over') {
     if (policy.spot && group.onDemandPercent !== undefined) {
       const cur = st.onDemandPercent ?? group.onDemandPercent;
       const next = Math.max(policy.spot.minOnDemandPercent, cur - policy.spot.stepPercent);
       if (next < cur) {
-        actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${pctText}: shifting on-demand share ${cur}% -> ${next}% toward Spot` });
+        actions.push({
+          kind: 'set-on-demand-percent',
+          percent: next,
+          reason: `${pctText}: shifting on-demand share ${cur}% -> ${next}% toward Spot`,
+        });
         st.onDemandPercent = next;
       } else notes.push(`on-demand share already at its lowest allowed (${cur}%)`);
     }
@@ -333,30 +418,49 @@ export function decideCost(input: CostDecisionInput): CostDecision {
       if (saturated && st.cap !== undefined) {
         raiseSaturated('despite budget pressure');
       } else if (loadFloor > curMax) {
-        setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${curMax} -> ${loadFloor} despite budget pressure`);
+        setCap(
+          loadFloor,
+          `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${curMax} -> ${loadFloor} despite budget pressure`,
+        );
       } else if (saturated) {
-        notes.push(`latest CPU ${fmt(latest!.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}%: cap not lowered`);
+        notes.push(`latest CPU ${fmt(latest.cpuPercent)}% >= emergency utilization ${policy.emergencyUtilizationPercent}%: cap not lowered`);
       } else {
         const next = Math.max(loadFloor, curMax - capStep);
         if (next < curMax) {
-          setCap(next, `${pctText}: capping MaxSize ${curMax} -> ${next} (floor ${floor}, peak load needs ${plan.minimumCapForLoad} at ${policy.emergencyUtilizationPercent}% utilization)`);
+          setCap(
+            next,
+            `${pctText}: capping MaxSize ${curMax} -> ${next} (floor ${floor}, peak load needs ${plan.minimumCapForLoad} at ${policy.emergencyUtilizationPercent}% utilization)`,
+          );
         } else notes.push(`MaxSize ${curMax} already at the lowest the load allows (${loadFloor})`);
       }
     }
   } else if (pressure === 'under') {
     if (st.cap !== undefined) {
       const next = Math.min(restoreMax, Math.max(st.cap + capStep, loadFloor ?? 0, saturated ? st.cap + capStep : 0));
-      setCap(next, `${pctText}, below the ${policy.restoreBelowPercent}% restore threshold: restoring MaxSize ${st.cap} -> ${next} (original ${orig.maxSize})`);
+      setCap(
+        next,
+        `${pctText}, below the ${policy.restoreBelowPercent}% restore threshold: restoring MaxSize ${st.cap} -> ${next} (original ${orig.maxSize})`,
+      );
     }
     if (st.targetUtilization !== undefined && orig.targetUtilization !== undefined && policy.targetUtilization) {
       const next = Math.max(orig.targetUtilization, st.targetUtilization - policy.targetUtilization.stepPercent);
-      actions.push({ kind: 'set-target-utilization', percent: next, reason: `${pctText}: restoring target utilization ${st.targetUtilization}% -> ${next}% (original ${orig.targetUtilization}%)` });
-      if (next <= orig.targetUtilization) delete st.targetUtilization; else st.targetUtilization = next;
+      actions.push({
+        kind: 'set-target-utilization',
+        percent: next,
+        reason: `${pctText}: restoring target utilization ${st.targetUtilization}% -> ${next}% (original ${orig.targetUtilization}%)`,
+      });
+      if (next <= orig.targetUtilization) delete st.targetUtilization;
+      else st.targetUtilization = next;
     }
     if (st.onDemandPercent !== undefined && orig.onDemandPercent !== undefined && policy.spot) {
       const next = Math.min(orig.onDemandPercent, st.onDemandPercent + policy.spot.stepPercent);
-      actions.push({ kind: 'set-on-demand-percent', percent: next, reason: `${pctText}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)` });
-      if (next >= orig.onDemandPercent) delete st.onDemandPercent; else st.onDemandPercent = next;
+      actions.push({
+        kind: 'set-on-demand-percent',
+        percent: next,
+        reason: `${pctText}: restoring on-demand share ${st.onDemandPercent}% -> ${next}% (original ${orig.onDemandPercent}%)`,
+      });
+      if (next >= orig.onDemandPercent) delete st.onDemandPercent;
+      else st.onDemandPercent = next;
     }
     if (!hasOverrides(st) && actions.length === 0) notes.push(`${pctText}: within budget, nothing to restore`);
   } else {
@@ -369,11 +473,15 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     if (st.cap !== undefined && saturated) {
       raiseSaturated('while holding');
     } else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {
-      setCap(loadFloor, `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`);
+      setCap(
+        loadFloor,
+        `peak load needs ${loadFloor} instance(s) at ${policy.emergencyUtilizationPercent}% utilization: raising the cap ${st.cap} -> ${loadFloor}`,
+      );
     }
   }
 
-  if (!spendPlan && stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+  if (!spendPlan && stepInterval > 0 && (pressure === 'over' || pressure === 'under') && !settling && actions.length > budgetActionsBefore)
+    st.lastBudgetStepAt = now;
 
   // Vertical rightsizing.
   const v = policy.vertical;
@@ -401,7 +509,10 @@ export function decideCost(input: CostDecisionInput): CostDecision {
         const hours = fmt(v.windowMs / 3_600_000);
         if (p95 < v.lowerPercent && idx > 0) {
           actions.push({
-            kind: 'change-instance-type', from: group.instanceType, to: v.ladder[idx - 1], direction: 'down',
+            kind: 'change-instance-type',
+            from: group.instanceType,
+            to: v.ladder[idx - 1],
+            direction: 'down',
             reason: `CPU p95 ${fmt(p95)}% < ${v.lowerPercent}% over ${hours} h: one step down ${group.instanceType} -> ${v.ladder[idx - 1]}`,
           });
         } else if (p50 > v.upperPercent && idx < v.ladder.length - 1) {
@@ -409,12 +520,17 @@ export function decideCost(input: CostDecisionInput): CostDecision {
             notes.push(`vertical: CPU median ${fmt(p50)}% > ${v.upperPercent}% but the budget forecast is over: no step up`);
           } else {
             actions.push({
-              kind: 'change-instance-type', from: group.instanceType, to: v.ladder[idx + 1], direction: 'up',
+              kind: 'change-instance-type',
+              from: group.instanceType,
+              to: v.ladder[idx + 1],
+              direction: 'up',
               reason: `CPU median ${fmt(p50)}% > ${v.upperPercent}% over ${hours} h: one step up ${group.instanceType} -> ${v.ladder[idx + 1]}`,
             });
           }
         } else {
-          notes.push(`vertical: CPU p95 ${fmt(p95)}% / median ${fmt(p50)}% over ${hours} h within the band [${v.lowerPercent}%, ${v.upperPercent}%] or at the ladder's end`);
+          notes.push(
+            `vertical: CPU p95 ${fmt(p95)}% / median ${fmt(p50)}% over ${hours} h within the band [${v.lowerPercent}%, ${v.upperPercent}%] or at the ladder's end`,
+          );
         }
         if (actions.some((a) => a.kind === 'change-instance-type')) {
           st.lastVerticalAt = now;

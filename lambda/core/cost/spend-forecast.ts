@@ -26,7 +26,7 @@
  *
  * Pure: no AWS, no clock.
  */
-import { UtilizationSample } from './types';
+import type { UtilizationSample } from './types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -127,13 +127,21 @@ export function hourlyUsage(samples: readonly UtilizationSample[]): UsageHour[] 
     if (!Number.isFinite(s.t) || s.instances === undefined || !Number.isFinite(s.instances) || s.instances < 0) continue;
     const h = Math.floor(s.t / HOUR) * HOUR;
     const a = acc.get(h) ?? { inst: 0, ni: 0, load: 0, nl: 0 };
-    a.inst += s.instances; a.ni++;
-    if (Number.isFinite(s.cpuPercent) && s.cpuPercent >= 0) { a.load += (s.cpuPercent * s.instances) / 100; a.nl++; }
+    a.inst += s.instances;
+    a.ni++;
+    if (Number.isFinite(s.cpuPercent) && s.cpuPercent >= 0) {
+      a.load += (s.cpuPercent * s.instances) / 100;
+      a.nl++;
+    }
     acc.set(h, a);
   }
-  return [...acc.entries()].sort((a, b) => a[0] - b[0]).map(([t, a]) => ({
-    t, instances: a.inst / a.ni, ...(a.nl > 0 ? { load: a.load / a.nl } : {}),
-  }));
+  return [...acc.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, a]) => ({
+      t,
+      instances: a.inst / a.ni,
+      ...(a.nl > 0 ? { load: a.load / a.nl } : {}),
+    }));
 }
 
 /**
@@ -145,7 +153,8 @@ function shapeFactors(hours: readonly UsageHour[], slots: number, key: (t: numbe
   for (const h of hours) {
     const b = block(h.t);
     const a = blockSum.get(b) ?? { s: 0, n: 0 };
-    a.s += h.load!; a.n++;
+    a.s += h.load!;
+    a.n++;
     blockSum.set(b, a);
   }
   const ratios: number[][] = Array.from({ length: slots }, () => []);
@@ -183,10 +192,11 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   // Theil-Sen over those pairs in the last three weeks, shrunk by how many pairs back it.
   const deshaped = loaded.map((h) => ({ t: h.t, v: h.load! / Math.max(1e-9, shape(h.t)) }));
   const byDay = new Map<number, number[]>();
-  for (const h of deshaped) if (h.t >= now - 21 * DAY) {
-    const d = Math.floor((now - h.t) / DAY); // 0 = the last 24 h
-    (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(h.v);
-  }
+  for (const h of deshaped)
+    if (h.t >= now - 21 * DAY) {
+      const d = Math.floor((now - h.t) / DAY); // 0 = the last 24 h
+      (byDay.get(d) ?? byDay.set(d, []).get(d)!).push(h.v);
+    }
   const dayMeans = new Map([...byDay.entries()].filter(([, v]) => v.length >= 12).map(([d, v]) => [d, mean(v)]));
   const slopes: number[] = [];
   for (const [d1, v1] of dayMeans) for (const [d2, v2] of dayMeans) if (d2 > d1 && (d2 - d1) % 7 === 0) slopes.push((v1 - v2) / (d2 - d1));
@@ -213,7 +223,10 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   for (let t = Math.floor(now / HOUR) * HOUR; t < periodEnd; t += HOUR) {
     const from = Math.max(t, now);
     const w = (Math.min(t + HOUR, periodEnd) - from) / HOUR;
-    if (w > 0) { hours.push(t); weights.push(w); }
+    if (w > 0) {
+      hours.push(t);
+      weights.push(w);
+    }
   }
   const load = hours.map((t) => Math.max(0, fitted(t)));
 
@@ -227,16 +240,24 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   for (const h of loaded) {
     if (h.t < now - 2 * DAY || !(h.instances > minInst + 0.5) || !(h.load! > 0)) continue;
     const w = Math.exp(-(now - h.t - HOUR / 2) / (12 * HOUR));
-    wi += w * h.instances; wl += (w * h.load!) / histTarget; nRecent++;
+    wi += w * h.instances;
+    wl += (w * h.load!) / histTarget;
+    nRecent++;
   }
   const headroom = nRecent >= 6 && wl > 0 ? Math.min(3, Math.max(1, wi / wl)) : 1;
 
   // Usage and price so far.
   const toDate = usage.filter((h) => h.t >= periodStart);
-  const instanceHoursToDate = toDate.reduce((a, h) => a + h.instances * (Math.min(h.t + HOUR, now) - h.t) / HOUR, 0);
+  const instanceHoursToDate = toDate.reduce((a, h) => a + (h.instances * (Math.min(h.t + HOUR, now) - h.t)) / HOUR, 0);
   let price = instanceHoursToDate > 0 ? input.actualSpend / instanceHoursToDate : NaN;
   const mark = input.priceMark;
-  if (mark && mark.t >= periodStart && now - mark.t >= 12 * HOUR && instanceHoursToDate - mark.instanceHours > 1e-9 && input.actualSpend >= mark.spend) {
+  if (
+    mark &&
+    mark.t >= periodStart &&
+    now - mark.t >= 12 * HOUR &&
+    instanceHoursToDate - mark.instanceHours > 1e-9 &&
+    input.actualSpend >= mark.spend
+  ) {
     price = (input.actualSpend - mark.spend) / (instanceHoursToDate - mark.instanceHours);
   }
   if (!Number.isFinite(price) || price < 0) price = 0;
@@ -257,8 +278,10 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   };
 
   // AWS Budgets' forecast as one input: its remaining spend blended with ours at the current target.
-  const budgetsRemaining = input.budgetsForecast !== undefined && Number.isFinite(input.budgetsForecast) && input.budgetsForecast > 0
-    ? Math.max(0, input.budgetsForecast - input.actualSpend) : undefined;
+  const budgetsRemaining =
+    input.budgetsForecast !== undefined && Number.isFinite(input.budgetsForecast) && input.budgetsForecast > 0
+      ? Math.max(0, input.budgetsForecast - input.actualSpend)
+      : undefined;
   const budgetsWeight = budgetsRemaining === undefined ? 0 : Math.max(0, 1 - span / BUDGETS_FADE_DAYS);
   const ownNow = ownRemaining(input.currentTargetPercent);
   let blendScale = 1;
@@ -267,9 +290,17 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   }
   const remainingSpendAt = (targetPercent: number, cap?: number) => ownRemaining(targetPercent, cap) * blendScale;
   return {
-    hours, hourWeights: weights, load, pricePerInstanceHour: price, instanceHoursToDate, headroom, budgetsWeight, blendScale,
+    hours,
+    hourWeights: weights,
+    load,
+    pricePerInstanceHour: price,
+    instanceHoursToDate,
+    headroom,
+    budgetsWeight,
+    blendScale,
     hourlyErrorStd,
-    historyDays: span, trendPerDay: level > 0 ? slope / level : 0,
+    historyDays: span,
+    trendPerDay: level > 0 ? slope / level : 0,
     instancesAt,
     remainingSpendAt,
     monthEndAt: (targetPercent, cap) => input.actualSpend + remainingSpendAt(targetPercent, cap),
@@ -277,13 +308,20 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
 }
 
 /** Day-of-week factors of the load with the daily shape divided out (two weeks of history at least). */
-function weeklyFactors(hours: readonly UsageHour[], daily: readonly number[], dow: (t: number) => number, dayOf: (t: number) => number, weekOf: (t: number) => number): number[] {
+function weeklyFactors(
+  hours: readonly UsageHour[],
+  daily: readonly number[],
+  dow: (t: number) => number,
+  dayOf: (t: number) => number,
+  weekOf: (t: number) => number,
+): number[] {
   // Daily means first (a day needs 12 hours), then each day against its week's mean.
   const days = new Map<number, { s: number; n: number; t: number }>();
   for (const h of hours) {
     const d = dayOf(h.t);
     const a = days.get(d) ?? { s: 0, n: 0, t: d * DAY };
-    a.s += h.load! / Math.max(1e-9, daily[hourOfDay(h.t)]); a.n++;
+    a.s += h.load! / Math.max(1e-9, daily[hourOfDay(h.t)]);
+    a.n++;
     days.set(d, a);
   }
   const dayHours: UsageHour[] = [...days.values()].filter((a) => a.n >= 12).map((a) => ({ t: a.t, instances: 0, load: a.s / a.n }));

@@ -17,8 +17,8 @@
  *
  * Pure: no AWS, no clock.
  */
-import { SpendForecast } from './spend-forecast';
-import { BudgetModeValue } from './types';
+import type { SpendForecast } from './spend-forecast';
+import type { BudgetModeValue } from './types';
 
 export interface SpendPlanInput {
   readonly forecast: SpendForecast;
@@ -78,22 +78,31 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   // Held back: the margin, and the forecast's own error over the hours left (an hour's relative
   // error, learned from the history, over sqrt(hours) hours' spend: ERROR_Z standard deviations
   // if the hours' errors were independent) - little while the month is long, most near its end.
-  const n = Math.max(1, f.hourWeights.reduce((a, b) => a + b, 0));
+  const n = Math.max(
+    1,
+    f.hourWeights.reduce((a, b) => a + b, 0),
+  );
   // And what the instances running now cost before a lower target or cap can remove them.
   const committed = f.pricePerInstanceHour * Math.max(0, input.currentInstances ?? 0) * COMMITTED_HOURS;
   const reserve = remaining * (Math.min(0.5, Math.max(0, input.margin)) + (ERROR_Z * f.hourlyErrorStd) / Math.sqrt(n)) + committed;
   const allowed = Math.max(0, remaining - reserve);
   const uncontrolledMonthEnd = f.monthEndAt(base);
-  const lowestCap = mode === 'availability-first'
-    ? Math.min(input.maxSize, Math.max(input.floor, input.loadNeedCap ?? input.floor))
-    : Math.min(input.maxSize, input.floor);
+  const lowestCap =
+    mode === 'availability-first'
+      ? Math.min(input.maxSize, Math.max(input.floor, input.loadNeedCap ?? input.floor))
+      : Math.min(input.maxSize, input.floor);
 
   const done = (targetPercent: number, cap: number | undefined, reason: string): SpendPlan => {
     const plannedMonthEnd = f.monthEndAt(targetPercent, cap);
     return {
-      targetPercent, ...(cap !== undefined ? { cap } : {}), uncontrolledMonthEnd, plannedMonthEnd, allowedRemaining: allowed,
+      targetPercent,
+      ...(cap !== undefined ? { cap } : {}),
+      uncontrolledMonthEnd,
+      plannedMonthEnd,
+      allowedRemaining: allowed,
       overrunPercent: limit > 0 ? Math.max(0, ((plannedMonthEnd - limit) / limit) * 100) : 0,
-      hourlyInstances: f.instancesAt(targetPercent, cap), reason,
+      hourlyInstances: f.instancesAt(targetPercent, cap),
+      reason,
     };
   };
   const head = `month-end forecast ${fmt(uncontrolledMonthEnd)} at the ${fmt(base)}% target vs limit ${fmt(limit)} (spent ${fmt(actualSpend)}, ${f.hours.length} h left)`;
@@ -104,7 +113,8 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
     let hi = maxT;
     for (let i = 0; i < 20; i++) {
       const mid = (lo + hi) / 2;
-      if (f.remainingSpendAt(mid) <= allowed) hi = mid; else lo = mid;
+      if (f.remainingSpendAt(mid) <= allowed) hi = mid;
+      else lo = mid;
     }
     const t = Math.min(maxT, Math.ceil(hi * 10 - 1e-9) / 10);
     return done(t, undefined, `${head}: CPU target ${fmt(t)}% spends ${fmt(f.remainingSpendAt(t))} of the ${fmt(allowed)} left`);
@@ -113,15 +123,20 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   // The target at its highest is not enough: the highest cap that fits.
   let cap: number | undefined;
   for (let c = input.maxSize; c >= lowestCap; c--) {
-    if (f.remainingSpendAt(maxT, c) <= allowed) { cap = c; break; }
+    if (f.remainingSpendAt(maxT, c) <= allowed) {
+      cap = c;
+      break;
+    }
   }
   if (cap !== undefined) {
-    return done(maxT, cap >= input.maxSize ? undefined : cap,
-      `${head}: CPU target ${fmt(maxT)}% (highest allowed) and MaxSize ${cap} spend ${fmt(f.remainingSpendAt(maxT, cap))} of the ${fmt(allowed)} left`);
+    return done(
+      maxT,
+      cap >= input.maxSize ? undefined : cap,
+      `${head}: CPU target ${fmt(maxT)}% (highest allowed) and MaxSize ${cap} spend ${fmt(f.remainingSpendAt(maxT, cap))} of the ${fmt(allowed)} left`,
+    );
   }
-  const why = mode === 'availability-first'
-    ? `the load needs ${lowestCap} instance(s) at the emergency utilization`
-    : `the floor is ${lowestCap} instance(s)`;
+  const why =
+    mode === 'availability-first' ? `the load needs ${lowestCap} instance(s) at the emergency utilization` : `the floor is ${lowestCap} instance(s)`;
   const p = done(maxT, lowestCap >= input.maxSize ? undefined : lowestCap, '');
   return {
     ...p,

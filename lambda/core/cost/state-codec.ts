@@ -1,4 +1,4 @@
-import { CostState, OriginalSettings } from './types';
+import type { CostState, OriginalSettings } from './types';
 
 /**
  * The state as one compact string (it is kept in a tag value on the group: at most 256
@@ -61,10 +61,12 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.lastVerticalAt !== undefined) w.vt = Math.floor(s.lastVerticalAt / 1000);
   if (s.lastBudgetStepAt !== undefined) w.bt = Math.floor(s.lastBudgetStepAt / 1000);
   if (s.pendingRefresh) w.pr = 1;
-  if (s.priceMark) w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
+  if (s.priceMark)
+    w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
   const text = JSON.stringify(w);
-  if (text.length > MAX_ENCODED_STATE_LENGTH) throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
+  if (text.length > MAX_ENCODED_STATE_LENGTH)
+    throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
   return text;
 }
 
@@ -100,7 +102,9 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     if (o.od !== undefined && !isPercent(o.od)) throw bad('o.od', o.od);
     const bounds = derived ?? { minSize: o.mn!, maxSize: o.mx!, desiredCapacity: o.d! };
     original = {
-      minSize: bounds.minSize, maxSize: bounds.maxSize, desiredCapacity: bounds.desiredCapacity,
+      minSize: bounds.minSize,
+      maxSize: bounds.maxSize,
+      desiredCapacity: bounds.desiredCapacity,
       ...(o.tu !== undefined ? { targetUtilization: o.tu } : {}),
       ...(o.od !== undefined ? { onDemandPercent: o.od } : {}),
     };
@@ -112,7 +116,8 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
   if (w.bt !== undefined && !isCount(w.bt)) throw bad('bt', w.bt);
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-  if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2]))) throw bad('pm', w.pm);
+  if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2])))
+    throw bad('pm', w.pm);
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };

@@ -248,11 +248,7 @@ export interface StartInstanceRefreshAction {
 }
 
 export type CostAction =
-  | SetCapacityAction
-  | SetTargetUtilizationAction
-  | SetOnDemandPercentAction
-  | ChangeInstanceTypeAction
-  | StartInstanceRefreshAction;
+  SetCapacityAction | SetTargetUtilizationAction | SetOnDemandPercentAction | ChangeInstanceTypeAction | StartInstanceRefreshAction;
 
 /** The budget's standing. */
 export type BudgetPressure = 'over' | 'hold' | 'under' | 'unknown';

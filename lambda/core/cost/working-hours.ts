@@ -1,4 +1,4 @@
-import { WorkingHoursInMinutes } from './types';
+import type { WorkingHoursInMinutes } from './types';
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -9,7 +9,11 @@ export function localTime(t: number, hours: Pick<WorkingHoursInMinutes, 'timeZon
     let fmt = formatters.get(hours.timeZone);
     if (!fmt) {
       fmt = new Intl.DateTimeFormat('en-US', {
-        timeZone: hours.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+        timeZone: hours.timeZone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
       });
       formatters.set(hours.timeZone, fmt);
     }
@@ -40,7 +44,8 @@ export function workingHoursProblems(hours: WorkingHoursInMinutes): string[] {
   const problems: string[] = [];
   if (hours.days.length === 0) problems.push('days must name at least one day');
   for (const d of hours.days) if (!Number.isInteger(d) || d < 0 || d > 6) problems.push(`days must be 0 (Sunday) to 6 (Saturday), got ${d}`);
-  if (!Number.isInteger(hours.startMinute) || hours.startMinute < 0 || hours.startMinute >= 1440) problems.push(`startMinute must be 0..1439, got ${hours.startMinute}`);
+  if (!Number.isInteger(hours.startMinute) || hours.startMinute < 0 || hours.startMinute >= 1440)
+    problems.push(`startMinute must be 0..1439, got ${hours.startMinute}`);
   if (!Number.isInteger(hours.endMinute) || hours.endMinute <= hours.startMinute || hours.endMinute > 1440) {
     problems.push(`endMinute (${hours.endMinute}) must be after startMinute (${hours.startMinute}) and at most 1440`);
   }

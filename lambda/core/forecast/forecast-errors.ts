@@ -1,4 +1,4 @@
-import { FittedModel, trailingMax } from './forecast-model';
+import { type FittedModel, trailingMax } from './forecast-model';
 
 /**
  * Past forecasts paired with what happened, from replaying a model over recent history, with
@@ -87,8 +87,13 @@ export function replayPlan(model: FittedModel, values: Float64Array, w: ReplayWi
   const leads = Math.max(0, w.leadMax - w.leadMin + 1);
   const cap = origins * leads;
   const out = {
-    forecasts: new Float64Array(cap), planned: new Float64Array(cap), actuals: new Float64Array(cap),
-    memory: new Float64Array(cap), reactive: new Float64Array(cap), steps: new Float64Array(cap), count: 0,
+    forecasts: new Float64Array(cap),
+    planned: new Float64Array(cap),
+    actuals: new Float64Array(cap),
+    memory: new Float64Array(cap),
+    reactive: new Float64Array(cap),
+    steps: new Float64Array(cap),
+    count: 0,
   };
   const firstLead = Math.max(0, w.leadMin - w.back);
   const lastLead = w.leadMax + w.ahead;

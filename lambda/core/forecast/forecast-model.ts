@@ -1,5 +1,5 @@
 import { smallMedian } from './robust-stats';
-import { SeasonalityKind } from './seasonality';
+import type { SeasonalityKind } from './seasonality';
 
 /**
  * One forecasting model the planner can choose. Each forecasts the load itself (a point forecast):
@@ -95,7 +95,14 @@ export class FittedModel {
  * for i in [from, length); `NaN` before `from`. Past the series, the same rule reads only values
  * that exist.
  */
-export function buildProfile(x: Float64Array, length: number, period: number, cycles: number, combine: 'median' | 'max' = 'median', from = 0): Float64Array {
+export function buildProfile(
+  x: Float64Array,
+  length: number,
+  period: number,
+  cycles: number,
+  combine: 'median' | 'max' = 'median',
+  from = 0,
+): Float64Array {
   const out = new Float64Array(length);
   const buf = new Float64Array(cycles);
   for (let i = 0; i < Math.min(from, length); i++) out[i] = NaN;

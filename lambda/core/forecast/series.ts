@@ -1,4 +1,4 @@
-import { MetricSeries } from '../plan-types';
+import type { MetricSeries } from '../plan-types';
 
 /**
  * A load series cleaned for forecasting: one value per step, `NaN` where the metric has no

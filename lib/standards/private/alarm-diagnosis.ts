@@ -1,6 +1,6 @@
 import { NagRuleCompliance } from 'cdk-nag';
-import { AlarmTarget, alarmsOn, alarmsWithActionOn } from './cfn-lookup';
-import { Diagnosis, finding } from './diagnosis';
+import { type AlarmTarget, alarmsOn, alarmsWithActionOn } from './cfn-lookup';
+import { type Diagnosis, finding } from './diagnosis';
 
 /**
  * The shared diagnosis of the alarm rules: every metric in `metricNames` needs an alarm with an
@@ -13,8 +13,9 @@ export function diagnoseAlarms(target: Omit<AlarmTarget, 'metricName'>, metricNa
     return NagRuleCompliance.COMPLIANT;
   }
   const silent = missing.flatMap((metricName) => alarmsOn({ ...target, metricName }).map((a) => `${a.node.path} (${metricName})`));
-  const seen = `no alarm with an alarm action in the stack watches ${missing.join(', ')} (${target.namespaces.join(' or ')}, dimension ${target.dimensionName} = this ${what})`
-    + (silent.length > 0 ? `; alarms without an action (or with actions disabled): ${silent.join(', ')}` : '');
+  const seen =
+    `no alarm with an alarm action in the stack watches ${missing.join(', ')} (${target.namespaces.join(' or ')}, dimension ${target.dimensionName} = this ${what})` +
+    (silent.length > 0 ? `; alarms without an action (or with actions disabled): ${silent.join(', ')}` : '');
   return finding(
     seen,
     `one alarm per metric, in the same stack, on ${missing.join(', ')} with the dimension ${target.dimensionName} of this ${what} and at least one alarm action (e.g. alarm.addAlarmAction(new SnsAction(topic)))`,

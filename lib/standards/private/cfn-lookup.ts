@@ -1,9 +1,9 @@
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
-import { CfnAutoScalingGroup, CfnScalingPolicy, CfnScheduledAction } from 'aws-cdk-lib/aws-autoscaling';
+import { type CfnAutoScalingGroup, CfnScalingPolicy, CfnScheduledAction } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnCapacityProvider } from 'aws-cdk-lib/aws-ecs';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { NagRules } from 'cdk-nag';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 
 /**
  * Lookups over the synthesized construct tree shared by the rules (not exported from the
@@ -126,7 +126,10 @@ export function ecsManagedScalingProvidersOf(group: CfnAutoScalingGroup): CfnCap
       const provider = resolve(cp, cp.autoScalingGroupProvider);
       const arn = field(provider, 'autoScalingGroupArn');
       const status = field(field(provider, 'managedScaling'), 'status');
-      return status === 'ENABLED' && (refersTo(cp, arn, group, name) || (name !== undefined && typeof arn === 'string' && arn.endsWith(`:autoScalingGroupName/${name}`)));
+      return (
+        status === 'ENABLED' &&
+        (refersTo(cp, arn, group, name) || (name !== undefined && typeof arn === 'string' && arn.endsWith(`:autoScalingGroupName/${name}`)))
+      );
     });
 }
 
@@ -140,8 +143,7 @@ export function scheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledActi
 
 /** Scheduled actions in the group's stack that set the group's MinSize or MaxSize. */
 export function boundChangingScheduledActionsOf(group: CfnAutoScalingGroup): CfnScheduledAction[] {
-  return scheduledActionsOf(group)
-    .filter((a) => resolve(a, a.minSize) !== undefined || resolve(a, a.maxSize) !== undefined);
+  return scheduledActionsOf(group).filter((a) => resolve(a, a.minSize) !== undefined || resolve(a, a.maxSize) !== undefined);
 }
 
 /** Whether a group cannot scale at all because its literal MinSize equals its literal MaxSize. */

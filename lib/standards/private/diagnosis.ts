@@ -1,6 +1,6 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalingRule } from '../scaling-rule';
+import type { ScalingRule } from '../scaling-rule';
 
 /**
  * What a rule found on one resource: compliant, not applicable, or a finding that says what it

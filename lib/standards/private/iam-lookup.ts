@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagRules } from 'cdk-nag';
 import { field, logicalIdOf, refersTo, resolve, resourcesInStack } from './cfn-lookup';

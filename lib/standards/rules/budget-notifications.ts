@@ -1,8 +1,8 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding } from '../private/diagnosis';
 import { field, resolve, resourcesInStage } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link budgetNotifications}. */

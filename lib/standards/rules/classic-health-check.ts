@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnLoadBalancer } from 'aws-cdk-lib/aws-elasticloadbalancing';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding, shown } from '../private/diagnosis';
 import { field, literalNumber, literalString, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link classicHealthCheck}. */
@@ -10,10 +10,10 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   const httpListener = listenerProtocols(node).some((p) => p === 'HTTP' || p === 'HTTPS');
-  const fix = `an explicit healthCheck: ${httpListener ? 'an HTTP or HTTPS check of a path that proves the application works (e.g. { port: 80, protocol: LoadBalancingProtocol.HTTP, path: \'/health\' })' : 'a target'}, interval, a timeout shorter than the interval, healthyThreshold and unhealthyThreshold between 2 and 10`;
+  const fix = `an explicit healthCheck: ${httpListener ? "an HTTP or HTTPS check of a path that proves the application works (e.g. { port: 80, protocol: LoadBalancingProtocol.HTTP, path: '/health' })" : 'a target'}, interval, a timeout shorter than the interval, healthyThreshold and unhealthyThreshold between 2 and 10`;
   const check = resolve(node, node.healthCheck);
   if (check === undefined || check === null) {
-    return finding('no HealthCheck: the load balancer probes TCP on the first listener\'s instance port with its defaults', fix);
+    return finding("no HealthCheck: the load balancer probes TCP on the first listener's instance port with its defaults", fix);
   }
   const get = (camel: string) => field(check, camel);
   const target = literalString(node, get('target'));
@@ -25,12 +25,17 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
   const problems = [
     ...(target === undefined ? [`HealthCheck.Target ${shown(get('target'))}`] : []),
     ...(target !== undefined && httpListener && targetProtocol !== 'HTTP' && targetProtocol !== 'HTTPS'
-      ? [`HealthCheck.Target ${shown(target)} only proves the port is open, while the listeners serve HTTP(S)`] : []),
+      ? [`HealthCheck.Target ${shown(target)} only proves the port is open, while the listeners serve HTTP(S)`]
+      : []),
     ...(interval === undefined ? [`HealthCheck.Interval ${shown(get('interval'))}`] : []),
     ...(timeout === undefined ? [`HealthCheck.Timeout ${shown(get('timeout'))}`] : []),
-    ...(interval !== undefined && timeout !== undefined && timeout >= interval ? [`HealthCheck.Timeout ${timeout} not below HealthCheck.Interval ${interval}`] : []),
+    ...(interval !== undefined && timeout !== undefined && timeout >= interval
+      ? [`HealthCheck.Timeout ${timeout} not below HealthCheck.Interval ${interval}`]
+      : []),
     ...(healthy === undefined || healthy < 2 || healthy > 10 ? [`HealthCheck.HealthyThreshold ${shown(healthy ?? get('healthyThreshold'))}`] : []),
-    ...(unhealthy === undefined || unhealthy < 2 || unhealthy > 10 ? [`HealthCheck.UnhealthyThreshold ${shown(unhealthy ?? get('unhealthyThreshold'))}`] : []),
+    ...(unhealthy === undefined || unhealthy < 2 || unhealthy > 10
+      ? [`HealthCheck.UnhealthyThreshold ${shown(unhealthy ?? get('unhealthyThreshold'))}`]
+      : []),
   ];
   return problems.length === 0 ? NagRuleCompliance.COMPLIANT : finding(problems.join('; '), fix);
 }

@@ -1,10 +1,10 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnLoadBalancer } from 'aws-cdk-lib/aws-elasticloadbalancing';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalingRule } from '../scaling-rule';
+import type { ScalingRule } from '../scaling-rule';
 import { diagnoseAlarms } from '../private/alarm-diagnosis';
 import { literalString } from '../private/cfn-lookup';
-import { asRule, Diagnose } from '../private/diagnosis';
+import { asRule, type Diagnose } from '../private/diagnosis';
 
 /** The diagnosis behind {@link classicLoadBalancerAlarms}. */
 export function diagnoseClassicLoadBalancerAlarms(metricNames: ReadonlyArray<string>): Diagnose {

@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding, shown } from '../private/diagnosis';
 import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link elbHealthCheck}. */
@@ -20,7 +20,9 @@ export function diagnoseElbHealthCheck(node: CfnResource): Diagnosis {
   if (types.includes('ELB') && grace !== undefined && grace > 0) {
     return NagRuleCompliance.COMPLIANT;
   }
-  const behind = registers(targetGroups) ? 'registered with a target group (TargetGroupARNs)' : 'registered with a classic load balancer (LoadBalancerNames)';
+  const behind = registers(targetGroups)
+    ? 'registered with a target group (TargetGroupARNs)'
+    : 'registered with a classic load balancer (LoadBalancerNames)';
   return finding(
     `${behind} with HealthCheckType ${shown(type ?? resolve(node, node.healthCheckType))} and HealthCheckGracePeriod ${shown(grace ?? resolve(node, node.healthCheckGracePeriod))}`,
     'HealthCheckType "ELB" (or "EC2,ELB") and a HealthCheckGracePeriod above 0 seconds (in aws-cdk-lib: healthChecks: HealthChecks.withAdditionalChecks({ additionalTypes: [AdditionalHealthCheckType.ELB], gracePeriod }))',

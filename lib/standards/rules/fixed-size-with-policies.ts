@@ -1,11 +1,18 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagRuleCompliance } from 'cdk-nag';
 import { ScalerFunctionSelector } from '../scaler-function-selector';
-import { ScalingRule } from '../scaling-rule';
-import { asRule, Diagnose, finding } from '../private/diagnosis';
-import { boundChangingScheduledActionsOf, ecsManagedScalingProvidersOf, isFixedSizeGroup, literalNumber, policiesOfGroup, resourcesInStack } from '../private/cfn-lookup';
+import type { ScalingRule } from '../scaling-rule';
+import { asRule, type Diagnose, finding } from '../private/diagnosis';
+import {
+  boundChangingScheduledActionsOf,
+  ecsManagedScalingProvidersOf,
+  isFixedSizeGroup,
+  literalNumber,
+  policiesOfGroup,
+  resourcesInStack,
+} from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link fixedSizeWithPolicies}. */
 export function diagnoseFixedSizeWithPolicies(scalers: ScalerFunctionSelector): Diagnose {
@@ -22,10 +29,7 @@ export function diagnoseFixedSizeWithPolicies(scalers: ScalerFunctionSelector): 
       return NagRuleCompliance.COMPLIANT; // a scaler function may change the bounds at run time
     }
     const size = literalNumber(node, node.minSize);
-    const acting = [
-      ...policies.map((p) => p.node.path),
-      ...providers.map((p) => `${p.node.path} (ECS managed scaling)`),
-    ];
+    const acting = [...policies.map((p) => p.node.path), ...providers.map((p) => `${p.node.path} (ECS managed scaling)`)];
     return finding(
       `MinSize ${size} = MaxSize ${size}, and neither a scheduled action nor a scaler function in the stack changes them, yet ${acting.length} scaler${acting.length === 1 ? '' : 's'} can never act: ${acting.join(', ')}`,
       `a maxCapacity above minCapacity (${size}), a scheduled action that changes the bounds, or no scaling policy if the fleet is meant to stay at ${size}`,

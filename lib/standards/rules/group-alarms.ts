@@ -1,10 +1,10 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalingRule } from '../scaling-rule';
+import type { ScalingRule } from '../scaling-rule';
 import { diagnoseAlarms } from '../private/alarm-diagnosis';
 import { groupLiteralName } from '../private/cfn-lookup';
-import { asRule, Diagnose } from '../private/diagnosis';
+import { asRule, type Diagnose } from '../private/diagnosis';
 
 /** The diagnosis behind {@link groupAlarms}. */
 export function diagnoseGroupAlarms(metricNames: ReadonlyArray<string>): Diagnose {

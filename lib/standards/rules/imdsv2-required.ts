@@ -1,8 +1,8 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnLaunchConfiguration } from 'aws-cdk-lib/aws-autoscaling';
 import { CfnLaunchTemplate } from 'aws-cdk-lib/aws-ec2';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding, shown } from '../private/diagnosis';
 import { field, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link imdsv2Required}. */
@@ -22,7 +22,10 @@ export function diagnoseImdsv2Required(node: CfnResource): Diagnosis {
   }
   return tokens === 'required'
     ? NagRuleCompliance.COMPLIANT
-    : finding(`${where} is ${shown(tokens)}${tokens === undefined ? ' (IMDSv1 allowed)' : ''}`, `${where} "required" (in aws-cdk-lib: requireImdsv2: true on the launch template or group)`);
+    : finding(
+        `${where} is ${shown(tokens)}${tokens === undefined ? ' (IMDSv1 allowed)' : ''}`,
+        `${where} "required" (in aws-cdk-lib: requireImdsv2: true on the launch template or group)`,
+      );
 }
 
 /**

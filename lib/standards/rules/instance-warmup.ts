@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding } from '../private/diagnosis';
 import { ecsManagedScalingProvidersOf, isFixedSizeGroup, literalNumber, literalString, policiesOfGroup, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link instanceWarmup}. */
@@ -19,7 +19,8 @@ export function diagnoseInstanceWarmup(node: CfnResource): Diagnosis {
     .filter(({ type }) => type !== 'PredictiveScaling');
   const ecsManaged = ecsManagedScalingProvidersOf(node).length > 0;
   const noDefault = defaultWarmup === undefined ? 'DefaultInstanceWarmup is unset' : `DefaultInstanceWarmup is ${defaultWarmup} (off)`;
-  const fix = 'defaultInstanceWarmup on the group (the time an instance needs to serve), or estimatedInstanceWarmup on every target tracking and step policy (cooldown on simple scaling policies)';
+  const fix =
+    'defaultInstanceWarmup on the group (the time an instance needs to serve), or estimatedInstanceWarmup on every target tracking and step policy (cooldown on simple scaling policies)';
   if (dynamic.length === 0) {
     // ECS managed scaling creates the group's only dynamic policy, with the provider's instance warmup period
     return ecsManaged ? NagRuleCompliance.COMPLIANT : finding(`${noDefault} and the group has no dynamic scaling policy that sets a warmup`, fix);
@@ -32,7 +33,9 @@ export function diagnoseInstanceWarmup(node: CfnResource): Diagnosis {
   if (cold.length === 0) {
     return NagRuleCompliance.COMPLIANT;
   }
-  const names = cold.map(({ policy, type }) => `${policy.node.path} (${type}, ${type === 'SimpleScaling' ? 'no Cooldown' : 'no EstimatedInstanceWarmup'})`);
+  const names = cold.map(
+    ({ policy, type }) => `${policy.node.path} (${type}, ${type === 'SimpleScaling' ? 'no Cooldown' : 'no EstimatedInstanceWarmup'})`,
+  );
   return finding(`${noDefault} and ${cold.length} of ${dynamic.length} dynamic policies set no warmup: ${names.join(', ')}`, fix);
 }
 

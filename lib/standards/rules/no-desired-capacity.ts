@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding, shown } from '../private/diagnosis';
 import { resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link noDesiredCapacity}. */

@@ -1,11 +1,11 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalerFunctionSelector } from '../scaler-function-selector';
-import { ScalingRule } from '../scaling-rule';
+import type { ScalerFunctionSelector } from '../scaler-function-selector';
+import type { ScalingRule } from '../scaling-rule';
 import { diagnoseAlarms } from '../private/alarm-diagnosis';
 import { literalString } from '../private/cfn-lookup';
-import { asRule, Diagnose } from '../private/diagnosis';
+import { asRule, type Diagnose } from '../private/diagnosis';
 
 /** The diagnosis behind {@link scalerFunctionAlarms}. */
 export function diagnoseScalerFunctionAlarms(selector: ScalerFunctionSelector, metricNames: ReadonlyArray<string>): Diagnose {

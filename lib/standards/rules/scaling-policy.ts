@@ -1,8 +1,8 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalingRule } from '../scaling-rule';
-import { asRule, Diagnose, finding, shown } from '../private/diagnosis';
+import type { ScalingRule } from '../scaling-rule';
+import { asRule, type Diagnose, finding, shown } from '../private/diagnosis';
 import { ecsManagedScalingProvidersOf, isFixedSizeGroup, literalNumber, policiesOfGroup, resolve, scheduledActionsOf } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link scalingPolicy}. */

@@ -1,10 +1,10 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { NagRuleCompliance } from 'cdk-nag';
-import { ScalingRule } from '../scaling-rule';
+import type { ScalingRule } from '../scaling-rule';
 import { diagnoseAlarms } from '../private/alarm-diagnosis';
 import { literalString } from '../private/cfn-lookup';
-import { asRule, Diagnose } from '../private/diagnosis';
+import { asRule, type Diagnose } from '../private/diagnosis';
 
 /** The diagnosis behind {@link targetGroupAlarms}. */
 export function diagnoseTargetGroupAlarms(metricNames: ReadonlyArray<string>): Diagnose {

@@ -1,7 +1,7 @@
-import { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import { CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { NagRuleCompliance } from 'cdk-nag';
-import { asRule, Diagnosis, finding, shown } from '../private/diagnosis';
+import { asRule, type Diagnosis, finding, shown } from '../private/diagnosis';
 import { literalNumber, literalString, resolve } from '../private/cfn-lookup';
 
 /** The diagnosis behind {@link targetGroupHealthCheck}. */
@@ -9,7 +9,8 @@ export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
   if (!(node instanceof CfnTargetGroup) || literalString(node, node.targetType) === 'lambda') {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
-  const fix = 'targetGroup.configureHealthCheck({ enabled: true, path, interval, timeout (shorter than interval), healthyThresholdCount and unhealthyThresholdCount between 2 and 10 })';
+  const fix =
+    'targetGroup.configureHealthCheck({ enabled: true, path, interval, timeout (shorter than interval), healthyThresholdCount and unhealthyThresholdCount between 2 and 10 })';
   if (resolve(node, node.healthCheckEnabled) === false) {
     return finding('HealthCheckEnabled is false', fix);
   }
@@ -22,10 +23,18 @@ export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
   const problems = [
     ...(interval === undefined ? [`HealthCheckIntervalSeconds ${shown(resolve(node, node.healthCheckIntervalSeconds))}`] : []),
     ...(timeout === undefined ? [`HealthCheckTimeoutSeconds ${shown(resolve(node, node.healthCheckTimeoutSeconds))}`] : []),
-    ...(interval !== undefined && timeout !== undefined && timeout >= interval ? [`HealthCheckTimeoutSeconds ${timeout} not below HealthCheckIntervalSeconds ${interval}`] : []),
-    ...(healthy === undefined || !inRange(healthy, 2, 10) ? [`HealthyThresholdCount ${shown(healthy ?? resolve(node, node.healthyThresholdCount))}`] : []),
-    ...(unhealthy === undefined || !inRange(unhealthy, 2, 10) ? [`UnhealthyThresholdCount ${shown(unhealthy ?? resolve(node, node.unhealthyThresholdCount))}`] : []),
-    ...((protocol === 'HTTP' || protocol === 'HTTPS') && path === undefined ? [`HealthCheckPath unset on an ${protocol} check (the default probes /)`] : []),
+    ...(interval !== undefined && timeout !== undefined && timeout >= interval
+      ? [`HealthCheckTimeoutSeconds ${timeout} not below HealthCheckIntervalSeconds ${interval}`]
+      : []),
+    ...(healthy === undefined || !inRange(healthy, 2, 10)
+      ? [`HealthyThresholdCount ${shown(healthy ?? resolve(node, node.healthyThresholdCount))}`]
+      : []),
+    ...(unhealthy === undefined || !inRange(unhealthy, 2, 10)
+      ? [`UnhealthyThresholdCount ${shown(unhealthy ?? resolve(node, node.unhealthyThresholdCount))}`]
+      : []),
+    ...((protocol === 'HTTP' || protocol === 'HTTPS') && path === undefined
+      ? [`HealthCheckPath unset on an ${protocol} check (the default probes /)`]
+      : []),
   ];
   return problems.length === 0 ? NagRuleCompliance.COMPLIANT : finding(problems.join('; '), fix);
 }

@@ -16,7 +16,9 @@ import { costEnv, predictiveEnv, runCost, runPredictive } from '../../support/ha
 import { dailyLoad } from '../../predictive-scaler/emulator-fixture';
 
 const STAGING: GroupBaseline = {
-  minSize: 2, maxSize: 6, schedules: [
+  minSize: 2,
+  maxSize: 6,
+  schedules: [
     { name: 'weekday-morning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
     { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
     { name: 'nightly-batch', recurrence: '30 1 * * *', timeZone: 'Europe/Berlin', minSize: 4 },
@@ -27,13 +29,18 @@ const STAGING: GroupBaseline = {
 };
 const WORKING_HOURS = JSON.stringify({ days: [1, 2, 3, 4, 5], startMinute: 420, endMinute: 1260, timeZone: 'Europe/Berlin' });
 
-interface Model { lastCostRun: number }
+interface Model {
+  lastCostRun: number;
+}
 type Real = FakeGroup;
 
 const noViolations = (g: FakeGroup, what: string) => expect({ after: what, violations: violations(g) }).toEqual({ after: what, violations: [] });
 
 class PredictiveRun implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly loadScale: number, readonly fault?: { k: number; mode: 'before' | 'after' }) {}
+  constructor(
+    readonly loadScale: number,
+    readonly fault?: { k: number; mode: 'before' | 'after' },
+  ) {}
   check = () => true;
   async run(_m: Model, g: Real) {
     g.load = (t) => dailyLoad(t) * this.loadScale;
@@ -46,7 +53,11 @@ class PredictiveRun implements fc.AsyncCommand<Model, Real> {
 }
 
 class CostRun implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly forecastPercent: number, readonly cpu: number, readonly fault?: { k: number; mode: 'before' | 'after' }) {}
+  constructor(
+    readonly forecastPercent: number,
+    readonly cpu: number,
+    readonly fault?: { k: number; mode: 'before' | 'after' },
+  ) {}
   check = () => true;
   async run(m: Model, g: Real) {
     g.forecastPercent = this.forecastPercent;
@@ -84,7 +95,10 @@ class TargetTracking implements fc.AsyncCommand<Model, Real> {
   toString = () => `target-tracking(${this.desired})`;
 }
 
-const fault = fc.option(fc.record({ k: fc.integer({ min: 1, max: 8 }), mode: fc.constantFrom<'before' | 'after'>('before', 'after') }), { nil: undefined, freq: 3 });
+const fault = fc.option(fc.record({ k: fc.integer({ min: 1, max: 8 }), mode: fc.constantFrom<'before' | 'after'>('before', 'after') }), {
+  nil: undefined,
+  freq: 3,
+});
 const commands = [
   fc.tuple(fc.constantFrom(0.3, 1, 2.5), fault).map(([s, f]) => new PredictiveRun(s, f)),
   fc.tuple(fc.constantFrom(50, 90, 130, 200), fc.constantFrom(10, 40, 95), fault).map(([p, c, f]) => new CostRun(p, c, f)),
@@ -92,25 +106,28 @@ const commands = [
   fc.integer({ min: 0, max: 8 }).map((d) => new TargetTracking(d)),
 ];
 
-test('both handlers, the group\'s schedules and target tracking in random order keep the invariants', async () => {
+test("both handlers, the group's schedules and target tracking in random order keep the invariants", async () => {
   let restore: (() => void) | undefined;
   try {
-    await fc.assert(fc.asyncProperty(
-      // Any minute of a week that has weekdays, nights and a weekend.
-      fc.integer({ min: 0, max: 7 * 24 * 60 - 1 }),
-      fc.commands(commands, { maxCommands: 14 }),
-      async (minute, cmds) => {
-        const start = Date.parse('2026-11-30T00:00:00Z') + minute * MINUTE;
-        const g = new FakeGroup('web', STAGING, start);
-        restore = g.install();
-        try {
-          await fc.asyncModelRun(() => ({ model: { lastCostRun: start }, real: g }), cmds);
-        } finally {
-          restore();
-          restore = undefined;
-        }
-      },
-    ), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        // Any minute of a week that has weekdays, nights and a weekend.
+        fc.integer({ min: 0, max: 7 * 24 * 60 - 1 }),
+        fc.commands(commands, { maxCommands: 14 }),
+        async (minute, cmds) => {
+          const start = Date.parse('2026-11-30T00:00:00Z') + minute * MINUTE;
+          const g = new FakeGroup('web', STAGING, start);
+          restore = g.install();
+          try {
+            await fc.asyncModelRun(() => ({ model: { lastCostRun: start }, real: g }), cmds);
+          } finally {
+            restore();
+            restore = undefined;
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   } finally {
     restore?.();
   }

@@ -2,7 +2,7 @@
  * The aws-cdk-lib README's "Auto Scaling group behind an Application Load Balancer", as written
  * there: default capacity (1..1), EC2 health checks, a request-count target tracking policy.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';

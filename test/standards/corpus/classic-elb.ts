@@ -2,7 +2,7 @@
  * The aws-cdk-lib aws-elasticloadbalancing README's classic load balancer in front of an Auto
  * Scaling group, with a CPU target tracking policy and room to scale (1..4).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';

@@ -2,7 +2,7 @@
  * The aws-cdk-lib aws-ecs README's cluster with an Auto Scaling group capacity provider:
  * ECS managed scaling (the default) creates the group's target tracking policy at deploy time.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';

@@ -32,24 +32,13 @@ export const EXPECTED: Record<string, string[]> = {
     'Scaling-InstanceWarmup ASG/ASG',
   ],
   // ECS managed scaling owns the policy and its warmup: no ScalingPolicy, no InstanceWarmup
-  'ecs-capacity-provider': [
-    'Scaling-BudgetNotifications ASG/ASG',
-    'Scaling-GroupAlarms ASG/ASG',
-    'Scaling-Imdsv2Required ASG/LaunchConfig',
-  ],
+  'ecs-capacity-provider': ['Scaling-BudgetNotifications ASG/ASG', 'Scaling-GroupAlarms ASG/ASG', 'Scaling-Imdsv2Required ASG/LaunchConfig'],
   'spot-fleet': [
     'Scaling-BudgetNotifications ASG/ASG',
     'Scaling-GroupAlarms ASG/ASG',
     'Scaling-Imdsv2Required LaunchTemplate/Resource',
     'Scaling-InstanceWarmup ASG/ASG',
   ],
-  'warm-pool': [
-    'Scaling-BudgetNotifications ASG/ASG',
-    'Scaling-GroupAlarms ASG/ASG',
-  ],
-  'scaling-group-ecs': [
-    'Scaling-BudgetNotifications Fleet/Group/ASG',
-    'Scaling-GroupAlarms Fleet/Group/ASG',
-  ],
+  'warm-pool': ['Scaling-BudgetNotifications ASG/ASG', 'Scaling-GroupAlarms ASG/ASG'],
+  'scaling-group-ecs': ['Scaling-BudgetNotifications Fleet/Group/ASG', 'Scaling-GroupAlarms Fleet/Group/ASG'],
 };
-

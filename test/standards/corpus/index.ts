@@ -2,7 +2,7 @@
  * A corpus of small apps written the way aws-cdk-lib's own examples are, each one stack, for the
  * standards pack's expected-findings test (../corpus.test.ts).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import type { App, Stack } from 'aws-cdk-lib';
 import { albAsg } from './alb-asg';
 import { classicElb, classicElbDefaults } from './classic-elb';
 import { ecsCapacityProvider } from './ecs-capacity-provider';

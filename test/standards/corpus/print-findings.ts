@@ -7,6 +7,7 @@ for (const [name, build] of Object.entries(CORPUS)) {
   const stack = build(app);
   app.synth();
   const out: string[] = [];
-  for (const f of findings(app)) for (const p of f.paths) out.push(`${f.ruleId} ${p.replace(stack.node.path + '/', '')}${process.env.DESC ? '  :: ' + f.description : ''}`);
+  for (const f of findings(app))
+    for (const p of f.paths) out.push(`${f.ruleId} ${p.replace(stack.node.path + '/', '')}${process.env.DESC ? '  :: ' + f.description : ''}`);
   console.log(`## ${name}\n` + out.sort().join('\n'));
 }

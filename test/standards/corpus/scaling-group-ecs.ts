@@ -3,7 +3,7 @@
  * group's scaling policy, so no policy of ours is added. (ScalingGroup's launch template has no
  * user data unless given one, and AsgCapacityProvider needs to add to it.)
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ScalingGroup } from '../../../lib';

@@ -2,7 +2,7 @@
  * The aws-cdk-lib aws-autoscaling README's mixed instances policy: Spot above one On-Demand
  * instance, three instance types, a launch template; CPU target tracking.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 

@@ -2,7 +2,7 @@
  * The aws-cdk-lib aws-autoscaling README's warm pool: pre-initialized stopped instances, IMDSv2
  * required, a default instance warmup and CPU target tracking.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { type App, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
