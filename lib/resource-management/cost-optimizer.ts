@@ -455,8 +455,8 @@ export class CostOptimizer extends Construct {
   private grant(scaler: ScalerFunction, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
     const stack = Stack.of(this);
     scaler.allowReadOnly('ReadGroupPoliciesMetricsTemplates',
-      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
-      'the handler reads the group, its scaling policies, its CPU utilization and its launch template versions.');
+      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
+      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.');
     if (settings.spendSource === SpendSource.COST_EXPLORER) {
       scaler.allowReadOnly('ReadCostAndUsage', ['ce:GetCostAndUsage'], 'Cost Explorer\'s month-to-date cost (filtered by the cost allocation tag when given).');
     }

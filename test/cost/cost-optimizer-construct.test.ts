@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -86,6 +88,39 @@ describe('CostOptimizer', () => {
       'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy', 'autoscaling:StartInstanceRefresh', 'autoscaling:UpdateAutoScalingGroup',
       'ec2:CreateLaunchTemplateVersion', 'ec2:CreateTags', 'ec2:ModifyLaunchTemplate', 'ec2:RunInstances', 'iam:PassRole',
     ]);
+  });
+
+  test('IAM: the role grants every AWS call the handler sends, and no other action (with every lever on)', () => {
+    const { template } = optimizer({ vertical: ladder, targetUtilization: { maxPercent: 70 }, spendSource: SpendSource.COST_EXPLORER });
+    const granted = new Set(statements(template).flatMap((s) => [].concat(s.Action) as string[]));
+    // The SDK commands the handler sends, with their client's IAM service prefix.
+    const prefixOf: Record<string, string> = {
+      'client-auto-scaling': 'autoscaling', 'client-ec2': 'ec2', 'client-cloudwatch': 'cloudwatch', 'client-budgets': 'budgets', 'client-cost-explorer': 'ce',
+    };
+    // IAM names a few actions differently from the API operation.
+    const iamActionOf: Record<string, string> = { 'budgets:DescribeBudget': 'budgets:ViewBudget' };
+    const dir = join(__dirname, '../../lambda/cost-optimizer');
+    const sent = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      const clientOf = new Map<string, string>();
+      for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)) {
+        for (const name of m[1].split(',').map((n) => n.trim()).filter(Boolean)) clientOf.set(name, m[2]);
+      }
+      for (const m of source.matchAll(/new (\w+)Command\(/g)) {
+        const client = clientOf.get(`${m[1]}Command`);
+        expect({ file, command: m[1], client }).toEqual({ file, command: m[1], client: expect.stringMatching(/^client-/) });
+        const action = `${prefixOf[client!]}:${m[1]}`;
+        sent.add(iamActionOf[action] ?? action);
+      }
+    }
+    expect(sent.size).toBeGreaterThan(10);
+    expect([...sent].filter((a) => !granted.has(a)).sort()).toEqual([]);
+    // Granted beyond the calls: logging, and what Auto Scaling checks on the caller when the
+    // group's launch template is used (launching from it, tagging at launch, passing its role).
+    const implied = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:RunInstances', 'ec2:CreateTags', 'iam:PassRole']);
+    expect([...granted].filter((a) => !sent.has(a) && !implied.has(a)).sort()).toEqual([]);
+    expect(sent).toContain('autoscaling:DescribeScheduledActions');
   });
 
   test('without vertical scaling or Spot: no launch template writes, no launch permissions, no instance refresh; Cost Explorer only when chosen', () => {
