@@ -99,6 +99,21 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
   expect(violations(held)).toEqual([]);
 });
 
+test('the cost optimizer\'s state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key', async () => {
+  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4 });
+  const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
+  custom.load = () => 1500;
+  custom.tags.set('team:cost-state', state);
+  const { summary } = await runPredictive(custom, predictiveEnv(custom, { COST_STATE_TAG_KEY: 'team:cost-state' }));
+  expect(summary!.plan).toMatchObject({ bounds: { maxSize: 4, budgetCap: 4 } });
+  // The same tag under another key than the configured one is not the optimizer's state.
+  const other = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  other.load = () => 1500;
+  other.tags.set('team:cost-state', state);
+  const { summary: unheld } = await runPredictive(other, predictiveEnv(other));
+  expect((unheld!.plan as { bounds: Record<string, unknown> }).bounds).not.toHaveProperty('budgetCap');
+});
+
 test.each([
   ['empty', () => undefined],
   ['all NaN', () => NaN],

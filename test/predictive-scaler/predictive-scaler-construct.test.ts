@@ -83,6 +83,7 @@ describe('PredictiveScaler', () => {
       SCHEDULED_ACTION_PREFIX: 'predictive-scaler-',
       MAX_SCHEDULED_ACTIONS: '40',
       UNSERVED_BUDGET_PERCENT: '0.03',
+      COST_STATE_TAG_KEY: 'cost-optimizer:state', // the cost optimizer's default
       // The configured bounds and instance type of the group, handed down (never inferred).
       GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] }),
       POWERTOOLS_METRICS_NAMESPACE: 'CdkScalingArchitecture/PredictiveScaler',
@@ -91,7 +92,9 @@ describe('PredictiveScaler', () => {
   });
 
   test('the environment the construct writes is the one the handler reads', () => {
-    const { template } = scaler({ mode: PredictiveScalerMode.FORECAST_AND_SCALE, dryRun: true, horizon: Duration.hours(6), targetUtilization: 0.6 });
+    const { template } = scaler({
+      mode: PredictiveScalerMode.FORECAST_AND_SCALE, dryRun: true, horizon: Duration.hours(6), targetUtilization: 0.6, costOptimizerStateTagKey: 'team:cost-state',
+    });
     const env = Object.fromEntries(Object.entries(functionEnv(template)).map(([k, v]) => [k, typeof v === 'string' ? v : 'web-group']));
     const handlerVars = new Set<string>(Object.values(HANDLER_ENV));
     for (const k of Object.keys(env)) if (k !== 'POWERTOOLS_SERVICE_NAME') expect(handlerVars).toContain(k);
@@ -100,7 +103,7 @@ describe('PredictiveScaler', () => {
       metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }, statistic: 'Sum' },
       capacityPerInstance: 100, targetUtilization: 0.6, mode: 'forecast-and-scale', dryRun: true,
       historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 180, horizonSeconds: 21600, intervalSeconds: 300,
-      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001,
+      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001, costStateTagKey: 'team:cost-state',
       baseline: { minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] },
     });
   });
