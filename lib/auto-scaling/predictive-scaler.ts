@@ -313,7 +313,8 @@ export class PredictiveScaler extends Construct {
     if (!Number.isFinite(derived)) {
       throw new Error(`targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`);
     }
-    return derived;
+    // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
+    return Math.round(derived * 1e6) / 1e6;
   }
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
