@@ -114,6 +114,27 @@ test('the cost optimizer\'s state tag is read under the key the contract hands d
   expect((unheld!.plan as { bounds: Record<string, unknown> }).bounds).not.toHaveProperty('budgetCap');
 });
 
+test('warm pool instances do not count toward MinSize: the floors are those of a group without a pool, in-service counts InService only', async () => {
+  const plain = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  plain.load = () => 1500;
+  await runPredictive(plain, predictiveEnv(plain));
+  const warm = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  warm.load = () => 1500;
+  // In service: the desired 3. Beside them, pre-initialized instances of a warm pool: not in the
+  // desired capacity, so not in MinSize (AWS lists them with DescribeWarmPool; counted here as
+  // if listed too, in their Warmed:* states).
+  warm.instances = [
+    ...[1, 2, 3].map((i) => ({ InstanceId: `i-in${i}`, LifecycleState: 'InService' })),
+    ...[1, 2].map((i) => ({ InstanceId: `i-warm${i}`, LifecycleState: 'Warmed:Stopped' })),
+    { InstanceId: 'i-warm3', LifecycleState: 'Warmed:Running' },
+  ];
+  const { summary } = await runPredictive(warm, predictiveEnv(warm));
+  expect(summary!.group).toMatchObject({ minSize: 3, desiredCapacity: 3, inService: 3 });
+  const floors = (g: FakeGroup) => g.pending().map((a) => [a.startTime, a.minSize, a.desiredCapacity]);
+  expect(floors(warm)).toEqual(floors(plain));
+  expect(floors(warm).length).toBeGreaterThan(0);
+});
+
 test.each([
   ['empty', () => undefined],
   ['all NaN', () => NaN],
