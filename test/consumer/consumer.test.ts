@@ -76,7 +76,7 @@ test('npm pack ships only the compiled constructs, declarations, handler bundles
   const files = pack.files.map((f) => f.path).sort();
   const allowed = [
     /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^API\.md$/,
-    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/core\/.+\.(js|d\.ts)$/,
+    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/(core|contract)\/.+\.(js|d\.ts)$/,
     /^dist\/bin\/scaling-backtest\.(js|d\.ts)$/, /^dist\/handlers\/[a-z-]+\/index\.js(\.map)?$/,
   ];
   expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
