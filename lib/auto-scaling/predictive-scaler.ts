@@ -307,7 +307,8 @@ export class PredictiveScaler extends Construct {
         : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`);
     }
     const targetUtilization = props.targetUtilization ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilization;
-    const utilizationProblem = Token.isUnresolved(targetUtilization) ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
+    const utilizationProblem = Token.isUnresolved(targetUtilization)
+      ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
     if (utilizationProblem) throw propError([utilizationProblem])!;
     const derived = targets[0] / targetUtilization;
     if (!Number.isFinite(derived)) {

@@ -1,7 +1,7 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Construct, IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 /**
  * What the app already says about a group, read from the stack's resources that name it (its
@@ -22,9 +22,12 @@ function onGroup<T extends IConstruct>(group: autoscaling.IAutoScalingGroup, is:
   return stack.node.findAll().filter(is).filter((c) => JSON.stringify(stack.resolve(groupName(c))) === key);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolved CloudFormation values, read by path in either key case
-type Json = any;
-const pick = (o: Json, camel: string): Json => (o === undefined || o === null ? undefined : o[camel] ?? o[camel[0].toUpperCase() + camel.slice(1)]);
+/** A field of a resolved CloudFormation value, in either key case (`targetValue` or `TargetValue`). */
+function pick(o: unknown, camel: string): unknown {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const record = o as Record<string, unknown>;
+  return record[camel] ?? record[camel[0].toUpperCase() + camel.slice(1)];
+}
 
 /** A target tracking policy of the group on a predefined metric, with its target when literal. */
 export interface TargetTrackingFact {
@@ -38,7 +41,7 @@ export function targetTrackingPolicies(group: autoscaling.IAutoScalingGroup): Ta
   const stack = Stack.of(group);
   const policies = onGroup(group, (c): c is autoscaling.CfnScalingPolicy => c instanceof autoscaling.CfnScalingPolicy, (c) => c.autoScalingGroupName);
   return policies.flatMap((p) => {
-    const config = stack.resolve(p.targetTrackingConfiguration);
+    const config: unknown = stack.resolve(p.targetTrackingConfiguration);
     const type = pick(pick(config, 'predefinedMetricSpecification'), 'predefinedMetricType');
     if (typeof type !== 'string') return [];
     const target = pick(config, 'targetValue');
@@ -56,7 +59,7 @@ export function ecsManagedScalingProviders(group: autoscaling.IAutoScalingGroup)
   const stack = Stack.of(group);
   const key = nameKey(stack, group);
   return stack.node.findAll().filter((c): c is ecs.CfnCapacityProvider => c instanceof ecs.CfnCapacityProvider).filter((c) => {
-    const provider = stack.resolve(c.autoScalingGroupProvider);
+    const provider: unknown = stack.resolve(c.autoScalingGroupProvider);
     const ref = JSON.stringify(pick(provider, 'autoScalingGroupArn') ?? null);
     const status = pick(pick(provider, 'managedScaling'), 'status');
     return status === 'ENABLED' && (ref === key || ref.includes(key.replace(/^"|"$/g, '')));
