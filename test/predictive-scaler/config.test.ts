@@ -7,13 +7,13 @@ const REQUIRED = {
 };
 
 describe('loadConfig', () => {
-  test('defaults: forecast-only, 14 days read, 1 day needed, 5 minute lead, 2 hour horizon, 0.1% unserved budget, the configured baseline', () => {
+  test('defaults: forecast-only, 14 days read, 1 day needed, 5 minute lead, 2 hour horizon, 0.03% unserved budget, the configured baseline', () => {
     expect(loadConfig(REQUIRED)).toEqual({
       groupName: 'web',
       metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: {}, statistic: 'Sum' },
       capacityPerInstance: 150, targetUtilization: 0.7, mode: 'forecast-only', dryRun: false,
       historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 300, horizonSeconds: 7200, intervalSeconds: 300,
-      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001, costStateTagKey: 'cost-optimizer:state',
+      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.0003, costStateTagKey: 'cost-optimizer:state',
       baseline: { minSize: 2, maxSize: 10, schedules: [] },
     });
   });

@@ -107,7 +107,7 @@ describe('PredictiveScaler', () => {
       metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }, statistic: 'Sum' },
       capacityPerInstance: 100, targetUtilization: 0.6, mode: 'forecast-and-scale', dryRun: true,
       historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 300, horizonSeconds: 21600, intervalSeconds: 300,
-      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001, costStateTagKey: 'team:cost-state',
+      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.0003, costStateTagKey: 'team:cost-state',
       baseline: { minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] },
     });
   });
