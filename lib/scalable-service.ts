@@ -153,9 +153,11 @@ export interface ScalableServiceProps {
 
 /**
  * Predictive scaler options of {@link ScalableService}: {@link PredictiveScalerProps} without what
- * the service provides (the group, the load metric, the topic, the dashboard).
+ * the service provides (the group, the load metric, the topic, the dashboard, and the cost
+ * optimizer's state tag key, which is `costOptimizer.stateTagKey`).
  */
-export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveScalerProps, 'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance'> {
+export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveScalerProps,
+'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance' | 'costOptimizerStateTagKey'> {
   /**
    * Deploy the predictive scaler.
    *
@@ -318,6 +320,8 @@ export class ScalableService extends Construct {
           autoScalingGroup: this.autoScalingGroup,
           loadMetric: this.loadMetric,
           capacityPerInstance: perInstance,
+          // Both scalers on one group: the predictive scaler plans under the optimizer's caps.
+          costOptimizerStateTagKey: props.costOptimizer?.stateTagKey,
           alertTopic: this.topic,
           dashboard: this.dashboard,
         });

@@ -64,6 +64,15 @@ export const DEFAULT_COST_METRICS_NAMESPACE = 'CostOptimizer';
 export const COST_SERVICE_NAME = 'cost-optimizer';
 export const DEFAULT_STATE_TAG_KEY = 'cost-optimizer:state';
 
+/**
+ * Whether `key` can be the cost optimizer's state tag key: an Auto Scaling tag key of 1-128
+ * characters without surrounding spaces, not starting with 'aws:' (reserved). The predictive
+ * scaler reads the same key (its `costOptimizerStateTagKey`).
+ */
+export function isStateTagKey(key: string): boolean {
+  return key.trim() === key && /^.{1,128}$/.test(key) && !key.startsWith('aws:');
+}
+
 /** Numeric settings, with bounds, in the unit the handler uses (seconds for durations). */
 export const COST_OPTIMIZER_SETTINGS = {
   budgetLimit: { env: E.LIMIT, prop: 'budgetLimit', unit: 'USD', min: 0, max: Infinity, lowOpen: true },
@@ -299,7 +308,7 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   }
   check(S.utilizationPeriodSeconds, s.utilizationPeriodSeconds);
   check(S.refreshMinHealthyPercent, s.refreshMinHealthyPercent);
-  if (!isUnresolved(s.stateTagKey) && (s.stateTagKey.trim() !== s.stateTagKey || !/^.{1,128}$/.test(s.stateTagKey) || s.stateTagKey.startsWith('aws:'))) {
+  if (!isUnresolved(s.stateTagKey) && !isStateTagKey(s.stateTagKey)) {
     out.push(problem('stateTagKey', E.STATE_TAG, `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.stateTagKey}'`));
   }
   if (!isUnresolved(s.metricsNamespace) && (/^AWS\//.test(s.metricsNamespace) || !METRICS_NAMESPACE.test(s.metricsNamespace))) {

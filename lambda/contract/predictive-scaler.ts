@@ -5,6 +5,7 @@
  * and {@link encodePredictiveScalerEnv}; the handler parses with {@link parsePredictiveScalerEnv}.
  * Dependency-free.
  */
+import { DEFAULT_STATE_TAG_KEY, isStateTagKey } from './cost-optimizer';
 import { GROUP_BASELINE_ENV, GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
   ConfigError, Env, IsUnresolved, NumberSetting, SettingProblem, envError, formatSeconds, numberProblem, problem, readBoolean, readEnum,
@@ -31,6 +32,11 @@ export const PREDICTIVE_SCALER_ENV = {
   ACTION_PREFIX: 'SCHEDULED_ACTION_PREFIX',
   MAX_ACTIONS: 'MAX_SCHEDULED_ACTIONS',
   UNSERVED_BUDGET_PERCENT: 'UNSERVED_BUDGET_PERCENT',
+  /**
+   * The tag the cost optimizer keeps its state in (budget cap, off-hours hold) on the same group:
+   * the scaler plans under those caps. The cost optimizer's `stateTagKey`.
+   */
+  COST_STATE_TAG_KEY: 'COST_STATE_TAG_KEY',
   /** The group's configured baseline (JSON, see group-baseline.ts). */
   BASELINE: GROUP_BASELINE_ENV,
   /** CloudWatch namespace of the scaler's own metrics (Powertools standard variable). */
@@ -81,13 +87,24 @@ export const PREDICTIVE_SCALER_DEFAULTS = {
   historySeconds: MAX_HISTORY_SECONDS,
   /** Or historySeconds when shorter. */
   minHistorySeconds: 86_400,
+  /** Without GROUP knowledge (the handler's fallback): a launch plus an assumed warmup. */
   launchLeadSeconds: 300,
+  /**
+   * The construct's default lead is a launch (this long from launch to InService: the instance
+   * boots, launch lifecycle hooks excluded) plus the group's default instance warmup; with a warm
+   * pool, the warmup alone.
+   */
+  launchToInServiceSeconds: 120,
+  /** The warmup assumed for a group without a literal DefaultInstanceWarmup. */
+  assumedWarmupSeconds: 180,
   horizonSeconds: 7200,
   intervalSeconds: 300,
   actionPrefix: DEFAULT_ACTION_PREFIX,
   maxActions: 40,
   unservedBudgetPercent: DEFAULT_UNSERVED_BUDGET_PERCENT,
   metricsNamespace: DEFAULT_PREDICTIVE_METRICS_NAMESPACE,
+  /** The cost optimizer's default state tag key. */
+  costStateTagKey: DEFAULT_STATE_TAG_KEY,
 } as const;
 
 /** The load metric the scaler forecasts. */
@@ -116,6 +133,8 @@ export interface PredictiveScalerSettings {
   /** Percent of the load that may exceed capacity at 100% utilization. */
   readonly unservedBudgetPercent: number;
   readonly metricsNamespace: string;
+  /** The cost optimizer's state tag key on the group (read, never written, by the scaler). */
+  readonly costStateTagKey: string;
   /** The group's configured MinSize, MaxSize, instance type and own schedules (always rendered by the construct). */
   readonly baseline?: GroupBaseline;
 }
@@ -162,6 +181,10 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
     out.push(problem('metricsNamespace', E.METRICS_NAMESPACE,
       `must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${s.metricsNamespace}'`));
   }
+  if (!isUnresolved(s.costStateTagKey) && !isStateTagKey(s.costStateTagKey)) {
+    out.push(problem('costOptimizerStateTagKey', E.COST_STATE_TAG_KEY,
+      `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.costStateTagKey}'`));
+  }
   const m = s.metric;
   if (!isUnresolved(m.namespace) && m.namespace.trim() === '') out.push(problem('loadMetric', E.METRIC_NAMESPACE, 'namespace must not be empty'));
   if (!isUnresolved(m.metricName) && m.metricName.trim() === '') out.push(problem('loadMetric', E.METRIC_NAME, 'metricName must not be empty'));
@@ -192,6 +215,7 @@ export function encodePredictiveScalerEnv(s: PredictiveScalerSettings, renderJso
     [E.ACTION_PREFIX]: s.actionPrefix,
     [E.MAX_ACTIONS]: renderNumber(s.maxActions),
     [E.UNSERVED_BUDGET_PERCENT]: renderNumber(s.unservedBudgetPercent),
+    [E.COST_STATE_TAG_KEY]: s.costStateTagKey,
     ...(s.baseline ? { [E.BASELINE]: encodeGroupBaseline(s.baseline) } : {}),
     [E.METRICS_NAMESPACE]: s.metricsNamespace,
     [E.SERVICE_NAME]: PREDICTIVE_SERVICE_NAME,
@@ -237,6 +261,7 @@ export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
     maxActions: readNumber(env, E.MAX_ACTIONS, D.maxActions),
     unservedBudgetPercent: readNumber(env, E.UNSERVED_BUDGET_PERCENT, D.unservedBudgetPercent),
     metricsNamespace: readStringOr(env, E.METRICS_NAMESPACE, D.metricsNamespace),
+    costStateTagKey: readStringOr(env, E.COST_STATE_TAG_KEY, D.costStateTagKey),
     baseline,
   };
 }

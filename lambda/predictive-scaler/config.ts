@@ -31,6 +31,8 @@ export interface ScalerConfig {
   readonly maxActions: number;
   /** The share of the load that may exceed capacity at 100% utilization (planner's unservedBudget: percent / 100). */
   readonly unservedBudget: number;
+  /** The tag the cost optimizer keeps its state in on this group (its budget cap and off-hours hold). */
+  readonly costStateTagKey: string;
   /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct (absent only in an environment written before GROUP_BASELINE). */
   readonly baseline?: GroupBaseline;
 }
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): ScalerConfig {
     actionPrefix: s.actionPrefix,
     maxActions: s.maxActions,
     unservedBudget: s.unservedBudgetPercent / 100,
+    costStateTagKey: s.costStateTagKey,
     ...(s.baseline ? { baseline: s.baseline } : {}),
   };
 }

@@ -157,14 +157,6 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   return result;
 }
 
-/**
- * The tag the cost optimizer keeps its state in (its budget cap and off-hours hold), read so that
- * the scaler plans under those caps (the same key as the cost optimizer's STATE_TAG_KEY; the
- * shared settings contract is the place for both).
- */
-const COST_STATE_TAG_ENV = 'COST_STATE_TAG_KEY';
-const DEFAULT_COST_STATE_TAG = 'cost-optimizer:state';
-
 /** How late after its event time a run may start and still be a real (not replayed) run. */
 const LATE_RUN_MS = 15 * 60_000;
 
@@ -226,7 +218,7 @@ async function plan(
   const base = { now: new Date(now).toISOString() };
   const [history, group, scheduled] = await timed('read', () => stageAsync('read', () => Promise.all([
     readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
-    describeGroup(deps.autoScaling, cfg.groupName, deps.env[COST_STATE_TAG_ENV]?.trim() || DEFAULT_COST_STATE_TAG),
+    describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
     listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
   ])));
   const existing = scheduled.own;

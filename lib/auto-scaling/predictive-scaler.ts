@@ -8,11 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, IsUnresolved, PREDICTIVE_SCALER_DEFAULTS, PredictiveScalerSettings, encodePredictiveScalerEnv,
-  missingDataAlarmProblems, predictiveScalerProblems, propError, rateSeconds,
+  DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, IsUnresolved, PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, PredictiveScalerSettings,
+  encodePredictiveScalerEnv, missingDataAlarmProblems, numberProblem, predictiveScalerProblems, propError, rateSeconds,
 } from '../../lambda/contract';
 import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { predictiveScalerSettings } from '../private/scaler-settings';
+import { targetTrackingPolicies, warnAboutGroup, warmPoolOf } from '../private/group-facts';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import { acknowledge } from '../private/acknowledge';
@@ -51,17 +52,27 @@ export interface PredictiveScalerProps {
   readonly maxCapacity?: number;
 
   /**
-   * The load metric to forecast, e.g. `LoadDistribution.metricRequestCount()` (a target group's
-   * RequestCount, statistic Sum). It is read at a one-minute period in the function's own
-   * account and region, whatever the metric's period.
+   * The load metric to forecast, e.g. `LoadDistribution.metricRequestCount()` or a target group's
+   * `metrics.requestCount()`. Its namespace, name, dimensions and statistic are handed to the
+   * function, which reads it at a one-minute period (GetMetricData, Period 60) in its own account
+   * and region, whatever the metric's own period (aws-cdk-lib's default is 5 minutes): the load is
+   * per minute, as `capacityPerInstance` is. It must be additive, a sum of requests or work per
+   * minute (statistic Sum or SampleCount): an Average, Minimum, Maximum, percentile or a Percent
+   * metric is not a load, and gets a warning.
    */
   readonly loadMetric: cloudwatch.Metric;
 
   /**
    * The load one instance serves per minute at 100% utilization, in the load metric's unit
    * (e.g. requests per minute). Must be > 0.
+   *
+   * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
+   * `scaleOnRequestCount`, or any target tracking policy of the group on
+   * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
+   * target per minute) divided by `targetUtilization`, so that the plan asks for the capacity
+   * target tracking would hold. An error asks for it when the group has no such policy.
    */
-  readonly capacityPerInstance: number;
+  readonly capacityPerInstance?: number;
 
   /**
    * The utilization the plan runs the group at, in (0, 1].
@@ -130,7 +141,13 @@ export interface PredictiveScalerProps {
    * Time from launching an instance until it serves, 0 to 1 hour: the plan asks for capacity this
    * much ahead of the load.
    *
-   * @default the group's default instance warmup when set as a literal, otherwise Duration.minutes(5)
+   * @default for a group without a warm pool, a launch (2 minutes: to InService) plus the group's
+   * default instance warmup (when a literal; 3 minutes otherwise), at most 1 hour. For a group
+   * with a warm pool (our ScalingGroup's `warmPool`, aws-cdk-lib's `addWarmPool`, or a
+   * CfnWarmPool naming the group), the warmup alone: a warm instance is already launched and
+   * initialized and is only started (or is running), so it serves after its warmup. Instances
+   * beyond the pool's size launch cold and serve later; give `launchLeadTime` when the scaler's
+   * raises often exceed the pool.
    */
   readonly launchLeadTime?: Duration;
 
@@ -185,6 +202,16 @@ export interface PredictiveScalerProps {
    * @default 'predictive-scaler-'
    */
   readonly scheduledActionPrefix?: string;
+
+  /**
+   * The tag a `CostOptimizer` on the same group keeps its state in (its `stateTagKey`): the scaler
+   * reads it and plans under the optimizer's budget cap and off-hours hold. Set it when you compose
+   * the two by hand and give the optimizer a `stateTagKey` of its own; `ScalableService` sets it.
+   * Without a cost optimizer on the group the tag is absent and nothing is held.
+   *
+   * @default 'cost-optimizer:state' (the cost optimizer's default)
+   */
+  readonly costOptimizerStateTagKey?: string;
 }
 
 const GROUP_DIMENSION = 'AutoScalingGroupName';
@@ -230,7 +257,8 @@ export class PredictiveScaler extends Construct {
   constructor(scope: Construct, id: string, props: PredictiveScalerProps) {
     super(scope, id);
     const group = readGroupConfiguration(this, props.autoScalingGroup, props);
-    const settings = this.validate(props, group);
+    const settings = this.validate({ ...props, capacityPerInstance: this.capacityPerInstance(props) }, group);
+    warnAboutGroup(this, 'predictive scaler', props.autoScalingGroup, group);
     this.mode = settings.mode as PredictiveScalerMode;
     this.metricsNamespace = settings.metricsNamespace;
     this.groupName = settings.groupName;
@@ -264,8 +292,34 @@ export class PredictiveScaler extends Construct {
     if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric);
   }
 
+  /**
+   * The load one instance serves at 100% utilization: given, or the group's request-count target
+   * tracking target (requests per target per minute, which target tracking holds) divided by
+   * the plan's target utilization.
+   */
+  private capacityPerInstance(props: PredictiveScalerProps): number {
+    if (props.capacityPerInstance !== undefined) return props.capacityPerInstance;
+    const policies = targetTrackingPolicies(props.autoScalingGroup).filter((p) => p.predefinedMetricType === 'ALBRequestCountPerTarget');
+    const targets = [...new Set(policies.map((p) => p.targetValue))];
+    if (policies.length === 0 || targets.length !== 1 || targets[0] === undefined) {
+      throw new Error(policies.length === 0
+        ? `capacityPerInstance is required: the group ${props.autoScalingGroup.node.path} has no request-count target tracking policy (scaleOnRequestCount, ALBRequestCountPerTarget) in this stack to derive it from`
+        : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`);
+    }
+    const targetUtilization = props.targetUtilization ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilization;
+    const utilizationProblem = Token.isUnresolved(targetUtilization)
+      ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
+    if (utilizationProblem) throw propError([utilizationProblem])!;
+    const derived = targets[0] / targetUtilization;
+    if (!Number.isFinite(derived)) {
+      throw new Error(`targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`);
+    }
+    // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
+    return Math.round(derived * 1e6) / 1e6;
+  }
+
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
-  private validate(props: PredictiveScalerProps, group: GroupConfiguration): PredictiveScalerSettings {
+  private validate(props: PredictiveScalerProps & { capacityPerInstance: number }, group: GroupConfiguration): PredictiveScalerSettings {
     const stack = Stack.of(this);
     const metric = props.loadMetric;
     for (const [what, value, here] of [['account', metric.account, stack.account], ['region', metric.region, stack.region]] as const) {
@@ -276,7 +330,7 @@ export class PredictiveScaler extends Construct {
     if (Token.isUnresolved(metric.namespace) || Token.isUnresolved(metric.metricName)) {
       throw new Error('loadMetric namespace and metricName must be literals (a metric math expression is not supported)');
     }
-    const settings = predictiveScalerSettings(props, group);
+    const settings = predictiveScalerSettings(props, group, warmPoolOf(props.autoScalingGroup) !== undefined);
     const problems = predictiveScalerProblems(settings, isUnresolved);
     // The alarm's period is the run interval: checked once the schedule itself is valid.
     if (!problems.some((p) => p.prop === 'schedule')) {
@@ -284,9 +338,12 @@ export class PredictiveScaler extends Construct {
     }
     const err = propError(problems);
     if (err) throw err;
-    if (!metric.period.isUnresolved() && metric.period.toSeconds() !== 60) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerLoadMetricPeriod',
-        `loadMetric has a period of ${metric.period.toHumanString()}; the predictive scaler reads it per minute, so capacityPerInstance (${props.capacityPerInstance}) must be the load per instance per minute`);
+    // The period is not handed down: the function reads one-minute points whatever it is.
+    const statistic = metric.statistic;
+    const additive = Token.isUnresolved(statistic) || /^(Sum|SampleCount)$/i.test(statistic);
+    if (!additive || metric.unit === cloudwatch.Unit.PERCENT) {
+      Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerLoadMetricNotAdditive',
+        `loadMetric ${metric.namespace}/${metric.metricName} (statistic ${statistic}${metric.unit ? `, unit ${metric.unit}` : ''}) is not a load: the scaler forecasts a sum of requests or work per minute and divides it by capacityPerInstance. Use statistic Sum (e.g. a target group's RequestCount), not an average, extreme, percentile or percentage.`);
     }
     if (props.schedule && rateSeconds(props.schedule.expressionString) === undefined) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerScheduleNotRate',

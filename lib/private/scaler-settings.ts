@@ -24,13 +24,25 @@ export function minutesOf(prop: string, value: string): number {
 }
 
 /**
+ * The predictive scaler's default launch lead: a launch (LAUNCH_TO_IN_SERVICE_SECONDS) plus the
+ * group's default instance warmup (a literal, else ASSUMED_WARMUP_SECONDS), or with a warm pool
+ * the warmup alone (a warm instance is launched and initialized already), at most one hour.
+ */
+export function defaultLaunchLeadSeconds(defaultInstanceWarmup: number | undefined, warmPool: boolean): number {
+  const D = PREDICTIVE_SCALER_DEFAULTS;
+  const warmup = typeof defaultInstanceWarmup === 'number' && !Token.isUnresolved(defaultInstanceWarmup) && defaultInstanceWarmup >= 0
+    ? defaultInstanceWarmup : D.assumedWarmupSeconds;
+  return Math.min(3600, warmPool ? warmup : D.launchToInServiceSeconds + warmup);
+}
+
+/**
  * The handler settings of a {@link PredictiveScaler} for its props, in the contract's units (no
  * checks: {@link predictiveScalerProblems} checks them). Internal.
  */
-export function predictiveScalerSettings(props: PredictiveScalerProps, group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>): PredictiveScalerSettings {
+export function predictiveScalerSettings(props: PredictiveScalerProps & { capacityPerInstance: number },
+  group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>, warmPool = false): PredictiveScalerSettings {
   const D = PREDICTIVE_SCALER_DEFAULTS;
   const historySeconds = props.historyDuration ? durationSeconds('historyDuration', props.historyDuration) : D.historySeconds;
-  const warmup = group.cfnGroup?.defaultInstanceWarmup;
   const metric = props.loadMetric;
   return {
     groupName: props.autoScalingGroup.autoScalingGroupName,
@@ -42,13 +54,14 @@ export function predictiveScalerSettings(props: PredictiveScalerProps, group: Pi
     historySeconds,
     minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
     launchLeadSeconds: props.launchLeadTime ? durationSeconds('launchLeadTime', props.launchLeadTime)
-      : typeof warmup === 'number' && !Token.isUnresolved(warmup) ? warmup : D.launchLeadSeconds,
+      : defaultLaunchLeadSeconds(group.cfnGroup?.defaultInstanceWarmup, warmPool),
     horizonSeconds: props.horizon ? durationSeconds('horizon', props.horizon) : D.horizonSeconds,
     intervalSeconds: (props.schedule && rateSeconds(props.schedule.expressionString)) ?? D.intervalSeconds,
     actionPrefix: props.scheduledActionPrefix ?? D.actionPrefix,
     maxActions: props.maxScheduledActions ?? D.maxActions,
     unservedBudgetPercent: props.unservedBudgetPercent ?? D.unservedBudgetPercent,
     metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
+    costStateTagKey: props.costOptimizerStateTagKey ?? D.costStateTagKey,
     // Rendered at synthesis (GROUP_BASELINE is replaced by the lazy value); the bounds are known now.
     baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
   };
@@ -103,7 +116,7 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
       },
     } : {}),
     utilizationPeriodSeconds: props.utilizationPeriod ? durationSeconds('utilizationPeriod', props.utilizationPeriod) : D.utilizationPeriodSeconds,
-    stateTagKey: D.stateTagKey,
+    stateTagKey: props.stateTagKey ?? D.stateTagKey,
     refreshMinHealthyPercent: props.refreshMinHealthyPercent ?? D.refreshMinHealthyPercent,
     metricsNamespace: props.metricsNamespace ?? D.metricsNamespace,
     baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },

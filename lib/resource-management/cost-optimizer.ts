@@ -13,7 +13,9 @@ import {
   COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, costOptimizerProblems,
   encodeCostOptimizerEnv, missingDataAlarmProblems, propError, rateSeconds,
 } from '../../lambda/contract';
+import { launchTemplateOf } from '../auto-scaling/group-features';
 import { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
 import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
@@ -150,8 +152,10 @@ export interface CostOptimizerProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * The group's launch template. Needed for vertical scaling: the optimizer may only version
-   * this template, and is allowed to launch instances from it (instance refresh).
-   * @default none: vertical scaling cannot be configured
+   * this template, and is allowed to launch instances from it (instance refresh, Spot shift).
+   * @default for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
+   * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
+   * imported group (vertical scaling then needs it)
    */
   readonly launchTemplate?: ec2.LaunchTemplate;
   /**
@@ -275,6 +279,13 @@ export interface CostOptimizerProps {
    * @default 90
    */
   readonly refreshMinHealthyPercent?: number;
+  /**
+   * Key of the group tag the optimizer keeps its state in (its caps and holds, so that a run
+   * continues what the last one did). A `PredictiveScaler` on the same group reads it to plan
+   * under the caps: give it the same key as `costOptimizerStateTagKey` (`ScalableService` does).
+   * @default 'cost-optimizer:state'
+   */
+  readonly stateTagKey?: string;
 }
 
 /** The optimizer's metric names (namespace {@link CostOptimizer.METRICS_NAMESPACE}, dimension AutoScalingGroupName). */
@@ -339,17 +350,25 @@ export class CostOptimizer extends Construct {
   public readonly metricsNamespace: string;
   /** Name of the budget the optimizer reads. */
   public readonly budgetName: string;
+  /** Key of the group tag the optimizer keeps its state in (see `PredictiveScalerProps.costOptimizerStateTagKey`). */
+  public readonly stateTagKey: string;
 
   private readonly groupName: string;
 
   constructor(scope: Construct, id: string, props: CostOptimizerProps) {
     super(scope, id);
-    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => props.launchTemplate?.instanceType?.toString());
+    // The group's own launch template when none is given (an L2 group of this app).
+    const launchTemplate = props.launchTemplate
+      ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
+    props = { ...props, launchTemplate };
+    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
     const settings = this.validate(props, group, intervalSeconds);
+    warnAboutGroup(this, 'cost optimizer', props.autoScalingGroup, group);
     this.groupName = settings.groupName;
     this.budgetName = settings.budgetName;
     this.metricsNamespace = settings.metricsNamespace;
+    this.stateTagKey = settings.stateTagKey;
 
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'cost-optimizer',
@@ -402,7 +421,7 @@ export class CostOptimizer extends Construct {
       throw new Error('budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget\'s spend and forecast');
     }
     if (props.vertical && !props.launchTemplate) {
-      throw new Error('vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template');
+      throw new Error('vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)');
     }
     const settings = costOptimizerSettings(props, group);
     const err = propError([
@@ -437,6 +456,19 @@ export class CostOptimizer extends Construct {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerRestoreLead',
         `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`);
     }
+    const band = props.targetUtilization;
+    if (band && group.cfnGroup) {
+      // Checked at synthesis, so that a policy added after this construct counts.
+      this.node.addValidation({
+        validate: () => {
+          if (!targetTrackingPolicies(props.autoScalingGroup).some((p) => p.predefinedMetricType === 'ASGAverageCPUUtilization')) {
+            Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerNoCpuTargetTracking',
+              `targetUtilization (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`);
+          }
+          return [];
+        },
+      });
+    }
     const v = props.vertical;
     if (v && v.lowerUtilizationPercent * 2 >= v.upperUtilizationPercent) {
       Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerVerticalBand',
@@ -455,8 +487,8 @@ export class CostOptimizer extends Construct {
   private grant(scaler: ScalerFunction, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
     const stack = Stack.of(this);
     scaler.allowReadOnly('ReadGroupPoliciesMetricsTemplates',
-      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
-      'the handler reads the group, its scaling policies, its CPU utilization and its launch template versions.');
+      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
+      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.');
     if (settings.spendSource === SpendSource.COST_EXPLORER) {
       scaler.allowReadOnly('ReadCostAndUsage', ['ce:GetCostAndUsage'], 'Cost Explorer\'s month-to-date cost (filtered by the cost allocation tag when given).');
     }

@@ -15,10 +15,11 @@ import * as ts from 'typescript';
 
 const root = path.resolve(__dirname, '..', '..');
 const exampleFile = path.join(root, 'examples', 'my-service-stack.ts');
-/** The README's group examples: Spot, a warm pool and lifecycle hooks; a team's existing group. */
+/** The README's group examples: Spot, a warm pool and lifecycle hooks; a team's existing group; scalers on a plain and an imported group. */
 const groupExamples = [
   { file: path.join(root, 'examples', 'group-features-stack.ts'), stack: 'GroupFeatures' },
   { file: path.join(root, 'examples', 'existing-group-stack.ts'), stack: 'ExistingGroup' },
+  { file: path.join(root, 'examples', 'imported-group-stack.ts'), stack: 'ImportedGroup' },
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON, read by path
@@ -75,7 +76,7 @@ test('npm pack ships only the compiled constructs, declarations, handler bundles
   const files = pack.files.map((f) => f.path).sort();
   const allowed = [
     /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^API\.md$/,
-    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/core\/.+\.(js|d\.ts)$/,
+    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/(core|contract)\/.+\.(js|d\.ts)$/,
     /^dist\/bin\/scaling-backtest\.(js|d\.ts)$/, /^dist\/handlers\/[a-z-]+\/index\.js(\.map)?$/,
   ];
   expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
@@ -178,4 +179,20 @@ test('the existing group example synthesizes clean with exactly one AutoScalingG
   const scalers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.AUTO_SCALING_GROUP_NAME);
   expect(scalers).toHaveLength(2);
   expect(scalers.some((f) => f.Properties!.Environment.Variables.LAUNCH_TEMPLATE_ID)).toBe(true);
+});
+
+test('the imported group example synthesizes clean: both scalers on a plain aws-cdk-lib group (derived capacityPerInstance, found launch template) and on one imported by name', () => {
+  const resources = synthExample(groupExamples[2].file, groupExamples[2].stack);
+  expect(resources.filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')).toHaveLength(1);
+  const scalers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.AUTO_SCALING_GROUP_NAME);
+  expect(scalers).toHaveLength(4);
+  const env = (groupName: unknown, has: string) => scalers.map((f) => f.Properties!.Environment.Variables)
+    .find((v) => JSON.stringify(v.AUTO_SCALING_GROUP_NAME) === JSON.stringify(groupName) && v[has] !== undefined);
+  const plain = scalers.find((f) => typeof f.Properties!.Environment.Variables.AUTO_SCALING_GROUP_NAME === 'object')!.Properties!.Environment.Variables.AUTO_SCALING_GROUP_NAME;
+  // the plain group: 1000 requests per target per minute / 0.7, and vertical scaling on its own template
+  expect(env(plain, 'SCALING_MODE')).toMatchObject({ CAPACITY_PER_INSTANCE: '1428.571429', LOAD_METRIC_STATISTIC: 'Sum', LAUNCH_LEAD_SECONDS: '300' });
+  expect(env(plain, 'BUDGET_NAME')).toMatchObject({ LAUNCH_TEMPLATE_ID: { Ref: expect.stringMatching(/^FleetTemplate/) } });
+  // the imported group: by name, with its given bounds
+  expect(env('legacy-web', 'SCALING_MODE')).toMatchObject({ CAPACITY_PER_INSTANCE: '1200', GROUP_BASELINE: JSON.stringify({ minSize: 1, maxSize: 8, schedules: [] }) });
+  expect(env('legacy-web', 'BUDGET_NAME')).toMatchObject({ BUDGET_NAME: 'legacy-web-monthly' });
 });

@@ -80,6 +80,7 @@ const scalerArbs = {
   scheduledActionPrefix: opt(fc.constantFrom('predictive-scaler-', 'shop.plan:', 'my plan', '', 'x'.repeat(201))),
   metricsNamespace: opt(fc.constantFrom('Shop/Scaler', 'AWS/Scaler', 'ok#1', 'bad$ns')),
   unservedBudgetPercent: opt(numberArb(-1, 60)),
+  costOptimizerStateTagKey: opt(fc.constantFrom('cost-optimizer:state', 'team:cost', '', ' padded', 'aws:reserved', 'k'.repeat(129))),
 };
 
 /**
@@ -99,7 +100,7 @@ const loadMetric = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metr
 const propOf = (e: unknown) => /^([\w.]+) /.exec((e as Error).message)?.[1];
 
 test('PredictiveScaler: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
-  const names = new Set(['capacityPerInstance', 'targetUtilization', 'schedule', 'historyDuration', 'minimumHistory', 'launchLeadTime', 'horizon', 'maxScheduledActions', 'scheduledActionPrefix', 'metricsNamespace', 'unservedBudgetPercent']);
+  const names = new Set(['capacityPerInstance', 'targetUtilization', 'schedule', 'historyDuration', 'minimumHistory', 'launchLeadTime', 'horizon', 'maxScheduledActions', 'scheduledActionPrefix', 'metricsNamespace', 'unservedBudgetPercent', 'costOptimizerStateTagKey']);
   let accepted = 0;
   let rejected = 0;
   fc.assert(fc.property(scalerPropsArb, (given) => {
@@ -122,7 +123,7 @@ test('PredictiveScaler: synthesis accepts a setting iff the handler accepts the 
     }
     rejected++;
     expect(names).toContain(propOf(error));
-    const settings = predictiveScalerSettings(props, GROUP);
+    const settings = predictiveScalerSettings(props as PredictiveScalerProps & { capacityPerInstance: number }, GROUP);
     expect(() => loadScalerConfig(literal(encodePredictiveScalerEnv({ ...settings, baseline: { ...GROUP, schedules: [] } })))).toThrow();
   }), { numRuns: RUNS });
   // Both sides of the equivalence were exercised.

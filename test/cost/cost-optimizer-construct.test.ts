@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -88,6 +91,39 @@ describe('CostOptimizer', () => {
     ]);
   });
 
+  test('IAM: the role grants every AWS call the handler sends, and no other action (with every lever on)', () => {
+    const { template } = optimizer({ vertical: ladder, targetUtilization: { maxPercent: 70 }, spendSource: SpendSource.COST_EXPLORER });
+    const granted = new Set(statements(template).flatMap((s) => [].concat(s.Action) as string[]));
+    // The SDK commands the handler sends, with their client's IAM service prefix.
+    const prefixOf: Record<string, string> = {
+      'client-auto-scaling': 'autoscaling', 'client-ec2': 'ec2', 'client-cloudwatch': 'cloudwatch', 'client-budgets': 'budgets', 'client-cost-explorer': 'ce',
+    };
+    // IAM names a few actions differently from the API operation.
+    const iamActionOf: Record<string, string> = { 'budgets:DescribeBudget': 'budgets:ViewBudget' };
+    const dir = join(__dirname, '../../lambda/cost-optimizer');
+    const sent = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      const clientOf = new Map<string, string>();
+      for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)) {
+        for (const name of m[1].split(',').map((n) => n.trim()).filter(Boolean)) clientOf.set(name, m[2]);
+      }
+      for (const m of source.matchAll(/new (\w+)Command\(/g)) {
+        const client = clientOf.get(`${m[1]}Command`);
+        expect({ file, command: m[1], client }).toEqual({ file, command: m[1], client: expect.stringMatching(/^client-/) });
+        const action = `${prefixOf[client!]}:${m[1]}`;
+        sent.add(iamActionOf[action] ?? action);
+      }
+    }
+    expect(sent.size).toBeGreaterThan(10);
+    expect([...sent].filter((a) => !granted.has(a)).sort()).toEqual([]);
+    // Granted beyond the calls: logging, and what Auto Scaling checks on the caller when the
+    // group's launch template is used (launching from it, tagging at launch, passing its role).
+    const implied = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:RunInstances', 'ec2:CreateTags', 'iam:PassRole']);
+    expect([...granted].filter((a) => !sent.has(a) && !implied.has(a)).sort()).toEqual([]);
+    expect(sent).toContain('autoscaling:DescribeScheduledActions');
+  });
+
   test('without vertical scaling or Spot: no launch template writes, no launch permissions, no instance refresh; Cost Explorer only when chosen', () => {
     const { template } = optimizer({ spendSource: SpendSource.COST_EXPLORER, costAllocationTag: { key: 'app', value: 'web' } });
     const st = statements(template);
@@ -142,12 +178,69 @@ describe('CostOptimizer', () => {
     return f;
   }
 
-  test('Spot shift: launch permissions for the managed template; a warning without one', () => {
+  test('Spot shift: launch permissions for the managed template; without launchTemplate the L2 group\'s own is found; a warning for an imported group', () => {
     const template = Template.fromStack(spotOptimizer().stack);
     expect(statements(template).find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeDefined();
     const { stack } = spotOptimizer({ launchTemplate: undefined });
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
-    expect(warnings.join('\n')).toMatch(/spot is set without launchTemplate/);
+    expect(statements(Template.fromStack(stack)).find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeDefined();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('spot is set without launchTemplate'))).toEqual([]);
+    const f = fixture();
+    new CostOptimizer(f.stack, 'Imported', {
+      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(f.stack, 'Fleet', 'fleet'), minCapacity: 1, maxCapacity: 4,
+      budget: f.budget, spot: { minOnDemandPercent: 20 },
+    });
+    Annotations.fromStack(f.stack).hasWarning('/Cost/Imported', Match.stringLikeRegexp('spot is set without launchTemplate'));
+  });
+
+  test('vertical scaling on a plain aws-cdk-lib group finds its launch template (launchTemplateOf) when none is given', () => {
+    const f = fixture();
+    const lt = new ec2.LaunchTemplate(f.stack, 'FleetTemplate', { instanceType: new ec2.InstanceType('m5.xlarge'), machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    const group = new autoscaling.AutoScalingGroup(f.stack, 'Fleet', { vpc: f.vpc, launchTemplate: lt, minCapacity: 1, maxCapacity: 6 });
+    new CostOptimizer(f.stack, 'Plain', { autoScalingGroup: group, budget: f.budget, vertical: ladder });
+    const template = Template.fromStack(f.stack);
+    const ltRef = f.stack.getLogicalId(lt.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LAUNCH_TEMPLATE_ID: { Ref: ltRef } }) } });
+    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+    const version = all.find((s) => s.Sid === 'VersionLaunchTemplate' && JSON.stringify(s.Resource).includes(ltRef));
+    expect(version).toBeDefined();
+    // an imported group has no template to find: vertical scaling asks for it
+    expect(() => new CostOptimizer(f.stack, 'Imported', {
+      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(f.stack, 'Other', 'other'), minCapacity: 1, maxCapacity: 4, budget: f.budget, vertical: ladder,
+    })).toThrow(/vertical scaling needs launchTemplate: .*give it for an imported group/);
+  });
+
+  test('warnings: a fixed group, an ECS capacity provider with managed scaling, targetUtilization without a CPU target tracking policy', () => {
+    const f = fixture();
+    const fixed = new ScalingGroup(f.stack, 'Fixed', { vpc: f.vpc, minCapacity: 3, maxCapacity: 3 });
+    new CostOptimizer(f.stack, 'OnFixed', { autoScalingGroup: fixed.autoScalingGroup, budget: f.budget, floorCapacity: 1 });
+    const ecsGroup = new ScalingGroup(f.stack, 'EcsHosts', { vpc: f.vpc, minCapacity: 0, maxCapacity: 10 });
+    new CostOptimizer(f.stack, 'OnEcs', { autoScalingGroup: ecsGroup.autoScalingGroup, budget: f.budget, floorCapacity: 1, targetUtilization: { maxPercent: 80 } });
+    // added after the optimizer: still seen
+    const cluster = new ecs.Cluster(f.stack, 'Cluster', { vpc: f.vpc });
+    cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(f.stack, 'Provider', { autoScalingGroup: ecsGroup.autoScalingGroup, enableManagedTerminationProtection: false }));
+    const a = Annotations.fromStack(f.stack);
+    a.hasWarning('/Cost/OnFixed', Match.stringLikeRegexp('is fixed at 3 instances \\(MinSize = MaxSize\\): the cost optimizer cannot change its capacity'));
+    a.hasWarning('/Cost/OnEcs', Match.stringLikeRegexp('driven by the ECS capacity provider .*Provider.* with managed scaling'));
+    a.hasWarning('/Cost/OnEcs', Match.stringLikeRegexp('targetUtilization \\(maxPercent 80\\) raises the target of the group\'s CPU target tracking policy, but .* has none'));
+    // the main fixture's group (2..20, no capacity provider) gets none of them
+    const { stack } = optimizer({ targetUtilization: { maxPercent: 70 } });
+    expect(Annotations.fromStack(stack).findWarning('/Cost/Cost', Match.stringLikeRegexp('fixed at|ECS capacity provider'))).toEqual([]);
+    // ... and the CPU warning disappears with a CPU target tracking policy, added after the optimizer
+    const g = fixture();
+    new CostOptimizer(g.stack, 'Cost', { autoScalingGroup: g.group.autoScalingGroup, budget: g.budget, floorCapacity: 2, targetUtilization: { maxPercent: 70 } });
+    Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp('has none'));
+    const h = fixture();
+    new CostOptimizer(h.stack, 'Cost', { autoScalingGroup: h.group.autoScalingGroup, budget: h.budget, floorCapacity: 2, targetUtilization: { maxPercent: 70 } });
+    h.group.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
+    expect(Annotations.fromStack(h.stack).findWarning('/Cost/Cost', Match.stringLikeRegexp('has none'))).toEqual([]);
+  });
+
+  test('stateTagKey reaches the function and is exposed for the predictive scaler', () => {
+    const { template, co } = optimizer({ stateTagKey: 'team:cost-state' });
+    expect(co.stateTagKey).toBe('team:cost-state');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATE_TAG_KEY: 'team:cost-state' }) } });
+    expect(optimizer().co.stateTagKey).toBe('cost-optimizer:state');
+    expect(() => optimizer({ stateTagKey: 'aws:state' })).toThrow(/stateTagKey must be a tag key of 1-128 characters, not starting with 'aws:', got 'aws:state'/);
   });
 
   test('Spot shift on a group without a mixed instances policy fails the synthesis', () => {
@@ -204,7 +297,6 @@ describe('CostOptimizer', () => {
       ['working hours order', { workingHours: { startTime: '18:00', endTime: '08:00' } }, /workingHours.endTime \(08:00\) must be after workingHours.startTime \(18:00\)/],
       ['working days', { workingHours: { days: [], startTime: '08:00', endTime: '18:00' } }, /workingHours.days must name at least one day/],
       ['time zone', { workingHours: { startTime: '08:00', endTime: '18:00', timeZone: 'Mars/Olympus' } }, /workingHours.timeZone must be an IANA time zone .* got 'Mars\/Olympus'/],
-      ['vertical without template', { vertical: ladder, launchTemplate: undefined }, /vertical scaling needs launchTemplate/],
       ['vertical ladder', { vertical: { ...ladder, instanceTypes: [new ec2.InstanceType('m5.large')] } }, /instanceTypes must list at least 2 instance types/],
     ])('%s', (_name, props, message) => {
       expect(() => optimizer(props)).toThrow(message);

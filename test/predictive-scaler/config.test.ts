@@ -7,13 +7,13 @@ const REQUIRED = {
 };
 
 describe('loadConfig', () => {
-  test('defaults: forecast-only, 14 days read, 1 day needed, 5 minute lead, 2 hour horizon, 0.1% unserved budget, the configured baseline', () => {
+  test('defaults: forecast-only, 14 days read, 1 day needed, 5 minute lead, 2 hour horizon, 0.03% unserved budget, the configured baseline', () => {
     expect(loadConfig(REQUIRED)).toEqual({
       groupName: 'web',
       metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: {}, statistic: 'Sum' },
       capacityPerInstance: 150, targetUtilization: 0.7, mode: 'forecast-only', dryRun: false,
       historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 300, horizonSeconds: 7200, intervalSeconds: 300,
-      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001,
+      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.0003, costStateTagKey: 'cost-optimizer:state',
       baseline: { minSize: 2, maxSize: 10, schedules: [] },
     });
   });
@@ -38,8 +38,14 @@ describe('loadConfig', () => {
     ['unserved budget over 50%', { UNSERVED_BUDGET_PERCENT: '60' }, 'environment variable UNSERVED_BUDGET_PERCENT (unservedBudgetPercent) must be in [0, 50], got 60'],
     ['prefix', { SCHEDULED_ACTION_PREFIX: 'a b' }, "environment variable SCHEDULED_ACTION_PREFIX (scheduledActionPrefix) must be 1-200 letters, digits, '_', '.', ':' or '-', got 'a b'"],
     ['max actions', { MAX_SCHEDULED_ACTIONS: '200' }, 'environment variable MAX_SCHEDULED_ACTIONS (maxScheduledActions) must be in [2, 120], got 200'],
+    ['cost state tag empty', { COST_STATE_TAG_KEY: '' }, "environment variable COST_STATE_TAG_KEY (costOptimizerStateTagKey) must be a tag key of 1-128 characters, not starting with 'aws:', got ''"],
+    ['cost state tag reserved', { COST_STATE_TAG_KEY: 'aws:state' }, "environment variable COST_STATE_TAG_KEY (costOptimizerStateTagKey) must be a tag key of 1-128 characters, not starting with 'aws:', got 'aws:state'"],
   ])('%s', (_name, override, message) => {
     expect(() => loadConfig({ ...REQUIRED, ...override })).toThrow(message);
+  });
+
+  test('the cost optimizer\'s state tag key comes from the contract (COST_STATE_TAG_KEY)', () => {
+    expect(loadConfig({ ...REQUIRED, COST_STATE_TAG_KEY: 'team:cost-state' }).costStateTagKey).toBe('team:cost-state');
   });
 
   test('the unserved budget is passed to the planner as a fraction', () => {

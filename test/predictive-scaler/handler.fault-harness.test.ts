@@ -99,6 +99,42 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
   expect(violations(held)).toEqual([]);
 });
 
+test('the cost optimizer\'s state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key', async () => {
+  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4 });
+  const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
+  custom.load = () => 1500;
+  custom.tags.set('team:cost-state', state);
+  const { summary } = await runPredictive(custom, predictiveEnv(custom, { COST_STATE_TAG_KEY: 'team:cost-state' }));
+  expect(summary!.plan).toMatchObject({ bounds: { maxSize: 4, budgetCap: 4 } });
+  // The same tag under another key than the configured one is not the optimizer's state.
+  const other = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  other.load = () => 1500;
+  other.tags.set('team:cost-state', state);
+  const { summary: unheld } = await runPredictive(other, predictiveEnv(other));
+  expect((unheld!.plan as { bounds: Record<string, unknown> }).bounds).not.toHaveProperty('budgetCap');
+});
+
+test('warm pool instances do not count toward MinSize: the floors are those of a group without a pool, in-service counts InService only', async () => {
+  const plain = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  plain.load = () => 1500;
+  await runPredictive(plain, predictiveEnv(plain));
+  const warm = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+  warm.load = () => 1500;
+  // In service: the desired 3. Beside them, pre-initialized instances of a warm pool: not in the
+  // desired capacity, so not in MinSize (AWS lists them with DescribeWarmPool; counted here as
+  // if listed too, in their Warmed:* states).
+  warm.instances = [
+    ...[1, 2, 3].map((i) => ({ InstanceId: `i-in${i}`, LifecycleState: 'InService' })),
+    ...[1, 2].map((i) => ({ InstanceId: `i-warm${i}`, LifecycleState: 'Warmed:Stopped' })),
+    { InstanceId: 'i-warm3', LifecycleState: 'Warmed:Running' },
+  ];
+  const { summary } = await runPredictive(warm, predictiveEnv(warm));
+  expect(summary!.group).toMatchObject({ minSize: 3, desiredCapacity: 3, inService: 3 });
+  const floors = (g: FakeGroup) => g.pending().map((a) => [a.startTime, a.minSize, a.desiredCapacity]);
+  expect(floors(warm)).toEqual(floors(plain));
+  expect(floors(warm).length).toBeGreaterThan(0);
+});
+
 test.each([
   ['empty', () => undefined],
   ['all NaN', () => NaN],

@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
+import { ScalableService } from '../../lib/scalable-service';
 import { PredictiveScaler, PredictiveScalerMode, PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
 import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
 import { ENV as HANDLER_ENV, loadConfig } from '../../lambda/predictive-scaler/config';
@@ -77,12 +81,13 @@ describe('PredictiveScaler', () => {
       DRY_RUN: 'false',
       HISTORY_SECONDS: '1209600',
       MIN_HISTORY_SECONDS: '86400',
-      LAUNCH_LEAD_SECONDS: '180', // the group's default instance warmup
+      LAUNCH_LEAD_SECONDS: '300', // a launch (2 minutes) and the group's default instance warmup (3 minutes)
       HORIZON_SECONDS: '7200',
       SCHEDULE_INTERVAL_SECONDS: '300',
       SCHEDULED_ACTION_PREFIX: 'predictive-scaler-',
       MAX_SCHEDULED_ACTIONS: '40',
       UNSERVED_BUDGET_PERCENT: '0.03',
+      COST_STATE_TAG_KEY: 'cost-optimizer:state', // the cost optimizer's default
       // The configured bounds and instance type of the group, handed down (never inferred).
       GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] }),
       POWERTOOLS_METRICS_NAMESPACE: 'CdkScalingArchitecture/PredictiveScaler',
@@ -91,7 +96,9 @@ describe('PredictiveScaler', () => {
   });
 
   test('the environment the construct writes is the one the handler reads', () => {
-    const { template } = scaler({ mode: PredictiveScalerMode.FORECAST_AND_SCALE, dryRun: true, horizon: Duration.hours(6), targetUtilization: 0.6 });
+    const { template } = scaler({
+      mode: PredictiveScalerMode.FORECAST_AND_SCALE, dryRun: true, horizon: Duration.hours(6), targetUtilization: 0.6, costOptimizerStateTagKey: 'team:cost-state',
+    });
     const env = Object.fromEntries(Object.entries(functionEnv(template)).map(([k, v]) => [k, typeof v === 'string' ? v : 'web-group']));
     const handlerVars = new Set<string>(Object.values(HANDLER_ENV));
     for (const k of Object.keys(env)) if (k !== 'POWERTOOLS_SERVICE_NAME') expect(handlerVars).toContain(k);
@@ -99,8 +106,8 @@ describe('PredictiveScaler', () => {
       groupName: 'web-group',
       metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }, statistic: 'Sum' },
       capacityPerInstance: 100, targetUtilization: 0.6, mode: 'forecast-and-scale', dryRun: true,
-      historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 180, horizonSeconds: 21600, intervalSeconds: 300,
-      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.001,
+      historySeconds: 1209600, minHistorySeconds: 86400, launchLeadSeconds: 300, horizonSeconds: 21600, intervalSeconds: 300,
+      actionPrefix: 'predictive-scaler-', maxActions: 40, unservedBudget: 0.0003, costStateTagKey: 'team:cost-state',
       baseline: { minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] },
     });
   });
@@ -214,10 +221,50 @@ describe('PredictiveScaler', () => {
   });
 
   describe('warnings', () => {
-    test('a load metric period other than one minute', () => {
+    test('a load metric of any period is read per minute: the period is not handed down, and no warning', () => {
       const f = fixture();
       new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with({ period: Duration.minutes(5) }), capacityPerInstance: 100 });
-      Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('loadMetric has a period of 5 minutes; the predictive scaler reads it per minute'));
+      expect(Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('loadMetric'))).toEqual([]);
+      const env = functionEnv(Template.fromStack(f.stack));
+      expect(Object.keys(env).filter((k) => /PERIOD/.test(k))).toEqual([]);
+      expect(env).toMatchObject({ LOAD_METRIC_NAME: 'RequestCount', LOAD_METRIC_STATISTIC: 'Sum' });
+    });
+    test.each<[string, cloudwatch.MetricOptions]>([
+      ['an Average', { statistic: 'Average' }],
+      ['a Maximum', { statistic: 'Maximum' }],
+      ['a percentile', { statistic: 'p99' }],
+      ['a percentage', { statistic: 'Sum', unit: cloudwatch.Unit.PERCENT }],
+    ])('a non-additive load metric: %s', (_name, options) => {
+      const f = fixture();
+      new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with(options), capacityPerInstance: 100 });
+      Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('loadMetric AWS/ApplicationELB/RequestCount .* is not a load'));
+    });
+    test('an additive load metric (Sum, SampleCount) gets no warning', () => {
+      for (const statistic of ['Sum', 'SampleCount']) {
+        const f = fixture();
+        new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric.with({ statistic }), capacityPerInstance: 100 });
+        expect(Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('is not a load'))).toEqual([]);
+      }
+    });
+    test('a fixed group (min = max), and a group an ECS capacity provider scales with managed scaling', () => {
+      const f = fixture();
+      const fixed = new ScalingGroup(f.stack, 'Fixed', { vpc: f.vpc, minCapacity: 4, maxCapacity: 4 });
+      new PredictiveScaler(f.stack, 'OnFixed', { autoScalingGroup: fixed.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100 });
+      const hosts = new ScalingGroup(f.stack, 'Hosts', { vpc: f.vpc, minCapacity: 0, maxCapacity: 10 });
+      new PredictiveScaler(f.stack, 'OnEcs', { autoScalingGroup: hosts.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100 });
+      const cluster = new ecs.Cluster(f.stack, 'Cluster', { vpc: f.vpc });
+      cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(f.stack, 'Provider', { autoScalingGroup: hosts.autoScalingGroup, enableManagedTerminationProtection: false }));
+      // the same kind of provider without managed scaling does not drive the group
+      const manual = new ScalingGroup(f.stack, 'Manual', { vpc: f.vpc, minCapacity: 0, maxCapacity: 10 });
+      new PredictiveScaler(f.stack, 'OnManual', { autoScalingGroup: manual.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100 });
+      cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(f.stack, 'ManualProvider', {
+        autoScalingGroup: manual.autoScalingGroup, enableManagedScaling: false, enableManagedTerminationProtection: false,
+      }));
+      const a = Annotations.fromStack(f.stack);
+      a.hasWarning('/Predictive/OnFixed', Match.stringLikeRegexp('is fixed at 4 instances \\(MinSize = MaxSize\\): the predictive scaler cannot change its capacity'));
+      a.hasWarning('/Predictive/OnEcs', Match.stringLikeRegexp('driven by the ECS capacity provider Predictive/Provider/.* with managed scaling'));
+      expect(a.findWarning('/Predictive/OnManual', Match.stringLikeRegexp('ECS capacity provider'))).toEqual([]);
+      expect(a.findWarning('/Predictive/OnEcs', Match.stringLikeRegexp('fixed at'))).toEqual([]);
     });
     test('a group MinSize known only at deploy time: minCapacity is required (never the live MinSize)', () => {
       const f = fixture();
@@ -232,6 +279,79 @@ describe('PredictiveScaler', () => {
       const f = fixture();
       new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: f.group.autoScalingGroup, loadMetric: f.loadMetric, capacityPerInstance: 100, schedule: events.Schedule.cron({ minute: '*/5' }) });
       Annotations.fromStack(f.stack).hasWarning('/Predictive/Predictive', Match.stringLikeRegexp('is not a rate: make sure horizon \\(120 minutes\\) spans at least two runs'));
+    });
+  });
+
+  describe('defaults read from the group', () => {
+    function plainGroup(f: ReturnType<typeof fixture>, options: Partial<autoscaling.AutoScalingGroupProps> = {}) {
+      const lt = new ec2.LaunchTemplate(f.stack, 'FleetTemplate', {
+        instanceType: new ec2.InstanceType('t3.small'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), securityGroup: new ec2.SecurityGroup(f.stack, 'FleetSg', { vpc: f.vpc }),
+      });
+      return new autoscaling.AutoScalingGroup(f.stack, 'Fleet', { vpc: f.vpc, launchTemplate: lt, minCapacity: 1, maxCapacity: 8, ...options });
+    }
+    function withRequestCountPolicy(f: ReturnType<typeof fixture>, group: autoscaling.AutoScalingGroup, targetRequestsPerMinute: number) {
+      const alb = new elbv2.ApplicationLoadBalancer(f.stack, 'Alb', { vpc: f.vpc });
+      const tg = new elbv2.ApplicationTargetGroup(f.stack, 'Tg', { vpc: f.vpc, port: 80, targets: [group] });
+      alb.addListener('Http', { port: 80, defaultTargetGroups: [tg] });
+      group.scaleOnRequestCount('Requests', { targetRequestsPerMinute });
+      return tg;
+    }
+
+    test('capacityPerInstance: the group\'s request-count target tracking target / targetUtilization (a plain aws-cdk-lib group, its target group\'s 5-minute metric)', () => {
+      const f = fixture();
+      const group = plainGroup(f);
+      const tg = withRequestCountPolicy(f, group, 700);
+      new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: group, loadMetric: tg.metrics.requestCount() });
+      new PredictiveScaler(f.stack, 'AtHalf', { autoScalingGroup: group, loadMetric: tg.metrics.requestCount(), targetUtilization: 0.5, scheduledActionPrefix: 'half-' });
+      const envs = Object.values(Template.fromStack(f.stack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SCALING_MODE: Match.anyValue() } } } }))
+        .map((r) => r.Properties.Environment.Variables);
+      expect(envs.map((e) => [e.TARGET_UTILIZATION, e.CAPACITY_PER_INSTANCE]).sort()).toEqual([['0.5', '1400'], ['0.7', '1000']]);
+      expect(Annotations.fromStack(f.stack).findWarning('*', Match.anyValue()).filter((w) => /^\/Predictive\/(Predictive|AtHalf)(\/|$)/.test(w.id))).toEqual([]);
+    });
+
+    test('capacityPerInstance: a named error when it is neither given nor derivable', () => {
+      const f = fixture();
+      const group = plainGroup(f);
+      group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
+      expect(() => new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: group, loadMetric: f.loadMetric }))
+        .toThrow(/^capacityPerInstance is required: the group Predictive\/Fleet has no request-count target tracking policy/);
+      const imported = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(f.stack, 'Imported', 'web');
+      expect(() => new PredictiveScaler(f.stack, 'OnImported', { autoScalingGroup: imported, loadMetric: f.loadMetric, minCapacity: 1, maxCapacity: 4 }))
+        .toThrow(/^capacityPerInstance is required/);
+      expect(() => new PredictiveScaler(f.stack, 'BadTarget', { autoScalingGroup: group, loadMetric: f.loadMetric, targetUtilization: 0 }))
+        .toThrow(/capacityPerInstance is required/);
+    });
+
+    test('launch lead: a launch plus the warmup without a warm pool; the warmup alone with one (ours, or aws-cdk-lib\'s addWarmPool)', () => {
+      const lead = (make: (f: ReturnType<typeof fixture>) => autoscaling.IAutoScalingGroup) => {
+        const f = fixture();
+        new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: make(f), loadMetric: f.loadMetric, capacityPerInstance: 100 });
+        return functionEnv(Template.fromStack(f.stack)).LAUNCH_LEAD_SECONDS;
+      };
+      expect(lead((f) => f.group.autoScalingGroup)).toBe('300'); // 2 min launch + ScalingGroup's 3 min warmup
+      expect(lead((f) => new ScalingGroup(f.stack, 'Warm', { vpc: f.vpc, minCapacity: 1, maxCapacity: 6, warmPool: { minSize: 2 } }).autoScalingGroup)).toBe('180');
+      expect(lead((f) => plainGroup(f, { defaultInstanceWarmup: Duration.minutes(2) }))).toBe('240');
+      expect(lead((f) => {
+        const g = plainGroup(f, { defaultInstanceWarmup: Duration.minutes(2) });
+        g.addWarmPool({ minSize: 1 });
+        return g;
+      })).toBe('120');
+      expect(lead((f) => plainGroup(f))).toBe('300'); // no warmup: 2 min launch + 3 min assumed
+      expect(lead((f) => plainGroup(f, { defaultInstanceWarmup: Duration.minutes(59) }))).toBe('3600'); // at most an hour
+    });
+
+    test('ScalableService hands the cost optimizer\'s state tag key to the predictive scaler', () => {
+      const f = fixture();
+      const service = new ScalableService(f.stack, 'Service', {
+        vpc: f.vpc, budget: { limit: 500 }, costOptimizer: { stateTagKey: 'team:cost-state' },
+      });
+      const env = (fn: { node: IConstruct['node'] }) => Template.fromStack(f.stack).findResources('AWS::Lambda::Function', {})[f.stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
+      expect(env(service.predictiveScaler!.function)).toMatchObject({ COST_STATE_TAG_KEY: 'team:cost-state' });
+      expect(env(service.costOptimizer!.function)).toMatchObject({ STATE_TAG_KEY: 'team:cost-state' });
+      const g = fixture();
+      const plain = new ScalableService(g.stack, 'Service', { vpc: g.vpc, budget: { limit: 500 } });
+      expect(plain.costOptimizer!.stateTagKey).toBe('cost-optimizer:state');
+      expect(functionEnv(Template.fromStack(g.stack))).toMatchObject({ COST_STATE_TAG_KEY: 'cost-optimizer:state' });
     });
   });
 
@@ -250,6 +370,7 @@ describe('PredictiveScaler', () => {
       ['maxScheduledActions over the AWS quota', { maxScheduledActions: 125 }, /maxScheduledActions must be in \[2, 120\], got 125/],
       ['scheduledActionPrefix with a space', { scheduledActionPrefix: 'my plan' }, /scheduledActionPrefix must be 1-200 letters, digits, '_', '.', ':' or '-', got 'my plan'/],
       ['metricsNamespace in AWS/', { metricsNamespace: 'AWS/Scaler' }, /metricsNamespace must be .* not start with 'AWS\/', got 'AWS\/Scaler'/],
+      ['costOptimizerStateTagKey reserved', { costOptimizerStateTagKey: 'aws:cost' }, /costOptimizerStateTagKey must be a tag key of 1-128 characters, not starting with 'aws:', got 'aws:cost'/],
     ])('%s', (_name, props, message) => {
       expect(() => scaler(props)).toThrow(message);
     });

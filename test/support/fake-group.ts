@@ -37,6 +37,8 @@ export class FakeGroup {
   desired: number;
   now: number;
   readonly tags = new Map<string, string>();
+  /** The instances DescribeAutoScalingGroups lists (none unless a test sets them). */
+  instances: Array<{ InstanceId: string; LifecycleState: string }> = [];
   readonly actions = new Map<string, OneTimeAction>();
   targetValue = 50;
   /** Scheduled actions that failed when due, with AWS's message. */
@@ -136,7 +138,7 @@ export class FakeGroup {
     return {
       AutoScalingGroups: [{
         AutoScalingGroupName: this.name, MinSize: this.min, MaxSize: this.max, DesiredCapacity: this.desired,
-        Instances: [], Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
+        Instances: this.instances, Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
       }],
     };
   }
