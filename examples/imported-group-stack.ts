@@ -6,7 +6,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
-  AlertTopic, CostOptimizer, LoadDistribution, LoadMonitor, PredictiveScaler, PredictiveScalerMode, ScalingBudget, ScalingStandardsChecks,
+  AlertTopic,
+  CostOptimizer,
+  LoadDistribution,
+  LoadMonitor,
+  PredictiveScaler,
+  PredictiveScalerMode,
+  ScalingBudget,
+  ScalingStandardsChecks,
 } from 'cdk-scaling-architecture';
 
 /** Our scalers on groups a team already has: one of this app, one imported by name. */
@@ -50,7 +57,10 @@ export class ImportedGroupStack extends Stack {
     group.scaleOnRequestCount('Requests', { targetRequestsPerMinute: 1000 });
     group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
     new LoadMonitor(this, 'FleetMonitor', {
-      autoScalingGroup: group, targetGroup: web.targetGroup, loadBalancer: web.loadBalancer, alertTopic: alerts.topic,
+      autoScalingGroup: group,
+      targetGroup: web.targetGroup,
+      loadBalancer: web.loadBalancer,
+      alertTopic: alerts.topic,
       unhealthyHostsAlarm: web.unhealthyHostsAlarm,
     });
 

@@ -1,29 +1,29 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Annotations, type Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
-  IScalingPolicy,
+  type IScalingPolicy,
   PredictiveScaler,
-  PredictiveScalerProps,
+  type PredictiveScalerProps,
   RequestCountTargetTrackingPolicy,
   ScalingGroup,
-  ScalingGroupOptions,
+  type ScalingGroupOptions,
   ScalingPolicy,
   ScheduledPolicy,
   VerticalPolicy,
-  VerticalScalingConfig,
+  type VerticalScalingConfig,
 } from './auto-scaling';
-import { LoadDistribution, LoadDistributionProps } from './load-distribution';
-import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, MonitoringThresholds } from './load-monitoring';
-import { CostOptimizer, CostOptimizerProps, ScalingBudget, ScalingBudgetProps } from './resource-management';
+import { LoadDistribution, type LoadDistributionProps } from './load-distribution';
+import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, type MonitoringThresholds } from './load-monitoring';
+import { CostOptimizer, type CostOptimizerProps, ScalingBudget, type ScalingBudgetProps } from './resource-management';
 
 /** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
 export interface ScalableServiceMonitoringOptions {
@@ -156,8 +156,10 @@ export interface ScalableServiceProps {
  * the service provides (the group, the load metric, the topic, the dashboard, and the cost
  * optimizer's state tag key, which is `costOptimizer.stateTagKey`).
  */
-export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveScalerProps,
-'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance' | 'costOptimizerStateTagKey'> {
+export interface ScalableServicePredictiveScalerOptions extends Omit<
+  PredictiveScalerProps,
+  'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance' | 'costOptimizerStateTagKey'
+> {
   /**
    * Deploy the predictive scaler.
    *
@@ -179,8 +181,10 @@ export interface ScalableServicePredictiveScalerOptions extends Omit<PredictiveS
  * service provides (the group, its launch template, the budget, the topic, the dashboard). Its
  * `vertical` is the vertical scaling of the service (`capacity.instanceType` must be on the ladder).
  */
-export interface ScalableServiceCostOptimizerOptions extends Omit<CostOptimizerProps,
-'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard'> {
+export interface ScalableServiceCostOptimizerOptions extends Omit<
+  CostOptimizerProps,
+  'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard'
+> {
   /**
    * Deploy the cost optimizer. It needs `budget`.
    *
@@ -236,14 +240,18 @@ export class ScalableService extends Construct {
     if (!props || !props.vpc) throw new Error('ScalableService: vpc is required (the VPC of the load balancer and the instances)');
 
     if (props.existingAutoScalingGroup && props.capacity) {
-      throw new Error('capacity configures the group ScalableService creates: with existingAutoScalingGroup, configure that group itself and leave capacity unset');
+      throw new Error(
+        'capacity configures the group ScalableService creates: with existingAutoScalingGroup, configure that group itself and leave capacity unset',
+      );
     }
     const existing = props.existingAutoScalingGroup;
     const policies = props.policies ?? (existing ? [] : [...DEFAULT_SCALING_POLICIES]);
     const { bound, horizontal, vertical, deprecatedVertical } = sortPolicies(policies, props.costOptimizer?.vertical);
     if (deprecatedVertical) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:verticalPolicyDeprecated',
-        'ScalingPolicy.vertical in policies is deprecated: vertical scaling is configuration of the cost optimizer, set costOptimizer.vertical (the same configuration)');
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:verticalPolicyDeprecated',
+        'ScalingPolicy.vertical in policies is deprecated: vertical scaling is configuration of the cost optimizer, set costOptimizer.vertical (the same configuration)',
+      );
     }
 
     const monitoring = props.monitoring ?? {};
@@ -307,12 +315,16 @@ export class ScalableService extends Construct {
     if (predictive.enabled ?? true) {
       const { enabled, capacityPerInstance, ...options } = predictive;
       // Checked here, by the contract's rule, before it divides the derived capacityPerInstance.
-      const targetProblem = options.targetUtilization === undefined || Token.isUnresolved(options.targetUtilization)
-        ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
+      const targetProblem =
+        options.targetUtilization === undefined || Token.isUnresolved(options.targetUtilization)
+          ? undefined
+          : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
       if (targetProblem) throw new Error(`predictiveScaler.${targetProblem.prop} ${targetProblem.message}`);
       const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
       if (capacityPerInstance === undefined && perInstance !== undefined && !Token.isUnresolved(perInstance) && !Number.isFinite(perInstance)) {
-        throw new Error(`predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`);
+        throw new Error(
+          `predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`,
+        );
       }
       if (perInstance !== undefined) {
         this.predictiveScaler = new PredictiveScaler(this, 'PredictiveScaler', {
@@ -326,17 +338,23 @@ export class ScalableService extends Construct {
           dashboard: this.dashboard,
         });
       } else if (enabled) {
-        throw new Error('predictiveScaler.capacityPerInstance is required when policies has no request-count target tracking policy (ScalingPolicy.targetTrackingRequestCount) to derive it from');
+        throw new Error(
+          'predictiveScaler.capacityPerInstance is required when policies has no request-count target tracking policy (ScalingPolicy.targetTrackingRequestCount) to derive it from',
+        );
       } else {
-        Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerSkipped',
-          'The predictive scaler is not deployed: policies has no request-count target tracking policy to derive predictiveScaler.capacityPerInstance from. Set predictiveScaler.capacityPerInstance to deploy it, or predictiveScaler.enabled to false to silence this warning.');
+        Annotations.of(this).addWarningV2(
+          'cdk-scaling-architecture:predictiveScalerSkipped',
+          'The predictive scaler is not deployed: policies has no request-count target tracking policy to derive predictiveScaler.capacityPerInstance from. Set predictiveScaler.capacityPerInstance to deploy it, or predictiveScaler.enabled to false to silence this warning.',
+        );
       }
     }
 
     const cost = props.costOptimizer ?? {};
     if (cost.enabled ?? this.budget !== undefined) {
       if (!this.budget) {
-        throw new Error('costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget\'s spend and forecast (set budget.limit)');
+        throw new Error(
+          "costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget's spend and forecast (set budget.limit)",
+        );
       }
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
       this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
@@ -350,8 +368,10 @@ export class ScalableService extends Construct {
         vertical: this.verticalScaling,
       });
     } else if (this.verticalScaling) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
-        'costOptimizer.vertical (or ScalingPolicy.vertical in policies) configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.');
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
+        'costOptimizer.vertical (or ScalingPolicy.vertical in policies) configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.',
+      );
     }
   }
 
@@ -393,8 +413,10 @@ export class ScalableService extends Construct {
       ...((props.predictiveScaler?.enabled ?? true) ? ['the predictive scaler'] : []),
     ];
     if (scalers.length === 0) return;
-    Annotations.of(this).addWarningV2('cdk-scaling-architecture:fixedSizeGroup',
-      `The group is fixed at ${minCapacity} instances (minCapacity = maxCapacity) but has ${scalers.join(' and ')}: they cannot change its size (scheduled actions that change minCapacity or maxCapacity still apply). Widen maxCapacity, or remove the policies and set predictiveScaler.enabled to false.`);
+    Annotations.of(this).addWarningV2(
+      'cdk-scaling-architecture:fixedSizeGroup',
+      `The group is fixed at ${minCapacity} instances (minCapacity = maxCapacity) but has ${scalers.join(' and ')}: they cannot change its size (scheduled actions that change minCapacity or maxCapacity still apply). Widen maxCapacity, or remove the policies and set predictiveScaler.enabled to false.`,
+    );
   }
 
   /** The alert SNS topic. */
@@ -420,10 +442,14 @@ export class ScalableService extends Construct {
       const o = policy.options;
       const effectiveMax = o.maxCapacity ?? maxCapacity;
       if (o.minCapacity !== undefined && known(o.minCapacity) && known(effectiveMax) && o.minCapacity > effectiveMax) {
-        throw new Error(`policies[${i}] (scheduled) minCapacity (${o.minCapacity}) must be <= capacity.maxCapacity (${effectiveMax}) unless the action also raises maxCapacity`);
+        throw new Error(
+          `policies[${i}] (scheduled) minCapacity (${o.minCapacity}) must be <= capacity.maxCapacity (${effectiveMax}) unless the action also raises maxCapacity`,
+        );
       }
       if (o.maxCapacity !== undefined && known(o.maxCapacity) && o.minCapacity === undefined && known(minCapacity) && o.maxCapacity < minCapacity) {
-        throw new Error(`policies[${i}] (scheduled) maxCapacity (${o.maxCapacity}) must be >= capacity.minCapacity (${minCapacity}) unless the action also lowers minCapacity`);
+        throw new Error(
+          `policies[${i}] (scheduled) maxCapacity (${o.maxCapacity}) must be >= capacity.minCapacity (${minCapacity}) unless the action also lowers minCapacity`,
+        );
       }
     });
 
@@ -432,7 +458,9 @@ export class ScalableService extends Construct {
       if (!(policy instanceof CpuTargetTrackingPolicy)) return;
       const target = policy.options.targetUtilizationPercent;
       if (known(target) && known(cpuHigh) && target >= cpuHigh) {
-        throw new Error(`thresholds.cpuHighPercent (${cpuHigh}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): otherwise the alarm fires whenever the group runs at its target`);
+        throw new Error(
+          `thresholds.cpuHighPercent (${cpuHigh}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): otherwise the alarm fires whenever the group runs at its target`,
+        );
       }
     });
 
@@ -440,35 +468,48 @@ export class ScalableService extends Construct {
     if (band) {
       const cpuPolicies = horizontal.flatMap((policy, i) => (policy instanceof CpuTargetTrackingPolicy ? [{ policy, i }] : []));
       if (cpuPolicies.length !== 1) {
-        throw new Error(`costOptimizer.targetUtilization needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`);
+        throw new Error(
+          `costOptimizer.targetUtilization needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
+        );
       }
       const { policy, i } = cpuPolicies[0];
       const target = policy.options.targetUtilizationPercent;
       if (known(target) && known(band.maxPercent) && band.maxPercent <= target) {
-        throw new Error(`costOptimizer.targetUtilization.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`);
+        throw new Error(
+          `costOptimizer.targetUtilization.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
+        );
       }
     }
 
     const cfnGroup = this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     const mixed = cfnGroup.mixedInstancesPolicy !== undefined;
-    const groupProp = this.scalingGroup ? 'capacity.mixedInstancesPolicy' : 'existingAutoScalingGroup\'s mixedInstancesPolicy';
+    const groupProp = this.scalingGroup ? 'capacity.mixedInstancesPolicy' : "existingAutoScalingGroup's mixedInstancesPolicy";
     if (props.costOptimizer?.spot && !mixed) {
-      throw new Error(`costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`);
+      throw new Error(
+        `costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`,
+      );
     }
-    if (vertical.length > 1 && !props.costOptimizer?.vertical) throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
+    if (vertical.length > 1 && !props.costOptimizer?.vertical)
+      throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
     if (vertical.length > 1) {
-      throw new Error('vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies): give it once, as costOptimizer.vertical');
+      throw new Error(
+        'vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies): give it once, as costOptimizer.vertical',
+      );
     }
     if (vertical.length === 1) {
       if (mixed) {
-        throw new Error(`policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`);
+        throw new Error(
+          `policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`,
+        );
       }
       if (!this.launchTemplate) {
-        throw new Error('policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group\'s launch template');
+        throw new Error(
+          "policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group's launch template",
+        );
       }
       const ladder = vertical[0].instanceTypes.map((t) => t.toString());
       const current = this.launchTemplate.instanceType?.toString();
-      const prop = this.scalingGroup ? 'capacity.instanceType' : 'the launch template\'s instanceType';
+      const prop = this.scalingGroup ? 'capacity.instanceType' : "the launch template's instanceType";
       if (current === undefined || !ladder.includes(current)) {
         throw new Error(`${prop} (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
       }
@@ -482,21 +523,25 @@ export class ScalableService extends Construct {
    */
   private allowAutoScalingToUseKey(key: kms.IKey): void {
     const { account, partition } = Stack.of(this);
-    const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingNotifications',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: {
-          'kms:CallerAccount': account,
-          'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+    const { statementAdded } = key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingNotifications',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:CallerAccount': account,
+            'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          },
         },
-      },
-    }));
+      }),
+    );
     if (!statementAdded) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:alertKeyAutoScaling',
-        'The alert topic key is imported: allow the AWSServiceRoleForAutoScaling role kms:Decrypt and kms:GenerateDataKey* in its key policy, or the group\'s notifications are not delivered');
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:alertKeyAutoScaling',
+        "The alert topic key is imported: allow the AWSServiceRoleForAutoScaling role kms:Decrypt and kms:GenerateDataKey* in its key policy, or the group's notifications are not delivered",
+      );
     }
   }
 }
@@ -514,8 +559,10 @@ function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalSca
   const ownVertical = policies.flatMap((p, i) => (p.type === 'vertical' && !(p instanceof VerticalPolicy) ? [i] : []));
   const vertical = [...(optimizerVertical ? [optimizerVertical] : []), ...carriers.map((p) => p.config)];
   if (ownVertical.length > 0 && vertical.length > 0) {
-    throw new Error(`policies[${ownVertical.join(', ')}] is a vertical policy of your own and vertical scaling is also configured for the cost optimizer `
-      + '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one');
+    throw new Error(
+      `policies[${ownVertical.join(', ')}] is a vertical policy of your own and vertical scaling is also configured for the cost optimizer ` +
+        '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one',
+    );
   }
   return { bound, horizontal: bound.filter((p) => p.type === 'horizontal'), vertical, deprecatedVertical: carriers.length > 0 };
 }

@@ -5,10 +5,25 @@
  * {@link encodeCostOptimizerEnv}; the handler parses with {@link parseCostOptimizerEnv}.
  * Dependency-free.
  */
-import { GROUP_BASELINE_ENV, GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
+import { GROUP_BASELINE_ENV, type GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
-  ConfigError, Env, IsUnresolved, NumberSetting, SettingProblem, envError, numberProblem, problem, readEnum, readJson, readNumber,
-  readOptionalNumber, readOptionalString, readString, readStringOr, renderNumber, roundSeconds,
+  ConfigError,
+  type Env,
+  type IsUnresolved,
+  type NumberSetting,
+  type SettingProblem,
+  envError,
+  numberProblem,
+  problem,
+  readEnum,
+  readJson,
+  readNumber,
+  readOptionalNumber,
+  readOptionalString,
+  readString,
+  readStringOr,
+  renderNumber,
+  roundSeconds,
 } from './settings';
 
 /** The environment variables of the cost optimizer handler. */
@@ -69,6 +84,10 @@ export const DEFAULT_STATE_TAG_KEY = 'cost-optimizer:state';
  * characters without surrounding spaces, not starting with 'aws:' (reserved). The predictive
  * scaler reads the same key (its `costOptimizerStateTagKey`).
  */
+function isStringList(x: unknown): x is readonly string[] {
+  return Array.isArray(x) && x.every((t) => typeof t === 'string');
+}
+
 export function isStateTagKey(key: string): boolean {
   return key.trim() === key && /^.{1,128}$/.test(key) && !key.startsWith('aws:');
 }
@@ -180,7 +199,6 @@ export interface CostOptimizerSettings {
   readonly baseline?: GroupBaseline;
 }
 
-
 /** The size of an instance type within its family, for ordering a ladder (undefined: unknown). */
 export function instanceSizeRank(instanceType: string): number | undefined {
   const size = instanceType.split('.')[1];
@@ -220,7 +238,13 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   };
   if (!isUnresolved(s.budgetName)) {
     if (s.budgetName.trim() !== s.budgetName) {
-      out.push(problem('budgetName', E.BUDGET, `must not start or end with whitespace (AWS Budgets and the IAM ARN use it as written), got '${s.budgetName}'`));
+      out.push(
+        problem(
+          'budgetName',
+          E.BUDGET,
+          `must not start or end with whitespace (AWS Budgets and the IAM ARN use it as written), got '${s.budgetName}'`,
+        ),
+      );
     } else if (!BUDGET_NAME.test(s.budgetName)) {
       out.push(problem('budgetName', E.BUDGET, `must be 1-100 characters without ':' or '\\', got '${s.budgetName}'`));
     }
@@ -229,13 +253,27 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   if (s.costTag) {
     const { key, value } = s.costTag;
     if (!isUnresolved(key) && (key.trim() === '' || key.trim() !== key || key.length > 128)) {
-      out.push(problem('costAllocationTag.key', E.COST_TAG_KEY, `must be 1-128 characters without leading or trailing whitespace (a blank key would widen the spend to the whole account), got '${key}'`));
+      out.push(
+        problem(
+          'costAllocationTag.key',
+          E.COST_TAG_KEY,
+          `must be 1-128 characters without leading or trailing whitespace (a blank key would widen the spend to the whole account), got '${key}'`,
+        ),
+      );
     }
     if (!isUnresolved(value) && (value.trim() === '' || value.trim() !== value || value.length > 256)) {
-      out.push(problem('costAllocationTag.value', E.COST_TAG_VALUE, `must be 1-256 characters without leading or trailing whitespace, got '${value}'`));
+      out.push(
+        problem('costAllocationTag.value', E.COST_TAG_VALUE, `must be 1-256 characters without leading or trailing whitespace, got '${value}'`),
+      );
     }
     if (s.spendSource !== 'cost-explorer') {
-      out.push(problem('costAllocationTag', E.COST_TAG_KEY, `(${key}) applies only with spendSource COST_EXPLORER, got ${s.spendSource}: AWS Budgets' spend is filtered by the budget's own costAllocationTag`));
+      out.push(
+        problem(
+          'costAllocationTag',
+          E.COST_TAG_KEY,
+          `(${key}) applies only with spendSource COST_EXPLORER, got ${s.spendSource}: AWS Budgets' spend is filtered by the budget's own costAllocationTag`,
+        ),
+      );
     }
   }
   check(S.floorCapacity, s.floorCapacity);
@@ -247,7 +285,13 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   check(S.tightenAbovePercent, s.tightenAbovePercent);
   check(S.restoreBelowPercent, s.restoreBelowPercent);
   if (!isUnresolved(s.tightenAbovePercent) && !isUnresolved(s.restoreBelowPercent) && s.restoreBelowPercent >= s.tightenAbovePercent) {
-    out.push(problem('restoreBelowPercent', E.RESTORE_BELOW, `(${s.restoreBelowPercent}) must be < tightenAbovePercent (${s.tightenAbovePercent}): the gap between them is the hysteresis band`));
+    out.push(
+      problem(
+        'restoreBelowPercent',
+        E.RESTORE_BELOW,
+        `(${s.restoreBelowPercent}) must be < tightenAbovePercent (${s.tightenAbovePercent}): the gap between them is the hysteresis band`,
+      ),
+    );
   }
   check(S.capStepPercent, s.capStepPercent);
   check(S.budgetStepIntervalSeconds, s.budgetStepIntervalSeconds);
@@ -265,12 +309,18 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
       out.push(problem('workingHours.days', E.WORKING_HOURS, 'must name at least one day'));
     } else {
       const bad = wh.days.filter((d) => !Number.isInteger(d) || d < 0 || d > 6);
-      if (bad.length > 0) out.push(problem('workingHours.days', E.WORKING_HOURS, `must be WeekDay values 0 (Sunday) to 6 (Saturday), got [${wh.days.join(', ')}]`));
+      if (bad.length > 0)
+        out.push(problem('workingHours.days', E.WORKING_HOURS, `must be WeekDay values 0 (Sunday) to 6 (Saturday), got [${wh.days.join(', ')}]`));
     }
     const minuteOk = (m: number) => Number.isInteger(m) && m >= 0 && m <= 1440;
-    if (!minuteOk(wh.startMinute) || wh.startMinute === 1440) out.push(problem('workingHours.startTime', E.WORKING_HOURS, `must be a time of day 'HH:MM', got minute ${wh.startMinute}`));
-    else if (!minuteOk(wh.endMinute)) out.push(problem('workingHours.endTime', E.WORKING_HOURS, `must be a time of day 'HH:MM' or '24:00', got minute ${wh.endMinute}`));
-    else if (wh.endMinute <= wh.startMinute) out.push(problem('workingHours.endTime', E.WORKING_HOURS, `(${hhmm(wh.endMinute)}) must be after workingHours.startTime (${hhmm(wh.startMinute)})`));
+    if (!minuteOk(wh.startMinute) || wh.startMinute === 1440)
+      out.push(problem('workingHours.startTime', E.WORKING_HOURS, `must be a time of day 'HH:MM', got minute ${wh.startMinute}`));
+    else if (!minuteOk(wh.endMinute))
+      out.push(problem('workingHours.endTime', E.WORKING_HOURS, `must be a time of day 'HH:MM' or '24:00', got minute ${wh.endMinute}`));
+    else if (wh.endMinute <= wh.startMinute)
+      out.push(
+        problem('workingHours.endTime', E.WORKING_HOURS, `(${hhmm(wh.endMinute)}) must be after workingHours.startTime (${hhmm(wh.startMinute)})`),
+      );
     if (typeof wh.timeZone !== 'string' || !validTimeZone(wh.timeZone)) {
       out.push(problem('workingHours.timeZone', E.WORKING_HOURS, `must be an IANA time zone such as 'Europe/Berlin', got '${wh.timeZone}'`));
     }
@@ -278,21 +328,31 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   }
   if (s.vertical) {
     const v = s.vertical;
-    const types = v.instanceTypes;
-    if (!Array.isArray(types) || types.length < 2 || types.some((t) => typeof t !== 'string')) {
-      out.push(problem('vertical.instanceTypes', E.VERTICAL, `must list at least 2 instance types (small to large), got [${(types ?? []).join(', ')}]`));
+    // Settings decoded from JSON may carry anything: check the shape before the values.
+    const given: unknown = v.instanceTypes;
+    const types = isStringList(given) ? given : undefined;
+    if (types === undefined || types.length < 2) {
+      const shown = Array.isArray(given) ? given.map((t) => JSON.stringify(t)).join(', ') : JSON.stringify(given);
+      out.push(problem('vertical.instanceTypes', E.VERTICAL, `must list at least 2 instance types (small to large), got [${shown}]`));
     } else {
       const badType = types.find((t) => !isUnresolved(t) && !INSTANCE_TYPE.test(t));
       const dup = types.find((t, i) => types.indexOf(t) !== i);
-      if (badType !== undefined) out.push(problem('vertical.instanceTypes', E.VERTICAL, `must be instance types such as 'm5.large', got '${badType}'`));
-      else if (dup !== undefined) out.push(problem('vertical.instanceTypes', E.VERTICAL, `must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`));
+      if (badType !== undefined)
+        out.push(problem('vertical.instanceTypes', E.VERTICAL, `must be instance types such as 'm5.large', got '${badType}'`));
+      else if (dup !== undefined)
+        out.push(problem('vertical.instanceTypes', E.VERTICAL, `must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`));
       else {
         for (let i = 1; i < types.length; i++) {
           const a = instanceSizeRank(types[i - 1]);
           const b = instanceSizeRank(types[i]);
           if (a !== undefined && b !== undefined && b < a) {
-            out.push(problem('vertical.instanceTypes', E.VERTICAL,
-              `must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`));
+            out.push(
+              problem(
+                'vertical.instanceTypes',
+                E.VERTICAL,
+                `must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`,
+              ),
+            );
             break;
           }
         }
@@ -300,8 +360,18 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
     check(S.verticalLowerPercent, v.lowerUtilizationPercent);
     check(S.verticalUpperPercent, v.upperUtilizationPercent);
-    if (!isUnresolved(v.lowerUtilizationPercent) && !isUnresolved(v.upperUtilizationPercent) && v.lowerUtilizationPercent >= v.upperUtilizationPercent) {
-      out.push(problem('vertical.lowerUtilizationPercent', E.VERTICAL, `(${v.lowerUtilizationPercent}) must be < vertical.upperUtilizationPercent (${v.upperUtilizationPercent})`));
+    if (
+      !isUnresolved(v.lowerUtilizationPercent) &&
+      !isUnresolved(v.upperUtilizationPercent) &&
+      v.lowerUtilizationPercent >= v.upperUtilizationPercent
+    ) {
+      out.push(
+        problem(
+          'vertical.lowerUtilizationPercent',
+          E.VERTICAL,
+          `(${v.lowerUtilizationPercent}) must be < vertical.upperUtilizationPercent (${v.upperUtilizationPercent})`,
+        ),
+      );
     }
     check(S.verticalWindowSeconds, v.evaluationWindowSeconds);
     check(S.verticalMinIntervalSeconds, v.minIntervalSeconds);
@@ -312,8 +382,13 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     out.push(problem('stateTagKey', E.STATE_TAG, `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.stateTagKey}'`));
   }
   if (!isUnresolved(s.metricsNamespace) && (/^AWS\//.test(s.metricsNamespace) || !METRICS_NAMESPACE.test(s.metricsNamespace))) {
-    out.push(problem('metricsNamespace', E.METRICS_NAMESPACE,
-      `must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${s.metricsNamespace}'`));
+    out.push(
+      problem(
+        'metricsNamespace',
+        E.METRICS_NAMESPACE,
+        `must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${s.metricsNamespace}'`,
+      ),
+    );
   }
   return out;
 }
@@ -360,7 +435,12 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
   }
   if (s.workingHours) {
     const wh = s.workingHours;
-    env[E.WORKING_HOURS] = JSON.stringify({ days: [...new Set(wh.days)].sort(), startMinute: wh.startMinute, endMinute: wh.endMinute, timeZone: wh.timeZone });
+    env[E.WORKING_HOURS] = JSON.stringify({
+      days: [...new Set(wh.days)].sort(),
+      startMinute: wh.startMinute,
+      endMinute: wh.endMinute,
+      timeZone: wh.timeZone,
+    });
     env[E.RESTORE_LEAD_MINUTES] = renderNumber(s.restoreLeadSeconds / 60);
   }
   if (s.launchTemplateId !== undefined) env[E.LAUNCH_TEMPLATE_ID] = s.launchTemplateId;
@@ -399,10 +479,13 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
   }
   const v = readJson<unknown>(env, E.VERTICAL, undefined);
   if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) {
-    throw new ConfigError(`environment variable ${E.VERTICAL} must be an object with instanceTypes, lowerUtilizationPercent, upperUtilizationPercent, evaluationWindowHours and minIntervalHours`);
+    throw new ConfigError(
+      `environment variable ${E.VERTICAL} must be an object with instanceTypes, lowerUtilizationPercent, upperUtilizationPercent, evaluationWindowHours and minIntervalHours`,
+    );
   }
   const num = (x: unknown, name: string): number => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new ConfigError(`environment variable ${E.VERTICAL}: ${name} must be a number, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new ConfigError(`environment variable ${E.VERTICAL}: ${name} must be a number, got ${JSON.stringify(x)}`);
     return x;
   };
   const vj = v as Partial<VerticalEnv> | undefined;
@@ -424,26 +507,32 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
     restoreBelowPercent: readNumber(env, E.RESTORE_BELOW, D.restoreBelowPercent),
     capStepPercent: readNumber(env, E.CAP_STEP, D.capStepPercent),
     budgetStepIntervalSeconds: roundSeconds(readNumber(env, E.STEP_INTERVAL_HOURS, D.budgetStepIntervalSeconds / 3600) * 3600),
-    ...(targetMax !== undefined ? { targetUtilization: { maxPercent: targetMax, stepPercent: readNumber(env, E.TARGET_STEP, D.targetStepPercent) } } : {}),
+    ...(targetMax !== undefined
+      ? { targetUtilization: { maxPercent: targetMax, stepPercent: readNumber(env, E.TARGET_STEP, D.targetStepPercent) } }
+      : {}),
     ...(spotMin !== undefined ? { spot: { minOnDemandPercent: spotMin, stepPercent: readNumber(env, E.SPOT_STEP, D.spotStepPercent) } } : {}),
-    ...(whj !== undefined ? {
-      workingHours: {
-        days: Array.isArray(whj.days) ? whj.days as number[] : [],
-        startMinute: whj.startMinute as number,
-        endMinute: whj.endMinute as number,
-        timeZone: typeof whj.timeZone === 'string' ? whj.timeZone : D.timeZone,
-      },
-    } : {}),
+    ...(whj !== undefined
+      ? {
+          workingHours: {
+            days: Array.isArray(whj.days) ? (whj.days as number[]) : [],
+            startMinute: whj.startMinute as number,
+            endMinute: whj.endMinute as number,
+            timeZone: typeof whj.timeZone === 'string' ? whj.timeZone : D.timeZone,
+          },
+        }
+      : {}),
     restoreLeadSeconds: roundSeconds(readNumber(env, E.RESTORE_LEAD_MINUTES, D.restoreLeadSeconds / 60) * 60),
-    ...(vj !== undefined ? {
-      vertical: {
-        instanceTypes: Array.isArray(vj.instanceTypes) ? vj.instanceTypes : [],
-        lowerUtilizationPercent: num(vj.lowerUtilizationPercent, 'lowerUtilizationPercent'),
-        upperUtilizationPercent: num(vj.upperUtilizationPercent, 'upperUtilizationPercent'),
-        evaluationWindowSeconds: roundSeconds(num(vj.evaluationWindowHours, 'evaluationWindowHours') * 3600),
-        minIntervalSeconds: roundSeconds(num(vj.minIntervalHours, 'minIntervalHours') * 3600),
-      },
-    } : {}),
+    ...(vj !== undefined
+      ? {
+          vertical: {
+            instanceTypes: Array.isArray(vj.instanceTypes) ? vj.instanceTypes : [],
+            lowerUtilizationPercent: num(vj.lowerUtilizationPercent, 'lowerUtilizationPercent'),
+            upperUtilizationPercent: num(vj.upperUtilizationPercent, 'upperUtilizationPercent'),
+            evaluationWindowSeconds: roundSeconds(num(vj.evaluationWindowHours, 'evaluationWindowHours') * 3600),
+            minIntervalSeconds: roundSeconds(num(vj.minIntervalHours, 'minIntervalHours') * 3600),
+          },
+        }
+      : {}),
     utilizationPeriodSeconds: readNumber(env, E.PERIOD, D.utilizationPeriodSeconds),
     stateTagKey: readStringOr(env, E.STATE_TAG, D.stateTagKey),
     refreshMinHealthyPercent: readNumber(env, E.REFRESH_MIN_HEALTHY, D.refreshMinHealthyPercent),

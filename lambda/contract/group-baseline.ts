@@ -68,7 +68,8 @@ export function parseGroupBaseline(raw: string | undefined): GroupBaseline {
   if (!isSize(b.minSize)) throw new GroupBaselineError(`minSize must be an integer >= 0, got ${JSON.stringify(b.minSize)}`);
   if (!isSize(b.maxSize)) throw new GroupBaselineError(`maxSize must be an integer >= 0, got ${JSON.stringify(b.maxSize)}`);
   if (b.minSize > b.maxSize) throw new GroupBaselineError(`minSize (${b.minSize}) must be <= maxSize (${b.maxSize})`);
-  if (!isOptionalString(b.instanceType)) throw new GroupBaselineError(`instanceType must be a non-empty string, got ${JSON.stringify(b.instanceType)}`);
+  if (!isOptionalString(b.instanceType))
+    throw new GroupBaselineError(`instanceType must be a non-empty string, got ${JSON.stringify(b.instanceType)}`);
   const schedules = b.schedules ?? [];
   if (!Array.isArray(schedules)) throw new GroupBaselineError('schedules must be an array');
   schedules.forEach((s: unknown, i: number) => {

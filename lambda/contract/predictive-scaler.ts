@@ -6,10 +6,24 @@
  * Dependency-free.
  */
 import { DEFAULT_STATE_TAG_KEY, isStateTagKey } from './cost-optimizer';
-import { GROUP_BASELINE_ENV, GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
+import { GROUP_BASELINE_ENV, type GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
-  ConfigError, Env, IsUnresolved, NumberSetting, SettingProblem, envError, formatSeconds, numberProblem, problem, readBoolean, readEnum,
-  readJson, readNumber, readString, readStringOr, renderNumber,
+  ConfigError,
+  type Env,
+  type IsUnresolved,
+  type NumberSetting,
+  type SettingProblem,
+  envError,
+  formatSeconds,
+  numberProblem,
+  problem,
+  readBoolean,
+  readEnum,
+  readJson,
+  readNumber,
+  readString,
+  readStringOr,
+  renderNumber,
 } from './settings';
 
 /** The environment variables of the predictive scaler handler. */
@@ -142,7 +156,6 @@ export interface PredictiveScalerSettings {
 const ACTION_PREFIX = /^[\w.:-]{1,200}$/;
 const METRICS_NAMESPACE = /^[\w .\-/#:]{1,255}$/;
 
-
 /**
  * Every problem of the settings (empty when valid). The construct calls it with
  * `Token.isUnresolved` so that deploy-time values are skipped; the handler with literal values.
@@ -160,17 +173,30 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
   check(S.historySeconds, s.historySeconds);
   check(S.minHistorySeconds, s.minHistorySeconds);
   if (!out.some((p) => p.prop === S.minHistorySeconds.prop || p.prop === S.historySeconds.prop) && s.minHistorySeconds > s.historySeconds) {
-    out.push(problem(S.minHistorySeconds.prop, S.minHistorySeconds.env,
-      `must be at most historyDuration (${formatSeconds(s.historySeconds)}), got ${formatSeconds(s.minHistorySeconds)}`));
+    out.push(
+      problem(
+        S.minHistorySeconds.prop,
+        S.minHistorySeconds.env,
+        `must be at most historyDuration (${formatSeconds(s.historySeconds)}), got ${formatSeconds(s.minHistorySeconds)}`,
+      ),
+    );
   }
   check(S.launchLeadSeconds, s.launchLeadSeconds);
   check(S.horizonSeconds, s.horizonSeconds);
   const intervalProblem = numberProblem(S.intervalSeconds, s.intervalSeconds);
   if (intervalProblem) {
-    out.push({ ...intervalProblem, message: `must run at least once a day, at most once a minute, in whole minutes: its interval ${intervalProblem.message}` });
+    out.push({
+      ...intervalProblem,
+      message: `must run at least once a day, at most once a minute, in whole minutes: its interval ${intervalProblem.message}`,
+    });
   } else if (!out.some((p) => p.prop === S.horizonSeconds.prop) && s.horizonSeconds < 2 * s.intervalSeconds) {
-    out.push(problem(S.horizonSeconds.prop, S.horizonSeconds.env,
-      `(${formatSeconds(s.horizonSeconds)}) must be at least two schedule intervals (2 x ${formatSeconds(s.intervalSeconds)}), so that one missed run leaves no gap in the plan`));
+    out.push(
+      problem(
+        S.horizonSeconds.prop,
+        S.horizonSeconds.env,
+        `(${formatSeconds(s.horizonSeconds)}) must be at least two schedule intervals (2 x ${formatSeconds(s.intervalSeconds)}), so that one missed run leaves no gap in the plan`,
+      ),
+    );
   }
   check(S.maxActions, s.maxActions);
   check(S.unservedBudgetPercent, s.unservedBudgetPercent);
@@ -178,12 +204,22 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
     out.push(problem('scheduledActionPrefix', E.ACTION_PREFIX, `must be 1-200 letters, digits, '_', '.', ':' or '-', got '${s.actionPrefix}'`));
   }
   if (!isUnresolved(s.metricsNamespace) && (/^AWS\//.test(s.metricsNamespace) || !METRICS_NAMESPACE.test(s.metricsNamespace))) {
-    out.push(problem('metricsNamespace', E.METRICS_NAMESPACE,
-      `must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${s.metricsNamespace}'`));
+    out.push(
+      problem(
+        'metricsNamespace',
+        E.METRICS_NAMESPACE,
+        `must be 1-255 characters of letters, digits, ' ', '.', '-', '_', '/', '#', ':' and not start with 'AWS/', got '${s.metricsNamespace}'`,
+      ),
+    );
   }
   if (!isUnresolved(s.costStateTagKey) && !isStateTagKey(s.costStateTagKey)) {
-    out.push(problem('costOptimizerStateTagKey', E.COST_STATE_TAG_KEY,
-      `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.costStateTagKey}'`));
+    out.push(
+      problem(
+        'costOptimizerStateTagKey',
+        E.COST_STATE_TAG_KEY,
+        `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.costStateTagKey}'`,
+      ),
+    );
   }
   const m = s.metric;
   if (!isUnresolved(m.namespace) && m.namespace.trim() === '') out.push(problem('loadMetric', E.METRIC_NAMESPACE, 'namespace must not be empty'));
@@ -226,8 +262,12 @@ export function encodePredictiveScalerEnv(s: PredictiveScalerSettings, renderJso
 export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
   const D = PREDICTIVE_SCALER_DEFAULTS;
   const dimensions = readJson<unknown>(env, E.METRIC_DIMENSIONS, {});
-  if (typeof dimensions !== 'object' || dimensions === null || Array.isArray(dimensions)
-    || Object.values(dimensions).some((v) => typeof v !== 'string')) {
+  if (
+    typeof dimensions !== 'object' ||
+    dimensions === null ||
+    Array.isArray(dimensions) ||
+    Object.values(dimensions).some((v) => typeof v !== 'string')
+  ) {
     throw new ConfigError(`environment variable ${E.METRIC_DIMENSIONS} must be a JSON object of strings, got '${env[E.METRIC_DIMENSIONS]}'`);
   }
   const historySeconds = readNumber(env, E.HISTORY_SECONDS, D.historySeconds);

@@ -55,9 +55,12 @@ export interface SettingProblem {
 export function formatValue(unit: SettingUnit, value: number): string {
   if (!Number.isFinite(value)) return String(value);
   switch (unit) {
-    case 'seconds': return formatSeconds(value);
-    case 'USD': return `${value} USD`;
-    default: return String(value);
+    case 'seconds':
+      return formatSeconds(value);
+    case 'USD':
+      return `${value} USD`;
+    default:
+      return String(value);
   }
 }
 
@@ -214,7 +217,12 @@ export function rateSeconds(expression: string): number | undefined {
  * period, and CloudWatch evaluates at most one day of periods.
  */
 export const MISSING_DATA_ALARM_RUNS: NumberSetting = {
-  env: '-', prop: 'missingDataAlarmRuns', unit: 'count', min: 1, max: 1440, integer: true,
+  env: '-',
+  prop: 'missingDataAlarmRuns',
+  unit: 'count',
+  min: 1,
+  max: 1440,
+  integer: true,
 };
 
 /** Default of `missingDataAlarmRuns` on both scaler constructs. */
@@ -225,7 +233,13 @@ export function missingDataAlarmProblems(runs: number, intervalSeconds: number):
   const p = numberProblem(MISSING_DATA_ALARM_RUNS, runs);
   if (p) return [p];
   if (runs * intervalSeconds > 86_400) {
-    return [problem('missingDataAlarmRuns', '-', `must span at most one day of runs (CloudWatch evaluates at most 1 day): ${runs} runs x ${formatSeconds(intervalSeconds)} = ${formatSeconds(runs * intervalSeconds)}`)];
+    return [
+      problem(
+        'missingDataAlarmRuns',
+        '-',
+        `must span at most one day of runs (CloudWatch evaluates at most 1 day): ${runs} runs x ${formatSeconds(intervalSeconds)} = ${formatSeconds(runs * intervalSeconds)}`,
+      ),
+    ];
   }
   return [];
 }

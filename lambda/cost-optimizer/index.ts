@@ -409,6 +409,6 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
   else deps.logger.info(message, { ...summary });
   publishRunMetrics(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', metrics);
   publishSkippedRun(deps.metrics, skipped);
-  if (thrown !== undefined) throw thrown instanceof Error ? thrown : new Error(String(thrown));
+  if (thrown !== undefined) throw thrown instanceof Error ? thrown : new Error(JSON.stringify(thrown));
   return summary;
 }

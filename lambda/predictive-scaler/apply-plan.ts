@@ -7,7 +7,10 @@
  * plan that is at worst older and higher, never a gap.
  */
 import {
-  AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, SetDesiredCapacityCommand,
+  type AutoScalingClient,
+  BatchDeleteScheduledActionCommand,
+  BatchPutScheduledUpdateGroupActionCommand,
+  SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { describeGroup } from './group-state';
 import type { OwnAction } from './scheduled-actions';
@@ -71,11 +74,13 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
       if (!live) throw Object.assign(new Error(`Auto Scaling group '${req.groupName}' not found`), { name: 'GroupNotFound' });
       const target = Math.min(req.immediateDesired, live.maxSize);
       if (target > live.desiredCapacity) {
-        await asg.send(new SetDesiredCapacityCommand({
-          AutoScalingGroupName: req.groupName,
-          DesiredCapacity: target,
-          HonorCooldown: false,
-        }));
+        await asg.send(
+          new SetDesiredCapacityCommand({
+            AutoScalingGroupName: req.groupName,
+            DesiredCapacity: target,
+            HonorCooldown: false,
+          }),
+        );
         desiredSet = target;
       } else {
         desiredSkipped = { liveDesired: live.desiredCapacity, liveMaxSize: live.maxSize };
@@ -90,15 +95,17 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
   let callError: unknown;
   try {
     for (const batch of chunks(req.put, BATCH)) {
-      const res = await asg.send(new BatchPutScheduledUpdateGroupActionCommand({
-        AutoScalingGroupName: req.groupName,
-        ScheduledUpdateGroupActions: batch.map((a) => ({
-          ScheduledActionName: a.name,
-          StartTime: new Date(a.startTime),
-          ...(a.minSize !== undefined ? { MinSize: a.minSize } : {}),
-          ...(a.desiredCapacity !== undefined ? { DesiredCapacity: a.desiredCapacity } : {}),
-        })),
-      }));
+      const res = await asg.send(
+        new BatchPutScheduledUpdateGroupActionCommand({
+          AutoScalingGroupName: req.groupName,
+          ScheduledUpdateGroupActions: batch.map((a) => ({
+            ScheduledActionName: a.name,
+            StartTime: new Date(a.startTime),
+            ...(a.minSize !== undefined ? { MinSize: a.minSize } : {}),
+            ...(a.desiredCapacity !== undefined ? { DesiredCapacity: a.desiredCapacity } : {}),
+          })),
+        }),
+      );
       const bad = res.FailedScheduledUpdateGroupActions ?? [];
       for (const f of bad) failed.push({ name: f.ScheduledActionName ?? '?', stage: 'put', code: f.ErrorCode, message: f.ErrorMessage });
       put += batch.length - bad.length;
@@ -121,7 +128,10 @@ export async function applyPlan(asg: AutoScalingClient, req: ApplyRequest): Prom
   return {
     ...(desiredSet !== undefined ? { desiredSet } : {}),
     ...(desiredSkipped !== undefined ? { desiredSkipped } : {}),
-    put, removed, failed, removalSkipped,
+    put,
+    removed,
+    failed,
+    removalSkipped,
     ...(immediateError !== undefined ? { immediateError } : {}),
     ...(callError !== undefined ? { callError } : {}),
   };

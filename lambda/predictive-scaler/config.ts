@@ -4,9 +4,14 @@
  * value the construct accepts is a value this accepts. A missing or invalid value is a
  * `ConfigError` naming the variable, the prop it came from and the value.
  */
-import { GroupBaseline } from '../contract/group-baseline';
+import type { GroupBaseline } from '../contract/group-baseline';
 import {
-  DEFAULT_ACTION_PREFIX, LoadMetricSpec, MAX_HISTORY_SECONDS, PREDICTIVE_SCALER_ENV, SCALING_MODES, ScalingMode,
+  DEFAULT_ACTION_PREFIX,
+  LoadMetricSpec,
+  MAX_HISTORY_SECONDS,
+  PREDICTIVE_SCALER_ENV,
+  SCALING_MODES,
+  ScalingMode,
   parsePredictiveScalerEnv,
 } from '../contract/predictive-scaler';
 
@@ -33,7 +38,10 @@ export interface ScalerConfig {
   readonly unservedBudget: number;
   /** The tag the cost optimizer keeps its state in on this group (its budget cap and off-hours hold). */
   readonly costStateTagKey: string;
-  /** The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down by the construct (absent only in an environment written before GROUP_BASELINE). */
+  /**
+   * The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down
+   * by the construct (absent only in an environment written before GROUP_BASELINE).
+   */
   readonly baseline?: GroupBaseline;
 }
 

@@ -3,7 +3,7 @@
  * the one-time scheduled actions under the scaler's own name prefix (other owners' actions are
  * never returned, so they are never touched).
  */
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
 import { decodeCostState } from '../core/cost';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
@@ -19,13 +19,21 @@ export interface CostHold {
  * The live group, or undefined when no group has that name; with `costStateTagKey`, also what the
  * cost optimizer holds it at (an unreadable state tag is no hold: the live MaxSize still bounds).
  */
-export async function describeGroup(asg: AutoScalingClient, groupName: string, costStateTagKey?: string): Promise<(GroupState & { costHold?: CostHold }) | undefined> {
+export async function describeGroup(
+  asg: AutoScalingClient,
+  groupName: string,
+  costStateTagKey?: string,
+): Promise<(GroupState & { costHold?: CostHold }) | undefined> {
   const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
   if (!g) return undefined;
   // Missing bounds are missing data, not zeros: a MaxSize of 0 would clamp the plan to nothing
   // and remove the raised floors in place. The run fails instead and changes nothing.
-  for (const [field, v] of [['MinSize', g.MinSize], ['MaxSize', g.MaxSize], ['DesiredCapacity', g.DesiredCapacity]] as const) {
+  for (const [field, v] of [
+    ['MinSize', g.MinSize],
+    ['MaxSize', g.MaxSize],
+    ['DesiredCapacity', g.DesiredCapacity],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw Object.assign(new Error(`Auto Scaling group '${groupName}' has no valid ${field} (got ${String(v)})`), { name: 'MissingGroupData' });
     }
@@ -35,7 +43,10 @@ export async function describeGroup(asg: AutoScalingClient, groupName: string, c
   if (tag) {
     try {
       const st = decodeCostState(tag, { minSize: 0, maxSize: 0, desiredCapacity: 0 }); // only the caps are read
-      costHold = { ...(st.cap !== undefined ? { budgetCap: st.cap } : {}), ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}) };
+      costHold = {
+        ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
+        ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
+      };
     } catch {
       costHold = undefined;
     }
@@ -81,7 +92,10 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
     token = res.NextToken;
     pages++;
     // A list cut short would miss own actions (never replaced nor removed) and others' minutes.
-    if (token && pages >= 20) throw Object.assign(new Error('DescribeScheduledActions still had pages after 20: the scheduled actions are incomplete'), { name: 'IncompleteData' });
+    if (token && pages >= 20)
+      throw Object.assign(new Error('DescribeScheduledActions still had pages after 20: the scheduled actions are incomplete'), {
+        name: 'IncompleteData',
+      });
   } while (token);
   return { own, otherStartTimes };
 }

@@ -27,17 +27,17 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { planCapacity, PlanInput, PlannerOptions, PlanOutput } from '../core';
+import { planCapacity, type PlanInput, type PlannerOptions, type PlanOutput } from '../core';
 import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
-import { applyPlan, ApplyResult } from './apply-plan';
-import { loadConfig, ScalerConfig } from './config';
+import { applyPlan, type ApplyResult } from './apply-plan';
+import { loadConfig, type ScalerConfig } from './config';
 import { describeGroup, listScheduledActions } from './group-state';
-import { LoadHistory, readLoadHistory } from './load-history';
-import { ActionPlan, baseMinCapacity, diffActions, GroupState, OwnAction, ownReleaseFloor, planActions } from './scheduled-actions';
-import { createLogger, createMetrics, METRIC, PlanPoint, publishCounters, publishPlanPoints, publishSkippedRun } from './telemetry';
+import { type LoadHistory, readLoadHistory } from './load-history';
+import { type ActionPlan, baseMinCapacity, diffActions, type GroupState, type OwnAction, ownReleaseFloor, planActions } from './scheduled-actions';
+import { createLogger, createMetrics, METRIC, type PlanPoint, publishCounters, publishPlanPoints, publishSkippedRun } from './telemetry';
 
 /** What a run decided. */
 export type Decision = 'applied' | 'forecast-only' | 'dry-run' | 'skipped' | 'failed';
@@ -93,7 +93,10 @@ export async function handler(event: unknown): Promise<RunSummary> {
 
 /** A failure that is logged, counted and rethrown. */
 class StageError extends Error {
-  constructor(readonly stage: string, readonly cause: unknown) {
+  constructor(
+    readonly stage: string,
+    readonly cause: unknown,
+  ) {
     super(`${stage}: ${describeError(cause).message}`);
     this.name = 'PredictiveScalerError';
   }
@@ -142,18 +145,18 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
   else deps.logger.info(message, line);
 
   const decisionMetric = {
-    'applied': METRIC.DECISION_APPLIED,
+    applied: METRIC.DECISION_APPLIED,
     'forecast-only': METRIC.DECISION_FORECAST_ONLY,
     'dry-run': METRIC.DECISION_DRY_RUN,
-    'skipped': METRIC.DECISION_SKIPPED,
-    'failed': METRIC.DECISION_FAILED,
+    skipped: METRIC.DECISION_SKIPPED,
+    failed: METRIC.DECISION_FAILED,
   }[decision];
   counters[decisionMetric] = 1;
   counters[METRIC.RUN_ERRORS] = decision === 'failed' || decision === 'skipped' ? 1 : 0;
   publishCounters(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', counters);
   publishSkippedRun(deps.metrics, decision === 'skipped');
 
-  if (thrown !== undefined) throw thrown;
+  if (thrown !== undefined) throw thrown instanceof Error ? thrown : new Error(JSON.stringify(thrown));
   return result;
 }
 
@@ -192,12 +195,14 @@ function historySummary(h: LoadHistory, now: number): Record<string, unknown> {
     windowEnd: new Date(h.windowEnd).toISOString(),
     datapoints: h.datapoints,
     pages: h.pages,
-    ...(h.firstDatapoint !== undefined ? {
-      firstDatapoint: new Date(h.firstDatapoint).toISOString(),
-      lastDatapoint: new Date(h.lastDatapoint!).toISOString(),
-      spanHours: round((h.windowEnd - h.firstDatapoint) / 3_600_000, 2),
-      lastDatapointAgeMinutes: round((now - h.lastDatapoint!) / 60_000, 1),
-    } : {}),
+    ...(h.firstDatapoint !== undefined
+      ? {
+          firstDatapoint: new Date(h.firstDatapoint).toISOString(),
+          lastDatapoint: new Date(h.lastDatapoint!).toISOString(),
+          spanHours: round((h.windowEnd - h.firstDatapoint) / 3_600_000, 2),
+          lastDatapointAgeMinutes: round((now - h.lastDatapoint!) / 60_000, 1),
+        }
+      : {}),
   };
 }
 
@@ -213,14 +218,23 @@ const compact = (a: OwnAction) => ({
 type Timed = <T>(name: 'read' | 'plan' | 'apply', f: () => Promise<T> | T) => Promise<T>;
 
 async function plan(
-  cfg: ScalerConfig, now: number, deps: Dependencies, counters: Record<string, number>, seen: Seen, timed: Timed,
+  cfg: ScalerConfig,
+  now: number,
+  deps: Dependencies,
+  counters: Record<string, number>,
+  seen: Seen,
+  timed: Timed,
 ): Promise<Omit<RunSummary, 'durationMs'>> {
   const base = { now: new Date(now).toISOString() };
-  const [history, group, scheduled] = await timed('read', () => stageAsync('read', () => Promise.all([
-    readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
-    describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
-    listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
-  ])));
+  const [history, group, scheduled] = await timed('read', () =>
+    stageAsync('read', () =>
+      Promise.all([
+        readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
+        describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
+        listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
+      ]),
+    ),
+  );
   const existing = scheduled.own;
   if (!group) {
     throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
@@ -236,11 +250,12 @@ async function plan(
     return {
       ...base,
       decision: 'skipped',
-      reason: history.datapoints === 0
-        ? 'no datapoints of the load metric (empty, or all NaN): nothing changed, the previous plan (if any) stays'
-        : history.negative > 0
-          ? `${history.negative} minute(s) of the load metric are negative: not a load metric, nothing changed, the previous plan (if any) stays`
-          : `history spans ${round(span / 3_600_000, 2)} h, less than the ${round(cfg.minHistorySeconds / 3600, 2)} h needed: nothing changed, the previous plan (if any) stays`,
+      reason:
+        history.datapoints === 0
+          ? 'no datapoints of the load metric (empty, or all NaN): nothing changed, the previous plan (if any) stays'
+          : history.negative > 0
+            ? `${history.negative} minute(s) of the load metric are negative: not a load metric, nothing changed, the previous plan (if any) stays`
+            : `history spans ${round(span / 3_600_000, 2)} h, less than the ${round(cfg.minHistorySeconds / 3600, 2)} h needed: nothing changed, the previous plan (if any) stays`,
       group: groupLine,
       history: historyLine,
       actions: { existingOwn: existing.length },
@@ -255,15 +270,23 @@ async function plan(
   const hold = group.costHold ?? {};
   const liveCap = group.maxSize < scheduledBounds(baseline, now).maxSize ? group.maxSize : undefined;
   const budgetCap = hold.budgetCap === undefined ? liveCap : Math.min(hold.budgetCap, liveCap ?? Infinity);
-  const boundsAt = (at: number, predictiveFloor: number) => effectiveCapacity({
-    at, baseline, predictiveFloor, ...(budgetCap !== undefined ? { budgetCap } : {}),
-    ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
-  });
+  const boundsAt = (at: number, predictiveFloor: number) =>
+    effectiveCapacity({
+      at,
+      baseline,
+      predictiveFloor,
+      ...(budgetCap !== undefined ? { budgetCap } : {}),
+      ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+    });
   const nowBounds = boundsAt(now, 0);
   const baseMin = baseMinCapacity({ ...group, maxSize: nowBounds.maxSize }, nowBounds.minSize);
   const boundsLine = {
-    baseMin, maxSize: nowBounds.maxSize, minFrom: nowBounds.minFrom, maxFrom: nowBounds.maxFrom,
-    ...(budgetCap !== undefined ? { budgetCap } : {}), ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+    baseMin,
+    maxSize: nowBounds.maxSize,
+    minFrom: nowBounds.minFrom,
+    maxFrom: nowBounds.maxFrom,
+    ...(budgetCap !== undefined ? { budgetCap } : {}),
+    ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
   };
   const input: PlanInput = {
@@ -292,17 +315,21 @@ async function plan(
   // within LATE_RUN_MS of the event the wall clock bounds the start times. Beyond it the event
   // time is a simulated clock (a replay), which the emulator accepts as is.
   const lag = deps.wallClock() - now;
-  const actionPlan = planActions(output, { ...group, maxSize: nowBounds.maxSize }, {
-    now,
-    ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
-    baseMinCapacity: baseMin,
-    boundsAt,
-    scheduleChanges: scheduleChangeTimes(baseline, now, now + (cfg.horizonSeconds + cfg.intervalSeconds) * 1000),
-    prefix: cfg.actionPrefix,
-    maxActions: cfg.maxActions,
-    horizonSeconds: cfg.horizonSeconds,
-    avoid: scheduled.otherStartTimes,
-  });
+  const actionPlan = planActions(
+    output,
+    { ...group, maxSize: nowBounds.maxSize },
+    {
+      now,
+      ...(lag > 0 && lag < LATE_RUN_MS ? { actingAt: deps.wallClock() } : {}),
+      baseMinCapacity: baseMin,
+      boundsAt,
+      scheduleChanges: scheduleChangeTimes(baseline, now, now + (cfg.horizonSeconds + cfg.intervalSeconds) * 1000),
+      prefix: cfg.actionPrefix,
+      maxActions: cfg.maxActions,
+      horizonSeconds: cfg.horizonSeconds,
+      avoid: scheduled.otherStartTimes,
+    },
+  );
   const diff = diffActions(existing, actionPlan.actions);
   const points = planPoints(output, actionPlan, now, cfg.intervalSeconds);
   const emf = publishPlanPoints(deps.metrics, cfg.groupName, points, deps.wallClock());
@@ -332,20 +359,33 @@ async function plan(
   const common = { ...base, group: groupLine, history: historyLine, plan: planLine };
   seen.plan = planLine;
   seen.actions = { wanted };
-  const immediateWhy = actionPlan.immediateDesired !== undefined
-    ? `raise desired ${group.desiredCapacity} -> ${actionPlan.immediateDesired} now`
-    : `no immediate change (needed now ${actionPlan.neededNow}, desired ${group.desiredCapacity})`;
+  const immediateWhy =
+    actionPlan.immediateDesired !== undefined
+      ? `raise desired ${group.desiredCapacity} -> ${actionPlan.immediateDesired} now`
+      : `no immediate change (needed now ${actionPlan.neededNow}, desired ${group.desiredCapacity})`;
 
   if (cfg.mode === 'forecast-only') {
-    return { ...common, decision: 'forecast-only', reason: `mode forecast-only: forecast published, group not changed (would ${immediateWhy}; put ${diff.put.length}, remove ${diff.remove.length})`, actions: { wouldApply: wanted } };
+    return {
+      ...common,
+      decision: 'forecast-only',
+      reason: `mode forecast-only: forecast published, group not changed (would ${immediateWhy}; put ${diff.put.length}, remove ${diff.remove.length})`,
+      actions: { wouldApply: wanted },
+    };
   }
   if (cfg.dryRun) {
-    return { ...common, decision: 'dry-run', reason: `dry run: would ${immediateWhy}; put ${diff.put.length}, remove ${diff.remove.length} scheduled actions`, actions: { wouldApply: wanted } };
+    return {
+      ...common,
+      decision: 'dry-run',
+      reason: `dry run: would ${immediateWhy}; put ${diff.put.length}, remove ${diff.remove.length} scheduled actions`,
+      actions: { wouldApply: wanted },
+    };
   }
 
   let result: ApplyResult;
   try {
-    result = await timed('apply', () => applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove }));
+    result = await timed('apply', () =>
+      applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove }),
+    );
   } catch (e) {
     throw new StageError('apply', e);
   }
@@ -357,7 +397,12 @@ async function plan(
   if (callError !== undefined) throw new StageError('apply', callError);
   if (immediateError !== undefined) throw new StageError('apply', immediateError);
   if (result.failed.length > 0) {
-    const err = Object.assign(new Error(`${result.failed.length} scheduled action(s) refused: ${result.failed.map((f) => `${f.stage} ${f.name}: ${f.code ?? ''} ${f.message ?? ''}`.trim()).join('; ')}`), { name: 'ScheduledActionsRefused' });
+    const err = Object.assign(
+      new Error(
+        `${result.failed.length} scheduled action(s) refused: ${result.failed.map((f) => `${f.stage} ${f.name}: ${f.code ?? ''} ${f.message ?? ''}`.trim()).join('; ')}`,
+      ),
+      { name: 'ScheduledActionsRefused' },
+    );
     throw new StageError('apply', err);
   }
   const appliedWhy = result.desiredSkipped
@@ -365,7 +410,12 @@ async function plan(
     : result.desiredSet !== undefined && result.desiredSet !== actionPlan.immediateDesired
       ? `raise desired to ${result.desiredSet} now (the live MaxSize; the plan wanted ${actionPlan.immediateDesired})`
       : immediateWhy;
-  return { ...common, decision: 'applied', reason: `${appliedWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`, actions: { ...wanted, result: done } };
+  return {
+    ...common,
+    decision: 'applied',
+    reason: `${appliedWhy}; put ${result.put}, removed ${result.removed} stale, ${diff.unchanged} unchanged`,
+    actions: { ...wanted, result: done },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * at the last whole minute before `now`, every page (NextToken), placed on a one-minute grid with
  * NaN where CloudWatch has no datapoint.
  */
-import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { MetricSeries } from '../core';
 import type { LoadMetricSpec } from './config';
 
@@ -71,13 +71,15 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
   let token: string | undefined;
   let pages = 0;
   do {
-    const res = await cw.send(new GetMetricDataCommand({
-      MetricDataQueries: [query],
-      StartTime: new Date(windowStart),
-      EndTime: new Date(windowEnd),
-      ScanBy: 'TimestampAscending',
-      NextToken: token,
-    }));
+    const res = await cw.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: [query],
+        StartTime: new Date(windowStart),
+        EndTime: new Date(windowEnd),
+        ScanBy: 'TimestampAscending',
+        NextToken: token,
+      }),
+    );
     pages++;
     for (const r of res.MetricDataResults ?? []) {
       if (r.Id !== 'load') continue;
@@ -92,7 +94,9 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
     // Pages come oldest first: a history cut here would lack the latest load, and a plan from it
     // would be a plan from stale data. Missing data: the run fails and changes nothing.
     if (token && pages >= MAX_PAGES) {
-      throw Object.assign(new Error(`GetMetricData still had pages after ${MAX_PAGES}: the load history is incomplete`), { name: 'IncompleteHistory' });
+      throw Object.assign(new Error(`GetMetricData still had pages after ${MAX_PAGES}: the load history is incomplete`), {
+        name: 'IncompleteHistory',
+      });
     }
   } while (token);
 

@@ -109,7 +109,11 @@ export function actionName(prefix: string, startTime: number): string {
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
-interface Step { at: number; minSize?: number; desired?: number }
+interface Step {
+  at: number;
+  minSize?: number;
+  desired?: number;
+}
 
 /**
  * The floor a plan starts from and is released to: the configured MinSize in force (the
@@ -153,10 +157,13 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
 
   const entries = (Array.isArray(plan?.schedule) ? plan.schedule : [])
     .filter((a) => {
-      const ok = a !== null && typeof a === 'object' && Number.isFinite(a.at)
-        && (a.minCapacity === undefined || Number.isFinite(a.minCapacity))
-        && (a.desiredCapacity === undefined || Number.isFinite(a.desiredCapacity))
-        && (a.minCapacity !== undefined || a.desiredCapacity !== undefined);
+      const ok =
+        a !== null &&
+        typeof a === 'object' &&
+        Number.isFinite(a.at) &&
+        (a.minCapacity === undefined || Number.isFinite(a.minCapacity)) &&
+        (a.desiredCapacity === undefined || Number.isFinite(a.desiredCapacity)) &&
+        (a.minCapacity !== undefined || a.desiredCapacity !== undefined);
       if (!ok) invalid++;
       return ok;
     })
@@ -169,7 +176,10 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
   const future: Map<number, { minSize?: number; desired?: number }> = new Map();
   for (const a of entries) {
     if (a.at < firstAt) {
-      if (a.minCapacity !== undefined) { floorNow = fit(a.minCapacity, baseMin); desiredNow = desiredNow === undefined ? undefined : Math.max(desiredNow, floorNow); }
+      if (a.minCapacity !== undefined) {
+        floorNow = fit(a.minCapacity, baseMin);
+        desiredNow = desiredNow === undefined ? undefined : Math.max(desiredNow, floorNow);
+      }
       if (a.desiredCapacity !== undefined) desiredNow = fit(a.desiredCapacity, floorNow);
       continue;
     }
@@ -199,7 +209,8 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
     if (step.minSize === undefined && step.desired === undefined) continue;
     peak = Math.max(peak, step.minSize ?? 0, step.desired ?? 0);
     const last = steps[steps.length - 1];
-    if (last && last.at === at) { // the plan's own step in the minute the held floor starts
+    if (last && last.at === at) {
+      // the plan's own step in the minute the held floor starts
       if (step.minSize !== undefined) last.minSize = step.minSize;
       if (step.desired !== undefined) last.desired = step.desired;
     } else {
@@ -247,8 +258,13 @@ export function planActions(plan: PlanOutput, group: GroupState, opts: ActionPla
  * MinSize below it (the user's action runs; the forecast's floor is kept after it).
  */
 function applyPrecedence(
-  steps: Step[], floorNow: number, baseMin: number, taken: ReadonlySet<number>, boundsAt: NonNullable<ActionPlanOptions['boundsAt']>,
-  scheduleChanges: readonly number[], firstAt: number,
+  steps: Step[],
+  floorNow: number,
+  baseMin: number,
+  taken: ReadonlySet<number>,
+  boundsAt: NonNullable<ActionPlanOptions['boundsAt']>,
+  scheduleChanges: readonly number[],
+  firstAt: number,
 ): void {
   const reassert = scheduleChanges
     .map((t) => Math.floor(t / MINUTE_MS) * MINUTE_MS + MINUTE_MS)
@@ -258,7 +274,10 @@ function applyPrecedence(
   // never holds the base of the run's start against a schedule that lowers MinSize later).
   const floorAt = (t: number) => {
     let f = floorNow;
-    for (const s of planned) { if (s.at > t) break; if (s.minSize !== undefined) f = s.minSize; }
+    for (const s of planned) {
+      if (s.at > t) break;
+      if (s.minSize !== undefined) f = s.minSize;
+    }
     return f > baseMin ? f : 0;
   };
   for (const at of reassert) {
@@ -305,10 +324,11 @@ function fitCount(steps: Step[], limit: number): number {
       const cur = steps[i];
       if (cur.desired !== undefined || cur.minSize === undefined || prev.minSize === undefined) continue;
       const next = i + 1 < steps.length ? steps[i + 1].at : cur.at + 60 * MINUTE_MS;
-      const cost = cur.minSize > prev.minSize
-        ? (cur.minSize - prev.minSize) * (cur.at - prev.at)
-        : (prev.minSize - cur.minSize) * (next - cur.at);
-      if (cost < bestCost) { bestCost = cost; best = i; }
+      const cost = cur.minSize > prev.minSize ? (cur.minSize - prev.minSize) * (cur.at - prev.at) : (prev.minSize - cur.minSize) * (next - cur.at);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = i;
+      }
     }
     if (best < 0) {
       removed += steps.length - limit;
@@ -334,7 +354,13 @@ function moveOffTaken(steps: Step[], taken: ReadonlySet<number>, firstAt: number
     const s = steps[i];
     if (!taken.has(s.at)) continue;
     const prevAt = i > 0 ? steps[i - 1].at : firstAt - MINUTE_MS;
-    const prevFloor = i > 0 ? (steps.slice(0, i).reverse().find((x) => x.minSize !== undefined)?.minSize ?? floorBefore) : floorBefore;
+    const prevFloor =
+      i > 0
+        ? (steps
+            .slice(0, i)
+            .reverse()
+            .find((x) => x.minSize !== undefined)?.minSize ?? floorBefore)
+        : floorBefore;
     const raises = s.minSize !== undefined && s.minSize > prevFloor;
     let at = s.at;
     if (raises) {
@@ -375,8 +401,7 @@ export function diffActions(existing: readonly OwnAction[], wanted: readonly Own
   const wantedNames = new Set(wanted.map((a) => a.name));
   const put = wanted.filter((w) => {
     const e = byName.get(w.name);
-    return !e || e.startTime !== w.startTime || e.minSize !== w.minSize
-      || e.desiredCapacity !== w.desiredCapacity || e.maxSize !== undefined;
+    return !e || e.startTime !== w.startTime || e.minSize !== w.minSize || e.desiredCapacity !== w.desiredCapacity || e.maxSize !== undefined;
   });
   return {
     put,

@@ -86,7 +86,12 @@ export interface PlanPoint {
  * Publishes each point with its own timestamp. Points CloudWatch would reject (more than 14 days
  * old or 2 hours ahead of the wall clock, as in a replay on a simulated clock) are skipped.
  */
-export function publishPlanPoints(metrics: Metrics, groupName: string, points: readonly PlanPoint[], wallNow: number): { published: number; skipped: number } {
+export function publishPlanPoints(
+  metrics: Metrics,
+  groupName: string,
+  points: readonly PlanPoint[],
+  wallNow: number,
+): { published: number; skipped: number } {
   let published = 0;
   for (const p of points) {
     if (p.at < wallNow - EMF_PAST_MS || p.at > wallNow + EMF_FUTURE_MS) continue;

@@ -1,17 +1,27 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, IsUnresolved, PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, PredictiveScalerSettings,
-  encodePredictiveScalerEnv, missingDataAlarmProblems, numberProblem, predictiveScalerProblems, propError, rateSeconds,
+  DEFAULT_MISSING_DATA_ALARM_RUNS,
+  GROUP_BASELINE_ENV,
+  type IsUnresolved,
+  PREDICTIVE_SCALER_DEFAULTS,
+  PREDICTIVE_SCALER_SETTINGS,
+  type PredictiveScalerSettings,
+  encodePredictiveScalerEnv,
+  missingDataAlarmProblems,
+  numberProblem,
+  predictiveScalerProblems,
+  propError,
+  rateSeconds,
 } from '../../lambda/contract';
-import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { predictiveScalerSettings } from '../private/scaler-settings';
 import { targetTrackingPolicies, warnAboutGroup, warmPoolOf } from '../private/group-facts';
 import { nagResource } from '../private/nag-finding';
@@ -302,17 +312,22 @@ export class PredictiveScaler extends Construct {
     const policies = targetTrackingPolicies(props.autoScalingGroup).filter((p) => p.predefinedMetricType === 'ALBRequestCountPerTarget');
     const targets = [...new Set(policies.map((p) => p.targetValue))];
     if (policies.length === 0 || targets.length !== 1 || targets[0] === undefined) {
-      throw new Error(policies.length === 0
-        ? `capacityPerInstance is required: the group ${props.autoScalingGroup.node.path} has no request-count target tracking policy (scaleOnRequestCount, ALBRequestCountPerTarget) in this stack to derive it from`
-        : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`);
+      throw new Error(
+        policies.length === 0
+          ? `capacityPerInstance is required: the group ${props.autoScalingGroup.node.path} has no request-count target tracking policy (scaleOnRequestCount, ALBRequestCountPerTarget) in this stack to derive it from`
+          : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`,
+      );
     }
     const targetUtilization = props.targetUtilization ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilization;
     const utilizationProblem = Token.isUnresolved(targetUtilization)
-      ? undefined : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
+      ? undefined
+      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
     if (utilizationProblem) throw propError([utilizationProblem])!;
     const derived = targets[0] / targetUtilization;
     if (!Number.isFinite(derived)) {
-      throw new Error(`targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`);
+      throw new Error(
+        `targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`,
+      );
     }
     // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
     return Math.round(derived * 1e6) / 1e6;
@@ -322,7 +337,10 @@ export class PredictiveScaler extends Construct {
   private validate(props: PredictiveScalerProps & { capacityPerInstance: number }, group: GroupConfiguration): PredictiveScalerSettings {
     const stack = Stack.of(this);
     const metric = props.loadMetric;
-    for (const [what, value, here] of [['account', metric.account, stack.account], ['region', metric.region, stack.region]] as const) {
+    for (const [what, value, here] of [
+      ['account', metric.account, stack.account],
+      ['region', metric.region, stack.region],
+    ] as const) {
       if (value !== undefined && !Token.isUnresolved(value) && !Token.isUnresolved(here) && value !== here) {
         throw new Error(`loadMetric must be in the scaler's own ${what} (${here}), got ${what} ${value}`);
       }
@@ -342,12 +360,16 @@ export class PredictiveScaler extends Construct {
     const statistic = metric.statistic;
     const additive = Token.isUnresolved(statistic) || /^(Sum|SampleCount)$/i.test(statistic);
     if (!additive || metric.unit === cloudwatch.Unit.PERCENT) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerLoadMetricNotAdditive',
-        `loadMetric ${metric.namespace}/${metric.metricName} (statistic ${statistic}${metric.unit ? `, unit ${metric.unit}` : ''}) is not a load: the scaler forecasts a sum of requests or work per minute and divides it by capacityPerInstance. Use statistic Sum (e.g. a target group's RequestCount), not an average, extreme, percentile or percentage.`);
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:predictiveScalerLoadMetricNotAdditive',
+        `loadMetric ${metric.namespace}/${metric.metricName} (statistic ${statistic}${metric.unit ? `, unit ${metric.unit}` : ''}) is not a load: the scaler forecasts a sum of requests or work per minute and divides it by capacityPerInstance. Use statistic Sum (e.g. a target group's RequestCount), not an average, extreme, percentile or percentage.`,
+      );
     }
     if (props.schedule && rateSeconds(props.schedule.expressionString) === undefined) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:predictiveScalerScheduleNotRate',
-        `schedule (${props.schedule.expressionString}) is not a rate: make sure horizon (${settings.horizonSeconds / 60} minutes) spans at least two runs; the missing-data alarm assumes a run every ${settings.intervalSeconds / 60} minutes`);
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:predictiveScalerScheduleNotRate',
+        `schedule (${props.schedule.expressionString}) is not a rate: make sure horizon (${settings.horizonSeconds / 60} minutes) spans at least two runs; the missing-data alarm assumes a run every ${settings.intervalSeconds / 60} minutes`,
+      );
     }
     return settings;
   }
@@ -362,26 +384,27 @@ export class PredictiveScaler extends Construct {
   /** Step 3: permissions. Writes only on this group (by name); reads that allow no resource scoping apart. */
   private grant(scaler: ScalerFunction, group: autoscaling.IAutoScalingGroup): void {
     const groupArn = groupArnByName(this, group);
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ScaleTheManagedGroup',
-      // Only what the handler calls: the batch variants (as AWS's own predictive scaling
-      // service-linked role has), not PutScheduledUpdateGroupAction / DeleteScheduledAction.
-      actions: [
-        'autoscaling:BatchPutScheduledUpdateGroupAction',
-        'autoscaling:BatchDeleteScheduledAction',
-        'autoscaling:SetDesiredCapacity',
-      ],
-      resources: [groupArn],
-    }));
-    scaler.allowReadOnly('ReadGroupsAndLoadMetric',
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ScaleTheManagedGroup',
+        // Only what the handler calls: the batch variants (as AWS's own predictive scaling
+        // service-linked role has), not PutScheduledUpdateGroupAction / DeleteScheduledAction.
+        actions: ['autoscaling:BatchPutScheduledUpdateGroupAction', 'autoscaling:BatchDeleteScheduledAction', 'autoscaling:SetDesiredCapacity'],
+        resources: [groupArn],
+      }),
+    );
+    scaler.allowReadOnly(
+      'ReadGroupsAndLoadMetric',
       ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData'],
-      'the handler reads the group, its scheduled actions and the load metric.');
+      'the handler reads the group, its scheduled actions and the load metric.',
+    );
     scaler.acknowledgeReadOnly();
     // The scaler's own metrics go out as embedded metric format in its log lines (logs:PutLogEvents
     // on its own log group, granted by ScalerFunction): no cloudwatch:PutMetricData is needed.
     acknowledge(this.role, {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
-      reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
+      reason:
+        "The managed group's ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.",
     });
   }
 
@@ -428,10 +451,7 @@ export class PredictiveScaler extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Predictive scaler: forecast vs actual load',
         width: 12,
-        left: [
-          load.with({ period: Duration.minutes(1), label: 'actual load' }),
-          this.metricForecastLoad({ label: 'forecast load' }),
-        ],
+        left: [load.with({ period: Duration.minutes(1), label: 'actual load' }), this.metricForecastLoad({ label: 'forecast load' })],
       }),
       new cloudwatch.GraphWidget({
         title: 'Predictive scaler: planned vs in-service capacity',

@@ -1,5 +1,5 @@
-import { Acknowledgment, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { type Acknowledgment, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 
 /**
  * `Validations.of(scope).acknowledge(...rules)` on every supported aws-cdk-lib. Before the fix

@@ -1,8 +1,8 @@
-import { ArnFormat, CfnResource, IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, type IResolvable, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, IConstruct } from 'constructs';
-import { BaselineSchedule, GroupBaseline, encodeGroupBaseline } from '../../lambda/contract/group-baseline';
+import type { Construct, IConstruct } from 'constructs';
+import { type BaselineSchedule, type GroupBaseline, encodeGroupBaseline } from '../../lambda/contract/group-baseline';
 
 /** The group's configured bounds as the user states them (for a group the construct cannot read). */
 export interface GivenCapacity {
@@ -24,7 +24,8 @@ export interface GroupConfiguration {
 export function cfnGroupOf(group: autoscaling.IAutoScalingGroup): autoscaling.CfnAutoScalingGroup | undefined {
   const child = group.node.defaultChild;
   return child && CfnResource.isCfnResource(child) && child.cfnResourceType === autoscaling.CfnAutoScalingGroup.CFN_RESOURCE_TYPE_NAME
-    ? child as autoscaling.CfnAutoScalingGroup : undefined;
+    ? (child as autoscaling.CfnAutoScalingGroup)
+    : undefined;
 }
 
 /** The ARN IAM writes are scoped to: the group by name (its ARN's generated id is a wildcard). */
@@ -47,8 +48,12 @@ function literalSize(v: string | undefined): number | undefined {
  * instance type and the group's own scheduled actions, read at synthesis. Throws an error naming
  * the prop when the bounds are unknown or disagree.
  */
-export function readGroupConfiguration(scope: Construct, group: autoscaling.IAutoScalingGroup, given: GivenCapacity,
-  instanceType?: () => string | undefined): GroupConfiguration {
+export function readGroupConfiguration(
+  scope: Construct,
+  group: autoscaling.IAutoScalingGroup,
+  given: GivenCapacity,
+  instanceType?: () => string | undefined,
+): GroupConfiguration {
   const cfnGroup = cfnGroupOf(group);
   const read = { minCapacity: literalSize(cfnGroup?.minSize), maxCapacity: literalSize(cfnGroup?.maxSize) };
   const bound = (prop: 'minCapacity' | 'maxCapacity'): number => {
@@ -56,17 +61,23 @@ export function readGroupConfiguration(scope: Construct, group: autoscaling.IAut
     const fromGroup = read[prop];
     if (value !== undefined) {
       if (Token.isUnresolved(value) || !Number.isInteger(value) || value < 0) {
-        throw new Error(`${prop} must be a literal integer >= 0 (the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}), got ${value}`);
+        throw new Error(
+          `${prop} must be a literal integer >= 0 (the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}), got ${value}`,
+        );
       }
       if (fromGroup !== undefined && fromGroup !== value) {
-        throw new Error(`${prop} (${value}) differs from the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} (${fromGroup}): leave ${prop} out for a group defined in this app`);
+        throw new Error(
+          `${prop} (${value}) differs from the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} (${fromGroup}): leave ${prop} out for a group defined in this app`,
+        );
       }
       return value;
     }
     if (fromGroup === undefined) {
-      throw new Error(cfnGroup
-        ? `${prop} is required: the group's ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} is not a literal, so the scaler cannot read the configured bound it must restore`
-        : `${prop} is required for an imported group (${group.node.path}): the scaler cannot read its configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}, which it must restore`);
+      throw new Error(
+        cfnGroup
+          ? `${prop} is required: the group's ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} is not a literal, so the scaler cannot read the configured bound it must restore`
+          : `${prop} is required for an imported group (${group.node.path}): the scaler cannot read its configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}, which it must restore`,
+      );
     }
     return fromGroup;
   };
@@ -104,11 +115,11 @@ function launchTemplateInstanceType(cfnGroup: autoscaling.CfnAutoScalingGroup): 
 }
 
 const num = (stack: Stack, v: number | IResolvable | undefined): number | undefined => {
-  const r = v === undefined ? undefined : stack.resolve(v);
+  const r: unknown = v === undefined ? undefined : stack.resolve(v);
   return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
 };
 const str = (stack: Stack, v: string | undefined): string | undefined => {
-  const r = v === undefined ? undefined : stack.resolve(v);
+  const r: unknown = v === undefined ? undefined : stack.resolve(v);
   return typeof r === 'string' && r.trim() !== '' ? r : undefined;
 };
 

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /**
  * The string cdk-nag reports for a resource of an IAM policy statement (as its

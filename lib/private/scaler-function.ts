@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { locateHandler } from './handler-code';
 import { nagResource } from './nag-finding';
@@ -72,10 +72,12 @@ export class ScalerFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (execution role)`,
     });
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
+      }),
+    );
 
     const common: lambda.FunctionOptions = {
       description: props.description,
@@ -115,7 +117,9 @@ export class ScalerFunction extends Construct {
         },
       });
     } else {
-      throw new Error(`The ${props.handlerName} handler has no bundle (dist/handlers/${props.handlerName}/index.js) and no source: reinstall the package or run 'npm run build'.`);
+      throw new Error(
+        `The ${props.handlerName} handler has no bundle (dist/handlers/${props.handlerName}/index.js) and no source: reinstall the package or run 'npm run build'.`,
+      );
     }
 
     this.rule = new events.Rule(this, 'Schedule', {
@@ -156,7 +160,8 @@ export class ScalerFunction extends Construct {
     });
     acknowledge(this.function, {
       id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x on purpose: the handler bundle is built and tested for node22 (esbuild target); the runtime moves with a package release, not implicitly.',
+      reason:
+        'Pinned to nodejs22.x on purpose: the handler bundle is built and tested for node22 (esbuild target); the runtime moves with a package release, not implicitly.',
     });
   }
 
@@ -180,7 +185,7 @@ export class ScalerFunction extends Construct {
    * launch template), each group in its own policy with its acknowledgement and reason.
    */
   public allowWithCondition(id: string, statements: iam.PolicyStatement[], reason: string): void {
-    if (statements.some((st) => Object.keys(st.toStatementJson().Condition ?? {}).length === 0)) {
+    if (statements.some((st) => Object.keys((st.toStatementJson() as { Condition?: object }).Condition ?? {}).length === 0)) {
       throw new Error(`internal: allowWithCondition(${id}) needs a condition on every statement`);
     }
     const policy = new iam.Policy(this, id, { roles: [this.role], statements });

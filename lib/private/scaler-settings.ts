@@ -1,11 +1,15 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import {
-  COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, PREDICTIVE_SCALER_DEFAULTS, PredictiveScalerSettings, rateSeconds,
+  COST_OPTIMIZER_DEFAULTS,
+  type CostOptimizerSettings,
+  PREDICTIVE_SCALER_DEFAULTS,
+  type PredictiveScalerSettings,
+  rateSeconds,
 } from '../../lambda/contract';
 import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler';
 import type { CostOptimizerProps } from '../resource-management/cost-optimizer';
 import { durationSeconds } from './durations';
-import { GroupConfiguration } from './group-baseline';
+import type { GroupConfiguration } from './group-baseline';
 
 /*
  * The props of the two scaler constructs as their handlers' settings, in the contract's units
@@ -30,8 +34,10 @@ export function minutesOf(prop: string, value: string): number {
  */
 export function defaultLaunchLeadSeconds(defaultInstanceWarmup: number | undefined, warmPool: boolean): number {
   const D = PREDICTIVE_SCALER_DEFAULTS;
-  const warmup = typeof defaultInstanceWarmup === 'number' && !Token.isUnresolved(defaultInstanceWarmup) && defaultInstanceWarmup >= 0
-    ? defaultInstanceWarmup : D.assumedWarmupSeconds;
+  const warmup =
+    typeof defaultInstanceWarmup === 'number' && !Token.isUnresolved(defaultInstanceWarmup) && defaultInstanceWarmup >= 0
+      ? defaultInstanceWarmup
+      : D.assumedWarmupSeconds;
   return Math.min(3600, warmPool ? warmup : D.launchToInServiceSeconds + warmup);
 }
 
@@ -39,8 +45,11 @@ export function defaultLaunchLeadSeconds(defaultInstanceWarmup: number | undefin
  * The handler settings of a {@link PredictiveScaler} for its props, in the contract's units (no
  * checks: {@link predictiveScalerProblems} checks them). Internal.
  */
-export function predictiveScalerSettings(props: PredictiveScalerProps & { capacityPerInstance: number },
-  group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>, warmPool = false): PredictiveScalerSettings {
+export function predictiveScalerSettings(
+  props: PredictiveScalerProps & { capacityPerInstance: number },
+  group: Pick<GroupConfiguration, 'cfnGroup' | 'minSize' | 'maxSize'>,
+  warmPool = false,
+): PredictiveScalerSettings {
   const D = PREDICTIVE_SCALER_DEFAULTS;
   const historySeconds = props.historyDuration ? durationSeconds('historyDuration', props.historyDuration) : D.historySeconds;
   const metric = props.loadMetric;
@@ -53,7 +62,8 @@ export function predictiveScalerSettings(props: PredictiveScalerProps & { capaci
     dryRun: props.dryRun ?? D.dryRun,
     historySeconds,
     minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
-    launchLeadSeconds: props.launchLeadTime ? durationSeconds('launchLeadTime', props.launchLeadTime)
+    launchLeadSeconds: props.launchLeadTime
+      ? durationSeconds('launchLeadTime', props.launchLeadTime)
       : defaultLaunchLeadSeconds(group.cfnGroup?.defaultInstanceWarmup, warmPool),
     horizonSeconds: props.horizon ? durationSeconds('horizon', props.horizon) : D.horizonSeconds,
     intervalSeconds: (props.schedule && rateSeconds(props.schedule.expressionString)) ?? D.intervalSeconds,
@@ -92,29 +102,40 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     tightenAbovePercent: props.tightenAbovePercent ?? D.tightenAbovePercent,
     restoreBelowPercent: props.restoreBelowPercent ?? D.restoreBelowPercent,
     capStepPercent: props.capStepPercent ?? D.capStepPercent,
-    budgetStepIntervalSeconds: props.budgetStepInterval ? durationSeconds('budgetStepInterval', props.budgetStepInterval) : D.budgetStepIntervalSeconds,
-    ...(props.targetUtilization ? {
-      targetUtilization: { maxPercent: props.targetUtilization.maxPercent, stepPercent: props.targetUtilization.stepPercent ?? D.targetStepPercent },
-    } : {}),
+    budgetStepIntervalSeconds: props.budgetStepInterval
+      ? durationSeconds('budgetStepInterval', props.budgetStepInterval)
+      : D.budgetStepIntervalSeconds,
+    ...(props.targetUtilization
+      ? {
+          targetUtilization: {
+            maxPercent: props.targetUtilization.maxPercent,
+            stepPercent: props.targetUtilization.stepPercent ?? D.targetStepPercent,
+          },
+        }
+      : {}),
     ...(props.spot ? { spot: { minOnDemandPercent: props.spot.minOnDemandPercent, stepPercent: props.spot.stepPercent ?? D.spotStepPercent } } : {}),
-    ...(wh ? {
-      workingHours: {
-        days: wh.days ?? D.workingDays,
-        startMinute: minutesOf('workingHours.startTime', wh.startTime),
-        endMinute: minutesOf('workingHours.endTime', wh.endTime),
-        timeZone: wh.timeZone ?? D.timeZone,
-      },
-    } : {}),
+    ...(wh
+      ? {
+          workingHours: {
+            days: wh.days ?? D.workingDays,
+            startMinute: minutesOf('workingHours.startTime', wh.startTime),
+            endMinute: minutesOf('workingHours.endTime', wh.endTime),
+            timeZone: wh.timeZone ?? D.timeZone,
+          },
+        }
+      : {}),
     restoreLeadSeconds: wh?.restoreLead ? durationSeconds('workingHours.restoreLead', wh.restoreLead) : D.restoreLeadSeconds,
-    ...(v ? {
-      vertical: {
-        instanceTypes: (v.instanceTypes ?? []).map((t) => t.toString()),
-        lowerUtilizationPercent: v.lowerUtilizationPercent,
-        upperUtilizationPercent: v.upperUtilizationPercent,
-        evaluationWindowSeconds: durationSeconds('vertical.evaluationWindow', v.evaluationWindow),
-        minIntervalSeconds: durationSeconds('vertical.minInterval', v.minInterval),
-      },
-    } : {}),
+    ...(v
+      ? {
+          vertical: {
+            instanceTypes: (v.instanceTypes ?? []).map((t) => t.toString()),
+            lowerUtilizationPercent: v.lowerUtilizationPercent,
+            upperUtilizationPercent: v.upperUtilizationPercent,
+            evaluationWindowSeconds: durationSeconds('vertical.evaluationWindow', v.evaluationWindow),
+            minIntervalSeconds: durationSeconds('vertical.minInterval', v.minInterval),
+          },
+        }
+      : {}),
     utilizationPeriodSeconds: props.utilizationPeriod ? durationSeconds('utilizationPeriod', props.utilizationPeriod) : D.utilizationPeriodSeconds,
     stateTagKey: props.stateTagKey ?? D.stateTagKey,
     refreshMinHealthyPercent: props.refreshMinHealthyPercent ?? D.refreshMinHealthyPercent,
@@ -122,4 +143,3 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
   };
 }
-

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { type Duration, Token } from 'aws-cdk-lib';
 
 /*
  * Synth-time checks shared by every construct and policy class of the package (internal: not
@@ -29,9 +29,10 @@ export function assertInRange(prop: string, value: number | undefined, low: numb
   const tooLow = opts.lowOpen ? value <= low : value < low;
   const tooHigh = opts.highOpen ? value >= high : value > high;
   if (tooLow || tooHigh) {
-    const bound = high === Infinity
-      ? `${opts.lowOpen ? '>' : '>='} ${low}${unit}`
-      : `in ${opts.lowOpen ? '(' : '['}${low}${unit}, ${high}${unit}${opts.highOpen ? ')' : ']'}`;
+    const bound =
+      high === Infinity
+        ? `${opts.lowOpen ? '>' : '>='} ${low}${unit}`
+        : `in ${opts.lowOpen ? '(' : '['}${low}${unit}, ${high}${unit}${opts.highOpen ? ')' : ']'}`;
     throw new Error(`${prop} must be ${bound}, got ${value}${unit}`);
   }
   if (opts.integer) assertInteger(prop, value);

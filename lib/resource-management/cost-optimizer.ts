@@ -1,26 +1,33 @@
 import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import {
-  COST_OPTIMIZER_DEFAULTS, CostOptimizerSettings, DEFAULT_MISSING_DATA_ALARM_RUNS, GROUP_BASELINE_ENV, costOptimizerProblems,
-  encodeCostOptimizerEnv, missingDataAlarmProblems, propError, rateSeconds,
+  COST_OPTIMIZER_DEFAULTS,
+  type CostOptimizerSettings,
+  DEFAULT_MISSING_DATA_ALARM_RUNS,
+  GROUP_BASELINE_ENV,
+  costOptimizerProblems,
+  encodeCostOptimizerEnv,
+  missingDataAlarmProblems,
+  propError,
+  rateSeconds,
 } from '../../lambda/contract';
 import { launchTemplateOf } from '../auto-scaling/group-features';
-import { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import type { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
 import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
-import { GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
+import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
-import { CostAllocationTag, ScalingBudget } from './scaling-budget';
+import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
 import { acknowledge } from '../private/acknowledge';
 
 /** What the cost optimizer does with its decisions. */
@@ -300,7 +307,6 @@ const METRIC = {
   FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
 } as const;
 
-
 const DEFAULT_SCHEDULE_SECONDS = 3600;
 
 /**
@@ -358,8 +364,8 @@ export class CostOptimizer extends Construct {
   constructor(scope: Construct, id: string, props: CostOptimizerProps) {
     super(scope, id);
     // The group's own launch template when none is given (an L2 group of this app).
-    const launchTemplate = props.launchTemplate
-      ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
+    const launchTemplate =
+      props.launchTemplate ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
     props = { ...props, launchTemplate };
     const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
@@ -380,7 +386,7 @@ export class CostOptimizer extends Construct {
       timeout: Duration.minutes(2),
       missingData: {
         metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
-        runs: intervalSeconds > 86_400 ? 1 : props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS,
+        runs: intervalSeconds > 86_400 ? 1 : (props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS),
         intervalSeconds: Math.min(intervalSeconds, 86_400),
         description: 'no CPU utilization data for the group',
       },
@@ -418,17 +424,23 @@ export class CostOptimizer extends Construct {
       throw new Error('give either budget or budgetName/budgetLimit, not both');
     }
     if (!props.budget && props.budgetName === undefined) {
-      throw new Error('budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget\'s spend and forecast');
+      throw new Error("budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget's spend and forecast");
     }
     if (props.vertical && !props.launchTemplate) {
-      throw new Error('vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)');
+      throw new Error(
+        'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
+      );
     }
     const settings = costOptimizerSettings(props, group);
     const err = propError([
       ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
       ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
     ]);
-    if (intervalSeconds > 86_400) Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSchedule', `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`);
+    if (intervalSeconds > 86_400)
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:costOptimizerSchedule',
+        `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
+      );
     if (err) throw err;
     this.warn(props, group, settings);
     return settings;
@@ -442,19 +454,26 @@ export class CostOptimizer extends Construct {
       if (cfnGroup) {
         // Checked at synthesis, so that a mixed instances policy set after this construct counts.
         this.node.addValidation({
-          validate: () => cfnGroup.mixedInstancesPolicy === undefined
-            ? [`spot (minOnDemandPercent ${spot.minOnDemandPercent}) needs a group with a mixed instances policy: ${props.autoScalingGroup.node.path} has none, so there is no on-demand share to shift`]
-            : [],
+          validate: () =>
+            cfnGroup.mixedInstancesPolicy === undefined
+              ? [
+                  `spot (minOnDemandPercent ${spot.minOnDemandPercent}) needs a group with a mixed instances policy: ${props.autoScalingGroup.node.path} has none, so there is no on-demand share to shift`,
+                ]
+              : [],
         });
       }
       if (!props.launchTemplate) {
-        Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerSpotTemplate',
-          'spot is set without launchTemplate: Auto Scaling checks ec2:RunInstances (and iam:PassRole for an instance profile) on the group\'s launch template when the on-demand share is updated; give launchTemplate so that the optimizer is allowed to launch from it.');
+        Annotations.of(this).addWarningV2(
+          'cdk-scaling-architecture:costOptimizerSpotTemplate',
+          "spot is set without launchTemplate: Auto Scaling checks ec2:RunInstances (and iam:PassRole for an instance profile) on the group's launch template when the on-demand share is updated; give launchTemplate so that the optimizer is allowed to launch from it.",
+        );
       }
     }
     if (settings.workingHours && settings.restoreLeadSeconds < 3600 && !props.schedule) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerRestoreLead',
-        `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`);
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:costOptimizerRestoreLead',
+        `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`,
+      );
     }
     const band = props.targetUtilization;
     if (band && group.cfnGroup) {
@@ -462,8 +481,10 @@ export class CostOptimizer extends Construct {
       this.node.addValidation({
         validate: () => {
           if (!targetTrackingPolicies(props.autoScalingGroup).some((p) => p.predefinedMetricType === 'ASGAverageCPUUtilization')) {
-            Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerNoCpuTargetTracking',
-              `targetUtilization (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`);
+            Annotations.of(this).addWarningV2(
+              'cdk-scaling-architecture:costOptimizerNoCpuTargetTracking',
+              `targetUtilization (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`,
+            );
           }
           return [];
         },
@@ -471,8 +492,10 @@ export class CostOptimizer extends Construct {
     }
     const v = props.vertical;
     if (v && v.lowerUtilizationPercent * 2 >= v.upperUtilizationPercent) {
-      Annotations.of(this).addWarningV2('cdk-scaling-architecture:costOptimizerVerticalBand',
-        `vertical lowerUtilizationPercent (${v.lowerUtilizationPercent}) is at least half of upperUtilizationPercent (${v.upperUtilizationPercent}): one step down a ladder that halves the size roughly doubles utilization and may step back up.`);
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:costOptimizerVerticalBand',
+        `vertical lowerUtilizationPercent (${v.lowerUtilizationPercent}) is at least half of upperUtilizationPercent (${v.upperUtilizationPercent}): one step down a ladder that halves the size roughly doubles utilization and may step back up.`,
+      );
     }
   }
 
@@ -486,31 +509,49 @@ export class CostOptimizer extends Construct {
   /** Step 3: permissions. Writes on the managed group and template only; reads apart. */
   private grant(scaler: ScalerFunction, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
     const stack = Stack.of(this);
-    scaler.allowReadOnly('ReadGroupPoliciesMetricsTemplates',
-      ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData', 'ec2:DescribeLaunchTemplateVersions'],
-      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.');
-    if (settings.spendSource === SpendSource.COST_EXPLORER) {
-      scaler.allowReadOnly('ReadCostAndUsage', ['ce:GetCostAndUsage'], 'Cost Explorer\'s month-to-date cost (filtered by the cost allocation tag when given).');
+    scaler.allowReadOnly(
+      'ReadGroupPoliciesMetricsTemplates',
+      [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribePolicies',
+        'autoscaling:DescribeScheduledActions',
+        'cloudwatch:GetMetricData',
+        'ec2:DescribeLaunchTemplateVersions',
+      ],
+      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.',
+    );
+    if (settings.spendSource === (SpendSource.COST_EXPLORER as string)) {
+      scaler.allowReadOnly(
+        'ReadCostAndUsage',
+        ['ce:GetCostAndUsage'],
+        "Cost Explorer's month-to-date cost (filtered by the cost allocation tag when given).",
+      );
     }
     scaler.acknowledgeReadOnly();
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadBudget',
-      actions: ['budgets:ViewBudget'],
-      resources: [Arn.format({ service: 'budgets', region: '', resource: 'budget', resourceName: settings.budgetName }, stack)],
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadBudget',
+        actions: ['budgets:ViewBudget'],
+        resources: [Arn.format({ service: 'budgets', region: '', resource: 'budget', resourceName: settings.budgetName }, stack)],
+      }),
+    );
     const groupArn = groupArnByName(this, props.autoScalingGroup);
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ManageGroup',
-      actions: [
-        'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags',
-        ...(props.targetUtilization ? ['autoscaling:PutScalingPolicy'] : []),
-        ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
-      ],
-      resources: [groupArn],
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageGroup',
+        actions: [
+          'autoscaling:UpdateAutoScalingGroup',
+          'autoscaling:CreateOrUpdateTags',
+          ...(props.targetUtilization ? ['autoscaling:PutScalingPolicy'] : []),
+          ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
+        ],
+        resources: [groupArn],
+      }),
+    );
     acknowledge(this.role, {
       id: `AwsSolutions-IAM5[Resource::${nagResource(this, groupArn)}]`,
-      reason: 'The managed group\'s ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.',
+      reason:
+        "The managed group's ARN by name: Auto Scaling group ARNs contain a generated id, unknown at deploy time, which the wildcard stands for; the group name is fixed.",
     });
     // Only the vertical step (launch template version, instance refresh) and the Spot shift
     // (MixedInstancesPolicy) send launch template settings; bounds-only updates do not.
@@ -526,33 +567,41 @@ export class CostOptimizer extends Construct {
   private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.LaunchTemplate, versions: boolean): void {
     const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, Stack.of(this));
     if (versions) {
-      this.role.addToPolicy(new iam.PolicyStatement({
-        sid: 'VersionLaunchTemplate',
-        actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
-        resources: [ltArn],
-      }));
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'VersionLaunchTemplate',
+          actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
+          resources: [ltArn],
+        }),
+      );
     }
-    scaler.allowWithCondition('LaunchFromManagedTemplatePolicy', [
-      new iam.PolicyStatement({
-        sid: 'LaunchFromManagedTemplateOnly',
-        actions: ['ec2:RunInstances'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'ec2:LaunchTemplate': ltArn } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'TagAtLaunchOnly',
-        actions: ['ec2:CreateTags'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-      }),
-    ], 'ec2:RunInstances is allowed only with the managed launch template (condition ec2:LaunchTemplate) and ec2:CreateTags only on resources being launched (condition ec2:CreateAction = RunInstances): Auto Scaling checks both when the group or its instance refresh uses the template; launches need Resource "*" for the instance, volume and network interface ARNs they create.');
+    scaler.allowWithCondition(
+      'LaunchFromManagedTemplatePolicy',
+      [
+        new iam.PolicyStatement({
+          sid: 'LaunchFromManagedTemplateOnly',
+          actions: ['ec2:RunInstances'],
+          resources: ['*'],
+          conditions: { ArnLike: { 'ec2:LaunchTemplate': ltArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'TagAtLaunchOnly',
+          actions: ['ec2:CreateTags'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+        }),
+      ],
+      'ec2:RunInstances is allowed only with the managed launch template (condition ec2:LaunchTemplate) and ec2:CreateTags only on resources being launched (condition ec2:CreateAction = RunInstances): Auto Scaling checks both when the group or its instance refresh uses the template; launches need Resource "*" for the instance, volume and network interface ARNs they create.',
+    );
     if (lt.role) {
-      this.role.addToPolicy(new iam.PolicyStatement({
-        sid: 'PassInstanceRole',
-        actions: ['iam:PassRole'],
-        resources: [lt.role.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      }));
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'PassInstanceRole',
+          actions: ['iam:PassRole'],
+          resources: [lt.role.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        }),
+      );
     }
   }
 
@@ -605,7 +654,8 @@ export class CostOptimizer extends Construct {
         title: 'Expected month-end cost vs budget',
         left: [this.metricExpectedMonthEndCost(), this.metricBudgetLimit()],
         ...(limit !== undefined && !Token.isUnresolved(limit)
-          ? { leftAnnotations: [{ value: limit, label: 'Budget limit', color: cloudwatch.Color.RED }] } : {}),
+          ? { leftAnnotations: [{ value: limit, label: 'Budget limit', color: cloudwatch.Color.RED }] }
+          : {}),
         leftYAxis: { min: 0 },
         width: 12,
       }),
@@ -616,8 +666,12 @@ export class CostOptimizer extends Construct {
           this.metricPeakCapacityNeeded(),
           this.metricMinimumCapForLoad(),
           new cloudwatch.Metric({
-            namespace: 'AWS/AutoScaling', metricName: 'GroupDesiredCapacity', dimensionsMap: { AutoScalingGroupName: this.groupName },
-            statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), label: 'Desired capacity',
+            namespace: 'AWS/AutoScaling',
+            metricName: 'GroupDesiredCapacity',
+            dimensionsMap: { AutoScalingGroupName: this.groupName },
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(5),
+            label: 'Desired capacity',
           }),
         ],
         right: [this.metricRunErrors()],

@@ -22,7 +22,6 @@ const groupExamples = [
   { file: path.join(root, 'examples', 'imported-group-stack.ts'), stack: 'ImportedGroup' },
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON, read by path
 type Resource = { Type: string; Properties?: Record<string, any> };
 
 /** Transpiles an example to app dir's `<name>.js`, runs it with only the consumer app's node_modules, and returns the stack's resources. */
@@ -33,9 +32,13 @@ function synthExample(file: string, stack: string): Resource[] {
   }).outputText;
   fs.writeFileSync(path.join(app, `${name}.js`), js);
   const outdir = path.join(app, `cdk.out.${name}`);
-  const r = timed(`synth ${name}`, () => spawnSync(process.execPath, [`${name}.js`], {
-    cwd: app, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, NODE_PATH: '' },
-  }));
+  const r = timed(`synth ${name}`, () =>
+    spawnSync(process.execPath, [`${name}.js`], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: outdir, NODE_PATH: '' },
+    }),
+  );
   expect(r.stderr).not.toMatch(/Error/);
   expect(r.status).toBe(0);
   const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
@@ -43,45 +46,83 @@ function synthExample(file: string, stack: string): Resource[] {
 }
 const versionOf = (pkg: string) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version as string;
 
-interface PackResult { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+interface PackResult {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
 
 let work: string;
 let app: string;
 let pack: PackResult;
-let timings: Record<string, number> = {};
+const timings: Record<string, number> = {};
 
 const timed = <T>(name: string, f: () => T): T => {
   const t0 = Date.now();
-  try { return f(); } finally { timings[name] = (Date.now() - t0) / 1000; }
+  try {
+    return f();
+  } finally {
+    timings[name] = (Date.now() - t0) / 1000;
+  }
 };
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
   app = path.join(work, 'app');
   fs.mkdirSync(app);
-  const out = timed('pack', () => execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  const out = timed('pack', () =>
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+  );
   pack = JSON.parse(out)[0];
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true }, null, 2));
-  timed('install', () => execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
-    path.join(work, pack.filename), `aws-cdk-lib@${versionOf('aws-cdk-lib')}`, `constructs@${versionOf('constructs')}`], { cwd: app, encoding: 'utf8' }));
+  timed('install', () =>
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        path.join(work, pack.filename),
+        `aws-cdk-lib@${versionOf('aws-cdk-lib')}`,
+        `constructs@${versionOf('constructs')}`,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    ),
+  );
 }, 600_000);
 
 afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
-  // eslint-disable-next-line no-console
+
   console.log(`consumer test timings (s): ${JSON.stringify(timings)}; tarball ${pack ? (pack.size / 1024).toFixed(0) : '?'} KiB`);
 });
 
 test('npm pack ships only the compiled constructs, declarations, handler bundles and docs, under 2 MB', () => {
   const files = pack.files.map((f) => f.path).sort();
   const allowed = [
-    /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^API\.md$/,
-    /^dist\/lib\/.+\.(js|d\.ts)$/, /^dist\/lambda\/(core|contract)\/.+\.(js|d\.ts)$/,
-    /^dist\/bin\/scaling-backtest\.(js|d\.ts)$/, /^dist\/handlers\/[a-z-]+\/index\.js(\.map)?$/,
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICENSE$/,
+    /^CHANGELOG\.md$/,
+    /^API\.md$/,
+    /^dist\/lib\/.+\.(js|d\.ts)$/,
+    /^dist\/lambda\/(core|contract)\/.+\.(js|d\.ts)$/,
+    /^dist\/bin\/scaling-backtest\.(js|d\.ts)$/,
+    /^dist\/handlers\/[a-z-]+\/index\.js(\.map)?$/,
   ];
   expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-  for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/lib/index.js', 'dist/lib/index.d.ts',
-    'dist/handlers/predictive-scaler/index.js', 'dist/handlers/cost-optimizer/index.js']) {
+  for (const needed of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'dist/lib/index.js',
+    'dist/lib/index.d.ts',
+    'dist/handlers/predictive-scaler/index.js',
+    'dist/handlers/cost-optimizer/index.js',
+  ]) {
     expect(files).toContain(needed);
   }
   expect(files.some((f) => /(^|\/)test\/|\.test\.|traces|__snapshots__|cdk\.out|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toBe(false);
@@ -110,10 +151,13 @@ test('the README examples type-check against the shipped declarations', () => {
     fs.copyFileSync(file, path.join(app, name));
     return name;
   });
-  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-    files,
-  }));
+  fs.writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      files,
+    }),
+  );
   const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
   expect(r.stdout + r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -125,9 +169,13 @@ test('a fresh app with only the tarball, aws-cdk-lib and constructs synthesizes 
   }).outputText;
   fs.writeFileSync(path.join(app, 'app.js'), js);
   const outdir = path.join(app, 'cdk.out');
-  const r = timed('synth', () => spawnSync(process.execPath, ['app.js'], {
-    cwd: app, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, NODE_PATH: '' },
-  }));
+  const r = timed('synth', () =>
+    spawnSync(process.execPath, ['app.js'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: outdir, NODE_PATH: '' },
+    }),
+  );
   expect(r.stderr).not.toMatch(/Error/);
   expect(r.status).toBe(0);
   const template = JSON.parse(fs.readFileSync(path.join(outdir, 'MyService.template.json'), 'utf8'));
@@ -151,22 +199,31 @@ test('the group features example synthesizes clean under AwsSolutions and Scalin
   const groups = resources.filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
   expect(groups).toHaveLength(2);
   const spot = groups.find((g) => g.Properties!.MixedInstancesPolicy)!;
-  expect(spot.Properties!.MixedInstancesPolicy.InstancesDistribution).toMatchObject({ OnDemandBaseCapacity: 2, OnDemandPercentageAboveBaseCapacity: 50 });
+  expect(spot.Properties!.MixedInstancesPolicy.InstancesDistribution).toMatchObject({
+    OnDemandBaseCapacity: 2,
+    OnDemandPercentageAboveBaseCapacity: 50,
+  });
   expect(spot.Properties!.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([{ InstanceType: 'm7i.large' }, { InstanceType: 'm6i.large' }]);
   expect(spot.Properties).toMatchObject({ CapacityRebalance: true, MaxInstanceLifetime: 14 * 86400 });
   for (const g of groups) {
-    expect(g.Properties!.LifecycleHookSpecificationList).toEqual([expect.objectContaining({
-      LifecycleHookName: 'drain', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', HeartbeatTimeout: 300,
-    })]);
+    expect(g.Properties!.LifecycleHookSpecificationList).toEqual([
+      expect.objectContaining({
+        LifecycleHookName: 'drain',
+        LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+        HeartbeatTimeout: 300,
+      }),
+    ]);
   }
   expect(resources.filter((r) => r.Type === 'AWS::AutoScaling::WarmPool')).toEqual([
     expect.objectContaining({ Properties: expect.objectContaining({ MinSize: 1, InstanceReusePolicy: { ReuseOnScaleIn: true } }) }),
   ]);
   // the cost optimizer's Spot lever, from the shipped bundle
-  expect(resources.some((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.SPOT_MIN_ON_DEMAND_PERCENT === '0')).toBe(true);
+  expect(resources.some((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.SPOT_MIN_ON_DEMAND_PERCENT === '0')).toBe(
+    true,
+  );
 });
 
-test('the existing group example synthesizes clean with exactly one AutoScalingGroup: the team\'s', () => {
+test("the existing group example synthesizes clean with exactly one AutoScalingGroup: the team's", () => {
   const resources = synthExample(groupExamples[1].file, groupExamples[1].stack);
   const count = (t: string) => resources.filter((r) => r.Type === t).length;
   expect(count('AWS::AutoScaling::AutoScalingGroup')).toBe(1);
@@ -186,13 +243,23 @@ test('the imported group example synthesizes clean: both scalers on a plain aws-
   expect(resources.filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')).toHaveLength(1);
   const scalers = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.AUTO_SCALING_GROUP_NAME);
   expect(scalers).toHaveLength(4);
-  const env = (groupName: unknown, has: string) => scalers.map((f) => f.Properties!.Environment.Variables)
-    .find((v) => JSON.stringify(v.AUTO_SCALING_GROUP_NAME) === JSON.stringify(groupName) && v[has] !== undefined);
-  const plain = scalers.find((f) => typeof f.Properties!.Environment.Variables.AUTO_SCALING_GROUP_NAME === 'object')!.Properties!.Environment.Variables.AUTO_SCALING_GROUP_NAME;
+  const env = (groupName: unknown, has: string) =>
+    scalers
+      .map((f) => f.Properties!.Environment.Variables)
+      .find((v) => JSON.stringify(v.AUTO_SCALING_GROUP_NAME) === JSON.stringify(groupName) && v[has] !== undefined);
+  const plain = scalers.find((f) => typeof f.Properties!.Environment.Variables.AUTO_SCALING_GROUP_NAME === 'object')!.Properties!.Environment
+    .Variables.AUTO_SCALING_GROUP_NAME;
   // the plain group: 1000 requests per target per minute / 0.7, and vertical scaling on its own template
-  expect(env(plain, 'SCALING_MODE')).toMatchObject({ CAPACITY_PER_INSTANCE: '1428.571429', LOAD_METRIC_STATISTIC: 'Sum', LAUNCH_LEAD_SECONDS: '300' });
+  expect(env(plain, 'SCALING_MODE')).toMatchObject({
+    CAPACITY_PER_INSTANCE: '1428.571429',
+    LOAD_METRIC_STATISTIC: 'Sum',
+    LAUNCH_LEAD_SECONDS: '300',
+  });
   expect(env(plain, 'BUDGET_NAME')).toMatchObject({ LAUNCH_TEMPLATE_ID: { Ref: expect.stringMatching(/^FleetTemplate/) } });
   // the imported group: by name, with its given bounds
-  expect(env('legacy-web', 'SCALING_MODE')).toMatchObject({ CAPACITY_PER_INSTANCE: '1200', GROUP_BASELINE: JSON.stringify({ minSize: 1, maxSize: 8, schedules: [] }) });
+  expect(env('legacy-web', 'SCALING_MODE')).toMatchObject({
+    CAPACITY_PER_INSTANCE: '1200',
+    GROUP_BASELINE: JSON.stringify({ minSize: 1, maxSize: 8, schedules: [] }),
+  });
   expect(env('legacy-web', 'BUDGET_NAME')).toMatchObject({ BUDGET_NAME: 'legacy-web-monthly' });
 });

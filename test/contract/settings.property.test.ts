@@ -17,10 +17,17 @@ import * as fc from 'fast-check';
 import { encodeCostOptimizerEnv, encodePredictiveScalerEnv } from '../../lambda/contract';
 import { loadConfig as loadCostConfig } from '../../lambda/cost-optimizer/config';
 import { loadConfig as loadScalerConfig } from '../../lambda/predictive-scaler/config';
-import { PredictiveScaler, PredictiveScalerMode, PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
+import { PredictiveScaler, PredictiveScalerMode, type PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
 import { costOptimizerSettings, predictiveScalerSettings } from '../../lib/private/scaler-settings';
-import { BudgetMode, CostOptimizer, CostOptimizerMode, CostOptimizerProps, SpendSource, WeekDay } from '../../lib/resource-management/cost-optimizer';
-import { ScalableService, ScalableServiceProps } from '../../lib/scalable-service';
+import {
+  BudgetMode,
+  CostOptimizer,
+  CostOptimizerMode,
+  type CostOptimizerProps,
+  SpendSource,
+  type WeekDay,
+} from '../../lib/resource-management/cost-optimizer';
+import { ScalableService, type ScalableServiceProps } from '../../lib/scalable-service';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -32,10 +39,13 @@ const GROUP = { minSize: 2, maxSize: 20 };
 function plainGroup(stack: Stack) {
   const vpc = importedVpc(stack);
   const launchTemplate = new ec2.LaunchTemplate(stack, 'Lt', {
-    instanceType: new ec2.InstanceType('m5.xlarge'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    instanceType: new ec2.InstanceType('m5.xlarge'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
   });
   const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
-    vpc, minCapacity: GROUP.minSize, maxCapacity: GROUP.maxSize,
+    vpc,
+    minCapacity: GROUP.minSize,
+    maxCapacity: GROUP.maxSize,
     mixedInstancesPolicy: { launchTemplate, launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('m5.xlarge') }] },
   });
   return { group, launchTemplate };
@@ -46,18 +56,20 @@ function literal(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' && !v.includes('${Token') ? v : 'web-group']));
 }
 
-const durationArb = (maxSeconds: number) => fc.oneof(
-  fc.integer({ min: 0, max: maxSeconds }).map((s) => Duration.seconds(s)),
-  fc.integer({ min: 0, max: Math.ceil(maxSeconds / 60) }).map((m) => Duration.minutes(m)),
-  fc.integer({ min: 0, max: Math.ceil(maxSeconds / 3600) }).map((h) => Duration.hours(h)),
-  fc.integer({ min: 0, max: Math.ceil(maxSeconds / 86_400) }).map((d) => Duration.days(d)),
-  fc.integer({ min: 0, max: maxSeconds * 1000 }).map((ms) => Duration.millis(ms)),
-);
-const numberArb = (lo: number, hi: number) => fc.oneof(
-  fc.double({ min: lo, max: hi, noNaN: true }),
-  fc.integer({ min: Math.floor(lo), max: Math.ceil(hi) }),
-  fc.constantFrom(0, 0.5, 1, -1, Number.NaN, Number.POSITIVE_INFINITY),
-);
+const durationArb = (maxSeconds: number) =>
+  fc.oneof(
+    fc.integer({ min: 0, max: maxSeconds }).map((s) => Duration.seconds(s)),
+    fc.integer({ min: 0, max: Math.ceil(maxSeconds / 60) }).map((m) => Duration.minutes(m)),
+    fc.integer({ min: 0, max: Math.ceil(maxSeconds / 3600) }).map((h) => Duration.hours(h)),
+    fc.integer({ min: 0, max: Math.ceil(maxSeconds / 86_400) }).map((d) => Duration.days(d)),
+    fc.integer({ min: 0, max: maxSeconds * 1000 }).map((ms) => Duration.millis(ms)),
+  );
+const numberArb = (lo: number, hi: number) =>
+  fc.oneof(
+    fc.double({ min: lo, max: hi, noNaN: true }),
+    fc.integer({ min: Math.floor(lo), max: Math.ceil(hi) }),
+    fc.constantFrom(0, 0.5, 1, -1, Number.NaN, Number.POSITIVE_INFINITY),
+  );
 const rateArb = fc.oneof(
   fc.integer({ min: 1, max: 200 }).map((m) => events.Schedule.rate(Duration.minutes(m))),
   fc.integer({ min: 1, max: 50 }).map((h) => events.Schedule.rate(Duration.hours(h))),
@@ -89,50 +101,75 @@ const scalerArbs = {
  */
 function someOf<T extends Record<string, fc.Arbitrary<unknown>>>(arbs: T): fc.Arbitrary<Partial<{ [K in keyof T]: unknown }>> {
   const keys = Object.keys(arbs) as Array<keyof T & string>;
-  return fc.subarray(keys, { minLength: 1, maxLength: 3 }).chain((chosen) =>
-    fc.record(Object.fromEntries(chosen.map((k) => [k, arbs[k]])) as Record<string, fc.Arbitrary<unknown>>)).map(noUndefined) as never;
+  return fc
+    .subarray(keys, { minLength: 1, maxLength: 3 })
+    .chain((chosen) => fc.record(Object.fromEntries(chosen.map((k) => [k, arbs[k]])) as Record<string, fc.Arbitrary<unknown>>))
+    .map(noUndefined) as never;
 }
 const scalerPropsArb = someOf(scalerArbs).chain((p) => numberArb(-10, 5000).map((capacityPerInstance) => ({ capacityPerInstance, ...p })));
 
-const loadMetric = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum', period: Duration.minutes(1) });
+const loadMetric = new cloudwatch.Metric({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'RequestCount',
+  statistic: 'Sum',
+  period: Duration.minutes(1),
+});
 
 /** The first word of a construct error: the prop it names. */
 const propOf = (e: unknown) => /^([\w.]+) /.exec((e as Error).message)?.[1];
 
 test('PredictiveScaler: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
-  const names = new Set(['capacityPerInstance', 'targetUtilization', 'schedule', 'historyDuration', 'minimumHistory', 'launchLeadTime', 'horizon', 'maxScheduledActions', 'scheduledActionPrefix', 'metricsNamespace', 'unservedBudgetPercent', 'costOptimizerStateTagKey']);
+  const names = new Set([
+    'capacityPerInstance',
+    'targetUtilization',
+    'schedule',
+    'historyDuration',
+    'minimumHistory',
+    'launchLeadTime',
+    'horizon',
+    'maxScheduledActions',
+    'scheduledActionPrefix',
+    'metricsNamespace',
+    'unservedBudgetPercent',
+    'costOptimizerStateTagKey',
+  ]);
   let accepted = 0;
   let rejected = 0;
-  fc.assert(fc.property(scalerPropsArb, (given) => {
-    const app = new App();
-    const stack = new Stack(app, 'S', { env: ENV });
-    const { group } = plainGroup(stack);
-    const props = { autoScalingGroup: group, loadMetric, ...given } as PredictiveScalerProps;
-    let env: Record<string, string> | undefined;
-    let error: unknown;
-    try {
-      new PredictiveScaler(stack, 'Predictive', props);
-      env = deployedEnv(stack, 'SCALING_MODE');
-    } catch (e) {
-      error = e;
-    }
-    if (env) {
-      accepted++;
-      expect(() => loadScalerConfig(env!)).not.toThrow();
-      return;
-    }
-    rejected++;
-    expect(names).toContain(propOf(error));
-    const settings = predictiveScalerSettings(props as PredictiveScalerProps & { capacityPerInstance: number }, GROUP);
-    expect(() => loadScalerConfig(literal(encodePredictiveScalerEnv({ ...settings, baseline: { ...GROUP, schedules: [] } })))).toThrow();
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(scalerPropsArb, (given) => {
+      const app = new App();
+      const stack = new Stack(app, 'S', { env: ENV });
+      const { group } = plainGroup(stack);
+      const props = { autoScalingGroup: group, loadMetric, ...given } as PredictiveScalerProps;
+      let env: Record<string, string> | undefined;
+      let error: unknown;
+      try {
+        new PredictiveScaler(stack, 'Predictive', props);
+        env = deployedEnv(stack, 'SCALING_MODE');
+      } catch (e) {
+        error = e;
+      }
+      if (env) {
+        accepted++;
+        expect(() => loadScalerConfig(env)).not.toThrow();
+        return;
+      }
+      rejected++;
+      expect(names).toContain(propOf(error));
+      const settings = predictiveScalerSettings(props as PredictiveScalerProps & { capacityPerInstance: number }, GROUP);
+      expect(() => loadScalerConfig(literal(encodePredictiveScalerEnv({ ...settings, baseline: { ...GROUP, schedules: [] } })))).toThrow();
+    }),
+    { numRuns: RUNS },
+  );
   // Both sides of the equivalence were exercised.
   expect(accepted).toBeGreaterThan(0);
   expect(rejected).toBeGreaterThan(0);
 });
 
 const hhmm = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+    .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
   fc.constant('24:00'),
 );
 const dayArb = fc.oneof(fc.integer({ min: -1, max: 7 }), fc.constant(1.5)) as fc.Arbitrary<WeekDay>;
@@ -150,20 +187,26 @@ const costArbs = {
   capStepPercent: opt(numberArb(-5, 110)),
   targetUtilization: opt(fc.record({ maxPercent: numberArb(-5, 110), stepPercent: opt(numberArb(-5, 110)) }).map(noUndefined)),
   spot: opt(fc.record({ minOnDemandPercent: numberArb(-5, 110), stepPercent: opt(numberArb(-5, 110)) }).map(noUndefined)),
-  workingHours: opt(fc.record({
-    days: opt(fc.array(dayArb, { maxLength: 3 })),
-    startTime: hhmm,
-    endTime: hhmm,
-    timeZone: opt(fc.constantFrom('UTC', 'Europe/Berlin', 'Mars/Olympus')),
-    restoreLead: opt(durationArb(30 * 3600)),
-  }).map(noUndefined)),
-  vertical: opt(fc.record({
-    instanceTypes: fc.array(typeArb, { minLength: 1, maxLength: 3 }),
-    lowerUtilizationPercent: numberArb(-5, 110),
-    upperUtilizationPercent: numberArb(-5, 110),
-    evaluationWindow: durationArb(20 * 86_400),
-    minInterval: durationArb(400 * 86_400),
-  })),
+  workingHours: opt(
+    fc
+      .record({
+        days: opt(fc.array(dayArb, { maxLength: 3 })),
+        startTime: hhmm,
+        endTime: hhmm,
+        timeZone: opt(fc.constantFrom('UTC', 'Europe/Berlin', 'Mars/Olympus')),
+        restoreLead: opt(durationArb(30 * 3600)),
+      })
+      .map(noUndefined),
+  ),
+  vertical: opt(
+    fc.record({
+      instanceTypes: fc.array(typeArb, { minLength: 1, maxLength: 3 }),
+      lowerUtilizationPercent: numberArb(-5, 110),
+      upperUtilizationPercent: numberArb(-5, 110),
+      evaluationWindow: durationArb(20 * 86_400),
+      minInterval: durationArb(400 * 86_400),
+    }),
+  ),
   spendSource: opt(fc.constantFrom(SpendSource.BUDGETS, SpendSource.COST_EXPLORER)),
   costAllocationTag: opt(fc.record({ key: fc.constantFrom('app', '  ', ' app', ''), value: fc.constantFrom('web', '', 'web ') })),
   mode: opt(fc.constantFrom(CostOptimizerMode.APPLY, CostOptimizerMode.DRY_RUN, CostOptimizerMode.FORECAST_ONLY)),
@@ -177,62 +220,87 @@ const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', .
 test('CostOptimizer: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
   let accepted = 0;
   let rejected = 0;
-  fc.assert(fc.property(costPropsArb, (given) => {
-    const app = new App();
-    const stack = new Stack(app, 'S', { env: ENV });
-    const { group, launchTemplate } = plainGroup(stack);
-    const props = { autoScalingGroup: group, launchTemplate, ...given } as CostOptimizerProps;
-    let env: Record<string, string> | undefined;
-    let error: unknown;
-    try {
-      new CostOptimizer(stack, 'Cost', props);
-      env = deployedEnv(stack, 'BUDGET_NAME');
-    } catch (e) {
-      error = e;
-    }
-    if (env) {
-      accepted++;
-      expect(() => loadCostConfig(env!)).not.toThrow();
-      return;
-    }
-    rejected++;
-    expect(propOf(error)).toMatch(/^(budgetName|budgetLimit|floorCapacity|emergencyUtilizationPercent|loadLookback|tightenAbovePercent|restoreBelowPercent|budgetStepInterval|capStepPercent|targetUtilization|spot|workingHours|vertical|costAllocationTag|utilizationPeriod|refreshMinHealthyPercent|metricsNamespace)\b/);
-    let settings;
-    try {
-      settings = costOptimizerSettings(props, GROUP);
-    } catch {
-      return; // a value the settings cannot even represent ('HH:MM' that is not a time): no environment exists
-    }
-    const rendered = literal(encodeCostOptimizerEnv({ ...settings, accountId: '123456789012', launchTemplateId: settings.launchTemplateId && 'lt-0123456789abcdef0', baseline: { ...GROUP, schedules: [] } }));
-    expect(() => loadCostConfig(rendered)).toThrow();
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(costPropsArb, (given) => {
+      const app = new App();
+      const stack = new Stack(app, 'S', { env: ENV });
+      const { group, launchTemplate } = plainGroup(stack);
+      const props = { autoScalingGroup: group, launchTemplate, ...given } as CostOptimizerProps;
+      let env: Record<string, string> | undefined;
+      let error: unknown;
+      try {
+        new CostOptimizer(stack, 'Cost', props);
+        env = deployedEnv(stack, 'BUDGET_NAME');
+      } catch (e) {
+        error = e;
+      }
+      if (env) {
+        accepted++;
+        expect(() => loadCostConfig(env)).not.toThrow();
+        return;
+      }
+      rejected++;
+      expect(propOf(error)).toMatch(
+        /^(budgetName|budgetLimit|floorCapacity|emergencyUtilizationPercent|loadLookback|tightenAbovePercent|restoreBelowPercent|budgetStepInterval|capStepPercent|targetUtilization|spot|workingHours|vertical|costAllocationTag|utilizationPeriod|refreshMinHealthyPercent|metricsNamespace)\b/,
+      );
+      let settings;
+      try {
+        settings = costOptimizerSettings(props, GROUP);
+      } catch {
+        return; // a value the settings cannot even represent ('HH:MM' that is not a time): no environment exists
+      }
+      const rendered = literal(
+        encodeCostOptimizerEnv({
+          ...settings,
+          accountId: '123456789012',
+          launchTemplateId: settings.launchTemplateId && 'lt-0123456789abcdef0',
+          baseline: { ...GROUP, schedules: [] },
+        }),
+      );
+      expect(() => loadCostConfig(rendered)).toThrow();
+    }),
+    { numRuns: RUNS },
+  );
   expect(accepted).toBeGreaterThan(0);
   expect(rejected).toBeGreaterThan(0);
 });
 
 test('ScalableService: its paths into the scalers keep the equivalence', () => {
-  fc.assert(fc.property(fc.record({
-    targetUtilization: opt(numberArb(-0.5, 1.5)),
-    horizon: opt(durationArb(3 * 86_400)),
-    schedule: opt(rateArb),
-    unservedBudgetPercent: opt(numberArb(-1, 60)),
-  }).map(noUndefined), fc.record({
-    capStepPercent: opt(numberArb(-5, 110)),
-    utilizationPeriod: opt(durationArb(3 * 86_400)),
-  }).map(noUndefined), (predictiveScaler, costOptimizer) => {
-    const app = new App();
-    const stack = new Stack(app, 'S', { env: ENV });
-    const props: ScalableServiceProps = { vpc: importedVpc(stack), budget: { limit: 100 }, predictiveScaler, costOptimizer };
-    let ok = true;
-    try {
-      new ScalableService(stack, 'Web', props);
-    } catch (e) {
-      ok = false;
-      expect(propOf(e)).toMatch(/^(predictiveScaler\.)?(targetUtilization|horizon|schedule|unservedBudgetPercent|capStepPercent|utilizationPeriod)$/);
-    }
-    if (ok) {
-      expect(() => loadScalerConfig(deployedEnv(stack, 'SCALING_MODE'))).not.toThrow();
-      expect(() => loadCostConfig(deployedEnv(stack, 'BUDGET_NAME'))).not.toThrow();
-    }
-  }), { numRuns: Math.max(10, Math.round(RUNS / 4)) });
+  fc.assert(
+    fc.property(
+      fc
+        .record({
+          targetUtilization: opt(numberArb(-0.5, 1.5)),
+          horizon: opt(durationArb(3 * 86_400)),
+          schedule: opt(rateArb),
+          unservedBudgetPercent: opt(numberArb(-1, 60)),
+        })
+        .map(noUndefined),
+      fc
+        .record({
+          capStepPercent: opt(numberArb(-5, 110)),
+          utilizationPeriod: opt(durationArb(3 * 86_400)),
+        })
+        .map(noUndefined),
+      (predictiveScaler, costOptimizer) => {
+        const app = new App();
+        const stack = new Stack(app, 'S', { env: ENV });
+        const props: ScalableServiceProps = { vpc: importedVpc(stack), budget: { limit: 100 }, predictiveScaler, costOptimizer };
+        let ok = true;
+        try {
+          new ScalableService(stack, 'Web', props);
+        } catch (e) {
+          ok = false;
+          expect(propOf(e)).toMatch(
+            /^(predictiveScaler\.)?(targetUtilization|horizon|schedule|unservedBudgetPercent|capStepPercent|utilizationPeriod)$/,
+          );
+        }
+        if (ok) {
+          expect(() => loadScalerConfig(deployedEnv(stack, 'SCALING_MODE'))).not.toThrow();
+          expect(() => loadCostConfig(deployedEnv(stack, 'BUDGET_NAME'))).not.toThrow();
+        }
+      },
+    ),
+    { numRuns: Math.max(10, Math.round(RUNS / 4)) },
+  );
 });

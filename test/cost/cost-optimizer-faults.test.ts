@@ -86,27 +86,23 @@ beforeEach(() => {
   asgMock
     .on(DescribeAutoScalingGroupsCommand)
     .resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'web', MinSize: 2, MaxSize: 20, DesiredCapacity: 4, Tags: [] } as never] });
-  asgMock
-    .on(DescribePoliciesCommand)
-    .resolves({
-      ScalingPolicies: [
-        {
-          PolicyName: 'cpu',
-          TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 },
-        },
-      ],
-    });
-  budgetsMock
-    .on(DescribeBudgetCommand)
-    .resolves({
-      Budget: {
-        BudgetName: 'b',
-        BudgetType: 'COST',
-        TimeUnit: 'MONTHLY',
-        BudgetLimit: { Amount: '1000', Unit: 'USD' },
-        CalculatedSpend: { ActualSpend: { Amount: '400', Unit: 'USD' }, ForecastedSpend: { Amount: '1300', Unit: 'USD' } },
+  asgMock.on(DescribePoliciesCommand).resolves({
+    ScalingPolicies: [
+      {
+        PolicyName: 'cpu',
+        TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 },
       },
-    });
+    ],
+  });
+  budgetsMock.on(DescribeBudgetCommand).resolves({
+    Budget: {
+      BudgetName: 'b',
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: '1000', Unit: 'USD' },
+      CalculatedSpend: { ActualSpend: { Amount: '400', Unit: 'USD' }, ForecastedSpend: { Amount: '1300', Unit: 'USD' } },
+    },
+  });
   const ts = Array.from({ length: 24 }, (_, i) => new Date(NOW - (24 - i) * 3_600_000));
   // The hourly usage history (the month-end forecast's input) is empty here: these faults are
   // judged on the threshold steps; the spend plan has its own tests in cost-core-forecast.
@@ -232,19 +228,17 @@ test('the state tag cannot be corrected after a failed apply: the error is repor
 });
 
 test('Spot shift on a mixed instances group is one UpdateAutoScalingGroup with the new on-demand share', async () => {
-  asgMock
-    .on(DescribeAutoScalingGroupsCommand)
-    .resolves({
-      AutoScalingGroups: [
-        {
-          AutoScalingGroupName: 'web',
-          MinSize: 2,
-          MaxSize: 20,
-          DesiredCapacity: 4,
-          MixedInstancesPolicy: { InstancesDistribution: { OnDemandPercentageAboveBaseCapacity: 100 } },
-        } as never,
-      ],
-    });
+  asgMock.on(DescribeAutoScalingGroupsCommand).resolves({
+    AutoScalingGroups: [
+      {
+        AutoScalingGroupName: 'web',
+        MinSize: 2,
+        MaxSize: 20,
+        DesiredCapacity: 4,
+        MixedInstancesPolicy: { InstancesDistribution: { OnDemandPercentageAboveBaseCapacity: 100 } },
+      } as never,
+    ],
+  });
   await runCostOptimizer(event, deps({ SPOT_MIN_ON_DEMAND_PERCENT: '25', SPOT_STEP_PERCENT: '50', TARGET_UTILIZATION_MAX_PERCENT: '' }));
   expect(asgMock.commandCalls(UpdateAutoScalingGroupCommand)[0].args[0].input).toEqual({
     AutoScalingGroupName: 'web',

@@ -19,7 +19,9 @@ import { createMetrics, publishSkippedRun } from '../../lambda/predictive-scaler
 import { captureOutput, dailyLoad } from './emulator-fixture';
 
 const STAGING: GroupBaseline = {
-  minSize: 2, maxSize: 6, schedules: [
+  minSize: 2,
+  maxSize: 6,
+  schedules: [
     { name: 'weekday-morning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
     { name: 'weekday-evening', recurrence: '0 19 * * 1-5', timeZone: 'Europe/Berlin', minSize: 2 },
   ],
@@ -27,7 +29,10 @@ const STAGING: GroupBaseline = {
 const MON_0806_BERLIN = Date.parse('2026-11-30T07:06:00Z');
 
 let restore: (() => void) | undefined;
-afterEach(() => { restore?.(); restore = undefined; });
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
 
 function group(at: number, live?: { min: number; max: number; desired: number }, cap?: number): FakeGroup {
   const g = new FakeGroup('web', STAGING, at, live);
@@ -65,11 +70,14 @@ test('the floor is set again after a schedule of the group lowers MinSize under 
 });
 
 test('before a schedule of the group lowers MaxSize under the floor in force, the floor comes down', async () => {
-  const baseline: GroupBaseline = { ...STAGING, schedules: [
-    ...STAGING.schedules,
-    { name: 'weekend-cap', recurrence: '0 0 * * 6', timeZone: 'Europe/Berlin', maxSize: 3 },
-    { name: 'weekend-cap-end', recurrence: '0 0 * * 1', timeZone: 'Europe/Berlin', maxSize: 6 },
-  ] };
+  const baseline: GroupBaseline = {
+    ...STAGING,
+    schedules: [
+      ...STAGING.schedules,
+      { name: 'weekend-cap', recurrence: '0 0 * * 6', timeZone: 'Europe/Berlin', maxSize: 3 },
+      { name: 'weekend-cap-end', recurrence: '0 0 * * 1', timeZone: 'Europe/Berlin', maxSize: 6 },
+    ],
+  };
   const friday = Date.parse('2026-12-04T22:10:00Z'); // 23:10 Berlin
   const g = new FakeGroup('web', baseline, friday, { min: 2, max: 6, desired: 2 });
   restore = g.install();
@@ -99,7 +107,7 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
   expect(violations(held)).toEqual([]);
 });
 
-test('the cost optimizer\'s state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key', async () => {
+test("the cost optimizer's state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key", async () => {
   const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4 });
   const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
   custom.load = () => 1500;
@@ -151,7 +159,7 @@ test.each([
   expect(okRec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 0 } });
 });
 
-test('SkippedRuns is an EMF metric without dimensions (Dimensions [[]]) in each handler\'s namespace', () => {
+test("SkippedRuns is an EMF metric without dimensions (Dimensions [[]]) in each handler's namespace", () => {
   const out = captureOutput();
   try {
     publishSkippedRun(createMetrics(), true);
@@ -161,7 +169,8 @@ test('SkippedRuns is an EMF metric without dimensions (Dimensions [[]]) in each 
   }
   const blobs = out.lines().filter((l) => l._aws);
   expect(blobs.map((b) => [b._aws.CloudWatchMetrics[0].Namespace, b._aws.CloudWatchMetrics[0].Dimensions, b.SkippedRuns])).toEqual([
-    ['PredictiveScaler', [[]], 1], ['CostOptimizer', [[]], 0],
+    ['PredictiveScaler', [[]], 1],
+    ['CostOptimizer', [[]], 0],
   ]);
 });
 

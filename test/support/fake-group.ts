@@ -8,12 +8,19 @@
  * run scheduled actions on a clock nor fail between two calls of one run, hence this fake.
  */
 import {
-  AutoScalingClient, BatchDeleteScheduledActionCommand, BatchPutScheduledUpdateGroupActionCommand, CreateOrUpdateTagsCommand,
-  DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, PutScalingPolicyCommand,
-  SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand,
+  AutoScalingClient,
+  BatchDeleteScheduledActionCommand,
+  BatchPutScheduledUpdateGroupActionCommand,
+  CreateOrUpdateTagsCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribePoliciesCommand,
+  DescribeScheduledActionsCommand,
+  PutScalingPolicyCommand,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
-import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,13 +30,26 @@ import { occurrencesBetween, parseCron, scheduledBounds } from '../../lambda/cor
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 
-export interface OneTimeAction { readonly name: string; readonly startTime: number; readonly minSize?: number; readonly maxSize?: number; readonly desiredCapacity?: number }
+export interface OneTimeAction {
+  readonly name: string;
+  readonly startTime: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  readonly desiredCapacity?: number;
+}
 
 /** The group's state at one instant (what the invariants are checked on). */
-export interface GroupView { readonly min: number; readonly max: number; readonly desired: number }
+export interface GroupView {
+  readonly min: number;
+  readonly max: number;
+  readonly desired: number;
+}
 
 /** How a run dies: at its k-th AWS call, before the call takes effect or after (the response is lost). */
-export interface Fault { readonly k: number; readonly mode: 'before' | 'after' }
+export interface Fault {
+  readonly k: number;
+  readonly mode: 'before' | 'after';
+}
 
 export class FakeGroup {
   min: number;
@@ -59,7 +79,12 @@ export class FakeGroup {
   private dead = false;
   private count = 0;
 
-  constructor(readonly name: string, readonly baseline: GroupBaseline, start: number, live?: Partial<GroupView>) {
+  constructor(
+    readonly name: string,
+    readonly baseline: GroupBaseline,
+    start: number,
+    live?: Partial<GroupView>,
+  ) {
     const b = scheduledBounds(baseline, start);
     this.now = start;
     this.min = live?.min ?? b.minSize;
@@ -68,20 +93,30 @@ export class FakeGroup {
     this.record('initial');
   }
 
-  view(): GroupView { return { min: this.min, max: this.max, desired: this.desired }; }
+  view(): GroupView {
+    return { min: this.min, max: this.max, desired: this.desired };
+  }
 
   /** The predictive scaler's (or anyone's) pending one-time actions, by start time. */
-  pending(): OneTimeAction[] { return [...this.actions.values()].sort((a, b) => a.startTime - b.startTime || a.name.localeCompare(b.name)); }
+  pending(): OneTimeAction[] {
+    return [...this.actions.values()].sort((a, b) => a.startTime - b.startTime || a.name.localeCompare(b.name));
+  }
 
   private record(by: string): void {
     this.trace.push({ ...this.view(), by, at: this.now });
   }
 
   /** Kills the next run at its k-th call (counted from now). */
-  armFault(fault: Fault | undefined): void { this.fault = fault; this.dead = false; this.count = 0; }
+  armFault(fault: Fault | undefined): void {
+    this.fault = fault;
+    this.dead = false;
+    this.count = 0;
+  }
 
   /** AWS calls made since the fault was armed. */
-  get callCount(): number { return this.count; }
+  get callCount(): number {
+    return this.count;
+  }
 
   /** Runs `effect` as one AWS call, with the armed fault. */
   call<T>(name: string, effect: () => T): T {
@@ -91,7 +126,10 @@ export class FakeGroup {
     if (this.fault && this.count === this.fault.k) {
       this.dead = true;
       if (this.fault.mode === 'after') effect();
-      throw Object.assign(new Error(`${name}: injected ${this.fault.mode === 'after' ? 'timeout after the call took effect' : 'failure'} at call ${this.count}`), { name: 'TimeoutError' });
+      throw Object.assign(
+        new Error(`${name}: injected ${this.fault.mode === 'after' ? 'timeout after the call took effect' : 'failure'} at call ${this.count}`),
+        { name: 'TimeoutError' },
+      );
     }
     return effect();
   }
@@ -136,10 +174,16 @@ export class FakeGroup {
 
   private describe() {
     return {
-      AutoScalingGroups: [{
-        AutoScalingGroupName: this.name, MinSize: this.min, MaxSize: this.max, DesiredCapacity: this.desired,
-        Instances: this.instances, Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
-      }],
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: this.name,
+          MinSize: this.min,
+          MaxSize: this.max,
+          DesiredCapacity: this.desired,
+          Instances: this.instances,
+          Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
+        },
+      ],
     };
   }
 
@@ -152,77 +196,136 @@ export class FakeGroup {
     const ec2 = mockClient(EC2Client);
     const invalid = (m: string) => Object.assign(new Error(m), { name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => this.call('DescribeAutoScalingGroups', () => this.describe()));
-    asg.on(DescribeScheduledActionsCommand).callsFake(() => this.call('DescribeScheduledActions', () => ({
-      ScheduledUpdateGroupActions: [
-        ...this.baseline.schedules.map((s) => ({ ScheduledActionName: s.name, Recurrence: s.recurrence, TimeZone: s.timeZone, MinSize: s.minSize, MaxSize: s.maxSize })),
-        ...this.pending().map((a) => ({ ScheduledActionName: a.name, StartTime: new Date(a.startTime), MinSize: a.minSize, MaxSize: a.maxSize, DesiredCapacity: a.desiredCapacity })),
-      ],
-    })));
-    asg.on(BatchPutScheduledUpdateGroupActionCommand).callsFake((input) => this.call('BatchPutScheduledUpdateGroupAction', () => {
-      for (const a of input.ScheduledUpdateGroupActions ?? []) {
-        this.actions.set(a.ScheduledActionName!, {
-          name: a.ScheduledActionName!, startTime: (a.StartTime as Date).getTime(),
-          ...(a.MinSize !== undefined ? { minSize: a.MinSize } : {}), ...(a.MaxSize !== undefined ? { maxSize: a.MaxSize } : {}),
-          ...(a.DesiredCapacity !== undefined ? { desiredCapacity: a.DesiredCapacity } : {}),
-        });
-      }
-      return { FailedScheduledUpdateGroupActions: [] };
-    }));
-    asg.on(BatchDeleteScheduledActionCommand).callsFake((input) => this.call('BatchDeleteScheduledAction', () => {
-      for (const n of input.ScheduledActionNames ?? []) this.actions.delete(n);
-      return { FailedScheduledActions: [] };
-    }));
-    asg.on(SetDesiredCapacityCommand).callsFake((input) => this.call('SetDesiredCapacity', () => {
-      const d = input.DesiredCapacity!;
-      if (d < this.min || d > this.max) throw invalid(`New SetDesiredCapacity value ${d} is outside [${this.min}, ${this.max}]`);
-      this.desired = d;
-      this.record('SetDesiredCapacity');
-      return {};
-    }));
-    asg.on(UpdateAutoScalingGroupCommand).callsFake((input) => this.call('UpdateAutoScalingGroup', () => {
-      const min = input.MinSize ?? this.min;
-      const max = input.MaxSize ?? this.max;
-      if (min > max) throw invalid(`MinSize ${min} is above MaxSize ${max}`);
-      const desired = input.DesiredCapacity ?? Math.min(max, Math.max(min, this.desired));
-      if (desired < min || desired > max) throw invalid(`Desired capacity ${desired} is outside [${min}, ${max}]`);
-      this.min = min; this.max = max; this.desired = desired;
-      this.record('UpdateAutoScalingGroup');
-      return {};
-    }));
-    asg.on(CreateOrUpdateTagsCommand).callsFake((input) => this.call('CreateOrUpdateTags', () => {
-      for (const t of input.Tags ?? []) this.tags.set(t.Key!, t.Value ?? '');
-      return {};
-    }));
-    asg.on(DescribePoliciesCommand).callsFake(() => this.call('DescribePolicies', () => ({
-      ScalingPolicies: [{ PolicyName: 'cpu', PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: this.targetValue } }],
-    })));
-    asg.on(PutScalingPolicyCommand).callsFake((input) => this.call('PutScalingPolicy', () => {
-      this.targetValue = input.TargetTrackingConfiguration!.TargetValue!;
-      return {};
-    }));
-    cw.on(GetMetricDataCommand).callsFake((input) => this.call('GetMetricData', () => {
-      const start = (input.StartTime as Date).getTime();
-      const end = (input.EndTime as Date).getTime();
-      const results = (input.MetricDataQueries ?? []).map((q: MetricDataQuery) => {
-        const period = (q.MetricStat?.Period ?? 60) * 1000;
-        const Timestamps: Date[] = [];
-        const Values: number[] = [];
-        for (let t = Math.ceil(start / period) * period; t < end; t += period) {
-          const v = q.Id === 'load' ? this.load(t) : q.Id === 'cpu' ? this.cpu(t) : this.desired;
-          if (v !== undefined) { Timestamps.push(new Date(t)); Values.push(v); }
+    asg.on(DescribeScheduledActionsCommand).callsFake(() =>
+      this.call('DescribeScheduledActions', () => ({
+        ScheduledUpdateGroupActions: [
+          ...this.baseline.schedules.map((s) => ({
+            ScheduledActionName: s.name,
+            Recurrence: s.recurrence,
+            TimeZone: s.timeZone,
+            MinSize: s.minSize,
+            MaxSize: s.maxSize,
+          })),
+          ...this.pending().map((a) => ({
+            ScheduledActionName: a.name,
+            StartTime: new Date(a.startTime),
+            MinSize: a.minSize,
+            MaxSize: a.maxSize,
+            DesiredCapacity: a.desiredCapacity,
+          })),
+        ],
+      })),
+    );
+    asg.on(BatchPutScheduledUpdateGroupActionCommand).callsFake((input) =>
+      this.call('BatchPutScheduledUpdateGroupAction', () => {
+        for (const a of input.ScheduledUpdateGroupActions ?? []) {
+          this.actions.set(a.ScheduledActionName, {
+            name: a.ScheduledActionName!,
+            startTime: (a.StartTime as Date).getTime(),
+            ...(a.MinSize !== undefined ? { minSize: a.MinSize } : {}),
+            ...(a.MaxSize !== undefined ? { maxSize: a.MaxSize } : {}),
+            ...(a.DesiredCapacity !== undefined ? { desiredCapacity: a.DesiredCapacity } : {}),
+          });
         }
-        return { Id: q.Id, Timestamps, Values, StatusCode: 'Complete' as const };
-      });
-      return { MetricDataResults: results, ...(this.endlessMetricPages ? { NextToken: 'more' } : {}) };
-    }));
-    budgets.on(DescribeBudgetCommand).callsFake(() => this.call('DescribeBudget', () => {
-      const d = new Date(this.now);
-      const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-      const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      const elapsed = (this.now - start) / (end - start);
-      const forecast = 10 * this.forecastPercent;
-      return { Budget: { BudgetName: 'b', BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: '1000', Unit: 'USD' }, CalculatedSpend: { ActualSpend: { Amount: String(forecast * elapsed), Unit: 'USD' }, ForecastedSpend: { Amount: String(forecast), Unit: 'USD' } } } };
-    }));
+        return { FailedScheduledUpdateGroupActions: [] };
+      }),
+    );
+    asg.on(BatchDeleteScheduledActionCommand).callsFake((input) =>
+      this.call('BatchDeleteScheduledAction', () => {
+        for (const n of input.ScheduledActionNames ?? []) this.actions.delete(n);
+        return { FailedScheduledActions: [] };
+      }),
+    );
+    asg.on(SetDesiredCapacityCommand).callsFake((input) =>
+      this.call('SetDesiredCapacity', () => {
+        const d = input.DesiredCapacity!;
+        if (d < this.min || d > this.max) throw invalid(`New SetDesiredCapacity value ${d} is outside [${this.min}, ${this.max}]`);
+        this.desired = d;
+        this.record('SetDesiredCapacity');
+        return {};
+      }),
+    );
+    asg.on(UpdateAutoScalingGroupCommand).callsFake((input) =>
+      this.call('UpdateAutoScalingGroup', () => {
+        const min = input.MinSize ?? this.min;
+        const max = input.MaxSize ?? this.max;
+        if (min > max) throw invalid(`MinSize ${min} is above MaxSize ${max}`);
+        const desired = input.DesiredCapacity ?? Math.min(max, Math.max(min, this.desired));
+        if (desired < min || desired > max) throw invalid(`Desired capacity ${desired} is outside [${min}, ${max}]`);
+        this.min = min;
+        this.max = max;
+        this.desired = desired;
+        this.record('UpdateAutoScalingGroup');
+        return {};
+      }),
+    );
+    asg.on(CreateOrUpdateTagsCommand).callsFake((input) =>
+      this.call('CreateOrUpdateTags', () => {
+        for (const t of input.Tags ?? []) this.tags.set(t.Key, t.Value ?? '');
+        return {};
+      }),
+    );
+    asg.on(DescribePoliciesCommand).callsFake(() =>
+      this.call('DescribePolicies', () => ({
+        ScalingPolicies: [
+          {
+            PolicyName: 'cpu',
+            PolicyType: 'TargetTrackingScaling',
+            TargetTrackingConfiguration: {
+              PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
+              TargetValue: this.targetValue,
+            },
+          },
+        ],
+      })),
+    );
+    asg.on(PutScalingPolicyCommand).callsFake((input) =>
+      this.call('PutScalingPolicy', () => {
+        this.targetValue = input.TargetTrackingConfiguration!.TargetValue!;
+        return {};
+      }),
+    );
+    cw.on(GetMetricDataCommand).callsFake((input) =>
+      this.call('GetMetricData', () => {
+        const start = (input.StartTime as Date).getTime();
+        const end = (input.EndTime as Date).getTime();
+        const results = (input.MetricDataQueries ?? []).map((q: MetricDataQuery) => {
+          const period = (q.MetricStat?.Period ?? 60) * 1000;
+          const Timestamps: Date[] = [];
+          const Values: number[] = [];
+          for (let t = Math.ceil(start / period) * period; t < end; t += period) {
+            const v = q.Id === 'load' ? this.load(t) : q.Id === 'cpu' ? this.cpu(t) : this.desired;
+            if (v !== undefined) {
+              Timestamps.push(new Date(t));
+              Values.push(v);
+            }
+          }
+          return { Id: q.Id, Timestamps, Values, StatusCode: 'Complete' as const };
+        });
+        return { MetricDataResults: results, ...(this.endlessMetricPages ? { NextToken: 'more' } : {}) };
+      }),
+    );
+    budgets.on(DescribeBudgetCommand).callsFake(() =>
+      this.call('DescribeBudget', () => {
+        const d = new Date(this.now);
+        const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+        const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+        const elapsed = (this.now - start) / (end - start);
+        const forecast = 10 * this.forecastPercent;
+        return {
+          Budget: {
+            BudgetName: 'b',
+            BudgetType: 'COST',
+            TimeUnit: 'MONTHLY',
+            BudgetLimit: { Amount: '1000', Unit: 'USD' },
+            CalculatedSpend: {
+              ActualSpend: { Amount: String(forecast * elapsed), Unit: 'USD' },
+              ForecastedSpend: { Amount: String(forecast), Unit: 'USD' },
+            },
+          },
+        };
+      }),
+    );
     return () => [asg, cw, budgets, ce, ec2].forEach((m) => m.restore());
   }
 }
@@ -232,11 +335,14 @@ export function violations(g: FakeGroup): string[] {
   const out: string[] = [];
   for (const s of g.trace) {
     if (s.min > s.max) out.push(`${new Date(s.at).toISOString()} ${s.by}: MinSize ${s.min} > MaxSize ${s.max}`);
-    if (s.desired < s.min || s.desired > s.max) out.push(`${new Date(s.at).toISOString()} ${s.by}: desired ${s.desired} outside [${s.min}, ${s.max}]`);
+    if (s.desired < s.min || s.desired > s.max)
+      out.push(`${new Date(s.at).toISOString()} ${s.by}: desired ${s.desired} outside [${s.min}, ${s.max}]`);
     // A user schedule is never undone: MinSize never drops below the user's MinSize in force.
     const user = scheduledBounds(g.baseline, s.at);
-    if (s.min < user.minSize) out.push(`${new Date(s.at).toISOString()} ${s.by}: MinSize ${s.min} below the user's ${user.minSize} (${user.minFrom})`);
-    if (s.max > user.maxSize) out.push(`${new Date(s.at).toISOString()} ${s.by}: MaxSize ${s.max} above the user's ${user.maxSize} (${user.maxFrom})`);
+    if (s.min < user.minSize)
+      out.push(`${new Date(s.at).toISOString()} ${s.by}: MinSize ${s.min} below the user's ${user.minSize} (${user.minFrom})`);
+    if (s.max > user.maxSize)
+      out.push(`${new Date(s.at).toISOString()} ${s.by}: MaxSize ${s.max} above the user's ${user.maxSize} (${user.maxFrom})`);
   }
   return [...out, ...g.failedActions.map((f) => `scheduled action failed: ${f}`)];
 }
