@@ -1,0 +1,121 @@
+import type { MutableOriginal, MutableState } from './decision-context';
+import { hasOverrides } from './decision-context';
+import type { CostDecisionInput, CostState, GroupSnapshot } from './types';
+
+const TARGET_MEAN_TAU_MS = 12 * 3_600_000;
+
+/** The group's settings as found, as originals. */
+function snapshot(group: GroupSnapshot): MutableOriginal {
+  return {
+    // AWS never reports MinSize > MaxSize, an emulator may: the state never records it (it would
+    // be an unreadable tag, and a restore AWS refuses).
+    minSize: Math.min(group.minSize, group.maxSize),
+    maxSize: group.maxSize,
+    desiredCapacity: group.desiredCapacity,
+    ...(group.targetUtilization !== undefined ? { targetUtilization: group.targetUtilization } : {}),
+    ...(group.onDemandPercent !== undefined ? { onDemandPercent: group.onDemandPercent } : {}),
+  };
+}
+
+/**
+ * Brings the remembered state in line with the group as found. A setting that is not what the
+ * controller last applied was changed by someone else (a deployment, an operator): that value
+ * becomes the new original and the controller's override of it is dropped.
+ */
+export function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[], fromBaseline: boolean): MutableState {
+  const st: MutableState = { ...(prev ?? {}) };
+  if (!st.original || !hasOverrides(st)) {
+    delete st.original;
+    delete st.cap;
+    delete st.targetUtilization;
+    delete st.onDemandPercent;
+    delete st.offHoursCapacity;
+    return st;
+  }
+  const orig: MutableOriginal = { ...st.original };
+  const expMax = st.offHoursCapacity ?? st.cap ?? orig.maxSize;
+  const expMin = st.offHoursCapacity ?? Math.min(orig.minSize, expMax);
+  if (fromBaseline) {
+    // The originals come from the construct's baseline: the bounds the controller intends are
+    // its state, and the handler converges the group to them (a run that died between its
+    // writes is completed, not adopted).
+  } else if (group.maxSize !== expMax) {
+    notes.push(
+      `MinSize/MaxSize are ${group.minSize}/${group.maxSize}, not the ${expMin}/${expMax} last applied: changed outside the controller, adopted as the original settings`,
+    );
+    orig.minSize = Math.min(group.minSize, group.maxSize);
+    orig.maxSize = group.maxSize;
+    orig.desiredCapacity = group.desiredCapacity;
+    delete st.cap;
+    delete st.offHoursCapacity;
+  } else if (group.minSize !== expMin) {
+    // MinSize moves under the cap by design: scheduled actions (the predictive scaler's raised
+    // floors) set it. Taking that as an outside change would drop the cap and adopt the capped
+    // MaxSize and a raised floor as the originals (a ratchet): the overrides and originals stay.
+    notes.push(
+      `MinSize is ${group.minSize}, not the ${expMin} last applied, under the MaxSize ${expMax} last applied: a scheduled action (e.g. the predictive scaler) or an operator moved the floor; overrides and original settings kept`,
+    );
+  }
+  const expTarget = st.targetUtilization ?? orig.targetUtilization;
+  if (group.targetUtilization !== expTarget) {
+    if (st.targetUtilization !== undefined || group.targetUtilization !== undefined) {
+      notes.push(
+        `target utilization is ${group.targetUtilization ?? 'unset'}, not the ${expTarget ?? 'unset'} last applied: adopted as the original`,
+      );
+    }
+    if (group.targetUtilization === undefined) delete orig.targetUtilization;
+    else orig.targetUtilization = group.targetUtilization;
+    delete st.targetUtilization;
+  }
+  const expOnDemand = st.onDemandPercent ?? orig.onDemandPercent;
+  if (group.onDemandPercent !== expOnDemand) {
+    if (st.onDemandPercent !== undefined || group.onDemandPercent !== undefined) {
+      notes.push(
+        `on-demand percentage is ${group.onDemandPercent ?? 'unset'}, not the ${expOnDemand ?? 'unset'} last applied: adopted as the original`,
+      );
+    }
+    if (group.onDemandPercent === undefined) delete orig.onDemandPercent;
+    else orig.onDemandPercent = group.onDemandPercent;
+    delete st.onDemandPercent;
+  }
+  st.original = orig;
+  return st;
+}
+
+/** Whether the run keeps the mean CPU target in force: only the usage-history forecast reads it. */
+export function tracksTargetMean(input: CostDecisionInput): boolean {
+  return (input.usageHistory?.length ?? 0) > 0;
+}
+
+/**
+ * The exponential mean (12 h) of the CPU target in force, kept while it differs from the current
+ * target by 0.1 point or more: the target read now has been in force since the last run.
+ */
+export function updateTargetMean(st: MutableState, now: number, current: number | undefined): void {
+  if (current === undefined) {
+    delete st.targetMean;
+    return;
+  }
+  const prev = st.targetMean;
+  if (!prev) return;
+  const a = 1 - Math.exp(-Math.max(0, now - prev.t) / TARGET_MEAN_TAU_MS);
+  const percent = Math.round((prev.percent + a * (current - prev.percent)) * 100) / 100;
+  if (Math.abs(percent - current) < 0.1) delete st.targetMean;
+  else st.targetMean = { percent, t: now };
+}
+
+/**
+ * The original settings the run restores toward: those the state remembers (or the group as found),
+ * with the bounds taken from the construct's baseline when the handler passes one.
+ */
+export function originalSettings(st: MutableState, input: CostDecisionInput): MutableOriginal {
+  const { group } = input;
+  const orig: MutableOriginal = st.original ? { ...st.original } : snapshot(group);
+  if (input.baseline) {
+    const b = input.baseline;
+    orig.minSize = Math.min(b.minSize, b.maxSize);
+    orig.maxSize = b.maxSize;
+    orig.desiredCapacity = Math.min(b.maxSize, Math.max(orig.minSize, b.desiredCapacity ?? group.desiredCapacity));
+  }
+  return orig;
+}

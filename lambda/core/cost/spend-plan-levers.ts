@@ -1,0 +1,41 @@
+import { raiseSaturated, setCap, type BudgetView } from './cap-lever';
+import { fmt, type DecisionContext } from './decision-context';
+import { restoreOnDemand, shiftTowardSpot } from './spot-lever';
+import { planTarget } from './target-lever';
+import type { UsagePlan } from './usage-plan';
+
+/**
+ * The spend plan's levers, every run: the on-demand share (toward Spot while the plan cuts, back
+ * toward the original when it does not), the CPU target and the cap the rest of the period may use.
+ */
+export function followSpendPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): void {
+  const { input, st, floor, restoreMax, actions, notes } = ctx;
+  const { now, group, policy } = input;
+  const { curMax, loadFloor, saturated, sinceStep, stepInterval } = view;
+  const budgetActionsBefore = actions.length;
+  const sp = usage.plan;
+  const mode = policy.budgetMode ?? 'hard';
+  const cuts = sp.targetPercent > usage.baseTarget + 1e-9 || sp.cap !== undefined;
+  if (policy.spot && group.onDemandPercent !== undefined && sinceStep >= stepInterval) {
+    if (cuts) shiftTowardSpot(ctx, sp.reason, false);
+    else restoreOnDemand(ctx, sp.reason);
+  }
+  planTarget(ctx, sp, usage.baseTarget);
+  let wantCap = Math.max(floor, Math.min(restoreMax, sp.cap ?? restoreMax));
+  if (mode === 'availability-first' && loadFloor !== undefined) wantCap = Math.max(wantCap, loadFloor);
+  if (mode === 'availability-first' && st.cap !== undefined && saturated && wantCap <= st.cap) {
+    raiseSaturated(ctx, view, '(availability first)');
+  } else if (wantCap < curMax && loadFloor === undefined) {
+    notes.push(`${sp.reason}, but no utilization data: capacity is not lowered without it`);
+  } else if (wantCap !== curMax) {
+    const why =
+      wantCap < curMax
+        ? `capping MaxSize ${curMax} -> ${wantCap} (${mode}; floor ${floor}${loadFloor !== undefined ? `, the load needs ${loadFloor} at ${policy.emergencyUtilizationPercent}% utilization` : ''})`
+        : `raising MaxSize ${curMax} -> ${wantCap}${wantCap >= restoreMax ? ' (original)' : ''}`;
+    setCap(ctx, wantCap, `${sp.reason}: ${why}`);
+  } else {
+    notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
+  }
+  if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
+  if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+}
