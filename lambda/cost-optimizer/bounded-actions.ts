@@ -1,0 +1,80 @@
+/** The cost decision's capacity action within the one precedence rule, on a fresh read of the group. */
+import { effectiveCapacity, minSizeAfterFreshRead, upcomingScheduledFloor } from '../core/capacity';
+import type { CostAction, CostDecision, CostState, GroupSnapshot, SetCapacityAction } from '../core/cost';
+import type { OptimizerConfig } from './config';
+import type { CostDependencies } from './index';
+import { readGroup, readPendingFloor } from './observe';
+
+/**
+ * How far ahead the cap leaves room for the group's own scheduled MinSize: at least the time to
+ * the next run (hourly by default), so that a schedule never fires into a lower MaxSize.
+ */
+const SCHEDULE_LOOKAHEAD_MS = 2 * 3_600_000;
+
+/**
+ * The decision's actions with the bounds of its set-capacity action replaced by the ones the
+ * capacity model gives, on a fresh read of the group; a set-capacity action is added when the
+ * group is not where the model says (a run that died between its writes, a floor the cap must
+ * leave room for) and dropped when the group already is.
+ */
+export async function boundedActions(
+  c: OptimizerConfig,
+  deps: CostDependencies,
+  now: number,
+  decision: CostDecision,
+  prev: CostState | undefined,
+  before: GroupSnapshot,
+): Promise<CostAction[]> {
+  const decided = decision.actions.find((a): a is SetCapacityAction => a.kind === 'set-capacity');
+  const others = decision.actions.filter((a) => a.kind !== 'set-capacity');
+  const fresh = await readGroup(deps.autoScaling, c.groupName);
+  const live = { minSize: fresh.MinSize!, maxSize: fresh.MaxSize!, desiredCapacity: fresh.DesiredCapacity! };
+  if (!c.baseline) {
+    // A deployment without the construct's baseline: the decision's bounds, with the MinSize
+    // re-derived from the fresh read.
+    if (!decided) return decision.actions;
+    const minSize = minSizeAfterFreshRead(decided.minSize, before.minSize, live.minSize, decided.maxSize);
+    const desired =
+      decided.desiredCapacity !== undefined
+        ? Math.min(decided.maxSize, Math.max(minSize, decided.desiredCapacity))
+        : live.desiredCapacity > decided.maxSize
+          ? decided.maxSize
+          : live.desiredCapacity < minSize
+            ? minSize
+            : undefined;
+    return [{ ...decided, minSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}) }, ...others];
+  }
+  const pending = Math.max(
+    await readPendingFloor(deps.autoScaling, c.groupName, now),
+    upcomingScheduledFloor(c.baseline, now, now + SCHEDULE_LOOKAHEAD_MS),
+  );
+  const st = decision.state;
+  const restoring = prev?.offHoursCapacity !== undefined && st.offHoursCapacity === undefined;
+  const target = effectiveCapacity({
+    at: now,
+    baseline: c.baseline,
+    ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
+    ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
+    ...(decision.plan.minimumCapForLoad !== undefined ? { emergencyFloor: decision.plan.minimumCapForLoad } : {}),
+    ...(pending > 0 ? { pendingFloor: pending } : {}),
+    // MinSize is not a cost lever: a floor in place (a predictive or scheduled one) is kept under
+    // the cap, except the controller's own off-hours floor when it restores.
+    ...(restoring ? {} : { predictiveFloor: live.minSize }),
+    desiredCapacity: restoring ? Math.max(live.desiredCapacity, decided?.desiredCapacity ?? 0) : live.desiredCapacity,
+  });
+  const why = `min ${target.minSize} (${target.minFrom}), max ${target.maxSize} (${target.maxFrom})`;
+  if (target.minSize === live.minSize && target.maxSize === live.maxSize && target.desiredCapacity === live.desiredCapacity) {
+    if (decided) decision.notes.push(`${decided.reason}: the group already has ${why}`);
+    return others;
+  }
+  const action: SetCapacityAction = {
+    kind: 'set-capacity',
+    minSize: target.minSize,
+    maxSize: target.maxSize,
+    ...(target.desiredCapacity !== live.desiredCapacity ? { desiredCapacity: target.desiredCapacity } : {}),
+    reason: decided
+      ? `${decided.reason}; capacity model: ${why}`
+      : `the group has min ${live.minSize}, max ${live.maxSize}, desired ${live.desiredCapacity}; the capacity model says ${why}: converging`,
+  };
+  return [action, ...others];
+}

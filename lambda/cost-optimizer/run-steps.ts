@@ -1,0 +1,216 @@
+/**
+ * The steps of one cost-optimizer run, in the order `runCostOptimizer` calls them:
+ * read (group, state, spend, policy, template, utilization, usage history) -> core (decideCost,
+ * boundedActions) -> apply (write-ahead state, actions, state of what was applied).
+ * Each step fails with a {@link StageError} that names its stage, and records what it saw and did
+ * in the run's summary and metrics as it goes (the failure line shows how far the run got).
+ */
+import type { AutoScalingGroup, ScalingPolicy } from '@aws-sdk/client-auto-scaling';
+import { scheduledBounds } from '../core/capacity';
+import { type CostDecision, type CostState, decideCost, encodeCostState, type GroupSnapshot } from '../core/cost';
+import { describeError } from '../shared/aws';
+import { applyActions } from './apply';
+import { boundedActions } from './bounded-actions';
+import type { OptimizerConfig } from './config';
+import type { CostDependencies, CostRunSummary } from './index';
+import { type GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
+import { stateAfterApply } from './state-after-apply';
+import { stateFromGroup, writeState } from './state-tag';
+import { COST_METRIC } from './telemetry';
+
+/** A failure that is logged, counted and rethrown. */
+export class StageError extends Error {
+  constructor(
+    readonly stage: string,
+    readonly cause: unknown,
+  ) {
+    super(`${stage}: ${describeError(cause).message}`);
+    this.name = 'CostOptimizerError';
+  }
+}
+
+export async function stage<T>(name: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new StageError(name, e);
+  }
+}
+
+/** The run's bookkeeping: its summary (the log line) and metrics so far. */
+export interface RunRecord {
+  summary: CostRunSummary;
+  readonly metrics: Record<string, number | undefined>;
+}
+
+type Spend = Awaited<ReturnType<typeof readSpend>>;
+type Encoding = { readonly boundsDerivable: boolean };
+
+/** What the read step returns. */
+export interface Inputs {
+  readonly asgGroup: AutoScalingGroup;
+  readonly derived?: { readonly minSize: number; readonly maxSize: number; readonly desiredCapacity: number };
+  readonly encoding: Encoding;
+  readonly prevState?: CostState;
+  readonly spend: Spend;
+  readonly cpuPolicy?: ScalingPolicy;
+  readonly template?: GroupTemplate;
+  readonly samples: Awaited<ReturnType<typeof readUtilization>>;
+  readonly usageHistory: Awaited<ReturnType<typeof readUsageHistory>>;
+  readonly group: GroupSnapshot;
+}
+
+/** Read: the group, its state tag, the spend, the CPU policy, the launch template, utilization and usage history. */
+export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now: number): Promise<Inputs> {
+  const asgGroup = await stage('read group', () => readGroup(deps.autoScaling, c.groupName));
+  // The user's bounds in force now (the construct's baseline and the group's own schedules):
+  // the original MinSize/MaxSize, derived every run, never kept in the state tag.
+  const userBounds = c.baseline ? scheduledBounds(c.baseline, now) : undefined;
+  const derived = userBounds && {
+    minSize: userBounds.minSize,
+    maxSize: userBounds.maxSize,
+    desiredCapacity: Math.min(userBounds.maxSize, Math.max(userBounds.minSize, userBounds.desiredCapacity ?? asgGroup.DesiredCapacity!)),
+  };
+  const encoding = { boundsDerivable: derived !== undefined };
+  const { state: prevState } = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey, derived));
+  const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
+  let cpuPolicy: ScalingPolicy | undefined;
+  if (c.manageTargetTracking) cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
+  let template: GroupTemplate | undefined;
+  if (c.policy.vertical && !asgGroup.MixedInstancesPolicy) {
+    template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
+    if (template && c.launchTemplateId && template.launchTemplateId !== c.launchTemplateId) template = undefined;
+  }
+  const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
+  const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
+  const usageHistory = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
+
+  const onDemand = asgGroup.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
+  const targetValue = cpuPolicy?.TargetTrackingConfiguration?.TargetValue;
+  const group: GroupSnapshot = {
+    minSize: asgGroup.MinSize!,
+    maxSize: asgGroup.MaxSize!,
+    desiredCapacity: asgGroup.DesiredCapacity!,
+    ...(template?.instanceType ? { instanceType: template.instanceType } : {}),
+    ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
+    ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
+  };
+  return { asgGroup, derived, encoding, prevState, spend, cpuPolicy, template, samples, usageHistory, group };
+}
+
+/**
+ * Core: the pure decision (`decideCost`), then, unless forecast-only, its capacity action bounded
+ * by the one precedence rule on a read of the group made right before writing (a floor that
+ * landed since the first read is not undone).
+ */
+export async function decide(c: OptimizerConfig, deps: CostDependencies, now: number, inputs: Inputs): Promise<CostDecision> {
+  const { spend, group, samples, usageHistory, prevState, derived } = inputs;
+  const decided = await stage('decide', () =>
+    decideCost({
+      now,
+      budget: spend,
+      group,
+      utilization: samples,
+      utilizationPeriodSeconds: c.utilizationPeriodSeconds,
+      usageHistory,
+      policy: c.policy,
+      state: prevState,
+      ...(derived ? { baseline: derived } : {}),
+    }),
+  );
+  const decision: CostDecision =
+    c.mode === 'forecast-only'
+      ? decided
+      : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+  if (c.manageTargetTracking && !inputs.cpuPolicy)
+    decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
+  if (c.policy.vertical && !inputs.template) decision.notes.push('vertical: the group does not launch from the managed launch template');
+  return decision;
+}
+
+/** The decision's plan metrics and its summary fields (what the run saw and decided). */
+export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: CostDecision, run: RunRecord): void {
+  const { spend, samples, usageHistory, group } = inputs;
+  const plan = decision.plan;
+  Object.assign(run.metrics, {
+    [COST_METRIC.EXPECTED_MONTH_END_COST]: plan.expectedMonthEndCost,
+    [COST_METRIC.BUDGET_LIMIT]: plan.budgetLimit,
+    [COST_METRIC.ACTUAL_SPEND]: spend.actualSpend,
+    [COST_METRIC.FORECAST_PERCENT_OF_LIMIT]: plan.forecastPercentOfLimit,
+    [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
+    [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
+    [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
+    [COST_METRIC.FORECAST_OVERRUN_PERCENT]: plan.forecastOverrunPercent,
+  });
+  const shown = c.mode === 'forecast-only' ? [] : decision.actions;
+  run.summary = {
+    ...run.summary,
+    group: { name: c.groupName, ...group },
+    spend: { source: spend.source, limit: spend.limit, actual: spend.actualSpend, forecast: spend.forecastedSpend },
+    utilizationSamples: samples.length,
+    usageHistoryHours: usageHistory.length,
+    decision: { pressure: decision.pressure, plan, notes: decision.notes, actions: shown },
+  };
+  run.metrics[COST_METRIC.ACTIONS_DECIDED] = shown.length;
+}
+
+/**
+ * Apply (MODE=apply): write ahead the state the decision leads to, apply the actions, then write
+ * the state of what was applied when it differs; a failed step fails its `apply <step>` stage.
+ * Returns the group's MaxSize after the run.
+ */
+export async function applyDecision(
+  c: OptimizerConfig,
+  deps: CostDependencies,
+  inputs: Inputs,
+  decision: CostDecision,
+  run: RunRecord,
+): Promise<number> {
+  const { prevState, encoding, cpuPolicy, template } = inputs;
+  let capAfter = inputs.group.maxSize;
+  const before = prevState ? encodeCostState(prevState, encoding) : undefined;
+  const empty = encodeCostState({}, encoding);
+  let written = before ?? empty;
+  // Write ahead: the state the decision leads to is on the group before anything is applied.
+  // Written after, a tag write that fails once the group was changed loses the original
+  // settings (the next run would adopt the capped bounds as the originals); written first, a
+  // failed write changes nothing, and an apply step that fails is corrected below.
+  if (decision.actions.length > 0) {
+    const intended = await stage('encode state', () => encodeCostState(decision.state, encoding));
+    if (intended !== written) {
+      await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state, encoding));
+      written = intended;
+    }
+  }
+  const result =
+    decision.actions.length > 0
+      ? await applyActions(decision.actions, {
+          asg: deps.autoScaling,
+          ec2: deps.ec2,
+          groupName: c.groupName,
+          cpuPolicy,
+          template,
+          refreshMinHealthyPercent: c.refreshMinHealthyPercent,
+        })
+      : { succeeded: [], calls: [] };
+  const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
+  const after = encodeCostState(kept, encoding);
+  const cap = decision.actions.find((a) => a.kind === 'set-capacity');
+  if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;
+  run.metrics[COST_METRIC.ACTIONS_APPLIED] = result.calls.length;
+  run.summary = {
+    ...run.summary,
+    outcome: result.failed ? 'failed' : result.calls.length > 0 ? 'applied' : 'no-change',
+    applied: {
+      succeeded: result.succeeded,
+      calls: result.calls,
+      ...(result.newTemplateVersion !== undefined ? { newTemplateVersion: result.newTemplateVersion } : {}),
+    },
+    state: after,
+  };
+  if (after !== written) {
+    await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding));
+  }
+  if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
+  return capAfter;
+}
