@@ -1,6 +1,6 @@
-import { type Headroom, learnHeadroom, replayContext, replayPlan } from './forecast/forecast-errors';
-import { FittedModel, type ForecastModelSpec } from './forecast/forecast-model';
-import { movingMedian, quantileSorted } from './forecast/robust-stats';
+import { type Headroom, HeadroomScratch, learnHeadroom, replayBuffer, replayCapacity, replayContext, replayPlan } from './forecast/forecast-errors';
+import { buildProfiles, FittedModel, type ForecastModelSpec, type SeasonalProfiles, WindowMedians } from './forecast/forecast-model';
+import { movingMedian, selectInPlace } from './forecast/robust-stats';
 import { detectSeasonality, type Seasonality } from './forecast/seasonality';
 import { cleanSeries } from './forecast/series';
 import type { PlanInput, PlanOutput, PlannedAction } from './plan-types';
@@ -150,7 +150,6 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const epsilon = Math.max(1e-3 * scale, 1e-12);
   const floor = Math.max(0.05 * scale, 1e-12);
   const smoothHalfWidth = Math.floor(steps(options.smoothingSeconds ?? 300) / 2);
-  const smoothed = movingMedian(values, smoothHalfWidth);
   const seasonality = detectSeasonality(values, stepS);
 
   const dayS = Math.round(DAY_S / stepS);
@@ -164,24 +163,40 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     }
   }
 
+  // only the seasonal profiles read the smoothed series
+  const smoothed = specs.length > 1 ? movingMedian(values, smoothHalfWidth) : values;
+  const levels = new WindowMedians(values, levelWindow);
   const replay = steps(options.replaySeconds ?? 3 * DAY_S);
   const memorySteps = options.burstMemorySeconds === 0 ? 0 : steps(options.burstMemorySeconds ?? 7200);
   const toOrigin = lastFinite - leadMin;
   const stride = Math.max(1, Math.round(replay / 300));
   const profileFrom = Math.max(0, Math.min(toOrigin - replay, lastFinite) - 4 * levelWindow);
   const window = { toOrigin, stride, leadMin, leadMax, back: delay, ahead: hold - 1 };
+  // one buffer for every model's replay (each is read by learnHeadroom before the next replay)
+  const capacity = replayCapacity({ ...window, fromOrigin: Math.max(levelWindow, toOrigin - replay) });
+  const buffer = replayBuffer(capacity);
+  const scratch = new HeadroomScratch(capacity);
   const context = replayContext(values, memorySteps, delay, target, toOrigin - replay);
   const headroomOptions = { unservedBudget: replayBudget, targetUtilization: target, floor, withMemory: memorySteps > 0 };
 
+  // one pass per period gives both the median and the maximum profile
+  const profiles = new Map<string, SeasonalProfiles>();
+  const profilesOf = (spec: ForecastModelSpec): SeasonalProfiles | undefined => {
+    if (spec.periodSteps === 0) return undefined;
+    const key = `${spec.periodSteps}x${spec.cycles}`;
+    let p = profiles.get(key);
+    if (!p) profiles.set(key, (p = buildProfiles(smoothed, n + extra, spec.periodSteps, spec.cycles, profileFrom)));
+    return p;
+  };
   type Fit = { model: FittedModel; headroom: Headroom };
   let best: Fit | undefined;
   let bestForecast: Fit | undefined;
   for (const spec of specs) {
-    const model = new FittedModel(spec, values, smoothed, extra, epsilon, profileFrom);
+    const model = new FittedModel(spec, values, profilesOf(spec), epsilon, levels);
     const fromOrigin = Math.max(spec.periodSteps + levelWindow, toOrigin - replay);
     if (toOrigin - fromOrigin < replay / 3 && spec.periodSteps > 0) continue;
-    const replayed = replayPlan(model, values, { ...window, fromOrigin }, context);
-    const headroom = learnHeadroom(replayed, headroomOptions);
+    const replayed = replayPlan(model, values, { ...window, fromOrigin }, context, buffer);
+    const headroom = learnHeadroom(replayed, headroomOptions, scratch);
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const fit = { model, headroom };
     if (!best || (Number.isFinite(headroom.cost) && !(headroom.cost >= best.headroom.cost))) best = fit;
@@ -191,7 +206,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   if (!best) return { plan: { schedule: [] } };
   const forecastFit = bestForecast ?? best;
 
-  const flat = new FittedModel(specs[0], values, smoothed, extra, epsilon, profileFrom);
+  const flat = new FittedModel(specs[0], values, undefined, epsilon, levels);
   const flatLevel = flat.levelAt(lastFinite);
   // Without replayed errors (very short history) plan at the target utilization with the
   // recent maximum as the only headroom.
@@ -290,9 +305,18 @@ function validateInput(input: PlanInput): void {
 /** The 90th percentile of (a regular sample of at most ~2,000 of) the finite values. */
 function typicalHigh(values: Float64Array): number {
   const every = Math.max(1, Math.floor(values.length / 2000));
-  const sample: number[] = [];
-  for (let i = values.length - 1; i >= 0; i -= every) if (Number.isFinite(values[i])) sample.push(values[i]);
-  return quantileSorted(Float64Array.from(sample).sort(), 0.9);
+  const sample = new Float64Array(Math.ceil(values.length / every));
+  let n = 0;
+  for (let i = values.length - 1; i >= 0; i -= every) if (Number.isFinite(values[i])) sample[n++] = values[i];
+  if (n === 0) return NaN;
+  // quantileSorted(sorted sample, 0.9) without sorting: the order statistics i and i + 1
+  const p = 0.9 * (n - 1);
+  const i = Math.floor(p);
+  const low = selectInPlace(sample, n, i);
+  if (i + 1 >= n) return low;
+  let next = Infinity;
+  for (let j = i + 1; j < n; j++) if (sample[j] < next) next = sample[j];
+  return low + (p - i) * (next - low);
 }
 
 function lastFiniteIndex(values: Float64Array): number {

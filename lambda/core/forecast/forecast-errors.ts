@@ -1,4 +1,5 @@
 import { type FittedModel, trailingMax } from './forecast-model';
+import { bufferMedian } from './robust-stats';
 
 /**
  * Past forecasts paired with what happened, from replaying a model over recent history, with
@@ -23,7 +24,8 @@ export interface ReplayedPlan {
   readonly reactive: Float64Array;
   /** Index in the series of each outcome. */
   readonly steps: Float64Array;
-  readonly count: number;
+  /** How many outcomes the arrays hold (from their start). */
+  count: number;
 }
 
 /** Where and how often `replayPlan` makes its past forecasts. */
@@ -58,8 +60,9 @@ export interface ReplayContext {
 }
 
 /**
- * The burst memory and target-tracking capacity of every index from `from` on (O(n)): `memorySteps`
- * 0 for no memory, `reactiveDelay` the steps from a scale-out until the instances serve.
+ * The burst memory and target-tracking capacity of every index from `from` on (O(n); `NaN` and 0
+ * before it): `memorySteps` 0 for no memory, `reactiveDelay` the steps from a scale-out until the
+ * instances serve.
  */
 export function replayContext(values: Float64Array, memorySteps: number, reactiveDelay: number, targetUtilization: number, from = 0): ReplayContext {
   const n = values.length;
@@ -72,7 +75,27 @@ export function replayContext(values: Float64Array, memorySteps: number, reactiv
     }
     reactive[k] = Number.isFinite(seen) ? seen / targetUtilization : 0;
   }
-  return { reactive, ...(memorySteps > 0 ? { memory: trailingMax(values, memorySteps) } : {}) };
+  return { reactive, ...(memorySteps > 0 ? { memory: trailingMax(values, memorySteps, from) } : {}) };
+}
+
+/** How many outcomes `replayPlan` can pair over `w` (to size a `replayBuffer`). */
+export function replayCapacity(w: Pick<ReplayWindow, 'fromOrigin' | 'toOrigin' | 'stride' | 'leadMin' | 'leadMax'>): number {
+  const origins = Math.max(0, Math.floor((w.toOrigin - w.fromOrigin) / w.stride) + 1);
+  return origins * Math.max(0, w.leadMax - w.leadMin + 1);
+}
+
+/** Storage for `capacity` replayed outcomes, reusable by one replay after another. */
+export function replayBuffer(capacity: number): ReplayedPlan {
+  const c = Math.max(0, capacity);
+  return {
+    forecasts: new Float64Array(c),
+    planned: new Float64Array(c),
+    actuals: new Float64Array(c),
+    memory: new Float64Array(c),
+    reactive: new Float64Array(c),
+    steps: new Float64Array(c),
+    count: 0,
+  };
 }
 
 /**
@@ -80,49 +103,37 @@ export function replayContext(values: Float64Array, memorySteps: number, reactiv
  * `leadMin..leadMax` with only the data up to that origin, and pairs each forecast with what
  * happened, and with the capacity the plan and target tracking would have had running then.
  * Outcomes past the end of the series, gaps and points the model cannot forecast are skipped.
- * This is how the planner learns how wrong it tends to be for this very metric.
+ * This is how the planner learns how wrong it tends to be for this very metric. `into` (from
+ * `replayBuffer`, at least `replayCapacity(w)` long) is overwritten and returned when given.
  */
-export function replayPlan(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext): ReplayedPlan {
-  const origins = Math.max(0, Math.floor((w.toOrigin - w.fromOrigin) / w.stride) + 1);
-  const leads = Math.max(0, w.leadMax - w.leadMin + 1);
-  const cap = origins * leads;
-  const out = {
-    forecasts: new Float64Array(cap),
-    planned: new Float64Array(cap),
-    actuals: new Float64Array(cap),
-    memory: new Float64Array(cap),
-    reactive: new Float64Array(cap),
-    steps: new Float64Array(cap),
-    count: 0,
-  };
-  const firstLead = Math.max(0, w.leadMin - w.back);
-  const lastLead = w.leadMax + w.ahead;
-  const f = new Float64Array(Math.max(0, lastLead - firstLead + 1));
-  const deque = new Int32Array(f.length);
+export function replayPlan(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext, into?: ReplayedPlan): ReplayedPlan {
+  const cap = replayCapacity(w);
+  const out = into && into.forecasts.length >= cap ? into : replayBuffer(cap);
+  // the largest forecast over [k - back, k + ahead] from an origin is its level times this (a
+  // level model forecasts the level at every lead); a window that starts before the origin
+  // holds only the forecasts from the origin on
+  const windowMax = model.profileWindowMax(w.back, w.ahead);
   let count = 0;
   for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
     const level = model.levelAt(o);
     if (!Number.isFinite(level)) continue;
-    for (let lead = firstLead; lead <= lastLead; lead++) f[lead - firstLead] = model.forecast(o + lead, level);
     const memory = context.memory ? context.memory[o] : NaN;
-    // g[lead] = max of f over [lead - back, lead + ahead], by a monotonic deque over the leads
-    let head = 0;
-    let tail = 0;
-    let next = firstLead;
     for (let lead = w.leadMin; lead <= w.leadMax; lead++) {
       const k = o + lead;
       if (k >= values.length) break;
-      for (; next <= Math.min(lastLead, lead + w.ahead); next++) {
-        const x = f[next - firstLead];
-        if (!Number.isFinite(x)) continue;
-        while (tail > head && f[deque[tail - 1] - firstLead] <= x) tail--;
-        deque[tail++] = next;
-      }
-      while (tail > head && deque[head] < lead - w.back) head++;
       const a = values[k];
-      const fk = f[lead - firstLead];
+      const fk = model.forecast(k, level);
       if (!Number.isFinite(a) || !Number.isFinite(fk)) continue;
-      const g = tail > head ? Math.max(fk, f[deque[head] - firstLead]) : fk;
+      let g = fk;
+      if (windowMax && lead >= w.back) {
+        const m = windowMax(k) * level;
+        if (m > g) g = m;
+      } else if (windowMax) {
+        for (let i = o; i <= k + w.ahead; i++) {
+          const x = model.forecast(i, level);
+          if (x > g) g = x;
+        }
+      }
       out.forecasts[count] = fk;
       out.planned[count] = g;
       out.actuals[count] = a;
@@ -179,105 +190,155 @@ export interface HeadroomOptions {
  * memory) are solved and the cheaper one is kept: the memory is worth it only where this metric's
  * bursts come in clusters.
  */
-export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions): Headroom {
+export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch?: HeadroomScratch): Headroom {
   const floor = Math.max(options.floor, Number.MIN_VALUE);
-  const idx = new Int32Array(r.count);
-  const ratios = new Float64Array(r.count);
+  const withMemory = options.withMemory;
+  // the points the headroom is learned from, side by side: actual, forecast, planned, and what
+  // else would have been running (target tracking; with it the burst memory, 0 when none)
+  const work = scratch && scratch.capacity >= r.count ? scratch : new HeadroomScratch(r.count);
+  const { actual, forecast, planned, reactive, memoryAt, ratios } = work;
   let n = 0;
   let totalLoad = 0;
   for (let i = 0; i < r.count; i++) {
     if (r.forecasts[i] >= floor && r.planned[i] >= floor) {
+      actual[n] = r.actuals[i];
+      forecast[n] = r.forecasts[i];
+      planned[n] = r.planned[i];
+      reactive[n] = Math.max(r.reactive[i], 0);
+      if (withMemory) memoryAt[n] = Number.isFinite(r.memory[i]) ? r.memory[i] : 0;
       ratios[n] = r.actuals[i] / r.forecasts[i];
-      idx[n++] = i;
       totalLoad += r.actuals[i];
+      n++;
     }
   }
   if (n === 0) return { typical: NaN, tail: NaN, memory: false, cost: NaN, wape: NaN, unserved: NaN, samples: 0 };
-  const typical = medianInPlace(ratios.subarray(0, n));
-  let absErr = 0;
-  for (let j = 0; j < n; j++) absErr += Math.abs(r.actuals[idx[j]] - typical * r.forecasts[idx[j]]);
-  const wape = totalLoad > 0 ? absErr / totalLoad : NaN;
+  const typical = bufferMedian(ratios, n);
   const base = Math.max(typical, 0) / options.targetUtilization;
   const allowed = Math.max(0, options.unservedBudget) * totalLoad;
 
-  const solve = (memory: boolean) => {
-    // the points that can be unserved at all: above the base plan, the memory and target tracking
-    const at = new Float64Array(3 * n);
-    let m3 = 0;
-    let hi = base;
-    let cost0 = 0;
-    for (let j = 0; j < n; j++) {
-      const i = idx[j];
-      const other = Math.max(r.reactive[i], memory && Number.isFinite(r.memory[i]) ? r.memory[i] : 0);
-      if (r.actuals[i] > other && r.actuals[i] > base * r.planned[i]) {
-        at[m3++] = r.actuals[i];
-        at[m3++] = r.planned[i];
-        at[m3++] = other;
-        hi = Math.max(hi, r.actuals[i] / r.planned[i]);
+  // one pass for the error and for the points that can be unserved at all, without and with the
+  // burst memory: above the base plan and above what else was running
+  const without = new Misses(work.missesWithout);
+  const withIt = new Misses(work.missesWith);
+  let absErr = 0;
+  for (let j = 0; j < n; j++) {
+    const a = actual[j];
+    const p = planned[j];
+    absErr += Math.abs(a - typical * forecast[j]);
+    if (a > base * p) {
+      if (a > reactive[j]) without.add(a, p, reactive[j]);
+      if (withMemory) {
+        const other = Math.max(reactive[j], memoryAt[j]);
+        if (a > other) withIt.add(a, p, other);
       }
     }
-    const unservedAt = (m: number) => {
-      let u = 0;
-      for (let j = 0; j < m3; j += 3) u += Math.max(0, at[j] - Math.max(m * at[j + 1], at[j + 2]));
-      return u;
-    };
-    let tail = base;
-    let unserved = unservedAt(base);
-    if (unserved > allowed) {
-      // unserved(m) falls as m rises; bisect on a log scale between base and the largest ratio
-      let lo = base;
-      let up = hi;
-      for (let it = 0; it < 32 && up / lo > 1.002; it++) {
-        const mid = Math.sqrt(lo * up);
-        if (unservedAt(mid) > allowed) lo = mid;
-        else up = mid;
-      }
-      tail = up;
-      unserved = unservedAt(up);
-    }
-    for (let j = 0; j < n; j++) cost0 += Math.max(tail * r.planned[idx[j]], memory && Number.isFinite(r.memory[idx[j]]) ? r.memory[idx[j]] : 0);
-    return { tail, cost: cost0 / n, unserved: totalLoad > 0 ? unserved / totalLoad : 0 };
-  };
-  let best = { ...solve(false), memory: false };
-  if (options.withMemory) {
-    const m = solve(true);
-    if (m.cost < best.cost) best = { ...m, memory: true };
   }
-  return { typical, tail: best.tail, memory: best.memory, cost: best.cost, wape, unserved: best.unserved, samples: n };
+  const wape = totalLoad > 0 ? absErr / totalLoad : NaN;
+  const tailWithout = without.smallestMultiplier(base, allowed);
+  const tailWith = withMemory ? withIt.smallestMultiplier(base, allowed) : NaN;
+
+  // what each would cost, in one pass
+  let costWithout = 0;
+  let costWith = 0;
+  for (let j = 0; j < n; j++) {
+    costWithout += Math.max(tailWithout * planned[j], 0);
+    if (withMemory) costWith += Math.max(tailWith * planned[j], memoryAt[j]);
+  }
+  const unservedShare = (u: number) => (totalLoad > 0 ? u / totalLoad : 0);
+  if (withMemory && costWith / n < costWithout / n) {
+    return { typical, tail: tailWith, memory: true, cost: costWith / n, wape, unserved: unservedShare(withIt.unservedAt(tailWith)), samples: n };
+  }
+  return {
+    typical,
+    tail: tailWithout,
+    memory: false,
+    cost: costWithout / n,
+    wape,
+    unserved: unservedShare(without.unservedAt(tailWithout)),
+    samples: n,
+  };
 }
 
-/** The median of `x` (reordered in place), by quickselect: O(n) on average. */
-export function medianInPlace(x: Float64Array): number {
-  const n = x.length;
-  if (n === 0) return NaN;
-  const select = (k: number): number => {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const pivot = x[(lo + hi) >> 1];
-      let i = lo;
-      let j = hi;
-      while (i <= j) {
-        while (x[i] < pivot) i++;
-        while (x[j] > pivot) j--;
-        if (i <= j) {
-          const t = x[i];
-          x[i] = x[j];
-          x[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (k <= j) hi = j;
-      else if (k >= i) lo = i;
-      else return x[k];
+/** Working memory for `learnHeadroom`, reusable from one call to the next (up to `capacity` points). */
+export class HeadroomScratch {
+  public readonly actual: Float64Array;
+  public readonly forecast: Float64Array;
+  public readonly planned: Float64Array;
+  public readonly reactive: Float64Array;
+  public readonly memoryAt: Float64Array;
+  public readonly ratios: Float64Array;
+  public readonly missesWithout: Float64Array;
+  public readonly missesWith: Float64Array;
+
+  constructor(public readonly capacity: number) {
+    const c = Math.max(0, capacity);
+    this.actual = new Float64Array(c);
+    this.forecast = new Float64Array(c);
+    this.planned = new Float64Array(c);
+    this.reactive = new Float64Array(c);
+    this.memoryAt = new Float64Array(c);
+    this.ratios = new Float64Array(c);
+    this.missesWithout = new Float64Array(3 * c);
+    this.missesWith = new Float64Array(3 * c);
+  }
+}
+
+/**
+ * The replayed points a plan could have left short: (actual, planned, other) triples, where a
+ * capacity multiplier m serves max(m x planned, other) of the actual load.
+ */
+class Misses {
+  private size = 0;
+  /** The largest actual / planned: at this multiplier every point is served. */
+  private highest = 0;
+
+  /** `at` holds three values per point that can be added. */
+  constructor(private readonly at: Float64Array) {}
+
+  public add(actual: number, planned: number, other: number): void {
+    this.at[this.size++] = actual;
+    this.at[this.size++] = planned;
+    this.at[this.size++] = other;
+    this.highest = Math.max(this.highest, actual / planned);
+  }
+
+  /** The load left unserved at multiplier m. */
+  public unservedAt(m: number): number {
+    const at = this.at;
+    let u = 0;
+    for (let j = 0; j < this.size; j += 3) u += Math.max(0, at[j] - Math.max(m * at[j + 1], at[j + 2]));
+    return u;
+  }
+
+  /**
+   * The smallest multiplier from `base` up that leaves at most `allowed` unserved: `base` when it
+   * does, otherwise by bisection on a log scale up to the largest ratio (to 0.2%), rounded up.
+   */
+  public smallestMultiplier(base: number, allowed: number): number {
+    if (!(this.unservedAt(base) > allowed)) return base;
+    let lo = base;
+    let up = Math.max(base, this.highest);
+    for (let it = 0; it < 32 && up / lo > 1.002; it++) {
+      const mid = Math.sqrt(lo * up);
+      if (this.unservedAt(mid) > allowed) {
+        lo = mid;
+        this.keepUnservedAt(lo);
+      } else up = mid;
     }
-    return x[k];
-  };
-  const h = n >> 1;
-  if (n % 2 === 1) return select(h);
-  const upper = select(h);
-  let lower = -Infinity;
-  for (let i = 0; i < h; i++) if (x[i] > lower) lower = x[i];
-  return 0.5 * (lower + upper);
+    return up;
+  }
+
+  /** Drops the points fully served at m: they stay served at every larger multiplier. */
+  private keepUnservedAt(m: number): void {
+    const at = this.at;
+    let k = 0;
+    for (let j = 0; j < this.size; j += 3) {
+      if (at[j] > Math.max(m * at[j + 1], at[j + 2])) {
+        at[k++] = at[j];
+        at[k++] = at[j + 1];
+        at[k++] = at[j + 2];
+      }
+    }
+    this.size = k;
+  }
 }

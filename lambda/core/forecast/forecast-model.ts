@@ -1,4 +1,4 @@
-import { smallMedian } from './robust-stats';
+import { bufferMedian, smallMedian } from './robust-stats';
 import type { SeasonalityKind } from './seasonality';
 
 /**
@@ -26,30 +26,61 @@ export interface ForecastModelSpec {
 }
 
 /**
- * A model fitted to one series: the seasonal profile is precomputed for every index of the
- * history and the `extra` steps after it, so that forecasts from any origin cost O(levelWindow).
+ * The medians of a series over windows of `width` steps ending at a given index, memoized. The
+ * models of one plan read the same series at the same origins, so they share one.
+ */
+export class WindowMedians {
+  private readonly memo = new Map<number, number>();
+  private readonly buf: Float64Array;
+
+  constructor(
+    private readonly series: Float64Array,
+    private readonly width: number,
+  ) {
+    this.buf = new Float64Array(Math.max(width, 1));
+  }
+
+  /** The median of the finite values of series[hi - width + 1 .. hi]; `NaN` under min(3, width) values. */
+  public at(hi: number): number {
+    let m = this.memo.get(hi);
+    if (m === undefined) {
+      m = windowMedian(this.series, 0, hi - this.width + 1, hi, this.width, this.buf);
+      this.memo.set(hi, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * A model fitted to one series: the seasonal profile is precomputed for every index from
+ * `firstIndex` to the end of the history and the `extra` steps after it, so that forecasts from
+ * any origin cost O(levelWindow).
  */
 export class FittedModel {
-  /** Profile per index (seasonal models), `NaN` where no earlier cycle has data. */
+  /** Profile per index from `profileFrom` on (seasonal models), `NaN` where no earlier cycle has data. */
   private readonly profile?: Float64Array;
+  private readonly profileFrom: number;
   private readonly buf: Float64Array;
+  private readonly levels: WindowMedians;
 
   constructor(
     public readonly spec: ForecastModelSpec,
     /** The cleaned series (the level is the median of its recent values). */
-    private readonly series: Float64Array,
-    /** `movingMedian(series, spec.smoothHalfWidth)`: what the seasonal profile reads. */
-    smoothed: Float64Array,
-    extra: number,
+    series: Float64Array,
+    /**
+     * The series' seasonal profiles for `spec.periodSteps` and `spec.cycles` (`buildProfiles` of the
+     * smoothed series); ignored by a level model. A seasonal model without them forecasts nothing.
+     */
+    profiles: SeasonalProfiles | undefined,
     /** Small positive load below which ratios are not trusted (keeps ratios finite). */
     private readonly epsilon: number,
-    /** First index any forecast or level will be asked about (the profile is built from here). */
-    firstIndex = 0,
+    /** The series' window medians, shared with the other models of the same series and `levelWindow`. */
+    levels?: WindowMedians,
   ) {
     this.buf = new Float64Array(Math.max(spec.levelWindow, spec.cycles, 1));
-    if (spec.periodSteps > 0) {
-      this.profile = buildProfile(smoothed, smoothed.length + extra, spec.periodSteps, spec.cycles, spec.combine, firstIndex);
-    }
+    this.levels = levels ?? new WindowMedians(series, spec.levelWindow);
+    this.profileFrom = profiles?.from ?? 0;
+    if (spec.periodSteps > 0) this.profile = profiles ? profiles[spec.combine] : new Float64Array(0);
   }
 
   /**
@@ -61,11 +92,10 @@ export class FittedModel {
     const w = this.spec.levelWindow;
     for (let back = 0; back < 4; back++) {
       const hi = origin - back * w;
-      const lo = hi - w + 1;
-      const level = this.windowMedian(this.series, lo, hi);
+      const level = this.levels.at(hi);
       if (!Number.isFinite(level)) continue;
       if (!this.profile) return level;
-      const base = this.windowMedian(this.profile, lo, hi);
+      const base = windowMedian(this.profile, this.profileFrom, hi - w + 1, hi, w, this.buf);
       if (!Number.isFinite(base)) return NaN;
       const ratio = (level + this.epsilon) / (base + this.epsilon);
       return Math.min(10, Math.max(0.1, ratio));
@@ -76,37 +106,79 @@ export class FittedModel {
   /** The forecast of the load at index `k`, given `levelAt(origin)`; `NaN` when the model cannot say. */
   public forecast(k: number, level: number): number {
     if (!this.profile) return level;
-    const p = k >= 0 && k < this.profile.length ? this.profile[k] : NaN;
+    const i = k - this.profileFrom;
+    const p = i >= 0 && i < this.profile.length ? this.profile[i] : NaN;
     return Number.isFinite(p) ? p * level : NaN;
   }
 
-  private windowMedian(x: ArrayLike<number>, lo: number, hi: number): number {
-    let n = 0;
-    for (let i = Math.max(0, lo); i <= Math.min(x.length - 1, hi); i++) {
-      const v = x[i];
-      if (Number.isFinite(v)) this.buf[n++] = v;
+  /**
+   * For every index k, the highest profile value over [k - back, k + ahead] (`NaN` where none
+   * is known), or `undefined` for a level model. Since a forecast is the profile times a positive
+   * level, the largest forecast over that window from any origin is `level` times it.
+   */
+  public profileWindowMax(back: number, ahead: number): ((k: number) => number) | undefined {
+    const profile = this.profile;
+    if (!profile) return undefined;
+    const padded = new Float64Array(profile.length + ahead).fill(NaN);
+    padded.set(profile);
+    const trailing = trailingMax(padded, back + ahead + 1);
+    const from = this.profileFrom;
+    return (k: number) => {
+      const i = k - from + ahead;
+      return i >= 0 && i < trailing.length ? trailing[i] : NaN;
+    };
+  }
+
+  /** `out[j] = forecast(from + j, level)` for j in [0, out.length). */
+  public forecastInto(out: Float64Array, from: number, level: number): void {
+    const profile = this.profile;
+    if (!profile) {
+      out.fill(level);
+      return;
     }
-    return n >= Math.min(3, this.spec.levelWindow) ? smallMedian(this.buf, n) : NaN;
+    for (let j = 0, i = from - this.profileFrom; j < out.length; j++, i++) {
+      const p = i >= 0 && i < profile.length ? profile[i] : NaN;
+      out[j] = Number.isFinite(p) ? p * level : NaN;
+    }
   }
 }
 
 /**
- * profile[i] = median (or maximum) over c = 1..cycles of x[i - c * period] (finite values only),
- * for i in [from, length); `NaN` before `from`. Past the series, the same rule reads only values
- * that exist.
+ * The median of the finite values of x over the indices [lo, hi], where `x[0]` is index `offset`;
+ * `NaN` when fewer than min(3, width) are finite. `buf` holds at least hi - lo + 1 values.
  */
-export function buildProfile(
-  x: Float64Array,
-  length: number,
-  period: number,
-  cycles: number,
-  combine: 'median' | 'max' = 'median',
-  from = 0,
-): Float64Array {
-  const out = new Float64Array(length);
+function windowMedian(x: Float64Array, offset: number, lo: number, hi: number, width: number, buf: Float64Array): number {
+  let n = 0;
+  for (let i = Math.max(0, lo - offset); i <= Math.min(x.length - 1, hi - offset); i++) {
+    const v = x[i];
+    if (Number.isFinite(v)) buf[n++] = v;
+  }
+  return n >= Math.min(3, width) ? bufferMedian(buf, n) : NaN;
+}
+
+/**
+ * The seasonal profiles of a series for one period: for each index i from `from`, the median and
+ * the maximum over earlier cycles of the series at the same phase.
+ */
+export interface SeasonalProfiles {
+  /** The index of the first value of `median` and `max`. */
+  readonly from: number;
+  /** median[i - from] = median over c = 1..cycles of x[i - c * period] (finite values only; `NaN` when none). */
+  readonly median: Float64Array;
+  /** max[i - from] = the largest of the same values. */
+  readonly max: Float64Array;
+}
+
+/**
+ * The median and maximum profiles of `x` for `period` and `cycles`, for the indices [from, length)
+ * (past the series, the same rule reads only values that exist).
+ */
+export function buildProfiles(x: Float64Array, length: number, period: number, cycles: number, from = 0): SeasonalProfiles {
+  const first = Math.max(0, from);
+  const median = new Float64Array(Math.max(0, length - first));
+  const max = new Float64Array(median.length);
   const buf = new Float64Array(cycles);
-  for (let i = 0; i < Math.min(from, length); i++) out[i] = NaN;
-  for (let i = Math.max(0, from); i < length; i++) {
+  for (let i = first; i < length; i++) {
     let n = 0;
     for (let c = 1; c <= cycles; c++) {
       const j = i - c * period;
@@ -115,35 +187,35 @@ export function buildProfile(
       const v = x[j];
       if (Number.isFinite(v)) buf[n++] = v;
     }
-    if (n === 0) out[i] = NaN;
-    else if (combine === 'max') {
-      let m = buf[0];
-      for (let c = 1; c < n; c++) if (buf[c] > m) m = buf[c];
-      out[i] = m;
-    } else out[i] = smallMedian(buf, n);
+    // smallMedian sorts buf[0, n): the maximum is then its last value
+    median[i - first] = smallMedian(buf, n);
+    max[i - first] = n === 0 ? NaN : buf[n - 1];
   }
-  return out;
+  return { from: first, median, max };
 }
 
 /**
- * out[i] = maximum of the finite values of x[i - width + 1 .. i] (`NaN` when there are none).
- * Causal: it never reads past i. O(n) with a monotonic deque.
+ * out[i] = maximum of the finite values of x[i - width + 1 .. i] (`NaN` when there are none), for
+ * i >= from (`NaN` before). Causal: it never reads past i. O(n) with a monotonic deque.
  */
-export function trailingMax(x: ArrayLike<number>, width: number): Float64Array {
+export function trailingMax(x: ArrayLike<number>, width: number, from = 0): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   const w = Math.max(1, Math.floor(width));
-  const deque = new Int32Array(n);
+  const start = Math.max(0, Math.min(n, from));
+  out.fill(NaN, 0, start);
+  const lo = Math.max(0, start - w + 1);
+  const deque = new Int32Array(Math.max(0, n - lo));
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = lo; i < n; i++) {
     const v = x[i];
     if (Number.isFinite(v)) {
       while (tail > head && x[deque[tail - 1]] <= v) tail--;
       deque[tail++] = i;
     }
     while (tail > head && deque[head] <= i - w) head++;
-    out[i] = tail > head ? x[deque[head]] : NaN;
+    if (i >= start) out[i] = tail > head ? x[deque[head]] : NaN;
   }
   return out;
 }

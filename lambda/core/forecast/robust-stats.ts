@@ -103,7 +103,8 @@ export function movingMean(values: ArrayLike<number>, halfWidth: number): Float6
  * Centered moving median over a window of `2 * halfWidth + 1` points, ignoring gaps: it takes the
  * minute-to-minute noise out of a series but keeps its steps where they are (a moving mean would
  * start a drop or a rise early). A point whose window holds no finite value stays `NaN`.
- * O(n x halfWidth^2); meant for small half-widths.
+ * O(n x halfWidth^2); meant for small half-widths (a full window of 5, the planner's default,
+ * takes a sorting network).
  */
 export function movingMedian(values: ArrayLike<number>, halfWidth: number): Float64Array {
   const n = values.length;
@@ -111,6 +112,13 @@ export function movingMedian(values: ArrayLike<number>, halfWidth: number): Floa
   const out = new Float64Array(n);
   const buf = new Float64Array(2 * h + 1);
   for (let i = 0; i < n; i++) {
+    if (h === 2 && i >= 2 && i + 2 < n) {
+      const m = median5(values[i - 2], values[i - 1], values[i], values[i + 1], values[i + 2]);
+      if (Number.isFinite(m)) {
+        out[i] = m;
+        continue;
+      }
+    }
     let c = 0;
     for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) {
       const v = values[j];
@@ -119,4 +127,103 @@ export function movingMedian(values: ArrayLike<number>, halfWidth: number): Floa
     out[i] = smallMedian(buf, c);
   }
   return out;
+}
+
+/**
+ * The median of five numbers by a sorting network (nine compare-exchanges, no allocation). `NaN`
+ * when any of them is not finite (the caller then takes the general path that skips gaps).
+ */
+export function median5(a: number, b: number, c: number, d: number, e: number): number {
+  if (!(Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c) && Number.isFinite(d) && Number.isFinite(e))) return NaN;
+  // Knuth's nine-comparator network; c ends in the middle
+  let t: number;
+  if (b < a) {
+    t = a;
+    a = b;
+    b = t;
+  }
+  if (e < d) {
+    t = d;
+    d = e;
+    e = t;
+  }
+  if (e < c) {
+    t = c;
+    c = e;
+    e = t;
+  }
+  if (d < c) {
+    t = c;
+    c = d;
+    d = t;
+  }
+  if (d < a) {
+    t = a;
+    a = d;
+    d = t;
+  }
+  if (c < a) {
+    t = a;
+    a = c;
+    c = t;
+  }
+  if (e < b) {
+    t = b;
+    b = e;
+    e = t;
+  }
+  if (d < b) {
+    t = b;
+    b = d;
+    d = t;
+  }
+  if (c < b) {
+    t = b;
+    b = c;
+    c = t;
+  }
+  return c;
+}
+
+/**
+ * The median of `buf[0, n)`, reordering it in place: insertion sort for a handful of values,
+ * quickselect (O(n) on average) beyond. The same value as `smallMedian`. `NaN` when `n` is 0.
+ */
+export function bufferMedian(buf: Float64Array, n: number): number {
+  if (n <= 12) return smallMedian(buf, n);
+  const h = n >> 1;
+  const upper = selectInPlace(buf, n, h);
+  if (n % 2 === 1) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < h; i++) if (buf[i] > lower) lower = buf[i];
+  return 0.5 * (lower + upper);
+}
+
+/**
+ * The k-th smallest of `x[0, n)` (0-based) by quickselect; afterwards `x[0, k)` holds values no
+ * larger than it. `x` holds no NaN.
+ */
+export function selectInPlace(x: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = x[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (x[i] < pivot) i++;
+      while (x[j] > pivot) j--;
+      if (i <= j) {
+        const t = x[i];
+        x[i] = x[j];
+        x[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return x[k];
+  }
+  return x[k];
 }
