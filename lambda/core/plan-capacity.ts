@@ -1,6 +1,6 @@
 import { type Headroom, HeadroomScratch, learnHeadroom, replayBuffer, replayCapacity, replayContext, replayPlan } from './forecast/forecast-errors';
 import { buildProfiles, FittedModel, type ForecastModelSpec, type SeasonalProfiles, WindowMedians } from './forecast/forecast-model';
-import { movingMedian, selectInPlace } from './forecast/robust-stats';
+import { movingMedian, quantileInPlace } from './forecast/robust-stats';
 import { detectSeasonality, type Seasonality } from './forecast/seasonality';
 import { cleanSeries } from './forecast/series';
 import type { PlanInput, PlanOutput, PlannedAction } from './plan-types';
@@ -308,15 +308,7 @@ function typicalHigh(values: Float64Array): number {
   const sample = new Float64Array(Math.ceil(values.length / every));
   let n = 0;
   for (let i = values.length - 1; i >= 0; i -= every) if (Number.isFinite(values[i])) sample[n++] = values[i];
-  if (n === 0) return NaN;
-  // quantileSorted(sorted sample, 0.9) without sorting: the order statistics i and i + 1
-  const p = 0.9 * (n - 1);
-  const i = Math.floor(p);
-  const low = selectInPlace(sample, n, i);
-  if (i + 1 >= n) return low;
-  let next = Infinity;
-  for (let j = i + 1; j < n; j++) if (sample[j] < next) next = sample[j];
-  return low + (p - i) * (next - low);
+  return quantileInPlace(sample, n, 0.9);
 }
 
 function lastFiniteIndex(values: Float64Array): number {

@@ -7,7 +7,15 @@
 import * as fc from 'fast-check';
 import { learnHeadroom, replayContext, replayPlan, type ReplayedPlan } from '../../lambda/core/forecast/forecast-errors';
 import { buildProfiles, FittedModel, type ForecastModelSpec, trailingMax, WindowMedians } from '../../lambda/core/forecast/forecast-model';
-import { bufferMedian, median5, movingMedian, selectInPlace, smallMedian } from '../../lambda/core/forecast/robust-stats';
+import {
+  bufferMedian,
+  median5,
+  movingMedian,
+  quantileInPlace,
+  quantileSorted,
+  selectInPlace,
+  smallMedian,
+} from '../../lambda/core/forecast/robust-stats';
 
 /** Values a cleaned series holds: finite non-negative numbers (ties likely) or NaN gaps. */
 const value = fc.oneof(
@@ -58,6 +66,15 @@ test('selectInPlace returns the k-th smallest', () => {
     fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 60 }), fc.nat(), (v, k0) => {
       const k = k0 % v.length;
       expect(num(selectInPlace(Float64Array.from(v), v.length, k))).toBe(num([...v].sort((a, b) => a - b)[k]));
+    }),
+  );
+});
+
+test('quantileInPlace is quantileSorted of the sorted values', () => {
+  fc.assert(
+    fc.property(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (v, q) => {
+      const sorted = Float64Array.from(v).sort();
+      expect(num(quantileInPlace(Float64Array.from(v), v.length, q))).toBe(num(quantileSorted(sorted, q)));
     }),
   );
 });

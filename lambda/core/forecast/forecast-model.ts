@@ -52,9 +52,9 @@ export class WindowMedians {
 }
 
 /**
- * A model fitted to one series: the seasonal profile is precomputed for every index from
- * `firstIndex` to the end of the history and the `extra` steps after it, so that forecasts from
- * any origin cost O(levelWindow).
+ * A model fitted to one series: a seasonal model reads its precomputed profile (`buildProfiles`,
+ * from the first index any forecast or level will be asked about to past the end of the history),
+ * so that forecasts from any origin cost O(levelWindow).
  */
 export class FittedModel {
   /** Profile per index from `profileFrom` on (seasonal models), `NaN` where no earlier cycle has data. */
@@ -77,7 +77,7 @@ export class FittedModel {
     /** The series' window medians, shared with the other models of the same series and `levelWindow`. */
     levels?: WindowMedians,
   ) {
-    this.buf = new Float64Array(Math.max(spec.levelWindow, spec.cycles, 1));
+    this.buf = new Float64Array(Math.max(spec.levelWindow, 1));
     this.levels = levels ?? new WindowMedians(series, spec.levelWindow);
     this.profileFrom = profiles?.from ?? 0;
     if (spec.periodSteps > 0) this.profile = profiles ? profiles[spec.combine] : new Float64Array(0);
@@ -127,19 +127,6 @@ export class FittedModel {
       const i = k - from + ahead;
       return i >= 0 && i < trailing.length ? trailing[i] : NaN;
     };
-  }
-
-  /** `out[j] = forecast(from + j, level)` for j in [0, out.length). */
-  public forecastInto(out: Float64Array, from: number, level: number): void {
-    const profile = this.profile;
-    if (!profile) {
-      out.fill(level);
-      return;
-    }
-    for (let j = 0, i = from - this.profileFrom; j < out.length; j++, i++) {
-      const p = i >= 0 && i < profile.length ? profile[i] : NaN;
-      out[j] = Number.isFinite(p) ? p * level : NaN;
-    }
   }
 }
 

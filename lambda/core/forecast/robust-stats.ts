@@ -32,6 +32,23 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return i + 1 < n ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
 }
 
+/**
+ * `quantileSorted` of `x[0, n)` sorted, without sorting it (two order statistics by quickselect);
+ * reorders `x`. `x` holds no NaN.
+ */
+export function quantileInPlace(x: Float64Array, n: number, q: number): number {
+  if (n === 0) return NaN;
+  if (n === 1) return x[0];
+  const p = Math.min(1, Math.max(0, q)) * (n - 1);
+  const i = Math.floor(p);
+  const low = selectInPlace(x, n, i);
+  if (i + 1 >= n) return low;
+  // after the selection x[i + 1, n) holds the values above the i-th: the next order statistic is their minimum
+  let next = Infinity;
+  for (let j = i + 1; j < n; j++) if (x[j] < next) next = x[j];
+  return low + (p - i) * (next - low);
+}
+
 /** The q-quantile of the finite values of `values[from, to)`; `NaN` when there are none. */
 export function quantile(values: ArrayLike<number>, q: number, from = 0, to = values.length): number {
   return quantileSorted(sortedFinite(values, from, to), q);
