@@ -13,9 +13,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
-  CostOptimizerMode,
+  type CostOptimizerMode,
   type IScalingPolicy,
-  PredictiveScalerMode,
+  type PredictiveScalerMode,
   NativePredictiveScalingMetric,
   NativePredictiveScalingMode,
   ScalableService,

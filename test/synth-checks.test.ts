@@ -47,7 +47,10 @@ function environmentBytes(variables: Record<string, unknown>): number {
 
 const baselineOf = (template: Template, key: string) =>
   Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { [key]: Match.anyValue() } } } })).map(
-    (r) => parseGroupBaseline((r as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables.GROUP_BASELINE),
+    (r) =>
+      parseGroupBaseline(
+        (r as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables.GROUP_BASELINE,
+      ),
   );
 
 describe('item 6: a scheduled action is checked by the cron model of the functions, at synthesis', () => {
@@ -88,9 +91,7 @@ describe('item 6: a scheduled action is checked by the cron model of the functio
     const loadMetric = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', statistic: 'Sum' });
     new PredictiveScaler(stack, 'Scaler', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100 });
     // GROUP_BASELINE is rendered at synthesis, so that schedules added after the scaler count.
-    expect(() => Template.fromStack(stack)).toThrow(
-      /scheduled action S\/Group\/.*Morning \(recurrence '99 8 \* \* \*'\): minute 99 is outside 0-59/,
-    );
+    expect(() => Template.fromStack(stack)).toThrow(/scheduled action S\/Group\/.*Morning \(recurrence '99 8 \* \* \*'\): minute 99 is outside 0-59/);
   });
 });
 
@@ -140,7 +141,9 @@ describe('item 5: forty schedules synthesize with every function environment wit
     expect(svc.predictiveScaler).toBeDefined();
     expect(svc.costOptimizer).toBeDefined();
     const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-    const sizes = Object.values(functions).map((f) => environmentBytes((f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables));
+    const sizes = Object.values(functions).map((f) =>
+      environmentBytes((f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables),
+    );
     expect(sizes.length).toBeGreaterThanOrEqual(2);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(4096);
   });
@@ -148,10 +151,26 @@ describe('item 5: forty schedules synthesize with every function environment wit
 
 describe('item 8: an enum given as another string is an error naming the prop', () => {
   test.each<[string, Partial<ScalableServiceProps>, RegExp]>([
-    ['predictiveScaler.mode', { predictiveScaler: { mode: 'FORECAST_AND_SCALE' as PredictiveScalerMode } }, /^predictiveScaler\.mode must be one of 'forecast-only', 'forecast-and-scale', got 'FORECAST_AND_SCALE'/],
-    ['costOptimizer.mode', { budget: { limit: 100 }, costOptimizer: { mode: 'APPLY' as CostOptimizerMode } }, /^costOptimizer\.mode must be one of 'apply', 'dry-run', 'forecast-only', got 'APPLY'/],
-    ['costOptimizer.budgetMode', { budget: { limit: 100 }, costOptimizer: { budgetMode: 'HARD' as BudgetMode } }, /^costOptimizer\.budgetMode must be one of 'hard', 'availability-first', got 'HARD'/],
-    ['costOptimizer.spendSource', { budget: { limit: 100 }, costOptimizer: { spendSource: 'Budgets' as SpendSource } }, /^costOptimizer\.spendSource must be one of 'budgets', 'cost-explorer', got 'Budgets'/],
+    [
+      'predictiveScaler.mode',
+      { predictiveScaler: { mode: 'FORECAST_AND_SCALE' as PredictiveScalerMode } },
+      /^predictiveScaler\.mode must be one of 'forecast-only', 'forecast-and-scale', got 'FORECAST_AND_SCALE'/,
+    ],
+    [
+      'costOptimizer.mode',
+      { budget: { limit: 100 }, costOptimizer: { mode: 'APPLY' as CostOptimizerMode } },
+      /^costOptimizer\.mode must be one of 'apply', 'dry-run', 'forecast-only', got 'APPLY'/,
+    ],
+    [
+      'costOptimizer.budgetMode',
+      { budget: { limit: 100 }, costOptimizer: { budgetMode: 'HARD' as BudgetMode } },
+      /^costOptimizer\.budgetMode must be one of 'hard', 'availability-first', got 'HARD'/,
+    ],
+    [
+      'costOptimizer.spendSource',
+      { budget: { limit: 100 }, costOptimizer: { spendSource: 'Budgets' as SpendSource } },
+      /^costOptimizer\.spendSource must be one of 'budgets', 'cost-explorer', got 'Budgets'/,
+    ],
   ])('%s', (_prop, props, message) => {
     expect(() => service(props)).toThrow(message);
   });
@@ -168,7 +187,7 @@ describe('item 8: an enum given as another string is an error naming the prop', 
 });
 
 describe('item 10: a derived capacityPerInstance on a load metric of another unit', () => {
-  function scaler(loadMetric: cloudwatch.IMetric, capacityPerInstance?: number) {
+  function scaler(loadMetric: cloudwatch.Metric, capacityPerInstance?: number) {
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
     const vpc = importedVpc(stack);
@@ -177,7 +196,11 @@ describe('item 10: a derived capacityPerInstance on a load metric of another uni
     const tg = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc, port: 80, targets: [group.autoScalingGroup] });
     alb.addListener('Http', { port: 80, defaultTargetGroups: [tg] });
     group.autoScalingGroup.scaleOnRequestCount('Requests', { targetRequestsPerMinute: 700 });
-    new PredictiveScaler(stack, 'Scaler', { autoScalingGroup: group.autoScalingGroup, loadMetric, ...(capacityPerInstance ? { capacityPerInstance } : {}) });
+    new PredictiveScaler(stack, 'Scaler', {
+      autoScalingGroup: group.autoScalingGroup,
+      loadMetric,
+      ...(capacityPerInstance ? { capacityPerInstance } : {}),
+    });
     return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('predictiveScalerDerivedCapacityUnit'));
   }
   const bytes = new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName: 'ProcessedBytes', statistic: 'Sum' });
@@ -186,7 +209,9 @@ describe('item 10: a derived capacityPerInstance on a load metric of another uni
   test('ProcessedBytes with the capacity derived from the request-count target: a warning naming both', () => {
     const warnings = scaler(bytes);
     expect(warnings).toHaveLength(1);
-    expect(JSON.stringify(warnings[0].entry.data)).toMatch(/capacityPerInstance is derived from the request-count .* loadMetric is AWS\/ApplicationELB\/ProcessedBytes/);
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(
+      /capacityPerInstance is derived from the request-count .* loadMetric is AWS\/ApplicationELB\/ProcessedBytes/,
+    );
   });
 
   test('RequestCount, or a capacityPerInstance given in the metric unit: no warning', () => {

@@ -117,7 +117,11 @@ export function enumProblem<T extends string>(
   isUnresolved: IsUnresolved = () => false,
 ): SettingProblem | undefined {
   if (isUnresolved(value) || (typeof value === 'string' && (allowed as readonly string[]).includes(value))) return undefined;
-  return problem(prop, env, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+  return problem(
+    prop,
+    env,
+    `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+  );
 }
 
 /** The construct's error for the first problem: names the prop and the value. */

@@ -152,7 +152,10 @@ export function groupSchedules(scope: IConstruct, group: autoscaling.IAutoScalin
     const path = c.node.id === 'Resource' && c.node.scope ? c.node.scope.node.path : c.node.path;
     if (recurrence !== 'token' && recurrence !== 'none') {
       const problem = scheduleProblem(recurrence, timeZone === 'token' || timeZone === 'none' ? undefined : timeZone);
-      if (problem) throw new Error(`The group's scheduled action ${path} (recurrence '${recurrence}'${timeZone !== 'none' && timeZone !== 'token' ? `, timeZone '${timeZone}'` : ''}): ${problem}`);
+      if (problem)
+        throw new Error(
+          `The group's scheduled action ${path} (recurrence '${recurrence}'${timeZone !== 'none' && timeZone !== 'token' ? `, timeZone '${timeZone}'` : ''}): ${problem}`,
+        );
     }
     const fields = {
       startTime: literal(stack, c.startTime, isText),

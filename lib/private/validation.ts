@@ -125,9 +125,7 @@ export function withPropPath<T>(path: string, userProps: object, build: () => T)
     if (!(e instanceof Error)) throw e;
     const keys = new Set(Object.keys(userProps));
     const named = (m: string, before: string, name: string) => (keys.has(name) ? `${before}${path}.${name}` : m);
-    e.message = e.message
-      .replace(/(^|; )([A-Za-z][A-Za-z0-9]*)(?=[ .[(])/g, named)
-      .replace(/(\bleave )([A-Za-z][A-Za-z0-9]*)(?= out\b)/g, named);
+    e.message = e.message.replace(/(^|; )([A-Za-z][A-Za-z0-9]*)(?=[ .[(])/g, named).replace(/(\bleave )([A-Za-z][A-Za-z0-9]*)(?= out\b)/g, named);
     throw e;
   }
 }

@@ -46,7 +46,7 @@ test('a schedule defined in another stack (or on an imported group): the scaler 
   expect(violations(g)).toEqual([]);
 });
 
-test("a schedule defined in another stack that raises MaxSize: the cost optimizer without budget pressure does not take it back", async () => {
+test('a schedule defined in another stack that raises MaxSize: the cost optimizer without budget pressure does not take it back', async () => {
   const baseline: GroupBaseline = {
     minSize: 2,
     maxSize: 6,

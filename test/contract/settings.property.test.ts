@@ -82,7 +82,9 @@ const scalerArbs = {
   capacityPerInstance: numberArb(-10, 5000),
   targetUtilization: opt(numberArb(-0.5, 1.5)),
   // Issue 22 item 8: an enum given as another string (a cast, plain JavaScript) is refused on both sides.
-  mode: opt(fc.constantFrom(PredictiveScalerMode.FORECAST_ONLY, PredictiveScalerMode.FORECAST_AND_SCALE, 'FORECAST_AND_SCALE' as PredictiveScalerMode)),
+  mode: opt(
+    fc.constantFrom(PredictiveScalerMode.FORECAST_ONLY, PredictiveScalerMode.FORECAST_AND_SCALE, 'FORECAST_AND_SCALE' as PredictiveScalerMode),
+  ),
   dryRun: opt(fc.boolean()),
   schedule: opt(rateArb),
   historyDuration: opt(durationArb(20 * 86_400)),

@@ -52,11 +52,13 @@ describe('the merge of the handed-down schedules and the actions AWS holds', () 
   const now = Date.parse('2026-11-30T09:00:00Z'); // Monday 10:00 Berlin
 
   test('an action AWS holds that the construct handed down counts once, as handed down', () => {
-    const live = [{ name: 'Stack-Policy3-XYZ', recurrence: '0  8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 6, startTime: Date.parse('2026-12-01T07:00:00Z') }];
+    const live = [
+      { name: 'Stack-Policy3-XYZ', recurrence: '0  8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 6, startTime: Date.parse('2026-12-01T07:00:00Z') },
+    ];
     expect(mergeGroupSchedules([morning], live, now)).toEqual([morning]);
   });
 
-  test('an action only AWS knows (another stack, the console, a CfnParameter value) is added; the scaler\'s own are not', () => {
+  test("an action only AWS knows (another stack, the console, a CfnParameter value) is added; the scaler's own are not", () => {
     const live = [
       { name: 'other-stack', recurrence: '0 9 * * 1-5', timeZone: 'Europe/Berlin', minSize: 5 },
       { name: 'predictive-scaler-x', recurrence: '0 10 * * *', minSize: 9 },
@@ -66,7 +68,7 @@ describe('the merge of the handed-down schedules and the actions AWS holds', () 
     expect(scheduledBounds({ minSize: 3, maxSize: 10, schedules: merged }, now)).toMatchObject({ minSize: 5, minFrom: 'schedule:other-stack' });
   });
 
-  test("the StartTime AWS reports: its next run is not a start; a later one is a start not reached; a past one is the start", () => {
+  test('the StartTime AWS reports: its next run is not a start; a later one is a start not reached; a past one is the start', () => {
     const rec = { name: 'a', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 6 };
     const nextRun = Date.parse('2026-12-01T07:00:00Z'); // Tuesday 08:00 Berlin
     expect(mergeGroupSchedules([], [{ ...rec, startTime: nextRun }], now)[0]).not.toHaveProperty('startTime');
@@ -84,6 +86,7 @@ describe('the merge of the handed-down schedules and the actions AWS holds', () 
 });
 
 test('time zones: IANA names and aliases, written as the database writes them', () => {
-  for (const z of ['Europe/Berlin', 'UTC', 'Etc/UTC', 'Etc/GMT+9', 'US/Eastern', 'America/Argentina/Buenos_Aires', 'GMT']) expect(isTimeZone(z)).toBe(true);
+  for (const z of ['Europe/Berlin', 'UTC', 'Etc/UTC', 'Etc/GMT+9', 'US/Eastern', 'America/Argentina/Buenos_Aires', 'GMT'])
+    expect(isTimeZone(z)).toBe(true);
   for (const z of ['Berlin', 'Mars/Olympus', 'europe/berlin', 'utc', '+01:00', '', 'Europe/Berlin ']) expect(isTimeZone(z)).toBe(false);
 });
