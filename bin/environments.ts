@@ -26,6 +26,7 @@ import {
   type VerticalScalingConfig,
 } from '../lib';
 import { RUN_MODES, SCALING_MODES } from '../lambda/contract';
+import { scheduleProblem } from '../lambda/core';
 
 /** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
 export interface EnvironmentConfig {
@@ -494,7 +495,7 @@ export function checkConfigKeys(environmentName: string, config: EnvironmentConf
 /**
  * The modes are strings in cdk.json: a typo must fail the synthesis, naming where it is, not fall
  * back to a default (a misspelt 'dry-run' would deploy 'apply'). The values are the contract's,
- * so what passes here is what the functions accept.
+ * so what passes here is what the functions accept; the schedules are read by the functions' cron model.
  */
 function checkConfigModes(environmentName: string, config: EnvironmentConfig): void {
   const modes: Array<[string, unknown, readonly string[]]> = [
@@ -502,6 +503,13 @@ function checkConfigModes(environmentName: string, config: EnvironmentConfig): v
     ['costOptimizer.mode', config.costOptimizer?.mode, RUN_MODES],
     ['scaling.nativePredictive.mode', config.scaling?.nativePredictive?.mode, ['ForecastOnly', 'ForecastAndScale']],
   ];
+  (config.scaling?.schedules ?? []).forEach((sched, i) => {
+    const problem = scheduleProblem(String(sched.cron), sched.timeZone);
+    if (problem)
+      throw new Error(
+        `cdk.json: environments.${environmentName}.scaling.schedules[${i}] (cron '${sched.cron}'${sched.timeZone !== undefined ? `, timeZone '${sched.timeZone}'` : ''}): ${problem}`,
+      );
+  });
   for (const [where, value, allowed] of modes) {
     if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value))) {
       throw new Error(

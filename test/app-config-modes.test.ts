@@ -56,3 +56,11 @@ test("the modes as written synthesize: prod's 'dry-run' reaches the function", (
   const template = JSON.stringify(app.synth().getStackArtifact('ScalingArchitecture-Prod').template);
   expect(template).toContain('"MODE":"dry-run"');
 });
+
+test('a cdk.json schedule the cron model cannot read fails, naming its path', () => {
+  const staging = cdkJsonEnvironments().staging;
+  const schedules = [{ cron: '0 8 * * 1-5', minCapacity: 3, timeZone: 'Berlin' }];
+  expect(() => createApp({ environments: { staging: { ...staging, scaling: { ...staging.scaling, schedules } } }, nagChecks: false })).toThrow(
+    /^cdk\.json: environments\.staging\.scaling\.schedules\[0\] \(cron '0 8 \* \* 1-5', timeZone 'Berlin'\): time zone 'Berlin' is not an IANA time zone name/,
+  );
+});

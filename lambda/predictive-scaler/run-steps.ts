@@ -177,6 +177,8 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
     ...(budgetCap !== undefined ? { budgetCap } : {}),
     ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
+    // The group's schedules in the model: handed down by the construct, and known only to AWS.
+    schedules: { handedDown: cfg.baseline?.schedules.length ?? 0, fromAws: baseline.schedules.length - (cfg.baseline?.schedules.length ?? 0) },
   };
   return { baseline, boundsAt, nowBounds, baseMin, boundsLine };
 }

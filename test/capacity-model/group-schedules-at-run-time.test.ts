@@ -39,7 +39,9 @@ test('a schedule defined in another stack (or on an imported group): the scaler 
   g.load = () => 100; // one instance would do
   const { summary, error } = await runPredictive(g, predictiveEnv(g, { GROUP_BASELINE: HANDED_DOWN }));
   expect(error).toBeUndefined();
-  expect(summary!.plan).toMatchObject({ bounds: { baseMin: 6, minFrom: 'schedule:other-stack-morning' } });
+  expect(summary!.plan).toMatchObject({
+    bounds: { baseMin: 6, minFrom: 'schedule:other-stack-morning', schedules: { handedDown: 0, fromAws: 2 } },
+  });
   for (const a of g.pending()) if (a.minSize !== undefined) expect(a.minSize).toBeGreaterThanOrEqual(6);
   g.advance(MON_0802_BERLIN + 4 * HOUR);
   expect(g.min).toBe(6);
