@@ -13,6 +13,7 @@ import {
   type NumberSetting,
   type SettingProblem,
   envError,
+  enumProblem,
   numberProblem,
   problem,
   readEnum,
@@ -250,6 +251,12 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
   }
   check(S.budgetLimit, s.budgetLimit);
+  for (const p of [
+    enumProblem('mode', E.MODE, s.mode, RUN_MODES, isUnresolved),
+    enumProblem('budgetMode', E.BUDGET_MODE, s.budgetMode, BUDGET_MODES, isUnresolved),
+    enumProblem('spendSource', E.SPEND_SOURCE, s.spendSource, SPEND_SOURCES, isUnresolved),
+  ])
+    if (p) out.push(p);
   if (s.costTag) {
     const { key, value } = s.costTag;
     if (!isUnresolved(key) && (key.trim() === '' || key.trim() !== key || key.length > 128)) {

@@ -4,7 +4,7 @@
  * Each step fails with a {@link StageError} that names its stage.
  */
 import type { PlanInput, PlanOutput } from '../core';
-import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
+import { effectiveCapacity, type RecurringAction, scheduleChangeTimes, scheduledBounds, withGroupSchedules } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
@@ -85,6 +85,8 @@ export interface Inputs {
   readonly group: GroupState & { readonly costHold?: CostHold };
   readonly existing: readonly OwnAction[];
   readonly otherStartTimes: readonly number[];
+  /** The group's recurring scheduled actions (other owners'), merged with the baseline's schedules. */
+  readonly recurring: readonly RecurringAction[];
   readonly groupLine: NonNullable<RunSummary['group']>;
   readonly historyLine: Record<string, unknown>;
 }
@@ -109,7 +111,7 @@ export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependenc
   run.seen.group = groupLine;
   run.seen.history = historyLine;
   run.counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
-  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, groupLine, historyLine };
+  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
 }
 
 /** Why the history cannot be planned on (no datapoints, negative load, too short), or undefined. */
@@ -152,7 +154,8 @@ export interface Bounds {
  */
 export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): Bounds {
   const { group, existing } = inputs;
-  const baseline = cfg.baseline ?? legacyBaseline(group, existing);
+  // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
+  const baseline = stage('read', () => withGroupSchedules(cfg.baseline ?? legacyBaseline(group, existing), inputs.recurring, now, cfg.actionPrefix));
   const hold = group.costHold ?? {};
   const liveCap = group.maxSize < scheduledBounds(baseline, now).maxSize ? group.maxSize : undefined;
   const budgetCap = hold.budgetCap === undefined ? liveCap : Math.min(hold.budgetCap, liveCap ?? Infinity);
@@ -174,6 +177,8 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
     ...(budgetCap !== undefined ? { budgetCap } : {}),
     ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
+    // The group's schedules in the model: handed down by the construct, and known only to AWS.
+    schedules: { handedDown: cfg.baseline?.schedules.length ?? 0, fromAws: baseline.schedules.length - (cfg.baseline?.schedules.length ?? 0) },
   };
   return { baseline, boundsAt, nowBounds, baseMin, boundsLine };
 }

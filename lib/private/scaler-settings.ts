@@ -61,7 +61,10 @@ export function predictiveScalerSettings(
     mode: props.mode ?? D.mode,
     dryRun: props.dryRun ?? D.dryRun,
     historySeconds,
-    minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
+    // Unset, it follows historyDuration, whole seconds: a bad historyDuration is named once, as itself.
+    minHistorySeconds: props.minimumHistory
+      ? durationSeconds('minimumHistory', props.minimumHistory)
+      : Math.min(D.minHistorySeconds, Math.max(0, Math.floor(historySeconds))),
     launchLeadSeconds: props.launchLeadTime
       ? durationSeconds('launchLeadTime', props.launchLeadTime)
       : defaultLaunchLeadSeconds(group.cfnGroup?.defaultInstanceWarmup, warmPool),

@@ -224,8 +224,8 @@ describe('the configured baseline handed down (GROUP_BASELINE)', () => {
       maxSize: 20,
       instanceType: 'm5.xlarge',
       schedules: [
-        { name: 'S/Web/Group/ScheduledActionNight/Resource', recurrence: '0 20 * * *', minSize: 2, maxSize: 6 },
-        { name: 'S/Web/Group/ScheduledActionWeekdayMorning/Resource', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
+        { name: 'Web/Group/ScheduledActionNight', recurrence: '0 20 * * *', minSize: 2, maxSize: 6 },
+        { name: 'Web/Group/ScheduledActionWeekdayMorning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
       ],
     };
     expect(loadScalerConfig(deployedEnv(stack, 'SCALING_MODE')).baseline).toEqual(expected);
