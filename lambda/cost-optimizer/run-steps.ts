@@ -11,6 +11,7 @@ import { type CostDecision, type CostState, decideCost, encodeCostState, type Gr
 import { describeError } from '../shared/aws';
 import { applyActions } from './apply';
 import { boundedActions } from './bounded-actions';
+import { overrunInForce } from './overrun-in-force';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies, CostRunSummary } from './index';
 import { type GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
@@ -132,6 +133,8 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
 export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: CostDecision, run: RunRecord): void {
   const { spend, samples, usageHistory, group } = inputs;
   const plan = decision.plan;
+  const overrun = overrunInForce(decision, group.maxSize);
+  if (overrun.note) decision.notes.push(overrun.note);
   Object.assign(run.metrics, {
     [COST_METRIC.EXPECTED_MONTH_END_COST]: plan.expectedMonthEndCost,
     [COST_METRIC.BUDGET_LIMIT]: plan.budgetLimit,
@@ -140,7 +143,7 @@ export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: Cos
     [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
     [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
     [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
-    [COST_METRIC.FORECAST_OVERRUN_PERCENT]: plan.forecastOverrunPercent,
+    [COST_METRIC.FORECAST_OVERRUN_PERCENT]: overrun.percent,
   });
   const shown = c.mode === 'forecast-only' ? [] : decision.actions;
   run.summary = {

@@ -301,4 +301,11 @@ export interface CostDecision {
   readonly plan: CostCapacityPlan;
   /** Why levers held (no action), one line each. */
   readonly notes: string[];
+  /**
+   * The forecast overrun (percent of the limit, 0 within) if MaxSize stays at `maxSize` for the
+   * rest of the period at the planned CPU target: what the month costs when a bound the decision
+   * does not set (a scheduled MinSize, a pending floor, an operator) holds MaxSize above the plan's
+   * cap. Present when the spend plan decided (usage history).
+   */
+  readonly overrunAtMaxSize?: (maxSize: number) => number;
 }

@@ -1,5 +1,5 @@
 import type { MutableState } from './decision-context';
-import { forecastSpend } from './spend-forecast';
+import { forecastSpend, type SpendForecast } from './spend-forecast';
 import { planSpend, type SpendPlan } from './spend-plan';
 import type { CostCapacityPlan, CostDecisionInput, OriginalSettings } from './types';
 
@@ -11,6 +11,8 @@ export interface UsagePlan {
   readonly plan: SpendPlan;
   readonly capacityPlan: CostCapacityPlan;
   readonly baseTarget: number;
+  /** The forecast the plan was made on. */
+  readonly forecast: SpendForecast;
 }
 
 /**
@@ -73,5 +75,5 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     trendPerDay: f.trendPerDay,
     planReason: plan.reason,
   };
-  return { plan, capacityPlan, baseTarget };
+  return { plan, capacityPlan, baseTarget, forecast: f };
 }
