@@ -109,7 +109,8 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
   const decided = await stage('decide', () =>
     decideCost({
       now,
-      budget: spend,
+      // A scoped budget that reports nothing yet is unknown spend, not zero spend.
+      budget: spend.unreported ? undefined : spend,
       group,
       utilization: samples,
       utilizationPeriodSeconds: c.utilizationPeriodSeconds,
@@ -123,6 +124,7 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
     c.mode === 'forecast-only'
       ? decided
       : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+  if (spend.unreported) decision.notes.push(spend.unreported);
   if (c.manageTargetTracking && !inputs.cpuPolicy)
     decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
   if (c.policy.vertical && !inputs.template) decision.notes.push('vertical: the group does not launch from the managed launch template');
@@ -149,7 +151,13 @@ export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: Cos
   run.summary = {
     ...run.summary,
     group: { name: c.groupName, ...group },
-    spend: { source: spend.source, limit: spend.limit, actual: spend.actualSpend, forecast: spend.forecastedSpend },
+    spend: {
+      source: spend.source,
+      limit: spend.limit,
+      actual: spend.actualSpend,
+      forecast: spend.forecastedSpend,
+      ...(spend.unreported ? { reported: false } : {}),
+    },
     utilizationSamples: samples.length,
     usageHistoryHours: usageHistory.length,
     decision: { pressure: decision.pressure, plan, notes: decision.notes, actions: shown },

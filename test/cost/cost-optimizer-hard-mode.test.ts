@@ -25,7 +25,6 @@ import { type MotoServer, startMoto, useEmulatorEnv } from '../../scripts/moto-s
 const ACCOUNT = '123456789012';
 const GROUP = 'web';
 const BUDGET = 'web-monthly';
-const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-11T12:00:00Z');
 
 let moto: MotoServer;
@@ -65,7 +64,7 @@ beforeEach(async () => {
 });
 
 /** A group of 8 instances at 85% CPU for two days (6.8 busy instances: 8 needed at 90%), $200 spent of $1000. */
-async function seed(): Promise<AutoScalingClient> {
+async function seed(actualSpend = '200'): Promise<AutoScalingClient> {
   const budgets = new BudgetsClient({ region: 'us-east-1' });
   await budgets.send(
     new CreateBudgetCommand({
@@ -75,7 +74,7 @@ async function seed(): Promise<AutoScalingClient> {
         BudgetType: 'COST',
         TimeUnit: 'MONTHLY',
         BudgetLimit: { Amount: '1000', Unit: 'USD' },
-        CalculatedSpend: { ActualSpend: { Amount: '200', Unit: 'USD' }, ForecastedSpend: { Amount: '1400', Unit: 'USD' } },
+        CalculatedSpend: { ActualSpend: { Amount: actualSpend, Unit: 'USD' }, ForecastedSpend: { Amount: '1400', Unit: 'USD' } },
       },
     }),
   );
@@ -123,7 +122,7 @@ async function seed(): Promise<AutoScalingClient> {
   return asg;
 }
 
-function deps(mode: 'hard' | 'availability-first'): CostDependencies {
+function deps(mode: 'hard' | 'availability-first', extra: Record<string, string> = {}): CostDependencies {
   const env = {
     AUTO_SCALING_GROUP_NAME: GROUP,
     BUDGET_ACCOUNT_ID: ACCOUNT,
@@ -133,6 +132,7 @@ function deps(mode: 'hard' | 'availability-first'): CostDependencies {
     TARGET_UTILIZATION_STEP_PERCENT: '5',
     BUDGET_MODE: mode,
     GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, schedules: [] }),
+    ...extra,
   };
   const base = createDependencies({ ...process.env, ...env });
   return { ...base, logger: quietLogger(), metrics: recordingMetrics(), env: { ...process.env, ...env } };
@@ -185,4 +185,16 @@ test('availability first: the emergency floor holds MaxSize up, and its overrun 
   expect(await maxSize(asg)).toBeGreaterThanOrEqual(8);
   expect(plan.forecastOverrunPercent!).toBeGreaterThan(0);
   expect(published[0].ForecastOverrunPercent).toBeGreaterThan(0);
+});
+
+test('a service-scoped budget that reports no spend yet is unknown spend, not zero: the budget levers hold and the run says why', async () => {
+  const asg = await seed('0');
+  const r = await runCostOptimizer(event(NOW), deps('hard', { BUDGET_SCOPE: 'service' }));
+  expect(r.spend).toMatchObject({ actual: 0, reported: false });
+  expect(r.decision!.notes.join('\n')).toMatch(/scoped to the service but reports no spend yet: its cost allocation tag may not be active/);
+  expect(r.decision!.plan.forecastSource).toBeUndefined();
+  expect(await maxSize(asg)).toBe(20);
+  // The same budget declared account-wide is read as it is (zero spend so far).
+  const a = await runCostOptimizer(event(NOW), deps('hard', { BUDGET_SCOPE: 'account' }));
+  expect(a.spend).not.toHaveProperty('reported');
 });
