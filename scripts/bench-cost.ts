@@ -50,6 +50,11 @@ function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+/** `--min-change P` overrides the core's no-churn band (percent of the money left). */
+const MIN_CHANGE = {
+  ...(arg('min-change') !== undefined ? { minChangePercent: Number(arg('min-change')) } : {}),
+  ...(arg('max-changes') !== undefined ? { maxChangesPerDay: Number(arg('max-changes')) } : {}),
+};
 
 interface TraceRuns {
   readonly name: string;
@@ -68,7 +73,7 @@ function runTrace(dir: string, e: ManifestEntry, ratio: number, margins: readonl
   const budget = uncontrolled.spend * ratio;
   const hindsight = hindsightStatic(month, budget);
   const byMargin = new Map<number, MonthResult>();
-  for (const m of margins) byMargin.set(m, simulateMonth(month, { budget, mode: 'hard', planMarginPercent: m }));
+  for (const m of margins) byMargin.set(m, simulateMonth(month, { budget, mode: 'hard', planMarginPercent: m, ...MIN_CHANGE }));
   return { name: e.name, month, budget, uncontrolled, hindsight, byMargin };
 }
 
@@ -133,7 +138,7 @@ function main(): void {
   for (const t of all) {
     const margin = margins.length === 1 ? margins[0] : chooseMargin(all, t.name, margins);
     const optimizer = t.byMargin.get(margin)!;
-    const soft = simulateMonth(t.month, { budget: t.budget, mode: 'availability-first', planMarginPercent: margin });
+    const soft = simulateMonth(t.month, { budget: t.budget, mode: 'availability-first', planMarginPercent: margin, ...MIN_CHANGE });
     const runs: Record<string, Run | null> = {
       uncontrolled: run(t.uncontrolled, t.budget),
       optimizer: run(optimizer, t.budget),

@@ -38,9 +38,16 @@ const LAUNCH_LEAD_S = 300;
 const FORECAST_REFRESH_H = 8;
 
 /** The CostOptimizer construct's defaults, with a CPU target band up to 90% and a floor of 2. */
-export function benchPolicy(mode: 'hard' | 'availability-first', planMarginPercent?: number): CostPolicy {
+export function benchPolicy(
+  mode: 'hard' | 'availability-first',
+  planMarginPercent?: number,
+  minChangePercent?: number,
+  maxChangesPerDay?: number,
+): CostPolicy {
   return {
     budgetMode: mode,
+    ...(minChangePercent !== undefined ? { minChangePercent } : {}),
+    ...(maxChangesPerDay !== undefined ? { maxChangesPerDay } : {}),
     ...(planMarginPercent !== undefined ? { planMarginPercent } : {}),
     floorCapacity: 2,
     emergencyUtilizationPercent: 90,
@@ -111,6 +118,10 @@ export interface MonthOptions {
   /** A constant fleet: MinSize = MaxSize = this many instances all month (no target tracking effect). */
   readonly fleet?: number;
   readonly planMarginPercent?: number;
+  /** The no-churn band (percent of the money left). @default the core's */
+  readonly minChangePercent?: number;
+  /** The daily limit of budget changes. @default the core's */
+  readonly maxChangesPerDay?: number;
   /** Price per instance-hour at an instant. @default {@link PRICE_PER_HOUR} */
   readonly price?: (t: number) => number;
   /** Load units one instance serves per step at 100% CPU. @default from the series */
@@ -146,7 +157,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   const stepsPerHour = Math.max(1, Math.round(HOUR / stepMs));
   const stepsPerSample = Math.max(1, Math.round(300_000 / stepMs));
   const optimizer = opts.budget !== undefined && opts.mode !== undefined;
-  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent) : undefined;
+  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay) : undefined;
 
   let spend = 0;
   const hourlySpend: number[] = [];
