@@ -85,7 +85,10 @@ function chooseMargin(all: readonly TraceRuns[], held: string, margins: readonly
   for (const m of margins) {
     const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget);
     if (!within) continue;
-    const excess = others.reduce((a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight.kind === 'none' ? 0 : t.hindsight.result.unservedPct)), 0);
+    const excess = others.reduce(
+      (a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight.kind === 'none' ? 0 : t.hindsight.result.unservedPct)),
+      0,
+    );
     if (excess < bestScore - 1e-12) {
       best = m;
       bestScore = excess;

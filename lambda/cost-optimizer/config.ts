@@ -5,7 +5,14 @@
  * and the prop; the run then changes nothing.
  */
 import type { GroupBaseline } from '../contract/group-baseline';
-import { type BudgetScopeName, COST_OPTIMIZER_ENV, type RunMode, type SpendSourceName, type VerticalEnv, parseCostOptimizerEnv } from '../contract/cost-optimizer';
+import {
+  type BudgetScopeName,
+  COST_OPTIMIZER_ENV,
+  type RunMode,
+  type SpendSourceName,
+  type VerticalEnv,
+  parseCostOptimizerEnv,
+} from '../contract/cost-optimizer';
 import type { CostPolicy } from '../core/cost';
 
 export type { RunMode, VerticalEnv };

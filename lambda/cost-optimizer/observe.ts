@@ -129,7 +129,10 @@ export async function readSpend(
  * allocation tag is not active, or was activated less than a day ago), not spent nothing: the
  * reason, or undefined when the spend can be read as it is.
  */
-export function unreportedScopedSpend(cfg: Pick<OptimizerConfig, 'budgetScope' | 'budgetName' | 'spendSource' | 'costTag'>, actual: number): string | undefined {
+export function unreportedScopedSpend(
+  cfg: Pick<OptimizerConfig, 'budgetScope' | 'budgetName' | 'spendSource' | 'costTag'>,
+  actual: number,
+): string | undefined {
   const scoped = cfg.budgetScope === 'service' || (cfg.spendSource === 'cost-explorer' && cfg.costTag !== undefined);
   if (!scoped || actual > 0) return undefined;
   return `budget ${cfg.budgetName} is scoped to the service but reports no spend yet: its cost allocation tag may not be active (activation takes up to 24 hours, and costs count only from then): spend unknown, the budget levers hold`;

@@ -214,7 +214,12 @@ describe('the configured baseline handed down (GROUP_BASELINE)', () => {
       minCapacity: 3,
     });
     new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100 });
-    new CostOptimizer(stack, 'Cost', { autoScalingGroup: group.autoScalingGroup, budgetName: 'b', budgetLimit: 10, budgetScope: BudgetScope.SERVICE });
+    new CostOptimizer(stack, 'Cost', {
+      autoScalingGroup: group.autoScalingGroup,
+      budgetName: 'b',
+      budgetLimit: 10,
+      budgetScope: BudgetScope.SERVICE,
+    });
     // A schedule added after the scalers counts too (read at synthesis).
     group.autoScalingGroup.scaleOnSchedule('Night', {
       schedule: autoscaling.Schedule.cron({ hour: '20', minute: '0' }),

@@ -32,7 +32,13 @@ function build(scaler: Partial<PredictiveScalerProps> = {}, cost: Partial<CostOp
   const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
   const group = new ScalingGroup(stack, 'Web', { vpc: importedVpc(stack), minCapacity: 2, maxCapacity: 20 });
   const ps = new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100, ...scaler });
-  const co = new CostOptimizer(stack, 'Cost', { autoScalingGroup: group.autoScalingGroup, budgetName: 'b', budgetLimit: 10, budgetScope: BudgetScope.SERVICE, ...cost });
+  const co = new CostOptimizer(stack, 'Cost', {
+    autoScalingGroup: group.autoScalingGroup,
+    budgetName: 'b',
+    budgetLimit: 10,
+    budgetScope: BudgetScope.SERVICE,
+    ...cost,
+  });
   return { stack, ps, co };
 }
 

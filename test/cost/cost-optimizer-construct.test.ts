@@ -536,10 +536,15 @@ describe('whose spend: the budget scope (issue 21)', () => {
     });
     Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp("'shared' counts the whole account's spend"));
     const h = fixture();
-    new CostOptimizer(h.stack, 'Cost', { autoScalingGroup: h.group.autoScalingGroup, budgetName: 'shared', budgetLimit: 500, mode: CostOptimizerMode.DRY_RUN });
-    expect(() => new CostOptimizer(h.stack, 'Cost2', { autoScalingGroup: h.group.autoScalingGroup, budget: h.budget, budgetScope: BudgetScope.ACCOUNT })).toThrow(
-      /budgetScope \(account\) differs from the budget's own scope \(service\)/,
-    );
+    new CostOptimizer(h.stack, 'Cost', {
+      autoScalingGroup: h.group.autoScalingGroup,
+      budgetName: 'shared',
+      budgetLimit: 500,
+      mode: CostOptimizerMode.DRY_RUN,
+    });
+    expect(
+      () => new CostOptimizer(h.stack, 'Cost2', { autoScalingGroup: h.group.autoScalingGroup, budget: h.budget, budgetScope: BudgetScope.ACCOUNT }),
+    ).toThrow(/budgetScope \(account\) differs from the budget's own scope \(service\)/);
   });
 });
 
@@ -551,7 +556,9 @@ test("the README's minimal example (budget: { limit: 800 }) caps the group only 
   expect(service.budget!.scope).toBe(BudgetScope.SERVICE);
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { CostFilters: { TagKeyValue: [`user:${tag.key}$${tag.value}`] } } });
-  t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { Tags: Match.arrayWith([{ Key: tag.key, Value: tag.value, PropagateAtLaunch: true }]) });
+  t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+    Tags: Match.arrayWith([{ Key: tag.key, Value: tag.value, PropagateAtLaunch: true }]),
+  });
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Tags: Match.arrayWith([{ Key: tag.key, Value: tag.value }]) });
   t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_SCOPE: 'service' }) } });
   expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('whole account'))).toEqual([]);

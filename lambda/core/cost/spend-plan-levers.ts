@@ -21,7 +21,8 @@ export function followSpendPlan(ctx: DecisionContext, view: BudgetView, usage: U
   const day = Math.floor(now / DAY);
   const today = st.changesToday?.day === day ? st.changesToday.count : 0;
   const maxPerDay = policy.maxChangesPerDay ?? DEFAULT_MAX_CHANGES_PER_DAY;
-  const loadNeedsMore = mode === 'availability-first' && view.loadFloor !== undefined && (view.loadFloor > view.curMax || (view.saturated && st.cap !== undefined));
+  const loadNeedsMore =
+    mode === 'availability-first' && view.loadFloor !== undefined && (view.loadFloor > view.curMax || (view.saturated && st.cap !== undefined));
   if (today >= maxPerDay && !sp.required && !loadNeedsMore && !sp.held) {
     ctx.notes.push(`${sp.reason}; ${today} budget change(s) today, at most ${maxPerDay} a day: the settings hold until tomorrow (UTC)`);
   } else {

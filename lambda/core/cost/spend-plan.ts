@@ -130,9 +130,15 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
     const atBase = cur.targetPercent <= base + 1e-9 && (cur.cap === undefined || cur.cap >= input.maxSize);
     const inRange = cur.targetPercent >= base - 1e-9 && cur.targetPercent <= maxT + 1e-9 && (cur.cap === undefined || cur.cap >= lowestCap);
     if (inRange && curSpend <= limitAllowed && (atBase || curSpend >= limitAllowed - band)) {
-      const what = atBase ? 'the original settings' : `CPU target ${fmt(cur.targetPercent)}%${cur.cap !== undefined ? ` and MaxSize ${cur.cap}` : ''}`;
+      const what = atBase
+        ? 'the original settings'
+        : `CPU target ${fmt(cur.targetPercent)}%${cur.cap !== undefined ? ` and MaxSize ${cur.cap}` : ''}`;
       return {
-        ...done(cur.targetPercent, cur.cap, `${head}: ${what} spend ${fmt(curSpend)} of the ${fmt(limitAllowed)} left${atBase ? ': fits' : `, within ${fmt(band)} of it: held`}`),
+        ...done(
+          cur.targetPercent,
+          cur.cap,
+          `${head}: ${what} spend ${fmt(curSpend)} of the ${fmt(limitAllowed)} left${atBase ? ': fits' : `, within ${fmt(band)} of it: held`}`,
+        ),
         held: true,
       };
     }
