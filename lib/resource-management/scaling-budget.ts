@@ -5,6 +5,9 @@ import { Construct, type IConstruct } from 'constructs';
 import { BudgetScope } from './budget-scope';
 import { assertEmailAddresses, assertInRange } from '../private/validation';
 
+/** Resource types the cost allocation tag is not applied to (no cost, and no Tags in their CloudFormation schema). */
+const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'];
+
 /** AWS Budgets accepts at most five notifications per budget. */
 const MAX_NOTIFICATIONS = 5;
 /** AWS Budgets accepts at most ten e-mail subscribers per notification (plus one SNS topic). */
@@ -189,7 +192,9 @@ export class ScalingBudget extends Construct {
    * their cost. Does nothing for an account-wide budget.
    */
   public tagResources(scope: IConstruct): void {
-    if (this.costAllocationTag) Tags.of(scope).add(this.costAllocationTag.key, this.costAllocationTag.value);
+    // Listeners and dashboards cost nothing and their CloudFormation schemas take no Tags (cfn-lint E3002).
+    if (this.costAllocationTag)
+      Tags.of(scope).add(this.costAllocationTag.key, this.costAllocationTag.value, { excludeResourceTypes: UNTAGGED_TYPES });
   }
 }
 
