@@ -308,6 +308,8 @@ export class ScalableService extends Construct {
         throw new Error('budget.limit is required when budget is given: the monthly cost limit in USD');
       }
       this.budget = new ScalingBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic.topic });
+      // A service-scoped budget (the default) counts what carries its tag: everything the service creates.
+      this.budget.tagResources(this);
     }
 
     this.loadMetric = this.loadDistribution.metricRequestCount();

@@ -8,6 +8,7 @@ import {
 } from '../../lambda/contract';
 import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler';
 import type { CostOptimizerProps } from '../resource-management/cost-optimizer';
+import { BudgetScope } from '../resource-management/budget-scope';
 import { durationSeconds } from './durations';
 import type { GroupConfiguration } from './group-baseline';
 
@@ -81,6 +82,16 @@ export function predictiveScalerSettings(
 }
 
 /**
+ * Whose spend the optimizer's budget counts: the budget's own declared scope, else the one
+ * declared with the budget's name (`budgetScope`), else the whole account (the construct refuses an
+ * undeclared scope in APPLY mode).
+ */
+function budgetScopeOf(props: CostOptimizerProps): 'service' | 'account' {
+  if (props.budget) return props.budget.scope === BudgetScope.SERVICE ? 'service' : 'account';
+  return props.budgetScope === BudgetScope.SERVICE ? 'service' : 'account';
+}
+
+/**
  * The handler settings of a {@link CostOptimizer} for its props, in the contract's units (no
  * checks: {@link costOptimizerProblems} checks them). Internal.
  */
@@ -95,6 +106,7 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     budgetName: props.budget?.budgetName ?? props.budgetName ?? '',
     budgetLimit: props.budget?.limit ?? props.budgetLimit,
     spendSource,
+    budgetScope: budgetScopeOf(props),
     ...(props.costAllocationTag ? { costTag: { key: props.costAllocationTag.key, value: props.costAllocationTag.value } } : {}),
     mode: props.mode ?? D.mode,
     budgetMode: props.budgetMode ?? D.budgetMode,
@@ -108,6 +120,8 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     budgetStepIntervalSeconds: props.budgetStepInterval
       ? durationSeconds('budgetStepInterval', props.budgetStepInterval)
       : D.budgetStepIntervalSeconds,
+    minChangePercent: props.minChangePercent ?? D.minChangePercent,
+    maxChangesPerDay: props.maxChangesPerDay ?? D.maxChangesPerDay,
     ...(props.targetUtilization
       ? {
           targetUtilization: {

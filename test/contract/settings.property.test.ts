@@ -28,6 +28,7 @@ import {
   type WeekDay,
 } from '../../lib/resource-management/cost-optimizer';
 import { ScalableService, type ScalableServiceProps } from '../../lib/scalable-service';
+import { BudgetScope } from '../../lib/resource-management/budget-scope';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -219,7 +220,7 @@ const costArbs = {
   refreshMinHealthyPercent: opt(numberArb(-5, 110)),
   metricsNamespace: opt(fc.constantFrom('Shop/Cost', 'AWS/Cost', 'bad$ns')),
 };
-const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', ...p }));
+const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', budgetScope: BudgetScope.SERVICE, ...p }));
 
 test('CostOptimizer: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
   let accepted = 0;
