@@ -212,9 +212,11 @@ export async function planCapacityStep(
     horizonSeconds: cfg.horizonSeconds,
   };
   const output = await run.timed('plan', () => stage('plan', () => deps.planner(input, { unservedBudget: cfg.unservedBudget })));
-  const realized = realizedLastDay(input.history, input.capacityHistory, { ...cfg, minCapacity: bounds.baseMin });
-  run.seen.realized = realized;
-  publishRealized(deps.metrics, cfg.groupName, realized);
+  if (input.capacityHistory) {
+    const realized = realizedLastDay(input.history, input.capacityHistory, { ...cfg, minCapacity: bounds.baseMin });
+    run.seen.realized = realized;
+    publishRealized(deps.metrics, cfg.groupName, realized);
+  }
   // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
   if (!Array.isArray(output?.schedule) || output.schedule.length === 0) return undefined;
   return output;
