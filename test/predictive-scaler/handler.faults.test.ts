@@ -322,12 +322,17 @@ describe('the SDK retries before the handler sees an error', () => {
     cloudWatchMocked = false;
   });
 
-  /** An HTTP handler that answers every request with `status` and counts the attempts. */
+  /**
+   * An HTTP handler that answers every request with `status` and counts the attempts of the load
+   * read (the optional GroupInServiceInstances read, query id `inService`, retries beside it).
+   */
   function failing(status: number, code: string) {
     const h = {
       attempts: 0,
-      handle: () => {
-        h.attempts++;
+      handle: (request: { body?: unknown }) => {
+        const raw = request?.body;
+        const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('latin1') : '';
+        if (!text.includes('inService')) h.attempts++;
         const body = JSON.stringify({ __type: code, message: 'injected' });
         // an HttpResponse by shape (the SDK checks responses structurally)
         return Promise.resolve({
