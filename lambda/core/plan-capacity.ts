@@ -35,12 +35,14 @@ export const DEFAULT_REPLAY_BUDGET_FACTOR = 1;
 
 /**
  * Seconds of the recent past over which the realized unserved share is measured from
- * `capacityHistory` (chosen by leave-one-trace-out, docs/predictive-scaler.md).
+ * `capacityHistory`: the replay's own window (three days); not varied in the leave-one-trace-out.
  */
 export const DEFAULT_REALIZED_WINDOW_SECONDS = 3 * 86_400;
 /**
  * The headroom grows by (the factor on the realized capacity that would have kept the budget) to
- * this power: 1 takes the whole step at once, less a part of it per plan (leave-one-trace-out).
+ * this power: 1 takes the whole step at once, less a part of it per plan. Chosen with
+ * `DEFAULT_MAX_REALIZED_BOOST` by leave-one-trace-out over the 13 traces among off, (1, 1.5) and
+ * (0.5, 1.25) (docs/predictive-scaler.md).
  */
 export const DEFAULT_REALIZED_GAIN = 1;
 /**
@@ -48,7 +50,7 @@ export const DEFAULT_REALIZED_GAIN = 1;
  * unserved, they were jumps no headroom catches in time, and the realized share is not steered on.
  */
 export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
-/** The largest factor the realized outcome may raise the headroom and the history-peak cap by. */
+/** The largest factor the realized outcome may raise the headroom and the history-peak cap by (see `DEFAULT_REALIZED_GAIN`). */
 export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
 
 /**
