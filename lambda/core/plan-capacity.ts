@@ -189,6 +189,11 @@ const DAY_S = 86_400;
  * tracking beside the plan still scales out on surprises and the plan never lowers the running
  * capacity by itself.
  *
+ * With `capacityHistory` (the instances in service per step) it also measures the share of the
+ * load the group really left unserved over the recent past and, where that exceeds the budget,
+ * raises the headroom and the history-peak cap by the factor that would have kept it (bounded, see
+ * `measureRealized`); `plan.diagnostics` says so, and when the cap keeps the budget out of reach.
+ *
  * With no usable history the schedule is empty (nothing changes).
  */
 export function planCapacity(input: PlanInput, options: PlannerOptions = {}): PlanOutput {
