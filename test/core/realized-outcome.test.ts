@@ -73,9 +73,13 @@ describe('measureRealized', () => {
     expect(r.busyUtilizationRatio).toBeGreaterThan(1.6);
     expect(r.contradiction).toMatch(/capacityPerInstance/);
     expect(r.boost).toBe(1);
-    // twice what it implies: reported too (the realized share would understate the misses)
+    // four times what it implies: reported too (the realized share would understate the misses);
+    // twice as many looks like a plan with wide headroom and is not told apart (no boost either way)
+    const many = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 8 * c)), OPTIONS);
+    expect(many.contradiction).toMatch(/higher than what an instance really serves/);
+    expect(many.boost).toBe(1);
     const twice = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 4 * c)), OPTIONS);
-    expect(twice.contradiction).toMatch(/higher than what an instance really serves/);
+    expect(twice.share).toBe(0);
     expect(twice.boost).toBe(1);
     // the consistent history is not a contradiction
     const fine = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 2 * c)), OPTIONS);

@@ -331,7 +331,8 @@ describe('the SDK retries before the handler sees an error', () => {
       attempts: 0,
       handle: (request: { body?: unknown }) => {
         const raw = request?.body;
-        const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('latin1') : '';
+        const text =
+          typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1') : '';
         if (!text.includes('inService')) h.attempts++;
         const body = JSON.stringify({ __type: code, message: 'injected' });
         // an HttpResponse by shape (the SDK checks responses structurally)
