@@ -149,6 +149,8 @@ export interface GroupTemplate {
   readonly groupVersion: string;
   readonly versionNumber: number;
   readonly instanceType?: string;
+  /** The version's ImageId (`resolve:ssm:...` when it names an SSM parameter). */
+  readonly imageId?: string;
 }
 
 export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Promise<GroupTemplate | undefined> {
@@ -169,6 +171,7 @@ export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Pro
     groupVersion: version,
     versionNumber: v.VersionNumber,
     instanceType: v.LaunchTemplateData?.InstanceType,
+    ...(v.LaunchTemplateData?.ImageId ? { imageId: v.LaunchTemplateData.ImageId } : {}),
   };
 }
 

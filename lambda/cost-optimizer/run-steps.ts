@@ -191,6 +191,7 @@ export async function applyDecision(
           cpuPolicy,
           template,
           refreshMinHealthyPercent: c.refreshMinHealthyPercent,
+          refreshAlarmNames: c.refreshAlarmNames,
         })
       : { succeeded: [], calls: [] };
   const kept = stateAfterApply(prevState, decision.state, decision.actions, result);

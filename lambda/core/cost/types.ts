@@ -171,6 +171,12 @@ export interface CostState {
   readonly lastVerticalAt?: number;
   /** An instance refresh is still to be started for the last vertical change. */
   readonly pendingRefresh?: boolean;
+  /**
+   * The instance type the last vertical change moves the group to, while its refresh is pending:
+   * a run that finds the group's launch template on another type knows the change never reached
+   * the group (the run that decided it stopped first) and decides again.
+   */
+  readonly pendingInstanceType?: string;
   /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
   readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
   /**

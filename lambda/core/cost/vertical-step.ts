@@ -12,6 +12,18 @@ export function applyVerticalStep(ctx: DecisionContext): void {
   const { now, group, policy } = input;
   const v = policy.vertical;
   if (!v) return;
+  if (st.pendingRefresh && st.pendingInstanceType !== undefined && group.instanceType !== undefined && group.instanceType !== st.pendingInstanceType) {
+    // The run that decided the change wrote its intent and stopped before the group's launch
+    // template (or the refresh's desired configuration) carried the new type: nothing to refresh.
+    // The interval it started is void (a change is allowed only once the one before it is older
+    // than the interval, so no earlier change is forgotten).
+    notes.push(
+      `vertical: the last change to ${st.pendingInstanceType} never reached the group (it launches ${group.instanceType}): the run that made it stopped first; decided again`,
+    );
+    delete st.pendingRefresh;
+    delete st.pendingInstanceType;
+    delete st.lastVerticalAt;
+  }
   if (st.pendingRefresh) {
     actions.push({ kind: 'start-instance-refresh', reason: 'the last instance type change has no instance refresh yet' });
   } else if (group.instanceType === undefined) {
@@ -58,9 +70,11 @@ export function applyVerticalStep(ctx: DecisionContext): void {
           `vertical: CPU p95 ${fmt(p95)}% / median ${fmt(p50)}% over ${hours} h within the band [${v.lowerPercent}%, ${v.upperPercent}%] or at the ladder's end`,
         );
       }
-      if (actions.some((a) => a.kind === 'change-instance-type')) {
+      const change = actions.find((a) => a.kind === 'change-instance-type');
+      if (change?.kind === 'change-instance-type') {
         st.lastVerticalAt = now;
         st.pendingRefresh = true;
+        st.pendingInstanceType = change.to;
       }
     }
   }
