@@ -308,10 +308,10 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     g.advance(MON_1000_BERLIN + HOUR);
     const next = await runCost(g, costEnv(g, VERTICAL));
     expect(next.error).toBeUndefined();
-    expect(next.summary!.decision!.notes.join('\n')).toMatch(/last change to m5.large never reached the group/);
     expect(g.launchedType()).toBe('m5.large');
     expect(g.refreshes).toHaveLength(1);
     expect(g.refreshes[0].DesiredConfiguration?.LaunchTemplate?.Version).toBe('2');
+    expect(next.summary!.decision!.notes.join('\n')).toMatch(/last change to m5.large never reached the group/);
     expect(stateOf(g)).toMatchObject({ lastVerticalAt: MON_1000_BERLIN + HOUR });
     expect(stateOf(g).pendingRefresh).toBeUndefined();
   });
