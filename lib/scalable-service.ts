@@ -357,8 +357,13 @@ export class ScalableService extends Construct {
         );
       }
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
+      const maintenanceMin = props.capacity?.minHealthyPercentage;
       this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
         floorCapacity: this.groupBounds().minCapacity,
+        // The vertical step's refresh keeps what the group's maintenance policy keeps, and stops
+        // (and rolls back) on the service's own alarms.
+        ...(maintenanceMin !== undefined && maintenanceMin >= 0 ? { refreshMinHealthyPercent: maintenanceMin } : {}),
+        ...(this.verticalScaling ? { rollbackAlarms: this.monitor.alarms.slice(0, 10) } : {}),
         ...options,
         autoScalingGroup: this.autoScalingGroup,
         launchTemplate: this.launchTemplate,

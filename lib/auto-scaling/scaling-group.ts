@@ -13,6 +13,13 @@ import {
   validateMixedInstancesPolicy,
   validateWarmPool,
 } from './group-features';
+import {
+  type AvailabilityZoneImpairmentPolicy,
+  type CapacityReservation,
+  renderAvailabilityZoneImpairmentPolicy,
+  renderCapacityReservation,
+  validateHealthyPercentages,
+} from './group-availability';
 import type { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 import { acknowledge } from '../private/acknowledge';
@@ -175,6 +182,38 @@ export interface ScalingGroupOptions {
    * @default no lifecycle hooks
    */
   readonly lifecycleHooks?: autoscaling.BasicLifecycleHookProps[];
+  /**
+   * The instance maintenance policy's lower bound: the percentage of the desired capacity kept
+   * in service and healthy while instances are replaced (health check replacements, instance
+   * refreshes that set no value of their own), an integer from 0 to 100. Set with
+   * `maxHealthyPercentage`; their difference is at most 100. The cost optimizer's vertical step
+   * uses it as its refresh's MinHealthyPercentage in `ScalableService`.
+   *
+   * @default no instance maintenance policy (terminate, then launch)
+   */
+  readonly minHealthyPercentage?: number;
+  /**
+   * The instance maintenance policy's upper bound: the percentage of the desired capacity that
+   * may be in service or pending while instances are replaced (above 100 launches replacements
+   * before terminating), an integer from 100 to 200. Set with `minHealthyPercentage`.
+   *
+   * @default no instance maintenance policy
+   */
+  readonly maxHealthyPercentage?: number;
+  /**
+   * The Availability Zone impairment policy: zonal shift, and the health check behaviour in an
+   * impaired zone.
+   *
+   * @default no impairment policy (the group is not registered for zonal shift)
+   */
+  readonly availabilityZoneImpairmentPolicy?: AvailabilityZoneImpairmentPolicy;
+  /**
+   * The group's Capacity Reservation preference, and the reservations or resource groups it
+   * launches into.
+   *
+   * @default no preference on the group (the launch template's, or an open reservation that matches)
+   */
+  readonly capacityReservation?: CapacityReservation;
 }
 
 /** Props of {@link ScalingGroup}. */
@@ -258,6 +297,9 @@ export class ScalingGroup extends Construct {
     if (props.mixedInstancesPolicy) validateMixedInstancesPolicy(props.mixedInstancesPolicy, this.instanceType);
     if (props.warmPool) validateWarmPool(props.warmPool, this.maxCapacity, props.mixedInstancesPolicy !== undefined);
     validateMaxInstanceLifetime(props.maxInstanceLifetime);
+    validateHealthyPercentages(props.minHealthyPercentage, props.maxHealthyPercentage);
+    const impairment = props.availabilityZoneImpairmentPolicy && renderAvailabilityZoneImpairmentPolicy(props.availabilityZoneImpairmentPolicy);
+    const reservation = props.capacityReservation && renderCapacityReservation(props.capacityReservation);
     const machineImage =
       props.machineImage ??
       ec2.MachineImage.latestAmazonLinux2023({
@@ -311,6 +353,8 @@ export class ScalingGroup extends Construct {
         ? { mixedInstancesPolicy: { ...props.mixedInstancesPolicy, launchTemplate: this.launchTemplate } }
         : { launchTemplate: this.launchTemplate }),
       capacityRebalance: props.capacityRebalance,
+      minHealthyPercentage: props.minHealthyPercentage,
+      maxHealthyPercentage: props.maxHealthyPercentage,
       maxInstanceLifetime: props.maxInstanceLifetime,
       minCapacity: this.minCapacity,
       maxCapacity: this.maxCapacity,
@@ -331,6 +375,10 @@ export class ScalingGroup extends Construct {
       terminationPolicies: props.terminationPolicies ?? [autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE, autoscaling.TerminationPolicy.DEFAULT],
     });
     group.onAttach = (targetGroup) => this.onAttached(targetGroup);
+    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    // Not in aws-cdk-lib's L2: set on the L1 (its types have them from the oldest aws-cdk-lib supported).
+    if (impairment) cfnGroup.availabilityZoneImpairmentPolicy = impairment;
+    if (reservation) cfnGroup.capacityReservationSpecification = reservation;
     this.autoScalingGroup = group;
     this.mixedInstancesPolicy = props.mixedInstancesPolicy;
     if (props.mixedInstancesPolicy) {
