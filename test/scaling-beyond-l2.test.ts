@@ -36,7 +36,12 @@ const ratio = new cloudwatch.MathExpression({
   label: 'requests per instance',
   usingMetrics: {
     m1: new cloudwatch.Metric({ namespace: 'Web', metricName: 'Requests', statistic: 'Sum' }),
-    m2: new cloudwatch.Metric({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensionsMap: { AutoScalingGroupName: 'web' }, statistic: 'Average' }),
+    m2: new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupInServiceInstances',
+      dimensionsMap: { AutoScalingGroupName: 'web' },
+      statistic: 'Average',
+    }),
   },
 });
 
@@ -54,7 +59,10 @@ describe('a ScalableService with everything the L2 lacks, under AwsSolutions and
         instanceType: new ec2.InstanceType('m5.xlarge'),
         minHealthyPercentage: 90,
         maxHealthyPercentage: 120,
-        availabilityZoneImpairmentPolicy: { zonalShiftEnabled: true, impairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY },
+        availabilityZoneImpairmentPolicy: {
+          zonalShiftEnabled: true,
+          impairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY,
+        },
         capacityReservation: { preference: CapacityReservationPreference.CAPACITY_RESERVATIONS_FIRST },
       },
       policies: [
@@ -150,13 +158,26 @@ describe('validation: errors name the prop and the value', () => {
     ['min without max', { minHealthyPercentage: 90 }, /minHealthyPercentage and maxHealthyPercentage are set together.*90 and unset/],
     ['min above 100', { minHealthyPercentage: 101, maxHealthyPercentage: 150 }, /minHealthyPercentage must be an integer from 0 to 100, got 101/],
     ['max below 100', { minHealthyPercentage: 50, maxHealthyPercentage: 99 }, /maxHealthyPercentage must be an integer from 100 to 200, got 99/],
-    ['range over 100', { minHealthyPercentage: 0, maxHealthyPercentage: 150 }, /maxHealthyPercentage \(150\) - minHealthyPercentage \(0\) must be at most 100/],
+    [
+      'range over 100',
+      { minHealthyPercentage: 0, maxHealthyPercentage: 150 },
+      /maxHealthyPercentage \(150\) - minHealthyPercentage \(0\) must be at most 100/,
+    ],
     [
       'a behaviour string of another spelling',
-      { availabilityZoneImpairmentPolicy: { zonalShiftEnabled: true, impairedZoneHealthCheckBehavior: 'REPLACE_UNHEALTHY' as ImpairedZoneHealthCheckBehavior } },
+      {
+        availabilityZoneImpairmentPolicy: {
+          zonalShiftEnabled: true,
+          impairedZoneHealthCheckBehavior: 'REPLACE_UNHEALTHY' as ImpairedZoneHealthCheckBehavior,
+        },
+      },
       /availabilityZoneImpairmentPolicy.impairedZoneHealthCheckBehavior must be one of 'ReplaceUnhealthy', 'IgnoreUnhealthy', got 'REPLACE_UNHEALTHY'/,
     ],
-    ['a preference string of another spelling', { capacityReservation: { preference: 'first' as CapacityReservationPreference } }, /capacityReservation.preference must be one of .* got 'first'/],
+    [
+      'a preference string of another spelling',
+      { capacityReservation: { preference: 'first' as CapacityReservationPreference } },
+      /capacityReservation.preference must be one of .* got 'first'/,
+    ],
     [
       'a target with preference none',
       { capacityReservation: { preference: CapacityReservationPreference.NONE, capacityReservationIds: ['cr-0123456789abcdef0'] } },
@@ -175,7 +196,10 @@ describe('validation: errors name the prop and the value', () => {
     const stack = new Stack(new App(), 'Js', { env: ENV });
     new ScalingGroup(stack, 'G', {
       vpc: importedVpc(stack),
-      availabilityZoneImpairmentPolicy: { zonalShiftEnabled: false, impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' as ImpairedZoneHealthCheckBehavior },
+      availabilityZoneImpairmentPolicy: {
+        zonalShiftEnabled: false,
+        impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' as ImpairedZoneHealthCheckBehavior,
+      },
       capacityReservation: {
         preference: 'capacity-reservations-only' as CapacityReservationPreference,
         capacityReservationIds: ['cr-0123456789abcdef0'],
@@ -195,8 +219,16 @@ describe('validation: errors name the prop and the value', () => {
   });
 
   test.each<[string, () => unknown, RegExp]>([
-    ['a 5-minute period', () => ScalingPolicy.targetTrackingMetric({ metric: queueDepth, targetValue: 1, period: Duration.minutes(5) }), /period must be 10, 30 or 60 seconds .* got 300 seconds/],
-    ['a 20-second period', () => ScalingPolicy.targetTrackingMetric({ metric: queueDepth, targetValue: 1, period: Duration.seconds(20) }), /period must be 10, 30 or 60 seconds .* got 20 seconds/],
+    [
+      'a 5-minute period',
+      () => ScalingPolicy.targetTrackingMetric({ metric: queueDepth, targetValue: 1, period: Duration.minutes(5) }),
+      /period must be 10, 30 or 60 seconds .* got 300 seconds/,
+    ],
+    [
+      'a 20-second period',
+      () => ScalingPolicy.targetTrackingMetric({ metric: queueDepth, targetValue: 1, period: Duration.seconds(20) }),
+      /period must be 10, 30 or 60 seconds .* got 20 seconds/,
+    ],
     ['a target of 0', () => ScalingPolicy.targetTrackingMetric({ metric: queueDepth, targetValue: 0 }), /targetValue must be a number > 0, got 0/],
   ])('targetTrackingMetric: %s', (_name, f, message) => {
     expect(f).toThrow(message);
@@ -223,5 +255,4 @@ describe('validation: errors name the prop and the value', () => {
     expect(warnings(false)).toContain('Scaling-ScalingPolicy'); // the control: a group with room to scale and no policy
     expect(warnings(true)).not.toContain('Scaling-ScalingPolicy');
   });
-});
 });

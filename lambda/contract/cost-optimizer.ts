@@ -386,11 +386,18 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   check(S.utilizationPeriodSeconds, s.utilizationPeriodSeconds);
   check(S.refreshMinHealthyPercent, s.refreshMinHealthyPercent);
   if (s.refreshAlarmNames !== undefined) {
-    const names = s.refreshAlarmNames;
-    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
-      out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must be a list of alarm names, got ${JSON.stringify(names)}`));
+    const given: unknown = s.refreshAlarmNames;
+    const names: readonly string[] = Array.isArray(given) ? (given as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+    if (!Array.isArray(given) || names.length !== given.length)
+      out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must be a list of alarm names, got ${JSON.stringify(given)}`));
     else if (names.length > MAX_REFRESH_ALARMS)
-      out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must name at most ${MAX_REFRESH_ALARMS} alarms (the instance refresh's AlarmSpecification), got ${names.length}`));
+      out.push(
+        problem(
+          'rollbackAlarms',
+          E.REFRESH_ALARMS,
+          `must name at most ${MAX_REFRESH_ALARMS} alarms (the instance refresh's AlarmSpecification), got ${names.length}`,
+        ),
+      );
     else {
       const bad = names.find((n) => !isUnresolved(n) && (n.length < 1 || n.length > 255));
       if (bad !== undefined) out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must be alarm names of 1 to 255 characters, got '${bad}'`));

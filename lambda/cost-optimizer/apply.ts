@@ -76,7 +76,11 @@ export function refreshRequest(
 ): { request: StartInstanceRefreshCommandInput; rollback: string } {
   const alarms = ctx.refreshAlarmNames ?? [];
   const t = ctx.template;
-  const blocker = desired ? undefined : t ? (rollbackBlocker(t) ?? 'no new launch template version to roll out (a refresh left pending by an earlier run)') : 'no launch template';
+  const blocker = desired
+    ? undefined
+    : t
+      ? (rollbackBlocker(t) ?? 'no new launch template version to roll out (a refresh left pending by an earlier run)')
+      : 'no launch template';
   const request: StartInstanceRefreshCommandInput = {
     AutoScalingGroupName: ctx.groupName,
     Strategy: 'Rolling',
@@ -91,7 +95,12 @@ export function refreshRequest(
     },
   };
   const watched = alarms.length > 0 ? `, alarms ${alarms.join(', ')}` : ', no alarms';
-  return { request, rollback: desired ? `AutoRollback=true (back to v${t?.versionNumber} on a failure or an alarm)${watched}` : `AutoRollback=false (${blocker})${watched}` };
+  return {
+    request,
+    rollback: desired
+      ? `AutoRollback=true (back to v${t?.versionNumber} on a failure or an alarm)${watched}`
+      : `AutoRollback=false (${blocker})${watched}`,
+  };
 }
 
 export async function applyActions(actions: readonly CostAction[], ctx: ApplyContext): Promise<ApplyResult> {

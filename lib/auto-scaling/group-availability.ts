@@ -60,12 +60,17 @@ export interface CapacityReservation {
 
 const BEHAVIORS: readonly string[] = Object.values(ImpairedZoneHealthCheckBehavior);
 const PREFERENCES: readonly string[] = Object.values(CapacityReservationPreference);
-const TARGETED: readonly string[] = [CapacityReservationPreference.CAPACITY_RESERVATIONS_ONLY, CapacityReservationPreference.CAPACITY_RESERVATIONS_FIRST];
+const TARGETED: readonly string[] = [
+  CapacityReservationPreference.CAPACITY_RESERVATIONS_ONLY,
+  CapacityReservationPreference.CAPACITY_RESERVATIONS_FIRST,
+];
 
 const shown = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
 /** The impairment policy as CloudFormation's property; throws naming the prop and the value. */
-export function renderAvailabilityZoneImpairmentPolicy(p: AvailabilityZoneImpairmentPolicy): autoscaling.CfnAutoScalingGroup.AvailabilityZoneImpairmentPolicyProperty {
+export function renderAvailabilityZoneImpairmentPolicy(
+  p: AvailabilityZoneImpairmentPolicy,
+): autoscaling.CfnAutoScalingGroup.AvailabilityZoneImpairmentPolicyProperty {
   const prop = 'availabilityZoneImpairmentPolicy';
   if (typeof p.zonalShiftEnabled !== 'boolean' && !Token.isUnresolved(p.zonalShiftEnabled))
     throw new Error(`${prop}.zonalShiftEnabled must be true or false, got ${shown(p.zonalShiftEnabled)}`);
@@ -89,7 +94,9 @@ export function renderCapacityReservation(c: CapacityReservation): autoscaling.C
   }
   for (const arn of groups) {
     if (!Token.isUnresolved(arn) && !/^arn:aws[a-zA-Z-]*:resource-groups:[a-z0-9-]+:\d{12}:group\/.+/.test(arn))
-      throw new Error(`${prop}.capacityReservationResourceGroupArns must be resource group ARNs (arn:aws:resource-groups:REGION:ACCOUNT:group/NAME), got ${shown(arn)}`);
+      throw new Error(
+        `${prop}.capacityReservationResourceGroupArns must be resource group ARNs (arn:aws:resource-groups:REGION:ACCOUNT:group/NAME), got ${shown(arn)}`,
+      );
   }
   const targeted = ids.length > 0 || groups.length > 0;
   if (targeted && !Token.isUnresolved(pref) && !TARGETED.includes(pref))
@@ -113,7 +120,9 @@ export function renderCapacityReservation(c: CapacityReservation): autoscaling.C
 export function validateHealthyPercentages(min: number | undefined, max: number | undefined): void {
   if (min === undefined && max === undefined) return;
   if (min === undefined || max === undefined)
-    throw new Error(`minHealthyPercentage and maxHealthyPercentage are set together (the instance maintenance policy), got ${min ?? 'unset'} and ${max ?? 'unset'}`);
+    throw new Error(
+      `minHealthyPercentage and maxHealthyPercentage are set together (the instance maintenance policy), got ${min ?? 'unset'} and ${max ?? 'unset'}`,
+    );
   if (Token.isUnresolved(min) || Token.isUnresolved(max)) return;
   if (!Number.isInteger(min) || min < 0 || min > 100) throw new Error(`minHealthyPercentage must be an integer from 0 to 100, got ${min}`);
   if (!Number.isInteger(max) || max < 100 || max > 200) throw new Error(`maxHealthyPercentage must be an integer from 100 to 200, got ${max}`);

@@ -2,6 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { describeMetric } from './metric-description';
 import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
 import type { TargetTrackingOptions } from './target-tracking-policy';
 import { assertPositiveDuration } from '../private/validation';
@@ -56,9 +57,11 @@ export class MetricTargetTrackingPolicy implements IScalingPolicy {
     assertPositiveDuration('cooldown', options.cooldown);
     this.period = options.period ?? defaultPeriod(options.metric);
     if (!this.period.isUnresolved() && !PERIODS.includes(this.period.toSeconds({ integral: false })))
-      throw new Error(`period must be 10, 30 or 60 seconds (target tracking's metric periods), got ${this.period.toSeconds({ integral: false })} seconds`);
+      throw new Error(
+        `period must be 10, 30 or 60 seconds (target tracking's metric periods), got ${this.period.toSeconds({ integral: false })} seconds`,
+      );
     this.cooldown = options.cooldown ?? Duration.minutes(5);
-    this.trigger = `${options.metric.toString()} away from ${v} (${this.period.toSeconds()} s periods)`;
+    this.trigger = `${describeMetric(options.metric)} away from ${v} (${this.period.toSeconds()} s periods)`;
     this.action = options.disableScaleIn
       ? 'add instances to bring the metric back to the target (scale-in disabled)'
       : 'add or remove instances to bring the metric back to the target';
@@ -122,7 +125,7 @@ function renderQueries(metric: cloudwatch.IMetric, periodSeconds: number, stack:
       return;
     }
     const e = c.mathExpression;
-    if (!e) throw new Error(`metric: ${m.toString()} is neither a metric nor a math expression`);
+    if (!e) throw new Error(`metric: ${describeMetric(m)} is neither a metric nor a math expression`);
     if (e.searchAccount !== undefined || e.searchRegion !== undefined)
       throw new Error(`metric: the expression '${e.expression}' reads another account or Region, but target tracking reads the group's own only`);
     const ids = Object.keys(e.usingMetrics);

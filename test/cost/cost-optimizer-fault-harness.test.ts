@@ -316,33 +316,36 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(stateOf(g).pendingRefresh).toBeUndefined();
   });
 
-  test.each(['1', '$Default', '$Latest'])('group version %s: the run dies at its k-th call; the next run leaves the group on the new type, nothing pending', async (version) => {
-    const reference = verticalGroup(version);
-    expect((await runCost(reference, costEnv(reference, VERTICAL))).error).toBeUndefined();
-    const calls = reference.callCount;
-    expect(reference.launchedType()).toBe('m5.large');
-    restore!();
-    for (let k = 1; k <= calls; k++) {
-      for (const mode of ['before', 'after'] as const) {
-        const g = verticalGroup(version);
-        g.armFault({ k, mode });
-        await runCost(g, costEnv(g, VERTICAL));
-        g.armFault(undefined);
-        const healthy = await runCost(g, costEnv(g, VERTICAL));
-        expect({ k, mode, error: healthy.error }).toEqual({ k, mode, error: undefined });
-        const state = stateOf(g);
-        expect({ k, mode, type: g.launchedType(), pending: state.pendingRefresh, at: state.lastVerticalAt }).toEqual({
-          k,
-          mode,
-          type: 'm5.large',
-          pending: undefined,
-          at: MON_1000_BERLIN,
-        });
-        // Every refresh that could roll back did ask for it.
-        for (const r of g.refreshes) if (r.DesiredConfiguration) expect(r.Preferences?.AutoRollback).toBe(true);
-        restore!();
-        restore = undefined;
+  test.each(['1', '$Default', '$Latest'])(
+    'group version %s: the run dies at its k-th call; the next run leaves the group on the new type, nothing pending',
+    async (version) => {
+      const reference = verticalGroup(version);
+      expect((await runCost(reference, costEnv(reference, VERTICAL))).error).toBeUndefined();
+      const calls = reference.callCount;
+      expect(reference.launchedType()).toBe('m5.large');
+      restore!();
+      for (let k = 1; k <= calls; k++) {
+        for (const mode of ['before', 'after'] as const) {
+          const g = verticalGroup(version);
+          g.armFault({ k, mode });
+          await runCost(g, costEnv(g, VERTICAL));
+          g.armFault(undefined);
+          const healthy = await runCost(g, costEnv(g, VERTICAL));
+          expect({ k, mode, error: healthy.error }).toEqual({ k, mode, error: undefined });
+          const state = stateOf(g);
+          expect({ k, mode, type: g.launchedType(), pending: state.pendingRefresh, at: state.lastVerticalAt }).toEqual({
+            k,
+            mode,
+            type: 'm5.large',
+            pending: undefined,
+            at: MON_1000_BERLIN,
+          });
+          // Every refresh that could roll back did ask for it.
+          for (const r of g.refreshes) if (r.DesiredConfiguration) expect(r.Preferences?.AutoRollback).toBe(true);
+          restore!();
+          restore = undefined;
+        }
       }
-    }
-  });
+    },
+  );
 });

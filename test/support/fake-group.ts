@@ -370,7 +370,9 @@ export class FakeGroup {
         const asked = input.Versions?.[0] ?? '$Default';
         const n = asked === '$Latest' ? t.types.length : asked === '$Default' ? t.defaultVersion : Number(asked);
         return {
-          LaunchTemplateVersions: [{ LaunchTemplateId: t.id, VersionNumber: n, LaunchTemplateData: { InstanceType: t.types[n - 1], ImageId: 'ami-1' } }],
+          LaunchTemplateVersions: [
+            { LaunchTemplateId: t.id, VersionNumber: n, LaunchTemplateData: { InstanceType: t.types[n - 1], ImageId: 'ami-1' } },
+          ],
         };
       }),
     );

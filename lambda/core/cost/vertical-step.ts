@@ -12,7 +12,12 @@ export function applyVerticalStep(ctx: DecisionContext): void {
   const { now, group, policy } = input;
   const v = policy.vertical;
   if (!v) return;
-  if (st.pendingRefresh && st.pendingInstanceType !== undefined && group.instanceType !== undefined && group.instanceType !== st.pendingInstanceType) {
+  if (
+    st.pendingRefresh &&
+    st.pendingInstanceType !== undefined &&
+    group.instanceType !== undefined &&
+    group.instanceType !== st.pendingInstanceType
+  ) {
     // The run that decided the change wrote its intent and stopped before the group's launch
     // template (or the refresh's desired configuration) carried the new type: nothing to refresh.
     // The interval it started is void (a change is allowed only once the one before it is older
