@@ -7,6 +7,7 @@ import {
   type AutoScalingClient,
   type AutoScalingGroup,
   DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribePoliciesCommand,
   DescribeScheduledActionsCommand,
   type ScalingPolicy,
@@ -173,6 +174,16 @@ export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Pro
     instanceType: v.LaunchTemplateData?.InstanceType,
     ...(v.LaunchTemplateData?.ImageId ? { imageId: v.LaunchTemplateData.ImageId } : {}),
   };
+}
+
+/** The statuses of an instance refresh that has not ended. */
+const RUNNING_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress'];
+
+/** The status of the group's latest instance refresh when it is still running, otherwise undefined. */
+export async function readRunningRefresh(asg: AutoScalingClient, groupName: string): Promise<string | undefined> {
+  const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
+  const status = res?.InstanceRefreshes?.[0]?.Status;
+  return status !== undefined && RUNNING_REFRESH.includes(status) ? status : undefined;
 }
 
 /** The group's CPU utilization and instances in service, one sample per period over the window. */

@@ -13,7 +13,16 @@ import { applyActions } from './apply';
 import { boundedActions } from './bounded-actions';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies, CostRunSummary } from './index';
-import { type GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
+import {
+  type GroupTemplate,
+  readCpuTargetPolicy,
+  readGroup,
+  readRunningRefresh,
+  readSpend,
+  readTemplate,
+  readUsageHistory,
+  readUtilization,
+} from './observe';
 import { stateAfterApply } from './state-after-apply';
 import { stateFromGroup, writeState } from './state-tag';
 import { COST_METRIC } from './telemetry';
@@ -81,6 +90,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
     if (template && c.launchTemplateId && template.launchTemplateId !== c.launchTemplateId) template = undefined;
   }
+  const refreshing = template ? await stage('read instance refresh', () => readRunningRefresh(deps.autoScaling, c.groupName)) : undefined;
   const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
   const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
   const usageHistory = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
@@ -94,6 +104,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     ...(template?.instanceType ? { instanceType: template.instanceType } : {}),
     ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
     ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
+    ...(refreshing !== undefined ? { runningInstanceRefresh: refreshing } : {}),
   };
   return { asgGroup, derived, encoding, prevState, spend, cpuPolicy, template, samples, usageHistory, group };
 }

@@ -533,8 +533,9 @@ export class CostOptimizer extends Construct {
         'autoscaling:DescribeScheduledActions',
         'cloudwatch:GetMetricData',
         'ec2:DescribeLaunchTemplateVersions',
+        ...(props.vertical ? ['autoscaling:DescribeInstanceRefreshes'] : []),
       ],
-      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.',
+      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization, its launch template versions and (with vertical scaling) whether an instance refresh runs.',
     );
     if (settings.spendSource === (SpendSource.COST_EXPLORER as string)) {
       scaler.allowReadOnly(

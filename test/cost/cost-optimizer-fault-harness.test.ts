@@ -294,6 +294,24 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(g.launchedType()).toBe('m5.large');
   });
 
+  test('a numbered version whose AMI is an SSM parameter: no rollback (AWS cannot), the group pointed at the new version first, and the log says why', async () => {
+    const g = group(SETUP);
+    g.template = {
+      id: 'lt-1',
+      types: ['m5.xlarge'],
+      defaultVersion: 1,
+      groupVersion: '1',
+      imageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    };
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    expect(g.calls.join(' ')).toContain('UpdateAutoScalingGroup');
+    expect(g.refreshes[0].DesiredConfiguration).toBeUndefined();
+    expect(g.refreshes[0].Preferences!.AutoRollback).toBeUndefined();
+    expect(r.summary!.applied!.calls.join('\n')).toMatch(/AutoRollback=false \(the launch template takes its AMI from an SSM parameter/);
+    expect(g.launchedType()).toBe('m5.large');
+  });
+
   test('issue 22 #3: a run that dies in CreateLaunchTemplateVersion after writing its intent: the next run makes the change, not an empty refresh', async () => {
     const reference = verticalGroup('1');
     await runCost(reference, costEnv(reference, VERTICAL));
@@ -314,6 +332,33 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(next.summary!.decision!.notes.join('\n')).toMatch(/last change to m5.large never reached the group/);
     expect(stateOf(g)).toMatchObject({ lastVerticalAt: MON_1000_BERLIN + HOUR });
     expect(stateOf(g).pendingRefresh).toBeUndefined();
+  });
+
+  test('a run that dies after its refresh started, while the refresh runs: the next runs wait for it, then clear the pending refresh; no second change', async () => {
+    const reference = verticalGroup('1');
+    await runCost(reference, costEnv(reference, VERTICAL));
+    const k = reference.calls.indexOf('StartInstanceRefresh') + 1;
+    restore!();
+    const g = verticalGroup('1');
+    g.refreshesRun = true;
+    g.armFault({ k, mode: 'after' }); // the refresh started, the state after it was never written
+    expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    expect(stateOf(g)).toMatchObject({ pendingRefresh: true });
+    g.armFault(undefined);
+    g.advance(MON_1000_BERLIN + HOUR);
+    const waiting = await runCost(g, costEnv(g, VERTICAL));
+    expect(waiting.error).toBeUndefined();
+    expect(waiting.summary!.decision!.notes.join('\n')).toMatch(/an instance refresh of the group is InProgress: no change and no new refresh/);
+    expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
+    expect(g.refreshes).toHaveLength(1);
+    g.finishRefresh();
+    expect(g.launchedType()).toBe('m5.large');
+    g.advance(MON_1000_BERLIN + 2 * HOUR);
+    const after = await runCost(g, costEnv(g, VERTICAL));
+    expect(after.error).toBeUndefined();
+    g.finishRefresh();
+    expect(stateOf(g).pendingRefresh).toBeUndefined();
+    expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
   });
 
   test.each(['1', '$Default', '$Latest'])(

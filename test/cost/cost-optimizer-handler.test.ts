@@ -267,6 +267,11 @@ test('low CPU over the window: next smaller instance type in a new launch templa
         refreshes.push(args.input);
         return { output: { InstanceRefreshId: 'refresh-1', $metadata: {} }, response: {} };
       }
+      // Nor DescribeInstanceRefreshes: the recorded refresh has succeeded.
+      if (context.commandName === 'DescribeInstanceRefreshesCommand') {
+        const done = refreshes.map((_, i) => ({ InstanceRefreshId: `refresh-${i + 1}`, Status: 'Successful' }));
+        return { output: { InstanceRefreshes: done, $metadata: {} }, response: {} };
+      }
       return next(args);
     },
     { step: 'initialize', name: 'recordInstanceRefresh' },
@@ -321,6 +326,12 @@ test('where the instance refresh cannot start (moto lacks the API), the error is
   const now = Date.parse('2026-11-11T12:00:00Z');
   await seed({ now, forecastPercent: 95, cpu: () => 8 });
   deps = makeDeps(VERTICAL_ENV);
+  // moto has no DescribeInstanceRefreshes either: no refresh has run (StartInstanceRefresh goes to moto and fails).
+  deps.autoScaling.middlewareStack.add(
+    (next, context) => async (args) =>
+      context.commandName === 'DescribeInstanceRefreshesCommand' ? { output: { InstanceRefreshes: [], $metadata: {} }, response: {} } : next(args),
+    { step: 'initialize', name: 'noInstanceRefreshes' },
+  );
   await expect(runCostOptimizer(event(now), deps)).rejects.toThrow();
   const g = await groupNow();
   expect(g.lt?.Version).toBe('1');

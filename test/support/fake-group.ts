@@ -13,6 +13,7 @@ import {
   BatchPutScheduledUpdateGroupActionCommand,
   CreateOrUpdateTagsCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribePoliciesCommand,
   DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
@@ -88,9 +89,22 @@ export class FakeGroup {
    * '$Latest' or a number). An instance refresh with a desired configuration succeeds at once
    * (the fake has no instances to replace): the group then names the desired version.
    */
-  template?: { readonly id: string; readonly types: string[]; defaultVersion: number; groupVersion: string };
+  template?: { readonly id: string; readonly types: string[]; defaultVersion: number; groupVersion: string; readonly imageId?: string };
   /** The instance refreshes started, as requested. */
   readonly refreshes: StartInstanceRefreshCommandInput[] = [];
+  /**
+   * Refreshes run until {@link finishRefresh} (as on AWS, where another is refused meanwhile)
+   * instead of succeeding at once.
+   */
+  refreshesRun = false;
+  private runningRefresh?: { version?: string };
+
+  /** Ends the running refresh successfully: the group then names its desired version. */
+  finishRefresh(): void {
+    const v = this.runningRefresh?.version;
+    if (v && this.template) this.template.groupVersion = v;
+    this.runningRefresh = undefined;
+  }
   private fault?: Fault;
   private dead = false;
   private count = 0;
@@ -354,11 +368,22 @@ export class FakeGroup {
     );
     asg.on(StartInstanceRefreshCommand).callsFake((input: StartInstanceRefreshCommandInput) =>
       this.call('StartInstanceRefresh', () => {
+        if (this.runningRefresh)
+          throw Object.assign(new Error('An Instance Refresh is already in progress'), { name: 'InstanceRefreshInProgress', $fault: 'client' });
         this.refreshes.push(input);
         const v = input.DesiredConfiguration?.LaunchTemplate?.Version;
-        if (v && this.template) this.template.groupVersion = v;
+        this.runningRefresh = { ...(v ? { version: v } : {}) };
+        if (!this.refreshesRun) this.finishRefresh();
         return { InstanceRefreshId: `refresh-${this.refreshes.length}` };
       }),
+    );
+    asg.on(DescribeInstanceRefreshesCommand).callsFake(() =>
+      this.call('DescribeInstanceRefreshes', () => ({
+        InstanceRefreshes:
+          this.refreshes.length === 0
+            ? []
+            : [{ InstanceRefreshId: `refresh-${this.refreshes.length}`, Status: this.runningRefresh ? 'InProgress' : 'Successful' }],
+      })),
     );
     const template = () => {
       if (!this.template) throw invalid('the group has no launch template');
@@ -371,7 +396,7 @@ export class FakeGroup {
         const n = asked === '$Latest' ? t.types.length : asked === '$Default' ? t.defaultVersion : Number(asked);
         return {
           LaunchTemplateVersions: [
-            { LaunchTemplateId: t.id, VersionNumber: n, LaunchTemplateData: { InstanceType: t.types[n - 1], ImageId: 'ami-1' } },
+            { LaunchTemplateId: t.id, VersionNumber: n, LaunchTemplateData: { InstanceType: t.types[n - 1], ImageId: t.imageId ?? 'ami-1' } },
           ],
         };
       }),

@@ -32,6 +32,12 @@ export interface GroupSnapshot {
   readonly onDemandPercent?: number;
   /** Target value (percent) of the managed target tracking policy, when one is managed. */
   readonly targetUtilization?: number;
+  /**
+   * Status of the group's instance refresh while one runs ('Pending', 'InProgress', 'Baking',
+   * 'Cancelling', 'RollbackInProgress'): AWS refuses another meanwhile, and the instance type it
+   * rolls out is not yet the group's.
+   */
+  readonly runningInstanceRefresh?: string;
 }
 
 /** One utilization datapoint of the group. */

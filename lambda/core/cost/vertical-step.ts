@@ -5,13 +5,19 @@ import { fmt, type DecisionContext } from './decision-context';
  * Vertical rightsizing: one step down the instance-type ladder when the CPU p95 over the window is
  * under the band, one step up when the median is over it (not under budget pressure), at most
  * once per interval and only with enough utilization data; an instance refresh the last change
- * still lacks comes first.
+ * still lacks comes first, and nothing happens while a refresh of the group runs.
  */
 export function applyVerticalStep(ctx: DecisionContext): void {
   const { input, st, pressure, actions, notes } = ctx;
   const { now, group, policy } = input;
   const v = policy.vertical;
   if (!v) return;
+  if (group.runningInstanceRefresh !== undefined) {
+    // Its type is not the group's until it succeeds (a rollback keeps the old one); a pending
+    // change is judged, and the next one decided, once it has ended.
+    notes.push(`vertical: an instance refresh of the group is ${group.runningInstanceRefresh}: no change and no new refresh until it ends`);
+    return;
+  }
   if (
     st.pendingRefresh &&
     st.pendingInstanceType !== undefined &&
