@@ -361,9 +361,10 @@ export class ScalableService extends Construct {
       this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
         floorCapacity: this.groupBounds().minCapacity,
         // The vertical step's refresh keeps what the group's maintenance policy keeps, and stops
-        // (and rolls back) on the service's own alarms.
+        // (and rolls back) on the service's own alarms: those a bad rollout sets off, not the
+        // request-count anomaly alarm (traffic does not depend on the instance type).
         ...(maintenanceMin !== undefined && maintenanceMin >= 0 ? { refreshMinHealthyPercent: maintenanceMin } : {}),
-        ...(this.verticalScaling ? { rollbackAlarms: this.monitor.alarms.slice(0, 10) } : {}),
+        ...(this.verticalScaling ? { rollbackAlarms: this.monitor.alarms.filter((a) => a !== this.monitor.requestAnomalyAlarm).slice(0, 10) } : {}),
         ...options,
         autoScalingGroup: this.autoScalingGroup,
         launchTemplate: this.launchTemplate,

@@ -145,7 +145,10 @@ describe('a ScalableService with everything the L2 lacks, under AwsSolutions and
       Environment: { Variables: Match.objectLike({ REFRESH_MIN_HEALTHY_PERCENT: '90', REFRESH_ALARM_NAMES: Match.anyValue() }) },
     });
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((r) => r.Properties?.Environment?.Variables?.REFRESH_ALARM_NAMES);
-    expect(JSON.stringify(fn!.Properties.Environment.Variables.REFRESH_ALARM_NAMES)).toContain('CpuHighAlarm');
+    const names = JSON.stringify(fn!.Properties.Environment.Variables.REFRESH_ALARM_NAMES);
+    expect(names).toContain('CpuHighAlarm');
+    expect(svc.monitor.requestAnomalyAlarm).toBeDefined();
+    expect(names).not.toContain('RequestCountAnomalyAlarm');
   });
 });
 

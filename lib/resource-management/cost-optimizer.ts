@@ -298,8 +298,8 @@ export interface CostOptimizerProps {
    * On `$Default`/`$Latest` AWS allows no rollback: the refresh runs without it and the run log
    * says why.
    *
-   * @default no alarms (`ScalableService` passes its monitor's alarms, the first 10): the
-   * refresh still rolls back when it fails
+   * @default no alarms (`ScalableService` passes its monitor's alarms but the request-count
+   * anomaly alarm, the first 10): the refresh still rolls back when it fails
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
   /**
