@@ -7,6 +7,7 @@
  */
 import { App, type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -64,6 +65,8 @@ describe('a ScalableService with everything the L2 lacks, under AwsSolutions and
           impairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY,
         },
         capacityReservation: { preference: CapacityReservationPreference.CAPACITY_RESERVATIONS_FIRST },
+        instanceRefreshOnDeploy: { bakeTime: Duration.minutes(5) },
+        // the deploy's alarm: a literal name (the group's UpdatePolicy names it), on a metric of the application
       },
       policies: [
         ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
@@ -83,6 +86,14 @@ describe('a ScalableService with everything the L2 lacks, under AwsSolutions and
         },
       },
     });
+    svc.scalingGroup!.addDeployAlarm(
+      new cloudwatch.Alarm(stack, 'ErrorBudgetAlarm', {
+        alarmName: 'web-error-budget-burn',
+        metric: new cloudwatch.Metric({ namespace: 'Web', metricName: 'ErrorBudgetBurnRate', statistic: 'Maximum' }),
+        threshold: 10,
+        evaluationPeriods: 1,
+      }),
+    );
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ScalingStandardsChecks(app));
     // Findings of either pack throw here.
     template = Template.fromJSON(app.synth().getStackByName(stack.stackName).template);
@@ -94,6 +105,17 @@ describe('a ScalableService with everything the L2 lacks, under AwsSolutions and
       AvailabilityZoneImpairmentPolicy: { ZonalShiftEnabled: true, ImpairedZoneHealthCheckBehavior: 'ReplaceUnhealthy' },
       CapacityReservationSpecification: { CapacityReservationPreference: 'capacity-reservations-first' },
     });
+  });
+
+  test("a deploy that changes the launch template: CloudFormation's AutoScalingInstanceRefresh with its alarm, no rolling update", () => {
+    const group = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
+    expect(group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+    expect(group.UpdatePolicy.AutoScalingScheduledAction).toEqual({ IgnoreUnmodifiedGroupSizeProperties: true });
+    expect(group.UpdatePolicy.AutoScalingInstanceRefresh).toMatchObject({
+      Strategy: 'Rolling',
+      Preferences: { SkipMatching: true, CheckpointPercentages: [50, 100], CheckpointDelay: 600, BakeTime: 300 },
+    });
+    expect(group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences.AlarmSpecification).toEqual({ Alarms: ['web-error-budget-burn'] });
   });
 
   test('a 10-second metric: a target tracking MetricStat with Period 10', () => {
@@ -185,6 +207,21 @@ describe('validation: errors name the prop and the value', () => {
       'a target with preference none',
       { capacityReservation: { preference: CapacityReservationPreference.NONE, capacityReservationIds: ['cr-0123456789abcdef0'] } },
       /capacityReservation: a target .* needs preference 'capacity-reservations-only' or 'capacity-reservations-first', got 'none'/,
+    ],
+    [
+      'a deploy refresh with an update policy',
+      { instanceRefreshOnDeploy: {}, updatePolicy: autoscaling.UpdatePolicy.rollingUpdate() },
+      /instanceRefreshOnDeploy and updatePolicy are exclusive/,
+    ],
+    [
+      'a deploy alarm with a generated name',
+      { instanceRefreshOnDeploy: { alarms: [new cloudwatch.Alarm(new Stack(), 'A', { metric: queueDepth, threshold: 1, evaluationPeriods: 1 })] } },
+      /instanceRefreshOnDeploy.alarms: the alarm Default\/A has a generated name; give it an alarmName/,
+    ],
+    [
+      'checkpoints not ascending',
+      { instanceRefreshOnDeploy: { checkpointPercentages: [60, 30] } },
+      /instanceRefreshOnDeploy.checkpointPercentages must be ascending integers from 1 to 100, got \[60, 30\]/,
     ],
     [
       'a reservation id that is not one',

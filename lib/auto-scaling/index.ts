@@ -6,6 +6,7 @@ export {
   CapacityReservationPreference,
   ImpairedZoneHealthCheckBehavior,
 } from './group-availability';
+export { type InstanceRefreshOnDeployOptions } from './deploy-rollout';
 export { launchTemplateOf, ScalingGroupLaunchTemplateOverride, ScalingGroupLifecycleHook, ScalingGroupMixedInstancesPolicy } from './group-features';
 export * from './scaling-policy-types';
 export * from './scaling-policy';

@@ -1,5 +1,6 @@
 import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +21,12 @@ import {
   renderCapacityReservation,
   validateHealthyPercentages,
 } from './group-availability';
+import {
+  applyInstanceRefreshOnDeploy,
+  literalAlarmName,
+  type InstanceRefreshOnDeployOptions,
+  validateInstanceRefreshOnDeploy,
+} from './deploy-rollout';
 import type { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 import { acknowledge } from '../private/acknowledge';
@@ -127,9 +134,18 @@ export interface ScalingGroupOptions {
    *
    * @default a rolling update, one instance at a time, keeping minCapacity in service (when
    * minCapacity < maxCapacity); size properties the scalers changed are left alone
-   * (IgnoreUnmodifiedGroupSizeProperties)
+   * (IgnoreUnmodifiedGroupSizeProperties). Not with `instanceRefreshOnDeploy`.
    */
   readonly updatePolicy?: autoscaling.UpdatePolicy;
+  /**
+   * Roll a deploy that changes the launch template out with an instance refresh that
+   * CloudFormation starts and watches (its `AutoScalingInstanceRefresh` update policy) instead of
+   * the rolling update: SkipMatching, checkpoints, alarms; a refresh that fails or sees an alarm
+   * fails the update, which CloudFormation rolls back. Not with `updatePolicy`.
+   *
+   * @default the rolling update of `updatePolicy`
+   */
+  readonly instanceRefreshOnDeploy?: InstanceRefreshOnDeployOptions;
   /**
    * Which instances go first on scale-in.
    *
@@ -272,6 +288,9 @@ export class ScalingGroup extends Construct {
   public readonly warmPoolOptions?: autoscaling.WarmPoolOptions;
   /** The lifecycle hooks created with the group, in order. */
   public readonly lifecycleHooks: ScalingGroupLifecycleHook[] = [];
+  /** The instance refresh CloudFormation runs on a deploy that changes the launch template, when configured. */
+  public readonly instanceRefreshOnDeploy?: InstanceRefreshOnDeployOptions;
+  private readonly deployAlarms: cloudwatch.IAlarm[] = [];
 
   private _targetGroup?: elbv2.ApplicationTargetGroup;
   private policyCount = 0;
@@ -298,6 +317,7 @@ export class ScalingGroup extends Construct {
     if (props.warmPool) validateWarmPool(props.warmPool, this.maxCapacity, props.mixedInstancesPolicy !== undefined);
     validateMaxInstanceLifetime(props.maxInstanceLifetime);
     validateHealthyPercentages(props.minHealthyPercentage, props.maxHealthyPercentage);
+    if (props.instanceRefreshOnDeploy) validateInstanceRefreshOnDeploy(props.instanceRefreshOnDeploy, props.updatePolicy !== undefined);
     const impairment = props.availabilityZoneImpairmentPolicy && renderAvailabilityZoneImpairmentPolicy(props.availabilityZoneImpairmentPolicy);
     const reservation = props.capacityReservation && renderCapacityReservation(props.capacityReservation);
     const machineImage =
@@ -363,15 +383,16 @@ export class ScalingGroup extends Construct {
       cooldown: props.cooldown ?? Duration.minutes(5),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: props.notificationTopic ? [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }] : undefined,
-      updatePolicy:
-        props.updatePolicy ??
-        autoscaling.UpdatePolicy.rollingUpdate({
-          maxBatchSize: 1,
-          minInstancesInService:
-            !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
-              ? this.minCapacity
-              : undefined,
-        }),
+      updatePolicy: props.instanceRefreshOnDeploy
+        ? undefined
+        : (props.updatePolicy ??
+          autoscaling.UpdatePolicy.rollingUpdate({
+            maxBatchSize: 1,
+            minInstancesInService:
+              !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
+                ? this.minCapacity
+                : undefined,
+          })),
       terminationPolicies: props.terminationPolicies ?? [autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE, autoscaling.TerminationPolicy.DEFAULT],
     });
     group.onAttach = (targetGroup) => this.onAttached(targetGroup);
@@ -379,6 +400,11 @@ export class ScalingGroup extends Construct {
     // Not in aws-cdk-lib's L2: set on the L1 (its types have them from the oldest aws-cdk-lib supported).
     if (impairment) cfnGroup.availabilityZoneImpairmentPolicy = impairment;
     if (reservation) cfnGroup.capacityReservationSpecification = reservation;
+    if (props.instanceRefreshOnDeploy) {
+      this.deployAlarms.push(...(props.instanceRefreshOnDeploy.alarms ?? []));
+      applyInstanceRefreshOnDeploy(cfnGroup, props.instanceRefreshOnDeploy, () => this.deployAlarms);
+    }
+    this.instanceRefreshOnDeploy = props.instanceRefreshOnDeploy;
     this.autoScalingGroup = group;
     this.mixedInstancesPolicy = props.mixedInstancesPolicy;
     if (props.mixedInstancesPolicy) {
@@ -416,6 +442,17 @@ export class ScalingGroup extends Construct {
     for (const hook of rendered.hooks) {
       if (hook.role) this.autoScalingGroup.node.addDependency(hook.role);
     }
+  }
+
+  /**
+   * Adds an alarm that fails (and so rolls back) the instance refresh of a deploy
+   * (`instanceRefreshOnDeploy`); at most 10 in all, each with a literal `alarmName`.
+   */
+  public addDeployAlarm(alarm: cloudwatch.IAlarm): void {
+    if (!this.instanceRefreshOnDeploy)
+      throw new Error('addDeployAlarm needs instanceRefreshOnDeploy: without it a deploy rolls out by the rolling update');
+    literalAlarmName('addDeployAlarm', alarm);
+    if (!this.deployAlarms.includes(alarm)) this.deployAlarms.push(alarm);
   }
 
   /** The ALB target group the group is registered with, once attached. */
