@@ -17,6 +17,7 @@ import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } fro
 import { type CostExplorerClient, type Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DescribeLaunchTemplateVersionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { BudgetSnapshot, UtilizationSample } from '../core/cost';
+import { describeError } from '../shared/aws';
 import type { OptimizerConfig } from './config';
 
 /** A NextToken loop ends here: a service that keeps returning a token must not spin until the timeout. */
@@ -179,10 +180,19 @@ export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Pro
 /** The statuses of an instance refresh that has not ended. */
 const RUNNING_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress'];
 
-/** The status of the group's latest instance refresh when it is still running, otherwise undefined. */
+/**
+ * The status of the group's latest instance refresh when it is still running, otherwise
+ * undefined. When the refreshes cannot be read the answer is "unknown" (with the error), which
+ * holds the vertical step like a running refresh: the run's other levers go on.
+ */
 export async function readRunningRefresh(asg: AutoScalingClient, groupName: string): Promise<string | undefined> {
-  const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
-  const status = res?.InstanceRefreshes?.[0]?.Status;
+  let status: string | undefined;
+  try {
+    const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
+    status = res?.InstanceRefreshes?.[0]?.Status;
+  } catch (e) {
+    return `unknown (DescribeInstanceRefreshes failed: ${describeError(e).message})`;
+  }
   return status !== undefined && RUNNING_REFRESH.includes(status) ? status : undefined;
 }
 

@@ -312,6 +312,22 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(g.launchedType()).toBe('m5.large');
   });
 
+  test('the refreshes cannot be read: the vertical step holds (no change), the run goes on', async () => {
+    const g = verticalGroup('1');
+    const orig = g.call.bind(g);
+    const denied = () => {
+      throw Object.assign(new Error('not authorized to perform autoscaling:DescribeInstanceRefreshes'), { name: 'AccessDenied' });
+    };
+    g.call = <T>(name: string, effect: () => T): T => (name === 'DescribeInstanceRefreshes' ? orig(name, denied) : orig(name, effect));
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    expect(r.summary!.decision!.notes.join('\n')).toMatch(
+      /instance refresh of the group is unknown \(DescribeInstanceRefreshes failed: not authorized/,
+    );
+    expect(g.calls).not.toContain('CreateLaunchTemplateVersion');
+    expect(g.refreshes).toEqual([]);
+  });
+
   test('issue 22 #3: a run that dies in CreateLaunchTemplateVersion after writing its intent: the next run makes the change, not an empty refresh', async () => {
     const reference = verticalGroup('1');
     await runCost(reference, costEnv(reference, VERTICAL));
