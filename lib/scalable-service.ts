@@ -366,12 +366,20 @@ export class ScalableService extends Construct {
         );
       }
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
+      const maintenanceMin = props.capacity?.minHealthyPercentage;
       this.costOptimizer = withPropPath(
         'costOptimizer',
         cost,
         () =>
           new CostOptimizer(this, 'CostOptimizer', {
             floorCapacity: this.groupBounds().minCapacity,
+            // The vertical step's refresh keeps what the group's maintenance policy keeps, and stops
+            // (and rolls back) on the service's own alarms: those a bad rollout sets off, not the
+            // request-count anomaly alarm (traffic does not depend on the instance type).
+            ...(maintenanceMin !== undefined && maintenanceMin >= 0 ? { refreshMinHealthyPercent: maintenanceMin } : {}),
+            ...(this.verticalScaling
+              ? { rollbackAlarms: this.monitor.alarms.filter((a) => a !== this.monitor.requestAnomalyAlarm).slice(0, 10) }
+              : {}),
             ...options,
             autoScalingGroup: this.autoScalingGroup,
             launchTemplate: this.launchTemplate,

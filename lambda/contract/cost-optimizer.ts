@@ -62,6 +62,8 @@ export const COST_OPTIMIZER_ENV = {
   PERIOD: 'UTILIZATION_PERIOD_SECONDS',
   STATE_TAG: 'STATE_TAG_KEY',
   REFRESH_MIN_HEALTHY: 'REFRESH_MIN_HEALTHY_PERCENT',
+  /** JSON array of CloudWatch alarm names: the vertical step's instance refresh stops (and rolls back) when one goes to ALARM. */
+  REFRESH_ALARMS: 'REFRESH_ALARM_NAMES',
   BASELINE: GROUP_BASELINE_ENV,
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
@@ -131,6 +133,9 @@ export const COST_OPTIMIZER_SETTINGS = {
   // Auto Scaling's MinHealthyPercentage is an integer.
   refreshMinHealthyPercent: { env: E.REFRESH_MIN_HEALTHY, prop: 'refreshMinHealthyPercent', unit: 'percent', min: 0, max: 100, integer: true },
 } as const satisfies Record<string, NumberSetting>;
+
+/** AlarmSpecification takes at most 10 alarms. */
+export const MAX_REFRESH_ALARMS = 10;
 
 export const COST_OPTIMIZER_DEFAULTS = {
   spendSource: 'budgets' as SpendSourceName,
@@ -215,6 +220,8 @@ export interface CostOptimizerSettings {
   readonly utilizationPeriodSeconds: number;
   readonly stateTagKey: string;
   readonly refreshMinHealthyPercent: number;
+  /** The alarms of the vertical step's instance refresh (AlarmSpecification), at most {@link MAX_REFRESH_ALARMS}. */
+  readonly refreshAlarmNames?: readonly string[];
   readonly metricsNamespace: string;
   /** Always rendered by the construct; absent only in an environment written before it. */
   readonly baseline?: GroupBaseline;
@@ -407,6 +414,24 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   }
   check(S.utilizationPeriodSeconds, s.utilizationPeriodSeconds);
   check(S.refreshMinHealthyPercent, s.refreshMinHealthyPercent);
+  if (s.refreshAlarmNames !== undefined) {
+    const given: unknown = s.refreshAlarmNames;
+    const names: readonly string[] = Array.isArray(given) ? (given as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+    if (!Array.isArray(given) || names.length !== given.length)
+      out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must be a list of alarm names, got ${JSON.stringify(given)}`));
+    else if (names.length > MAX_REFRESH_ALARMS)
+      out.push(
+        problem(
+          'rollbackAlarms',
+          E.REFRESH_ALARMS,
+          `must name at most ${MAX_REFRESH_ALARMS} alarms (the instance refresh's AlarmSpecification), got ${names.length}`,
+        ),
+      );
+    else {
+      const bad = names.find((n) => !isUnresolved(n) && (n.length < 1 || n.length > 255));
+      if (bad !== undefined) out.push(problem('rollbackAlarms', E.REFRESH_ALARMS, `must be alarm names of 1 to 255 characters, got '${bad}'`));
+    }
+  }
   if (!isUnresolved(s.stateTagKey) && !isStateTagKey(s.stateTagKey)) {
     out.push(problem('stateTagKey', E.STATE_TAG, `must be a tag key of 1-128 characters, not starting with 'aws:', got '${s.stateTagKey}'`));
   }
@@ -447,6 +472,7 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
     [E.MAX_CHANGES_PER_DAY]: renderNumber(s.maxChangesPerDay),
     [E.PERIOD]: renderNumber(s.utilizationPeriodSeconds),
     [E.REFRESH_MIN_HEALTHY]: renderNumber(s.refreshMinHealthyPercent),
+    ...(s.refreshAlarmNames && s.refreshAlarmNames.length > 0 ? { [E.REFRESH_ALARMS]: JSON.stringify(s.refreshAlarmNames) } : {}),
     ...(s.baseline ? { [E.BASELINE]: encodeGroupBaseline(s.baseline) } : {}),
     [E.METRICS_NAMESPACE]: s.metricsNamespace,
     [E.SERVICE_NAME]: COST_SERVICE_NAME,
@@ -572,6 +598,7 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
     utilizationPeriodSeconds: readNumber(env, E.PERIOD, D.utilizationPeriodSeconds),
     stateTagKey: readStringOr(env, E.STATE_TAG, D.stateTagKey),
     refreshMinHealthyPercent: readNumber(env, E.REFRESH_MIN_HEALTHY, D.refreshMinHealthyPercent),
+    ...(env[E.REFRESH_ALARMS] !== undefined ? { refreshAlarmNames: readJson<string[]>(env, E.REFRESH_ALARMS, []) } : {}),
     metricsNamespace: readStringOr(env, E.METRICS_NAMESPACE, D.metricsNamespace),
     baseline,
   };

@@ -6,8 +6,13 @@
  * 2. target utilization: PutScalingPolicy on the group's CPU target tracking policy (same
  *    name and configuration, new TargetValue);
  * 3. vertical: CreateLaunchTemplateVersion from the group's version with the new instance type,
- *    then the group is pointed at it ($Default: ModifyLaunchTemplate; a pinned number:
- *    UpdateAutoScalingGroup LaunchTemplate.Version; $Latest: nothing), then StartInstanceRefresh.
+ *    then StartInstanceRefresh (see {@link refreshRequest}). A group on a numbered version (as
+ *    ScalingGroup pins it) gets the new version as the refresh's desired configuration, with
+ *    AutoRollback and the service's alarms: the group moves to it only if the refresh succeeds.
+ *    A group on $Default or $Latest, or whose template takes its AMI from an SSM parameter,
+ *    cannot be rolled back (AWS refuses it): the group is pointed at the new version first
+ *    ($Default: ModifyLaunchTemplate; $Latest: nothing) and the refresh runs without rollback,
+ *    which the call record says.
  * A step that fails stops the later steps; the error is returned to be logged and counted.
  */
 import {
@@ -15,6 +20,7 @@ import {
   PutScalingPolicyCommand,
   type ScalingPolicy,
   StartInstanceRefreshCommand,
+  type StartInstanceRefreshCommandInput,
   UpdateAutoScalingGroupCommand,
   type UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
@@ -41,6 +47,60 @@ export interface ApplyContext {
   readonly cpuPolicy?: ScalingPolicy;
   readonly template?: GroupTemplate;
   readonly refreshMinHealthyPercent: number;
+  /** CloudWatch alarms that stop (and roll back) the instance refresh when they go to ALARM. */
+  readonly refreshAlarmNames?: readonly string[];
+}
+
+/** The refresh's checkpoints: pause at half the group and at all of it, so that the alarms can see the new instances. */
+export const REFRESH_CHECKPOINT_PERCENTAGES = [50, 100];
+/** How long the refresh waits at each checkpoint (seconds). */
+export const REFRESH_CHECKPOINT_DELAY_SECONDS = 600;
+
+/** Why an instance refresh to a new version of `t` cannot roll back, or undefined when it can. */
+export function rollbackBlocker(t: GroupTemplate): string | undefined {
+  if (t.groupVersion === '$Default' || t.groupVersion === '$Latest')
+    return `the group launches from ${t.groupVersion}: AWS rolls back only to a numbered launch template version`;
+  if (t.imageId?.startsWith('resolve:ssm:'))
+    return `the launch template takes its AMI from an SSM parameter (${t.imageId}): AWS cannot roll back to such a version`;
+  return undefined;
+}
+
+/**
+ * StartInstanceRefresh: Rolling, SkipMatching, checkpoints, the alarms; with a desired
+ * configuration (a numbered launch template version) AutoRollback too. `rollback` says which,
+ * and why not, for the run's log.
+ */
+export function refreshRequest(
+  ctx: ApplyContext,
+  desired: { readonly version: number } | undefined,
+): { request: StartInstanceRefreshCommandInput; rollback: string } {
+  const alarms = ctx.refreshAlarmNames ?? [];
+  const t = ctx.template;
+  const blocker = desired
+    ? undefined
+    : t
+      ? (rollbackBlocker(t) ?? 'no new launch template version to roll out (a refresh left pending by an earlier run)')
+      : 'no launch template';
+  const request: StartInstanceRefreshCommandInput = {
+    AutoScalingGroupName: ctx.groupName,
+    Strategy: 'Rolling',
+    ...(desired && t ? { DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: t.launchTemplateId, Version: String(desired.version) } } } : {}),
+    Preferences: {
+      MinHealthyPercentage: ctx.refreshMinHealthyPercent,
+      SkipMatching: true,
+      CheckpointPercentages: REFRESH_CHECKPOINT_PERCENTAGES,
+      CheckpointDelay: REFRESH_CHECKPOINT_DELAY_SECONDS,
+      ...(desired ? { AutoRollback: true } : {}),
+      ...(alarms.length > 0 ? { AlarmSpecification: { Alarms: [...alarms] } } : {}),
+    },
+  };
+  const watched = alarms.length > 0 ? `, alarms ${alarms.join(', ')}` : ', no alarms';
+  return {
+    request,
+    rollback: desired
+      ? `AutoRollback=true (back to v${t?.versionNumber} on a failure or an alarm)${watched}`
+      : `AutoRollback=false (${blocker})${watched}`,
+  };
 }
 
 export async function applyActions(actions: readonly CostAction[], ctx: ApplyContext): Promise<ApplyResult> {
@@ -85,6 +145,7 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
 
     step = 'vertical';
     const change = actions.find((a) => a.kind === 'change-instance-type');
+    let desired: { readonly version: number } | undefined;
     if (change?.kind === 'change-instance-type') {
       const t = ctx.template;
       if (!t) throw new Error('the group has no launch template to version');
@@ -99,7 +160,11 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
       newTemplateVersion = created.LaunchTemplateVersion?.VersionNumber;
       if (newTemplateVersion === undefined) throw new Error('CreateLaunchTemplateVersion returned no version number');
       calls.push(`CreateLaunchTemplateVersion ${t.launchTemplateId} v${newTemplateVersion} from v${t.versionNumber} InstanceType=${change.to}`);
-      if (t.groupVersion === '$Default') {
+      if (rollbackBlocker(t) === undefined) {
+        // A numbered version: the refresh carries the new version as its desired configuration and
+        // the group moves to it only when the refresh succeeds (a rollback leaves it where it is).
+        desired = { version: newTemplateVersion };
+      } else if (t.groupVersion === '$Default') {
         await ctx.ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: t.launchTemplateId, DefaultVersion: String(newTemplateVersion) }));
         calls.push(`ModifyLaunchTemplate ${t.launchTemplateId} DefaultVersion=${newTemplateVersion}`);
       } else if (t.groupVersion !== '$Latest') {
@@ -116,14 +181,9 @@ export async function applyActions(actions: readonly CostAction[], ctx: ApplyCon
 
     step = 'instance-refresh';
     if (change || actions.some((a) => a.kind === 'start-instance-refresh')) {
-      const r = await ctx.asg.send(
-        new StartInstanceRefreshCommand({
-          AutoScalingGroupName: ctx.groupName,
-          Strategy: 'Rolling',
-          Preferences: { MinHealthyPercentage: ctx.refreshMinHealthyPercent, SkipMatching: true },
-        }),
-      );
-      calls.push(`StartInstanceRefresh ${r.InstanceRefreshId ?? ''}`.trim());
+      const input = refreshRequest(ctx, desired);
+      const r = await ctx.asg.send(new StartInstanceRefreshCommand(input.request));
+      calls.push(`StartInstanceRefresh ${r.InstanceRefreshId ?? ''} ${input.rollback}`.replace(/ +/g, ' '));
       succeeded.push('instance-refresh');
     }
   } catch (error) {

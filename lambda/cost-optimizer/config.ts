@@ -38,6 +38,8 @@ export interface OptimizerConfig {
   readonly stateTagKey: string;
   /** Instance refresh MinHealthyPercentage. */
   readonly refreshMinHealthyPercent: number;
+  /** Alarms that stop and roll back the vertical step's instance refresh. */
+  readonly refreshAlarmNames: readonly string[];
   /**
    * The group's configured MinSize, MaxSize, instance type and own scheduled actions, handed down
    * by the construct (absent only in an environment written before GROUP_BASELINE).
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     utilizationPeriodSeconds: s.utilizationPeriodSeconds,
     stateTagKey: s.stateTagKey,
     refreshMinHealthyPercent: s.refreshMinHealthyPercent,
+    refreshAlarmNames: s.refreshAlarmNames ?? [],
     ...(s.baseline ? { baseline: s.baseline } : {}),
     policy,
   };

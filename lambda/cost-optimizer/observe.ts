@@ -7,6 +7,7 @@ import {
   type AutoScalingClient,
   type AutoScalingGroup,
   DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribePoliciesCommand,
   DescribeScheduledActionsCommand,
   type ScalingPolicy,
@@ -16,6 +17,7 @@ import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } fro
 import { type CostExplorerClient, type Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DescribeLaunchTemplateVersionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { BudgetSnapshot, UtilizationSample } from '../core/cost';
+import { describeError } from '../shared/aws';
 import type { OptimizerConfig } from './config';
 
 /** A NextToken loop ends here: a service that keeps returning a token must not spin until the timeout. */
@@ -172,6 +174,8 @@ export interface GroupTemplate {
   readonly groupVersion: string;
   readonly versionNumber: number;
   readonly instanceType?: string;
+  /** The version's ImageId (`resolve:ssm:...` when it names an SSM parameter). */
+  readonly imageId?: string;
 }
 
 export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Promise<GroupTemplate | undefined> {
@@ -192,7 +196,27 @@ export async function readTemplate(ec2: EC2Client, group: AutoScalingGroup): Pro
     groupVersion: version,
     versionNumber: v.VersionNumber,
     instanceType: v.LaunchTemplateData?.InstanceType,
+    ...(v.LaunchTemplateData?.ImageId ? { imageId: v.LaunchTemplateData.ImageId } : {}),
   };
+}
+
+/** The statuses of an instance refresh that has not ended. */
+const RUNNING_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress'];
+
+/**
+ * The status of the group's latest instance refresh when it is still running, otherwise
+ * undefined. When the refreshes cannot be read the answer is "unknown" (with the error), which
+ * holds the vertical step like a running refresh: the run's other levers go on.
+ */
+export async function readRunningRefresh(asg: AutoScalingClient, groupName: string): Promise<string | undefined> {
+  let status: string | undefined;
+  try {
+    const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
+    status = res?.InstanceRefreshes?.[0]?.Status;
+  } catch (e) {
+    return `unknown (DescribeInstanceRefreshes failed: ${describeError(e).message})`;
+  }
+  return status !== undefined && RUNNING_REFRESH.includes(status) ? status : undefined;
 }
 
 /** The group's CPU utilization and instances in service, one sample per period over the window. */

@@ -14,7 +14,16 @@ import { boundedActions } from './bounded-actions';
 import { overrunInForce } from './overrun-in-force';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies, CostRunSummary } from './index';
-import { type GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
+import {
+  type GroupTemplate,
+  readCpuTargetPolicy,
+  readGroup,
+  readRunningRefresh,
+  readSpend,
+  readTemplate,
+  readUsageHistory,
+  readUtilization,
+} from './observe';
 import { stateAfterApply } from './state-after-apply';
 import { stateFromGroup, writeState } from './state-tag';
 import { COST_METRIC } from './telemetry';
@@ -82,6 +91,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
     if (template && c.launchTemplateId && template.launchTemplateId !== c.launchTemplateId) template = undefined;
   }
+  const refreshing = template ? await stage('read instance refresh', () => readRunningRefresh(deps.autoScaling, c.groupName)) : undefined;
   const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
   const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
   const usageHistory = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
@@ -95,6 +105,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     ...(template?.instanceType ? { instanceType: template.instanceType } : {}),
     ...(asgGroup.MixedInstancesPolicy ? { onDemandPercent: onDemand ?? 100 } : {}),
     ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
+    ...(refreshing !== undefined ? { runningInstanceRefresh: refreshing } : {}),
   };
   return { asgGroup, derived, encoding, prevState, spend, cpuPolicy, template, samples, usageHistory, group };
 }
@@ -202,6 +213,7 @@ export async function applyDecision(
           cpuPolicy,
           template,
           refreshMinHealthyPercent: c.refreshMinHealthyPercent,
+          refreshAlarmNames: c.refreshAlarmNames,
         })
       : { succeeded: [], calls: [] };
   const kept = stateAfterApply(prevState, decision.state, decision.actions, result);

@@ -48,6 +48,9 @@ export function stateAfterApply(prev: CostState | undefined, next: CostState, ac
     if (prev?.lastBudgetStepAt === undefined) delete out.lastBudgetStepAt;
     else out.lastBudgetStepAt = prev.lastBudgetStepAt;
   }
+  // The intended type travels with the pending refresh: kept while it is, dropped with it.
+  if (!out.pendingRefresh) delete out.pendingInstanceType;
+  else if (out.pendingInstanceType === undefined && prev?.pendingInstanceType !== undefined) out.pendingInstanceType = prev.pendingInstanceType;
   const overrides = ['cap', 'offHoursCapacity', 'onDemandPercent', 'targetUtilization'].some((k) => out[k] !== undefined);
   const original = next.original ?? prev?.original;
   if (overrides && original) out.original = original;

@@ -1,5 +1,6 @@
 import { Annotations, Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +14,19 @@ import {
   validateMixedInstancesPolicy,
   validateWarmPool,
 } from './group-features';
+import {
+  type AvailabilityZoneImpairmentPolicy,
+  type CapacityReservation,
+  renderAvailabilityZoneImpairmentPolicy,
+  renderCapacityReservation,
+  validateHealthyPercentages,
+} from './group-availability';
+import {
+  applyInstanceRefreshOnDeploy,
+  literalAlarmName,
+  type InstanceRefreshOnDeployOptions,
+  validateInstanceRefreshOnDeploy,
+} from './deploy-rollout';
 import type { IScalingPolicy } from './scaling-policy-types';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 import { acknowledge } from '../private/acknowledge';
@@ -120,9 +134,18 @@ export interface ScalingGroupOptions {
    *
    * @default a rolling update, one instance at a time, keeping minCapacity in service (when
    * minCapacity < maxCapacity); size properties the scalers changed are left alone
-   * (IgnoreUnmodifiedGroupSizeProperties)
+   * (IgnoreUnmodifiedGroupSizeProperties). Not with `instanceRefreshOnDeploy`.
    */
   readonly updatePolicy?: autoscaling.UpdatePolicy;
+  /**
+   * Roll a deploy that changes the launch template out with an instance refresh that
+   * CloudFormation starts and watches (its `AutoScalingInstanceRefresh` update policy) instead of
+   * the rolling update: SkipMatching, checkpoints, alarms; a refresh that fails or sees an alarm
+   * fails the update, which CloudFormation rolls back. Not with `updatePolicy`.
+   *
+   * @default the rolling update of `updatePolicy`
+   */
+  readonly instanceRefreshOnDeploy?: InstanceRefreshOnDeployOptions;
   /**
    * Which instances go first on scale-in.
    *
@@ -175,6 +198,38 @@ export interface ScalingGroupOptions {
    * @default no lifecycle hooks
    */
   readonly lifecycleHooks?: autoscaling.BasicLifecycleHookProps[];
+  /**
+   * The instance maintenance policy's lower bound: the percentage of the desired capacity kept
+   * in service and healthy while instances are replaced (health check replacements, instance
+   * refreshes that set no value of their own), an integer from 0 to 100. Set with
+   * `maxHealthyPercentage`; their difference is at most 100. The cost optimizer's vertical step
+   * uses it as its refresh's MinHealthyPercentage in `ScalableService`.
+   *
+   * @default no instance maintenance policy (terminate, then launch)
+   */
+  readonly minHealthyPercentage?: number;
+  /**
+   * The instance maintenance policy's upper bound: the percentage of the desired capacity that
+   * may be in service or pending while instances are replaced (above 100 launches replacements
+   * before terminating), an integer from 100 to 200. Set with `minHealthyPercentage`.
+   *
+   * @default no instance maintenance policy
+   */
+  readonly maxHealthyPercentage?: number;
+  /**
+   * The Availability Zone impairment policy: zonal shift, and the health check behaviour in an
+   * impaired zone.
+   *
+   * @default no impairment policy (the group is not registered for zonal shift)
+   */
+  readonly availabilityZoneImpairmentPolicy?: AvailabilityZoneImpairmentPolicy;
+  /**
+   * The group's Capacity Reservation preference, and the reservations or resource groups it
+   * launches into.
+   *
+   * @default no preference on the group (the launch template's, or an open reservation that matches)
+   */
+  readonly capacityReservation?: CapacityReservation;
 }
 
 /** Props of {@link ScalingGroup}. */
@@ -233,6 +288,9 @@ export class ScalingGroup extends Construct {
   public readonly warmPoolOptions?: autoscaling.WarmPoolOptions;
   /** The lifecycle hooks created with the group, in order. */
   public readonly lifecycleHooks: ScalingGroupLifecycleHook[] = [];
+  /** The instance refresh CloudFormation runs on a deploy that changes the launch template, when configured. */
+  public readonly instanceRefreshOnDeploy?: InstanceRefreshOnDeployOptions;
+  private readonly deployAlarms: cloudwatch.IAlarm[] = [];
 
   private _targetGroup?: elbv2.ApplicationTargetGroup;
   private policyCount = 0;
@@ -258,6 +316,10 @@ export class ScalingGroup extends Construct {
     if (props.mixedInstancesPolicy) validateMixedInstancesPolicy(props.mixedInstancesPolicy, this.instanceType);
     if (props.warmPool) validateWarmPool(props.warmPool, this.maxCapacity, props.mixedInstancesPolicy !== undefined);
     validateMaxInstanceLifetime(props.maxInstanceLifetime);
+    validateHealthyPercentages(props.minHealthyPercentage, props.maxHealthyPercentage);
+    if (props.instanceRefreshOnDeploy) validateInstanceRefreshOnDeploy(props.instanceRefreshOnDeploy, props.updatePolicy !== undefined);
+    const impairment = props.availabilityZoneImpairmentPolicy && renderAvailabilityZoneImpairmentPolicy(props.availabilityZoneImpairmentPolicy);
+    const reservation = props.capacityReservation && renderCapacityReservation(props.capacityReservation);
     const machineImage =
       props.machineImage ??
       ec2.MachineImage.latestAmazonLinux2023({
@@ -311,6 +373,8 @@ export class ScalingGroup extends Construct {
         ? { mixedInstancesPolicy: { ...props.mixedInstancesPolicy, launchTemplate: this.launchTemplate } }
         : { launchTemplate: this.launchTemplate }),
       capacityRebalance: props.capacityRebalance,
+      minHealthyPercentage: props.minHealthyPercentage,
+      maxHealthyPercentage: props.maxHealthyPercentage,
       maxInstanceLifetime: props.maxInstanceLifetime,
       minCapacity: this.minCapacity,
       maxCapacity: this.maxCapacity,
@@ -319,18 +383,28 @@ export class ScalingGroup extends Construct {
       cooldown: props.cooldown ?? Duration.minutes(5),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: props.notificationTopic ? [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }] : undefined,
-      updatePolicy:
-        props.updatePolicy ??
-        autoscaling.UpdatePolicy.rollingUpdate({
-          maxBatchSize: 1,
-          minInstancesInService:
-            !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
-              ? this.minCapacity
-              : undefined,
-        }),
+      updatePolicy: props.instanceRefreshOnDeploy
+        ? undefined
+        : (props.updatePolicy ??
+          autoscaling.UpdatePolicy.rollingUpdate({
+            maxBatchSize: 1,
+            minInstancesInService:
+              !Token.isUnresolved(this.minCapacity) && !Token.isUnresolved(this.maxCapacity) && this.minCapacity < this.maxCapacity
+                ? this.minCapacity
+                : undefined,
+          })),
       terminationPolicies: props.terminationPolicies ?? [autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE, autoscaling.TerminationPolicy.DEFAULT],
     });
     group.onAttach = (targetGroup) => this.onAttached(targetGroup);
+    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    // Not in aws-cdk-lib's L2: set on the L1 (its types have them from the oldest aws-cdk-lib supported).
+    if (impairment) cfnGroup.availabilityZoneImpairmentPolicy = impairment;
+    if (reservation) cfnGroup.capacityReservationSpecification = reservation;
+    if (props.instanceRefreshOnDeploy) {
+      this.deployAlarms.push(...(props.instanceRefreshOnDeploy.alarms ?? []));
+      applyInstanceRefreshOnDeploy(cfnGroup, props.instanceRefreshOnDeploy, () => this.deployAlarms);
+    }
+    this.instanceRefreshOnDeploy = props.instanceRefreshOnDeploy;
     this.autoScalingGroup = group;
     this.mixedInstancesPolicy = props.mixedInstancesPolicy;
     if (props.mixedInstancesPolicy) {
@@ -368,6 +442,17 @@ export class ScalingGroup extends Construct {
     for (const hook of rendered.hooks) {
       if (hook.role) this.autoScalingGroup.node.addDependency(hook.role);
     }
+  }
+
+  /**
+   * Adds an alarm that fails (and so rolls back) the instance refresh of a deploy
+   * (`instanceRefreshOnDeploy`); at most 10 in all, each with a literal `alarmName`.
+   */
+  public addDeployAlarm(alarm: cloudwatch.IAlarm): void {
+    if (!this.instanceRefreshOnDeploy)
+      throw new Error('addDeployAlarm needs instanceRefreshOnDeploy: without it a deploy rolls out by the rolling update');
+    literalAlarmName('addDeployAlarm', alarm);
+    if (!this.deployAlarms.includes(alarm)) this.deployAlarms.push(alarm);
   }
 
   /** The ALB target group the group is registered with, once attached. */

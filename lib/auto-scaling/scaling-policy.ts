@@ -4,6 +4,7 @@ import {
   type RequestCountTargetTrackingOptions,
   RequestCountTargetTrackingPolicy,
 } from './target-tracking-policy';
+import { type MetricTargetTrackingOptions, MetricTargetTrackingPolicy } from './metric-target-tracking-policy';
 import { type NativePredictiveScalingOptions, NativePredictiveScalingPolicy } from './native-predictive-scaling';
 import { ScheduledPolicy, type ScheduledScalingOptions } from './scheduled-scaling-policy';
 import { SimplePolicy, type SimpleScalingOptions } from './simple-scaling-policy';
@@ -27,6 +28,14 @@ export class ScalingPolicy {
   /** Target tracking on ALB requests per target; needs the group in a target group. */
   public static targetTrackingRequestCount(options: RequestCountTargetTrackingOptions): RequestCountTargetTrackingPolicy {
     return new RequestCountTargetTrackingPolicy(options);
+  }
+
+  /**
+   * Target tracking on any CloudWatch metric or `MathExpression` (e.g. `m1 / m2`), with 10, 30
+   * or 60 second periods (10 and 30: high resolution); the cooldown is the policy's instance warmup.
+   */
+  public static targetTrackingMetric(options: MetricTargetTrackingOptions): MetricTargetTrackingPolicy {
+    return new MetricTargetTrackingPolicy(options);
   }
 
   /** Step scaling on any metric; the cooldown is emitted as `EstimatedInstanceWarmup`. */

@@ -111,6 +111,7 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     mode: props.mode ?? D.mode,
     budgetMode: props.budgetMode ?? D.budgetMode,
     ...(v && props.launchTemplate ? { launchTemplateId: props.launchTemplate.launchTemplateId } : {}),
+    ...(v && props.rollbackAlarms && props.rollbackAlarms.length > 0 ? { refreshAlarmNames: props.rollbackAlarms.map((a) => a.alarmName) } : {}),
     floorCapacity: props.floorCapacity ?? D.floorCapacity,
     emergencyUtilizationPercent: props.emergencyUtilizationPercent ?? D.emergencyUtilizationPercent,
     loadLookbackSeconds: props.loadLookback ? durationSeconds('loadLookback', props.loadLookback) : D.loadLookbackSeconds,

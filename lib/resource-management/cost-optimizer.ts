@@ -306,9 +306,25 @@ export interface CostOptimizerProps {
   readonly utilizationPeriod?: Duration;
   /**
    * MinHealthyPercentage of the instance refresh after a vertical step (an integer, 0 to 100).
+   * The optimizer always sends it, so for its refreshes it overrides the group's instance
+   * maintenance policy (`minHealthyPercentage`); `ScalableService` defaults it to
+   * `capacity.minHealthyPercentage` when that is set.
    * @default 90
    */
   readonly refreshMinHealthyPercent?: number;
+  /**
+   * Alarms that stop the vertical step's instance refresh and roll it back when one goes to
+   * ALARM (the refresh's AlarmSpecification, at most 10). AutoRollback is asked for whenever the
+   * group launches from a numbered launch template version (as `ScalingGroup` pins it): the
+   * refresh carries the new version as its desired configuration, with SkipMatching and
+   * checkpoints at 50% and 100% (10 minutes each) for the alarms to judge the new instances.
+   * On `$Default`/`$Latest` AWS allows no rollback: the refresh runs without it and the run log
+   * says why.
+   *
+   * @default no alarms (`ScalableService` passes its monitor's alarms but the request-count
+   * anomaly alarm, the first 10): the refresh still rolls back when it fails
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
   /**
    * Key of the group tag the optimizer keeps its state in (its caps and holds, so that a run
    * continues what the last one did). A `PredictiveScaler` on the same group reads it to plan
@@ -541,8 +557,9 @@ export class CostOptimizer extends Construct {
         'autoscaling:DescribeScheduledActions',
         'cloudwatch:GetMetricData',
         'ec2:DescribeLaunchTemplateVersions',
+        ...(props.vertical ? ['autoscaling:DescribeInstanceRefreshes'] : []),
       ],
-      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization and its launch template versions.',
+      'the handler reads the group, its scaling policies and pending scheduled actions (the floor they will set), its CPU utilization, its launch template versions and (with vertical scaling) whether an instance refresh runs.',
     );
     if (settings.spendSource === (SpendSource.COST_EXPLORER as string)) {
       scaler.allowReadOnly(

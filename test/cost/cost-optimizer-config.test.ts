@@ -101,3 +101,11 @@ test('budget periods are UTC calendar periods', () => {
   expect(budgetPeriod('ANNUALLY', t)).toEqual({ start: Date.parse('2026-01-01T00:00:00Z'), end: Date.parse('2027-01-01T00:00:00Z') });
   expect(budgetPeriod('DAILY', t)).toEqual({ start: Date.parse('2026-11-11T00:00:00Z'), end: Date.parse('2026-11-12T00:00:00Z') });
 });
+
+test("the refresh's alarms: read from REFRESH_ALARM_NAMES (none when unset); more than 10 (AWS's limit) is an error naming rollbackAlarms", () => {
+  expect(loadConfig(BASE).refreshAlarmNames).toEqual([]);
+  expect(loadConfig({ ...BASE, REFRESH_ALARM_NAMES: '["web-cpu-high","web-5xx"]' }).refreshAlarmNames).toEqual(['web-cpu-high', 'web-5xx']);
+  const eleven = JSON.stringify(Array.from({ length: 11 }, (_, i) => `alarm-${i}`));
+  expect(() => loadConfig({ ...BASE, REFRESH_ALARM_NAMES: eleven })).toThrow(/rollbackAlarms.*at most 10 alarms.*got 11/);
+  expect(() => loadConfig({ ...BASE, REFRESH_ALARM_NAMES: '[1]' })).toThrow(/REFRESH_ALARM_NAMES|rollbackAlarms/);
+});

@@ -233,3 +233,180 @@ describe('fault harness: the run dies at its k-th AWS call', () => {
     }
   });
 });
+
+describe('the vertical step: a run that dies after writing its intent (issue 22 #3), refreshes that roll back (issue 24)', () => {
+  const VERTICAL = {
+    VERTICAL_SCALING: JSON.stringify({
+      instanceTypes: ['m5.large', 'm5.xlarge', 'm5.2xlarge'],
+      lowerUtilizationPercent: 30,
+      upperUtilizationPercent: 70,
+      evaluationWindowHours: 24,
+      minIntervalHours: 168,
+    }),
+    LAUNCH_TEMPLATE_ID: 'lt-1',
+    REFRESH_ALARM_NAMES: JSON.stringify(['web-cpu-high', 'web-target-5xx']),
+  };
+  // CPU 20% (< 30%) over the window, no budget pressure: one step down m5.xlarge -> m5.large.
+  const SETUP: Setup = { at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 3 }, forecastPercent: 80 };
+  const verticalGroup = (groupVersion: string): FakeGroup => {
+    const g = group(SETUP);
+    g.template = { id: 'lt-1', types: ['m5.xlarge'], defaultVersion: 1, groupVersion };
+    return g;
+  };
+
+  test('a pinned version: the refresh carries the new version as its desired configuration, with AutoRollback, the alarms, SkipMatching and checkpoints', async () => {
+    const g = verticalGroup('1');
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    // The group is not pointed at the new version before the refresh: the refresh moves it there when it succeeds.
+    expect(g.calls).not.toContain('UpdateAutoScalingGroup');
+    expect(g.refreshes).toEqual([
+      {
+        AutoScalingGroupName: 'web',
+        Strategy: 'Rolling',
+        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '2' } },
+        Preferences: {
+          MinHealthyPercentage: 90,
+          SkipMatching: true,
+          CheckpointPercentages: [50, 100],
+          CheckpointDelay: 600,
+          AutoRollback: true,
+          AlarmSpecification: { Alarms: ['web-cpu-high', 'web-target-5xx'] },
+        },
+      },
+    ]);
+    expect(g.launchedType()).toBe('m5.large');
+    expect(r.summary!.applied!.calls.join('\n')).toMatch(/StartInstanceRefresh refresh-1 AutoRollback=true \(back to v1/);
+    expect(stateOf(g)).toMatchObject({ lastVerticalAt: MON_1000_BERLIN });
+    expect(stateOf(g).pendingRefresh).toBeUndefined();
+  });
+
+  test('$Default: AWS cannot roll back, so the refresh runs without it and the run log says why', async () => {
+    const g = verticalGroup('$Default');
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    expect(g.calls).toContain('ModifyLaunchTemplate');
+    expect(g.refreshes).toHaveLength(1);
+    expect(g.refreshes[0].DesiredConfiguration).toBeUndefined();
+    expect(g.refreshes[0].Preferences).toMatchObject({ SkipMatching: true, AlarmSpecification: { Alarms: ['web-cpu-high', 'web-target-5xx'] } });
+    expect(g.refreshes[0].Preferences!.AutoRollback).toBeUndefined();
+    expect(r.summary!.applied!.calls.join('\n')).toMatch(/AutoRollback=false \(the group launches from \$Default: AWS rolls back only to a numbered/);
+    expect(g.launchedType()).toBe('m5.large');
+  });
+
+  test('a numbered version whose AMI is an SSM parameter: no rollback (AWS cannot), the group pointed at the new version first, and the log says why', async () => {
+    const g = group(SETUP);
+    g.template = {
+      id: 'lt-1',
+      types: ['m5.xlarge'],
+      defaultVersion: 1,
+      groupVersion: '1',
+      imageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    };
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    expect(g.calls.join(' ')).toContain('UpdateAutoScalingGroup');
+    expect(g.refreshes[0].DesiredConfiguration).toBeUndefined();
+    expect(g.refreshes[0].Preferences!.AutoRollback).toBeUndefined();
+    expect(r.summary!.applied!.calls.join('\n')).toMatch(/AutoRollback=false \(the launch template takes its AMI from an SSM parameter/);
+    expect(g.launchedType()).toBe('m5.large');
+  });
+
+  test('the refreshes cannot be read: the vertical step holds (no change), the run goes on', async () => {
+    const g = verticalGroup('1');
+    const orig = g.call.bind(g);
+    const denied = () => {
+      throw Object.assign(new Error('not authorized to perform autoscaling:DescribeInstanceRefreshes'), { name: 'AccessDenied' });
+    };
+    g.call = <T>(name: string, effect: () => T): T => (name === 'DescribeInstanceRefreshes' ? orig(name, denied) : orig(name, effect));
+    const r = await runCost(g, costEnv(g, VERTICAL));
+    expect(r.error).toBeUndefined();
+    expect(r.summary!.decision!.notes.join('\n')).toMatch(
+      /instance refresh of the group is unknown \(DescribeInstanceRefreshes failed: not authorized/,
+    );
+    expect(g.calls).not.toContain('CreateLaunchTemplateVersion');
+    expect(g.refreshes).toEqual([]);
+  });
+
+  test('issue 22 #3: a run that dies in CreateLaunchTemplateVersion after writing its intent: the next run makes the change, not an empty refresh', async () => {
+    const reference = verticalGroup('1');
+    await runCost(reference, costEnv(reference, VERTICAL));
+    const k = reference.calls.indexOf('CreateLaunchTemplateVersion') + 1;
+    expect(reference.calls[k - 2]).toBe('CreateOrUpdateTags'); // the intent is written ahead
+    restore!();
+    const g = verticalGroup('1');
+    g.armFault({ k, mode: 'before' });
+    expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    expect(stateOf(g)).toMatchObject({ pendingRefresh: true, lastVerticalAt: MON_1000_BERLIN }); // the intent, written ahead
+    g.armFault(undefined);
+    g.advance(MON_1000_BERLIN + HOUR);
+    const next = await runCost(g, costEnv(g, VERTICAL));
+    expect(next.error).toBeUndefined();
+    expect(g.launchedType()).toBe('m5.large');
+    expect(g.refreshes).toHaveLength(1);
+    expect(g.refreshes[0].DesiredConfiguration?.LaunchTemplate?.Version).toBe('2');
+    expect(next.summary!.decision!.notes.join('\n')).toMatch(/last change to m5.large never reached the group/);
+    expect(stateOf(g)).toMatchObject({ lastVerticalAt: MON_1000_BERLIN + HOUR });
+    expect(stateOf(g).pendingRefresh).toBeUndefined();
+  });
+
+  test('a run that dies after its refresh started, while the refresh runs: the next runs wait for it, then clear the pending refresh; no second change', async () => {
+    const reference = verticalGroup('1');
+    await runCost(reference, costEnv(reference, VERTICAL));
+    const k = reference.calls.indexOf('StartInstanceRefresh') + 1;
+    restore!();
+    const g = verticalGroup('1');
+    g.refreshesRun = true;
+    g.armFault({ k, mode: 'after' }); // the refresh started, the state after it was never written
+    expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    expect(stateOf(g)).toMatchObject({ pendingRefresh: true });
+    g.armFault(undefined);
+    g.advance(MON_1000_BERLIN + HOUR);
+    const waiting = await runCost(g, costEnv(g, VERTICAL));
+    expect(waiting.error).toBeUndefined();
+    expect(waiting.summary!.decision!.notes.join('\n')).toMatch(/an instance refresh of the group is InProgress: no change and no new refresh/);
+    expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
+    expect(g.refreshes).toHaveLength(1);
+    g.finishRefresh();
+    expect(g.launchedType()).toBe('m5.large');
+    g.advance(MON_1000_BERLIN + 2 * HOUR);
+    const after = await runCost(g, costEnv(g, VERTICAL));
+    expect(after.error).toBeUndefined();
+    g.finishRefresh();
+    expect(stateOf(g).pendingRefresh).toBeUndefined();
+    expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
+  });
+
+  test.each(['1', '$Default', '$Latest'])(
+    'group version %s: the run dies at its k-th call; the next run leaves the group on the new type, nothing pending',
+    async (version) => {
+      const reference = verticalGroup(version);
+      expect((await runCost(reference, costEnv(reference, VERTICAL))).error).toBeUndefined();
+      const calls = reference.callCount;
+      expect(reference.launchedType()).toBe('m5.large');
+      restore!();
+      for (let k = 1; k <= calls; k++) {
+        for (const mode of ['before', 'after'] as const) {
+          const g = verticalGroup(version);
+          g.armFault({ k, mode });
+          await runCost(g, costEnv(g, VERTICAL));
+          g.armFault(undefined);
+          const healthy = await runCost(g, costEnv(g, VERTICAL));
+          expect({ k, mode, error: healthy.error }).toEqual({ k, mode, error: undefined });
+          const state = stateOf(g);
+          expect({ k, mode, type: g.launchedType(), pending: state.pendingRefresh, at: state.lastVerticalAt }).toEqual({
+            k,
+            mode,
+            type: 'm5.large',
+            pending: undefined,
+            at: MON_1000_BERLIN,
+          });
+          // Every refresh that could roll back did ask for it.
+          for (const r of g.refreshes) if (r.DesiredConfiguration) expect(r.Preferences?.AutoRollback).toBe(true);
+          restore!();
+          restore = undefined;
+        }
+      }
+    },
+  );
+});

@@ -267,6 +267,11 @@ test('low CPU over the window: next smaller instance type in a new launch templa
         refreshes.push(args.input);
         return { output: { InstanceRefreshId: 'refresh-1', $metadata: {} }, response: {} };
       }
+      // Nor DescribeInstanceRefreshes: the recorded refresh has succeeded.
+      if (context.commandName === 'DescribeInstanceRefreshesCommand') {
+        const done = refreshes.map((_, i) => ({ InstanceRefreshId: `refresh-${i + 1}`, Status: 'Successful' }));
+        return { output: { InstanceRefreshes: done, $metadata: {} }, response: {} };
+      }
       return next(args);
     },
     { step: 'initialize', name: 'recordInstanceRefresh' },
@@ -287,7 +292,8 @@ test('low CPU over the window: next smaller instance type in a new launch templa
   expect(change).toMatchObject({ from: 'm5.xlarge', to: 'm5.large', direction: 'down' });
   expect(change.reason).toMatch(/CPU p95 8% < 20% over 24 h/);
   const g = await groupNow();
-  expect(g.lt?.Version).toBe('2');
+  // The group stays on its numbered version: the refresh moves it to v2 when it succeeds (and a rollback leaves it).
+  expect(g.lt?.Version).toBe('1');
   const v2 = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: g.lt!.LaunchTemplateId, Versions: ['2'] }));
   expect(v2.LaunchTemplateVersions![0].LaunchTemplateData!.InstanceType).toBe('m5.large');
   // moto does not copy the source version's data into the new version (AWS does): the request is checked instead.
@@ -299,7 +305,15 @@ test('low CPU over the window: next smaller instance type in a new launch templa
       LaunchTemplateData: { InstanceType: 'm5.large' },
     },
   ]);
-  expect(refreshes).toEqual([{ AutoScalingGroupName: GROUP, Strategy: 'Rolling', Preferences: { MinHealthyPercentage: 90, SkipMatching: true } }]);
+  // moto has no StartInstanceRefresh (the middleware above records the request): AutoRollback and the desired configuration are checked here.
+  expect(refreshes).toEqual([
+    {
+      AutoScalingGroupName: GROUP,
+      Strategy: 'Rolling',
+      DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: g.lt!.LaunchTemplateId, Version: '2' } },
+      Preferences: { MinHealthyPercentage: 90, SkipMatching: true, CheckpointPercentages: [50, 100], CheckpointDelay: 600, AutoRollback: true },
+    },
+  ]);
   expect(g.state).toEqual({ lastVerticalAt: now });
 
   // Within minInterval nothing more happens, even with low CPU.
@@ -308,21 +322,28 @@ test('low CPU over the window: next smaller instance type in a new launch templa
   expect(refreshes).toHaveLength(1);
 });
 
-test('where the instance refresh cannot start (moto lacks the API), the change is kept, the refresh left pending and the error counted', async () => {
+test('where the instance refresh cannot start (moto lacks the API), the error is counted and the next run decides the change again', async () => {
   const now = Date.parse('2026-11-11T12:00:00Z');
   await seed({ now, forecastPercent: 95, cpu: () => 8 });
   deps = makeDeps(VERTICAL_ENV);
+  // moto has no DescribeInstanceRefreshes either: no refresh has run (StartInstanceRefresh goes to moto and fails).
+  deps.autoScaling.middlewareStack.add(
+    (next, context) => async (args) =>
+      context.commandName === 'DescribeInstanceRefreshesCommand' ? { output: { InstanceRefreshes: [], $metadata: {} }, response: {} } : next(args),
+    { step: 'initialize', name: 'noInstanceRefreshes' },
+  );
   await expect(runCostOptimizer(event(now), deps)).rejects.toThrow();
   const g = await groupNow();
-  expect(g.lt?.Version).toBe('2');
-  expect(g.state).toEqual({ lastVerticalAt: now, pendingRefresh: true });
+  expect(g.lt?.Version).toBe('1');
+  expect(g.state).toEqual({ lastVerticalAt: now, pendingRefresh: true, pendingInstanceType: 'm5.large' });
   expect(published[0]).toMatchObject({ RunErrors: 1 });
   expect(logLines[0]).toMatchObject({ level: 'error' });
   expect(logLines[0].data.error).toMatchObject({ stage: 'apply instance-refresh' });
-  // The next run tries the refresh again and makes no new change.
+  // The new version never reached the group (its refresh did not start): the next run decides again.
   await expect(runCostOptimizer(event(now + HOUR), deps)).rejects.toThrow();
-  expect(logLines[1].data.decision).toMatchObject({ actions: [expect.objectContaining({ kind: 'start-instance-refresh' })] });
-  expect((await groupNow()).lt?.Version).toBe('2');
+  expect(logLines[1].data.decision).toMatchObject({ actions: [expect.objectContaining({ kind: 'change-instance-type', to: 'm5.large' })] });
+  expect(JSON.stringify(logLines[1].data.decision)).toMatch(/never reached the group/);
+  expect((await groupNow()).lt?.Version).toBe('1');
 });
 
 test('dry-run and forecast-only change nothing', async () => {

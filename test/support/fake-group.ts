@@ -13,16 +13,24 @@ import {
   BatchPutScheduledUpdateGroupActionCommand,
   CreateOrUpdateTagsCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribePoliciesCommand,
   DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
   SetDesiredCapacityCommand,
+  StartInstanceRefreshCommand,
+  type StartInstanceRefreshCommandInput,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  EC2Client,
+  ModifyLaunchTemplateCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
 import { nextOccurrence, parseCron, scheduleFirings, scheduledBounds } from '../../lambda/core/capacity';
@@ -75,6 +83,28 @@ export class FakeGroup {
   forecastPercent = 80;
   /** Set to make every GetMetricData answer carry a NextToken (an endless pager). */
   endlessMetricPages = false;
+  /**
+   * The group's launch template, for the vertical step: the instance type of each version
+   * (version n at index n-1), its default version and the version the group names ('$Default',
+   * '$Latest' or a number). An instance refresh with a desired configuration succeeds at once
+   * (the fake has no instances to replace): the group then names the desired version.
+   */
+  template?: { readonly id: string; readonly types: string[]; defaultVersion: number; groupVersion: string; readonly imageId?: string };
+  /** The instance refreshes started, as requested. */
+  readonly refreshes: StartInstanceRefreshCommandInput[] = [];
+  /**
+   * Refreshes run until {@link finishRefresh} (as on AWS, where another is refused meanwhile)
+   * instead of succeeding at once.
+   */
+  refreshesRun = false;
+  private runningRefresh?: { version?: string };
+
+  /** Ends the running refresh successfully: the group then names its desired version. */
+  finishRefresh(): void {
+    const v = this.runningRefresh?.version;
+    if (v && this.template) this.template.groupVersion = v;
+    this.runningRefresh = undefined;
+  }
   private fault?: Fault;
   private dead = false;
   private count = 0;
@@ -186,10 +216,19 @@ export class FakeGroup {
           MaxSize: this.max,
           DesiredCapacity: this.desired,
           Instances: this.instances,
+          ...(this.template ? { LaunchTemplate: { LaunchTemplateId: this.template.id, Version: this.template.groupVersion } } : {}),
           Tags: [...this.tags].map(([Key, Value]) => ({ Key, Value, ResourceId: this.name })),
         },
       ],
     };
+  }
+
+  /** The instance type the group launches now (undefined without a template). */
+  launchedType(): string | undefined {
+    const t = this.template;
+    if (!t) return undefined;
+    const v = t.groupVersion === '$Latest' ? t.types.length : t.groupVersion === '$Default' ? t.defaultVersion : Number(t.groupVersion);
+    return t.types[v - 1];
   }
 
   /** Installs the fake behind the SDK clients; returns a restore function. */
@@ -265,6 +304,7 @@ export class FakeGroup {
         this.min = min;
         this.max = max;
         this.desired = desired;
+        if (input.LaunchTemplate?.Version && this.template) this.template.groupVersion = input.LaunchTemplate.Version;
         this.record('UpdateAutoScalingGroup');
         return {};
       }),
@@ -334,6 +374,55 @@ export class FakeGroup {
             },
           },
         };
+      }),
+    );
+    asg.on(StartInstanceRefreshCommand).callsFake((input: StartInstanceRefreshCommandInput) =>
+      this.call('StartInstanceRefresh', () => {
+        if (this.runningRefresh)
+          throw Object.assign(new Error('An Instance Refresh is already in progress'), { name: 'InstanceRefreshInProgress', $fault: 'client' });
+        this.refreshes.push(input);
+        const v = input.DesiredConfiguration?.LaunchTemplate?.Version;
+        this.runningRefresh = { ...(v ? { version: v } : {}) };
+        if (!this.refreshesRun) this.finishRefresh();
+        return { InstanceRefreshId: `refresh-${this.refreshes.length}` };
+      }),
+    );
+    asg.on(DescribeInstanceRefreshesCommand).callsFake(() =>
+      this.call('DescribeInstanceRefreshes', () => ({
+        InstanceRefreshes:
+          this.refreshes.length === 0
+            ? []
+            : [{ InstanceRefreshId: `refresh-${this.refreshes.length}`, Status: this.runningRefresh ? 'InProgress' : 'Successful' }],
+      })),
+    );
+    const template = () => {
+      if (!this.template) throw invalid('the group has no launch template');
+      return this.template;
+    };
+    ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input) =>
+      this.call('DescribeLaunchTemplateVersions', () => {
+        const t = template();
+        const asked = input.Versions?.[0] ?? '$Default';
+        const n = asked === '$Latest' ? t.types.length : asked === '$Default' ? t.defaultVersion : Number(asked);
+        return {
+          LaunchTemplateVersions: [
+            { LaunchTemplateId: t.id, VersionNumber: n, LaunchTemplateData: { InstanceType: t.types[n - 1], ImageId: t.imageId ?? 'ami-1' } },
+          ],
+        };
+      }),
+    );
+    ec2.on(CreateLaunchTemplateVersionCommand).callsFake((input) =>
+      this.call('CreateLaunchTemplateVersion', () => {
+        const t = template();
+        const source = t.types[Number(input.SourceVersion ?? t.defaultVersion) - 1];
+        t.types.push(input.LaunchTemplateData?.InstanceType ?? source);
+        return { LaunchTemplateVersion: { LaunchTemplateId: t.id, VersionNumber: t.types.length } };
+      }),
+    );
+    ec2.on(ModifyLaunchTemplateCommand).callsFake((input) =>
+      this.call('ModifyLaunchTemplate', () => {
+        template().defaultVersion = Number(input.DefaultVersion);
+        return {};
       }),
     );
     return () => [asg, cw, budgets, ce, ec2].forEach((m) => m.restore());

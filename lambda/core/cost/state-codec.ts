@@ -18,6 +18,7 @@ interface Wire {
   vt?: number;
   bt?: number;
   pr?: 1;
+  pt?: string;
   pm?: [number, number, number];
   tm?: [number, number];
   /** Budget changes today: [UTC day since the epoch, count]. */
@@ -63,6 +64,7 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.lastVerticalAt !== undefined) w.vt = Math.floor(s.lastVerticalAt / 1000);
   if (s.lastBudgetStepAt !== undefined) w.bt = Math.floor(s.lastBudgetStepAt / 1000);
   if (s.pendingRefresh) w.pr = 1;
+  if (s.pendingRefresh && s.pendingInstanceType !== undefined) w.pt = s.pendingInstanceType;
   if (s.priceMark)
     w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
@@ -118,6 +120,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.od !== undefined && !isPercent(w.od)) throw bad('od', w.od);
   if (w.vt !== undefined && !isCount(w.vt)) throw bad('vt', w.vt);
   if (w.bt !== undefined && !isCount(w.bt)) throw bad('bt', w.bt);
+  if (w.pt !== undefined && !(typeof w.pt === 'string' && /^[a-z0-9-]+\.[a-z0-9-]+$/.test(w.pt))) throw bad('pt', w.pt);
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
   if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2])))
     throw bad('pm', w.pm);
@@ -135,6 +138,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.vt !== undefined ? { lastVerticalAt: w.vt * 1000 } : {}),
     ...(w.bt !== undefined ? { lastBudgetStepAt: w.bt * 1000 } : {}),
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
+    ...(w.pr === 1 && w.pt !== undefined ? { pendingInstanceType: w.pt } : {}),
     ...(w.tm !== undefined ? { targetMean: { percent: w.tm[0], t: w.tm[1] * 1000 } } : {}),
     ...(w.dc !== undefined ? { changesToday: { day: w.dc[0], count: w.dc[1] } } : {}),
     ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),

@@ -32,6 +32,12 @@ export interface GroupSnapshot {
   readonly onDemandPercent?: number;
   /** Target value (percent) of the managed target tracking policy, when one is managed. */
   readonly targetUtilization?: number;
+  /**
+   * Status of the group's instance refresh while one runs ('Pending', 'InProgress', 'Baking',
+   * 'Cancelling', 'RollbackInProgress'): AWS refuses another meanwhile, and the instance type it
+   * rolls out is not yet the group's.
+   */
+  readonly runningInstanceRefresh?: string;
 }
 
 /** One utilization datapoint of the group. */
@@ -185,6 +191,12 @@ export interface CostState {
   readonly lastVerticalAt?: number;
   /** An instance refresh is still to be started for the last vertical change. */
   readonly pendingRefresh?: boolean;
+  /**
+   * The instance type the last vertical change moves the group to, while its refresh is pending:
+   * a run that finds the group's launch template on another type knows the change never reached
+   * the group (the run that decided it stopped first) and decides again.
+   */
+  readonly pendingInstanceType?: string;
   /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
   readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
   /** Budget changes made on one UTC day (days since the epoch), for the daily limit. */

@@ -5,13 +5,36 @@ import { fmt, type DecisionContext } from './decision-context';
  * Vertical rightsizing: one step down the instance-type ladder when the CPU p95 over the window is
  * under the band, one step up when the median is over it (not under budget pressure), at most
  * once per interval and only with enough utilization data; an instance refresh the last change
- * still lacks comes first.
+ * still lacks comes first, and nothing happens while a refresh of the group runs.
  */
 export function applyVerticalStep(ctx: DecisionContext): void {
   const { input, st, pressure, actions, notes } = ctx;
   const { now, group, policy } = input;
   const v = policy.vertical;
   if (!v) return;
+  if (group.runningInstanceRefresh !== undefined) {
+    // Its type is not the group's until it succeeds (a rollback keeps the old one); a pending
+    // change is judged, and the next one decided, once it has ended.
+    notes.push(`vertical: an instance refresh of the group is ${group.runningInstanceRefresh}: no change and no new refresh until it ends`);
+    return;
+  }
+  if (
+    st.pendingRefresh &&
+    st.pendingInstanceType !== undefined &&
+    group.instanceType !== undefined &&
+    group.instanceType !== st.pendingInstanceType
+  ) {
+    // The run that decided the change wrote its intent and stopped before the group's launch
+    // template (or the refresh's desired configuration) carried the new type: nothing to refresh.
+    // The interval it started is void (a change is allowed only once the one before it is older
+    // than the interval, so no earlier change is forgotten).
+    notes.push(
+      `vertical: the last change to ${st.pendingInstanceType} never reached the group (it launches ${group.instanceType}): the run that made it stopped first; decided again`,
+    );
+    delete st.pendingRefresh;
+    delete st.pendingInstanceType;
+    delete st.lastVerticalAt;
+  }
   if (st.pendingRefresh) {
     actions.push({ kind: 'start-instance-refresh', reason: 'the last instance type change has no instance refresh yet' });
   } else if (group.instanceType === undefined) {
@@ -58,9 +81,11 @@ export function applyVerticalStep(ctx: DecisionContext): void {
           `vertical: CPU p95 ${fmt(p95)}% / median ${fmt(p50)}% over ${hours} h within the band [${v.lowerPercent}%, ${v.upperPercent}%] or at the ladder's end`,
         );
       }
-      if (actions.some((a) => a.kind === 'change-instance-type')) {
+      const change = actions.find((a) => a.kind === 'change-instance-type');
+      if (change?.kind === 'change-instance-type') {
         st.lastVerticalAt = now;
         st.pendingRefresh = true;
+        st.pendingInstanceType = change.to;
       }
     }
   }
