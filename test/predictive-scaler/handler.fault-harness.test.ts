@@ -108,7 +108,8 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
 });
 
 test("the cost optimizer's state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key", async () => {
-  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4 });
+  // The optimizer wrote MaxSize 5 (a pending floor) over its cap of 4: its state records the values it wrote.
+  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, writtenMaxSizes: [6, 5] });
   const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
   custom.load = () => 1500;
   custom.tags.set('team:cost-state', state);

@@ -2,3 +2,4 @@
 export { CronError, lastOccurrence, occurrencesBetween, parseCron } from './cron';
 export type { Cron } from './cron';
 export * from './effective-bounds';
+export * from './operator-hold';
