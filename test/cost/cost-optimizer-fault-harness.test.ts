@@ -49,7 +49,7 @@ function group(s: Setup): FakeGroup {
   const g = new FakeGroup('web', STAGING, s.at, s.live);
   g.forecastPercent = s.forecastPercent;
   g.cpu = () => 20;
-  if (s.state) g.tags.set(TAG, encodeCostState(s.state));
+  if (s.state) g.tags.set(TAG, g.signedState(s.state));
   if (s.pending !== undefined)
     g.actions.set('predictive-scaler-next', { name: 'predictive-scaler-next', startTime: s.at + 30 * MINUTE, minSize: s.pending });
   restore = g.install();

@@ -11,7 +11,6 @@
  *   MinSize <= MaxSize at every step and no user schedule undone.
  */
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
-import { encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, violations } from '../support/fake-group';
 import { predictiveEnv, runPredictive } from '../support/handler-runs';
 import { publishSkippedRun as publishCostSkipped, createMetrics as createCostMetrics } from '../../lambda/cost-optimizer/telemetry';
@@ -37,7 +36,7 @@ afterEach(() => {
 function group(at: number, live?: { min: number; max: number; desired: number }, cap?: number): FakeGroup {
   const g = new FakeGroup('web', STAGING, at, live);
   g.load = (t) => dailyLoad(t) * 0.5;
-  if (cap !== undefined) g.tags.set('cost-optimizer:state', encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap }));
+  if (cap !== undefined) g.tags.set('cost-optimizer:state', g.signedState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap }));
   restore = g.install();
   return g;
 }
@@ -109,8 +108,8 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
 
 test("the cost optimizer's state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key", async () => {
   // The optimizer wrote MaxSize 5 (a pending floor) over its cap of 4: its state records the values it wrote.
-  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, writtenMaxSizes: [6, 5] });
   const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
+  const state = custom.signedState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, writtenMaxSizes: [6, 5] });
   custom.load = () => 1500;
   custom.tags.set('team:cost-state', state);
   const { summary } = await runPredictive(custom, predictiveEnv(custom, { COST_STATE_TAG_KEY: 'team:cost-state' }));
@@ -153,7 +152,8 @@ test.each([
   g.load = load;
   const { summary, rec } = await runPredictive(g, predictiveEnv(g));
   expect(summary!.decision).toBe('skipped');
-  expect(g.calls.filter((c) => !c.startsWith('Describe') && c !== 'GetMetricData')).toEqual([]);
+  // Reads only (UpdateItem is the lease on the coordination table, not the group).
+  expect(g.calls.filter((c) => !c.startsWith('Describe') && c !== 'GetMetricData' && c !== 'UpdateItem')).toEqual([]);
   expect(rec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 1 } });
   const ok = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
   const { rec: okRec } = await runPredictive(ok, predictiveEnv(ok));
