@@ -247,6 +247,7 @@ describe('issue 22: the cost optimizer stays in its lane', () => {
     for (let i = 0; i < 3; i++) {
       const r = await runCost(g, costEnv(g));
       expect(r.error).toBeUndefined();
+      expect(g.view()).toEqual(live);
       expect(r.summary!.outcome).toBe('held');
       expect(r.summary!.hold).toMatch(/operator/);
       expect(published(r.rec, 'OperatorHold')).toEqual([1]);
@@ -267,9 +268,9 @@ describe('issue 22: the cost optimizer stays in its lane', () => {
     const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
     g.tags.set('scaling:paused', 'INC-4711 on-call');
     const r = await runCost(g, costEnv(g));
+    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
     expect(r.summary!.outcome).toBe('held');
     expect(r.summary!.hold).toMatch(/INC-4711/);
-    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
     expect(published(r.rec, 'OperatorHold')).toEqual([1]);
     expect(published(r.rec, 'ForecastOverrunPercent')[0]).toBeGreaterThan(0);
     // Removing the tag clears it: the optimizer caps again.
@@ -381,8 +382,8 @@ describe('issue 22: the cost optimizer stays in its lane', () => {
         wallClock: () => MON_1000_BERLIN,
       },
     );
+    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
     expect(summary.now).toBe(new Date(MON_1000_BERLIN).toISOString());
     expect(summary.clock).toMatch(/1970/);
-    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
   });
 });
