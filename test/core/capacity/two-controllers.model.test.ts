@@ -132,3 +132,76 @@ test("both handlers, the group's schedules and target tracking in random order k
     restore?.();
   }
 });
+
+/**
+ * Issue 22, item 12: the two functions' runs overlap. One run is interrupted at each of its AWS
+ * calls (after the call took effect) while the other function runs to completion, then time
+ * advances. Neither sends a request that fails or is refused, no scheduled action fails when due,
+ * and the invariants hold: the lease makes the later run wait (and skip when the earlier one still
+ * holds it), never act on the same group at the same time.
+ */
+describe('overlapping runs of the two functions', () => {
+  const MON_0806_BERLIN = Date.parse('2026-11-30T07:06:00Z');
+  const setup = () => {
+    const g = new FakeGroup('web', STAGING, MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+    g.load = () => 1500; // the scaler wants five instances now and ahead
+    g.cpu = () => 40;
+    g.forecastPercent = 130; // the optimizer caps MaxSize
+    return g;
+  };
+  const cost = (g: FakeGroup) => runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
+  const predictive = (g: FakeGroup) => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' }));
+
+  /** Runs `outer`; at its k-th call (after it took effect) runs `inner` to completion. */
+  async function interleave(g: FakeGroup, k: number, outer: typeof cost, inner: typeof cost | typeof predictive) {
+    let n = 0;
+    let nested = false;
+    let innerResult: { error?: unknown } | undefined;
+    const orig = g.call.bind(g);
+    g.call = <T>(name: string, effect: () => T): T => {
+      const r = orig(name, effect);
+      if (nested || ++n !== k) return r;
+      nested = true;
+      return (async () => {
+        innerResult = await inner(g);
+        return r;
+      })() as T;
+    };
+    const outerResult = await outer(g);
+    g.call = orig;
+    return { outerResult, innerResult };
+  }
+
+  for (const [outerName, outer, innerName, inner] of [
+    ['cost optimizer', cost, 'predictive scaler', predictive],
+    ['predictive scaler', predictive, 'cost optimizer', cost],
+  ] as const) {
+    test(`the ${innerName} runs at every call of the ${outerName}'s run: nothing fails or is refused, invariants hold`, async () => {
+      const reference = setup();
+      let restore = reference.install();
+      await outer(reference);
+      restore();
+      const calls = reference.calls.length;
+      const outcomes: string[] = [];
+      for (let k = 1; k <= calls; k++) {
+        const g = setup();
+        restore = g.install();
+        try {
+          const { outerResult, innerResult } = await interleave(g, k, outer, inner as typeof cost);
+          g.advance(MON_0806_BERLIN + 3 * HOUR);
+          outcomes.push(`${k}: ${reference.calls[k - 1]}`);
+          expect({ k, call: reference.calls[k - 1], outer: outerResult.error, inner: innerResult?.error }).toEqual({
+            k,
+            call: reference.calls[k - 1],
+            outer: undefined,
+            inner: undefined,
+          });
+          expect({ k, violations: violations(g) }).toEqual({ k, violations: [] });
+        } finally {
+          restore();
+        }
+      }
+      expect(outcomes.length).toBe(calls);
+    });
+  }
+});
