@@ -149,11 +149,12 @@ describe('overlapping runs of the two functions', () => {
     g.forecastPercent = 130; // the optimizer caps MaxSize
     return g;
   };
-  const cost = (g: FakeGroup) => runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
-  const predictive = (g: FakeGroup) => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' }));
+  type Run = (g: FakeGroup) => Promise<{ error?: unknown }>;
+  const cost: Run = (g: FakeGroup) => runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
+  const predictive: Run = (g: FakeGroup) => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' }));
 
   /** Runs `outer`; at its k-th call (after it took effect) runs `inner` to completion. */
-  async function interleave(g: FakeGroup, k: number, outer: typeof cost, inner: typeof cost | typeof predictive) {
+  async function interleave(g: FakeGroup, k: number, outer: Run, inner: Run) {
     let n = 0;
     let nested = false;
     let innerResult: { error?: unknown } | undefined;
@@ -187,7 +188,7 @@ describe('overlapping runs of the two functions', () => {
         const g = setup();
         restore = g.install();
         try {
-          const { outerResult, innerResult } = await interleave(g, k, outer, inner as typeof cost);
+          const { outerResult, innerResult } = await interleave(g, k, outer, inner);
           g.advance(MON_0806_BERLIN + 3 * HOUR);
           outcomes.push(`${k}: ${reference.calls[k - 1]}`);
           expect({ k, call: reference.calls[k - 1], outer: outerResult.error, inner: innerResult?.error }).toEqual({
