@@ -211,9 +211,10 @@ export async function applyDecision(
   // settings (the next run would adopt the capped bounds as the originals); written first, a
   // failed write changes nothing, and an apply step that fails is corrected below.
   // The MaxSize values this write may leave the group at (found, written) are recorded with the
-  // intent: the next run tells them from an operator's, whether or not the update landed.
+  // intent: the next run tells them from an operator's, whether or not the update landed (judged
+  // with the construct's baseline only: without it, outside changes are adopted as originals).
   const capAction = decision.actions.find((a) => a.kind === 'set-capacity');
-  if (capAction?.kind === 'set-capacity')
+  if (c.baseline && capAction?.kind === 'set-capacity')
     decision = { ...decision, state: { ...decision.state, writtenMaxSizes: [inputs.group.maxSize, capAction.maxSize] } };
   if (decision.actions.length > 0) {
     const intended = await stage('encode state', () => stateTagValue(decision.state, encoding, signer));
