@@ -466,6 +466,8 @@ export class PredictiveScaler extends Construct {
         title: 'Predictive scaler: planned vs in-service capacity',
         width: 12,
         left: [this.metricPlannedCapacity({ label: 'planned capacity' }), inService],
+        // 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down.
+        right: [this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold' })],
         leftYAxis: { min: 0 },
       }),
     );

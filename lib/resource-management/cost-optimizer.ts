@@ -685,7 +685,8 @@ export class CostOptimizer extends Construct {
             label: 'Desired capacity',
           }),
         ],
-        right: [this.metricRunErrors()],
+        // OperatorHold: 1 while an operator holds the group (the pause tag, or bounds no controller wrote).
+        right: [this.metricRunErrors(), this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'Operator hold' })],
         leftYAxis: { min: 0 },
         width: 12,
       }),
