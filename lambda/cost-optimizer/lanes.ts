@@ -53,7 +53,10 @@ export function holdOf(
 ): OperatorHold | undefined {
   const pauseTag = group.Tags?.find((t) => t.Key === PAUSE_TAG_KEY)?.Value;
   if (!c.baseline) {
-    return pauseTag?.trim() ? operatorHold({ at: now, baseline: { minSize: 0, maxSize: group.MaxSize!, schedules: [] }, live: { minSize: group.MinSize!, maxSize: group.MaxSize! }, pauseTag }) : undefined;
+    // Without the baseline an operator's bounds are adopted as the originals (reconcile); the pause still holds.
+    if (!pauseTag?.trim()) return undefined;
+    const live = { minSize: group.MinSize!, maxSize: group.MaxSize! };
+    return operatorHold({ at: now, baseline: { ...live, schedules: [] }, live, pauseTag });
   }
   const controllerMaxSizes = [
     ...(state?.writtenMaxSizes ?? []),

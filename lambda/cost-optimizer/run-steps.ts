@@ -86,7 +86,8 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
   const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
   let cpuPolicy: ScalingPolicy | undefined;
   // Also read when the state holds a raised target the configuration no longer manages: it is restored.
-  if (c.manageTargetTracking || prevState?.targetUtilization !== undefined) cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
+  if (c.manageTargetTracking || prevState?.targetUtilization !== undefined)
+    cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
   let template: GroupTemplate | undefined;
   if (c.policy.vertical && !asgGroup.MixedInstancesPolicy) {
     template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
@@ -98,7 +99,9 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
   const { kept: samples, dropped } = plausibleSamples(read);
   const { kept: usageHistory, dropped: droppedHistory } = plausibleSamples(history);
   if (dropped + droppedHistory > 0)
-    readNotes.push(`${dropped + droppedHistory} utilization datapoint(s) not a CPU percentage in [0, 100] or a valid instance count: dropped, not planned on`);
+    readNotes.push(
+      `${dropped + droppedHistory} utilization datapoint(s) not a CPU percentage in [0, 100] or a valid instance count: dropped, not planned on`,
+    );
 
   const onDemand = asgGroup.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
   const targetValue = cpuPolicy?.TargetTrackingConfiguration?.TargetValue;

@@ -181,7 +181,9 @@ async function runSteps(cfg: ScalerConfig, now: number, deps: Dependencies, run:
   } finally {
     if (lease) {
       // The lease expires by itself when this fails; the run's outcome stands.
-      await lease.release().catch((e: unknown) => deps.logger.warn('predictive scaler: the lease was not released (it expires by itself)', { error: describeError(e) }));
+      await lease
+        .release()
+        .catch((e: unknown) => deps.logger.warn('predictive scaler: the lease was not released (it expires by itself)', { error: describeError(e) }));
     }
   }
 }

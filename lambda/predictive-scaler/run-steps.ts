@@ -178,7 +178,14 @@ export function holdOf(cfg: ScalerConfig, inputs: Inputs, now: number): Operator
  * While an operator holds the group the scaler withdraws its own pending actions (none of its
  * floors lands during the hold, none fails for the operator's MaxSize) and changes nothing else.
  */
-export async function held(cfg: ScalerConfig, now: number, deps: Dependencies, inputs: Inputs, hold: OperatorHold, run: RunContext): Promise<Outcome> {
+export async function held(
+  cfg: ScalerConfig,
+  now: number,
+  deps: Dependencies,
+  inputs: Inputs,
+  hold: OperatorHold,
+  run: RunContext,
+): Promise<Outcome> {
   const names = inputs.existing.map((a) => a.name);
   const acting = cfg.mode === 'forecast-and-scale' && !cfg.dryRun;
   let removed = 0;

@@ -14,7 +14,7 @@
  *   have, MinSize <= MaxSize at every step, no user schedule undone.
  */
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
-import { decodeCostState, encodeCostState } from '../../lambda/core/cost';
+import { decodeCostState, type encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
 import { costEnv, runCost } from '../support/handler-runs';
 

@@ -229,7 +229,9 @@ describe('PredictiveScaler', () => {
         .map((a) => a.slice('autoscaling:'.length))
         .sort(),
     ).toEqual(called.sort());
-    expect(actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$|dynamodb:UpdateItem$)/.test(a))).toEqual([]);
+    expect(
+      actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$|dynamodb:UpdateItem$)/.test(a)),
+    ).toEqual([]);
     // The lease: UpdateItem on the group's coordination table only.
     expect(statements.find((s) => s.Sid === 'TakeTheGroupLease')).toMatchObject({
       Action: 'dynamodb:UpdateItem',

@@ -216,7 +216,11 @@ export class FakeGroup {
     const ec2 = mockClient(EC2Client);
     const ddb = mockClient(DynamoDBClient);
     const conditionFailed = () =>
-      Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      Object.assign(new Error('The conditional request failed'), {
+        name: 'ConditionalCheckFailedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
     // The two requests of lambda/shared/coordination.ts, with DynamoDB's conditional semantics
     // (checked against DynamoDB itself by test/coordination.emulator.test.ts).
     ddb.on(UpdateItemCommand).callsFake((input) =>

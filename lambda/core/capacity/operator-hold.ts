@@ -47,7 +47,10 @@ export interface OperatorHold {
 export function operatorHold(input: OperatorHoldInput): OperatorHold | undefined {
   const { at, baseline, live } = input;
   if (input.pauseTag !== undefined && input.pauseTag.trim() !== '') {
-    return { kind: 'pause', reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(input.pauseTag)}): the controllers change nothing until the tag is removed` };
+    return {
+      kind: 'pause',
+      reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(input.pauseTag)}): the controllers change nothing until the tag is removed`,
+    };
   }
   const now = scheduledBounds(baseline, at);
   const before = scheduledBounds(baseline, at - SCHEDULE_LANDING_MS);
