@@ -32,7 +32,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { CostAction, CostDecision, GroupSnapshot } from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
-import { runTime } from '../shared/config';
+import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
 import type { Lease } from '../shared/coordination';
 import type { ApplyResult } from './apply';
 import { loadConfig, type OptimizerConfig } from './config';
@@ -96,6 +96,7 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     metrics: createMetrics(),
     env,
     wallClock: Date.now,
+    simulatedClock: env[SIMULATED_CLOCK_ENV] === 'true',
   };
 }
 

@@ -30,7 +30,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { planCapacity, type PlanInput, type PlannerOptions, type PlanOutput } from '../core';
 import { clientSettings, describeError } from '../shared/aws';
-import { runTime } from '../shared/config';
+import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
 import { acquireLease, coordinationFromEnv, isBusy, type Lease } from '../shared/coordination';
 import { loadConfig, type ScalerConfig } from './config';
 import {
@@ -104,6 +104,7 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     planner: planCapacity,
     env,
     wallClock: Date.now,
+    simulatedClock: env[SIMULATED_CLOCK_ENV] === 'true',
   };
 }
 

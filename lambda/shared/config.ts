@@ -81,6 +81,12 @@ export function eventTime(event: unknown, fallback: () => number = Date.now): nu
   return fallback();
 }
 
+/**
+ * Set to `true` by a local replay (scripts/local/pipeline.ts) that drives the deployed handler on a
+ * simulated clock: the event's time is then the run's as it is. The constructs never set it.
+ */
+export const SIMULATED_CLOCK_ENV = 'SCALER_SIMULATED_CLOCK';
+
 /** How far a scheduled event's `time` may lie behind the wall clock (a late start) and ahead of it (clock skew). */
 export const EVENT_TIME_LATE_MS = 15 * 60_000;
 export const EVENT_TIME_EARLY_MS = 2 * 60_000;
