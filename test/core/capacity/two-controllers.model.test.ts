@@ -36,6 +36,19 @@ type Real = FakeGroup;
 
 const noViolations = (g: FakeGroup, what: string) => expect({ after: what, violations: violations(g) }).toEqual({ after: what, violations: [] });
 
+/** While the operator's pause tag is on the group, a run of either function changes nothing of it (issue 22). */
+async function heldWhilePaused(g: FakeGroup, what: string, run: () => Promise<{ error?: unknown; summary?: { decision?: string } }>): Promise<void> {
+  const paused = g.tags.has('scaling:paused');
+  const from = g.trace.length;
+  const r = await run();
+  if (!paused) return;
+  const byController = g.trace.slice(from).filter((t) => t.by === 'UpdateAutoScalingGroup' || t.by === 'SetDesiredCapacity');
+  expect({ after: what, paused, byController }).toEqual({ after: what, paused, byController: [] });
+  // A scaler run that saw the pause withdrew its own pending floors.
+  if (r.summary?.decision === 'held')
+    expect({ after: what, own: g.pending().filter((a) => a.name.startsWith('predictive-scaler')) }).toEqual({ after: what, own: [] });
+}
+
 class PredictiveRun implements fc.AsyncCommand<Model, Real> {
   constructor(
     readonly loadScale: number,
@@ -45,7 +58,7 @@ class PredictiveRun implements fc.AsyncCommand<Model, Real> {
   async run(_m: Model, g: Real) {
     g.load = (t) => dailyLoad(t) * this.loadScale;
     g.armFault(this.fault);
-    await runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' }));
+    await heldWhilePaused(g, this.toString(), () => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' })));
     g.armFault(undefined);
     noViolations(g, this.toString());
   }
@@ -63,7 +76,11 @@ class CostRun implements fc.AsyncCommand<Model, Real> {
     g.forecastPercent = this.forecastPercent;
     g.cpu = () => this.cpu;
     g.armFault(this.fault);
-    const r = await runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
+    let r: { error?: unknown } = {};
+    await heldWhilePaused(g, this.toString(), async () => {
+      r = await runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
+      return { ...(r.error !== undefined ? { error: r.error } : {}) };
+    });
     g.armFault(undefined);
     if (r.error === undefined) m.lastCostRun = g.now;
     noViolations(g, this.toString());
@@ -82,6 +99,18 @@ class Advance implements fc.AsyncCommand<Model, Real> {
     return Promise.resolve();
   }
   toString = () => `advance(${this.minutes} min)`;
+}
+
+/** The operator puts the pause tag on the group or removes it. */
+class OperatorPause implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly on: boolean) {}
+  check = () => true;
+  run(_m: Model, g: Real): Promise<void> {
+    if (this.on) g.tags.set('scaling:paused', 'INC-1 model');
+    else g.tags.delete('scaling:paused');
+    return Promise.resolve();
+  }
+  toString = () => `operator ${this.on ? 'pauses' : 'unpauses'}`;
 }
 
 class TargetTracking implements fc.AsyncCommand<Model, Real> {
@@ -104,6 +133,7 @@ const commands = [
   fc.tuple(fc.constantFrom(50, 90, 130, 200), fc.constantFrom(10, 40, 95), fault).map(([p, c, f]) => new CostRun(p, c, f)),
   fc.integer({ min: 1, max: 90 }).map((m) => new Advance(m)),
   fc.integer({ min: 0, max: 8 }).map((d) => new TargetTracking(d)),
+  fc.boolean().map((on) => new OperatorPause(on)),
 ];
 
 test("both handlers, the group's schedules and target tracking in random order keep the invariants", async () => {
