@@ -37,15 +37,25 @@ type Real = FakeGroup;
 const noViolations = (g: FakeGroup, what: string) => expect({ after: what, violations: violations(g) }).toEqual({ after: what, violations: [] });
 
 /** While the operator's pause tag is on the group, a run of either function changes nothing of it (issue 22). */
-async function heldWhilePaused(g: FakeGroup, what: string, run: () => Promise<{ error?: unknown; summary?: { decision?: string } }>): Promise<void> {
+async function heldWhilePaused(
+  g: FakeGroup,
+  what: string,
+  run: () => Promise<{ error?: unknown; summary?: { decision?: string } }>,
+  scaler = false,
+): Promise<void> {
   const paused = g.tags.has('scaling:paused');
   const from = g.trace.length;
   const r = await run();
-  if (!paused) return;
+  // No operator changed the bounds in this model: without the pause nothing is taken for an operator's change.
+  const outcome = r.summary?.decision;
+  if (!paused) {
+    expect({ after: what, outcome }).not.toEqual({ after: what, outcome: 'held' });
+    return;
+  }
   const byController = g.trace.slice(from).filter((t) => t.by === 'UpdateAutoScalingGroup' || t.by === 'SetDesiredCapacity');
   expect({ after: what, paused, byController }).toEqual({ after: what, paused, byController: [] });
   // A scaler run that saw the pause withdrew its own pending floors.
-  if (r.summary?.decision === 'held')
+  if (scaler && r.summary?.decision === 'held')
     expect({ after: what, own: g.pending().filter((a) => a.name.startsWith('predictive-scaler')) }).toEqual({ after: what, own: [] });
 }
 
@@ -58,7 +68,7 @@ class PredictiveRun implements fc.AsyncCommand<Model, Real> {
   async run(_m: Model, g: Real) {
     g.load = (t) => dailyLoad(t) * this.loadScale;
     g.armFault(this.fault);
-    await heldWhilePaused(g, this.toString(), () => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' })));
+    await heldWhilePaused(g, this.toString(), () => runPredictive(g, predictiveEnv(g, { SCHEDULE_INTERVAL_SECONDS: '300' })), true);
     g.armFault(undefined);
     noViolations(g, this.toString());
   }
@@ -78,8 +88,9 @@ class CostRun implements fc.AsyncCommand<Model, Real> {
     g.armFault(this.fault);
     let r: { error?: unknown } = {};
     await heldWhilePaused(g, this.toString(), async () => {
-      r = await runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
-      return { ...(r.error !== undefined ? { error: r.error } : {}) };
+      const c = await runCost(g, costEnv(g, { WORKING_HOURS, RESTORE_LEAD_MINUTES: '30' }));
+      r = c;
+      return { ...(c.error !== undefined ? { error: c.error } : {}), summary: { decision: c.summary?.outcome } };
     });
     g.armFault(undefined);
     if (r.error === undefined) m.lastCostRun = g.now;
