@@ -34,6 +34,7 @@ import type { CostAction, CostDecision, GroupSnapshot } from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
 import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
 import type { Lease } from '../shared/coordination';
+import { baselineWithGroupSchedules } from '../shared/group-schedules';
 import type { ApplyResult } from './apply';
 import { loadConfig, type OptimizerConfig } from './config';
 import { heldOverrunPercent, isBusy, takeLease } from './lanes';
@@ -121,7 +122,10 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
   let lease: Lease | undefined;
   try {
     cfg = await stage('config', () => loadConfig(deps.env));
-    const c = cfg;
+    // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
+    const c: OptimizerConfig = cfg.baseline
+      ? { ...cfg, baseline: await stage('read schedules', () => baselineWithGroupSchedules(deps.autoScaling, cfg!.groupName, cfg!.baseline!, now)) }
+      : cfg;
     run.summary = { ...run.summary, mode: c.mode };
     // Never at the same time as the predictive scaler: everything below runs under the group's lease.
     const taken = await stage('lease', () => takeLease(c, deps));

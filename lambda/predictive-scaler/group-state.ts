@@ -7,6 +7,8 @@ import { type AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeSched
 import { PAUSE_TAG_KEY } from '../contract/coordination';
 import { decodeCostState } from '../core/cost';
 import { verifyState } from '../shared/state-signature';
+import type { RecurringAction } from '../core/capacity';
+import { recurringActionOf } from '../shared/group-schedules';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
 /** What the cost optimizer holds the group at (from its state tag): the caps the scaler plans under. */
@@ -91,12 +93,15 @@ export interface ScheduledActionsView {
   readonly own: OwnAction[];
   /** Start times (epoch ms) of other owners' actions: the scaler never schedules in the same minute. */
   readonly otherStartTimes: number[];
+  /** Other owners' recurring actions: the group's own schedules, wherever they were defined. */
+  readonly recurring: RecurringAction[];
 }
 
 /** Lists the group's scheduled actions, every page; other owners' actions are only read. */
 export async function listScheduledActions(asg: AutoScalingClient, groupName: string, prefix: string): Promise<ScheduledActionsView> {
   const own: OwnAction[] = [];
   const otherStartTimes: number[] = [];
+  const recurring: RecurringAction[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
@@ -105,6 +110,8 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
       const start = a.StartTime?.getTime() ?? a.Time?.getTime();
       if (!a.ScheduledActionName?.startsWith(prefix)) {
         if (start !== undefined) otherStartTimes.push(start);
+        const r = recurringActionOf(a);
+        if (r) recurring.push(r);
         continue;
       }
       own.push({
@@ -123,5 +130,5 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
         name: 'IncompleteData',
       });
   } while (token);
-  return { own, otherStartTimes };
+  return { own, otherStartTimes, recurring };
 }

@@ -4,7 +4,15 @@
  * Each step fails with a {@link StageError} that names its stage.
  */
 import type { PlanInput, PlanOutput } from '../core';
-import { effectiveCapacity, type OperatorHold, operatorHold, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
+import {
+  effectiveCapacity,
+  type OperatorHold,
+  operatorHold,
+  type RecurringAction,
+  scheduleChangeTimes,
+  scheduledBounds,
+  withGroupSchedules,
+} from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
@@ -86,6 +94,8 @@ export interface Inputs {
   readonly group: GroupState & { readonly costHold?: CostHold; readonly holders?: GroupHolders };
   readonly existing: readonly OwnAction[];
   readonly otherStartTimes: readonly number[];
+  /** The group's recurring scheduled actions (other owners'), merged with the baseline's schedules. */
+  readonly recurring: readonly RecurringAction[];
   readonly groupLine: NonNullable<RunSummary['group']>;
   readonly historyLine: Record<string, unknown>;
 }
@@ -116,7 +126,7 @@ export async function readInputs(
   run.seen.group = groupLine;
   run.seen.history = historyLine;
   run.counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
-  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, groupLine, historyLine };
+  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
 }
 
 /**
@@ -154,16 +164,17 @@ export function skipped(now: number, inputs: Inputs, reason: string): Outcome {
 
 /**
  * The operator's hold on the group: the pause tag, or bounds that neither the configuration, the
- * group's own schedules nor the cost optimizer's state explain. Needs the construct's baseline.
+ * group's own schedules (wherever defined) nor the cost optimizer's state explain. Needs the construct's baseline.
  */
 export function holdOf(cfg: ScalerConfig, inputs: Inputs, now: number): OperatorHold | undefined {
   const { group } = inputs;
   const holders = group.holders;
-  const baseline = cfg.baseline;
-  if (!baseline) {
+  if (!cfg.baseline) {
     const pauseTag = holders?.pauseTag;
     return pauseTag?.trim() ? { kind: 'pause', reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(pauseTag)})` } : undefined;
   }
+  // The group's schedules wherever they were defined (as resolveBounds reads them).
+  const baseline = stage('read', () => withGroupSchedules(cfg.baseline!, inputs.recurring, now, cfg.actionPrefix));
   return operatorHold({
     at: now,
     baseline,
@@ -222,7 +233,8 @@ export interface Bounds {
  */
 export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): Bounds {
   const { group, existing } = inputs;
-  const baseline = cfg.baseline ?? legacyBaseline(group, existing);
+  // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
+  const baseline = stage('read', () => withGroupSchedules(cfg.baseline ?? legacyBaseline(group, existing), inputs.recurring, now, cfg.actionPrefix));
   const hold = group.costHold ?? {};
   const liveCap = group.maxSize < scheduledBounds(baseline, now).maxSize ? group.maxSize : undefined;
   const budgetCap = hold.budgetCap === undefined ? liveCap : Math.min(hold.budgetCap, liveCap ?? Infinity);
@@ -244,6 +256,8 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
     ...(budgetCap !== undefined ? { budgetCap } : {}),
     ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
+    // The group's schedules in the model: handed down by the construct, and known only to AWS.
+    schedules: { handedDown: cfg.baseline?.schedules.length ?? 0, fromAws: baseline.schedules.length - (cfg.baseline?.schedules.length ?? 0) },
   };
   return { baseline, boundsAt, nowBounds, baseMin, boundsLine };
 }

@@ -338,6 +338,18 @@ export class PredictiveScaler extends Construct {
         `targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`,
       );
     }
+    const m = props.loadMetric;
+    if (
+      Token.isUnresolved(m.namespace) ||
+      Token.isUnresolved(m.metricName) ||
+      m.namespace !== 'AWS/ApplicationELB' ||
+      m.metricName !== 'RequestCount'
+    ) {
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:predictiveScalerDerivedCapacityUnit',
+        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute / targetUtilization ${targetUtilization}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
+      );
+    }
     // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
     return Math.round(derived * 1e6) / 1e6;
   }

@@ -22,6 +22,8 @@ interface Wire {
   pm?: [number, number, number];
   tm?: [number, number];
   wm?: number[];
+  /** Budget changes today: [UTC day since the epoch, count]. */
+  dc?: [number, number];
 }
 
 /** The state could not be read: it is left as it is and the run changes nothing. */
@@ -67,6 +69,7 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
     w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
   if (s.writtenMaxSizes && s.writtenMaxSizes.length > 0) w.wm = [...new Set(s.writtenMaxSizes)].slice(-2);
+  if (s.changesToday && s.changesToday.count > 0) w.dc = [s.changesToday.day, s.changesToday.count];
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH)
     throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
@@ -123,6 +126,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     throw bad('pm', w.pm);
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
   if (w.wm !== undefined && !(Array.isArray(w.wm) && w.wm.length <= 2 && w.wm.every(isCount))) throw bad('wm', w.wm);
+  if (w.dc !== undefined && !(Array.isArray(w.dc) && w.dc.length === 2 && isCount(w.dc[0]) && isCount(w.dc[1]))) throw bad('dc', w.dc);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
@@ -137,6 +141,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
     ...(w.tm !== undefined ? { targetMean: { percent: w.tm[0], t: w.tm[1] * 1000 } } : {}),
     ...(w.wm !== undefined && w.wm.length > 0 ? { writtenMaxSizes: w.wm } : {}),
+    ...(w.dc !== undefined ? { changesToday: { day: w.dc[0], count: w.dc[1] } } : {}),
     ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),
   };
 }
