@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
+import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -344,6 +344,7 @@ export class ScalableService extends Construct {
               alertTopic: this.topic,
               dashboard: this.dashboard,
             }),
+          Object.values(PREDICTIVE_SCALER_SETTINGS).map((s) => s.prop),
         );
       } else if (enabled) {
         throw new Error(
@@ -379,6 +380,7 @@ export class ScalableService extends Construct {
             dashboard: this.dashboard,
             vertical: this.verticalScaling,
           }),
+        Object.values(COST_OPTIMIZER_SETTINGS).map((s) => s.prop),
       );
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2(

@@ -10,6 +10,7 @@
  * - item 11: errors name the nested prop (predictiveScaler.minCapacity), and only the prop at fault.
  */
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -236,6 +237,10 @@ describe('item 11: errors name the prop the user wrote', () => {
     }
     expect(message).toMatch(/^predictiveScaler\.historyDuration must be a whole number of seconds/);
     expect(message).not.toMatch(/minimumHistory/);
+  });
+
+  test('a setting left at its default is named under the composite prop too (horizon, from a slower schedule)', () => {
+    expect(() => service({ predictiveScaler: { schedule: Schedule.rate(Duration.minutes(61)) } })).toThrow(/^predictiveScaler\.horizon \(2 h/);
   });
 
   test('costOptimizer props too', () => {

@@ -16,10 +16,11 @@ import {
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
+import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
 import { type CostHold, describeGroup, type GroupHolders, listScheduledActions } from './group-state';
 import type { Dependencies, RunSummary } from './index';
-import { type LoadHistory, readLoadHistory } from './load-history';
+import { type LoadHistory, readLoadHistory, STEP_SECONDS } from './load-history';
 import {
   type ActionPlan,
   baseMinCapacity,
@@ -37,7 +38,10 @@ type EffectiveCapacity = ReturnType<typeof effectiveCapacity>;
 export type Outcome = Omit<RunSummary, 'durationMs'>;
 
 /** What the run saw and did so far, for the failure line. */
-export type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] };
+export type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] } & {
+  /** The last day's realized unserved share (with a capacity history). */
+  realized?: ReturnType<typeof realizedLastDay>;
+};
 
 /** Times a stage into the run's `stageMs`. */
 export type Timed = <T>(name: 'read' | 'plan' | 'apply', f: () => Promise<T> | T) => Promise<T>;
@@ -91,6 +95,8 @@ const LATE_RUN_MS = 15 * 60_000;
 /** What the read step returns. */
 export interface Inputs {
   readonly history: LoadHistory;
+  /** GroupInServiceInstances over the same window (no series when the group collects no group metrics). */
+  readonly capacity: CapacityHistory;
   readonly group: GroupState & { readonly costHold?: CostHold; readonly holders?: GroupHolders };
   readonly existing: readonly OwnAction[];
   readonly otherStartTimes: readonly number[];
@@ -108,10 +114,13 @@ export async function readInputs(
   run: RunContext,
   stateSigner?: { readonly key: string; readonly groupName: string },
 ): Promise<Inputs> {
-  const [history, group, scheduled] = await run.timed('read', () =>
+  const windowEnd = Math.floor(now / (STEP_SECONDS * 1000)) * STEP_SECONDS * 1000;
+  const windowStart = windowEnd - Math.floor(cfg.historySeconds / STEP_SECONDS) * STEP_SECONDS * 1000;
+  const [history, capacity, group, scheduled] = await run.timed('read', () =>
     stageAsync('read', () =>
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
+        readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
         describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
         listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
       ]),
@@ -122,11 +131,15 @@ export async function readInputs(
     throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
   }
   const groupLine = { name: cfg.groupName, ...group };
-  const historyLine = historySummary(history, now);
+  const historyLine = {
+    ...historySummary(history, now),
+    capacityDatapoints: capacity.datapoints,
+    ...(capacity.error ? { capacityError: capacity.error } : {}),
+  };
   run.seen.group = groupLine;
   run.seen.history = historyLine;
   run.counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
-  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
+  return { history, capacity, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
 }
 
 /**
@@ -274,6 +287,7 @@ export async function planCapacityStep(
   const input: PlanInput = {
     now,
     history: inputs.history.series,
+    ...(inputs.capacity.series ? { capacityHistory: inputs.capacity.series } : {}),
     capacityPerInstance: cfg.capacityPerInstance,
     targetUtilization: cfg.targetUtilization,
     minCapacity: bounds.baseMin,
@@ -282,6 +296,11 @@ export async function planCapacityStep(
     horizonSeconds: cfg.horizonSeconds,
   };
   const output = await run.timed('plan', () => stage('plan', () => deps.planner(input, { unservedBudget: cfg.unservedBudget })));
+  if (input.capacityHistory) {
+    const realized = realizedLastDay(input.history, input.capacityHistory, { ...cfg, minCapacity: bounds.baseMin });
+    run.seen.realized = realized;
+    publishRealized(deps.metrics, cfg.groupName, realized);
+  }
   // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
   if (!Array.isArray(output?.schedule) || output.schedule.length === 0) return undefined;
   return output;
@@ -345,6 +364,8 @@ export function planActions(
     invalid: actionPlan.invalid,
     pointsPublished: emf.published,
     pointsSkipped: emf.skipped,
+    ...(run.seen.realized ? { realized: run.seen.realized } : {}),
+    ...(output.diagnostics ? { diagnostics: output.diagnostics } : {}),
   };
   const wanted = {
     immediateDesired: actionPlan.immediateDesired,

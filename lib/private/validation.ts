@@ -116,14 +116,16 @@ export function assertSchedule(scheduleProp: string, expression: string, timeZon
 /**
  * Runs `build` (a part constructed by a composite from the user's nested props) and rewrites its
  * error so that it names the prop as the user wrote it: `minCapacity ...` becomes
- * `predictiveScaler.minCapacity ...` when `minCapacity` is one of the nested props the user gave.
+ * `predictiveScaler.minCapacity ...` when `minCapacity` is one of the nested props the user gave
+ * or one of `partProps` (the part's settings in the contract, named even when left at their default).
  */
-export function withPropPath<T>(path: string, userProps: object, build: () => T): T {
+export function withPropPath<T>(path: string, userProps: object, build: () => T, partProps: Iterable<string> = []): T {
   try {
     return build();
   } catch (e) {
     if (!(e instanceof Error)) throw e;
-    const keys = new Set(Object.keys(userProps));
+    // The props the user gave, and the part's settings (a default the user left, e.g. `horizon`, is still the part's prop).
+    const keys = new Set([...Object.keys(userProps), ...partProps]);
     const named = (m: string, before: string, name: string) => (keys.has(name) ? `${before}${path}.${name}` : m);
     e.message = e.message.replace(/(^|; )([A-Za-z][A-Za-z0-9]*)(?=[ .[(])/g, named).replace(/(\bleave )([A-Za-z][A-Za-z0-9]*)(?= out\b)/g, named);
     throw e;
