@@ -3,6 +3,7 @@ import { effectiveCapacity, minSizeAfterFreshRead, upcomingScheduledFloor } from
 import type { CostAction, CostDecision, CostState, GroupSnapshot, SetCapacityAction } from '../core/cost';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies } from './index';
+import { holdOf } from './lanes';
 import { readGroup, readPendingFloor } from './observe';
 
 /**
@@ -29,6 +30,12 @@ export async function boundedActions(
   const others = decision.actions.filter((a) => a.kind !== 'set-capacity');
   const fresh = await readGroup(deps.autoScaling, c.groupName);
   const live = { minSize: fresh.MinSize!, maxSize: fresh.MaxSize!, desiredCapacity: fresh.DesiredCapacity! };
+  // An operator's change (or pause) that landed since the first read is adopted, not written over.
+  const hold = holdOf(c, fresh, now, prev, prev?.writtenMaxSizes ?? []);
+  if (hold) {
+    decision.notes.push(`operator hold found on the read before writing: ${hold.reason}`);
+    return [];
+  }
   if (!c.baseline) {
     // A deployment without the construct's baseline: the decision's bounds, with the MinSize
     // re-derived from the fresh read.

@@ -28,19 +28,22 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { CostAction, CostDecision, GroupSnapshot } from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
-import { eventTime } from '../shared/config';
+import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
+import type { Lease } from '../shared/coordination';
 import { baselineWithGroupSchedules } from '../shared/group-schedules';
 import type { ApplyResult } from './apply';
 import { loadConfig, type OptimizerConfig } from './config';
+import { heldOverrunPercent, isBusy, takeLease } from './lanes';
 import { applyDecision, decide, readInputs, recordDecision, type RunRecord, stage, StageError } from './run-steps';
 import { COST_METRIC, createLogger, createMetrics, publishRunMetrics, publishSkippedRun } from './telemetry';
 
 export { stateAfterApply } from './state-after-apply';
 
-export type Outcome = 'applied' | 'no-change' | 'dry-run' | 'forecast-only' | 'failed';
+export type Outcome = 'applied' | 'no-change' | 'dry-run' | 'forecast-only' | 'held' | 'skipped' | 'failed';
 
 /** A run's outcome (also the log line). */
 export interface CostRunSummary {
@@ -54,6 +57,10 @@ export interface CostRunSummary {
   readonly decision?: Pick<CostDecision, 'pressure' | 'plan' | 'notes'> & { readonly actions: CostAction[] };
   readonly applied?: Pick<ApplyResult, 'succeeded' | 'calls' | 'newTemplateVersion'>;
   readonly state?: string;
+  /** Why the run acted on nothing: an operator's hold, or the predictive scaler held the lease. */
+  readonly hold?: string;
+  /** The run's clock when the event's time was not used. */
+  readonly clock?: string;
   readonly error?: ReturnType<typeof describeError> & { readonly stage: string };
 }
 
@@ -68,6 +75,12 @@ export interface CostDependencies {
   readonly metrics: Metrics;
   readonly env: Record<string, string | undefined>;
   readonly wallClock: () => number;
+  /** The coordination table's client (the lease and the state key); without it the run takes no lease. */
+  readonly dynamoDb?: DynamoDBClient;
+  /** Waits between lease attempts (tests make it instant). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A replay or test on a simulated clock: the event's time is used as it is. */
+  readonly simulatedClock?: boolean;
 }
 
 export function createDependencies(env: Record<string, string | undefined> = process.env): CostDependencies {
@@ -79,10 +92,12 @@ export function createDependencies(env: Record<string, string | undefined> = pro
     costExplorer: new CostExplorerClient({ ...settings, region: 'us-east-1' }),
     cloudWatch: new CloudWatchClient(settings),
     ec2: new EC2Client(settings),
+    dynamoDb: new DynamoDBClient(settings),
     logger: createLogger(),
     metrics: createMetrics(),
     env,
     wallClock: Date.now,
+    simulatedClock: env[SIMULATED_CLOCK_ENV] === 'true',
   };
 }
 
@@ -96,10 +111,15 @@ export async function handler(event: unknown): Promise<CostRunSummary> {
 
 /** One run; see the module comment: config -> read -> core (decideCost, boundedActions) -> apply -> log and metrics. */
 export async function runCostOptimizer(event: unknown, deps: CostDependencies): Promise<CostRunSummary> {
-  const now = eventTime(event, deps.wallClock);
-  const run: RunRecord = { summary: { outcome: 'failed', now: new Date(now).toISOString() }, metrics: {} };
+  const clock = runTime(event, deps.wallClock, deps.simulatedClock);
+  const now = clock.now;
+  const run: RunRecord = {
+    summary: { outcome: 'failed', now: new Date(now).toISOString(), ...(clock.note ? { clock: clock.note } : {}) },
+    metrics: {},
+  };
   let cfg: OptimizerConfig | undefined;
   let thrown: unknown;
+  let lease: Lease | undefined;
   try {
     cfg = await stage('config', () => loadConfig(deps.env));
     // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
@@ -107,21 +127,47 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
       ? { ...cfg, baseline: await stage('read schedules', () => baselineWithGroupSchedules(deps.autoScaling, cfg!.groupName, cfg!.baseline!, now)) }
       : cfg;
     run.summary = { ...run.summary, mode: c.mode };
-    const inputs = await readInputs(c, deps, now);
-    const decision = await decide(c, deps, now, inputs);
-    recordDecision(c, inputs, decision, run);
-    let capAfter = inputs.group.maxSize;
-    if (c.mode === 'apply') {
-      capAfter = await applyDecision(c, deps, inputs, decision, run);
+    // Never at the same time as the predictive scaler: everything below runs under the group's lease.
+    const taken = await stage('lease', () => takeLease(c, deps));
+    if (taken && isBusy(taken)) {
+      run.summary = {
+        ...run.summary,
+        outcome: 'skipped',
+        hold: `the ${taken.holder} held the group's lease on all ${taken.attempts} tries: nothing read or changed, the next run tries again`,
+      };
     } else {
-      run.metrics[COST_METRIC.ACTIONS_APPLIED] = 0;
-      run.summary = { ...run.summary, outcome: c.mode };
+      lease = taken;
+      const signer = lease ? { key: lease.stateKey, groupName: c.groupName } : undefined;
+      const inputs = await readInputs(c, deps, now, signer);
+      const decision = await decide(c, deps, now, inputs);
+      recordDecision(c, inputs, decision, run);
+      let capAfter = inputs.group.maxSize;
+      run.metrics[COST_METRIC.OPERATOR_HOLD] = inputs.hold ? 1 : 0;
+      if (inputs.hold) {
+        // Operators win: nothing is acted on; the overrun the month heads for is published (and alarmed).
+        run.metrics[COST_METRIC.ACTIONS_APPLIED] = 0;
+        run.metrics[COST_METRIC.FORECAST_OVERRUN_PERCENT] = heldOverrunPercent(decision.plan);
+        run.summary = { ...run.summary, outcome: 'held', hold: inputs.hold.reason };
+      } else if (c.mode === 'apply') {
+        capAfter = await applyDecision(c, deps, inputs, decision, run);
+      } else {
+        run.metrics[COST_METRIC.ACTIONS_APPLIED] = 0;
+        run.summary = { ...run.summary, outcome: c.mode };
+      }
+      run.metrics[COST_METRIC.CAPACITY_CAP] = capAfter;
     }
-    run.metrics[COST_METRIC.CAPACITY_CAP] = capAfter;
   } catch (e) {
     const err = e instanceof StageError ? e : new StageError('run', e);
     run.summary = { ...run.summary, outcome: 'failed', error: { stage: err.stage, ...describeError(err.cause) } };
     thrown = err.cause;
+  }
+  if (lease) {
+    try {
+      await lease.release();
+    } catch (e) {
+      // The lease expires by itself; the run's outcome stands.
+      deps.logger.warn('cost optimizer: the lease was not released (it expires by itself)', { error: describeError(e) });
+    }
   }
   logRun(deps, run);
   publishMetrics(deps, cfg, run);
@@ -142,7 +188,7 @@ function logRun(deps: CostDependencies, run: RunRecord): void {
 function publishMetrics(deps: CostDependencies, cfg: OptimizerConfig | undefined, run: RunRecord): void {
   run.metrics[COST_METRIC.RUN_ERRORS] = run.summary.outcome === 'failed' ? 1 : 0;
   // Skipped: decided without utilization data (the budget levers cannot lower capacity without it).
-  const skipped = run.summary.utilizationSamples === 0;
+  const skipped = run.summary.utilizationSamples === 0 || run.summary.outcome === 'skipped';
   publishRunMetrics(deps.metrics, cfg?.groupName ?? deps.env.AUTO_SCALING_GROUP_NAME ?? 'unknown', run.metrics);
   publishSkippedRun(deps.metrics, skipped);
 }

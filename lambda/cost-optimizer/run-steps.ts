@@ -6,8 +6,8 @@
  * in the run's summary and metrics as it goes (the failure line shows how far the run got).
  */
 import type { AutoScalingGroup, ScalingPolicy } from '@aws-sdk/client-auto-scaling';
-import { scheduledBounds } from '../core/capacity';
-import { type CostDecision, type CostState, decideCost, encodeCostState, type GroupSnapshot } from '../core/cost';
+import { type OperatorHold, scheduledBounds } from '../core/capacity';
+import { type CostDecision, type CostState, decideCost, type GroupSnapshot } from '../core/cost';
 import { describeError } from '../shared/aws';
 import { applyActions } from './apply';
 import { boundedActions } from './bounded-actions';
@@ -25,7 +25,8 @@ import {
   readUtilization,
 } from './observe';
 import { stateAfterApply } from './state-after-apply';
-import { stateFromGroup, writeState } from './state-tag';
+import { holdOf, plausibleSamples } from './lanes';
+import { stateFromGroup, type StateSigner, stateTagValue, writeState } from './state-tag';
 import { COST_METRIC } from './telemetry';
 
 /** A failure that is logged, counted and rethrown. */
@@ -68,10 +69,16 @@ export interface Inputs {
   readonly samples: Awaited<ReturnType<typeof readUtilization>>;
   readonly usageHistory: Awaited<ReturnType<typeof readUsageHistory>>;
   readonly group: GroupSnapshot;
+  /** Signs and verifies the state tag (with the coordination table's key). */
+  readonly signer?: StateSigner;
+  /** The operator's hold on the group: the run publishes and changes nothing. */
+  readonly hold?: OperatorHold;
+  /** Why the state tag was not trusted, or implausible datapoints were dropped. */
+  readonly readNotes: string[];
 }
 
 /** Read: the group, its state tag, the spend, the CPU policy, the launch template, utilization and usage history. */
-export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now: number): Promise<Inputs> {
+export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now: number, signer?: StateSigner): Promise<Inputs> {
   const asgGroup = await stage('read group', () => readGroup(deps.autoScaling, c.groupName));
   // The user's bounds in force now (the construct's baseline and the group's own schedules):
   // the original MinSize/MaxSize, derived every run, never kept in the state tag.
@@ -82,10 +89,15 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     desiredCapacity: Math.min(userBounds.maxSize, Math.max(userBounds.minSize, userBounds.desiredCapacity ?? asgGroup.DesiredCapacity!)),
   };
   const encoding = { boundsDerivable: derived !== undefined };
-  const { state: prevState } = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey, derived));
+  const tagState = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey, derived, signer));
+  const prevState = tagState.state;
+  const readNotes: string[] = tagState.untrusted ? [tagState.untrusted.note] : [];
+  const hold = holdOf(c, asgGroup, now, prevState, tagState.untrusted?.maxSizes ?? []);
   const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
   let cpuPolicy: ScalingPolicy | undefined;
-  if (c.manageTargetTracking) cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
+  // Also read when the state holds a raised target the configuration no longer manages: it is restored.
+  if (c.manageTargetTracking || prevState?.targetUtilization !== undefined)
+    cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
   let template: GroupTemplate | undefined;
   if (c.policy.vertical && !asgGroup.MixedInstancesPolicy) {
     template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
@@ -93,8 +105,14 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
   }
   const refreshing = template ? await stage('read instance refresh', () => readRunningRefresh(deps.autoScaling, c.groupName)) : undefined;
   const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
-  const samples = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
-  const usageHistory = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
+  const read = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
+  const history = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
+  const { kept: samples, dropped } = plausibleSamples(read);
+  const { kept: usageHistory, dropped: droppedHistory } = plausibleSamples(history);
+  if (dropped + droppedHistory > 0)
+    readNotes.push(
+      `${dropped + droppedHistory} utilization datapoint(s) not a CPU percentage in [0, 100] or a valid instance count: dropped, not planned on`,
+    );
 
   const onDemand = asgGroup.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
   const targetValue = cpuPolicy?.TargetTrackingConfiguration?.TargetValue;
@@ -107,7 +125,21 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     ...(targetValue !== undefined ? { targetUtilization: targetValue } : {}),
     ...(refreshing !== undefined ? { runningInstanceRefresh: refreshing } : {}),
   };
-  return { asgGroup, derived, encoding, prevState, spend, cpuPolicy, template, samples, usageHistory, group };
+  return {
+    asgGroup,
+    derived,
+    encoding,
+    prevState,
+    spend,
+    cpuPolicy,
+    template,
+    samples,
+    usageHistory,
+    group,
+    readNotes,
+    ...(signer ? { signer } : {}),
+    ...(hold ? { hold } : {}),
+  };
 }
 
 /**
@@ -131,12 +163,17 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
       ...(derived ? { baseline: derived } : {}),
     }),
   );
+  // An operator holds the group: the decision is made (its forecast is published), nothing is acted on.
   const decision: CostDecision =
     c.mode === 'forecast-only'
       ? decided
-      : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+      : inputs.hold
+        ? { ...decided, actions: [] }
+        : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+  decision.notes.unshift(...inputs.readNotes);
+  if (inputs.hold) decision.notes.unshift(`operator hold: ${inputs.hold.reason}; the forecast overrun is published instead of acting`);
   if (spend.unreported) decision.notes.push(spend.unreported);
-  if (c.manageTargetTracking && !inputs.cpuPolicy)
+  if (c.manageTargetTracking && !inputs.cpuPolicy && !inputs.hold)
     decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
   if (c.policy.vertical && !inputs.template) decision.notes.push('vertical: the group does not launch from the managed launch template');
   return decision;
@@ -185,22 +222,29 @@ export async function applyDecision(
   c: OptimizerConfig,
   deps: CostDependencies,
   inputs: Inputs,
-  decision: CostDecision,
+  decided: CostDecision,
   run: RunRecord,
 ): Promise<number> {
-  const { prevState, encoding, cpuPolicy, template } = inputs;
+  let decision = decided;
+  const { prevState, encoding, cpuPolicy, template, signer } = inputs;
   let capAfter = inputs.group.maxSize;
-  const before = prevState ? encodeCostState(prevState, encoding) : undefined;
-  const empty = encodeCostState({}, encoding);
+  const before = prevState ? stateTagValue(prevState, encoding, signer) : undefined;
+  const empty = stateTagValue({}, encoding, signer);
   let written = before ?? empty;
   // Write ahead: the state the decision leads to is on the group before anything is applied.
   // Written after, a tag write that fails once the group was changed loses the original
   // settings (the next run would adopt the capped bounds as the originals); written first, a
   // failed write changes nothing, and an apply step that fails is corrected below.
+  // The MaxSize values this write may leave the group at (found, written) are recorded with the
+  // intent: the next run tells them from an operator's, whether or not the update landed (judged
+  // with the construct's baseline only: without it, outside changes are adopted as originals).
+  const capAction = decision.actions.find((a) => a.kind === 'set-capacity');
+  if (c.baseline && capAction?.kind === 'set-capacity')
+    decision = { ...decision, state: { ...decision.state, writtenMaxSizes: [inputs.group.maxSize, capAction.maxSize] } };
   if (decision.actions.length > 0) {
-    const intended = await stage('encode state', () => encodeCostState(decision.state, encoding));
+    const intended = await stage('encode state', () => stateTagValue(decision.state, encoding, signer));
     if (intended !== written) {
-      await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state, encoding));
+      await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state, encoding, signer));
       written = intended;
     }
   }
@@ -217,7 +261,7 @@ export async function applyDecision(
         })
       : { succeeded: [], calls: [] };
   const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
-  const after = encodeCostState(kept, encoding);
+  const after = stateTagValue(kept, encoding, signer);
   const cap = decision.actions.find((a) => a.kind === 'set-capacity');
   if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;
   run.metrics[COST_METRIC.ACTIONS_APPLIED] = result.calls.length;
@@ -232,7 +276,7 @@ export async function applyDecision(
     state: after,
   };
   if (after !== written) {
-    await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding));
+    await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding, signer));
   }
   if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
   return capAfter;

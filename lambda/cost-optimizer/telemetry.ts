@@ -27,6 +27,8 @@ export const COST_METRIC = {
   FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
   /** 1 for a run decided without utilization data, 0 otherwise; published without dimensions. */
   SKIPPED_RUNS: 'SkippedRuns',
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the run acted on nothing. */
+  OPERATOR_HOLD: 'OperatorHold',
 } as const;
 
 export const COST_METRICS_NAMESPACE = 'CostOptimizer';

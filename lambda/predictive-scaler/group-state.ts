@@ -4,8 +4,10 @@
  * never returned, so they are never touched).
  */
 import { type AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
-import type { RecurringAction } from '../core/capacity';
+import { PAUSE_TAG_KEY } from '../contract/coordination';
 import { decodeCostState } from '../core/cost';
+import { verifyState } from '../shared/state-signature';
+import type { RecurringAction } from '../core/capacity';
 import { recurringActionOf } from '../shared/group-schedules';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
@@ -17,6 +19,15 @@ export interface CostHold {
   readonly offHoursFloor?: number;
 }
 
+/** What the live group says about who holds it: the pause tag, and the MaxSize values the cost optimizer may have left. */
+export interface GroupHolders {
+  readonly pauseTag?: string;
+  /** MaxSize values the cost optimizer's state says it wrote (also from a state it did not sign: they only explain). */
+  readonly controllerMaxSizes: number[];
+  /** The cost optimizer's state tag is there but not signed by it: not planned under. */
+  readonly untrustedCostState?: boolean;
+}
+
 /**
  * The live group, or undefined when no group has that name; with `costStateTagKey`, also what the
  * cost optimizer holds it at (an unreadable state tag is no hold: the live MaxSize still bounds).
@@ -25,7 +36,8 @@ export async function describeGroup(
   asg: AutoScalingClient,
   groupName: string,
   costStateTagKey?: string,
-): Promise<(GroupState & { costHold?: CostHold }) | undefined> {
+  stateSigner?: { readonly key: string; readonly groupName: string },
+): Promise<(GroupState & { costHold?: CostHold; holders?: GroupHolders }) | undefined> {
   const res = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const g = res.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === groupName);
   if (!g) return undefined;
@@ -41,24 +53,38 @@ export async function describeGroup(
     }
   }
   let costHold: CostHold | undefined;
+  const controllerMaxSizes: number[] = [];
+  let untrustedCostState = false;
   const tag = costStateTagKey === undefined ? undefined : g.Tags?.find((t) => t.Key === costStateTagKey)?.Value;
   if (tag) {
+    // Trusted only if the cost optimizer signed it (when the coordination table gives the key).
+    const v = stateSigner ? verifyState(tag, stateSigner.key, stateSigner.groupName) : { text: tag, trusted: true };
     try {
-      const st = decodeCostState(tag, { minSize: 0, maxSize: 0, desiredCapacity: 0 }); // only the caps are read
-      costHold = {
-        ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
-        ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
-      };
+      const st = decodeCostState(v.text, { minSize: 0, maxSize: 0, desiredCapacity: 0 }); // only the caps are read
+      controllerMaxSizes.push(...[st.cap, st.offHoursCapacity, ...(st.writtenMaxSizes ?? [])].filter((x): x is number => x !== undefined));
+      if (v.trusted) {
+        costHold = {
+          ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
+          ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
+        };
+      } else untrustedCostState = true;
     } catch {
       costHold = undefined;
     }
   }
+  const pauseTag = g.Tags?.find((t) => t.Key === PAUSE_TAG_KEY)?.Value;
+  const holders: GroupHolders = {
+    ...(pauseTag !== undefined ? { pauseTag } : {}),
+    controllerMaxSizes,
+    ...(untrustedCostState ? { untrustedCostState } : {}),
+  };
   return {
     minSize: g.MinSize!,
     maxSize: g.MaxSize!,
     desiredCapacity: g.DesiredCapacity!,
     inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
     ...(costHold !== undefined ? { costHold } : {}),
+    holders,
   };
 }
 

@@ -27,14 +27,18 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { planCapacity, type PlanInput, type PlannerOptions, type PlanOutput } from '../core';
 import { clientSettings, describeError } from '../shared/aws';
-import { eventTime } from '../shared/config';
+import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
+import { acquireLease, coordinationFromEnv, isBusy, type Lease } from '../shared/coordination';
 import { loadConfig, type ScalerConfig } from './config';
 import {
   applyPlanned,
   FAILED_MEANS,
+  held,
   historyShortfall,
+  holdOf,
   notApplied,
   type Outcome,
   planActions,
@@ -51,7 +55,7 @@ import type { GroupState } from './scheduled-actions';
 import { createLogger, createMetrics, METRIC, publishCounters, publishSkippedRun } from './telemetry';
 
 /** What a run decided. */
-export type Decision = 'applied' | 'forecast-only' | 'dry-run' | 'skipped' | 'failed';
+export type Decision = 'applied' | 'forecast-only' | 'dry-run' | 'held' | 'skipped' | 'failed';
 
 /** A run's outcome (also logged as one line). */
 export interface RunSummary {
@@ -66,6 +70,8 @@ export interface RunSummary {
   readonly plan?: Record<string, unknown>;
   readonly actions?: Record<string, unknown>;
   readonly error?: ReturnType<typeof describeError> & { readonly stage: string };
+  /** The run's clock when the event's time was not used. */
+  readonly clock?: string;
 }
 
 /** What a run uses; created once per container by {@link handler}, injected by tests. */
@@ -76,8 +82,14 @@ export interface Dependencies {
   readonly metrics: Metrics;
   readonly planner: (input: PlanInput, options?: PlannerOptions) => PlanOutput;
   readonly env: Record<string, string | undefined>;
-  /** Wall clock (epoch ms): durations, and `now` when the event has no time. */
+  /** Wall clock (epoch ms): durations, the lease, and `now` when the event's time is missing or implausible. */
   readonly wallClock: () => number;
+  /** The coordination table's client (the lease and the state key); without it the run takes no lease. */
+  readonly dynamoDb?: DynamoDBClient;
+  /** Waits between lease attempts (tests make it instant). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A replay or test on a simulated clock: the event's time is used as it is. */
+  readonly simulatedClock?: boolean;
 }
 
 /** The default dependencies: SDK v3 clients with the shared retry settings, Powertools logger and metrics. */
@@ -86,11 +98,13 @@ export function createDependencies(env: Record<string, string | undefined> = pro
   return {
     cloudWatch: new CloudWatchClient(settings),
     autoScaling: new AutoScalingClient(settings),
+    dynamoDb: new DynamoDBClient(settings),
     logger: createLogger(),
     metrics: createMetrics(),
     planner: planCapacity,
     env,
     wallClock: Date.now,
+    simulatedClock: env[SIMULATED_CLOCK_ENV] === 'true',
   };
 }
 
@@ -105,8 +119,9 @@ export async function handler(event: unknown): Promise<RunSummary> {
 /** One run; see the module comment: config -> read -> core (bounds, plan, actions) -> apply -> log and metrics. */
 export async function runPredictiveScaler(event: unknown, deps: Dependencies): Promise<RunSummary> {
   const started = deps.wallClock();
-  const now = eventTime(event, deps.wallClock);
-  const base = { now: new Date(now).toISOString() };
+  const clock = runTime(event, deps.wallClock, deps.simulatedClock);
+  const now = clock.now;
+  const base = { now: new Date(now).toISOString(), ...(clock.note ? { clock: clock.note } : {}) };
   const stageMs: { read?: number; plan?: number; apply?: number } = {};
   const run: RunContext = { counters: {}, seen: {}, timed: stageTimer(stageMs) };
   let cfg: ScalerConfig | undefined;
@@ -126,16 +141,59 @@ export async function runPredictiveScaler(event: unknown, deps: Dependencies): P
     };
     thrown = err.cause;
   }
-  const result: RunSummary = { ...summary, durationMs: deps.wallClock() - started, stageMs };
+  const result: RunSummary = { ...summary, ...(clock.note ? { clock: clock.note } : {}), durationMs: deps.wallClock() - started, stageMs };
   logRun(deps, result);
   publishRunMetrics(deps, cfg, result.decision, run.counters);
   if (thrown !== undefined) throw thrown instanceof Error ? thrown : new Error(JSON.stringify(thrown));
   return result;
 }
 
-/** The steps after the configuration; an early outcome when there is nothing (more) to do. */
+/** The steps after the configuration, under the group's lease; an early outcome when there is nothing (more) to do. */
 async function runSteps(cfg: ScalerConfig, now: number, deps: Dependencies, run: RunContext): Promise<Outcome> {
-  const inputs = await readInputs(cfg, now, deps, run);
+  const co = coordinationFromEnv(deps.env);
+  let lease: Lease | undefined;
+  if (co && deps.dynamoDb) {
+    const ddb = deps.dynamoDb;
+    let taken: Awaited<ReturnType<typeof acquireLease>>;
+    try {
+      taken = await acquireLease({
+        ddb,
+        table: co.table,
+        groupName: cfg.groupName,
+        owner: 'predictive-scaler',
+        wallClock: deps.wallClock,
+        leaseMs: co.leaseMs,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      });
+    } catch (e) {
+      throw new StageError('lease', e);
+    }
+    if (isBusy(taken)) {
+      return {
+        now: new Date(now).toISOString(),
+        decision: 'skipped',
+        reason: `the ${taken.holder} held the group's lease on all ${taken.attempts} tries: nothing read or changed, the previous plan (if any) stays`,
+      };
+    }
+    lease = taken;
+  }
+  try {
+    return await stepsUnderLease(cfg, now, deps, run, lease);
+  } finally {
+    if (lease) {
+      // The lease expires by itself when this fails; the run's outcome stands.
+      await lease
+        .release()
+        .catch((e: unknown) => deps.logger.warn('predictive scaler: the lease was not released (it expires by itself)', { error: describeError(e) }));
+    }
+  }
+}
+
+async function stepsUnderLease(cfg: ScalerConfig, now: number, deps: Dependencies, run: RunContext, lease: Lease | undefined): Promise<Outcome> {
+  const inputs = await readInputs(cfg, now, deps, run, lease ? { key: lease.stateKey, groupName: cfg.groupName } : undefined);
+  const hold = holdOf(cfg, inputs, now);
+  run.counters[METRIC.OPERATOR_HOLD] = hold ? 1 : 0;
+  if (hold) return held(cfg, now, deps, inputs, hold, run);
   const shortfall = historyShortfall(cfg, inputs.history);
   if (shortfall !== undefined) return skipped(now, inputs, shortfall);
   const bounds = resolveBounds(cfg, inputs, now);
@@ -175,6 +233,7 @@ function publishRunMetrics(deps: Dependencies, cfg: ScalerConfig | undefined, de
     'forecast-only': METRIC.DECISION_FORECAST_ONLY,
     'dry-run': METRIC.DECISION_DRY_RUN,
     skipped: METRIC.DECISION_SKIPPED,
+    held: METRIC.DECISION_HELD,
     failed: METRIC.DECISION_FAILED,
   }[decision];
   counters[decisionMetric] = 1;

@@ -4,13 +4,21 @@
  * Each step fails with a {@link StageError} that names its stage.
  */
 import type { PlanInput, PlanOutput } from '../core';
-import { effectiveCapacity, type RecurringAction, scheduleChangeTimes, scheduledBounds, withGroupSchedules } from '../core/capacity';
+import {
+  effectiveCapacity,
+  type OperatorHold,
+  operatorHold,
+  type RecurringAction,
+  scheduleChangeTimes,
+  scheduledBounds,
+  withGroupSchedules,
+} from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
 import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
-import { type CostHold, describeGroup, listScheduledActions } from './group-state';
+import { type CostHold, describeGroup, type GroupHolders, listScheduledActions } from './group-state';
 import type { Dependencies, RunSummary } from './index';
 import { type LoadHistory, readLoadHistory, STEP_SECONDS } from './load-history';
 import {
@@ -59,6 +67,7 @@ export class StageError extends Error {
 /** What a failure at each stage leaves behind. */
 export const FAILED_MEANS: Record<string, string> = {
   config: 'nothing read or changed',
+  lease: 'nothing read or changed; the next run tries again',
   read: 'nothing changed, the previous plan (if any) stays; the next run tries again',
   plan: 'nothing changed, the previous plan (if any) stays; the next run tries again',
   apply: 'stale scheduled actions kept, capacity not lowered; the next run tries again',
@@ -88,7 +97,7 @@ export interface Inputs {
   readonly history: LoadHistory;
   /** GroupInServiceInstances over the same window (no series when the group collects no group metrics). */
   readonly capacity: CapacityHistory;
-  readonly group: GroupState & { readonly costHold?: CostHold };
+  readonly group: GroupState & { readonly costHold?: CostHold; readonly holders?: GroupHolders };
   readonly existing: readonly OwnAction[];
   readonly otherStartTimes: readonly number[];
   /** The group's recurring scheduled actions (other owners'), merged with the baseline's schedules. */
@@ -98,7 +107,13 @@ export interface Inputs {
 }
 
 /** Read: the load history, the group and the scheduled actions (in parallel). */
-export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependencies, run: RunContext): Promise<Inputs> {
+export async function readInputs(
+  cfg: ScalerConfig,
+  now: number,
+  deps: Dependencies,
+  run: RunContext,
+  stateSigner?: { readonly key: string; readonly groupName: string },
+): Promise<Inputs> {
   const windowEnd = Math.floor(now / (STEP_SECONDS * 1000)) * STEP_SECONDS * 1000;
   const windowStart = windowEnd - Math.floor(cfg.historySeconds / STEP_SECONDS) * STEP_SECONDS * 1000;
   const [history, capacity, group, scheduled] = await run.timed('read', () =>
@@ -106,7 +121,7 @@ export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependenc
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
         readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
-        describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
+        describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
         listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
       ]),
     ),
@@ -127,9 +142,19 @@ export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependenc
   return { history, capacity, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
 }
 
-/** Why the history cannot be planned on (no datapoints, negative load, too short), or undefined. */
+/**
+ * A load metric silent this long is stale, not quiet: its last datapoints are an old pattern, not
+ * today's load (a renamed metric, a detached load balancer). The run is skipped (and counted).
+ */
+export const STALE_HISTORY_MS = 24 * 3_600_000;
+
+/** Why the history cannot be planned on (no datapoints, negative load, too short, stale), or undefined. */
 export function historyShortfall(cfg: ScalerConfig, history: LoadHistory): string | undefined {
   const span = history.firstDatapoint === undefined ? 0 : history.windowEnd - history.firstDatapoint;
+  const silentMs = history.lastDatapoint === undefined ? 0 : history.windowEnd - history.lastDatapoint;
+  if (history.datapoints > 0 && history.negative === 0 && silentMs > STALE_HISTORY_MS) {
+    return `the load metric has had no datapoint for ${round(silentMs / 3_600_000, 1)} h (more than ${STALE_HISTORY_MS / 3_600_000} h): stale, not planned on; nothing changed, the previous plan (if any) stays`;
+  }
   if (!(history.datapoints === 0 || history.negative > 0 || span < cfg.minHistorySeconds * 1000)) return undefined;
   return history.datapoints === 0
     ? 'no datapoints of the load metric (empty, or all NaN): nothing changed, the previous plan (if any) stays'
@@ -147,6 +172,60 @@ export function skipped(now: number, inputs: Inputs, reason: string): Outcome {
     group: inputs.groupLine,
     history: inputs.historyLine,
     actions: { existingOwn: inputs.existing.length },
+  };
+}
+
+/**
+ * The operator's hold on the group: the pause tag, or bounds that neither the configuration, the
+ * group's own schedules (wherever defined) nor the cost optimizer's state explain. Needs the construct's baseline.
+ */
+export function holdOf(cfg: ScalerConfig, inputs: Inputs, now: number): OperatorHold | undefined {
+  const { group } = inputs;
+  const holders = group.holders;
+  if (!cfg.baseline) {
+    const pauseTag = holders?.pauseTag;
+    return pauseTag?.trim() ? { kind: 'pause', reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(pauseTag)})` } : undefined;
+  }
+  // The group's schedules wherever they were defined (as resolveBounds reads them).
+  const baseline = stage('read', () => withGroupSchedules(cfg.baseline!, inputs.recurring, now, cfg.actionPrefix));
+  return operatorHold({
+    at: now,
+    baseline,
+    live: { minSize: group.minSize, maxSize: group.maxSize },
+    ...(holders?.pauseTag !== undefined ? { pauseTag: holders.pauseTag } : {}),
+    controllerMaxSizes: holders?.controllerMaxSizes ?? [],
+    ...(group.costHold ? { intent: group.costHold } : {}),
+  });
+}
+
+/**
+ * While an operator holds the group the scaler withdraws its own pending actions (none of its
+ * floors lands during the hold, none fails for the operator's MaxSize) and changes nothing else.
+ */
+export async function held(
+  cfg: ScalerConfig,
+  now: number,
+  deps: Dependencies,
+  inputs: Inputs,
+  hold: OperatorHold,
+  run: RunContext,
+): Promise<Outcome> {
+  const names = inputs.existing.map((a) => a.name);
+  const acting = cfg.mode === 'forecast-and-scale' && !cfg.dryRun;
+  let removed = 0;
+  if (acting && names.length > 0) {
+    const result = await run.timed('apply', () => applyPlan(deps.autoScaling, { groupName: cfg.groupName, put: [], remove: names }));
+    removed = result.removed;
+    run.counters[METRIC.ACTIONS_REMOVED] = removed;
+    if (result.callError !== undefined) throw new StageError('apply', result.callError);
+  }
+  return {
+    now: new Date(now).toISOString(),
+    decision: 'held',
+    reason: `${hold.reason}; ${acting ? `withdrew ${removed} of its own pending scheduled action(s)` : `would withdraw ${names.length} of its own pending scheduled action(s)`}`,
+    group: inputs.groupLine,
+    history: inputs.historyLine,
+    actions: { existingOwn: names.length, removed },
   };
 }
 

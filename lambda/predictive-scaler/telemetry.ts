@@ -38,6 +38,9 @@ export const METRIC = {
   DECISION_DRY_RUN: 'DecisionDryRun',
   DECISION_SKIPPED: 'DecisionSkipped',
   DECISION_FAILED: 'DecisionFailed',
+  DECISION_HELD: 'DecisionHeld',
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the run changed nothing but withdrawing its own actions. */
+  OPERATOR_HOLD: 'OperatorHold',
 } as const;
 
 export const DIMENSION_GROUP = 'AutoScalingGroupName';

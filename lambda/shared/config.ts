@@ -80,3 +80,30 @@ export function eventTime(event: unknown, fallback: () => number = Date.now): nu
   }
   return fallback();
 }
+
+/**
+ * Set to `true` by a local replay (scripts/local/pipeline.ts) that drives the deployed handler on a
+ * simulated clock: the event's time is then the run's as it is. The constructs never set it.
+ */
+export const SIMULATED_CLOCK_ENV = 'SCALER_SIMULATED_CLOCK';
+
+/** How far a scheduled event's `time` may lie behind the wall clock (a late start) and ahead of it (clock skew). */
+export const EVENT_TIME_LATE_MS = 15 * 60_000;
+export const EVENT_TIME_EARLY_MS = 2 * 60_000;
+
+/**
+ * The instant a run acts for. A scheduled event's `time` is used only when it is plausible: within
+ * {@link EVENT_TIME_LATE_MS} before and {@link EVENT_TIME_EARLY_MS} after the wall clock (EventBridge
+ * delivers within a minute). Anything else (the Lambda console's test event of 1970, a replayed
+ * event) runs at the wall clock, with a note for the run's log line. `simulatedClock`: a replay or
+ * test that drives the handler on a simulated clock takes the event's time as it is.
+ */
+export function runTime(event: unknown, wallClock: () => number, simulatedClock = false): { now: number; note?: string } {
+  const wall = wallClock();
+  const t = eventTime(event, () => wall);
+  if (simulatedClock || (t >= wall - EVENT_TIME_LATE_MS && t <= wall + EVENT_TIME_EARLY_MS)) return { now: t };
+  return {
+    now: wall,
+    note: `the event's time ${new Date(t).toISOString()} is not within 15 minutes of the wall clock ${new Date(wall).toISOString()}: the run uses the wall clock`,
+  };
+}

@@ -2,6 +2,7 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,6 +27,7 @@ import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from 
 import { predictiveScalerSettings } from '../private/scaler-settings';
 import { targetTrackingPolicies, warnAboutGroup, warmPoolOf } from '../private/group-facts';
 import { nagResource } from '../private/nag-finding';
+import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
 import { acknowledge } from '../private/acknowledge';
 
@@ -248,6 +250,11 @@ const isUnresolved: IsUnresolved = (v) => Token.isUnresolved(v);
  */
 export class PredictiveScaler extends Construct {
   /** The scheduled function. */
+  /**
+   * The group's coordination table, shared with the other scaler function of the same group in
+   * this stack: the lease both take before acting, and the key that signs the cost optimizer's state.
+   */
+  public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
   /** The function's role. */
   public readonly role: iam.Role;
@@ -283,6 +290,7 @@ export class PredictiveScaler extends Construct {
     this.groupName = settings.groupName;
 
     const missingDataAlarmRuns = props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS;
+    this.coordinationTable = coordinationTable(this, props.autoScalingGroup);
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'predictive-scaler',
       description: `Predictive scaler (${this.mode}) for ${props.autoScalingGroup.node.path}`,
@@ -293,6 +301,7 @@ export class PredictiveScaler extends Construct {
       // 14 days of one-minute points and the planner's replays: more memory is more CPU.
       memorySize: 512,
       timeout: Duration.minutes(2),
+      coordinationTable: this.coordinationTable,
       missingData: {
         metric: this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM }),
         runs: missingDataAlarmRuns,
@@ -531,6 +540,8 @@ export class PredictiveScaler extends Construct {
         title: 'Predictive scaler: planned vs in-service capacity',
         width: 12,
         left: [this.metricPlannedCapacity({ label: 'planned capacity' }), inService],
+        // 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down.
+        right: [this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold' })],
         leftYAxis: { min: 0 },
       }),
     );

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { COORDINATION_TABLE_ENV, LEASE_SECONDS_ENV } from '../../lambda/contract/coordination';
 import { locateHandler } from './handler-code';
 import { nagResource } from './nag-finding';
 import { acknowledge } from './acknowledge';
@@ -25,6 +27,12 @@ export interface ScalerFunctionProps {
   readonly alertTopic?: sns.ITopic;
   /** @default Duration.minutes(1) */
   readonly timeout?: Duration;
+  /**
+   * The group's coordination table: the function takes the group's lease there before acting
+   * (dynamodb:UpdateItem on the table only); the lease lasts the timeout and 30 seconds.
+   * @default - no lease
+   */
+  readonly coordinationTable?: dynamodb.ITable;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
@@ -79,12 +87,29 @@ export class ScalerFunction extends Construct {
       }),
     );
 
+    if (props.coordinationTable) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TakeTheGroupLease',
+          // The lease and the state key: one conditional UpdateItem to take, one to give back.
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.coordinationTable.tableArn],
+        }),
+      );
+    }
+
     const common: lambda.FunctionOptions = {
       description: props.description,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.minutes(1),
-      environment: props.environment,
+      environment: props.coordinationTable
+        ? {
+            ...props.environment,
+            [COORDINATION_TABLE_ENV]: props.coordinationTable.tableName,
+            [LEASE_SECONDS_ENV]: String((props.timeout ?? Duration.minutes(1)).toSeconds() + 30),
+          }
+        : props.environment,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

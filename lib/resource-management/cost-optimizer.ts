@@ -1,6 +1,7 @@
 import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,7 @@ import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
 import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
+import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
 import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
 import type { BudgetScope } from './budget-scope';
@@ -374,6 +376,11 @@ export class CostOptimizer extends Construct {
   public static readonly METRICS_NAMESPACE = COST_OPTIMIZER_DEFAULTS.metricsNamespace;
 
   /** The scheduled function. */
+  /**
+   * The group's coordination table, shared with the other scaler function of the same group in
+   * this stack: the lease both take before acting, and the key that signs the cost optimizer's state.
+   */
+  public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
   /** The function's role. */
   public readonly role: iam.Role;
@@ -415,6 +422,7 @@ export class CostOptimizer extends Construct {
     this.metricsNamespace = settings.metricsNamespace;
     this.stateTagKey = settings.stateTagKey;
 
+    this.coordinationTable = coordinationTable(this, props.autoScalingGroup);
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'cost-optimizer',
       description: `Budget-aware cost optimizer for an Auto Scaling group (budget ${Token.isUnresolved(this.budgetName) ? 'from the stack' : this.budgetName})`,
@@ -423,6 +431,7 @@ export class CostOptimizer extends Construct {
       alertTopic: props.alertTopic,
       logRetention: props.logRetention,
       timeout: Duration.minutes(2),
+      coordinationTable: this.coordinationTable,
       missingData: {
         metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
         runs: intervalSeconds > 86_400 ? 1 : (props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS),
@@ -583,7 +592,9 @@ export class CostOptimizer extends Construct {
         actions: [
           'autoscaling:UpdateAutoScalingGroup',
           'autoscaling:CreateOrUpdateTags',
-          ...(props.targetUtilization ? ['autoscaling:PutScalingPolicy'] : []),
+          // Also without targetUtilization: a redeploy that removes it has the next run set a CPU
+          // target the optimizer raised back to the original (on this group's policies only).
+          'autoscaling:PutScalingPolicy',
           ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
         ],
         resources: [groupArn],
@@ -715,7 +726,8 @@ export class CostOptimizer extends Construct {
             label: 'Desired capacity',
           }),
         ],
-        right: [this.metricRunErrors()],
+        // OperatorHold: 1 while an operator holds the group (the pause tag, or bounds no controller wrote).
+        right: [this.metricRunErrors(), this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'Operator hold' })],
         leftYAxis: { min: 0 },
         width: 12,
       }),

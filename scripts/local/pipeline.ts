@@ -191,7 +191,8 @@ export async function loadHandler(
   functionEnv: Record<string, string>,
   emulatorEnv: Record<string, string>,
 ): Promise<InProcessHandler> {
-  const vars = { ...functionEnv, ...emulatorEnv };
+  // A replay on the simulated clock: the handler takes the event's time as the run's (SCALER_SIMULATED_CLOCK).
+  const vars = { ...functionEnv, ...emulatorEnv, SCALER_SIMULATED_CLOCK: 'true' };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = await withEnvironment(vars, () => require(entry) as { handler?: InProcessHandler });
   if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler function`);

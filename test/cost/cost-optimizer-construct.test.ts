@@ -130,6 +130,7 @@ describe('CostOptimizer', () => {
       'autoscaling:PutScalingPolicy',
       'autoscaling:StartInstanceRefresh',
       'autoscaling:UpdateAutoScalingGroup',
+      'dynamodb:UpdateItem',
       'ec2:CreateLaunchTemplateVersion',
       'ec2:CreateTags',
       'ec2:ModifyLaunchTemplate',
@@ -148,12 +149,15 @@ describe('CostOptimizer', () => {
       'client-cloudwatch': 'cloudwatch',
       'client-budgets': 'budgets',
       'client-cost-explorer': 'ce',
+      'client-dynamodb': 'dynamodb',
     };
     // IAM names a few actions differently from the API operation.
     const iamActionOf: Record<string, string> = { 'budgets:DescribeBudget': 'budgets:ViewBudget' };
     const dir = join(__dirname, '../../lambda/cost-optimizer');
     const sent = new Set<string>();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    // The handler's files, and the lease it takes through lambda/shared/coordination.ts.
+    const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')), '../shared/coordination.ts'];
+    for (const file of files) {
       const source = readFileSync(join(dir, file), 'utf8');
       const clientOf = new Map<string, string>();
       for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)) {
@@ -185,7 +189,12 @@ describe('CostOptimizer', () => {
     expect(st.find((s) => s.Sid === 'VersionLaunchTemplate')).toBeUndefined();
     expect(st.find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeUndefined();
     expect(st.find((s) => s.Sid === 'PassInstanceRole')).toBeUndefined();
-    expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).toEqual(['autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags']);
+    // PutScalingPolicy also without targetUtilization: a redeploy that removes it restores a raised target (issue 22).
+    expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).toEqual([
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:CreateOrUpdateTags',
+      'autoscaling:PutScalingPolicy',
+    ]);
     expect(st.find((s) => s.Sid === 'ReadCostAndUsage')).toMatchObject({ Action: 'ce:GetCostAndUsage' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ SPEND_SOURCE: 'cost-explorer', COST_TAG_KEY: 'app', COST_TAG_VALUE: 'web' }) },

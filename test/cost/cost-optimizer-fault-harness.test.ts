@@ -14,7 +14,7 @@
  *   have, MinSize <= MaxSize at every step, no user schedule undone.
  */
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
-import { decodeCostState, encodeCostState } from '../../lambda/core/cost';
+import { decodeCostState, type encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, MINUTE, violations } from '../support/fake-group';
 import { costEnv, runCost } from '../support/handler-runs';
 
@@ -49,7 +49,7 @@ function group(s: Setup): FakeGroup {
   const g = new FakeGroup('web', STAGING, s.at, s.live);
   g.forecastPercent = s.forecastPercent;
   g.cpu = () => 20;
-  if (s.state) g.tags.set(TAG, encodeCostState(s.state));
+  if (s.state) g.tags.set(TAG, g.signedState(s.state));
   if (s.pending !== undefined)
     g.actions.set('predictive-scaler-next', { name: 'predictive-scaler-next', startTime: s.at + 30 * MINUTE, minSize: s.pending });
   restore = g.install();
@@ -409,4 +409,158 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
       }
     },
   );
+});
+
+describe('issue 22: the cost optimizer stays in its lane', () => {
+  const published = (rec: Awaited<ReturnType<typeof runCost>>['rec'], name: string) =>
+    rec.published.filter((p) => p.dimensions.AutoScalingGroupName === 'web').map((p) => p.values[name]);
+
+  test.each([
+    ['raises MaxSize 6 -> 12 in an incident', { min: 3, max: 12, desired: 9 }],
+    ['stops the group (0/0/0)', { min: 0, max: 0, desired: 0 }],
+    ['sets MinSize 0', { min: 0, max: 6, desired: 2 }],
+  ])('1: an operator who %s is adopted, not reverted, by the next runs', async (_what, live) => {
+    const g = group({ at: MON_1000_BERLIN, live, forecastPercent: 50 });
+    for (let i = 0; i < 3; i++) {
+      const r = await runCost(g, costEnv(g));
+      expect(r.error).toBeUndefined();
+      expect(g.view()).toEqual(live);
+      expect(r.summary!.outcome).toBe('held');
+      expect(r.summary!.hold).toMatch(/operator/);
+      expect(published(r.rec, 'OperatorHold')).toEqual([1]);
+      g.advance(g.now + HOUR);
+    }
+    expect(g.view()).toEqual(live);
+    expect(g.calls).not.toContain('UpdateAutoScalingGroup');
+    // Cleared: the operator sets the bounds back to the configuration, the optimizer acts again.
+    g.min = 3;
+    g.max = 6;
+    g.desired = 3;
+    const r = await runCost(g, costEnv(g));
+    expect(r.summary!.outcome).not.toBe('held');
+    expect(published(r.rec, 'OperatorHold')).toEqual([0]);
+  });
+
+  test('1 and issue 21.3: the pause tag holds under budget pressure; the overrun is published instead of acting', async () => {
+    const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
+    g.tags.set('scaling:paused', 'INC-4711 on-call');
+    const r = await runCost(g, costEnv(g));
+    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
+    expect(r.summary!.outcome).toBe('held');
+    expect(r.summary!.hold).toMatch(/INC-4711/);
+    expect(published(r.rec, 'OperatorHold')).toEqual([1]);
+    expect(published(r.rec, 'ForecastOverrunPercent')[0]).toBeGreaterThan(0);
+    // Removing the tag clears it: the optimizer caps again.
+    g.tags.delete('scaling:paused');
+    await runCost(g, costEnv(g));
+    expect(g.max).toBeLessThan(6);
+  });
+
+  test('12: an operator change that lands between the read and the write is adopted, not written over', async () => {
+    const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
+    let reads = 0;
+    const orig = g.call.bind(g);
+    g.call = <T>(name: string, effect: () => T): T => {
+      const r = orig(name, effect);
+      if (name === 'DescribeAutoScalingGroups' && ++reads === 1) g.max = 12; // the operator, right after the first read
+      return r;
+    };
+    expect((await runCost(g, costEnv(g))).error).toBeUndefined();
+    expect(g.max).toBe(12);
+    const next = await runCost(g, costEnv(g));
+    expect(next.summary!.outcome).toBe('held');
+    expect(g.max).toBe(12);
+  });
+
+  test('2: removing workingHours while held off-hours returns the group to its configured bounds on the next run', async () => {
+    const night = Date.parse('2026-11-30T22:30:00Z');
+    const g = group({ at: night, live: { min: 2, max: 6, desired: 4 }, forecastPercent: 80 });
+    await runCost(g, costEnv(g, { WORKING_HOURS }));
+    expect(g.view()).toMatchObject({ min: 2, max: 2 });
+    g.advance(night + HOUR);
+    const r = await runCost(g, costEnv(g)); // redeployed without workingHours
+    expect(r.error).toBeUndefined();
+    expect(g.view()).toMatchObject({ min: 2, max: 6 });
+    expect(stateOf(g).offHoursCapacity).toBeUndefined();
+    expect(violations(g)).toEqual([]);
+  });
+
+  test('2: removing targetUtilization while the CPU target is raised restores the original target', async () => {
+    const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 130 });
+    const target = { TARGET_UTILIZATION_MAX_PERCENT: '70', TARGET_UTILIZATION_STEP_PERCENT: '10' };
+    await runCost(g, costEnv(g, target));
+    expect(g.targetValue).toBeGreaterThan(50);
+    expect(stateOf(g).original?.targetUtilization).toBe(50);
+    g.advance(MON_1000_BERLIN + HOUR);
+    g.forecastPercent = 50;
+    const r = await runCost(g, costEnv(g)); // redeployed without targetUtilization
+    expect(r.error).toBeUndefined();
+    expect(g.targetValue).toBe(50);
+    expect(stateOf(g).targetUtilization).toBeUndefined();
+  });
+
+  test('7: a state tag written by someone else is not trusted: a forged original target does not lower the CPU target', async () => {
+    const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 50 });
+    g.tags.set(TAG, '{"v":1,"o":{"tu":1},"tu":50}');
+    const target = { TARGET_UTILIZATION_MAX_PERCENT: '70', TARGET_UTILIZATION_STEP_PERCENT: '10' };
+    const notes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await runCost(g, costEnv(g, target));
+      expect(r.error).toBeUndefined();
+      notes.push(...(r.summary!.decision?.notes ?? []));
+      g.advance(g.now + HOUR);
+    }
+    expect(g.targetValue).toBeGreaterThanOrEqual(50);
+    expect(notes.join('\n')).toMatch(/not signed by the controller/);
+    // A forged cap does not lower MaxSize either.
+    const capped = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 50 });
+    capped.tags.set(TAG, '{"v":1,"o":{"mn":2,"mx":6,"d":3},"c":3}');
+    await runCost(capped, costEnv(capped));
+    expect(capped.max).toBe(6);
+  });
+
+  test('9: a CPU datapoint of Number.MAX_VALUE is not planned on (MaxSize 20 stays at 50% of the budget)', async () => {
+    const big: GroupBaseline = { minSize: 2, maxSize: 20, schedules: [] };
+    const g = new FakeGroup('web', big, MON_1000_BERLIN, { min: 2, max: 20, desired: 4 });
+    g.forecastPercent = 50;
+    g.cpu = (t) => (Math.floor(t / (5 * MINUTE)) % 7 === 0 ? Number.MAX_VALUE : 30);
+    restore = g.install();
+    const r = await runCost(g, costEnv(g));
+    expect(r.error).toBeUndefined();
+    expect(g.max).toBe(20);
+    expect(r.summary!.decision!.notes.join('\n')).toMatch(/not a CPU percentage/);
+  });
+
+  test("9: the Lambda console's test event (1970) runs at the wall clock: a non-production group is not held at its floor mid-workday", async () => {
+    const g = group({ at: MON_1000_BERLIN, live: { min: 3, max: 6, desired: 4 }, forecastPercent: 80 });
+    const { runCostOptimizer } = await import('../../lambda/cost-optimizer');
+    const { recorder } = await import('../support/handler-runs');
+    const { AutoScalingClient } = await import('@aws-sdk/client-auto-scaling');
+    const { BudgetsClient } = await import('@aws-sdk/client-budgets');
+    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+    const { CostExplorerClient } = await import('@aws-sdk/client-cost-explorer');
+    const { EC2Client } = await import('@aws-sdk/client-ec2');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const region = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
+    const rec = recorder();
+    const summary = await runCostOptimizer(
+      { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '1970-01-01T00:00:00Z' },
+      {
+        autoScaling: new AutoScalingClient(region),
+        budgets: new BudgetsClient(region),
+        costExplorer: new CostExplorerClient(region),
+        cloudWatch: new CloudWatchClient(region),
+        ec2: new EC2Client(region),
+        dynamoDb: new DynamoDBClient(region),
+        sleep: () => Promise.resolve(),
+        logger: rec.logger,
+        metrics: rec.metrics,
+        env: costEnv(g, { WORKING_HOURS }),
+        wallClock: () => MON_1000_BERLIN,
+      },
+    );
+    expect(g.view()).toEqual({ min: 3, max: 6, desired: 4 });
+    expect(summary.now).toBe(new Date(MON_1000_BERLIN).toISOString());
+    expect(summary.clock).toMatch(/1970/);
+  });
 });

@@ -144,7 +144,8 @@ async function setSpend(budgets: BudgetsClient, actual: number, forecast: number
 
 function makeDeps(env: Record<string, string>): CostDependencies {
   const base = createDependencies({ ...process.env, ...env });
-  return { ...base, logger: fakeLogger(), metrics: fakeMetrics(), env: { ...process.env, ...env } };
+  // The runs replay chosen instants: the event's time is the run's (a simulated clock).
+  return { ...base, logger: fakeLogger(), metrics: fakeMetrics(), env: { ...process.env, ...env }, simulatedClock: true };
 }
 
 const BASE_ENV = {

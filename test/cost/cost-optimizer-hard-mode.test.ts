@@ -135,7 +135,8 @@ function deps(mode: 'hard' | 'availability-first', extra: Record<string, string>
     ...extra,
   };
   const base = createDependencies({ ...process.env, ...env });
-  return { ...base, logger: quietLogger(), metrics: recordingMetrics(), env: { ...process.env, ...env } };
+  // A replay at a fixed instant: the event's time is the run's (a simulated clock).
+  return { ...base, logger: quietLogger(), metrics: recordingMetrics(), env: { ...process.env, ...env }, simulatedClock: true };
 }
 
 const event = (t: number) => ({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date(t).toISOString() });

@@ -11,7 +11,6 @@
  *   MinSize <= MaxSize at every step and no user schedule undone.
  */
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
-import { encodeCostState } from '../../lambda/core/cost';
 import { FakeGroup, HOUR, violations } from '../support/fake-group';
 import { predictiveEnv, runPredictive } from '../support/handler-runs';
 import { publishSkippedRun as publishCostSkipped, createMetrics as createCostMetrics } from '../../lambda/cost-optimizer/telemetry';
@@ -37,7 +36,7 @@ afterEach(() => {
 function group(at: number, live?: { min: number; max: number; desired: number }, cap?: number): FakeGroup {
   const g = new FakeGroup('web', STAGING, at, live);
   g.load = (t) => dailyLoad(t) * 0.5;
-  if (cap !== undefined) g.tags.set('cost-optimizer:state', encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap }));
+  if (cap !== undefined) g.tags.set('cost-optimizer:state', g.signedState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap }));
   restore = g.install();
   return g;
 }
@@ -108,8 +107,9 @@ test("bug 5: under the cost optimizer's budget cap every scheduled MinSize fits 
 });
 
 test("the cost optimizer's state tag is read under the key the contract hands down (COST_STATE_TAG_KEY), and only that key", async () => {
-  const state = encodeCostState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4 });
+  // The optimizer wrote MaxSize 5 (a pending floor) over its cap of 4: its state records the values it wrote.
   const custom = group(MON_0806_BERLIN, { min: 3, max: 5, desired: 3 });
+  const state = custom.signedState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, cap: 4, writtenMaxSizes: [6, 5] });
   custom.load = () => 1500;
   custom.tags.set('team:cost-state', state);
   const { summary } = await runPredictive(custom, predictiveEnv(custom, { COST_STATE_TAG_KEY: 'team:cost-state' }));
@@ -152,7 +152,8 @@ test.each([
   g.load = load;
   const { summary, rec } = await runPredictive(g, predictiveEnv(g));
   expect(summary!.decision).toBe('skipped');
-  expect(g.calls.filter((c) => !c.startsWith('Describe') && c !== 'GetMetricData')).toEqual([]);
+  // Reads only (UpdateItem is the lease on the coordination table, not the group).
+  expect(g.calls.filter((c) => !c.startsWith('Describe') && c !== 'GetMetricData' && c !== 'UpdateItem')).toEqual([]);
   expect(rec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 1 } });
   const ok = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
   const { rec: okRec } = await runPredictive(ok, predictiveEnv(ok));
@@ -208,5 +209,95 @@ describe('fault harness: the run dies at its k-th AWS call', () => {
         restore = undefined;
       }
     }
+  });
+});
+
+describe('issue 22: the predictive scaler stays in its lane', () => {
+  const published = (rec: Awaited<ReturnType<typeof runPredictive>>['rec'], name: string) =>
+    rec.published.filter((p) => p.dimensions.AutoScalingGroupName === 'web' && name in p.values).map((p) => p.values[name]);
+
+  test.each([
+    ['raises MaxSize 6 -> 12 in an incident', { min: 3, max: 12, desired: 9 }],
+    ['stops the group (0/0/0)', { min: 0, max: 0, desired: 0 }],
+    ['sets MinSize 0', { min: 0, max: 6, desired: 2 }],
+  ])('1: an operator who %s is not undone: no floor of the scaler lands, none fails', async (_what, live) => {
+    const g = group(MON_0806_BERLIN, live);
+    g.load = () => 1500; // the forecast wants five instances
+    // The scaler's floors from an earlier run are pending: they are withdrawn.
+    g.actions.set('predictive-scaler-0815', { name: 'predictive-scaler-0815', startTime: MON_0806_BERLIN + 9 * 60_000, minSize: 4 });
+    const { summary, error, rec } = await runPredictive(g, predictiveEnv(g));
+    expect(error).toBeUndefined();
+    expect(g.pending()).toEqual([]);
+    g.advance(MON_0806_BERLIN + 3 * HOUR);
+    expect(g.view()).toEqual(live);
+    expect(g.failedActions).toEqual([]);
+    expect(summary!.decision).toBe('held');
+    expect(published(rec, 'OperatorHold')).toEqual([1]);
+  });
+
+  test('1: the pause tag holds the scaler too (nothing put, its pending floors withdrawn); removing it resumes', async () => {
+    const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+    g.load = () => 1500;
+    g.tags.set('scaling:paused', 'INC-4711');
+    const { summary, rec } = await runPredictive(g, predictiveEnv(g));
+    expect(g.calls).not.toContain('BatchPutScheduledUpdateGroupAction');
+    expect(g.calls).not.toContain('SetDesiredCapacity');
+    expect(summary!.decision).toBe('held');
+    expect(summary!.reason).toMatch(/INC-4711/);
+    expect(published(rec, 'OperatorHold')).toEqual([1]);
+    g.tags.delete('scaling:paused');
+    const resumed = await runPredictive(g, predictiveEnv(g));
+    expect(resumed.summary!.decision).toBe('applied');
+    expect(published(resumed.rec, 'OperatorHold')).toEqual([0]);
+  });
+
+  test('7: a cost state tag the optimizer did not sign does not cap the plan', async () => {
+    const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+    g.load = () => 1500;
+    g.tags.set('cost-optimizer:state', '{"v":1,"o":{"mn":2,"mx":6,"d":3},"c":1}');
+    const { summary } = await runPredictive(g, predictiveEnv(g));
+    expect((summary!.plan as { bounds: Record<string, unknown> }).bounds).toMatchObject({ maxSize: 6 });
+    expect(Math.max(...g.pending().map((a) => a.minSize ?? 0), g.desired)).toBeGreaterThan(3);
+  });
+
+  test('9: a load metric silent for 7 days is stale: the run is skipped and counted, nothing planned on the old pattern', async () => {
+    const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+    const silentSince = MON_0806_BERLIN - 7 * 86_400_000;
+    g.load = (t) => (t < silentSince ? dailyLoad(t) * 3 : undefined);
+    const { summary, rec } = await runPredictive(g, predictiveEnv(g, { HISTORY_SECONDS: String(14 * 86_400) }));
+    expect(g.calls).not.toContain('BatchPutScheduledUpdateGroupAction');
+    expect(g.calls).not.toContain('SetDesiredCapacity');
+    expect(summary!.decision).toBe('skipped');
+    expect(summary!.reason).toMatch(/stale/);
+    expect(rec.published).toContainEqual({ dimensions: {}, values: { SkippedRuns: 1 } });
+  });
+
+  test("9: the Lambda console's test event (1970) is not the run's clock", async () => {
+    const g = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
+    const { runPredictiveScaler } = await import('../../lambda/predictive-scaler');
+    const { recorder } = await import('../support/handler-runs');
+    const { planCapacity } = await import('../../lambda/core');
+    const { AutoScalingClient } = await import('@aws-sdk/client-auto-scaling');
+    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const region = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
+    const rec = recorder();
+    const summary = await runPredictiveScaler(
+      { source: 'aws.events', time: '1970-01-01T00:00:00Z' },
+      {
+        cloudWatch: new CloudWatchClient(region),
+        autoScaling: new AutoScalingClient(region),
+        dynamoDb: new DynamoDBClient(region),
+        sleep: () => Promise.resolve(),
+        logger: rec.logger,
+        metrics: rec.metrics,
+        planner: planCapacity,
+        env: predictiveEnv(g),
+        wallClock: () => MON_0806_BERLIN,
+      },
+    );
+    expect(summary.now).toBe(new Date(MON_0806_BERLIN).toISOString());
+    expect(summary.decision).toBe('applied');
+    for (const a of g.pending()) expect(a.startTime).toBeGreaterThan(MON_0806_BERLIN);
   });
 });

@@ -53,6 +53,8 @@ beforeAll(() => {
     metrics,
     planner,
     wallClock,
+    // Replays on a fixed simulated clock: the event's time is the run's.
+    simulatedClock: true,
   };
 });
 

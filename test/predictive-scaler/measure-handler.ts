@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       BASE_MIN_CAPACITY: '2',
       SCALING_MODE: 'forecast-and-scale',
       POWERTOOLS_METRICS_NAMESPACE: 'Measure',
+      SCALER_SIMULATED_CLOCK: 'true', // runs every 5 simulated minutes
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require(outfile) as {

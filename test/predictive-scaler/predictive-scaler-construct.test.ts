@@ -104,6 +104,9 @@ describe('PredictiveScaler', () => {
       GROUP_BASELINE: JSON.stringify({ minSize: 2, maxSize: 20, instanceType: 't3.micro', schedules: [] }),
       POWERTOOLS_METRICS_NAMESPACE: 'CdkScalingArchitecture/PredictiveScaler',
       POWERTOOLS_SERVICE_NAME: 'predictive-scaler',
+      // The group's coordination table (the lease), shared with the cost optimizer; the lease lasts the timeout and 30 s.
+      COORDINATION_TABLE_NAME: { Ref: expect.stringMatching(/^ScalingCoordination/) },
+      COORDINATION_LEASE_SECONDS: '150',
     });
   });
 
@@ -116,7 +119,8 @@ describe('PredictiveScaler', () => {
       costOptimizerStateTagKey: 'team:cost-state',
     });
     const env = Object.fromEntries(Object.entries(functionEnv(template)).map(([k, v]) => [k, typeof v === 'string' ? v : 'web-group']));
-    const handlerVars = new Set<string>(Object.values(HANDLER_ENV));
+    // The handler's settings, and the coordination table lambda/shared/coordination.ts reads.
+    const handlerVars = new Set<string>([...Object.values(HANDLER_ENV), 'COORDINATION_TABLE_NAME', 'COORDINATION_LEASE_SECONDS']);
     for (const k of Object.keys(env)) if (k !== 'POWERTOOLS_SERVICE_NAME') expect(handlerVars).toContain(k);
     expect(loadConfig(env)).toEqual({
       groupName: 'web-group',
@@ -225,7 +229,14 @@ describe('PredictiveScaler', () => {
         .map((a) => a.slice('autoscaling:'.length))
         .sort(),
     ).toEqual(called.sort());
-    expect(actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$)/.test(a))).toEqual([]);
+    expect(
+      actions.filter((a) => !/^(autoscaling:|cloudwatch:GetMetricData$|logs:(CreateLogStream|PutLogEvents)$|dynamodb:UpdateItem$)/.test(a)),
+    ).toEqual([]);
+    // The lease: UpdateItem on the group's coordination table only.
+    expect(statements.find((s) => s.Sid === 'TakeTheGroupLease')).toMatchObject({
+      Action: 'dynamodb:UpdateItem',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ScalingCoordination/), 'Arn'] },
+    });
     expect(actions).not.toContain('cloudwatch:PutMetricData');
     for (const s of statements.filter((x) => x.Resource === '*')) expect(s.Sid).toBe('ReadGroupsAndLoadMetric');
   });

@@ -25,6 +25,7 @@ import {
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { type AttributeValue, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateLaunchTemplateVersionCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -33,6 +34,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
+import { type CostState, encodeCostState } from '../../lambda/core/cost';
+import { signState } from '../../lambda/shared/state-signature';
 import { nextOccurrence, parseCron, scheduleFirings, scheduledBounds } from '../../lambda/core/capacity';
 
 export const MINUTE = 60_000;
@@ -105,6 +108,12 @@ export class FakeGroup {
     if (v && this.template) this.template.groupVersion = v;
     this.runningRefresh = undefined;
   }
+  /** The coordination table's item for this group (the lease and the state key), as DynamoDB keeps it. */
+  readonly leaseItem: Record<string, AttributeValue> = {};
+  /** The state key the functions share (seeded: as if an earlier run created it). */
+  readonly stateKey = Buffer.from('fake-group-state-key-0123456789ab').toString('base64');
+  /** Called once per UpdateItem that takes the lease, after it was taken (tests run the other function there). */
+  onLeaseTaken?: (holder: string) => void;
   private fault?: Fault;
   private dead = false;
   private count = 0;
@@ -121,6 +130,17 @@ export class FakeGroup {
     this.max = live?.max ?? b.maxSize;
     this.desired = live?.desired ?? Math.max(this.min, b.desiredCapacity ?? this.min);
     this.record('initial');
+    this.leaseItem.stateKey = { S: this.stateKey };
+  }
+
+  /** The cost optimizer's state as its tag value, signed with the functions' key. */
+  signedState(state: CostState): string {
+    return signState(encodeCostState(state), this.stateKey, this.name);
+  }
+
+  /** Who holds the lease now (undefined when free). */
+  get leaseHolder(): string | undefined {
+    return this.leaseItem.holder?.S;
   }
 
   view(): GroupView {
@@ -238,6 +258,36 @@ export class FakeGroup {
     const budgets = mockClient(BudgetsClient);
     const ce = mockClient(CostExplorerClient);
     const ec2 = mockClient(EC2Client);
+    const ddb = mockClient(DynamoDBClient);
+    const conditionFailed = () =>
+      Object.assign(new Error('The conditional request failed'), {
+        name: 'ConditionalCheckFailedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    // The two requests of lambda/shared/coordination.ts, with DynamoDB's conditional semantics
+    // (checked against DynamoDB itself by test/coordination.emulator.test.ts).
+    ddb.on(UpdateItemCommand).callsFake((input) =>
+      this.call('UpdateItem', () => {
+        const v = input.ExpressionAttributeValues ?? {};
+        const item = this.leaseItem;
+        if (input.UpdateExpression!.startsWith('SET holder')) {
+          const free = !item.holder || item.holder.S === v[':me'].S || Number(item.expiresAt.N) < Number(v[':now'].N);
+          if (!free) throw conditionFailed();
+          item.holder = v[':me'];
+          item.runId = v[':run'];
+          item.expiresAt = v[':exp'];
+          item.stateKey ??= v[':newKey'];
+          this.onLeaseTaken?.(item.holder.S!);
+          return { Attributes: { ...item } };
+        }
+        if (item.runId?.S !== v[':run'].S) throw conditionFailed();
+        delete item.holder;
+        delete item.runId;
+        delete item.expiresAt;
+        return {};
+      }),
+    );
     const invalid = (m: string) => Object.assign(new Error(m), { name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => this.call('DescribeAutoScalingGroups', () => this.describe()));
     asg.on(DescribeScheduledActionsCommand).callsFake(() =>
@@ -425,7 +475,7 @@ export class FakeGroup {
         return {};
       }),
     );
-    return () => [asg, cw, budgets, ce, ec2].forEach((m) => m.restore());
+    return () => [asg, cw, budgets, ce, ec2, ddb].forEach((m) => m.restore());
   }
 }
 

@@ -9,7 +9,9 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { COORDINATION_TABLE_ENV } from '../../lambda/contract/coordination';
 import { encodeGroupBaseline } from '../../lambda/contract/group-baseline';
 import { type CostRunSummary, runCostOptimizer } from '../../lambda/cost-optimizer';
 import { planCapacity } from '../../lambda/core';
@@ -73,6 +75,7 @@ export function predictiveEnv(g: FakeGroup, extra: Record<string, string> = {}):
     HISTORY_SECONDS: String(86_400),
     MIN_HISTORY_SECONDS: String(6 * 3600),
     GROUP_BASELINE: encodeGroupBaseline(g.baseline),
+    [COORDINATION_TABLE_ENV]: 'coordination',
     ...extra,
   };
 }
@@ -87,6 +90,7 @@ export function costEnv(g: FakeGroup, extra: Record<string, string> = {}): Recor
     BUDGET_STEP_INTERVAL_HOURS: '12',
     CAP_STEP_PERCENT: '50',
     GROUP_BASELINE: encodeGroupBaseline(g.baseline),
+    [COORDINATION_TABLE_ENV]: 'coordination',
     ...extra,
   };
 }
@@ -110,6 +114,8 @@ export async function runPredictive(
         planner: planCapacity,
         env,
         wallClock: () => g.now + 1000,
+        dynamoDb: new DynamoDBClient(region),
+        sleep: noSleep,
       },
     );
     return { summary, rec };
@@ -137,6 +143,8 @@ export async function runCost(
         metrics: rec.metrics,
         env,
         wallClock: () => g.now + 1000,
+        dynamoDb: new DynamoDBClient(region),
+        sleep: noSleep,
       },
     );
     return { summary, rec };
@@ -144,3 +152,5 @@ export async function runCost(
     return { error, rec };
   }
 }
+
+const noSleep = () => Promise.resolve();

@@ -2,4 +2,5 @@
 export { CronError, isTimeZone, lastOccurrence, nextOccurrence, occurrencesBetween, parseCron, scheduleProblem } from './cron';
 export type { Cron } from './cron';
 export * from './effective-bounds';
+export * from './operator-hold';
 export * from './group-schedules';

@@ -2,7 +2,7 @@ import { budgetView } from './cap-lever';
 import { planCostCapacity } from './capacity-planning';
 import { hasOverrides, type DecisionContext, type MutableOriginal, type MutableState } from './decision-context';
 import { applyOffHours } from './off-hours-lever';
-import { originalSettings, reconcile, tracksTargetMean, updateTargetMean } from './reconcile';
+import { originalSettings, reconcile, restoreRemovedSettings, tracksTargetMean, updateTargetMean } from './reconcile';
 import { budgetPressure } from './budget-pressure';
 import { followSpendPlan } from './spend-plan-levers';
 import { stepOnThresholds } from './threshold-levers';
@@ -24,7 +24,7 @@ export function decideCost(input: CostDecisionInput): CostDecision {
   const orig = originalSettings(st, input);
   const { plan, usage } = planCapacity(input, orig, st);
   const ctx = decisionContext(input, st, orig, plan, notes);
-  if (!applyOffHours(ctx)) {
+  if (!restoreRemovedSettings(ctx) && !applyOffHours(ctx)) {
     applyBudgetLevers(ctx, usage);
     applyVerticalStep(ctx);
   }

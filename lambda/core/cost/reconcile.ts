@@ -1,4 +1,4 @@
-import type { MutableOriginal, MutableState } from './decision-context';
+import type { DecisionContext, MutableOriginal, MutableState } from './decision-context';
 import { hasOverrides } from './decision-context';
 import type { CostDecisionInput, CostState, GroupSnapshot } from './types';
 
@@ -118,4 +118,45 @@ export function originalSettings(st: MutableState, input: CostDecisionInput): Mu
     orig.desiredCapacity = Math.min(b.maxSize, Math.max(orig.minSize, b.desiredCapacity ?? group.desiredCapacity));
   }
   return orig;
+}
+
+/**
+ * A redeploy that removed a setting returns the group to what the remaining settings say: the
+ * off-hours hold is released when `workingHours` is gone, and a CPU target the controller raised is
+ * set back to the original when `targetUtilization` is gone (the state keeps the original until
+ * then). Returns true when the run ends here (the other levers wait for the next run).
+ */
+export function restoreRemovedSettings(ctx: DecisionContext): boolean {
+  const { input, st, orig, floor, restoreMax, actions, notes } = ctx;
+  const { policy, group } = input;
+  let acted = false;
+  if (st.offHoursCapacity !== undefined && !policy.offHours) {
+    delete st.offHoursCapacity;
+    const maxSize = Math.max(floor, Math.min(st.cap ?? restoreMax, restoreMax));
+    const minSize = Math.min(orig.minSize, maxSize);
+    actions.push({
+      kind: 'set-capacity',
+      minSize,
+      maxSize,
+      desiredCapacity: Math.min(maxSize, Math.max(minSize, orig.desiredCapacity)),
+      reason: `workingHours is no longer configured: releasing the off-hours hold, restoring ${minSize}/${maxSize} (min/max)`,
+    });
+    acted = true;
+  }
+  if (st.targetUtilization !== undefined && !policy.targetUtilization) {
+    const original = orig.targetUtilization;
+    delete st.targetUtilization;
+    if (original !== undefined && group.targetUtilization !== undefined && group.targetUtilization !== original) {
+      actions.push({
+        kind: 'set-target-utilization',
+        percent: original,
+        reason: `targetUtilization is no longer configured: restoring the CPU target ${group.targetUtilization}% -> ${original}% (original)`,
+      });
+      acted = true;
+    } else if (group.targetUtilization === undefined) {
+      notes.push('targetUtilization is no longer configured and the group has no single CPU target tracking policy: the raised target is forgotten');
+    }
+  }
+  if (acted) notes.push('budget and vertical levers wait for the next run after a removed setting was restored');
+  return acted;
 }

@@ -2,10 +2,11 @@ import type { CostState, OriginalSettings } from './types';
 
 /**
  * The state as one compact string (it is kept in a tag value on the group: at most 256
- * characters). Short keys; a version field so that a future format can read an older one.
+ * characters, of which the handler's signature takes 29). Short keys; a version field so that a
+ * future format can read an older one.
  */
 const VERSION = 1;
-export const MAX_ENCODED_STATE_LENGTH = 256;
+export const MAX_ENCODED_STATE_LENGTH = 256 - 29;
 
 interface Wire {
   v: number;
@@ -21,6 +22,7 @@ interface Wire {
   pt?: string;
   pm?: [number, number, number];
   tm?: [number, number];
+  wm?: number[];
   /** Budget changes today: [UTC day since the epoch, count]. */
   dc?: [number, number];
 }
@@ -68,6 +70,7 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.priceMark)
     w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
+  if (s.writtenMaxSizes && s.writtenMaxSizes.length > 0) w.wm = [...new Set(s.writtenMaxSizes)].slice(-2);
   if (s.changesToday && s.changesToday.count > 0) w.dc = [s.changesToday.day, s.changesToday.count];
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH)
@@ -125,6 +128,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2])))
     throw bad('pm', w.pm);
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
+  if (w.wm !== undefined && !(Array.isArray(w.wm) && w.wm.length <= 2 && w.wm.every(isCount))) throw bad('wm', w.wm);
   if (w.dc !== undefined && !(Array.isArray(w.dc) && w.dc.length === 2 && isCount(w.dc[0]) && isCount(w.dc[1]))) throw bad('dc', w.dc);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };
@@ -140,6 +144,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
     ...(w.pr === 1 && w.pt !== undefined ? { pendingInstanceType: w.pt } : {}),
     ...(w.tm !== undefined ? { targetMean: { percent: w.tm[0], t: w.tm[1] * 1000 } } : {}),
+    ...(w.wm !== undefined && w.wm.length > 0 ? { writtenMaxSizes: w.wm } : {}),
     ...(w.dc !== undefined ? { changesToday: { day: w.dc[0], count: w.dc[1] } } : {}),
     ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),
   };

@@ -206,6 +206,11 @@ export interface CostState {
    * from the current target: the forecast's conversion from load to instances is learned against it.
    */
   readonly targetMean?: { readonly percent: number; readonly t: number };
+  /**
+   * The MaxSize values the controller's last write may have left the group at (the one found
+   * before it and the one written): a MaxSize among them is the controller's, not an operator's.
+   */
+  readonly writtenMaxSizes?: readonly number[];
 }
 
 /** Everything one decision is made from. */
