@@ -268,7 +268,7 @@ export class PredictiveScaler extends Construct {
     super(scope, id);
     const group = readGroupConfiguration(this, props.autoScalingGroup, props);
     const settings = this.validate({ ...props, capacityPerInstance: this.capacityPerInstance(props) }, group);
-    warnAboutGroup(this, 'predictive scaler', props.autoScalingGroup, group);
+    warnAboutGroup('the predictive scaler', props.autoScalingGroup, group);
     this.mode = settings.mode as PredictiveScalerMode;
     this.metricsNamespace = settings.metricsNamespace;
     this.groupName = settings.groupName;

@@ -370,7 +370,7 @@ export class CostOptimizer extends Construct {
     const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
     const settings = this.validate(props, group, intervalSeconds);
-    warnAboutGroup(this, 'cost optimizer', props.autoScalingGroup, group);
+    warnAboutGroup('the cost optimizer', props.autoScalingGroup, group);
     this.groupName = settings.groupName;
     this.budgetName = settings.budgetName;
     this.metricsNamespace = settings.metricsNamespace;
