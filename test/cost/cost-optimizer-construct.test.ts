@@ -320,7 +320,10 @@ describe('CostOptimizer', () => {
       new ecs.AsgCapacityProvider(f.stack, 'Provider', { autoScalingGroup: ecsGroup.autoScalingGroup, enableManagedTerminationProtection: false }),
     );
     const a = Annotations.fromStack(f.stack);
-    a.hasWarning('/Cost/Fixed/Group', Match.stringLikeRegexp('is fixed at 3 instances \\(MinSize = MaxSize\\) but has the cost optimizer: it cannot change its capacity'));
+    a.hasWarning(
+      '/Cost/Fixed/Group',
+      Match.stringLikeRegexp('is fixed at 3 instances \\(MinSize = MaxSize\\) but has the cost optimizer: it cannot change its capacity'),
+    );
     a.hasWarning('/Cost/EcsHosts/Group', Match.stringLikeRegexp('driven by the ECS capacity provider .*Provider.* with managed scaling'));
     a.hasWarning(
       '/Cost/OnEcs',

@@ -365,7 +365,9 @@ describe('PredictiveScaler', () => {
       // one warning per cause, on the group, with one id
       a.hasWarning(
         '/Predictive/Fixed/Group',
-        Match.stringLikeRegexp('is fixed at 4 instances \\(MinSize = MaxSize\\) but has the predictive scaler: it cannot change its capacity.*fixedSizeGroup'),
+        Match.stringLikeRegexp(
+          'is fixed at 4 instances \\(MinSize = MaxSize\\) but has the predictive scaler: it cannot change its capacity.*fixedSizeGroup',
+        ),
       );
       a.hasWarning(
         '/Predictive/Hosts/Group',
