@@ -7,3 +7,4 @@ export * from './settings';
 export * from './group-baseline';
 export * from './predictive-scaler';
 export * from './cost-optimizer';
+export * from './ecs-service-target';

@@ -31,6 +31,7 @@ import { planCapacity, type PlanInput, type PlannerOptions, type PlanOutput } fr
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
 import { loadConfig, type ScalerConfig } from './config';
+import type { EcsClients } from './ecs-target';
 import {
   applyPlanned,
   FAILED_MEANS,
@@ -78,6 +79,8 @@ export interface Dependencies {
   readonly env: Record<string, string | undefined>;
   /** Wall clock (epoch ms): durations, and `now` when the event has no time. */
   readonly wallClock: () => number;
+  /** The clients of a scaler on an ECS service (ECS_SERVICE_TARGET); created on first use when absent. */
+  readonly ecsClients?: EcsClients;
 }
 
 /** The default dependencies: SDK v3 clients with the shared retry settings, Powertools logger and metrics. */

@@ -8,6 +8,8 @@ import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
+import { ecsResourceId } from '../contract/ecs-service-target';
+import { applyEcsPlan, describeEcsService, ecsClientsOf, ecsServiceTargetOf, listEcsScheduledActions } from './ecs-target';
 import type { ScalerConfig } from './config';
 import { type CostHold, describeGroup, listScheduledActions } from './group-state';
 import type { Dependencies, RunSummary } from './index';
@@ -91,18 +93,22 @@ export interface Inputs {
 
 /** Read: the load history, the group and the scheduled actions (in parallel). */
 export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependencies, run: RunContext): Promise<Inputs> {
+  const ecs = stage('config', () => ecsServiceTargetOf(deps.env));
   const [history, group, scheduled] = await run.timed('read', () =>
     stageAsync('read', () =>
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
-        describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
-        listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
+        ecs ? describeEcsService(ecsClientsOf(deps), ecs) : describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
+        ecs
+          ? listEcsScheduledActions(ecsClientsOf(deps), ecs, cfg.actionPrefix)
+          : listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
       ]),
     ),
   );
   const existing = scheduled.own;
   if (!group) {
-    throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
+    const what = ecs ? `ECS service '${ecsResourceId(ecs)}' has no scalable target` : `Auto Scaling group '${cfg.groupName}' not found`;
+    throw new StageError('read', Object.assign(new Error(what), { name: 'GroupNotFound' }));
   }
   const groupLine = { name: cfg.groupName, ...group };
   const historyLine = historySummary(history, now);
@@ -306,9 +312,9 @@ export async function applyPlanned(cfg: ScalerConfig, deps: Dependencies, planne
   const { actionPlan, diff, wanted, common, immediateWhy } = planned;
   let result: ApplyResult;
   try {
-    result = await run.timed('apply', () =>
-      applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove }),
-    );
+    const req = { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove };
+    const ecs = ecsServiceTargetOf(deps.env);
+    result = await run.timed('apply', () => (ecs ? applyEcsPlan(ecsClientsOf(deps), ecs, req) : applyPlan(deps.autoScaling, req)));
   } catch (e) {
     throw new StageError('apply', e);
   }
