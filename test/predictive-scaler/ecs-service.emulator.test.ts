@@ -56,10 +56,10 @@ const target = async (service: string) =>
 const actions = async (service: string) =>
   (await aas.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId(service) }))).ScheduledActions ?? [];
 
-async function run(e: Record<string, string>) {
+async function run(e: Record<string, string>, extra: Partial<Dependencies> = {}) {
   const out = captureOutput();
   try {
-    return await runPredictiveScaler({ time: new Date(NOW).toISOString() }, { ...deps, env: e });
+    return await runPredictiveScaler({ time: new Date(NOW).toISOString() }, { ...deps, ...extra, env: e });
   } finally {
     out.restore();
   }
@@ -138,6 +138,8 @@ test('plans tasks: raises the task floor now and schedules the plan on the servi
   // a second run replaces its own actions by name, leaves the other owner's one
   const again = await run(env('api'));
   expect(again.decision).toBe('applied');
+  // the same plan: nothing put again
+  expect((again.actions as { result: { put: number } }).result.put).toBe(0);
   expect((await actions('api')).filter((a) => a.ScheduledActionName === 'team-nightly')).toHaveLength(1);
 }, 120_000);
 
@@ -147,23 +149,16 @@ test('a service without a scalable target fails the run and changes nothing', as
 
 test('fault: PutScheduledAction refused (ThrottlingException) keeps the existing actions and fails the run', async () => {
   // Only PutScheduledAction fails (a fault moto cannot produce); every other call goes to the emulator.
-  const real = ApplicationAutoScalingClient.prototype.send;
-  const spy = jest.spyOn(ApplicationAutoScalingClient.prototype, 'send').mockImplementation(function (
-    this: ApplicationAutoScalingClient,
-    command: any,
-    ...rest: any[]
-  ) {
-    if (command instanceof PutScheduledActionCommand) {
-      return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    }
-    return (real as any).call(this, command, ...rest);
-  } as any);
-  try {
-    const before = (await actions('api')).map((a) => a.ScheduledActionName).sort();
-    // a smaller capacity per task: a new plan to put
-    await expect(run(env('api', { CAPACITY_PER_INSTANCE: '100' }))).rejects.toThrow(/Rate exceeded/);
-    expect((await actions('api')).map((a) => a.ScheduledActionName).sort()).toEqual(before);
-  } finally {
-    spy.mockRestore();
-  }
+  const failing = {
+    send: (command: unknown) =>
+      command instanceof PutScheduledActionCommand
+        ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+        : aas.send(command as PutScheduledActionCommand),
+  } as unknown as ApplicationAutoScalingClient;
+  const before = (await actions('api')).map((a) => a.ScheduledActionName).sort();
+  // a smaller capacity per task: a new plan to put
+  await expect(
+    run(env('api', { CAPACITY_PER_INSTANCE: '100' }), { ecsClients: { applicationAutoScaling: failing, ecs: new ECSClient({}) } }),
+  ).rejects.toThrow(/Rate exceeded/);
+  expect((await actions('api')).map((a) => a.ScheduledActionName).sort()).toEqual(before);
 }, 120_000);
