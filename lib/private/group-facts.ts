@@ -127,7 +127,7 @@ function warnOnce(group: autoscaling.IAutoScalingGroup, entry: GroupScalers): st
   if (providers.length > 0) {
     Annotations.of(group).addWarningV2(
       ECS_MANAGED_SCALING_WARNING,
-      `The group ${group.node.path} is driven by the ECS capacity provider ${providers[0].node.path} with managed scaling: ECS sets its desired capacity from the tasks' needs (a target tracking policy on CapacityProviderReservation), so what ${who} change${they === 'it' ? 's' : ''} is undone by it. Plan the ECS service's tasks instead (the scalers' ecsService prop: the instances follow through managed scaling), or turn managed scaling off.`,
+      `The group ${group.node.path} is driven by the ECS capacity provider ${providers[0].node.path} with managed scaling: ECS sets its desired capacity from the tasks' needs (a target tracking policy on CapacityProviderReservation), so what ${who} change${they === 'it' ? 's' : ''} is undone by it. Plan the ECS service's tasks instead (PredictiveScaler's ecsService: the instances follow through managed scaling), or turn managed scaling off.`,
     );
   }
   return [];
