@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { AlertTopic, PredictiveScaler, PredictiveScalerMode } from 'cdk-scaling-architecture';
+import { AlertTopic, CostOptimizer, PredictiveScaler, PredictiveScalerMode, ScalingBudget } from 'cdk-scaling-architecture';
 
 /** An ECS service on EC2 capacity: tasks planned ahead of the load, instances following through managed scaling. */
 export class EcsServiceStack extends Stack {
@@ -62,13 +62,24 @@ export class EcsServiceStack extends Stack {
 
     // Tasks ahead of the load: the load is the target group's requests per minute (Sum), one task
     // serves 1000 requests per minute at 100% (its target tracking holds 700 at 70%).
+    const alerts = new AlertTopic(this, 'Alerts');
     new PredictiveScaler(this, 'Predictive', {
       autoScalingGroup: hosts,
       ecsService: service,
       loadMetric: targetGroup.metrics.requestCount(),
       capacityPerInstance: 1000,
       mode: PredictiveScalerMode.FORECAST_AND_SCALE,
-      alertTopic: new AlertTopic(this, 'Alerts').topic,
+      alertTopic: alerts.topic,
+    });
+
+    // Within the budget: the group serves this service alone, so the optimizer may cap both
+    // (an m7g.large holds 4 tasks of 512 MiB beside the agent).
+    new CostOptimizer(this, 'Cost', {
+      autoScalingGroup: hosts,
+      budget: new ScalingBudget(this, 'Budget', { limit: 600, alertTopic: alerts.topic }),
+      floorCapacity: 1,
+      ecsService: { service, tasksPerInstance: 4 },
+      alertTopic: alerts.topic,
     });
   }
 }

@@ -41,3 +41,53 @@ export function parseEcsServiceTarget(value: string | undefined): EcsServiceTarg
   }
   return { cluster: o.cluster, service: o.service };
 }
+
+/** Environment variable of the cost optimizer on an ECS service: how it caps the service's tasks (JSON). */
+export const ECS_TASK_CAP_ENV = 'ECS_TASK_CAP';
+
+/**
+ * How the cost optimizer caps the tasks of a service whose group serves it alone: while the
+ * group's MaxSize is held below its configured `groupMaxSize`, the scalable target's MaxCapacity is
+ * `MaxSize x tasksPerInstance` (within `minCapacity`..`maxCapacity`); otherwise `maxCapacity`.
+ */
+export interface EcsTaskCap {
+  readonly tasksPerInstance: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly groupMaxSize: number;
+}
+
+/** The task count the target's MaxCapacity should have while the group's MaxSize is `groupMaxSize`. */
+export function cappedTasks(cap: EcsTaskCap, groupMaxSize: number): number {
+  if (groupMaxSize >= cap.groupMaxSize) return cap.maxCapacity;
+  return Math.max(cap.minCapacity, Math.min(cap.maxCapacity, Math.floor(groupMaxSize * cap.tasksPerInstance)));
+}
+
+/** Parses ECS_TASK_CAP; undefined when unset, an error when malformed. */
+export function parseEcsTaskCap(value: string | undefined): EcsTaskCap | undefined {
+  if (value === undefined || value === '') return undefined;
+  let o: Partial<Record<keyof EcsTaskCap, unknown>> | undefined;
+  try {
+    o = JSON.parse(value) as typeof o;
+  } catch {
+    o = undefined;
+  }
+  const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (
+    !o ||
+    typeof o.tasksPerInstance !== 'number' ||
+    !(o.tasksPerInstance > 0) ||
+    !count(o.minCapacity) ||
+    !count(o.maxCapacity) ||
+    !count(o.groupMaxSize) ||
+    o.minCapacity > o.maxCapacity
+  ) {
+    throw Object.assign(
+      new Error(
+        `${ECS_TASK_CAP_ENV} must be JSON {"tasksPerInstance" > 0, "minCapacity" <= "maxCapacity", "groupMaxSize"} (from prop ecsService), got ${value}`,
+      ),
+      { name: 'ConfigError' },
+    );
+  }
+  return { tasksPerInstance: o.tasksPerInstance, minCapacity: o.minCapacity, maxCapacity: o.maxCapacity, groupMaxSize: o.groupMaxSize };
+}

@@ -10,6 +10,7 @@ import { scheduledBounds } from '../core/capacity';
 import { type CostDecision, type CostState, decideCost, encodeCostState, type GroupSnapshot } from '../core/cost';
 import { describeError } from '../shared/aws';
 import { applyActions } from './apply';
+import { applyEcsTaskCap } from './ecs-task-cap';
 import { boundedActions } from './bounded-actions';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies, CostRunSummary } from './index';
@@ -212,5 +213,8 @@ export async function applyDecision(
     await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding));
   }
   if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
+  // On an ECS service whose group serves it alone: the task cap that matches the group's MaxSize.
+  const tasks = await stage('apply ecs-task-cap', () => applyEcsTaskCap(deps, capAfter));
+  if (tasks) run.summary = { ...run.summary, ecsTaskCap: tasks };
   return capAfter;
 }

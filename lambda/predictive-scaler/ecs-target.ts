@@ -18,14 +18,13 @@
  * Only the target's own resource id is written; other owners' scheduled actions are only read.
  */
 import {
-  ApplicationAutoScalingClient,
   DeleteScheduledActionCommand,
   DescribeScalableTargetsCommand,
   DescribeScheduledActionsCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import {
   ECS_SCALABLE_DIMENSION,
   ECS_SERVICE_TARGET_ENV,
@@ -33,32 +32,18 @@ import {
   ecsResourceId,
   parseEcsServiceTarget,
 } from '../contract/ecs-service-target';
-import { clientSettings } from '../shared/aws';
+import { type EcsClients, ecsClientsOf } from '../shared/ecs-clients';
 import type { ApplyRequest, ApplyResult } from './apply-plan';
 import type { ScheduledActionsView } from './group-state';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
 const NAMESPACE = 'ecs';
 
-/** The clients an ECS run uses. */
-export interface EcsClients {
-  readonly applicationAutoScaling: ApplicationAutoScalingClient;
-  readonly ecs: ECSClient;
-}
-
-let created: EcsClients | undefined;
+export { type EcsClients, ecsClientsOf };
 
 /** The ECS service the scaler plans for, or undefined when it plans a group. */
 export function ecsServiceTargetOf(env: Record<string, string | undefined>): EcsServiceTarget | undefined {
   return parseEcsServiceTarget(env[ECS_SERVICE_TARGET_ENV]);
-}
-
-/** The injected clients (tests), or clients created once per container with the shared retry settings. */
-export function ecsClientsOf(deps: { readonly ecsClients?: EcsClients; readonly env: Record<string, string | undefined> }): EcsClients {
-  if (deps.ecsClients) return deps.ecsClients;
-  const settings = clientSettings(deps.env);
-  created ??= { applicationAutoScaling: new ApplicationAutoScalingClient(settings), ecs: new ECSClient(settings) };
-  return created;
 }
 
 /** The scalable target and the service as a group state; undefined when the target is not registered. */

@@ -1,3 +1,4 @@
 // Public API of the resource-management part; each file below exports one concern.
 export * from './scaling-budget';
 export * from './cost-optimizer';
+export type { CostOptimizerEcsService } from './ecs-task-cap';

@@ -287,4 +287,12 @@ test("the ECS example synthesizes: the predictive scaler plans the service's tas
     .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Sid?: string }[])
     .filter((st) => st.Sid === 'PlanTheServiceTasks' || st.Sid === 'ScaleTheManagedGroup');
   expect(writes.map((st) => st.Sid)).toEqual(['PlanTheServiceTasks']);
+  // the cost optimizer caps the tasks with the group it serves alone
+  const optimizer = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.ECS_TASK_CAP)!;
+  expect(JSON.parse(optimizer.Properties!.Environment.Variables.ECS_TASK_CAP)).toEqual({
+    tasksPerInstance: 4,
+    minCapacity: 2,
+    maxCapacity: 40,
+    groupMaxSize: 10,
+  });
 });
