@@ -59,6 +59,11 @@ test('renders the task cap, grants only RegisterScalableTarget on scalable targe
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
   const aasWrites = statements.filter((st) => [st.Action].flat().some((a) => /^application-autoscaling:(?!Describe)/.test(a)));
   expect(aasWrites.map((st) => st.Action)).toEqual(['application-autoscaling:RegisterScalableTarget']);
+  // every Application Auto Scaling call of the task cap step is granted
+  const granted = new Set(statements.flatMap((st) => [st.Action].flat()));
+  expect(
+    ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget'].filter((a) => !granted.has(a)),
+  ).toEqual([]);
   expect(JSON.stringify(aasWrites[0].Resource)).toMatch(/scalable-target\/\*/);
 });
 
