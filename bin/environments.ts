@@ -13,9 +13,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
-  CostOptimizerMode,
+  type CostOptimizerMode,
   type IScalingPolicy,
-  PredictiveScalerMode,
+  type PredictiveScalerMode,
   NativePredictiveScalingMetric,
   NativePredictiveScalingMode,
   ScalableService,
@@ -25,6 +25,8 @@ import {
   type ScalingStandardsChecksProps,
   type VerticalScalingConfig,
 } from '../lib';
+import { RUN_MODES, SCALING_MODES } from '../lambda/contract';
+import { scheduleProblem } from '../lambda/core';
 
 /** One environment as written in cdk.json (plain JSON: numbers, strings, seconds). */
 export interface EnvironmentConfig {
@@ -340,7 +342,8 @@ export function predictiveScalerOf(config: EnvironmentConfig): ScalableServicePr
   const p = config.predictiveScaler ?? {};
   return {
     enabled: p.enabled,
-    mode: p.mode === 'forecast-and-scale' ? PredictiveScalerMode.FORECAST_AND_SCALE : PredictiveScalerMode.FORECAST_ONLY,
+    // The string as written (the enum's values are these strings): a typo fails the construct's check, not defaults.
+    mode: p.mode as PredictiveScalerMode | undefined,
     dryRun: p.dryRun,
     capacityPerInstance: p.capacityPerInstance,
   };
@@ -349,18 +352,14 @@ export function predictiveScalerOf(config: EnvironmentConfig): ScalableServicePr
 /** The cost optimizer options of an environment. */
 export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps['costOptimizer'] {
   const c = config.costOptimizer ?? {};
-  const modes: Record<string, CostOptimizerMode> = {
-    apply: CostOptimizerMode.APPLY,
-    'dry-run': CostOptimizerMode.DRY_RUN,
-    'forecast-only': CostOptimizerMode.FORECAST_ONLY,
-  };
   const cpuTarget = config.scaling?.cpuTargetPercent ?? 50;
   if (c.maxCpuTargetPercent !== undefined && c.maxCpuTargetPercent <= cpuTarget) {
     throw new Error(`costOptimizer.maxCpuTargetPercent (${c.maxCpuTargetPercent}) must be above scaling.cpuTargetPercent (${cpuTarget})`);
   }
   return {
     enabled: c.enabled,
-    mode: c.mode !== undefined ? modes[c.mode] : undefined,
+    // The string as written (the enum's values are these strings): a typo fails the construct's check, not defaults to apply.
+    mode: c.mode as CostOptimizerMode | undefined,
     workingHours: c.workingHours && {
       startTime: c.workingHours.startTime,
       endTime: c.workingHours.endTime,
@@ -488,6 +487,34 @@ export function checkConfigKeys(environmentName: string, config: EnvironmentConf
     if (unknown.length > 0) {
       const where = section === '' ? `environments.${environmentName}` : `environments.${environmentName}.${section}`;
       throw new Error(`${where} has unknown keys [${unknown.join(', ')}]; known keys: ${allowed.join(', ')}`);
+    }
+  }
+  checkConfigModes(environmentName, config);
+}
+
+/**
+ * The modes are strings in cdk.json: a typo must fail the synthesis, naming where it is, not fall
+ * back to a default (a misspelt 'dry-run' would deploy 'apply'). The values are the contract's,
+ * so what passes here is what the functions accept; the schedules are read by the functions' cron model.
+ */
+function checkConfigModes(environmentName: string, config: EnvironmentConfig): void {
+  const modes: Array<[string, unknown, readonly string[]]> = [
+    ['predictiveScaler.mode', config.predictiveScaler?.mode, SCALING_MODES],
+    ['costOptimizer.mode', config.costOptimizer?.mode, RUN_MODES],
+    ['scaling.nativePredictive.mode', config.scaling?.nativePredictive?.mode, ['ForecastOnly', 'ForecastAndScale']],
+  ];
+  (config.scaling?.schedules ?? []).forEach((sched, i) => {
+    const problem = scheduleProblem(String(sched.cron), sched.timeZone);
+    if (problem)
+      throw new Error(
+        `cdk.json: environments.${environmentName}.scaling.schedules[${i}] (cron '${sched.cron}'${sched.timeZone !== undefined ? `, timeZone '${sched.timeZone}'` : ''}): ${problem}`,
+      );
+  });
+  for (const [where, value, allowed] of modes) {
+    if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value))) {
+      throw new Error(
+        `cdk.json: environments.${environmentName}.${where} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
+      );
     }
   }
 }

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   AlertTopic,
+  BudgetScope,
   CostOptimizer,
   LoadDistribution,
   LoadMonitor,
@@ -109,6 +110,7 @@ export class ImportedGroupStack extends Stack {
       maxCapacity: 8,
       budgetName: 'legacy-web-monthly',
       budgetLimit: 400,
+      budgetScope: BudgetScope.SERVICE, // the legacy budget counts only the legacy web's tagged cost
       alertTopic: alerts.topic,
     });
   }

@@ -23,6 +23,9 @@ export type {
   SeasonalityKind,
   ForecastModelSpec,
   Headroom,
+  PlanDiagnostics,
+  PeakCap,
+  RealizedOutcome,
   // decideCost
   CostDecisionInput,
   BudgetSnapshot,

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
+import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -25,6 +25,7 @@ import { LoadDistribution, type LoadDistributionProps } from './load-distributio
 import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, type MonitoringThresholds } from './load-monitoring';
 import { CostOptimizer, type CostOptimizerProps, ScalingBudget, type ScalingBudgetProps } from './resource-management';
 import { warnAboutGroup } from './private/group-facts';
+import { withPropPath } from './private/validation';
 
 /** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
 export interface ScalableServiceMonitoringOptions {
@@ -308,6 +309,8 @@ export class ScalableService extends Construct {
         throw new Error('budget.limit is required when budget is given: the monthly cost limit in USD');
       }
       this.budget = new ScalingBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic.topic });
+      // A service-scoped budget (the default) counts what carries its tag: everything the service creates.
+      this.budget.tagResources(this);
     }
 
     this.loadMetric = this.loadDistribution.metricRequestCount();
@@ -328,16 +331,22 @@ export class ScalableService extends Construct {
         );
       }
       if (perInstance !== undefined) {
-        this.predictiveScaler = new PredictiveScaler(this, 'PredictiveScaler', {
-          ...options,
-          autoScalingGroup: this.autoScalingGroup,
-          loadMetric: this.loadMetric,
-          capacityPerInstance: perInstance,
-          // Both scalers on one group: the predictive scaler plans under the optimizer's caps.
-          costOptimizerStateTagKey: props.costOptimizer?.stateTagKey,
-          alertTopic: this.topic,
-          dashboard: this.dashboard,
-        });
+        this.predictiveScaler = withPropPath(
+          'predictiveScaler',
+          predictive,
+          () =>
+            new PredictiveScaler(this, 'PredictiveScaler', {
+              ...options,
+              autoScalingGroup: this.autoScalingGroup,
+              loadMetric: this.loadMetric,
+              capacityPerInstance: perInstance,
+              // Both scalers on one group: the predictive scaler plans under the optimizer's caps.
+              costOptimizerStateTagKey: props.costOptimizer?.stateTagKey,
+              alertTopic: this.topic,
+              dashboard: this.dashboard,
+            }),
+          Object.values(PREDICTIVE_SCALER_SETTINGS).map((s) => s.prop),
+        );
       } else if (enabled) {
         throw new Error(
           'predictiveScaler.capacityPerInstance is required when policies has no request-count target tracking policy (ScalingPolicy.targetTrackingRequestCount) to derive it from',
@@ -358,16 +367,22 @@ export class ScalableService extends Construct {
         );
       }
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
-      this.costOptimizer = new CostOptimizer(this, 'CostOptimizer', {
-        floorCapacity: this.groupBounds().minCapacity,
-        ...options,
-        autoScalingGroup: this.autoScalingGroup,
-        launchTemplate: this.launchTemplate,
-        budget: this.budget,
-        alertTopic: this.topic,
-        dashboard: this.dashboard,
-        vertical: this.verticalScaling,
-      });
+      this.costOptimizer = withPropPath(
+        'costOptimizer',
+        cost,
+        () =>
+          new CostOptimizer(this, 'CostOptimizer', {
+            floorCapacity: this.groupBounds().minCapacity,
+            ...options,
+            autoScalingGroup: this.autoScalingGroup,
+            launchTemplate: this.launchTemplate,
+            budget: this.budget,
+            alertTopic: this.topic,
+            dashboard: this.dashboard,
+            vertical: this.verticalScaling,
+          }),
+        Object.values(COST_OPTIMIZER_SETTINGS).map((s) => s.prop),
+      );
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',

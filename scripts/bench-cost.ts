@@ -6,8 +6,10 @@
  * four ways (see scripts/bench-cost/month.ts for the model):
  * - uncontrolled: the group at its 50% CPU target, no optimizer;
  * - optimizer: the cost optimizer in hard budget mode;
- * - hindsightStatic: the lowest static CPU target whose month fits the budget, found by replaying
- *   the month (an oracle: no controller knows the month in advance);
+ * - hindsightStatic: the better (least unserved) of the lowest static CPU target and the largest
+ *   constant fleet (MinSize = MaxSize) whose month fits the budget, found by replaying the month (an
+ *   oracle: no controller knows the month in advance); a constant fleet always fits unless MinSize
+ *   alone overruns the budget, and then the run is null with its `reason`;
  * - optimizerSoft: the cost optimizer in availability-first mode.
  *
  * The one tuned setting, the spend plan's margin, is chosen leave-one-trace-out: for each trace,
@@ -17,12 +19,15 @@
  *
  * Prints one row per trace and run and a summary; `--json FILE` writes
  * `{ "traces": [ { "name", "runs": { "uncontrolled", "optimizer", "hindsightStatic", "optimizerSoft" } } ] }`
- * with each run `{ "spendPctOfBudget", "unservedPct" }`.
+ * with each run `{ "spendPctOfBudget", "unservedPct", "boundChanges" }` (boundChanges: changes of
+ * MaxSize, CPU target, Spot share or instance type in the month; 0 for the static runs), and
+ * `hindsightStatic` `{ ..., "kind": "target" | "fleet", "target"?, "fleet"? }` or `null` with
+ * `hindsightReason`. The traces are those of `DIR/manifest.json`, whatever their number.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
-import { capacityPerInstance, hindsightStatic, monthOf, type MonthResult, type MonthSeries, simulateMonth } from './bench-cost/month';
+import { capacityPerInstance, type Hindsight, hindsightStatic, monthOf, type MonthResult, type MonthSeries, simulateMonth } from './bench-cost/month';
 
 /** Candidate margins (percent of the remaining budget held back) for the leave-one-out choice. */
 const MARGINS = [0, 1, 2, 4];
@@ -35,19 +40,28 @@ interface ManifestEntry {
 interface Run {
   readonly spendPctOfBudget: number;
   readonly unservedPct: number;
+  readonly boundChanges: number;
+  readonly kind?: 'target' | 'fleet';
+  readonly target?: number;
+  readonly fleet?: number;
 }
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+/** `--min-change P` overrides the core's no-churn band (percent of the money left). */
+const MIN_CHANGE = {
+  ...(arg('min-change') !== undefined ? { minChangePercent: Number(arg('min-change')) } : {}),
+  ...(arg('max-changes') !== undefined ? { maxChangesPerDay: Number(arg('max-changes')) } : {}),
+};
 
 interface TraceRuns {
   readonly name: string;
   readonly month: MonthSeries;
   readonly budget: number;
   readonly uncontrolled: MonthResult;
-  readonly hindsight?: { target: number; result: MonthResult };
+  readonly hindsight: Hindsight;
   readonly byMargin: Map<number, MonthResult>;
 }
 
@@ -59,7 +73,7 @@ function runTrace(dir: string, e: ManifestEntry, ratio: number, margins: readonl
   const budget = uncontrolled.spend * ratio;
   const hindsight = hindsightStatic(month, budget);
   const byMargin = new Map<number, MonthResult>();
-  for (const m of margins) byMargin.set(m, simulateMonth(month, { budget, mode: 'hard', planMarginPercent: m }));
+  for (const m of margins) byMargin.set(m, simulateMonth(month, { budget, mode: 'hard', planMarginPercent: m, ...MIN_CHANGE }));
   return { name: e.name, month, budget, uncontrolled, hindsight, byMargin };
 }
 
@@ -71,7 +85,10 @@ function chooseMargin(all: readonly TraceRuns[], held: string, margins: readonly
   for (const m of margins) {
     const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget);
     if (!within) continue;
-    const excess = others.reduce((a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight?.result.unservedPct ?? 0)), 0);
+    const excess = others.reduce(
+      (a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight.kind === 'none' ? 0 : t.hindsight.result.unservedPct)),
+      0,
+    );
     if (excess < bestScore - 1e-12) {
       best = m;
       bestScore = excess;
@@ -96,13 +113,26 @@ function main(): void {
   const all = entries.map((e) => runTrace(dir, e, ratio, margins));
   const pct = (a: number, b: number) => (b > 0 ? (a / b) * 100 : 0);
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-  const run = (r: MonthResult, budget: number): Run => ({ spendPctOfBudget: round(pct(r.spend, budget)), unservedPct: round(r.unservedPct, 3) });
+  const run = (r: MonthResult, budget: number): Run => ({
+    spendPctOfBudget: round(pct(r.spend, budget)),
+    unservedPct: round(r.unservedPct, 3),
+    boundChanges: r.boundChanges,
+  });
+  const yardstick = (h: Hindsight, budget: number): Run | null =>
+    h.kind === 'none'
+      ? null
+      : {
+          ...run(h.result, budget),
+          kind: h.kind,
+          ...(h.target !== undefined ? { target: h.target } : {}),
+          ...(h.fleet ? { fleet: h.fleet.size } : {}),
+        };
 
   const out: {
     name: string;
-    runs: Record<string, Run>;
+    runs: Record<string, Run | null>;
     margin: number;
-    hindsightTarget?: number;
+    hindsightReason?: string;
     filledSteps: number;
     gapSteps: number;
     capacityPerInstance: number;
@@ -111,18 +141,18 @@ function main(): void {
   for (const t of all) {
     const margin = margins.length === 1 ? margins[0] : chooseMargin(all, t.name, margins);
     const optimizer = t.byMargin.get(margin)!;
-    const soft = simulateMonth(t.month, { budget: t.budget, mode: 'availability-first', planMarginPercent: margin });
-    const runs: Record<string, Run> = {
+    const soft = simulateMonth(t.month, { budget: t.budget, mode: 'availability-first', planMarginPercent: margin, ...MIN_CHANGE });
+    const runs: Record<string, Run | null> = {
       uncontrolled: run(t.uncontrolled, t.budget),
       optimizer: run(optimizer, t.budget),
-      hindsightStatic: t.hindsight ? run(t.hindsight.result, t.budget) : { spendPctOfBudget: NaN, unservedPct: NaN },
+      hindsightStatic: yardstick(t.hindsight, t.budget),
       optimizerSoft: run(soft, t.budget),
     };
     out.push({
       name: t.name,
       runs,
       margin,
-      ...(t.hindsight ? { hindsightTarget: t.hindsight.target } : {}),
+      ...(t.hindsight.kind === 'none' ? { hindsightReason: t.hindsight.reason } : {}),
       filledSteps: t.month.filled,
       gapSteps: t.month.gaps,
       capacityPerInstance: capacityPerInstance(t.month.values),
@@ -130,7 +160,12 @@ function main(): void {
     const label: Record<string, string> = {
       uncontrolled: 'uncontrolled (50% target)',
       optimizer: `optimizer, hard (margin ${margin}%)`,
-      hindsightStatic: t.hindsight ? `hindsight static ${t.hindsight.target}%` : 'hindsight static (none fits)',
+      hindsightStatic:
+        t.hindsight.kind === 'none'
+          ? `hindsight static: none (${t.hindsight.reason})`
+          : t.hindsight.kind === 'target'
+            ? `hindsight static: target ${t.hindsight.target}%`
+            : `hindsight static: fleet of ${t.hindsight.fleet.size}`,
       optimizerSoft: 'optimizer, availability-first',
     };
     const soft2 = { optimizerSoft: soft.maxOverrunPercent };
@@ -138,8 +173,9 @@ function main(): void {
       rows.push({
         trace: t.name,
         run: label[k],
-        'spend % of budget': r.spendPctOfBudget.toFixed(2),
-        'unserved %': r.unservedPct.toFixed(3),
+        'spend % of budget': r ? r.spendPctOfBudget.toFixed(2) : 'null',
+        'unserved %': r ? r.unservedPct.toFixed(3) : 'null',
+        boundChanges: r ? r.boundChanges : '',
         ...(k === 'optimizerSoft' ? { 'max overrun reported %': soft2.optimizerSoft.toFixed(1) } : {}),
       });
     }
@@ -148,17 +184,19 @@ function main(): void {
     `bench:cost: ${all.length} trace(s) from ${path.relative(process.cwd(), dir) || '.'}, budget ${ratio * 100}% of the uncontrolled month; margin ${margins.length === 1 ? `fixed at ${margins[0]}%` : `chosen leave-one-trace-out from ${margins.join(', ')}%`}`,
   );
   console.table(rows);
-  const ok = out.filter((o) => Number.isFinite(o.runs.hindsightStatic.unservedPct));
-  const within = out.filter((o) => o.runs.optimizer.spendPctOfBudget <= 100.0).length;
-  const service = ok.filter((o) => o.runs.optimizer.unservedPct <= o.runs.hindsightStatic.unservedPct + 0.3).length;
-  const worst = Math.max(...out.map((o) => o.runs.optimizer.spendPctOfBudget));
-  const worstGap = Math.max(...ok.map((o) => o.runs.optimizer.unservedPct - o.runs.hindsightStatic.unservedPct));
+  // A null yardstick counts as short: the trace does not pass the service check.
+  const opt = (o: (typeof out)[number]) => o.runs.optimizer!;
+  const within = out.filter((o) => opt(o).spendPctOfBudget <= 100.0).length;
+  const service = out.filter((o) => o.runs.hindsightStatic !== null && opt(o).unservedPct <= o.runs.hindsightStatic.unservedPct + 0.3).length;
+  const worst = Math.max(...out.map((o) => opt(o).spendPctOfBudget));
+  const gaps = out.map((o) => (o.runs.hindsightStatic ? opt(o).unservedPct - o.runs.hindsightStatic.unservedPct : Infinity));
+  const changes = out.map((o) => opt(o).boundChanges);
   console.log(
-    `summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(2)}%); ${service}/${ok.length} with unserved <= hindsight static + 0.3 pp (largest gap ${worstGap.toFixed(3)} pp)`,
+    `summary (hard mode): ${within}/${out.length} traces <= 100.0% of the budget (highest ${worst.toFixed(2)}%); ${service}/${out.length} with unserved <= hindsight static + 0.3 pp (largest gap ${Math.max(...gaps).toFixed(3)} pp); boundChanges ${Math.min(...changes)}-${Math.max(...changes)} per month`,
   );
-  const softWorst = Math.max(...out.map((o) => o.runs.optimizerSoft.spendPctOfBudget));
+  const softWorst = Math.max(...out.map((o) => o.runs.optimizerSoft!.spendPctOfBudget));
   console.log(
-    `summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft.unservedPct <= o.runs.optimizer.unservedPct + 1e-9).length}/${out.length} traces`,
+    `summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft!.unservedPct <= opt(o).unservedPct + 1e-9).length}/${out.length} traces`,
   );
   console.log(`${all.length} trace(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (jsonFile) {

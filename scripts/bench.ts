@@ -7,6 +7,9 @@
  *   days of history (--history), a 5-minute launch lead (--launch), target utilization 0.7
  *   (--target); target tracking always runs beside it (3 points above the target scale out to
  *   what the load needs, 15 points below 90% of it scale in, not while instances launch);
+ * - every plan is also given the instances the simulated group had in service over the same
+ *   minutes (`capacityHistory`, as the reference scorer passes GroupInServiceInstances), from which
+ *   the planner measures the unserved share its own past plans really left;
  * - the first 7 days of a trace (half of a shorter one) are history only, the rest is scored;
  * - one instance serves the trace's 99th-percentile load / 30 at 100%; MinSize 1, MaxSize 1.5
  *   times what the peak needs at the target;

@@ -2,7 +2,7 @@ import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertTopic, ScalingBudget, type ScalingBudgetProps } from '../lib';
+import { AlertTopic, BudgetScope, ScalingBudget, type ScalingBudgetProps } from '../lib';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -32,12 +32,31 @@ describe('ScalingBudget', () => {
         BudgetType: 'COST',
         TimeUnit: 'MONTHLY',
         BudgetLimit: { Amount: 250, Unit: 'USD' },
-        CostFilters: Match.absent(),
+        // Service-scoped by default: only what carries the service's cost allocation tag counts.
+        CostFilters: { TagKeyValue: [`user:scaling:service$${b.budgetName}`] },
       },
       NotificationsWithSubscribers: [notification('ACTUAL', 80, sns), notification('ACTUAL', 100, sns), notification('FORECASTED', 100, sns)],
     });
     expect(b.limit).toBe(250);
     expect(b.budgetName).toMatch(/^Budget-Monthly-[0-9A-F]{8}$/);
+    expect(b.scope).toBe(BudgetScope.SERVICE);
+    expect(b.costAllocationTag).toEqual({ key: 'scaling:service', value: b.budgetName });
+  });
+
+  test('scope ACCOUNT: the whole account, declared; with a cost allocation tag it is an error', () => {
+    const { stack, budget: b } = budget({ scope: BudgetScope.ACCOUNT });
+    Template.fromStack(stack).hasResourceProperties('AWS::Budgets::Budget', { Budget: { CostFilters: Match.absent() } });
+    expect(b.costAllocationTag).toBeUndefined();
+    expect(() => budget({ scope: BudgetScope.ACCOUNT, costAllocationTag: { key: 'app', value: 'web' } })).toThrow(
+      /costAllocationTag \(app\) narrows the budget to the service, but scope is BudgetScope.ACCOUNT/,
+    );
+  });
+
+  test('tagResources applies the cost allocation tag to what it is given', () => {
+    const { stack, budget: b } = budget({ costAllocationTag: { key: 'app', value: 'web' } });
+    const topic = new AlertTopic(stack, 'Other');
+    b.tagResources(topic);
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { Tags: Match.arrayWith([{ Key: 'app', Value: 'web' }]) });
   });
 
   test('the topic lets budgets.amazonaws.com publish and is KMS-encrypted', () => {

@@ -13,6 +13,7 @@ import {
   type NumberSetting,
   type SettingProblem,
   envError,
+  enumProblem,
   numberProblem,
   problem,
   readEnum,
@@ -33,6 +34,8 @@ export const COST_OPTIMIZER_ENV = {
   BUDGET: 'BUDGET_NAME',
   LIMIT: 'BUDGET_LIMIT',
   SPEND_SOURCE: 'SPEND_SOURCE',
+  /** `service` (the budget counts only the service's tagged cost) or `account` (everyone's). */
+  BUDGET_SCOPE: 'BUDGET_SCOPE',
   COST_TAG_KEY: 'COST_TAG_KEY',
   COST_TAG_VALUE: 'COST_TAG_VALUE',
   MODE: 'MODE',
@@ -45,6 +48,8 @@ export const COST_OPTIMIZER_ENV = {
   RESTORE_BELOW: 'RESTORE_BELOW_PERCENT',
   CAP_STEP: 'CAP_STEP_PERCENT',
   STEP_INTERVAL_HOURS: 'BUDGET_STEP_INTERVAL_HOURS',
+  MIN_CHANGE: 'MIN_CHANGE_PERCENT',
+  MAX_CHANGES_PER_DAY: 'MAX_CHANGES_PER_DAY',
   TARGET_MAX: 'TARGET_UTILIZATION_MAX_PERCENT',
   TARGET_STEP: 'TARGET_UTILIZATION_STEP_PERCENT',
   SPOT_MIN_ON_DEMAND: 'SPOT_MIN_ON_DEMAND_PERCENT',
@@ -73,6 +78,13 @@ export const SPEND_SOURCES: readonly SpendSourceName[] = ['budgets', 'cost-explo
  * `availability-first`: the load's needs win over the budget cap.
  */
 export type BudgetModeName = 'hard' | 'availability-first';
+/**
+ * Whose spend the budget counts: `service`, the cost of what carries the service's cost allocation
+ * tag (spend the optimizer controls); `account`, everyone's in the account (other teams' spend
+ * too, which the optimizer would answer by capping this group: only when the user says so).
+ */
+export type BudgetScopeName = 'service' | 'account';
+export const BUDGET_SCOPES: readonly BudgetScopeName[] = ['service', 'account'];
 export const BUDGET_MODES: readonly BudgetModeName[] = ['hard', 'availability-first'];
 
 export const DEFAULT_COST_METRICS_NAMESPACE = 'CostOptimizer';
@@ -102,6 +114,8 @@ export const COST_OPTIMIZER_SETTINGS = {
   restoreBelowPercent: { env: E.RESTORE_BELOW, prop: 'restoreBelowPercent', unit: 'percent', min: 0, max: 1000 },
   capStepPercent: { env: E.CAP_STEP, prop: 'capStepPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   budgetStepIntervalSeconds: { env: E.STEP_INTERVAL_HOURS, prop: 'budgetStepInterval', unit: 'seconds', min: 0, max: 31 * 86_400 },
+  minChangePercent: { env: E.MIN_CHANGE, prop: 'minChangePercent', unit: 'percent', min: 0, max: 50 },
+  maxChangesPerDay: { env: E.MAX_CHANGES_PER_DAY, prop: 'maxChangesPerDay', unit: 'count', min: 1, max: 24, integer: true },
   targetMaxPercent: { env: E.TARGET_MAX, prop: 'targetUtilization.maxPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   targetStepPercent: { env: E.TARGET_STEP, prop: 'targetUtilization.stepPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   // OnDemandPercentageAboveBaseCapacity is an integer in Auto Scaling.
@@ -129,6 +143,9 @@ export const COST_OPTIMIZER_DEFAULTS = {
   restoreBelowPercent: 95,
   capStepPercent: 10,
   budgetStepIntervalSeconds: 12 * 3600,
+  minChangePercent: 4,
+  maxChangesPerDay: 6,
+  budgetScope: 'service' as BudgetScopeName,
   targetStepPercent: 5,
   spotStepPercent: 25,
   restoreLeadSeconds: 3600,
@@ -174,6 +191,8 @@ export interface CostOptimizerSettings {
   readonly budgetName: string;
   readonly budgetLimit?: number;
   readonly spendSource: SpendSourceName;
+  /** Whose spend the budget counts (see {@link BudgetScopeName}). */
+  readonly budgetScope: BudgetScopeName;
   readonly costTag?: { readonly key: string; readonly value: string };
   readonly mode: RunMode;
   readonly budgetMode: BudgetModeName;
@@ -185,6 +204,8 @@ export interface CostOptimizerSettings {
   readonly restoreBelowPercent: number;
   readonly capStepPercent: number;
   readonly budgetStepIntervalSeconds: number;
+  readonly minChangePercent: number;
+  readonly maxChangesPerDay: number;
   readonly targetUtilization?: { readonly maxPercent: number; readonly stepPercent: number };
   readonly spot?: { readonly minOnDemandPercent: number; readonly stepPercent: number };
   readonly workingHours?: WorkingHoursSettings;
@@ -250,6 +271,12 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
   }
   check(S.budgetLimit, s.budgetLimit);
+  for (const p of [
+    enumProblem('mode', E.MODE, s.mode, RUN_MODES, isUnresolved),
+    enumProblem('budgetMode', E.BUDGET_MODE, s.budgetMode, BUDGET_MODES, isUnresolved),
+    enumProblem('spendSource', E.SPEND_SOURCE, s.spendSource, SPEND_SOURCES, isUnresolved),
+  ])
+    if (p) out.push(p);
   if (s.costTag) {
     const { key, value } = s.costTag;
     if (!isUnresolved(key) && (key.trim() === '' || key.trim() !== key || key.length > 128)) {
@@ -295,6 +322,8 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   }
   check(S.capStepPercent, s.capStepPercent);
   check(S.budgetStepIntervalSeconds, s.budgetStepIntervalSeconds);
+  check(S.minChangePercent, s.minChangePercent);
+  check(S.maxChangesPerDay, s.maxChangesPerDay);
   if (s.targetUtilization) {
     check(S.targetMaxPercent, s.targetUtilization.maxPercent);
     check(S.targetStepPercent, s.targetUtilization.stepPercent);
@@ -404,6 +433,7 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
     [E.ACCOUNT]: s.accountId,
     [E.BUDGET]: s.budgetName,
     [E.SPEND_SOURCE]: s.spendSource,
+    [E.BUDGET_SCOPE]: s.budgetScope,
     [E.MODE]: s.mode,
     [E.BUDGET_MODE]: s.budgetMode,
     [E.FLOOR]: renderNumber(s.floorCapacity),
@@ -413,6 +443,8 @@ export function encodeCostOptimizerEnv(s: CostOptimizerSettings): Record<string,
     [E.RESTORE_BELOW]: renderNumber(s.restoreBelowPercent),
     [E.CAP_STEP]: renderNumber(s.capStepPercent),
     [E.STEP_INTERVAL_HOURS]: renderNumber(s.budgetStepIntervalSeconds / 3600),
+    [E.MIN_CHANGE]: renderNumber(s.minChangePercent),
+    [E.MAX_CHANGES_PER_DAY]: renderNumber(s.maxChangesPerDay),
     [E.PERIOD]: renderNumber(s.utilizationPeriodSeconds),
     [E.REFRESH_MIN_HEALTHY]: renderNumber(s.refreshMinHealthyPercent),
     ...(s.baseline ? { [E.BASELINE]: encodeGroupBaseline(s.baseline) } : {}),
@@ -496,6 +528,8 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
     budgetName: readString(env, E.BUDGET),
     budgetLimit: readOptionalNumber(env, E.LIMIT),
     spendSource: readEnum(env, E.SPEND_SOURCE, SPEND_SOURCES, D.spendSource),
+    // An environment written before BUDGET_SCOPE read the budget as the whole account's.
+    budgetScope: readEnum(env, E.BUDGET_SCOPE, BUDGET_SCOPES, 'account'),
     ...(tagKey !== undefined ? { costTag: { key: tagKey, value: env[E.COST_TAG_VALUE] ?? '' } } : {}),
     mode: readEnum(env, E.MODE, RUN_MODES, D.mode),
     budgetMode: readEnum(env, E.BUDGET_MODE, BUDGET_MODES, D.budgetMode),
@@ -507,6 +541,8 @@ export function decodeCostOptimizerEnv(env: Env): CostOptimizerSettings {
     restoreBelowPercent: readNumber(env, E.RESTORE_BELOW, D.restoreBelowPercent),
     capStepPercent: readNumber(env, E.CAP_STEP, D.capStepPercent),
     budgetStepIntervalSeconds: roundSeconds(readNumber(env, E.STEP_INTERVAL_HOURS, D.budgetStepIntervalSeconds / 3600) * 3600),
+    minChangePercent: readNumber(env, E.MIN_CHANGE, D.minChangePercent),
+    maxChangesPerDay: readNumber(env, E.MAX_CHANGES_PER_DAY, D.maxChangesPerDay),
     ...(targetMax !== undefined
       ? { targetUtilization: { maxPercent: targetMax, stepPercent: readNumber(env, E.TARGET_STEP, D.targetStepPercent) } }
       : {}),

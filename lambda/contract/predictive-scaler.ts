@@ -14,6 +14,7 @@ import {
   type NumberSetting,
   type SettingProblem,
   envError,
+  enumProblem,
   formatSeconds,
   numberProblem,
   problem,
@@ -168,6 +169,8 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
     const p = numberProblem(r, v);
     if (p) out.push(p);
   };
+  const modeProblem = enumProblem('mode', E.MODE, s.mode, SCALING_MODES, isUnresolved);
+  if (modeProblem) out.push(modeProblem);
   check(S.capacityPerInstance, s.capacityPerInstance);
   check(S.targetUtilization, s.targetUtilization);
   check(S.historySeconds, s.historySeconds);

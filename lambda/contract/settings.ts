@@ -104,6 +104,26 @@ export function problem(prop: string, env: string, message: string): SettingProb
   return { prop, env, message };
 }
 
+/**
+ * An enum setting given as another string (`'APPLY'` for `'apply'`, a cast or plain JavaScript):
+ * the problem, or undefined. Stricter than {@link readEnum} (no blank, no padding), so a value
+ * the construct accepts is one the handler accepts.
+ */
+export function enumProblem<T extends string>(
+  prop: string,
+  env: string,
+  value: unknown,
+  allowed: readonly T[],
+  isUnresolved: IsUnresolved = () => false,
+): SettingProblem | undefined {
+  if (isUnresolved(value) || (typeof value === 'string' && (allowed as readonly string[]).includes(value))) return undefined;
+  return problem(
+    prop,
+    env,
+    `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+  );
+}
+
 /** The construct's error for the first problem: names the prop and the value. */
 export function propError(problems: readonly SettingProblem[], prefix = ''): Error | undefined {
   if (problems.length === 0) return undefined;

@@ -1,6 +1,16 @@
-import { type Headroom, HeadroomScratch, learnHeadroom, replayBuffer, replayCapacity, replayContext, replayPlan } from './forecast/forecast-errors';
+import {
+  type Headroom,
+  HeadroomScratch,
+  learnHeadroom,
+  replayBuffer,
+  replayCapacity,
+  replayContext,
+  type ReplayedPlan,
+  replayPlan,
+} from './forecast/forecast-errors';
 import { buildProfiles, FittedModel, type ForecastModelSpec, type SeasonalProfiles, WindowMedians } from './forecast/forecast-model';
 import { movingMedian, quantileInPlace } from './forecast/robust-stats';
+import { measureRealized, type RealizedOutcome } from './forecast/realized-outcome';
 import { detectSeasonality, type Seasonality } from './forecast/seasonality';
 import { cleanSeries } from './forecast/series';
 import type { PlanInput, PlanOutput, PlannedAction } from './plan-types';
@@ -22,6 +32,26 @@ export const DEFAULT_PLANNER_UNSERVED_BUDGET = 3e-4;
  * docs/predictive-scaler.md).
  */
 export const DEFAULT_REPLAY_BUDGET_FACTOR = 1;
+
+/**
+ * Seconds of the recent past over which the realized unserved share is measured from
+ * `capacityHistory`: the replay's own window (three days); not varied in the leave-one-trace-out.
+ */
+export const DEFAULT_REALIZED_WINDOW_SECONDS = 3 * 86_400;
+/**
+ * The headroom grows by (the factor on the realized capacity that would have kept the budget) to
+ * this power: 1 takes the whole step at once, less a part of it per plan. Chosen with
+ * `DEFAULT_MAX_REALIZED_BOOST` by leave-one-trace-out over the 13 traces among off, (1, 1.5) and
+ * (0.5, 1.25) (docs/predictive-scaler.md).
+ */
+export const DEFAULT_REALIZED_GAIN = 1;
+/**
+ * When the largest boost would still have left more than this share of the realized misses
+ * unserved, they were jumps no headroom catches in time, and the realized share is not steered on.
+ */
+export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
+/** The largest factor the realized outcome may raise the headroom and the history-peak cap by (see `DEFAULT_REALIZED_GAIN`). */
+export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
 
 /**
  * Tuning of `planCapacity`. The one setting a user should need is `unservedBudget`; the planner
@@ -75,6 +105,40 @@ export interface PlannerOptions {
    * @default 7200 (2 hours)
    */
   readonly burstMemorySeconds?: number;
+  /**
+   * Seconds of the recent past over which the realized unserved share is measured (with
+   * `capacityHistory` in the input).
+   * @default DEFAULT_REALIZED_WINDOW_SECONDS (3 days)
+   */
+  readonly realizedWindowSeconds?: number;
+  /**
+   * How hard the realized share steers: the headroom grows by the factor that would have kept the
+   * budget to this power. 0 turns the steering off.
+   * @default DEFAULT_REALIZED_GAIN
+   */
+  readonly realizedGain?: number;
+  /**
+   * Upper bound of the factor the realized outcome raises the headroom by.
+   * @default DEFAULT_MAX_REALIZED_BOOST
+   */
+  readonly maxRealizedBoost?: number;
+  /**
+   * See `DEFAULT_REALIZED_REACHABLE_SHARE`.
+   * @default DEFAULT_REALIZED_REACHABLE_SHARE
+   */
+  readonly realizedReachableShare?: number;
+}
+
+/** Where the history-peak cap held the plan below what its replay asked for. */
+export interface PeakCap {
+  /** Whether the cap lowered the capacity of at least one planned step. */
+  readonly bound: boolean;
+  /** The cap: what the highest load of the history needs at 100% utilization (times the realized boost), in instances. */
+  readonly capInstances: number;
+  /** The most instances the plan asks for over its steps, after the cap. */
+  readonly plannedInstances: number;
+  /** What the replay says the budget takes: the most instances without the cap. */
+  readonly replayInstances: number;
 }
 
 /** What `explainPlan` reports beside the plan: why the planner did what it did. */
@@ -91,6 +155,20 @@ export interface PlanExplanation {
   readonly replayBudget: number;
   /** Capacity per step from the first plannable step, before anti-flap holding. */
   readonly need: number[];
+  /** What the capacity history says the group really left unserved (with `capacityHistory`). */
+  readonly realized?: RealizedOutcome;
+  /** The history-peak cap, and whether it kept the plan below what the budget takes. */
+  readonly peakCap: PeakCap;
+  /**
+   * The weight of "the same minute a day earlier" in `plan.forecast` (0, 0.5 or 1: the one of the
+   * model, the seasonal naive forecast and their mean with the smallest replayed error).
+   */
+  readonly seasonalNaiveWeight: number;
+  /**
+   * Plain sentences for the log: a budget the cap keeps out of reach, a realized share above the
+   * budget, a capacity history that contradicts `capacityPerInstance`.
+   */
+  readonly notes: string[];
 }
 
 const DAY_S = 86_400;
@@ -110,6 +188,11 @@ const DAY_S = 86_400;
  * low for `scaleInDelaySeconds`. Actions raise the group's MinSize (`minCapacity`), so target
  * tracking beside the plan still scales out on surprises and the plan never lowers the running
  * capacity by itself.
+ *
+ * With `capacityHistory` (the instances in service per step) it also measures the share of the
+ * load the group really left unserved over the recent past and, where that exceeds the budget,
+ * raises the headroom and the history-peak cap by the factor that would have kept it (bounded, see
+ * `measureRealized`); `plan.diagnostics` says so, and when the cap keeps the budget out of reach.
  *
  * With no usable history the schedule is empty (nothing changes).
  */
@@ -191,6 +274,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   type Fit = { model: FittedModel; headroom: Headroom };
   let best: Fit | undefined;
   let bestForecast: Fit | undefined;
+  const forecastReplay = new ForecastReplay(capacity);
   for (const spec of specs) {
     const model = new FittedModel(spec, values, profilesOf(spec), epsilon, levels);
     const fromOrigin = Math.max(spec.periodSteps + levelWindow, toOrigin - replay);
@@ -200,8 +284,10 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const fit = { model, headroom };
     if (!best || (Number.isFinite(headroom.cost) && !(headroom.cost >= best.headroom.cost))) best = fit;
-    if (spec.combine === 'median' && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape))))
+    if (spec.combine === 'median' && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))) {
       bestForecast = fit;
+      if (dayS >= 2) forecastReplay.keep(replayed, headroom.typical);
+    }
   }
   if (!best) return { plan: { schedule: [] } };
   const forecastFit = bestForecast ?? best;
@@ -215,6 +301,24 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   // Capacity above what the highest load in the history needs at 100% utilization buys nothing
   // the history can justify; beyond it the forecast at the target utilization rules.
   const historyPeak = recentMaximum(values, lastFinite, n);
+  // What the group really left unserved recently: where it exceeds the budget, the headroom and
+  // the cap grow by the factor that would have kept it (the replay alone missed it).
+  const realizedGain = options.realizedGain ?? DEFAULT_REALIZED_GAIN;
+  const realized =
+    input.capacityHistory && realizedGain > 0
+      ? measureRealized(values, start, stepMs, input.capacityHistory, {
+          unservedBudget: budget,
+          capacityPerInstance: input.capacityPerInstance,
+          targetUtilization: target,
+          minCapacity: minCap,
+          windowSteps: steps(options.realizedWindowSeconds ?? DEFAULT_REALIZED_WINDOW_SECONDS),
+          gain: realizedGain,
+          maxBoost: Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST),
+          minSteps: Math.min(steps(DAY_S / 4), steps(options.realizedWindowSeconds ?? DEFAULT_REALIZED_WINDOW_SECONDS)),
+          reachableShare: options.realizedReachableShare ?? DEFAULT_REALIZED_REACHABLE_SHARE,
+        })
+      : undefined;
+  const boost = realized?.boost ?? 1;
 
   const pointForecast = (fit: Fit) => {
     const level = fit.model.levelAt(lastFinite);
@@ -225,8 +329,16 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     };
   };
   const planFrom = pointForecast(best);
-  const forecastFrom = forecastFit === best ? planFrom : pointForecast(forecastFit);
   const bias = Number.isFinite(forecastFit.headroom.typical) && forecastFit.headroom.typical > 0 ? forecastFit.headroom.typical : 1;
+  const modelForecast = forecastFit === best ? planFrom : pointForecast(forecastFit);
+  // "The same minute a day earlier" is the forecast when its error over the replayed steps is the
+  // smaller (a load with a daily shape and no stable level).
+  const naiveWeight = forecastFit === bestForecast && dayS >= 2 ? forecastReplay.naiveWeight(values, dayS) : 0;
+  const forecastFrom = (k: number): number => {
+    const f = modelForecast(k) * bias;
+    const y = k - dayS < n && k - dayS >= 0 ? values[k - dayS] : NaN;
+    return naiveWeight > 0 && Number.isFinite(y) ? naiveWeight * y + (1 - naiveWeight) * f : f;
+  };
 
   // Burst memory (when the replay found it cheaper for the budget): a load seen at step i keeps the
   // floor at what it needs at 100% utilization until step i + memorySteps. burstPeak[j] is the
@@ -242,13 +354,45 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const span = horizon + delay + hold + 1;
   const need = new Array<number>(span);
   const forecastValues = new Array<number>(span);
+  const cap = Math.max(historyPeak * boost, 0);
+  let uncappedPeak = 0;
+  let cappedPeak = 0;
+  let bound = false;
   for (let j = 0; j < span; j++) {
     const f = planFrom(kNow + j);
-    forecastValues[j] = forecastFrom(kNow + j) * bias;
-    let units = Math.min(f * multiplier, Math.max(historyPeak, f * atTarget)) / input.capacityPerInstance;
+    forecastValues[j] = forecastFrom(kNow + j);
+    const wanted = f * multiplier * boost;
+    const allowed = Math.max(cap, f * atTarget);
+    if (wanted > allowed && Math.ceil(wanted / input.capacityPerInstance - 1e-9) > Math.ceil(allowed / input.capacityPerInstance - 1e-9))
+      bound = true;
+    uncappedPeak = Math.max(uncappedPeak, wanted);
+    let units = Math.min(wanted, allowed) / input.capacityPerInstance;
     if (best.headroom.samples === 0) units = Math.max(units, recentMax / (input.capacityPerInstance * target));
     if (j < memory && Number.isFinite(burstPeak[j])) units = Math.max(units, burstPeak[j] / input.capacityPerInstance);
     need[j] = clamp(Math.ceil(units - 1e-9), minCap, maxCap);
+    cappedPeak = Math.max(cappedPeak, need[j]);
+  }
+  const peakCap: PeakCap = {
+    bound,
+    capInstances: Number.isFinite(cap) ? Math.ceil(cap / input.capacityPerInstance - 1e-9) : 0,
+    plannedInstances: cappedPeak,
+    replayInstances: clamp(Math.ceil(uncappedPeak / input.capacityPerInstance - 1e-9), minCap, Math.max(maxCap, minCap)),
+  };
+  const notes: string[] = [];
+  if (bound) {
+    notes.push(
+      `the budget is not reachable within the history-peak cap: the replay says it takes ${peakCap.replayInstances} instances, the cap (the history's highest load at 100% utilization${boost > 1 ? `, x${boost.toFixed(2)} realized boost` : ''}) allows ${peakCap.capInstances}`,
+    );
+  }
+  if (realized?.contradiction) notes.push(`capacity history contradicts capacityPerInstance: ${realized.contradiction}`);
+  else if (realized?.unreachable) {
+    notes.push(
+      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%, but mostly in jumps that even x${Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST).toFixed(2)} headroom would have left unserved: not steered (target tracking catches such jumps)`,
+    );
+  } else if (realized && realized.share > budget) {
+    notes.push(
+      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%: headroom x${boost.toFixed(2)} (${realized.needed.toFixed(2)} would have kept it)`,
+    );
   }
 
   const schedule: PlannedAction[] = [];
@@ -268,6 +412,14 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     plan: {
       schedule,
       forecast: { start: start + kNow * stepMs, stepSeconds: stepS, values: forecastValues },
+      diagnostics: {
+        notes,
+        ...(realized && Number.isFinite(realized.share) ? { realizedUnservedShare: realized.share, realizedBoost: boost } : {}),
+        ...(realized?.contradiction ? { capacityContradiction: true } : {}),
+        peakCapBound: peakCap.bound,
+        replayInstances: peakCap.replayInstances,
+        plannedInstances: peakCap.plannedInstances,
+      },
     },
     explanation: {
       seasonality,
@@ -277,6 +429,10 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
       multiplier,
       replayBudget,
       need,
+      ...(realized ? { realized } : {}),
+      peakCap,
+      seasonalNaiveWeight: naiveWeight,
+      notes,
     },
   };
 }
@@ -323,3 +479,51 @@ function recentMaximum(values: Float64Array, last: number, window: number): numb
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * The replayed forecasts of the forecast model (bias-corrected) beside what happened, kept to
+ * compare them with "the same minute a day earlier" and with the mean of the two on the same steps.
+ */
+class ForecastReplay {
+  private readonly forecasts: Float64Array;
+  private readonly actuals: Float64Array;
+  private readonly steps: Float64Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.forecasts = new Float64Array(capacity);
+    this.actuals = new Float64Array(capacity);
+    this.steps = new Float64Array(capacity);
+  }
+
+  public keep(r: ReplayedPlan, typical: number): void {
+    const bias = Number.isFinite(typical) && typical > 0 ? typical : 1;
+    const c = Math.min(r.count, this.forecasts.length);
+    for (let i = 0; i < c; i++) {
+      this.forecasts[i] = r.forecasts[i] * bias;
+      this.actuals[i] = r.actuals[i];
+      this.steps[i] = r.steps[i];
+    }
+    this.count = c;
+  }
+
+  /** 0, 0.5 or 1: the weight of the seasonal naive forecast with the smallest replayed absolute error. */
+  public naiveWeight(values: Float64Array, period: number): number {
+    const err = [0, 0, 0];
+    let seen = 0;
+    for (let i = 0; i < this.count; i++) {
+      const k = this.steps[i] - period;
+      const y = k >= 0 ? values[k] : NaN;
+      if (!Number.isFinite(y)) continue;
+      const a = this.actuals[i];
+      const f = this.forecasts[i];
+      err[0] += Math.abs(a - f);
+      err[1] += Math.abs(a - 0.5 * (f + y));
+      err[2] += Math.abs(a - y);
+      seen++;
+    }
+    if (seen < 30) return 0;
+    const best = err.indexOf(Math.min(...err));
+    return best / 2;
+  }
+}

@@ -19,6 +19,13 @@ export interface PlanInput {
   readonly now: number;
   /** The load metric up to `now`, oldest first. */
   readonly history: MetricSeries;
+  /**
+   * Instances in service per step over (about) the same steps as `history` (CloudWatch's
+   * `GroupInServiceInstances` at one minute), aligned by time; `NaN` where there is no datapoint.
+   * With it the planner measures the share of the load the group really left unserved and grows
+   * its headroom where that share exceeds the budget. Without it the replay alone sizes the headroom.
+   */
+  readonly capacityHistory?: MetricSeries;
   /** Load one instance serves per step at 100% utilization. */
   readonly capacityPerInstance: number;
   /** Utilization the group is run at, in (0, 1]. */
@@ -57,4 +64,24 @@ export interface PlanOutput {
   readonly schedule: PlannedAction[];
   /** The load forecast behind the plan. */
   readonly forecast?: LoadForecast;
+  /** Why the plan is what it is, for the run log (the planner's own; absent from other planners). */
+  readonly diagnostics?: PlanDiagnostics;
+}
+
+/** What a plan says about itself, for the run log. */
+export interface PlanDiagnostics {
+  /** Plain sentences: a budget out of reach within the history-peak cap, a realized share above the budget, a contradicting capacity history. */
+  readonly notes: readonly string[];
+  /** The share of the recent load the group really left unserved (from `capacityHistory`). */
+  readonly realizedUnservedShare?: number;
+  /** The factor the realized outcome raised the headroom and the cap by (1: not steered). */
+  readonly realizedBoost?: number;
+  /** The capacity history contradicts `capacityPerInstance` (the realized share is not steered on). */
+  readonly capacityContradiction?: boolean;
+  /** Whether the history-peak cap kept the plan below what the replay says the budget takes. */
+  readonly peakCapBound: boolean;
+  /** What the replay says the budget takes, in instances (the plan's peak without the cap). */
+  readonly replayInstances: number;
+  /** The most instances the plan asks for. */
+  readonly plannedInstances: number;
 }

@@ -55,7 +55,11 @@ export async function boundedActions(
     baseline: c.baseline,
     ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
     ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
-    ...(decision.plan.minimumCapForLoad !== undefined ? { emergencyFloor: decision.plan.minimumCapForLoad } : {}),
+    // The load's emergency floor holds the cap up only in availability-first mode: in hard mode the
+    // budget is a limit and capacity gives way down to the floor (the decision's cap already is).
+    ...(decision.plan.minimumCapForLoad !== undefined && c.policy.budgetMode === 'availability-first'
+      ? { emergencyFloor: decision.plan.minimumCapForLoad }
+      : {}),
     ...(pending > 0 ? { pendingFloor: pending } : {}),
     // MinSize is not a cost lever: a floor in place (a predictive or scheduled one) is kept under
     // the cap, except the controller's own off-hours floor when it restores.

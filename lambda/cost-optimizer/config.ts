@@ -5,7 +5,14 @@
  * and the prop; the run then changes nothing.
  */
 import type { GroupBaseline } from '../contract/group-baseline';
-import { COST_OPTIMIZER_ENV, type RunMode, type SpendSourceName, type VerticalEnv, parseCostOptimizerEnv } from '../contract/cost-optimizer';
+import {
+  type BudgetScopeName,
+  COST_OPTIMIZER_ENV,
+  type RunMode,
+  type SpendSourceName,
+  type VerticalEnv,
+  parseCostOptimizerEnv,
+} from '../contract/cost-optimizer';
 import type { CostPolicy } from '../core/cost';
 
 export type { RunMode, VerticalEnv };
@@ -18,6 +25,8 @@ export interface OptimizerConfig {
   /** Used when the budget has no BudgetLimit (never for a COST budget in practice). */
   readonly budgetLimit?: number;
   readonly spendSource: SpendSource;
+  /** Whose spend the budget counts: the service's (tagged) or the whole account's. */
+  readonly budgetScope: BudgetScopeName;
   /** Cost allocation tag filter for Cost Explorer. */
   readonly costTag?: { readonly key: string; readonly value: string };
   readonly mode: RunMode;
@@ -52,6 +61,8 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     restoreBelowPercent: s.restoreBelowPercent,
     capStepPercent: s.capStepPercent,
     budgetStepIntervalMs: s.budgetStepIntervalSeconds * SECOND,
+    minChangePercent: s.minChangePercent,
+    maxChangesPerDay: s.maxChangesPerDay,
     budgetMode: s.budgetMode,
     ...(s.targetUtilization ? { targetUtilization: { ...s.targetUtilization } } : {}),
     ...(s.spot ? { spot: { ...s.spot } } : {}),
@@ -79,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>): OptimizerCo
     budgetName: s.budgetName,
     ...(s.budgetLimit !== undefined ? { budgetLimit: s.budgetLimit } : {}),
     spendSource: s.spendSource,
+    budgetScope: s.budgetScope,
     ...(s.costTag ? { costTag: s.costTag } : {}),
     mode: s.mode,
     launchTemplateId: s.launchTemplateId,

@@ -34,6 +34,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { CostAction, CostDecision, GroupSnapshot } from '../core/cost';
 import { clientSettings, describeError } from '../shared/aws';
 import { eventTime } from '../shared/config';
+import { baselineWithGroupSchedules } from '../shared/group-schedules';
 import type { ApplyResult } from './apply';
 import { loadConfig, type OptimizerConfig } from './config';
 import { applyDecision, decide, readInputs, recordDecision, type RunRecord, stage, StageError } from './run-steps';
@@ -107,7 +108,10 @@ export async function runCostOptimizer(event: unknown, deps: CostDependencies): 
   let thrown: unknown;
   try {
     cfg = await stage('config', () => loadConfig(deps.env));
-    const c = cfg;
+    // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
+    const c: OptimizerConfig = cfg.baseline
+      ? { ...cfg, baseline: await stage('read schedules', () => baselineWithGroupSchedules(deps.autoScaling, cfg!.groupName, cfg!.baseline!, now)) }
+      : cfg;
     run.summary = { ...run.summary, mode: c.mode };
     const inputs = await readInputs(c, deps, now);
     const decision = await decide(c, deps, now, inputs);

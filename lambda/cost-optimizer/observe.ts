@@ -64,7 +64,7 @@ export async function readSpend(
   now: number,
   budgets: BudgetsClient,
   ce: CostExplorerClient,
-): Promise<BudgetSnapshot & { source: string }> {
+): Promise<BudgetSnapshot & { source: string; unreported?: string }> {
   const res = await budgets.send(new DescribeBudgetCommand({ AccountId: cfg.accountId, BudgetName: cfg.budgetName }));
   const b = res.Budget;
   if (!b) throw new MissingDataError(`budget ${cfg.budgetName} was not returned`);
@@ -112,7 +112,30 @@ export async function readSpend(
     source = cfg.costTag ? `cost-explorer (tag ${cfg.costTag.key}=${cfg.costTag.value})` : 'cost-explorer';
   }
   if (actual === undefined) throw new MissingDataError(`budget ${cfg.budgetName} has no calculated actual spend`);
-  return { limit, actualSpend: actual, forecastedSpend: forecast, periodStart: period.start, periodEnd: period.end, source };
+  const unreported = unreportedScopedSpend(cfg, actual);
+  return {
+    limit,
+    actualSpend: actual,
+    forecastedSpend: forecast,
+    periodStart: period.start,
+    periodEnd: period.end,
+    source,
+    ...(unreported ? { unreported } : {}),
+  };
+}
+
+/**
+ * A service-scoped budget that reports no spend at all has not counted the service yet (its cost
+ * allocation tag is not active, or was activated less than a day ago), not spent nothing: the
+ * reason, or undefined when the spend can be read as it is.
+ */
+export function unreportedScopedSpend(
+  cfg: Pick<OptimizerConfig, 'budgetScope' | 'budgetName' | 'spendSource' | 'costTag'>,
+  actual: number,
+): string | undefined {
+  const scoped = cfg.budgetScope === 'service' || (cfg.spendSource === 'cost-explorer' && cfg.costTag !== undefined);
+  if (!scoped || actual > 0) return undefined;
+  return `budget ${cfg.budgetName} is scoped to the service but reports no spend yet: its cost allocation tag may not be active (activation takes up to 24 hours, and costs count only from then): spend unknown, the budget levers hold`;
 }
 
 export async function readGroup(asg: AutoScalingClient, groupName: string): Promise<AutoScalingGroup> {

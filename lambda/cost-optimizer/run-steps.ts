@@ -12,6 +12,7 @@ import { describeError } from '../shared/aws';
 import { applyActions } from './apply';
 import { applyEcsTaskCap } from './ecs-task-cap';
 import { boundedActions } from './bounded-actions';
+import { overrunInForce } from './overrun-in-force';
 import type { OptimizerConfig } from './config';
 import type { CostDependencies, CostRunSummary } from './index';
 import { type GroupTemplate, readCpuTargetPolicy, readGroup, readSpend, readTemplate, readUsageHistory, readUtilization } from './observe';
@@ -109,7 +110,8 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
   const decided = await stage('decide', () =>
     decideCost({
       now,
-      budget: spend,
+      // A scoped budget that reports nothing yet is unknown spend, not zero spend.
+      budget: spend.unreported ? undefined : spend,
       group,
       utilization: samples,
       utilizationPeriodSeconds: c.utilizationPeriodSeconds,
@@ -123,6 +125,7 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
     c.mode === 'forecast-only'
       ? decided
       : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+  if (spend.unreported) decision.notes.push(spend.unreported);
   if (c.manageTargetTracking && !inputs.cpuPolicy)
     decision.notes.push('target utilization lever: the group has no single CPU target tracking policy');
   if (c.policy.vertical && !inputs.template) decision.notes.push('vertical: the group does not launch from the managed launch template');
@@ -133,6 +136,8 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
 export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: CostDecision, run: RunRecord): void {
   const { spend, samples, usageHistory, group } = inputs;
   const plan = decision.plan;
+  const overrun = overrunInForce(decision, group.maxSize);
+  if (overrun.note) decision.notes.push(overrun.note);
   Object.assign(run.metrics, {
     [COST_METRIC.EXPECTED_MONTH_END_COST]: plan.expectedMonthEndCost,
     [COST_METRIC.BUDGET_LIMIT]: plan.budgetLimit,
@@ -141,13 +146,19 @@ export function recordDecision(c: OptimizerConfig, inputs: Inputs, decision: Cos
     [COST_METRIC.PEAK_CAPACITY_NEEDED]: plan.peakCapacityNeeded,
     [COST_METRIC.MINIMUM_CAP_FOR_LOAD]: plan.minimumCapForLoad,
     [COST_METRIC.MISSING_DATA]: samples.length === 0 ? 1 : 0,
-    [COST_METRIC.FORECAST_OVERRUN_PERCENT]: plan.forecastOverrunPercent,
+    [COST_METRIC.FORECAST_OVERRUN_PERCENT]: overrun.percent,
   });
   const shown = c.mode === 'forecast-only' ? [] : decision.actions;
   run.summary = {
     ...run.summary,
     group: { name: c.groupName, ...group },
-    spend: { source: spend.source, limit: spend.limit, actual: spend.actualSpend, forecast: spend.forecastedSpend },
+    spend: {
+      source: spend.source,
+      limit: spend.limit,
+      actual: spend.actualSpend,
+      forecast: spend.forecastedSpend,
+      ...(spend.unreported ? { reported: false } : {}),
+    },
     utilizationSamples: samples.length,
     usageHistoryHours: usageHistory.length,
     decision: { pressure: decision.pressure, plan, notes: decision.notes, actions: shown },

@@ -123,7 +123,8 @@ export async function listEcsScheduledActions(clients: EcsClients, t: EcsService
         name: 'IncompleteData',
       });
   } while (token);
-  return { own, otherStartTimes };
+  // Other owners' recurring (cron/rate) actions on the target are not modeled as the group's schedules are.
+  return { own, otherStartTimes, recurring: [] };
 }
 
 /** An action as the target takes it: a floor of the plan's capacity (a scheduled action has no desired count). */

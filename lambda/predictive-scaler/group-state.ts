@@ -4,7 +4,9 @@
  * never returned, so they are never touched).
  */
 import { type AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScheduledActionsCommand } from '@aws-sdk/client-auto-scaling';
+import type { RecurringAction } from '../core/capacity';
 import { decodeCostState } from '../core/cost';
+import { recurringActionOf } from '../shared/group-schedules';
 import type { GroupState, OwnAction } from './scheduled-actions';
 
 /** What the cost optimizer holds the group at (from its state tag): the caps the scaler plans under. */
@@ -65,12 +67,15 @@ export interface ScheduledActionsView {
   readonly own: OwnAction[];
   /** Start times (epoch ms) of other owners' actions: the scaler never schedules in the same minute. */
   readonly otherStartTimes: number[];
+  /** Other owners' recurring actions: the group's own schedules, wherever they were defined. */
+  readonly recurring: RecurringAction[];
 }
 
 /** Lists the group's scheduled actions, every page; other owners' actions are only read. */
 export async function listScheduledActions(asg: AutoScalingClient, groupName: string, prefix: string): Promise<ScheduledActionsView> {
   const own: OwnAction[] = [];
   const otherStartTimes: number[] = [];
+  const recurring: RecurringAction[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
@@ -79,6 +84,8 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
       const start = a.StartTime?.getTime() ?? a.Time?.getTime();
       if (!a.ScheduledActionName?.startsWith(prefix)) {
         if (start !== undefined) otherStartTimes.push(start);
+        const r = recurringActionOf(a);
+        if (r) recurring.push(r);
         continue;
       }
       own.push({
@@ -97,5 +104,5 @@ export async function listScheduledActions(asg: AutoScalingClient, groupName: st
         name: 'IncompleteData',
       });
   } while (token);
-  return { own, otherStartTimes };
+  return { own, otherStartTimes, recurring };
 }

@@ -4,16 +4,17 @@
  * Each step fails with a {@link StageError} that names its stage.
  */
 import type { PlanInput, PlanOutput } from '../core';
-import { effectiveCapacity, scheduleChangeTimes, scheduledBounds } from '../core/capacity';
+import { effectiveCapacity, type RecurringAction, scheduleChangeTimes, scheduledBounds, withGroupSchedules } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
 import { ecsResourceId } from '../contract/ecs-service-target';
 import { applyEcsPlan, describeEcsService, ecsClientsOf, ecsServiceTargetOf, listEcsScheduledActions } from './ecs-target';
+import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
 import { type CostHold, describeGroup, listScheduledActions } from './group-state';
 import type { Dependencies, RunSummary } from './index';
-import { type LoadHistory, readLoadHistory } from './load-history';
+import { type LoadHistory, readLoadHistory, STEP_SECONDS } from './load-history';
 import {
   type ActionPlan,
   baseMinCapacity,
@@ -31,7 +32,10 @@ type EffectiveCapacity = ReturnType<typeof effectiveCapacity>;
 export type Outcome = Omit<RunSummary, 'durationMs'>;
 
 /** What the run saw and did so far, for the failure line. */
-export type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] };
+export type Seen = { -readonly [K in 'group' | 'history' | 'plan' | 'actions']?: RunSummary[K] } & {
+  /** The last day's realized unserved share (with a capacity history). */
+  realized?: ReturnType<typeof realizedLastDay>;
+};
 
 /** Times a stage into the run's `stageMs`. */
 export type Timed = <T>(name: 'read' | 'plan' | 'apply', f: () => Promise<T> | T) => Promise<T>;
@@ -84,9 +88,13 @@ const LATE_RUN_MS = 15 * 60_000;
 /** What the read step returns. */
 export interface Inputs {
   readonly history: LoadHistory;
+  /** GroupInServiceInstances over the same window (no series when the group collects no group metrics). */
+  readonly capacity: CapacityHistory;
   readonly group: GroupState & { readonly costHold?: CostHold };
   readonly existing: readonly OwnAction[];
   readonly otherStartTimes: readonly number[];
+  /** The group's recurring scheduled actions (other owners'), merged with the baseline's schedules. */
+  readonly recurring: readonly RecurringAction[];
   readonly groupLine: NonNullable<RunSummary['group']>;
   readonly historyLine: Record<string, unknown>;
 }
@@ -94,10 +102,15 @@ export interface Inputs {
 /** Read: the load history, the group and the scheduled actions (in parallel). */
 export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependencies, run: RunContext): Promise<Inputs> {
   const ecs = stage('config', () => ecsServiceTargetOf(deps.env));
-  const [history, group, scheduled] = await run.timed('read', () =>
+  const windowEnd = Math.floor(now / (STEP_SECONDS * 1000)) * STEP_SECONDS * 1000;
+  const windowStart = windowEnd - Math.floor(cfg.historySeconds / STEP_SECONDS) * STEP_SECONDS * 1000;
+  // On an ECS service the plan is in tasks: the group's in-service instances are no history of it.
+  const noCapacityHistory: CapacityHistory = { datapoints: 0, pages: 0 };
+  const [history, capacity, group, scheduled] = await run.timed('read', () =>
     stageAsync('read', () =>
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
+        ecs ? noCapacityHistory : readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
         ecs ? describeEcsService(ecsClientsOf(deps), ecs) : describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey),
         ecs
           ? listEcsScheduledActions(ecsClientsOf(deps), ecs, cfg.actionPrefix)
@@ -111,11 +124,15 @@ export async function readInputs(cfg: ScalerConfig, now: number, deps: Dependenc
     throw new StageError('read', Object.assign(new Error(what), { name: 'GroupNotFound' }));
   }
   const groupLine = { name: cfg.groupName, ...group };
-  const historyLine = historySummary(history, now);
+  const historyLine = {
+    ...historySummary(history, now),
+    capacityDatapoints: capacity.datapoints,
+    ...(capacity.error ? { capacityError: capacity.error } : {}),
+  };
   run.seen.group = groupLine;
   run.seen.history = historyLine;
   run.counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
-  return { history, group, existing, otherStartTimes: scheduled.otherStartTimes, groupLine, historyLine };
+  return { history, capacity, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
 }
 
 /** Why the history cannot be planned on (no datapoints, negative load, too short), or undefined. */
@@ -158,7 +175,8 @@ export interface Bounds {
  */
 export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): Bounds {
   const { group, existing } = inputs;
-  const baseline = cfg.baseline ?? legacyBaseline(group, existing);
+  // The group's schedules wherever they were defined: what AWS holds, merged with the construct's.
+  const baseline = stage('read', () => withGroupSchedules(cfg.baseline ?? legacyBaseline(group, existing), inputs.recurring, now, cfg.actionPrefix));
   const hold = group.costHold ?? {};
   const liveCap = group.maxSize < scheduledBounds(baseline, now).maxSize ? group.maxSize : undefined;
   const budgetCap = hold.budgetCap === undefined ? liveCap : Math.min(hold.budgetCap, liveCap ?? Infinity);
@@ -180,6 +198,8 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
     ...(budgetCap !== undefined ? { budgetCap } : {}),
     ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
+    // The group's schedules in the model: handed down by the construct, and known only to AWS.
+    schedules: { handedDown: cfg.baseline?.schedules.length ?? 0, fromAws: baseline.schedules.length - (cfg.baseline?.schedules.length ?? 0) },
   };
   return { baseline, boundsAt, nowBounds, baseMin, boundsLine };
 }
@@ -196,6 +216,7 @@ export async function planCapacityStep(
   const input: PlanInput = {
     now,
     history: inputs.history.series,
+    ...(inputs.capacity.series ? { capacityHistory: inputs.capacity.series } : {}),
     capacityPerInstance: cfg.capacityPerInstance,
     targetUtilization: cfg.targetUtilization,
     minCapacity: bounds.baseMin,
@@ -204,6 +225,11 @@ export async function planCapacityStep(
     horizonSeconds: cfg.horizonSeconds,
   };
   const output = await run.timed('plan', () => stage('plan', () => deps.planner(input, { unservedBudget: cfg.unservedBudget })));
+  if (input.capacityHistory) {
+    const realized = realizedLastDay(input.history, input.capacityHistory, { ...cfg, minCapacity: bounds.baseMin });
+    run.seen.realized = realized;
+    publishRealized(deps.metrics, cfg.groupName, realized);
+  }
   // The planner found nothing usable in the history (e.g. all gaps): keep what is in place.
   if (!Array.isArray(output?.schedule) || output.schedule.length === 0) return undefined;
   return output;
@@ -267,6 +293,8 @@ export function planActions(
     invalid: actionPlan.invalid,
     pointsPublished: emf.published,
     pointsSkipped: emf.skipped,
+    ...(run.seen.realized ? { realized: run.seen.realized } : {}),
+    ...(output.diagnostics ? { diagnostics: output.diagnostics } : {}),
   };
   const wanted = {
     immediateDesired: actionPlan.immediateDesired,

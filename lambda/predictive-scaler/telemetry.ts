@@ -25,6 +25,11 @@ export const METRIC = {
   /** Scheduled actions put and removed. */
   ACTIONS_PUT: 'ScheduledActionsPut',
   ACTIONS_REMOVED: 'ScheduledActionsRemoved',
+  /**
+   * Percent of the last day's load above what the group's instances in service carried at 100%
+   * utilization (GroupInServiceInstances x capacityPerInstance): the budget as kept, not as planned.
+   */
+  REALIZED_UNSERVED_PERCENT: 'RealizedUnservedPercent',
   /** Minutes of history with a datapoint. */
   HISTORY_DATAPOINTS: 'HistoryDatapoints',
   /** One per run, by decision. */

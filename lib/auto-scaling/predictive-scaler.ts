@@ -1,7 +1,8 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -172,14 +173,15 @@ export interface PredictiveScalerProps {
   readonly horizon?: Duration;
 
   /**
-   * Topic the function's error and missing-data alarms notify.
+   * Topic the function's error, missing-data and realized-unserved alarms notify.
    *
    * @default no notification (the alarm is still created)
    */
   readonly alertTopic?: sns.ITopic;
 
   /**
-   * Dashboard to add a row to: forecast vs actual load, planned vs in-service capacity.
+   * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
+   * budget, planned vs in-service capacity.
    *
    * @default no widgets
    */
@@ -274,6 +276,13 @@ export class PredictiveScaler extends Construct {
   public readonly errorAlarm: cloudwatch.Alarm;
   /** Alarm after `missingDataAlarmRuns` consecutive runs skipped for missing or unusable load data. */
   public readonly missingDataAlarm: cloudwatch.Alarm;
+  /**
+   * Alarm when the realized unserved share of the last day (`RealizedUnservedPercent`: the load
+   * above what the group's instances in service carried) stays above `unservedBudgetPercent` for
+   * a whole day: the budget promised is not the budget kept. Needs the group's group metrics
+   * (GroupInServiceInstances); without them the metric is absent and the alarm stays OK.
+   */
+  public readonly realizedUnservedAlarm: cloudwatch.Alarm;
   /** The mode the scaler runs in. */
   public readonly mode: PredictiveScalerMode;
   /** The namespace of the scaler's own metrics. */
@@ -327,9 +336,22 @@ export class PredictiveScaler extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
+    this.realizedUnservedAlarm = new cloudwatch.Alarm(this, 'RealizedUnservedAlarm', {
+      alarmDescription: `predictive scaler: the load left unserved over the last day stayed above the budget (${settings.unservedBudgetPercent}%) for a day; see the run log's plan.diagnostics`,
+      metric: this.metricRealizedUnservedPercent({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.hours(1) }),
+      threshold: settings.unservedBudgetPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 24,
+      datapointsToAlarm: 24,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alertTopic) this.realizedUnservedAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
+    // On an ECS service the plan is in tasks: the group's in-service metrics are not read.
+    if (!props.ecsService) this.warnWithoutGroupMetrics(props.autoScalingGroup);
+
     if (props.ecsService) grantEcsService(this, scaler, props.ecsService);
     else this.grant(scaler, props.autoScalingGroup);
-    if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric);
+    if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric, settings.unservedBudgetPercent);
   }
 
   /**
@@ -357,6 +379,18 @@ export class PredictiveScaler extends Construct {
     if (!Number.isFinite(derived)) {
       throw new Error(
         `targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`,
+      );
+    }
+    const m = props.loadMetric;
+    if (
+      Token.isUnresolved(m.namespace) ||
+      Token.isUnresolved(m.metricName) ||
+      m.namespace !== 'AWS/ApplicationELB' ||
+      m.metricName !== 'RequestCount'
+    ) {
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:predictiveScalerDerivedCapacityUnit',
+        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute / targetUtilization ${targetUtilization}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
       );
     }
     // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
@@ -458,6 +492,40 @@ export class PredictiveScaler extends Construct {
     return this.metric('ImmediateScaleOuts', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
   }
 
+  /**
+   * The share of the last day's load, in percent, above what the group's instances in service
+   * carried at 100% utilization (GroupInServiceInstances x capacityPerInstance), one value per run.
+   */
+  public metricRealizedUnservedPercent(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('RealizedUnservedPercent', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), ...props });
+  }
+
+  /**
+   * The realized share needs GroupInServiceInstances: warn when the group is known not to collect
+   * group metrics, or cannot be seen (imported).
+   */
+  private warnWithoutGroupMetrics(group: autoscaling.IAutoScalingGroup): void {
+    this.node.addValidation({
+      validate: () => {
+        let why: string | undefined;
+        if (!(group instanceof autoscaling.AutoScalingGroup)) {
+          why = `${group.node.path} is not defined in this app (imported), so the construct cannot see whether it collects group metrics`;
+        } else {
+          const collection: unknown = Stack.of(group).resolve((group.node.defaultChild as autoscaling.CfnAutoScalingGroup).metricsCollection);
+          if (collection === undefined || (Array.isArray(collection) && collection.length === 0))
+            why = `${group.node.path} does not collect group metrics`;
+        }
+        if (why) {
+          Annotations.of(this).addWarningV2(
+            'cdk-scaling-architecture:predictiveScalerNoCapacityHistory',
+            `${why}: without GroupInServiceInstances the predictive scaler cannot measure the load it really left unserved, sizes its headroom from its replay alone and publishes no RealizedUnservedPercent (the alarm on it stays OK). Enable groupMetrics: [autoscaling.GroupMetrics.all()] (ScalingGroup does).`,
+          );
+        }
+        return [];
+      },
+    });
+  }
+
   private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricsNamespace,
@@ -468,7 +536,7 @@ export class PredictiveScaler extends Construct {
     });
   }
 
-  private addToDashboard(dashboard: cloudwatch.Dashboard, load: cloudwatch.Metric): void {
+  private addToDashboard(dashboard: cloudwatch.Dashboard, load: cloudwatch.Metric, budgetPercent: number): void {
     const inService = new cloudwatch.Metric({
       namespace: 'AWS/AutoScaling',
       metricName: 'GroupInServiceInstances',
@@ -482,6 +550,13 @@ export class PredictiveScaler extends Construct {
         title: 'Predictive scaler: forecast vs actual load',
         width: 12,
         left: [load.with({ period: Duration.minutes(1), label: 'actual load' }), this.metricForecastLoad({ label: 'forecast load' })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Predictive scaler: load left unserved over the last day (%)',
+        width: 12,
+        left: [this.metricRealizedUnservedPercent({ label: 'realized unserved %' })],
+        leftAnnotations: [{ value: budgetPercent, label: 'budget', color: cloudwatch.Color.RED }],
+        leftYAxis: { min: 0 },
       }),
       new cloudwatch.GraphWidget({
         title: 'Predictive scaler: planned vs in-service capacity',

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type { Construct } from 'constructs';
 import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertCapacityRange, assertInRange } from '../private/validation';
+import { assertCapacityRange, assertInRange, assertSchedule } from '../private/validation';
 
 /** Options of a scheduled scaling action. */
 export interface ScheduledScalingOptions {
@@ -74,6 +74,7 @@ export class ScheduledPolicy implements IScalingPolicy {
     if (options.startTime && options.endTime && options.startTime.getTime() >= options.endTime.getTime()) {
       throw new Error(`startTime (${options.startTime.toISOString()}) must be before endTime (${options.endTime.toISOString()})`);
     }
+    assertSchedule('schedule', options.schedule.expressionString, 'timeZone', options.timeZone);
     this.trigger = `schedule ${options.schedule.expressionString}${options.timeZone ? ` (${options.timeZone})` : ' (UTC)'}`;
     const parts: string[] = [];
     if (options.minCapacity !== undefined) parts.push(`min ${options.minCapacity}`);

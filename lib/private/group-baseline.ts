@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct, IConstruct } from 'constructs';
 import { type BaselineSchedule, type GroupBaseline, encodeGroupBaseline } from '../../lambda/contract/group-baseline';
+import { scheduleProblem } from '../../lambda/core';
 
 /** The group's configured bounds as the user states them (for a group the construct cannot read). */
 export interface GivenCapacity {
@@ -114,41 +115,75 @@ function launchTemplateInstanceType(cfnGroup: autoscaling.CfnAutoScalingGroup): 
   return undefined;
 }
 
-const num = (stack: Stack, v: number | IResolvable | undefined): number | undefined => {
-  const r: unknown = v === undefined ? undefined : stack.resolve(v);
-  return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
-};
-const str = (stack: Stack, v: string | undefined): string | undefined => {
-  const r: unknown = v === undefined ? undefined : stack.resolve(v);
-  return typeof r === 'string' && r.trim() !== '' ? r : undefined;
-};
+/** A field of a scheduled action: its literal value, 'none' when not set, or 'token' when only known at deployment. */
+function literal<T extends string | number>(stack: Stack, v: T | IResolvable | undefined, ok: (r: unknown) => r is T): T | 'none' | 'token' {
+  if (v === undefined) return 'none';
+  const r: unknown = stack.resolve(v);
+  return ok(r) ? r : 'token';
+}
+const isSize = (r: unknown): r is number => typeof r === 'number' && Number.isInteger(r) && r >= 0;
+const isText = (r: unknown): r is string => typeof r === 'string' && r.trim() !== '';
 
-/** The group's own recurring scheduled actions in this stack (CfnScheduledAction on its name). */
+/**
+ * How many characters of GROUP_BASELINE the handed-down schedules may take: Lambda allows 4 KB of
+ * environment (keys and values) per function, shared with every other setting. Schedules past it
+ * are not handed down; the functions read every schedule of the group at run time anyway.
+ */
+export const SCHEDULES_ENV_BUDGET = 1200;
+
+/**
+ * The group's own recurring scheduled actions in this stack (CfnScheduledAction on its name)
+ * whose values are all literals, in a compact form, at most {@link SCHEDULES_ENV_BUDGET}
+ * characters. A schedule with a deploy-time value (a CfnParameter MinSize or time zone), in
+ * another stack, or past the budget is not handed down: the functions read it from AWS at run
+ * time (DescribeScheduledActions), with the value AWS holds. Throws an error naming the action
+ * when its recurrence or time zone cannot be read (AWS or the functions would reject it).
+ */
 export function groupSchedules(scope: IConstruct, group: autoscaling.IAutoScalingGroup): BaselineSchedule[] {
   const stack = Stack.of(scope);
   const groupName = JSON.stringify(stack.resolve(group.autoScalingGroupName));
-  const out: BaselineSchedule[] = [];
+  const all: BaselineSchedule[] = [];
   for (const c of stack.node.findAll()) {
     if (!(c instanceof autoscaling.CfnScheduledAction)) continue;
     if (JSON.stringify(stack.resolve(c.autoScalingGroupName)) !== groupName) continue;
-    const recurrence = str(stack, c.recurrence);
-    if (recurrence === undefined || recurrence.trim().split(/\s+/).length !== 5) continue; // one-time actions pass by themselves
-    const timeZone = str(stack, c.timeZone);
-    const startTime = str(stack, c.startTime);
-    const endTime = str(stack, c.endTime);
-    const minSize = num(stack, c.minSize);
-    const maxSize = num(stack, c.maxSize);
-    const desiredCapacity = num(stack, c.desiredCapacity);
-    out.push({
-      name: c.node.path,
-      recurrence,
-      ...(timeZone !== undefined ? { timeZone } : {}),
-      ...(startTime !== undefined ? { startTime } : {}),
-      ...(endTime !== undefined ? { endTime } : {}),
-      ...(minSize !== undefined ? { minSize } : {}),
-      ...(maxSize !== undefined ? { maxSize } : {}),
-      ...(desiredCapacity !== undefined ? { desiredCapacity } : {}),
+    if (c.recurrence === undefined) continue; // one-time actions: the cost optimizer reads the pending ones at run time
+    const recurrence = literal(stack, c.recurrence, isText);
+    const timeZone = literal(stack, c.timeZone, isText);
+    const path = c.node.id === 'Resource' && c.node.scope ? c.node.scope.node.path : c.node.path;
+    if (recurrence !== 'token' && recurrence !== 'none') {
+      const problem = scheduleProblem(recurrence, timeZone === 'token' || timeZone === 'none' ? undefined : timeZone);
+      if (problem)
+        throw new Error(
+          `The group's scheduled action ${path} (recurrence '${recurrence}'${timeZone !== 'none' && timeZone !== 'token' ? `, timeZone '${timeZone}'` : ''}): ${problem}`,
+        );
+    }
+    const fields = {
+      startTime: literal(stack, c.startTime, isText),
+      endTime: literal(stack, c.endTime, isText),
+      minSize: literal(stack, c.minSize, isSize),
+      maxSize: literal(stack, c.maxSize, isSize),
+      desiredCapacity: literal(stack, c.desiredCapacity, isSize),
+    };
+    if (recurrence === 'token' || recurrence === 'none' || timeZone === 'token' || Object.values(fields).includes('token')) continue;
+    const set = <K extends keyof typeof fields>(k: K) => (fields[k] === 'none' ? {} : { [k]: fields[k] });
+    all.push({
+      name: path.startsWith(`${stack.node.path}/`) ? path.slice(stack.node.path.length + 1) : path,
+      recurrence: recurrence.trim().split(/\s+/).join(' '),
+      ...(timeZone !== 'none' ? { timeZone } : {}),
+      ...set('startTime'),
+      ...set('endTime'),
+      ...set('minSize'),
+      ...set('maxSize'),
+      ...set('desiredCapacity'),
     });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  all.sort((a, b) => a.name.localeCompare(b.name));
+  const out: BaselineSchedule[] = [];
+  let size = 0;
+  for (const s of all) {
+    size += JSON.stringify(s).length + 1;
+    if (size > SCHEDULES_ENV_BUDGET) break;
+    out.push(s);
+  }
+  return out;
 }

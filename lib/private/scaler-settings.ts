@@ -8,6 +8,7 @@ import {
 } from '../../lambda/contract';
 import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler';
 import type { CostOptimizerProps } from '../resource-management/cost-optimizer';
+import { BudgetScope } from '../resource-management/budget-scope';
 import { durationSeconds } from './durations';
 import type { GroupConfiguration } from './group-baseline';
 
@@ -61,7 +62,10 @@ export function predictiveScalerSettings(
     mode: props.mode ?? D.mode,
     dryRun: props.dryRun ?? D.dryRun,
     historySeconds,
-    minHistorySeconds: props.minimumHistory ? durationSeconds('minimumHistory', props.minimumHistory) : Math.min(D.minHistorySeconds, historySeconds),
+    // Unset, it follows historyDuration, whole seconds: a bad historyDuration is named once, as itself.
+    minHistorySeconds: props.minimumHistory
+      ? durationSeconds('minimumHistory', props.minimumHistory)
+      : Math.min(D.minHistorySeconds, Math.max(0, Math.floor(historySeconds))),
     launchLeadSeconds: props.launchLeadTime
       ? durationSeconds('launchLeadTime', props.launchLeadTime)
       : defaultLaunchLeadSeconds(group.cfnGroup?.defaultInstanceWarmup, warmPool),
@@ -75,6 +79,16 @@ export function predictiveScalerSettings(
     // Rendered at synthesis (GROUP_BASELINE is replaced by the lazy value); the bounds are known now.
     baseline: { minSize: group.minSize, maxSize: group.maxSize, schedules: [] },
   };
+}
+
+/**
+ * Whose spend the optimizer's budget counts: the budget's own declared scope, else the one
+ * declared with the budget's name (`budgetScope`), else the whole account (the construct refuses an
+ * undeclared scope in APPLY mode).
+ */
+function budgetScopeOf(props: CostOptimizerProps): 'service' | 'account' {
+  if (props.budget) return props.budget.scope === BudgetScope.SERVICE ? 'service' : 'account';
+  return props.budgetScope === BudgetScope.SERVICE ? 'service' : 'account';
 }
 
 /**
@@ -92,6 +106,7 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     budgetName: props.budget?.budgetName ?? props.budgetName ?? '',
     budgetLimit: props.budget?.limit ?? props.budgetLimit,
     spendSource,
+    budgetScope: budgetScopeOf(props),
     ...(props.costAllocationTag ? { costTag: { key: props.costAllocationTag.key, value: props.costAllocationTag.value } } : {}),
     mode: props.mode ?? D.mode,
     budgetMode: props.budgetMode ?? D.budgetMode,
@@ -105,6 +120,8 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
     budgetStepIntervalSeconds: props.budgetStepInterval
       ? durationSeconds('budgetStepInterval', props.budgetStepInterval)
       : D.budgetStepIntervalSeconds,
+    minChangePercent: props.minChangePercent ?? D.minChangePercent,
+    maxChangesPerDay: props.maxChangesPerDay ?? D.maxChangesPerDay,
     ...(props.targetUtilization
       ? {
           targetUtilization: {

@@ -1,4 +1,5 @@
 import { type Duration, Token } from 'aws-cdk-lib';
+import { isTimeZone, parseCron } from '../../lambda/core';
 
 /*
  * Synth-time checks shared by every construct and policy class of the package (internal: not
@@ -89,4 +90,44 @@ export function assertEmailAddresses(prop: string, addresses: readonly string[] 
   }
   const duplicate = resolved.find((a, i) => resolved.indexOf(a) !== i);
   if (duplicate !== undefined) throw new Error(`${prop} lists '${duplicate}' more than once`);
+}
+
+/**
+ * A scheduled action's recurrence and time zone: the 5-field Unix cron AWS documents for
+ * `Recurrence`, read by the same parser as the scaler functions' capacity model, and an IANA
+ * time zone name. Unresolved tokens pass (AWS checks them at deployment; the functions read the
+ * value AWS holds at run time).
+ */
+export function assertSchedule(scheduleProp: string, expression: string, timeZoneProp: string, timeZone: string | undefined): void {
+  if (!Token.isUnresolved(expression)) {
+    try {
+      parseCron(expression);
+    } catch (e) {
+      throw new Error(
+        `${scheduleProp} ('${expression}') must be a 5-field cron expression (minute hour day-of-month month day-of-week), as Auto Scaling reads it: ${(e as Error).message}`,
+      );
+    }
+  }
+  if (timeZone !== undefined && !Token.isUnresolved(timeZone) && !isTimeZone(timeZone)) {
+    throw new Error(`${timeZoneProp} must be an IANA time zone name (e.g. 'Europe/Berlin', 'America/New_York', 'UTC'), got '${timeZone}'`);
+  }
+}
+
+/**
+ * Runs `build` (a part constructed by a composite from the user's nested props) and rewrites its
+ * error so that it names the prop as the user wrote it: `minCapacity ...` becomes
+ * `predictiveScaler.minCapacity ...` when `minCapacity` is one of the nested props the user gave
+ * or one of `partProps` (the part's settings in the contract, named even when left at their default).
+ */
+export function withPropPath<T>(path: string, userProps: object, build: () => T, partProps: Iterable<string> = []): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    // The props the user gave, and the part's settings (a default the user left, e.g. `horizon`, is still the part's prop).
+    const keys = new Set([...Object.keys(userProps), ...partProps]);
+    const named = (m: string, before: string, name: string) => (keys.has(name) ? `${before}${path}.${name}` : m);
+    e.message = e.message.replace(/(^|; )([A-Za-z][A-Za-z0-9]*)(?=[ .[(])/g, named).replace(/(\bleave )([A-Za-z][A-Za-z0-9]*)(?= out\b)/g, named);
+    throw e;
+  }
 }

@@ -29,6 +29,8 @@ import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { ScalerFunction } from '../private/scaler-function';
 import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
+import type { BudgetScope } from './budget-scope';
+import { checkBudgetScope } from './spend-scope';
 import { acknowledge } from '../private/acknowledge';
 
 /** What the cost optimizer does with its decisions. */
@@ -181,6 +183,27 @@ export interface CostOptimizerProps {
    * @default the budget's limit
    */
   readonly budgetLimit?: number;
+  /**
+   * Whose spend the budget named by `budgetName` counts: `BudgetScope.SERVICE` when it counts only
+   * this service's tagged cost, `BudgetScope.ACCOUNT` to let the optimizer act on the whole
+   * account's spend (other teams' included; the construct warns in APPLY mode). Required for a
+   * budget imported by name in APPLY mode; a `ScalingBudget` declares its own `scope`.
+   * @default - the budget's own scope; none for a budget named by `budgetName` (an error in APPLY mode)
+   */
+  readonly budgetScope?: BudgetScope;
+  /**
+   * No churn: the least change of the rest of the month's spend, in percent of the money left,
+   * worth a change of the CPU target or the cap; the settings in force hold while they spend
+   * within that band below the money left. A change the hard limit needs is never held.
+   * @default 4
+   */
+  readonly minChangePercent?: number;
+  /**
+   * No churn: at most this many budget changes (CPU target, cap, on-demand share) per UTC day,
+   * except a change the hard limit needs and a raise the load needs (availability first).
+   * @default 6
+   */
+  readonly maxChangesPerDay?: number;
   /**
    * Topic the error and missing-data alarms notify.
    * @default no notification
@@ -456,6 +479,7 @@ export class CostOptimizer extends Construct {
         `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
       );
     if (err) throw err;
+    checkBudgetScope(this, props, settings);
     this.warn(props, group, settings);
     return settings;
   }

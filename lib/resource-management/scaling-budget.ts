@@ -1,8 +1,12 @@
-import { Names, Token } from 'aws-cdk-lib';
+import { Names, Tags, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { BudgetScope } from './budget-scope';
 import { assertEmailAddresses, assertInRange } from '../private/validation';
+
+/** Resource types the cost allocation tag is not applied to (no cost, and no Tags in their CloudFormation schema). */
+const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'];
 
 /** AWS Budgets accepts at most five notifications per budget. */
 const MAX_NOTIFICATIONS = 5;
@@ -36,10 +40,21 @@ export interface ScalingBudgetProps {
   readonly alertTopic: sns.ITopic;
 
   /**
-   * Count only the cost of resources carrying this cost allocation tag
-   * (cost filter `TagKeyValue: user:<key>$<value>`).
+   * Whose spend the budget counts. `BudgetScope.SERVICE`: only the cost of resources carrying the
+   * cost allocation tag (`costAllocationTag`, cost filter `TagKeyValue: user:<key>$<value>`), which
+   * `ScalableService` and `CostOptimizer` apply to what they manage (apply it to more with
+   * `tagResources`); `BudgetScope.ACCOUNT`: the whole account's cost, other teams' included.
    *
-   * @default - the whole account's cost
+   * @default BudgetScope.SERVICE
+   */
+  readonly scope?: BudgetScope;
+
+  /**
+   * The cost allocation tag a service-scoped budget counts. Activate its key as a cost allocation
+   * tag in the Billing console (up to 24 hours to appear there after the first tagged resource,
+   * and up to 24 hours to activate); not with `scope: BudgetScope.ACCOUNT`.
+   *
+   * @default - key `ScalingBudget.DEFAULT_COST_ALLOCATION_TAG_KEY`, value the budget's name
    */
   readonly costAllocationTag?: CostAllocationTag;
 
@@ -79,6 +94,15 @@ export interface ScalingBudgetProps {
  * The cost optimizer reads the budget by `budgetName`.
  */
 export class ScalingBudget extends Construct {
+  /** The key of the cost allocation tag of a service-scoped budget when none is given. */
+  public static readonly DEFAULT_COST_ALLOCATION_TAG_KEY = 'scaling:service';
+
+  /** Whose spend the budget counts. */
+  public readonly scope: BudgetScope;
+
+  /** The cost allocation tag the budget counts (service scope only). */
+  public readonly costAllocationTag?: CostAllocationTag;
+
   /** The budget resource. */
   public readonly budget: budgets.CfnBudget;
 
@@ -119,9 +143,19 @@ export class ScalingBudget extends Construct {
       );
     }
     if (props.costAllocationTag) validateTag(props.costAllocationTag);
+    this.scope = props.scope ?? BudgetScope.SERVICE;
+    if (this.scope === BudgetScope.ACCOUNT && props.costAllocationTag) {
+      throw new Error(
+        `costAllocationTag (${props.costAllocationTag.key}) narrows the budget to the service, but scope is BudgetScope.ACCOUNT (the whole account): give one or the other`,
+      );
+    }
 
     this.budgetName = props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
     validateBudgetName(this.budgetName);
+    if (this.scope === BudgetScope.SERVICE) {
+      this.costAllocationTag = props.costAllocationTag ?? { key: ScalingBudget.DEFAULT_COST_ALLOCATION_TAG_KEY, value: this.budgetName };
+    }
+    const tag = this.costAllocationTag;
 
     const subscribers: budgets.CfnBudget.SubscriberProperty[] = [
       { subscriptionType: 'SNS', address: props.alertTopic.topicArn },
@@ -143,13 +177,24 @@ export class ScalingBudget extends Construct {
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.limit, unit: 'USD' },
-        costFilters: props.costAllocationTag ? { TagKeyValue: [`user:${props.costAllocationTag.key}$${props.costAllocationTag.value}`] } : undefined,
+        costFilters: tag ? { TagKeyValue: [`user:${tag.key}$${tag.value}`] } : undefined,
       },
       notificationsWithSubscribers: [
         ...this.actualThresholdsPercent.map((t) => notification('ACTUAL', t)),
         ...this.forecastedThresholdsPercent.map((t) => notification('FORECASTED', t)),
       ],
     });
+  }
+
+  /**
+   * Applies the budget's cost allocation tag to `scope` and everything in it that can be tagged
+   * (an Auto Scaling group propagates it to the instances it launches), so that the budget counts
+   * their cost. Does nothing for an account-wide budget.
+   */
+  public tagResources(scope: IConstruct): void {
+    // Listeners and dashboards cost nothing and their CloudFormation schemas take no Tags (cfn-lint E3002).
+    if (this.costAllocationTag)
+      Tags.of(scope).add(this.costAllocationTag.key, this.costAllocationTag.value, { excludeResourceTypes: UNTAGGED_TYPES });
   }
 }
 

@@ -38,9 +38,16 @@ const LAUNCH_LEAD_S = 300;
 const FORECAST_REFRESH_H = 8;
 
 /** The CostOptimizer construct's defaults, with a CPU target band up to 90% and a floor of 2. */
-export function benchPolicy(mode: 'hard' | 'availability-first', planMarginPercent?: number): CostPolicy {
+export function benchPolicy(
+  mode: 'hard' | 'availability-first',
+  planMarginPercent?: number,
+  minChangePercent?: number,
+  maxChangesPerDay?: number,
+): CostPolicy {
   return {
     budgetMode: mode,
+    ...(minChangePercent !== undefined ? { minChangePercent } : {}),
+    ...(maxChangesPerDay !== undefined ? { maxChangesPerDay } : {}),
     ...(planMarginPercent !== undefined ? { planMarginPercent } : {}),
     floorCapacity: 2,
     emergencyUtilizationPercent: 90,
@@ -108,7 +115,13 @@ export interface MonthOptions {
   readonly mode?: 'hard' | 'availability-first';
   /** A static CPU target (percent) instead of 50%. */
   readonly staticTarget?: number;
+  /** A constant fleet: MinSize = MaxSize = this many instances all month (no target tracking effect). */
+  readonly fleet?: number;
   readonly planMarginPercent?: number;
+  /** The no-churn band (percent of the money left). @default the core's */
+  readonly minChangePercent?: number;
+  /** The daily limit of budget changes. @default the core's */
+  readonly maxChangesPerDay?: number;
   /** Price per instance-hour at an instant. @default {@link PRICE_PER_HOUR} */
   readonly price?: (t: number) => number;
   /** Load units one instance serves per step at 100% CPU. @default from the series */
@@ -129,6 +142,8 @@ export interface MonthResult {
   readonly highestTarget: number;
   /** Highest forecastOverrunPercent the optimizer reported. */
   readonly maxOverrunPercent: number;
+  /** Changes of MaxSize, CPU target, Spot share or instance type the optimizer made in the month. */
+  readonly boundChanges: number;
 }
 
 /** Simulates the month; see the module comment. */
@@ -142,7 +157,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   const stepsPerHour = Math.max(1, Math.round(HOUR / stepMs));
   const stepsPerSample = Math.max(1, Math.round(300_000 / stepMs));
   const optimizer = opts.budget !== undefined && opts.mode !== undefined;
-  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent) : undefined;
+  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay) : undefined;
 
   let spend = 0;
   const hourlySpend: number[] = [];
@@ -153,6 +168,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   let lowestCap = MAX_SIZE;
   let highestTarget = opts.staticTarget ?? TARGET;
   let maxOverrun = 0;
+  let boundChanges = 0;
   const samples: UtilizationSample[] = [];
   const hourly: UtilizationSample[] = [];
   const acc = { busy: 0, inst: 0, k: 0, busyH: 0, instH: 0, kH: 0 };
@@ -212,6 +228,9 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     const out: { targetUtilization?: number; minSize?: number; maxSize?: number; desired?: number } = {};
     for (const a of d.actions) {
       actions++;
+      if (a.kind === 'set-capacity' && a.maxSize !== v.maxSize) boundChanges++;
+      if (a.kind === 'set-target-utilization' && Math.abs(a.percent - target) > 1e-9) boundChanges++;
+      if (a.kind === 'set-on-demand-percent' || a.kind === 'change-instance-type') boundChanges++;
       if (a.kind === 'set-capacity') {
         out.minSize = a.minSize;
         out.maxSize = a.maxSize;
@@ -233,8 +252,9 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     {
       capacityPerInstance: perInstance,
       targetUtilization: (opts.staticTarget ?? TARGET) / 100,
-      minCapacity: MIN_SIZE,
-      maxCapacity: MAX_SIZE,
+      minCapacity: opts.fleet ?? MIN_SIZE,
+      maxCapacity: opts.fleet ?? MAX_SIZE,
+      ...(opts.fleet !== undefined ? { initialCapacity: opts.fleet } : {}),
       launchLeadSeconds: LAUNCH_LEAD_S,
     },
     undefined,
@@ -250,11 +270,18 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     lowestCap,
     highestTarget,
     maxOverrunPercent: maxOverrun,
+    boundChanges,
   };
 }
 
+/** The hindsight yardstick: the better (least unserved) of the best static CPU target and the best constant fleet that fit the budget. */
+export type Hindsight =
+  | { readonly kind: 'target'; readonly target: number; readonly result: MonthResult; readonly fleet?: { size: number; result: MonthResult } }
+  | { readonly kind: 'fleet'; readonly fleet: { size: number; result: MonthResult }; readonly result: MonthResult; readonly target?: number }
+  | { readonly kind: 'none'; readonly reason: string };
+
 /** The lowest whole CPU target in [50, 95] whose static month costs at most the budget (hindsight). */
-export function hindsightStatic(
+export function hindsightTarget(
   month: MonthSeries,
   budget: number,
   opts: Pick<MonthOptions, 'price' | 'capacityPerInstance'> = {},
@@ -264,4 +291,48 @@ export function hindsightStatic(
     if (r.spend <= budget) return { target: t, result: r };
   }
   return undefined;
+}
+
+/**
+ * The largest constant fleet in [MinSize, MaxSize] whose month costs at most the budget (spend
+ * grows with the fleet: a binary search); undefined when MinSize alone overruns it.
+ */
+export function hindsightFleet(
+  month: MonthSeries,
+  budget: number,
+  opts: Pick<MonthOptions, 'price' | 'capacityPerInstance'> = {},
+): { size: number; result: MonthResult } | undefined {
+  const at = (n: number) => simulateMonth(month, { ...opts, fleet: n });
+  let best: { size: number; result: MonthResult } | undefined;
+  let lo = MIN_SIZE;
+  let hi = MAX_SIZE;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const r = at(mid);
+    if (r.spend <= budget) {
+      best = { size: mid, result: r };
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/**
+ * The hindsight yardstick (an oracle: it knows the whole month): the better of the best single CPU
+ * target and the best constant fleet size that fit the month's money; with the reason when none does.
+ */
+export function hindsightStatic(month: MonthSeries, budget: number, opts: Pick<MonthOptions, 'price' | 'capacityPerInstance'> = {}): Hindsight {
+  const target = hindsightTarget(month, budget, opts);
+  const fleet = hindsightFleet(month, budget, opts);
+  if (!target && !fleet) {
+    const minOnly = simulateMonth(month, { ...opts, fleet: MIN_SIZE });
+    return {
+      kind: 'none',
+      reason: `MinSize ${MIN_SIZE} alone costs ${((minOnly.spend / budget) * 100).toFixed(1)}% of the budget all month; no CPU target up to 95% fits either`,
+    };
+  }
+  if (target && (!fleet || target.result.unservedPct <= fleet.result.unservedPct)) {
+    return { kind: 'target', target: target.target, result: target.result, ...(fleet ? { fleet } : {}) };
+  }
+  return { kind: 'fleet', fleet: fleet!, result: fleet!.result, ...(target ? { target: target.target } : {}) };
 }

@@ -17,6 +17,7 @@ import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-sca
 import { VerticalPolicy } from '../../lib/auto-scaling/vertical-scaling';
 import { CostOptimizer, type CostOptimizerProps, SpendSource, type WeekDay } from '../../lib/resource-management/cost-optimizer';
 import { ScalableService } from '../../lib/scalable-service';
+import { BudgetScope } from '../../lib/resource-management/budget-scope';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -41,6 +42,7 @@ function cost(props: Partial<CostOptimizerProps> = {}) {
     launchTemplate: group.launchTemplate,
     budgetName: 'web-monthly',
     budgetLimit: 100,
+    budgetScope: BudgetScope.SERVICE,
     ...props,
   });
   return loadCostConfig(deployedEnv(stack, 'BUDGET_NAME'));
@@ -212,7 +214,12 @@ describe('the configured baseline handed down (GROUP_BASELINE)', () => {
       minCapacity: 3,
     });
     new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100 });
-    new CostOptimizer(stack, 'Cost', { autoScalingGroup: group.autoScalingGroup, budgetName: 'b', budgetLimit: 10 });
+    new CostOptimizer(stack, 'Cost', {
+      autoScalingGroup: group.autoScalingGroup,
+      budgetName: 'b',
+      budgetLimit: 10,
+      budgetScope: BudgetScope.SERVICE,
+    });
     // A schedule added after the scalers counts too (read at synthesis).
     group.autoScalingGroup.scaleOnSchedule('Night', {
       schedule: autoscaling.Schedule.cron({ hour: '20', minute: '0' }),
@@ -224,8 +231,8 @@ describe('the configured baseline handed down (GROUP_BASELINE)', () => {
       maxSize: 20,
       instanceType: 'm5.xlarge',
       schedules: [
-        { name: 'S/Web/Group/ScheduledActionNight/Resource', recurrence: '0 20 * * *', minSize: 2, maxSize: 6 },
-        { name: 'S/Web/Group/ScheduledActionWeekdayMorning/Resource', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
+        { name: 'Web/Group/ScheduledActionNight', recurrence: '0 20 * * *', minSize: 2, maxSize: 6 },
+        { name: 'Web/Group/ScheduledActionWeekdayMorning', recurrence: '0 8 * * 1-5', timeZone: 'Europe/Berlin', minSize: 3 },
       ],
     };
     expect(loadScalerConfig(deployedEnv(stack, 'SCALING_MODE')).baseline).toEqual(expected);
@@ -251,7 +258,7 @@ describe('a group imported by name (IAutoScalingGroup)', () => {
   test("with them: the baseline carries them, and IAM writes are scoped to the group's name", () => {
     const { stack, group } = imported();
     new PredictiveScaler(stack, 'P', { autoScalingGroup: group, loadMetric, capacityPerInstance: 100, minCapacity: 1, maxCapacity: 8 });
-    new CostOptimizer(stack, 'C', { autoScalingGroup: group, budgetName: 'b', minCapacity: 1, maxCapacity: 8 });
+    new CostOptimizer(stack, 'C', { autoScalingGroup: group, budgetName: 'b', minCapacity: 1, maxCapacity: 8, budgetScope: BudgetScope.SERVICE });
     expect(loadScalerConfig(deployedEnv(stack, 'SCALING_MODE'))).toMatchObject({
       groupName: 'shop-web',
       baseline: { minSize: 1, maxSize: 8, schedules: [] },

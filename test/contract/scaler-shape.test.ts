@@ -16,6 +16,7 @@ import { METRIC } from '../../lambda/predictive-scaler/telemetry';
 import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
 import { BudgetMode, CostOptimizer, type CostOptimizerProps } from '../../lib/resource-management/cost-optimizer';
+import { BudgetScope } from '../../lib/resource-management/budget-scope';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -31,7 +32,13 @@ function build(scaler: Partial<PredictiveScalerProps> = {}, cost: Partial<CostOp
   const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
   const group = new ScalingGroup(stack, 'Web', { vpc: importedVpc(stack), minCapacity: 2, maxCapacity: 20 });
   const ps = new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100, ...scaler });
-  const co = new CostOptimizer(stack, 'Cost', { autoScalingGroup: group.autoScalingGroup, budgetName: 'b', budgetLimit: 10, ...cost });
+  const co = new CostOptimizer(stack, 'Cost', {
+    autoScalingGroup: group.autoScalingGroup,
+    budgetName: 'b',
+    budgetLimit: 10,
+    budgetScope: BudgetScope.SERVICE,
+    ...cost,
+  });
   return { stack, ps, co };
 }
 

@@ -218,6 +218,88 @@ describe('spend plan (planSpend)', () => {
   });
 });
 
+describe('no churn (issue 21): a band around the money left, and a daily limit', () => {
+  const now = START + 10 * DAY;
+  const h = history(now, (t) => 20 * daily(t));
+  const f = forecastSpend(fin({ now, history: h }));
+  const spent = spentTo(h);
+  const base = { forecast: f, actualSpend: spent, baseTargetPercent: 50, maxTargetPercent: 80, maxSize: 200, floor: 2, margin: 0, minChange: 0.04 };
+  const limit = spent + f.remainingSpendAt(50) * 0.8;
+  const planned = planSpend({ ...base, limit, mode: 'hard' });
+
+  test('settings that spend within the band below the money left are held; a change lands in the middle of the band', () => {
+    const allowed = limit - spent;
+    // The plan's own target, a little higher (spends a little less): inside the band, held.
+    const cur = { targetPercent: planned.targetPercent + 1 };
+    expect(f.remainingSpendAt(cur.targetPercent)).toBeGreaterThan(allowed * 0.96);
+    const held = planSpend({ ...base, limit, mode: 'hard', current: cur });
+    expect(held).toMatchObject({ held: true, targetPercent: cur.targetPercent });
+    expect(held.reason).toMatch(/held$/);
+    // Without the band every run follows the plan exactly.
+    expect(planSpend({ ...base, minChange: 0, limit, mode: 'hard', current: cur }).targetPercent).toBe(planned.targetPercent);
+    // Far below the money left (a target of 80%): a change, to the middle of the band.
+    const loose = planSpend({ ...base, limit, mode: 'hard', current: { targetPercent: 80 } });
+    expect(loose.held).toBeUndefined();
+    expect(f.remainingSpendAt(loose.targetPercent)).toBeLessThanOrEqual(allowed * 0.98 + 1e-6);
+    expect(f.remainingSpendAt(loose.targetPercent)).toBeGreaterThan(allowed * 0.96);
+  });
+
+  test('settings that overrun the money left always change (the hard limit), however small the overrun', () => {
+    const over = planSpend({ ...base, limit, mode: 'hard', current: { targetPercent: planned.targetPercent - 0.5 } });
+    expect(over.required).toBe(true);
+    expect(over.held).toBeUndefined();
+    expect(over.targetPercent).toBeGreaterThan(planned.targetPercent);
+  });
+
+  test('at most maxChangesPerDay budget changes a UTC day, kept in the state; not for a change the limit needs', () => {
+    const day = Math.floor(now / DAY);
+    const policy: CostPolicy = {
+      floorCapacity: 2,
+      emergencyUtilizationPercent: 90,
+      loadLookbackMs: DAY,
+      tightenAbovePercent: 100,
+      restoreBelowPercent: 95,
+      capStepPercent: 10,
+      targetUtilization: { maxPercent: 80, stepPercent: 5 },
+      planMarginPercent: 0,
+      maxChangesPerDay: 2,
+    };
+    const input = (targetUtilization: number, count: number): CostDecisionInput => ({
+      now,
+      budget: { limit, actualSpend: spent, periodStart: START, periodEnd: END },
+      group: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization },
+      utilization: h.filter((x) => x.t >= now - DAY),
+      utilizationPeriodSeconds: 3600,
+      usageHistory: h,
+      policy,
+      state: {
+        original: { minSize: 2, maxSize: 200, desiredCapacity: 40, targetUtilization: 50 },
+        targetUtilization,
+        changesToday: { day, count },
+        // The history ran at 50%: the forecast learns its headroom against that.
+        targetMean: { percent: 50, t: now - HOUR },
+      },
+    });
+    // A loosening (80% -> lower) is worth a change: the first two of the day are made and counted...
+    const first = decideCost(input(80, 1));
+    expect(first.actions.find((a) => a.kind === 'set-target-utilization')).toBeDefined();
+    expect(first.state.changesToday).toEqual({ day, count: 2 });
+    expect(() => decodeCostState(encodeCostState(first.state))).not.toThrow();
+    expect(decodeCostState(encodeCostState(first.state)).changesToday).toEqual({ day, count: 2 });
+    // ...the third waits for tomorrow...
+    const third = decideCost(input(80, 2));
+    expect(third.actions).toEqual([]);
+    expect(third.notes.join('\n')).toMatch(/2 budget change\(s\) today, at most 2 a day: the settings hold until tomorrow \(UTC\)/);
+    // ...but settings that overrun the money left change anyway.
+    const required = decideCost(input(50, 2));
+    expect(required.actions.find((a) => a.kind === 'set-target-utilization')).toBeDefined();
+    expect(required.state.changesToday).toEqual({ day, count: 3 });
+    // A new day starts the count afresh.
+    const tomorrow = decideCost({ ...input(80, 2), state: { ...input(80, 2).state!, changesToday: { day: day - 1, count: 6 } } });
+    expect(tomorrow.actions.find((a) => a.kind === 'set-target-utilization')).toBeDefined();
+  });
+});
+
 describe('decideCost with a usage history', () => {
   const now = Date.parse('2026-11-16T12:00:00Z');
   const load = (t: number) => 20 * daily(t);

@@ -40,7 +40,8 @@ function check(values: Float64Array, price: ((t: number) => number) | undefined,
   const hard = simulateMonth(month, { budget, mode: 'hard', price });
   const soft = withSoft ? simulateMonth(month, { budget, mode: 'availability-first', price }) : undefined;
   const hindsight = hindsightStatic(month, budget, { price });
-  return { budget, uncontrolled, hard, soft, hindsight: hindsight! };
+  if (hindsight.kind === 'none') throw new Error(`no hindsight yardstick: ${hindsight.reason}`);
+  return { budget, uncontrolled, hard, soft, hindsight };
 }
 
 describe('synthetic months: the budget holds and the service keeps up with the hindsight static target', () => {

@@ -72,13 +72,40 @@ describe('budget pressure', () => {
     });
   });
 
-  test('the cap never goes below what the peak load needs at the emergency utilization', () => {
-    // peak load: 80% of 6 instances = 4.8 busy instances -> needs ceil(4.8 / 0.9) = 6
-    const util = samples(24, (i) => (i === 10 ? 80 : 30));
+  /** Runs the threshold steps 30 times at a forecast of 150% and returns the group and state they leave. */
+  function tightenMonth(p: CostPolicy, util: UtilizationSample[]) {
     let state: CostState | undefined;
     let g = group;
     for (let run = 0; run < 30; run++) {
-      const d = decideCost(input({ forecastPct: 150, utilization: util, group: g, state }));
+      const d = decideCost(input({ forecastPct: 150, utilization: util, group: g, state, policy: p }));
+      state = d.state;
+      for (const a of capActions(d)) g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
+      const t = d.actions.find((a) => a.kind === 'set-target-utilization');
+      if (t && t.kind === 'set-target-utilization') g = { ...g, targetUtilization: t.percent };
+    }
+    return { g, state };
+  }
+
+  test('hard mode: the cap steps down to the floor whatever the load needs (the limit holds)', () => {
+    // peak load: 80% of 6 instances = 4.8 busy instances -> needs 6 at the emergency utilization
+    const util = samples(24, (i) => (i === 10 ? 80 : 30));
+    const { g, state } = tightenMonth({ ...policy, budgetMode: 'hard' }, util);
+    expect(g.maxSize).toBe(2);
+    const d = decideCost(input({ forecastPct: 150, utilization: util, group: g, state }));
+    expect(d.notes.join('\n')).toMatch(/already at the floor \(2, hard\)/);
+    // saturated: no step back while the forecast is over, in hard mode
+    const sat = decideCost(input({ forecastPct: 150, group: g, state, utilization: samples(24, (i) => (i === 23 ? 100 : 30)) }));
+    expect(capActions(sat)).toEqual([]);
+  });
+
+  test('availability first: the cap never goes below what the peak load needs at the emergency utilization', () => {
+    // peak load: 80% of 6 instances = 4.8 busy instances -> needs ceil(4.8 / 0.9) = 6
+    const util = samples(24, (i) => (i === 10 ? 80 : 30));
+    const soft: CostPolicy = { ...policy, budgetMode: 'availability-first' };
+    let state: CostState | undefined;
+    let g = group;
+    for (let run = 0; run < 30; run++) {
+      const d = decideCost(input({ forecastPct: 150, utilization: util, group: g, state, policy: soft }));
       state = d.state;
       for (const a of capActions(d)) g = { ...g, minSize: a.minSize, maxSize: a.maxSize, desiredCapacity: a.desiredCapacity ?? g.desiredCapacity };
       const t = d.actions.find((a) => a.kind === 'set-target-utilization');
@@ -86,7 +113,7 @@ describe('budget pressure', () => {
     }
     expect(g.maxSize).toBe(6);
     expect(g.targetUtilization).toBe(70);
-    expect(decideCost(input({ forecastPct: 150, utilization: util, group: g, state })).notes.join('\n')).toMatch(
+    expect(decideCost(input({ forecastPct: 150, utilization: util, group: g, state, policy: soft })).notes.join('\n')).toMatch(
       /already at the lowest the load allows \(6\)/,
     );
   });
@@ -98,18 +125,20 @@ describe('budget pressure', () => {
     expect(d.notes.join('\n')).toMatch(/no utilization data/);
   });
 
-  test('a saturated group is not capped further', () => {
-    const d = decideCost(input({ forecastPct: 150, utilization: samples(24, (i) => (i === 23 ? 95 : 40)) }));
+  test('availability first: a saturated group is not capped further', () => {
+    const d = decideCost(
+      input({ forecastPct: 150, utilization: samples(24, (i) => (i === 23 ? 95 : 40)), policy: { ...policy, budgetMode: 'availability-first' } }),
+    );
     expect(capActions(d)).toEqual([]);
     expect(d.notes.join('\n')).toMatch(/emergency utilization/);
   });
 
-  test('a group saturated under the cap gets a whole cap step back at once, even under budget pressure', () => {
+  test('availability first: a group saturated under the cap gets a whole cap step back at once, even under budget pressure', () => {
     const state: CostState = { original: { minSize: 2, maxSize: 20, desiredCapacity: 6, targetUtilization: 50 }, cap: 6 };
     const g = { ...group, maxSize: 6, desiredCapacity: 6 };
     const util = samples(24, (i) => (i === 23 ? 100 : 30));
     for (const pct of [150, 95]) {
-      const d = decideCost(input({ forecastPct: pct, group: g, state, utilization: util }));
+      const d = decideCost(input({ forecastPct: pct, group: g, state, utilization: util, policy: { ...policy, budgetMode: 'availability-first' } }));
       expect(capActions(d)).toEqual([expect.objectContaining({ maxSize: 8 })]);
       expect(capActions(d)[0].reason).toMatch(/latest CPU 100% >= emergency utilization 90% under the cap: raising it 6 -> 8/);
     }
@@ -141,8 +170,8 @@ describe('budget pressure', () => {
     expect(after.actions).toEqual([]);
   });
 
-  test('budget steps wait for the step interval; load-protecting raises do not', () => {
-    const p = { ...policy, budgetStepIntervalMs: 12 * HOUR };
+  test('budget steps wait for the step interval; load-protecting raises (availability first) do not', () => {
+    const p: CostPolicy = { ...policy, budgetStepIntervalMs: 12 * HOUR, budgetMode: 'availability-first' };
     const d1 = decideCost(input({ forecastPct: 130, policy: p }));
     expect(d1.state.lastBudgetStepAt).toBe(NOW);
     const g1 = { ...group, maxSize: 18, targetUtilization: 55 };

@@ -26,9 +26,12 @@ test('defaults match the construct: apply, floor 1, 100% / 95%, 12 h step interv
     restoreBelowPercent: 95,
     capStepPercent: 10,
     budgetStepIntervalMs: 12 * 3_600_000,
+    minChangePercent: 4,
+    maxChangesPerDay: 6,
     budgetMode: 'hard',
     vertical: undefined,
   });
+  expect(c.budgetScope).toBe('account'); // an environment written before BUDGET_SCOPE
 });
 
 test('levers, working hours and vertical scaling from the environment', () => {

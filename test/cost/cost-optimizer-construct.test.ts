@@ -12,6 +12,8 @@ import type { IConstruct } from 'constructs';
 import { AlertTopic } from '../../lib/load-monitoring/alert-topic';
 import { CostOptimizer, CostOptimizerMode, type CostOptimizerProps, SpendSource, WeekDay } from '../../lib/resource-management/cost-optimizer';
 import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
+import { BudgetScope } from '../../lib/resource-management/budget-scope';
+import { ScalableService } from '../../lib/scalable-service';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
 import { importedVpc } from '../support/imported-vpc';
 
@@ -230,7 +232,12 @@ describe('CostOptimizer', () => {
 
   test('budget by name and limit when there is no ScalingBudget', () => {
     const f = fixture();
-    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'existing', budgetLimit: 250 });
+    new CostOptimizer(f.stack, 'Cost', {
+      autoScalingGroup: f.group.autoScalingGroup,
+      budgetName: 'existing',
+      budgetLimit: 250,
+      budgetScope: BudgetScope.SERVICE,
+    });
     Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250' }) },
     });
@@ -485,4 +492,77 @@ describe('CostOptimizer forecast overrun', () => {
       AlarmActions: Match.anyValue(),
     });
   });
+});
+
+describe('whose spend: the budget scope (issue 21)', () => {
+  const warnings = (stack: Stack, re: string) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(re));
+
+  test('a service-scoped ScalingBudget (the default) tags the group it caps, and no warning', () => {
+    const f = fixture();
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: f.budget });
+    const t = Template.fromStack(f.stack);
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([{ Key: 'scaling:service', Value: 'web-monthly', PropagateAtLaunch: true }]),
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_SCOPE: 'service' }) } });
+    expect(warnings(f.stack, 'whole account')).toEqual([]);
+  });
+
+  test('an account-wide budget in APPLY mode is a synth warning; not in DRY_RUN', () => {
+    const f = fixture();
+    const account = new ScalingBudget(f.stack, 'AccountBudget', { limit: 1000, alertTopic: f.alerts.topic, scope: BudgetScope.ACCOUNT });
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: account });
+    Annotations.fromStack(f.stack).hasWarning(
+      '/Cost/Cost',
+      Match.stringLikeRegexp("counts the whole account's spend \\(BudgetScope.ACCOUNT\\) and the optimizer is in APPLY mode"),
+    );
+    Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BUDGET_SCOPE: 'account' }) },
+    });
+    const g = fixture();
+    const dry = new ScalingBudget(g.stack, 'AccountBudget', { limit: 1000, alertTopic: g.alerts.topic, scope: BudgetScope.ACCOUNT });
+    new CostOptimizer(g.stack, 'Cost', { autoScalingGroup: g.group.autoScalingGroup, budget: dry, mode: CostOptimizerMode.DRY_RUN });
+    expect(warnings(g.stack, 'whole account')).toEqual([]);
+  });
+
+  test('a budget imported by name must declare its scope in APPLY mode; ACCOUNT declared warns', () => {
+    const f = fixture();
+    expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'shared', budgetLimit: 500 })).toThrow(
+      /^budgetScope is required for a budget imported by name \(budgetName 'shared'\) in APPLY mode/,
+    );
+    const g = fixture();
+    new CostOptimizer(g.stack, 'Cost', {
+      autoScalingGroup: g.group.autoScalingGroup,
+      budgetName: 'shared',
+      budgetLimit: 500,
+      budgetScope: BudgetScope.ACCOUNT,
+    });
+    Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp("'shared' counts the whole account's spend"));
+    const h = fixture();
+    new CostOptimizer(h.stack, 'Cost', {
+      autoScalingGroup: h.group.autoScalingGroup,
+      budgetName: 'shared',
+      budgetLimit: 500,
+      mode: CostOptimizerMode.DRY_RUN,
+    });
+    expect(
+      () => new CostOptimizer(h.stack, 'Cost2', { autoScalingGroup: h.group.autoScalingGroup, budget: h.budget, budgetScope: BudgetScope.ACCOUNT }),
+    ).toThrow(/budgetScope \(account\) differs from the budget's own scope \(service\)/);
+  });
+});
+
+test("the README's minimal example (budget: { limit: 800 }) caps the group only for the service's own tagged spend", () => {
+  const app = new App();
+  const stack = new Stack(app, 'Minimal', { env: ENV });
+  const service = new ScalableService(stack, 'Web', { vpc: importedVpc(stack), budget: { limit: 800 } });
+  const tag = service.budget!.costAllocationTag!;
+  expect(service.budget!.scope).toBe(BudgetScope.SERVICE);
+  const t = Template.fromStack(stack);
+  t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { CostFilters: { TagKeyValue: [`user:${tag.key}$${tag.value}`] } } });
+  t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+    Tags: Match.arrayWith([{ Key: tag.key, Value: tag.value, PropagateAtLaunch: true }]),
+  });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Tags: Match.arrayWith([{ Key: tag.key, Value: tag.value }]) });
+  t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ BUDGET_SCOPE: 'service' }) } });
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('whole account'))).toEqual([]);
 });

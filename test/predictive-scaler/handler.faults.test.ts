@@ -103,6 +103,21 @@ async function run(deps: Partial<Dependencies> = {}): Promise<{ error?: unknown;
   }
 }
 
+test('a throttled GroupInServiceInstances read leaves the capacity history out: the run plans from the replay and says why', async () => {
+  cw.reset();
+  cw.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: { Id?: string }[] }) =>
+    input.MetricDataQueries?.[0]?.Id === 'inService' ? Promise.reject(throttling()) : Promise.resolve(HISTORY),
+  );
+  const r = await run();
+  expect(r.error).toBeUndefined();
+  expectOneRaise();
+  const line = r.lines.find((l) => typeof l.decision === 'string')!;
+  expect(line.decision).toBe('applied');
+  expect(line.history).toMatchObject({ capacityDatapoints: 0, capacityError: expect.stringMatching(/Rate exceeded/) });
+  expect(line.plan.realized).toBeUndefined();
+  expect(r.lines.filter((l) => l._aws && 'RealizedUnservedPercent' in l)).toEqual([]);
+});
+
 /** The one immediate raise a healthy plan makes here (the morning ramp needs more than the 3 running). */
 function expectOneRaise(): number {
   const raised = asg.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input.DesiredCapacity!);
@@ -307,12 +322,18 @@ describe('the SDK retries before the handler sees an error', () => {
     cloudWatchMocked = false;
   });
 
-  /** An HTTP handler that answers every request with `status` and counts the attempts. */
+  /**
+   * An HTTP handler that answers every request with `status` and counts the attempts of the load
+   * read (the optional GroupInServiceInstances read, query id `inService`, retries beside it).
+   */
   function failing(status: number, code: string) {
     const h = {
       attempts: 0,
-      handle: () => {
-        h.attempts++;
+      handle: (request: { body?: unknown }) => {
+        const raw = request?.body;
+        const text =
+          typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1') : '';
+        if (!text.includes('inService')) h.attempts++;
         const body = JSON.stringify({ __type: code, message: 'injected' });
         // an HttpResponse by shape (the SDK checks responses structurally)
         return Promise.resolve({

@@ -241,6 +241,53 @@ describe('PredictiveScaler', () => {
     });
   });
 
+  test('an alarm when the realized unserved share stays above the budget for a day, to the alert topic', () => {
+    const { template, stack, alerts, ps } = scaler({ unservedBudgetPercent: 0.1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC.REALIZED_UNSERVED_PERCENT,
+      Namespace: 'CdkScalingArchitecture/PredictiveScaler',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: Match.anyValue() }],
+      Statistic: 'Minimum',
+      Period: 3600,
+      EvaluationPeriods: 24,
+      DatapointsToAlarm: 24,
+      Threshold: 0.1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: stack.getLogicalId(alerts.topic.node.defaultChild as never) }],
+    });
+    expect(ps.realizedUnservedAlarm).toBeDefined();
+    expect(ps.metricRealizedUnservedPercent().metricName).toBe(METRIC.REALIZED_UNSERVED_PERCENT);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    expect(body).toContain('Predictive scaler: load left unserved over the last day (%)');
+    expect(body).toContain('\\"RealizedUnservedPercent\\"');
+    // the group collects group metrics (ScalingGroup): no warning about the capacity history
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GroupInServiceInstances'))).toEqual([]);
+  });
+
+  test('a group without group metrics, or imported, gets a warning: the planner keeps its replay', () => {
+    const f = fixture();
+    const plain = new autoscaling.AutoScalingGroup(f.stack, 'Plain', {
+      vpc: f.vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      minCapacity: 1,
+      maxCapacity: 4,
+    });
+    new PredictiveScaler(f.stack, 'OnPlain', { autoScalingGroup: plain, loadMetric: f.loadMetric, capacityPerInstance: 100 });
+    const imported = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(f.stack, 'Imported', 'web-asg');
+    new PredictiveScaler(f.stack, 'OnImported', {
+      autoScalingGroup: imported,
+      loadMetric: f.loadMetric,
+      capacityPerInstance: 100,
+      minCapacity: 1,
+      maxCapacity: 4,
+    });
+    const a = Annotations.fromStack(f.stack);
+    a.hasWarning('/Predictive/OnPlain', Match.stringLikeRegexp('Predictive/Plain does not collect group metrics: without GroupInServiceInstances'));
+    a.hasWarning('/Predictive/OnImported', Match.stringLikeRegexp('is not defined in this app \\(imported\\).*publishes no RealizedUnservedPercent'));
+  });
+
   test('dashboard: forecast vs actual load, planned vs in-service capacity', () => {
     const { template } = scaler();
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
@@ -452,7 +499,9 @@ describe('PredictiveScaler', () => {
       expect(
         Annotations.fromStack(f.stack)
           .findWarning('*', Match.anyValue())
-          .filter((w) => /^\/Predictive\/(Predictive|AtHalf)(\/|$)/.test(w.id)),
+          .filter((w) => /^\/Predictive\/(Predictive|AtHalf)(\/|$)/.test(w.id))
+          // the plain group collects no group metrics: only the capacity-history warning
+          .filter((w) => !JSON.stringify(w.entry.data).includes('predictiveScalerNoCapacityHistory')),
       ).toEqual([]);
     });
 

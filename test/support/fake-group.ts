@@ -25,7 +25,7 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GroupBaseline } from '../../lambda/contract/group-baseline';
-import { occurrencesBetween, parseCron, scheduledBounds } from '../../lambda/core/capacity';
+import { nextOccurrence, parseCron, scheduleFirings, scheduledBounds } from '../../lambda/core/capacity';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
@@ -149,7 +149,7 @@ export class FakeGroup {
     type Due = { at: number; name: string; minSize?: number; maxSize?: number; desiredCapacity?: number; oneTime: boolean };
     const due: Due[] = [];
     for (const s of this.baseline.schedules) {
-      for (const at of occurrencesBetween(parseCron(s.recurrence), this.now, to, s.timeZone)) {
+      for (const at of scheduleFirings(s, this.now, to)) {
         due.push({ at, name: s.name, minSize: s.minSize, maxSize: s.maxSize, desiredCapacity: s.desiredCapacity, oneTime: false });
       }
     }
@@ -170,6 +170,11 @@ export class FakeGroup {
       this.record(`schedule ${d.name}`);
     }
     this.now = to;
+  }
+
+  private nextRun(s: GroupBaseline['schedules'][number]): number {
+    const start = s.startTime !== undefined ? Date.parse(s.startTime) : undefined;
+    return start !== undefined && start > this.now ? start : (nextOccurrence(parseCron(s.recurrence), this.now, s.timeZone) ?? this.now);
   }
 
   private describe() {
@@ -203,8 +208,13 @@ export class FakeGroup {
             ScheduledActionName: s.name,
             Recurrence: s.recurrence,
             TimeZone: s.timeZone,
+            // As AWS reports a recurring action with a StartTime: its next run (the StartTime
+            // itself until then). Left out for the ones without, as before.
+            ...(s.startTime !== undefined ? { StartTime: new Date(this.nextRun(s)) } : {}),
+            ...(s.endTime !== undefined ? { EndTime: new Date(s.endTime) } : {}),
             MinSize: s.minSize,
             MaxSize: s.maxSize,
+            DesiredCapacity: s.desiredCapacity,
           })),
           ...this.pending().map((a) => ({
             ScheduledActionName: a.name,

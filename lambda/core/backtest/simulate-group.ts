@@ -180,6 +180,9 @@ export function simulateGroup(
         const input: PlanInput = {
           now,
           history,
+          // what the group had in service over the same steps (GroupInServiceInstances), as the
+          // reference scorer passes it
+          capacityHistory: { start: history.start, stepSeconds, values: capacity.slice(from, t + 1) },
           capacityPerInstance: perInstance,
           targetUtilization: target,
           minCapacity: config.minCapacity,

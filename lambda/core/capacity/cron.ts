@@ -70,6 +70,41 @@ function field(
   return { values: [...out].sort((x, y) => x - y), restricted: text !== '*' && text !== '?' };
 }
 
+/**
+ * Whether `name` is an IANA time zone this runtime knows (a canonical name such as
+ * 'Europe/Berlin' or an alias such as 'UTC', 'Etc/GMT+9' or 'US/Eastern'), written as the
+ * database writes it: 'Berlin', 'europe/berlin', 'Mars/Olympus' and offsets such as '+01:00'
+ * are not. `Intl.supportedValuesOf('timeZone')` lists only canonical names (no 'UTC', no 'Etc/*'),
+ * so the check asks `Intl.DateTimeFormat`, which also knows the aliases.
+ */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(name)) return false;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    // Intl matches case-insensitively: a name that resolves to itself in another case is misspelt.
+    return resolved === name || resolved.toLowerCase() !== name.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a recurrence and time zone cannot be read by {@link parseCron} and the time zone
+ * arithmetic, or undefined when both can: the one check of a schedule, shared by the constructs
+ * (at synthesis) and the handlers.
+ */
+export function scheduleProblem(recurrence: string, timeZone?: string): string | undefined {
+  try {
+    parseCron(recurrence);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    return `time zone '${timeZone}' is not an IANA time zone name (e.g. 'Europe/Berlin', 'America/New_York', 'UTC')`;
+  }
+  return undefined;
+}
+
 /** Parses a 5-field recurrence; throws {@link CronError} naming the field. */
 export function parseCron(expression: string): Cron {
   const parts = expression.trim().split(/\s+/);
@@ -169,4 +204,15 @@ export function occurrencesBetween(c: Cron, from: number, to: number, timeZone?:
     for (const x of dayOccurrences(c, day, timeZone)) if (x > from && x <= to) out.push(x);
   }
   return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** The first occurrence after `t`, searching ahead at most `maxDays` days (undefined when none). */
+export function nextOccurrence(c: Cron, t: number, timeZone?: string, maxDays = 400): number | undefined {
+  let day = Math.floor((t + offsetAt(t, timeZone)) / DAY_MS) * DAY_MS - DAY_MS;
+  for (let i = 0; i <= maxDays + 1; i++, day += DAY_MS) {
+    if (!dayMatches(c, day)) continue;
+    const occ = dayOccurrences(c, day, timeZone).filter((x) => x > t);
+    if (occ.length > 0) return Math.min(...occ);
+  }
+  return undefined;
 }

@@ -44,13 +44,39 @@ function cronOf(s: BaselineSchedule): Cron {
 const within = (s: BaselineSchedule, t: number) =>
   (s.startTime === undefined || t >= Date.parse(s.startTime)) && (s.endTime === undefined || t <= Date.parse(s.endTime));
 
+/**
+ * When a schedule runs in (from, to], ascending: each occurrence of its recurrence between its
+ * StartTime and EndTime, and, as AWS documents for a recurrence with a StartTime, once at the
+ * StartTime itself ("performs the action at this time, and then performs the action based on
+ * the specified recurrence").
+ */
+export function scheduleFirings(s: BaselineSchedule, from: number, to: number): number[] {
+  const out = occurrencesBetween(cronOf(s), from, to, s.timeZone).filter((t) => within(s, t));
+  const start = s.startTime === undefined ? undefined : Date.parse(s.startTime);
+  if (start !== undefined && start > from && start <= to && within(s, start) && !out.includes(start)) {
+    out.push(start);
+    out.sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** When a schedule last ran at or before `at` (its StartTime counts as a run), undefined if never. */
+export function lastFiring(s: BaselineSchedule, at: number): number | undefined {
+  const end = s.endTime !== undefined ? Math.min(at, Date.parse(s.endTime)) : at;
+  const occ = lastOccurrence(cronOf(s), end, s.timeZone);
+  const start = s.startTime === undefined ? undefined : Date.parse(s.startTime);
+  const fromCron = occ !== undefined && within(s, occ) ? occ : undefined;
+  const fromStart = start !== undefined && start <= end && within(s, start) ? start : undefined;
+  if (fromCron === undefined) return fromStart;
+  return fromStart === undefined ? fromCron : Math.max(fromCron, fromStart);
+}
+
 /** When each schedule last fired at or before `at` (within its start/end time). */
 function lastFired(baseline: GroupBaseline, at: number): Array<{ s: BaselineSchedule; t: number }> {
   const out: Array<{ s: BaselineSchedule; t: number }> = [];
   for (const s of baseline.schedules) {
-    const end = s.endTime !== undefined ? Math.min(at, Date.parse(s.endTime)) : at;
-    const t = lastOccurrence(cronOf(s), end, s.timeZone);
-    if (t !== undefined && within(s, t)) out.push({ s, t });
+    const t = lastFiring(s, at);
+    if (t !== undefined) out.push({ s, t });
   }
   // Oldest first: a later occurrence overrides an earlier one; same minute: listed order.
   return out.sort((a, b) => a.t - b.t);
@@ -90,7 +116,7 @@ export function upcomingScheduledFloor(baseline: GroupBaseline, from: number, to
   let floor = 0;
   for (const s of baseline.schedules) {
     if (s.minSize === undefined) continue;
-    const occ = occurrencesBetween(cronOf(s), from, to, s.timeZone).filter((t) => within(s, t));
+    const occ = scheduleFirings(s, from, to);
     // The schedule's own MaxSize (if it sets one) lands with it: no cap needed for its floor.
     if (occ.length > 0 && s.maxSize === undefined) floor = Math.max(floor, s.minSize);
   }
@@ -102,7 +128,7 @@ export function scheduleChangeTimes(baseline: GroupBaseline, from: number, to: n
   const out = new Set<number>();
   for (const s of baseline.schedules) {
     if (s.minSize === undefined && s.maxSize === undefined) continue;
-    for (const t of occurrencesBetween(cronOf(s), from, to, s.timeZone)) if (within(s, t)) out.add(t);
+    for (const t of scheduleFirings(s, from, to)) out.add(t);
   }
   return [...out].sort((a, b) => a - b);
 }

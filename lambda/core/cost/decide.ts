@@ -28,7 +28,8 @@ export function decideCost(input: CostDecisionInput): CostDecision {
     applyBudgetLevers(ctx, usage);
     applyVerticalStep(ctx);
   }
-  return assembleDecision(ctx);
+  const decision = assembleDecision(ctx);
+  return usage ? { ...decision, overrunAtMaxSize: overrunAt(usage, input.budget!.limit, orig.maxSize) } : decision;
 }
 
 /**
@@ -72,6 +73,14 @@ function decisionContext(
     capStep: Math.max(1, Math.ceil((orig.maxSize * policy.capStepPercent) / 100)),
     actions: [],
     notes,
+  };
+}
+
+/** The forecast overrun (percent of the limit) at a MaxSize held for the rest of the period, at the planned CPU target. */
+function overrunAt(usage: UsagePlan, limit: number, configuredMax: number): (maxSize: number) => number {
+  return (maxSize) => {
+    const monthEnd = usage.forecast.monthEndAt(usage.plan.targetPercent, maxSize >= configuredMax ? undefined : maxSize);
+    return limit > 0 ? Math.max(0, ((monthEnd - limit) / limit) * 100) : 0;
   };
 }
 

@@ -200,7 +200,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const dayMeans = new Map([...byDay.entries()].filter(([, v]) => v.length >= 12).map(([d, v]) => [d, mean(v)]));
   const slopes: number[] = [];
   for (const [d1, v1] of dayMeans) for (const [d2, v2] of dayMeans) if (d2 > d1 && (d2 - d1) % 7 === 0) slopes.push((v1 - v2) / (d2 - d1));
-  const slope = slopes.length ? median(slopes) * (slopes.length / (slopes.length + 2)) : 0;
+  const slope = Math.max(0, slopes.length ? median(slopes) * (slopes.length / (slopes.length + 2)) : 0);
   // The level: the deshaped mean of the last week (of what there is), at its middle.
   const window = Math.min(7, Math.max(1, Math.floor(span)));
   const levelHours = deshaped.filter((h) => h.t >= now - window * DAY);

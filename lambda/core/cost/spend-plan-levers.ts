@@ -4,11 +4,36 @@ import { restoreOnDemand, shiftTowardSpot } from './spot-lever';
 import { planTarget } from './target-lever';
 import type { UsagePlan } from './usage-plan';
 
+const DAY = 86_400_000;
+/** The default of the policy's `maxChangesPerDay`. */
+export const DEFAULT_MAX_CHANGES_PER_DAY = 6;
+
 /**
  * The spend plan's levers, every run: the on-demand share (toward Spot while the plan cuts, back
  * toward the original when it does not), the CPU target and the cap the rest of the period may use.
  */
 export function followSpendPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): void {
+  const { input, st, actions } = ctx;
+  const { now, policy } = input;
+  const budgetActionsBefore = actions.length;
+  const sp = usage.plan;
+  const mode = policy.budgetMode ?? 'hard';
+  const day = Math.floor(now / DAY);
+  const today = st.changesToday?.day === day ? st.changesToday.count : 0;
+  const maxPerDay = policy.maxChangesPerDay ?? DEFAULT_MAX_CHANGES_PER_DAY;
+  const loadNeedsMore =
+    mode === 'availability-first' && view.loadFloor !== undefined && (view.loadFloor > view.curMax || (view.saturated && st.cap !== undefined));
+  if (today >= maxPerDay && !sp.required && !loadNeedsMore && !sp.held) {
+    ctx.notes.push(`${sp.reason}; ${today} budget change(s) today, at most ${maxPerDay} a day: the settings hold until tomorrow (UTC)`);
+  } else {
+    applyPlan(ctx, view, usage);
+  }
+  if (actions.length > budgetActionsBefore) st.changesToday = { day, count: today + 1 };
+  else if (st.changesToday && st.changesToday.day !== day) delete st.changesToday;
+}
+
+/** The plan's levers in this run: the on-demand share, the CPU target and the cap. */
+function applyPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): void {
   const { input, st, floor, restoreMax, actions, notes } = ctx;
   const { now, group, policy } = input;
   const { curMax, loadFloor, saturated, sinceStep, stepInterval } = view;

@@ -39,6 +39,14 @@ export interface SpendPlanInput {
   readonly currentInstances?: number;
   /** Share of the remaining budget held back against forecast error (0..1). */
   readonly margin: number;
+  /**
+   * The settings in force (CPU target, cap: undefined = none): they are held while they spend
+   * within [allowed - minChange, allowed] of the money left (no churn for a small saving); a change
+   * lands in the middle of that band. Without it every run plans from scratch.
+   */
+  readonly current?: { readonly targetPercent: number; readonly cap?: number };
+  /** The least change of the remaining spend worth a change of settings, as a share of the money left (0..1). @default 0 */
+  readonly minChange?: number;
 }
 
 export interface SpendPlan {
@@ -57,6 +65,10 @@ export interface SpendPlan {
   /** Instances each remaining hour may use (the plan), first = the current hour. */
   readonly hourlyInstances: number[];
   readonly reason: string;
+  /** The settings in force are held (they spend within the band of the money left). */
+  readonly held?: boolean;
+  /** The settings in force overrun the money left: a change the limit needs (hard mode never defers it). */
+  readonly required?: boolean;
 }
 
 /** Standard deviations of the remaining hours' forecast error held back. */
@@ -85,7 +97,14 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   // And what the instances running now cost before a lower target or cap can remove them.
   const committed = f.pricePerInstanceHour * Math.max(0, input.currentInstances ?? 0) * COMMITTED_HOURS;
   const reserve = remaining * (Math.min(0.5, Math.max(0, input.margin)) + (ERROR_Z * f.hourlyErrorStd) / Math.sqrt(n)) + committed;
-  const allowed = Math.max(0, remaining - reserve);
+  const limitAllowed = Math.max(0, remaining - reserve);
+  // No churn: the settings in force hold while they spend within the band [limit - band, limit]
+  // of the money left; a change aims at the middle of the band, so the next runs hold.
+  const band = limitAllowed * Math.min(0.5, Math.max(0, input.minChange ?? 0));
+  const cur = input.current;
+  const curSpend = cur ? f.remainingSpendAt(cur.targetPercent, cur.cap) : undefined;
+  const required = curSpend !== undefined && curSpend > limitAllowed;
+  const allowed = cur && band > 0 ? limitAllowed - band / 2 : limitAllowed;
   const uncontrolledMonthEnd = f.monthEndAt(base);
   const lowestCap =
     mode === 'availability-first'
@@ -103,9 +122,27 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
       overrunPercent: limit > 0 ? Math.max(0, ((plannedMonthEnd - limit) / limit) * 100) : 0,
       hourlyInstances: f.instancesAt(targetPercent, cap),
       reason,
+      ...(required ? { required } : {}),
     };
   };
   const head = `month-end forecast ${fmt(uncontrolledMonthEnd)} at the ${fmt(base)}% target vs limit ${fmt(limit)} (spent ${fmt(actualSpend)}, ${f.hours.length} h left)`;
+  if (cur && curSpend !== undefined) {
+    const atBase = cur.targetPercent <= base + 1e-9 && (cur.cap === undefined || cur.cap >= input.maxSize);
+    const inRange = cur.targetPercent >= base - 1e-9 && cur.targetPercent <= maxT + 1e-9 && (cur.cap === undefined || cur.cap >= lowestCap);
+    if (inRange && curSpend <= limitAllowed && (atBase || curSpend >= limitAllowed - band)) {
+      const what = atBase
+        ? 'the original settings'
+        : `CPU target ${fmt(cur.targetPercent)}%${cur.cap !== undefined ? ` and MaxSize ${cur.cap}` : ''}`;
+      return {
+        ...done(
+          cur.targetPercent,
+          cur.cap,
+          `${head}: ${what} spend ${fmt(curSpend)} of the ${fmt(limitAllowed)} left${atBase ? ': fits' : `, within ${fmt(band)} of it: held`}`,
+        ),
+        held: true,
+      };
+    }
+  }
   if (f.remainingSpendAt(base) <= allowed) return done(base, undefined, `${head}: fits, original settings`);
 
   if (maxT > base && f.remainingSpendAt(maxT) <= allowed) {

@@ -20,6 +20,8 @@ interface Wire {
   pr?: 1;
   pm?: [number, number, number];
   tm?: [number, number];
+  /** Budget changes today: [UTC day since the epoch, count]. */
+  dc?: [number, number];
 }
 
 /** The state could not be read: it is left as it is and the run changes nothing. */
@@ -64,6 +66,7 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.priceMark)
     w.pm = [Math.floor(s.priceMark.t / 1000), Math.round(s.priceMark.spend * 100) / 100, Math.round(s.priceMark.instanceHours * 10) / 10];
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
+  if (s.changesToday && s.changesToday.count > 0) w.dc = [s.changesToday.day, s.changesToday.count];
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH)
     throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
@@ -119,6 +122,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.pm !== undefined && !(Array.isArray(w.pm) && w.pm.length === 3 && isCount(w.pm[0]) && finite(w.pm[1]) && finite(w.pm[2])))
     throw bad('pm', w.pm);
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
+  if (w.dc !== undefined && !(Array.isArray(w.dc) && w.dc.length === 2 && isCount(w.dc[0]) && isCount(w.dc[1]))) throw bad('dc', w.dc);
   const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
@@ -132,6 +136,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.bt !== undefined ? { lastBudgetStepAt: w.bt * 1000 } : {}),
     ...(w.pr === 1 ? { pendingRefresh: true } : {}),
     ...(w.tm !== undefined ? { targetMean: { percent: w.tm[0], t: w.tm[1] * 1000 } } : {}),
+    ...(w.dc !== undefined ? { changesToday: { day: w.dc[0], count: w.dc[1] } } : {}),
     ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),
   };
 }

@@ -6,7 +6,9 @@ import { raiseTarget, restoreTarget } from './target-lever';
 /**
  * The threshold steps on the Budgets forecast (no usage history): one step per lever while the
  * forecast is over the tighten threshold, one step back while under the restore threshold, a wait
- * while the last step settles, and in every case a cap never below what the load needs.
+ * while the last step settles. In availability-first mode the cap is in every case never below
+ * what the load needs (and a saturated group gets a step back at once); in hard mode the budget is
+ * a limit: the cap steps down to the floor whatever the load, and is raised only by a restore.
  */
 export function stepOnThresholds(ctx: DecisionContext, view: BudgetView): void {
   const { input, st, pressure, actions } = ctx;
@@ -28,8 +30,14 @@ function settle(ctx: DecisionContext, view: BudgetView): void {
   notes.push(
     `${pctText}: last budget step ${fmt(sinceStep / 3_600_000)} h ago, the next one after ${fmt(stepInterval / 3_600_000)} h (the forecast must reflect it first)`,
   );
+  if (!availabilityFirst(ctx)) return;
   if (st.cap !== undefined && saturated) raiseSaturated(ctx, view, 'while the last budget step settles');
   else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) raiseCapToLoad(ctx, loadFloor, st.cap);
+}
+
+/** Whether the load's needs hold the cap up (availability-first); in hard mode the limit holds. */
+function availabilityFirst(ctx: DecisionContext): boolean {
+  return ctx.input.policy.budgetMode === 'availability-first';
 }
 
 /** Over budget: toward Spot, then (with utilization data) the CPU target up and the cap down a step, never below the load. */
@@ -43,6 +51,18 @@ function tighten(ctx: DecisionContext, view: BudgetView): void {
     return;
   }
   raiseTarget(ctx, pctText);
+  if (!availabilityFirst(ctx)) {
+    // Hard: the limit holds; capacity gives way a step at a time down to the floor.
+    const next = Math.max(floor, curMax - capStep);
+    if (next < curMax) {
+      setCap(
+        ctx,
+        next,
+        `${pctText}: capping MaxSize ${curMax} -> ${next} (hard; floor ${floor}, peak load needs ${plan.minimumCapForLoad} at ${policy.emergencyUtilizationPercent}% utilization)`,
+      );
+    } else notes.push(`MaxSize ${curMax} already at the floor (${floor}, hard)`);
+    return;
+  }
   if (saturated && st.cap !== undefined) {
     raiseSaturated(ctx, view, 'despite budget pressure');
   } else if (loadFloor > curMax) {
@@ -88,6 +108,7 @@ function hold(ctx: DecisionContext, view: BudgetView): void {
   } else {
     notes.push('no spend data: budget levers hold');
   }
+  if (!availabilityFirst(ctx)) return;
   if (st.cap !== undefined && saturated) {
     raiseSaturated(ctx, view, 'while holding');
   } else if (st.cap !== undefined && loadFloor !== undefined && loadFloor > st.cap) {

@@ -84,6 +84,20 @@ export interface CostPolicy {
    */
   readonly planMarginPercent?: number;
   /**
+   * No churn: the least change of the remaining month's spend (percent of the money left) worth a
+   * change of the CPU target or the cap. The settings in force hold while they spend within that
+   * band below the money left; a change lands in the middle of the band. A change the hard limit
+   * needs (the settings in force overrun the money left) is never held.
+   * @default 4
+   */
+  readonly minChangePercent?: number;
+  /**
+   * No churn: at most this many budget changes (CPU target, cap, on-demand share) per UTC day; more
+   * wait for the next day, except a change the hard limit needs and a raise the load needs
+   * (availability first). @default 6
+   */
+  readonly maxChangesPerDay?: number;
+  /**
    * The SLO floor: capacity that must always remain. The controller never sets MaxSize below it
    * (nor above the group's own MaxSize, the configured maximum, which it only restores).
    */
@@ -173,6 +187,8 @@ export interface CostState {
   readonly pendingRefresh?: boolean;
   /** The period's spend and instance-hours at an earlier run: the marginal price per instance-hour. */
   readonly priceMark?: { readonly t: number; readonly spend: number; readonly instanceHours: number };
+  /** Budget changes made on one UTC day (days since the epoch), for the daily limit. */
+  readonly changesToday?: { readonly day: number; readonly count: number };
   /**
    * The CPU target in force over the last hours, as an exponential mean (12 h), while it differs
    * from the current target: the forecast's conversion from load to instances is learned against it.
@@ -301,4 +317,11 @@ export interface CostDecision {
   readonly plan: CostCapacityPlan;
   /** Why levers held (no action), one line each. */
   readonly notes: string[];
+  /**
+   * The forecast overrun (percent of the limit, 0 within) if MaxSize stays at `maxSize` for the
+   * rest of the period at the planned CPU target: what the month costs when a bound the decision
+   * does not set (a scheduled MinSize, a pending floor, an operator) holds MaxSize above the plan's
+   * cap. Present when the spend plan decided (usage history).
+   */
+  readonly overrunAtMaxSize?: (maxSize: number) => number;
 }

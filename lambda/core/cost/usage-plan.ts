@@ -1,16 +1,20 @@
 import type { MutableState } from './decision-context';
-import { forecastSpend } from './spend-forecast';
+import { forecastSpend, type SpendForecast } from './spend-forecast';
 import { planSpend, type SpendPlan } from './spend-plan';
 import type { CostCapacityPlan, CostDecisionInput, OriginalSettings } from './types';
 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
+/** The default of the policy's `minChangePercent`. */
+export const DEFAULT_MIN_CHANGE_PERCENT = 4;
 
 /** The spend plan from the usage history, with the capacity plan it reports and the original CPU target it plans from. */
 export interface UsagePlan {
   readonly plan: SpendPlan;
   readonly capacityPlan: CostCapacityPlan;
   readonly baseTarget: number;
+  /** The forecast the plan was made on. */
+  readonly forecast: SpendForecast;
 }
 
 /**
@@ -57,6 +61,8 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     loadNeedCap,
     margin: (policy.planMarginPercent ?? 2) / 100,
     currentInstances: group.desiredCapacity,
+    current: { targetPercent: maxTarget > baseTarget ? currentTarget : baseTarget, ...(st.cap !== undefined ? { cap: st.cap } : {}) },
+    minChange: (policy.minChangePercent ?? DEFAULT_MIN_CHANGE_PERCENT) / 100,
   });
   const capacityPlan: CostCapacityPlan = {
     ...base,
@@ -73,5 +79,5 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     trendPerDay: f.trendPerDay,
     planReason: plan.reason,
   };
-  return { plan, capacityPlan, baseTarget };
+  return { plan, capacityPlan, baseTarget, forecast: f };
 }
