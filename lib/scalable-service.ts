@@ -24,6 +24,7 @@ import {
 import { LoadDistribution, type LoadDistributionProps } from './load-distribution';
 import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, type MonitoringThresholds } from './load-monitoring';
 import { CostOptimizer, type CostOptimizerProps, ScalingBudget, type ScalingBudgetProps } from './resource-management';
+import { warnAboutGroup } from './private/group-facts';
 import { withPropPath } from './private/validation';
 
 /** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
@@ -290,7 +291,7 @@ export class ScalableService extends Construct {
     this.bindPolicies(bound);
     this.policies = bound;
     this.verticalScaling = vertical[0];
-    this.warnFixedSize(props, horizontal);
+    this.warnFixedSize(horizontal);
 
     this.monitor = new LoadMonitor(this, 'Monitor', {
       autoScalingGroup: this.autoScalingGroup,
@@ -427,19 +428,14 @@ export class ScalableService extends Construct {
     return { minCapacity: asNumber(cfn.minSize), maxCapacity: asNumber(cfn.maxSize) };
   }
 
-  /** A group whose MinSize equals its MaxSize cannot scale: policies and scalers on it do nothing. */
-  private warnFixedSize(props: ScalableServiceProps, horizontal: IScalingPolicy[]): void {
+  /** A group whose MinSize equals its MaxSize cannot scale: its policies are recorded for the group's one fixed-size warning. */
+  private warnFixedSize(horizontal: IScalingPolicy[]): void {
+    if (horizontal.length === 0) return;
     const { minCapacity, maxCapacity } = this.groupBounds();
-    if (Token.isUnresolved(minCapacity) || Token.isUnresolved(maxCapacity) || minCapacity !== maxCapacity) return;
-    const scalers = [
-      ...(horizontal.length > 0 ? [`${horizontal.length} scaling ${horizontal.length === 1 ? 'policy' : 'policies'}`] : []),
-      ...((props.predictiveScaler?.enabled ?? true) ? ['the predictive scaler'] : []),
-    ];
-    if (scalers.length === 0) return;
-    Annotations.of(this).addWarningV2(
-      'cdk-scaling-architecture:fixedSizeGroup',
-      `The group is fixed at ${minCapacity} instances (minCapacity = maxCapacity) but has ${scalers.join(' and ')}: they cannot change its size (scheduled actions that change minCapacity or maxCapacity still apply). Widen maxCapacity, or remove the policies and set predictiveScaler.enabled to false.`,
-    );
+    warnAboutGroup(`${horizontal.length} scaling ${horizontal.length === 1 ? 'policy' : 'policies'}`, this.autoScalingGroup, {
+      minSize: minCapacity,
+      maxSize: maxCapacity,
+    });
   }
 
   /** The alert SNS topic. */

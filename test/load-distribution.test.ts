@@ -447,6 +447,47 @@ describe('LoadDistribution: validation', () => {
   });
 });
 
+describe('LoadDistribution: an application load balancer needs two Availability Zones', () => {
+  test('a one-AZ VPC is a synth error naming the zone and the subnet selection', () => {
+    const app = new App();
+    const stack = new Stack(app, 'OneAz', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a'], natGateways: 0 });
+    expect(() => new LoadDistribution(stack, 'Web', { vpc })).toThrow(
+      /^vpcSubnets \(default for an internet-facing load balancer: subnetType Public\) resolves to 1 subnet in 1 Availability Zone \(us-east-1a\): an application load balancer needs subnets in at least two Availability Zones/,
+    );
+  });
+
+  test('subnets chosen in one zone of a two-AZ VPC are an error too; an internal load balancer is checked on its own selection', () => {
+    const { stack, vpc } = fixture();
+    const twoInOne = [
+      ec2.Subnet.fromSubnetAttributes(stack, 'A', { subnetId: 'subnet-a', availabilityZone: 'us-east-1a' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'B', { subnetId: 'subnet-b', availabilityZone: 'us-east-1a' }),
+    ];
+    expect(() => new LoadDistribution(stack, 'Web', { vpc, vpcSubnets: { subnets: twoInOne } })).toThrow(
+      /^vpcSubnets \(subnets subnet-a, subnet-b\) resolve to 2 subnets in 1 Availability Zone \(us-east-1a\)/,
+    );
+    expect(() => new LoadDistribution(stack, 'Internal', { vpc, internetFacing: false, vpcSubnets: { availabilityZones: ['us-east-1b'] } })).toThrow(
+      /^vpcSubnets \(availabilityZones us-east-1b\) resolves to 1 subnet in 1 Availability Zone \(us-east-1b\)/,
+    );
+  });
+
+  test('in an environment-agnostic stack the error names the subnet selection (the zones are tokens)', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    expect(() => new LoadDistribution(stack, 'Web', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(
+      /^vpcSubnets \(subnetType Public\) resolves to 1 subnet in 1 Availability Zone \(not known at synthesis: the stack is environment-agnostic\)/,
+    );
+  });
+
+  test('two zones synthesize, known or environment-agnostic', () => {
+    expect(() => distribution()).not.toThrow();
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new LoadDistribution(stack, 'Web', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }) })).not.toThrow();
+    const lbs = Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(Object.values(lbs).map((lb) => (lb as { Properties: { Subnets: unknown[] } }).Properties.Subnets.length)).toEqual([2]);
+  });
+});
+
 describe('LoadDistribution: cdk-nag AwsSolutions', () => {
   test.each<[string, Partial<LoadDistributionProps>]>([
     ['internet-facing HTTP', {}],

@@ -181,20 +181,32 @@ describe('ScalableService on an existing group: defaults, derivations, warnings 
     expect(launchTemplateOf(group)).toBe(group.node.findChild('LaunchTemplate'));
   });
 
-  test('a fixed-size group with scaling policies warns', () => {
-    const { stack } = service({ policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 })] }, { minCapacity: 3, maxCapacity: 3 });
-    Annotations.fromStack(stack).hasWarning(
-      '/Existing/Web',
-      Match.stringLikeRegexp('The group is fixed at 3 instances \\(minCapacity = maxCapacity\\) but has 1 scaling policy and the predictive scaler'),
+  test('a fixed-size group with scaling policies warns once, on the group, naming only what is deployed', () => {
+    const { stack } = service(
+      { policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 })], budget: { limit: 100 } },
+      { minCapacity: 3, maxCapacity: 3 },
     );
+    const a = Annotations.fromStack(stack);
+    const fixed = a.findWarning('*', Match.stringLikeRegexp('fixed at'));
+    expect(fixed.map((w) => [w.id, w.entry.data])).toEqual([
+      [
+        '/Existing/TeamGroup',
+        expect.stringMatching(
+          /^The group Existing\/TeamGroup is fixed at 3 instances \(MinSize = MaxSize\) but has 1 scaling policy and the cost optimizer: they cannot change its capacity .*\[ack: cdk-scaling-architecture:fixedSizeGroup\]$/,
+        ),
+      ],
+    ]);
+    // the predictive scaler is not deployed (no request-count policy): said once, and not named as attached
+    expect(a.findWarning('*', Match.stringLikeRegexp('predictive scaler is not deployed'))).toHaveLength(1);
   });
 
-  test('a fixed-size group of our own warns too; a group that can scale does not', () => {
+  test('a fixed-size group of our own warns too (the predictive scaler and the default policy); a group that can scale does not', () => {
     const f = fixture();
     new ScalableService(f.stack, 'Fixed', { vpc: f.vpc, capacity: { minCapacity: 2, maxCapacity: 2 } });
     new ScalableService(f.stack, 'Scales', { vpc: f.vpc, capacity: { minCapacity: 2, maxCapacity: 4 } });
-    const warnings = Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('minCapacity = maxCapacity'));
-    expect(warnings.map((w) => w.id)).toEqual(['/Existing/Fixed']);
+    const warnings = Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('MinSize = MaxSize'));
+    expect(warnings.map((w) => w.id)).toEqual([expect.stringMatching(/^\/Existing\/Fixed\//)]);
+    expect(warnings[0].entry.data).toMatch(/fixed at 2 instances .* but has .*the predictive scaler/);
   });
 });
 

@@ -8,3 +8,4 @@ export * from './group-baseline';
 export * from './predictive-scaler';
 export * from './cost-optimizer';
 export * from './coordination';
+export * from './ecs-service-target';

@@ -22,6 +22,8 @@
  * function's error alarm notifies the alert topic. Missing utilization data is not an error:
  * the core then never lowers capacity for the budget (MissingData = 1).
  */
+import type { EcsClients } from '../shared/ecs-clients';
+import type { EcsTaskCapResult } from './ecs-task-cap';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -56,6 +58,8 @@ export interface CostRunSummary {
   readonly usageHistoryHours?: number;
   readonly decision?: Pick<CostDecision, 'pressure' | 'plan' | 'notes'> & { readonly actions: CostAction[] };
   readonly applied?: Pick<ApplyResult, 'succeeded' | 'calls' | 'newTemplateVersion'>;
+  /** On an ECS service: its task MaxCapacity for the group's MaxSize (ecs-task-cap.ts). */
+  readonly ecsTaskCap?: EcsTaskCapResult;
   readonly state?: string;
   /** Why the run acted on nothing: an operator's hold, or the predictive scaler held the lease. */
   readonly hold?: string;
@@ -81,6 +85,8 @@ export interface CostDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
   /** A replay or test on a simulated clock: the event's time is used as it is. */
   readonly simulatedClock?: boolean;
+  /** The clients of an optimizer on an ECS service (ECS_TASK_CAP); created on first use when absent. */
+  readonly ecsClients?: EcsClients;
 }
 
 export function createDependencies(env: Record<string, string | undefined> = process.env): CostDependencies {

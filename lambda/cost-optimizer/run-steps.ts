@@ -10,6 +10,7 @@ import { type OperatorHold, scheduledBounds } from '../core/capacity';
 import { type CostDecision, type CostState, decideCost, type GroupSnapshot } from '../core/cost';
 import { describeError } from '../shared/aws';
 import { applyActions } from './apply';
+import { applyEcsTaskCap } from './ecs-task-cap';
 import { boundedActions } from './bounded-actions';
 import { overrunInForce } from './overrun-in-force';
 import type { OptimizerConfig } from './config';
@@ -279,5 +280,8 @@ export async function applyDecision(
     await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, kept, encoding, signer));
   }
   if (result.failed) throw new StageError(`apply ${result.failed.step}`, result.failed.error);
+  // On an ECS service whose group serves it alone: the task cap that matches the group's MaxSize.
+  const tasks = await stage('apply ecs-task-cap', () => applyEcsTaskCap(deps, capAfter));
+  if (tasks) run.summary = { ...run.summary, ecsTaskCap: tasks };
   return capAfter;
 }

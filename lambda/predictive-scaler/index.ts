@@ -33,6 +33,7 @@ import { clientSettings, describeError } from '../shared/aws';
 import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
 import { acquireLease, coordinationFromEnv, isBusy, type Lease } from '../shared/coordination';
 import { loadConfig, type ScalerConfig } from './config';
+import type { EcsClients } from './ecs-target';
 import {
   applyPlanned,
   FAILED_MEANS,
@@ -90,6 +91,8 @@ export interface Dependencies {
   readonly sleep?: (ms: number) => Promise<void>;
   /** A replay or test on a simulated clock: the event's time is used as it is. */
   readonly simulatedClock?: boolean;
+  /** The clients of a scaler on an ECS service (ECS_SERVICE_TARGET); created on first use when absent. */
+  readonly ecsClients?: EcsClients;
 }
 
 /** The default dependencies: SDK v3 clients with the shared retry settings, Powertools logger and metrics. */

@@ -16,6 +16,8 @@ import {
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
 import { applyPlan, type ApplyResult } from './apply-plan';
+import { ecsResourceId } from '../contract/ecs-service-target';
+import { applyEcsPlan, describeEcsService, ecsClientsOf, ecsServiceTargetOf, listEcsScheduledActions } from './ecs-target';
 import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
 import { type CostHold, describeGroup, type GroupHolders, listScheduledActions } from './group-state';
@@ -104,6 +106,8 @@ export interface Inputs {
   readonly recurring: readonly RecurringAction[];
   readonly groupLine: NonNullable<RunSummary['group']>;
   readonly historyLine: Record<string, unknown>;
+  /** The plan is an ECS service's tasks (its scalable target), not the group's instances. */
+  readonly ecs?: boolean;
 }
 
 /** Read: the load history, the group and the scheduled actions (in parallel). */
@@ -114,21 +118,27 @@ export async function readInputs(
   run: RunContext,
   stateSigner?: { readonly key: string; readonly groupName: string },
 ): Promise<Inputs> {
+  const ecs = stage('config', () => ecsServiceTargetOf(deps.env));
   const windowEnd = Math.floor(now / (STEP_SECONDS * 1000)) * STEP_SECONDS * 1000;
   const windowStart = windowEnd - Math.floor(cfg.historySeconds / STEP_SECONDS) * STEP_SECONDS * 1000;
+  // On an ECS service the plan is in tasks: the group's in-service instances are no history of it.
+  const noCapacityHistory: CapacityHistory = { datapoints: 0, pages: 0 };
   const [history, capacity, group, scheduled] = await run.timed('read', () =>
     stageAsync('read', () =>
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
-        readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
-        describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
-        listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
+        ecs ? noCapacityHistory : readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
+        ecs ? describeEcsService(ecsClientsOf(deps), ecs) : describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
+        ecs
+          ? listEcsScheduledActions(ecsClientsOf(deps), ecs, cfg.actionPrefix)
+          : listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
       ]),
     ),
   );
   const existing = scheduled.own;
   if (!group) {
-    throw new StageError('read', Object.assign(new Error(`Auto Scaling group '${cfg.groupName}' not found`), { name: 'GroupNotFound' }));
+    const what = ecs ? `ECS service '${ecsResourceId(ecs)}' has no scalable target` : `Auto Scaling group '${cfg.groupName}' not found`;
+    throw new StageError('read', Object.assign(new Error(what), { name: 'GroupNotFound' }));
   }
   const groupLine = { name: cfg.groupName, ...group };
   const historyLine = {
@@ -139,7 +149,17 @@ export async function readInputs(
   run.seen.group = groupLine;
   run.seen.history = historyLine;
   run.counters[METRIC.HISTORY_DATAPOINTS] = history.datapoints;
-  return { history, capacity, group, existing, otherStartTimes: scheduled.otherStartTimes, recurring: scheduled.recurring, groupLine, historyLine };
+  return {
+    history,
+    capacity,
+    group,
+    existing,
+    otherStartTimes: scheduled.otherStartTimes,
+    recurring: scheduled.recurring,
+    groupLine,
+    historyLine,
+    ...(ecs ? { ecs: true } : {}),
+  };
 }
 
 /**
@@ -193,9 +213,18 @@ export function holdOf(cfg: ScalerConfig, inputs: Inputs, now: number): Operator
     baseline,
     live: { minSize: group.minSize, maxSize: group.maxSize },
     ...(holders?.pauseTag !== undefined ? { pauseTag: holders.pauseTag } : {}),
-    controllerMaxSizes: holders?.controllerMaxSizes ?? [],
+    controllerMaxSizes: [...(holders?.controllerMaxSizes ?? []), ...ecsTaskCap(cfg.baseline, inputs)],
     ...(group.costHold ? { intent: group.costHold } : {}),
   });
+}
+
+/**
+ * On an ECS service the cost optimizer's task cap (ECS_TASK_CAP) lowers the target's MaxCapacity
+ * and keeps no signed state there: a MaxCapacity below the configured one is taken as that cap (the
+ * plan stays under it), never as an operator's hold; one above it still is.
+ */
+function ecsTaskCap(baseline: ScalerConfig['baseline'], inputs: Inputs): number[] {
+  return inputs.ecs && baseline && inputs.group.maxSize < baseline.maxSize ? [inputs.group.maxSize] : [];
 }
 
 /**
@@ -411,9 +440,9 @@ export async function applyPlanned(cfg: ScalerConfig, deps: Dependencies, planne
   const { actionPlan, diff, wanted, common, immediateWhy } = planned;
   let result: ApplyResult;
   try {
-    result = await run.timed('apply', () =>
-      applyPlan(deps.autoScaling, { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove }),
-    );
+    const req = { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove };
+    const ecs = ecsServiceTargetOf(deps.env);
+    result = await run.timed('apply', () => (ecs ? applyEcsPlan(ecsClientsOf(deps), ecs, req) : applyPlan(deps.autoScaling, req)));
   } catch (e) {
     throw new StageError('apply', e);
   }

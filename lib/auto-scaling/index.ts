@@ -19,3 +19,4 @@ export * from './native-predictive-scaling';
 // validateVerticalScalingConfig is internal (the constructs call it): not exported.
 export { type VerticalScalingConfig, VerticalPolicy } from './vertical-scaling';
 export * from './predictive-scaler';
+export { DEFAULT_ECS_TASK_START } from './ecs-service-target';

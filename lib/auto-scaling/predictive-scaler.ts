@@ -1,5 +1,6 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -30,6 +31,7 @@ import { nagResource } from '../private/nag-finding';
 import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
 import { acknowledge } from '../private/acknowledge';
+import { type EcsServiceFacts, grantEcsService, readEcsService, warnWithoutManagedScaling } from './ecs-service-target';
 
 /** What the predictive scaler does with its plan. */
 export enum PredictiveScalerMode {
@@ -226,6 +228,21 @@ export interface PredictiveScalerProps {
    * @default 'cost-optimizer:state' (the cost optimizer's default)
    */
   readonly costOptimizerStateTagKey?: string;
+
+  /**
+   * An ECS service on EC2 capacity to plan tasks for, instead of the group's instances: the scaler
+   * raises the task floor of the service's scalable target ahead of the load (Application Auto
+   * Scaling scheduled actions and, for a raise needed now, its MinCapacity), and the instances
+   * follow through the capacity provider's managed scaling on `autoScalingGroup` (the cluster's
+   * group); the scaler never writes the group. Then `capacityPerInstance` is the load one task
+   * serves per minute (required), `minCapacity`/`maxCapacity` are task counts (default: the
+   * service's `autoScaleTaskCount` bounds), and `launchLeadTime` defaults to the instances' lead
+   * (see there) plus one minute for a task to start (DEFAULT_ECS_TASK_START). See the README's
+   * "ECS services on EC2".
+   *
+   * @default - the scaler plans the group's instances
+   */
+  readonly ecsService?: ecs.IBaseService;
 }
 
 const GROUP_DIMENSION = 'AutoScalingGroupName';
@@ -282,9 +299,21 @@ export class PredictiveScaler extends Construct {
 
   constructor(scope: Construct, id: string, props: PredictiveScalerProps) {
     super(scope, id);
-    const group = readGroupConfiguration(this, props.autoScalingGroup, props);
-    const settings = this.validate({ ...props, capacityPerInstance: this.capacityPerInstance(props) }, group);
-    warnAboutGroup(this, 'predictive scaler', props.autoScalingGroup, group);
+    const ecsFacts: EcsServiceFacts | undefined = props.ecsService
+      ? readEcsService(this, props.ecsService, props.autoScalingGroup, props, warmPoolOf(props.autoScalingGroup) !== undefined)
+      : undefined;
+    const group = ecsFacts?.configuration ?? readGroupConfiguration(this, props.autoScalingGroup, props);
+    if (props.ecsService && props.capacityPerInstance === undefined) {
+      throw new Error(
+        `capacityPerInstance is required with ecsService: the load one task of ${props.ecsService.node.path} serves per minute at 100% utilization`,
+      );
+    }
+    const settings = this.validate(
+      { ...props, capacityPerInstance: this.capacityPerInstance(props), launchLeadTime: props.launchLeadTime ?? ecsFacts?.defaultLaunchLead },
+      group,
+    );
+    if (props.ecsService) warnWithoutManagedScaling(this, props.ecsService, props.autoScalingGroup);
+    else warnAboutGroup('the predictive scaler', props.autoScalingGroup, group);
     this.mode = settings.mode as PredictiveScalerMode;
     this.metricsNamespace = settings.metricsNamespace;
     this.groupName = settings.groupName;
@@ -294,7 +323,7 @@ export class PredictiveScaler extends Construct {
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'predictive-scaler',
       description: `Predictive scaler (${this.mode}) for ${props.autoScalingGroup.node.path}`,
-      environment: this.renderEnvironment(settings, group),
+      environment: { ...this.renderEnvironment(settings, group), ...ecsFacts?.env },
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(PREDICTIVE_SCALER_DEFAULTS.intervalSeconds)),
       alertTopic: props.alertTopic,
       logRetention: props.logRetention,
@@ -326,9 +355,11 @@ export class PredictiveScaler extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (props.alertTopic) this.realizedUnservedAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
-    this.warnWithoutGroupMetrics(props.autoScalingGroup);
+    // On an ECS service the plan is in tasks: the group's in-service metrics are not read.
+    if (!props.ecsService) this.warnWithoutGroupMetrics(props.autoScalingGroup);
 
-    this.grant(scaler, props.autoScalingGroup);
+    if (props.ecsService) grantEcsService(this, scaler, props.ecsService);
+    else this.grant(scaler, props.autoScalingGroup);
     if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric, settings.unservedBudgetPercent);
   }
 

@@ -200,6 +200,7 @@ export class LoadDistribution extends Construct {
         // Egress is opened to the targets only, by addTarget.
         allowAllOutbound: false,
       });
+      checkTwoAvailabilityZones(props.vpc, props.vpcSubnets, internetFacing);
       this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
@@ -431,4 +432,49 @@ function validateProps(props: LoadDistributionProps, protocol: elbv2.Application
       throw new Error(`accessLogPrefix ('${prefix}') must not contain 'AWSLogs' nor start or end with '/'`);
     }
   }
+}
+
+/**
+ * An application load balancer needs subnets in at least two Availability Zones: with fewer,
+ * CloudFormation fails the deployment. The subnets are selected as aws-cdk-lib selects them for
+ * the load balancer (public ones when internet-facing, the VPC's default selection otherwise).
+ * The error names the zones when the stack knows them, else (an environment-agnostic stack, whose
+ * zones are `Fn::GetAZs` tokens) the subnet selection.
+ */
+function checkTwoAvailabilityZones(vpc: ec2.IVpc, given: ec2.SubnetSelection | undefined, internetFacing: boolean): void {
+  const selection = given ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
+  let zones: string[];
+  try {
+    zones = vpc.selectSubnets(selection).subnets.map((s) => s.availabilityZone);
+  } catch {
+    return; // no subnets, or imported subnets without their zone: aws-cdk-lib reports the first, the second cannot be checked
+  }
+  const distinct = [...new Set(zones)];
+  if (distinct.length >= 2) return;
+  const which = `vpcSubnets (${given === undefined ? `default for ${internetFacing ? 'an internet-facing' : 'an internal'} load balancer: ` : ''}${describeSelection(selection)})`;
+  const known = distinct.every((z) => !Token.isUnresolved(z));
+  throw new Error(
+    `${which} resolve${zones.length === 1 ? 's' : ''} to ${zones.length} subnet${zones.length === 1 ? '' : 's'} in ${distinct.length} Availability Zone${
+      known && distinct.length > 0
+        ? ` (${distinct.join(', ')})`
+        : distinct.length > 0
+          ? ' (not known at synthesis: the stack is environment-agnostic)'
+          : ''
+    }: an application load balancer needs subnets in at least two Availability Zones, or the deployment fails. Give the VPC a second Availability Zone (ec2.Vpc maxAzs >= 2) or select subnets in two zones.`,
+  );
+}
+
+/** A subnet selection as a user wrote it, e.g. `subnetType PUBLIC, onePerAz`. */
+function describeSelection(selection: ec2.SubnetSelection): string {
+  const parts = [
+    ...(selection.subnetType !== undefined ? [`subnetType ${selection.subnetType}`] : []),
+    ...(selection.subnetGroupName !== undefined ? [`subnetGroupName '${selection.subnetGroupName}'`] : []),
+    ...(selection.availabilityZones !== undefined ? [`availabilityZones ${selection.availabilityZones.join(', ')}`] : []),
+    ...(selection.subnets !== undefined
+      ? [`subnets ${selection.subnets.map((s) => (Token.isUnresolved(s.subnetId) ? s.node.path : s.subnetId)).join(', ')}`]
+      : []),
+    ...(selection.subnetFilters !== undefined ? [`${selection.subnetFilters.length} subnetFilters`] : []),
+    ...(selection.onePerAz ? ['onePerAz'] : []),
+  ];
+  return parts.length === 0 ? "the VPC's default subnets" : parts.join(', ');
 }

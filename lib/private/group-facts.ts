@@ -1,7 +1,7 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type { Construct, IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 
 /**
  * What the app already says about a group, read from the stack's resources that name it (its
@@ -80,34 +80,60 @@ export function ecsManagedScalingProviders(group: autoscaling.IAutoScalingGroup)
     });
 }
 
+/** What is attached to one group that wants to change its capacity, collected for its warnings. */
+interface GroupScalers {
+  readonly scalers: string[];
+  bounds?: { minSize: number; maxSize: number };
+}
+
+const attached = new WeakMap<IConstruct, GroupScalers>();
+
+/** Id of the one warning about a fixed-size group (MinSize = MaxSize) that something tries to scale. */
+export const FIXED_SIZE_GROUP_WARNING = 'cdk-scaling-architecture:fixedSizeGroup';
+/** Id of the one warning about a group driven by an ECS capacity provider with managed scaling that something else scales. */
+export const ECS_MANAGED_SCALING_WARNING = 'cdk-scaling-architecture:ecsManagedScalingGroup';
+
 /**
- * Warns, once the whole app is built (so that policies, warm pools and capacity providers added
- * after the scaler count), about a group the scaler cannot change: fixed (MinSize = MaxSize) or
- * driven by an ECS capacity provider with managed scaling.
+ * Records that `who` (e.g. `the predictive scaler`, `2 scaling policies`) changes the capacity
+ * of `group`, whose configured bounds are `bounds` when known. Once the whole app is built (so
+ * that policies, warm pools and capacity providers added later count), the group gets at most one
+ * warning per cause, on the group itself, naming everything attached: fixed (MinSize = MaxSize,
+ * `FIXED_SIZE_GROUP_WARNING`), or driven by an ECS capacity provider with managed scaling
+ * (`ECS_MANAGED_SCALING_WARNING`). Only what is deployed is recorded, so no warning names a
+ * scaler that is not there.
  */
-export function warnAboutGroup(
-  scope: Construct,
-  who: string,
-  group: autoscaling.IAutoScalingGroup,
-  bounds: { minSize: number; maxSize: number },
-): void {
-  const ids = { fixed: `cdk-scaling-architecture:${who}FixedSizeGroup`, ecs: `cdk-scaling-architecture:${who}EcsManagedScaling` };
-  if (bounds.minSize === bounds.maxSize) {
-    Annotations.of(scope).addWarningV2(
-      ids.fixed,
-      `The group ${group.node.path} is fixed at ${bounds.minSize} instances (MinSize = MaxSize): the ${who} cannot change its capacity. Widen its maxCapacity, or do not deploy the ${who} on it.`,
+export function warnAboutGroup(who: string, group: autoscaling.IAutoScalingGroup, bounds?: { minSize: number; maxSize: number }): void {
+  let entry = attached.get(group);
+  if (!entry) {
+    const created: GroupScalers = { scalers: [] };
+    entry = created;
+    attached.set(group, created);
+    group.node.addValidation({ validate: () => warnOnce(group, created) });
+  }
+  if (!entry.scalers.includes(who)) entry.scalers.push(who);
+  if (bounds && !Token.isUnresolved(bounds.minSize) && !Token.isUnresolved(bounds.maxSize)) entry.bounds ??= bounds;
+}
+
+function warnOnce(group: autoscaling.IAutoScalingGroup, entry: GroupScalers): string[] {
+  const who = listed(entry.scalers);
+  const they = entry.scalers.length === 1 && !/policies$/.test(entry.scalers[0]) ? 'it' : 'they';
+  if (entry.bounds && entry.bounds.minSize === entry.bounds.maxSize) {
+    Annotations.of(group).addWarningV2(
+      FIXED_SIZE_GROUP_WARNING,
+      `The group ${group.node.path} is fixed at ${entry.bounds.minSize} instances (MinSize = MaxSize) but has ${who}: ${they} cannot change its capacity (scheduled actions that change MinSize or MaxSize still apply). Widen its maxCapacity, or remove ${they === 'it' ? 'it' : 'them'}.`,
     );
   }
-  scope.node.addValidation({
-    validate: () => {
-      const providers = ecsManagedScalingProviders(group);
-      if (providers.length > 0) {
-        Annotations.of(scope).addWarningV2(
-          ids.ecs,
-          `The group ${group.node.path} is driven by the ECS capacity provider ${providers[0].node.path} with managed scaling: ECS sets its desired capacity from the tasks' needs (a target tracking policy on CapacityProviderReservation), so the ${who}'s changes are undone by it. Scale the ECS service instead, or turn managed scaling off.`,
-        );
-      }
-      return [];
-    },
-  });
+  const providers = ecsManagedScalingProviders(group);
+  if (providers.length > 0) {
+    Annotations.of(group).addWarningV2(
+      ECS_MANAGED_SCALING_WARNING,
+      `The group ${group.node.path} is driven by the ECS capacity provider ${providers[0].node.path} with managed scaling: ECS sets its desired capacity from the tasks' needs (a target tracking policy on CapacityProviderReservation), so what ${who} change${they === 'it' ? 's' : ''} is undone by it. Plan the ECS service's tasks instead (PredictiveScaler's ecsService: the instances follow through managed scaling), or turn managed scaling off.`,
+    );
+  }
+  return [];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 }

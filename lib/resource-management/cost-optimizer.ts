@@ -24,6 +24,7 @@ import {
 import { launchTemplateOf } from '../auto-scaling/group-features';
 import type { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
 import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
+import { type CostOptimizerEcsService, ecsTaskCapEnv, grantEcsTaskCap } from './ecs-task-cap';
 import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
@@ -334,6 +335,14 @@ export interface CostOptimizerProps {
    * @default 'cost-optimizer:state'
    */
   readonly stateTagKey?: string;
+  /**
+   * An ECS service on this group whose tasks the optimizer caps with the group: while the budget
+   * holds the group's MaxSize below its configured one, the service's scalable target gets
+   * MaxCapacity = MaxSize x `tasksPerInstance` (within its task bounds), restored when the cap is
+   * lifted. The group must serve that service alone (an error says otherwise).
+   * @default - no service's tasks are capped
+   */
+  readonly ecsService?: CostOptimizerEcsService;
 }
 
 /** The optimizer's metric names (namespace {@link CostOptimizer.METRICS_NAMESPACE}, dimension AutoScalingGroupName). */
@@ -416,7 +425,8 @@ export class CostOptimizer extends Construct {
     const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
     const settings = this.validate(props, group, intervalSeconds);
-    warnAboutGroup(this, 'cost optimizer', props.autoScalingGroup, group);
+    // On an ECS service the cap is the point (managed scaling keeps within it): no warning about the capacity provider.
+    if (!props.ecsService) warnAboutGroup('the cost optimizer', props.autoScalingGroup, group);
     this.groupName = settings.groupName;
     this.budgetName = settings.budgetName;
     this.metricsNamespace = settings.metricsNamespace;
@@ -426,7 +436,10 @@ export class CostOptimizer extends Construct {
     const scaler = new ScalerFunction(this, 'Scaler', {
       handlerName: 'cost-optimizer',
       description: `Budget-aware cost optimizer for an Auto Scaling group (budget ${Token.isUnresolved(this.budgetName) ? 'from the stack' : this.budgetName})`,
-      environment: this.renderEnvironment(settings, group),
+      environment: {
+        ...this.renderEnvironment(settings, group),
+        ...(props.ecsService ? ecsTaskCapEnv(this, props.ecsService, props.autoScalingGroup, group.maxSize) : {}),
+      },
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(DEFAULT_SCHEDULE_SECONDS)),
       alertTopic: props.alertTopic,
       logRetention: props.logRetention,
@@ -449,6 +462,7 @@ export class CostOptimizer extends Construct {
     this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props.alertTopic, Math.min(intervalSeconds, 86_400));
 
     this.grant(scaler, props, settings);
+    if (props.ecsService) grantEcsTaskCap(this, scaler);
     if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
   }
 

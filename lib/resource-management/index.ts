@@ -2,3 +2,4 @@
 export * from './scaling-budget';
 export * from './cost-optimizer';
 export * from './budget-scope';
+export type { CostOptimizerEcsService } from './ecs-task-cap';

@@ -16,7 +16,9 @@ import { roleGrantsAutoScalingWrite } from './private/iam-lookup';
 export abstract class ScalerFunctionSelector {
   /**
    * Functions whose execution role, defined in the same stack, is allowed an Auto Scaling write
-   * action (`autoscaling:` actions other than `Describe*`/`Get*`, `autoscaling:*`, `*`) by an
+   * action that can change capacity (`autoscaling:` actions other than `Describe*`/`Get*` and
+   * the lifecycle hook's `CompleteLifecycleAction`/`RecordLifecycleActionHeartbeat`, which
+   * aws-cdk-lib's ECS drain-hook function calls; `autoscaling:*`; `*`) by an
    * inline policy, an `AWS::IAM::Policy`, a customer managed policy in the stack, or the AWS
    * managed policies AutoScalingFullAccess, PowerUserAccess or AdministratorAccess.
    */

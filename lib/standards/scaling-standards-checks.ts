@@ -10,7 +10,9 @@ import { diagnoseFixedSizeWithPolicies } from './rules/fixed-size-with-policies'
 import { diagnoseGroupAlarms } from './rules/group-alarms';
 import { diagnoseImdsv2Required } from './rules/imdsv2-required';
 import { diagnoseInstanceWarmup } from './rules/instance-warmup';
+import { diagnoseLaunchTemplate } from './rules/launch-template';
 import { diagnoseMaxCapacityWithinLimit } from './rules/max-capacity-limit';
+import { diagnoseMultiAz } from './rules/multi-az';
 import { diagnoseNoDesiredCapacity } from './rules/no-desired-capacity';
 import { diagnoseScalerFunctionAlarms } from './rules/scaler-function-alarms';
 import { diagnoseScalingPolicy } from './rules/scaling-policy';
@@ -109,6 +111,8 @@ export class ScalingStandardsChecks extends NagPack {
     'Scaling-ClassicLoadBalancerAlarms',
     'Scaling-ScalerFunctionAlarms',
     'Scaling-Imdsv2Required',
+    'Scaling-MultiAz',
+    'Scaling-LaunchTemplate',
   ];
 
   /** The ids of every rule in the pack (for the validation report). */
@@ -258,6 +262,22 @@ export class ScalingStandardsChecks extends NagPack {
         info: 'The launch template or launch configuration does not require IMDSv2.',
         explanation: 'Every instance the group launches inherits it; with IMDSv1 an SSRF in the application can read the instance role credentials.',
         diagnose: diagnoseImdsv2Required,
+      },
+      {
+        id: 'MultiAz',
+        level: NagMessageLevel.WARN,
+        info: 'The Auto Scaling group runs in one Availability Zone.',
+        explanation:
+          'A group in one zone goes down with that zone however far it scales, and the application load balancer in front of it needs two zones anyway.',
+        diagnose: diagnoseMultiAz,
+      },
+      {
+        id: 'LaunchTemplate',
+        level: NagMessageLevel.WARN,
+        info: 'The Auto Scaling group uses a launch configuration instead of a launch template.',
+        explanation:
+          'New AWS accounts can no longer create launch configurations (the deployment fails there), and they lack mixed instances, Spot and versioned instance changes. aws-cdk-lib renders one for AutoScalingGroup and ECS addCapacity unless its feature flag asks for a launch template.',
+        diagnose: diagnoseLaunchTemplate,
       },
     ];
   }

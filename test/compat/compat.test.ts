@@ -173,7 +173,8 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
     return spawnSync(process.execPath, [file], {
       cwd: app,
       encoding: 'utf8',
-      env: { ...process.env, CDK_OUTDIR: path.join(app, outdir), NODE_PATH: '' },
+      // As the CDK CLI runs an app: an error aws-cdk-lib constructs (even one caught) writes its code there.
+      env: { ...process.env, CDK_OUTDIR: path.join(app, outdir), CDK_ERROR_FILE: path.join(app, outdir, 'error.txt'), NODE_PATH: '' },
     });
   };
 
@@ -185,6 +186,7 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
     expect(result.schema).toBe(SCHEMA[end]);
     expect(result.service).toEqual([]);
     expect(result.corpus).toEqual(EXPECTED);
+    expect(fs.existsSync(path.join(app, 'cdk.out', 'error.txt'))).toBe(false);
   });
 
   test('the README example synthesizes', () => {
@@ -192,5 +194,6 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('the packed p
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(app, 'example.out', 'MyService.template.json'))).toBe(true);
+    expect(fs.existsSync(path.join(app, 'example.out', 'error.txt'))).toBe(false);
   });
 });

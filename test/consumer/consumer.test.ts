@@ -22,6 +22,9 @@ const groupExamples = [
   { file: path.join(root, 'examples', 'imported-group-stack.ts'), stack: 'ImportedGroup' },
 ];
 
+/** The README's "ECS services on EC2" example (the README shows its scaler part). */
+const ecsExample = { file: path.join(root, 'examples', 'ecs-service-stack.ts'), stack: 'EcsService' };
+
 type Resource = { Type: string; Properties?: Record<string, any> };
 
 /** Transpiles an example to app dir's `<name>.js`, runs it with only the consumer app's node_modules, and returns the stack's resources. */
@@ -146,7 +149,7 @@ test('the README examples are the files this test runs', () => {
 });
 
 test('the README examples type-check against the shipped declarations', () => {
-  const files = [exampleFile, ...groupExamples.map((e) => e.file)].map((file) => {
+  const files = [exampleFile, ...groupExamples.map((e) => e.file), ecsExample.file].map((file) => {
     const name = `${path.basename(file, '.ts')}.ts`;
     fs.copyFileSync(file, path.join(app, name));
     return name;
@@ -262,4 +265,34 @@ test('the imported group example synthesizes clean: both scalers on a plain aws-
     GROUP_BASELINE: JSON.stringify({ minSize: 1, maxSize: 8, schedules: [] }),
   });
   expect(env('legacy-web', 'BUDGET_NAME')).toMatchObject({ BUDGET_NAME: 'legacy-web-monthly' });
+});
+
+test("the ECS example synthesizes: the predictive scaler plans the service's tasks and may write only Application Auto Scaling scalable targets", () => {
+  const resources = synthExample(ecsExample.file, ecsExample.stack);
+  expect(resources.filter((r) => r.Type === 'AWS::ECS::CapacityProvider')).toEqual([
+    expect.objectContaining({
+      Properties: expect.objectContaining({
+        AutoScalingGroupProvider: expect.objectContaining({ ManagedScaling: expect.objectContaining({ Status: 'ENABLED' }) }),
+      }),
+    }),
+  ]);
+  const scaler = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.ECS_SERVICE_TARGET)!;
+  expect(scaler.Properties!.Environment.Variables).toMatchObject({
+    CAPACITY_PER_INSTANCE: '1000',
+    LAUNCH_LEAD_SECONDS: '300',
+    LOAD_METRIC_STATISTIC: 'Sum',
+  });
+  const writes = resources
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Sid?: string }[])
+    .filter((st) => st.Sid === 'PlanTheServiceTasks' || st.Sid === 'ScaleTheManagedGroup');
+  expect(writes.map((st) => st.Sid)).toEqual(['PlanTheServiceTasks']);
+  // the cost optimizer caps the tasks with the group it serves alone
+  const optimizer = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.ECS_TASK_CAP)!;
+  expect(JSON.parse(optimizer.Properties!.Environment.Variables.ECS_TASK_CAP)).toEqual({
+    tasksPerInstance: 4,
+    minCapacity: 2,
+    maxCapacity: 40,
+    groupMaxSize: 10,
+  });
 });

@@ -420,13 +420,20 @@ describe('PredictiveScaler', () => {
         }),
       );
       const a = Annotations.fromStack(f.stack);
+      // one warning per cause, on the group, with one id
       a.hasWarning(
-        '/Predictive/OnFixed',
-        Match.stringLikeRegexp('is fixed at 4 instances \\(MinSize = MaxSize\\): the predictive scaler cannot change its capacity'),
+        '/Predictive/Fixed/Group',
+        Match.stringLikeRegexp(
+          'is fixed at 4 instances \\(MinSize = MaxSize\\) but has the predictive scaler: it cannot change its capacity.*fixedSizeGroup',
+        ),
       );
-      a.hasWarning('/Predictive/OnEcs', Match.stringLikeRegexp('driven by the ECS capacity provider Predictive/Provider/.* with managed scaling'));
-      expect(a.findWarning('/Predictive/OnManual', Match.stringLikeRegexp('ECS capacity provider'))).toEqual([]);
-      expect(a.findWarning('/Predictive/OnEcs', Match.stringLikeRegexp('fixed at'))).toEqual([]);
+      a.hasWarning(
+        '/Predictive/Hosts/Group',
+        Match.stringLikeRegexp('driven by the ECS capacity provider Predictive/Provider/.* with managed scaling.*ecsManagedScalingGroup'),
+      );
+      expect(a.findWarning('/Predictive/Manual/Group', Match.stringLikeRegexp('ECS capacity provider'))).toEqual([]);
+      expect(a.findWarning('/Predictive/Hosts/Group', Match.stringLikeRegexp('fixed at'))).toEqual([]);
+      expect(a.findWarning('*', Match.stringLikeRegexp('fixed at|ECS capacity provider'))).toHaveLength(2);
     });
     test('a group MinSize known only at deploy time: minCapacity is required (never the live MinSize)', () => {
       const f = fixture();

@@ -35,7 +35,8 @@ interface L2Service {
 
 /** A service built with aws-cdk-lib L2 constructs the way the standards ask for. */
 function standardL2Service(): L2Service {
-  const app = new App();
+  // The feature flag aws-cdk-lib's new-project template sets: the group gets a launch template.
+  const app = new App({ context: { '@aws-cdk/aws-autoscaling:generateLaunchTemplateInsteadOfLaunchConfig': true } });
   const stack = new Stack(app, 'Service', { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   const topic = new sns.Topic(stack, 'Alerts');
@@ -159,7 +160,13 @@ describe('ScalingStandardsChecks', () => {
     // a fixed 2..2 group with a policy, and a classic load balancer with neither health check nor alarm
     // (in a stack of their own: the scaler function of the first stack may change its groups' bounds)
     const other = new Stack(s.app, 'Other');
-    const fixed = new autoscaling.CfnAutoScalingGroup(other, 'Fixed', { minSize: '2', maxSize: '2', availabilityZones: ['us-east-1a'] });
+    // ... in one Availability Zone, from a launch configuration
+    const fixed = new autoscaling.CfnAutoScalingGroup(other, 'Fixed', {
+      minSize: '2',
+      maxSize: '2',
+      availabilityZones: ['us-east-1a'],
+      launchConfigurationName: 'legacy',
+    });
     new autoscaling.CfnScalingPolicy(other, 'FixedPolicy', { autoScalingGroupName: fixed.ref, policyType: 'TargetTrackingScaling' });
     new elb.CfnLoadBalancer(other, 'Classic', { listeners: [{ loadBalancerPort: '80', instancePort: '80', protocol: 'HTTP' }] });
     const ids = [...new Set(findings(s.app).map((f) => f.ruleId))].sort();

@@ -294,6 +294,12 @@ describe('Scaling-TargetGroupHealthCheck', () => {
         s.targetGroup.healthCheckEnabled = false;
       },
     ],
+    [
+      'a 60-second interval',
+      (s: CompliantStack) => {
+        s.targetGroup.healthCheckIntervalSeconds = 60;
+      },
+    ],
   ])('reports a target group with %s', (_, change) => {
     const s = compliantStack();
     change(s);
@@ -407,5 +413,46 @@ describe('Scaling-Imdsv2Required', () => {
     const stack = new Stack(app, 'L2');
     const lt = new ec2.LaunchTemplate(stack, 'Lt', { requireImdsv2: true, machineImage: ec2.MachineImage.latestAmazonLinux2023() });
     expect(ruleIdsOn(lt.node.defaultChild as ec2.CfnLaunchTemplate)).toEqual([]);
+  });
+});
+
+describe('Scaling-MultiAz', () => {
+  test('reports a group with one subnet, with two subnets of one zone, or with one Availability Zone', () => {
+    const s = compliantStack();
+    s.group.vpcZoneIdentifier = ['subnet-1'];
+    expect(ruleIdsOn(s.group)).toEqual(['Scaling-MultiAz']);
+    const zoned = compliantStack();
+    const a = new ec2.CfnSubnet(zoned.stack, 'A', { vpcId: 'vpc-1', cidrBlock: '10.0.0.0/24', availabilityZone: 'us-east-1a' });
+    const b = new ec2.CfnSubnet(zoned.stack, 'B', { vpcId: 'vpc-1', cidrBlock: '10.0.1.0/24', availabilityZone: 'us-east-1a' });
+    zoned.group.vpcZoneIdentifier = [a.ref, b.ref];
+    expect(ruleIdsOn(zoned.group)).toEqual(['Scaling-MultiAz']);
+    expect(findings(zoned.app).find((f) => f.ruleId === 'Scaling-MultiAz')?.description).toMatch(
+      /Seen: VPCZoneIdentifier has 2 subnets, all in us-east-1a/,
+    );
+    const listed = compliantStack();
+    listed.group.vpcZoneIdentifier = undefined;
+    listed.group.availabilityZones = ['us-east-1a'];
+    expect(ruleIdsOn(listed.group)).toEqual(['Scaling-MultiAz']);
+  });
+  test('passes subnets in two zones, and subnets whose zones the template does not show', () => {
+    const s = compliantStack();
+    const a = new ec2.CfnSubnet(s.stack, 'A', { vpcId: 'vpc-1', cidrBlock: '10.0.0.0/24', availabilityZone: Fn.select(0, Fn.getAzs()) });
+    const b = new ec2.CfnSubnet(s.stack, 'B', { vpcId: 'vpc-1', cidrBlock: '10.0.1.0/24', availabilityZone: Fn.select(1, Fn.getAzs()) });
+    s.group.vpcZoneIdentifier = [a.ref, b.ref];
+    expect(ruleIdsOn(s.group)).toEqual([]);
+    expect(ruleIdsOn(compliantStack().group)).toEqual([]); // two imported subnet ids
+  });
+});
+
+describe('Scaling-LaunchTemplate', () => {
+  test('reports a group launched from a launch configuration', () => {
+    const s = compliantStack();
+    s.group.launchTemplate = undefined;
+    s.group.launchConfigurationName = 'legacy';
+    expect(ruleIdsOn(s.group)).toContain('Scaling-LaunchTemplate');
+    expect(findings(s.app).find((f) => f.ruleId === 'Scaling-LaunchTemplate')?.description).toMatch(/Seen: LaunchConfigurationName is "legacy"/);
+  });
+  test('passes a group with a launch template', () => {
+    expect(ruleIdsOn(compliantStack().group)).not.toContain('Scaling-LaunchTemplate');
   });
 });

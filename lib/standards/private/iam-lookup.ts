@@ -7,15 +7,23 @@ import { field, logicalIdOf, refersTo, resolve, resourcesInStack } from './cfn-l
 const WRITE_MANAGED_POLICY = /:iam::aws:policy\/(AutoScalingFullAccess|AdministratorAccess|PowerUserAccess)"/;
 
 /**
- * Whether an IAM action grants an Auto Scaling write: `*`, `autoscaling:*`, or any
- * `autoscaling:` action (or pattern) that is not a `Describe*`/`Get*` read.
+ * Auto Scaling actions that change no capacity: a lifecycle hook's completion and heartbeat, which
+ * aws-cdk-lib's own helper functions call (the ECS drain hook of `addCapacity` and
+ * `AsgCapacityProvider` completes the termination hook once the instance's tasks are drained).
+ */
+const LIFECYCLE_ONLY = /^autoscaling:(completelifecycleaction|recordlifecycleactionheartbeat)$/;
+
+/**
+ * Whether an IAM action grants an Auto Scaling write that can change capacity: `*`,
+ * `autoscaling:*`, or any `autoscaling:` action (or pattern) that is not a `Describe*`/`Get*`
+ * read nor a lifecycle hook's completion or heartbeat.
  */
 export function isAutoScalingWriteAction(action: string): boolean {
   const a = action.toLowerCase();
   if (a === '*' || a === 'autoscaling:*') {
     return true;
   }
-  return a.startsWith('autoscaling:') && !/^autoscaling:(describe|get)/.test(a);
+  return a.startsWith('autoscaling:') && !/^autoscaling:(describe|get)/.test(a) && !LIFECYCLE_ONLY.test(a);
 }
 
 /** A policy document's `Statement` or a statement's `Action`: one value or a list of them. */

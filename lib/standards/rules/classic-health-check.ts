@@ -10,7 +10,7 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   const httpListener = listenerProtocols(node).some((p) => p === 'HTTP' || p === 'HTTPS');
-  const fix = `an explicit healthCheck: ${httpListener ? "an HTTP or HTTPS check of a path that proves the application works (e.g. { port: 80, protocol: LoadBalancingProtocol.HTTP, path: '/health' })" : 'a target'}, interval, a timeout shorter than the interval, healthyThreshold and unhealthyThreshold between 2 and 10`;
+  const fix = `an explicit healthCheck: ${httpListener ? "an HTTP or HTTPS check of a path that proves the application works (e.g. { port: 80, protocol: LoadBalancingProtocol.HTTP, path: '/health' })" : 'a target'}, interval (5 to 30 seconds), a timeout shorter than the interval, healthyThreshold and unhealthyThreshold between 2 and 10`;
   const check = resolve(node, node.healthCheck);
   if (check === undefined || check === null) {
     return finding("no HealthCheck: the load balancer probes TCP on the first listener's instance port with its defaults", fix);
@@ -28,6 +28,7 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
       ? [`HealthCheck.Target ${shown(target)} only proves the port is open, while the listeners serve HTTP(S)`]
       : []),
     ...(interval === undefined ? [`HealthCheck.Interval ${shown(get('interval'))}`] : []),
+    ...(interval !== undefined && (interval < 5 || interval > 30) ? [`HealthCheck.Interval ${interval} outside 5 to 30`] : []),
     ...(timeout === undefined ? [`HealthCheck.Timeout ${shown(get('timeout'))}`] : []),
     ...(interval !== undefined && timeout !== undefined && timeout >= interval
       ? [`HealthCheck.Timeout ${timeout} not below HealthCheck.Interval ${interval}`]
@@ -43,7 +44,7 @@ export function diagnoseClassicHealthCheck(node: CfnResource): Diagnosis {
 /**
  * Classic load balancers (`AWS::ElasticLoadBalancing::LoadBalancer`) set their health check
  * explicitly and sanely: a literal `Target`, HTTP or HTTPS (with its path) when any listener
- * forwards HTTP or HTTPS to the instances, a `Timeout` shorter than the `Interval`, and
+ * forwards HTTP or HTTPS to the instances, an `Interval` of 5 to 30 seconds, a `Timeout` shorter than the `Interval`, and
  * `HealthyThreshold` and `UnhealthyThreshold` between 2 and 10.
  *
  * A TCP check only proves that the port is open: an instance whose application fails keeps

@@ -9,8 +9,10 @@ export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
   if (!(node instanceof CfnTargetGroup) || literalString(node, node.targetType) === 'lambda') {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
-  const fix =
-    'targetGroup.configureHealthCheck({ enabled: true, path, interval, timeout (shorter than interval), healthyThresholdCount and unhealthyThresholdCount between 2 and 10 })';
+  const protocol = (literalString(node, node.healthCheckProtocol) ?? literalString(node, node.protocol) ?? '').toUpperCase();
+  const http = protocol === 'HTTP' || protocol === 'HTTPS';
+  // A path belongs to an HTTP or HTTPS check only: a TCP (or unknown) check is not told to add one.
+  const fix = `targetGroup.configureHealthCheck({ enabled: true, ${http ? 'path, ' : ''}interval (${MIN_INTERVAL} to ${MAX_INTERVAL} seconds), timeout (shorter than interval), healthyThresholdCount and unhealthyThresholdCount between 2 and 10 })`;
   if (resolve(node, node.healthCheckEnabled) === false) {
     return finding('HealthCheckEnabled is false', fix);
   }
@@ -18,10 +20,12 @@ export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
   const timeout = literalNumber(node, node.healthCheckTimeoutSeconds);
   const healthy = literalNumber(node, node.healthyThresholdCount);
   const unhealthy = literalNumber(node, node.unhealthyThresholdCount);
-  const protocol = (literalString(node, node.healthCheckProtocol) ?? literalString(node, node.protocol) ?? '').toUpperCase();
   const path = literalString(node, node.healthCheckPath);
   const problems = [
     ...(interval === undefined ? [`HealthCheckIntervalSeconds ${shown(resolve(node, node.healthCheckIntervalSeconds))}`] : []),
+    ...(interval !== undefined && !inRange(interval, MIN_INTERVAL, MAX_INTERVAL)
+      ? [`HealthCheckIntervalSeconds ${interval} outside ${MIN_INTERVAL} to ${MAX_INTERVAL}`]
+      : []),
     ...(timeout === undefined ? [`HealthCheckTimeoutSeconds ${shown(resolve(node, node.healthCheckTimeoutSeconds))}`] : []),
     ...(interval !== undefined && timeout !== undefined && timeout >= interval
       ? [`HealthCheckTimeoutSeconds ${timeout} not below HealthCheckIntervalSeconds ${interval}`]
@@ -32,16 +36,21 @@ export function diagnoseTargetGroupHealthCheck(node: CfnResource): Diagnosis {
     ...(unhealthy === undefined || !inRange(unhealthy, 2, 10)
       ? [`UnhealthyThresholdCount ${shown(unhealthy ?? resolve(node, node.unhealthyThresholdCount))}`]
       : []),
-    ...((protocol === 'HTTP' || protocol === 'HTTPS') && path === undefined
-      ? [`HealthCheckPath unset on an ${protocol} check (the default probes /)`]
-      : []),
+    ...(http && path === undefined ? [`HealthCheckPath unset on an ${protocol} check (the default probes /)`] : []),
   ];
   return problems.length === 0 ? NagRuleCompliance.COMPLIANT : finding(problems.join('; '), fix);
 }
 
 /**
+ * The interval bounds, in seconds: 5 is the least ELB accepts; above 30 (the default) a failing
+ * target keeps taking traffic for minutes (a 60-second interval with 2 unhealthy checks: 2 minutes).
+ */
+const MIN_INTERVAL = 5;
+const MAX_INTERVAL = 30;
+
+/**
  * ELBv2 target groups of instances or IP addresses set their health check explicitly and
- * sanely: health checks not disabled; `HealthCheckIntervalSeconds`,
+ * sanely: health checks not disabled; `HealthCheckIntervalSeconds` (5 to 30 seconds),
  * `HealthCheckTimeoutSeconds`, `HealthyThresholdCount` and `UnhealthyThresholdCount` all set
  * as literals; the timeout shorter than the interval; both thresholds between 2 and 10; and a
  * `HealthCheckPath` when the check is HTTP or HTTPS. Lambda target groups are not checked.

@@ -11,6 +11,7 @@ export const EXPECTED: Record<string, string[]> = {
     'Scaling-FixedSizeWithPolicies ASG/ASG',
     'Scaling-GroupAlarms ASG/ASG',
     'Scaling-Imdsv2Required ASG/LaunchConfig',
+    'Scaling-LaunchTemplate ASG/ASG',
     'Scaling-TargetGroupAlarms LB/Listener/TargetGroup/Resource',
     'Scaling-TargetGroupHealthCheck LB/Listener/TargetGroup/Resource',
   ],
@@ -21,6 +22,7 @@ export const EXPECTED: Record<string, string[]> = {
     'Scaling-GroupAlarms ASG/ASG',
     'Scaling-Imdsv2Required ASG/LaunchConfig',
     'Scaling-InstanceWarmup ASG/ASG',
+    'Scaling-LaunchTemplate ASG/ASG',
   ],
   'classic-elb-defaults': [
     'Scaling-BudgetNotifications ASG/ASG',
@@ -30,15 +32,22 @@ export const EXPECTED: Record<string, string[]> = {
     'Scaling-GroupAlarms ASG/ASG',
     'Scaling-Imdsv2Required ASG/LaunchConfig',
     'Scaling-InstanceWarmup ASG/ASG',
+    'Scaling-LaunchTemplate ASG/ASG',
   ],
   // ECS managed scaling owns the policy and its warmup: no ScalingPolicy, no InstanceWarmup
-  'ecs-capacity-provider': ['Scaling-BudgetNotifications ASG/ASG', 'Scaling-GroupAlarms ASG/ASG', 'Scaling-Imdsv2Required ASG/LaunchConfig'],
+  'ecs-capacity-provider': [
+    'Scaling-BudgetNotifications ASG/ASG',
+    'Scaling-GroupAlarms ASG/ASG',
+    'Scaling-Imdsv2Required ASG/LaunchConfig',
+    // aws-cdk-lib renders a launch configuration without its feature flag
+    'Scaling-LaunchTemplate ASG/ASG',
+  ],
   'spot-fleet': [
     'Scaling-BudgetNotifications ASG/ASG',
     'Scaling-GroupAlarms ASG/ASG',
     'Scaling-Imdsv2Required LaunchTemplate/Resource',
     'Scaling-InstanceWarmup ASG/ASG',
   ],
-  'warm-pool': ['Scaling-BudgetNotifications ASG/ASG', 'Scaling-GroupAlarms ASG/ASG'],
+  'warm-pool': ['Scaling-BudgetNotifications ASG/ASG', 'Scaling-GroupAlarms ASG/ASG', 'Scaling-LaunchTemplate ASG/ASG'],
   'scaling-group-ecs': ['Scaling-BudgetNotifications Fleet/Group/ASG', 'Scaling-GroupAlarms Fleet/Group/ASG'],
 };
