@@ -15,8 +15,8 @@ import {
 } from '../core/capacity';
 import type { GroupBaseline } from '../contract/group-baseline';
 import { describeError } from '../shared/aws';
-import { applyPlan, type ApplyResult } from './apply-plan';
-import { ecsResourceId } from '../contract/ecs-service-target';
+import { applyPlan, type ApplyRequest, type ApplyResult } from './apply-plan';
+import { ecsResourceId, type EcsServiceTarget } from '../contract/ecs-service-target';
 import { applyEcsPlan, describeEcsService, ecsClientsOf, ecsServiceTargetOf, listEcsScheduledActions } from './ecs-target';
 import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
@@ -110,6 +110,16 @@ export interface Inputs {
   readonly ecs?: boolean;
 }
 
+/**
+ * An ECS service's target, with the operator's pause tag read from the group that hosts it (the one
+ * pause both controllers honour is on the group, wherever the plan is written).
+ */
+async function ecsServiceWithGroupPause(deps: Dependencies, cfg: ScalerConfig, ecs: EcsServiceTarget): Promise<Inputs['group'] | undefined> {
+  const [service, hosts] = await Promise.all([describeEcsService(ecsClientsOf(deps), ecs), describeGroup(deps.autoScaling, cfg.groupName)]);
+  const pauseTag = hosts?.holders?.pauseTag;
+  return service && pauseTag !== undefined ? { ...service, holders: { pauseTag, controllerMaxSizes: [] } } : service;
+}
+
 /** Read: the load history, the group and the scheduled actions (in parallel). */
 export async function readInputs(
   cfg: ScalerConfig,
@@ -128,7 +138,7 @@ export async function readInputs(
       Promise.all([
         readLoadHistory(deps.cloudWatch, cfg.metric, now, cfg.historySeconds),
         ecs ? noCapacityHistory : readCapacityHistory(deps.cloudWatch, cfg.groupName, windowStart, windowEnd),
-        ecs ? describeEcsService(ecsClientsOf(deps), ecs) : describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
+        ecs ? ecsServiceWithGroupPause(deps, cfg, ecs) : describeGroup(deps.autoScaling, cfg.groupName, cfg.costStateTagKey, stateSigner),
         ecs
           ? listEcsScheduledActions(ecsClientsOf(deps), ecs, cfg.actionPrefix)
           : listScheduledActions(deps.autoScaling, cfg.groupName, cfg.actionPrefix),
@@ -227,6 +237,12 @@ function ecsTaskCap(baseline: ScalerConfig['baseline'], inputs: Inputs): number[
   return inputs.ecs && baseline && inputs.group.maxSize < baseline.maxSize ? [inputs.group.maxSize] : [];
 }
 
+/** Applies to what the plan is written on: the group, or an ECS service's scalable target. */
+function applyToTarget(deps: Dependencies, req: ApplyRequest): Promise<ApplyResult> {
+  const ecs = ecsServiceTargetOf(deps.env);
+  return ecs ? applyEcsPlan(ecsClientsOf(deps), ecs, req) : applyPlan(deps.autoScaling, req);
+}
+
 /**
  * While an operator holds the group the scaler withdraws its own pending actions (none of its
  * floors lands during the hold, none fails for the operator's MaxSize) and changes nothing else.
@@ -243,7 +259,7 @@ export async function held(
   const acting = cfg.mode === 'forecast-and-scale' && !cfg.dryRun;
   let removed = 0;
   if (acting && names.length > 0) {
-    const result = await run.timed('apply', () => applyPlan(deps.autoScaling, { groupName: cfg.groupName, put: [], remove: names }));
+    const result = await run.timed('apply', () => applyToTarget(deps, { groupName: cfg.groupName, put: [], remove: names }));
     removed = result.removed;
     run.counters[METRIC.ACTIONS_REMOVED] = removed;
     if (result.callError !== undefined) throw new StageError('apply', result.callError);
@@ -441,8 +457,7 @@ export async function applyPlanned(cfg: ScalerConfig, deps: Dependencies, planne
   let result: ApplyResult;
   try {
     const req = { groupName: cfg.groupName, immediateDesired: actionPlan.immediateDesired, put: diff.put, remove: diff.remove };
-    const ecs = ecsServiceTargetOf(deps.env);
-    result = await run.timed('apply', () => (ecs ? applyEcsPlan(ecsClientsOf(deps), ecs, req) : applyPlan(deps.autoScaling, req)));
+    result = await run.timed('apply', () => applyToTarget(deps, req));
   } catch (e) {
     throw new StageError('apply', e);
   }

@@ -15,6 +15,7 @@ import {
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
+import { CreateOrUpdateTagsCommand, DeleteTagsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -177,6 +178,31 @@ test("the cost optimizer's task cap (a lower MaxCapacity) is planned under, not 
       );
     }
   }
+}, 120_000);
+
+test("the operator's pause tag on the hosting group holds the scaler on the service too", async () => {
+  const tag = (op: 'put' | 'delete') =>
+    deps.autoScaling.send(
+      op === 'put'
+        ? new CreateOrUpdateTagsCommand({
+            Tags: [
+              { ResourceId: 'ecs-hosts', ResourceType: 'auto-scaling-group', Key: 'scaling:paused', Value: 'incident 42', PropagateAtLaunch: false },
+            ],
+          })
+        : new DeleteTagsCommand({ Tags: [{ ResourceId: 'ecs-hosts', ResourceType: 'auto-scaling-group', Key: 'scaling:paused' }] }),
+    );
+  await tag('put');
+  try {
+    expect((await actions('api')).some((a) => a.ScheduledActionName!.startsWith('predictive-scaler-'))).toBe(true);
+    const held = await run(env('api'));
+    expect(held.decision).toBe('held');
+    expect(JSON.stringify(held)).toMatch(/incident 42/);
+    // its own pending floors on the service are withdrawn; the other owner's action stays
+    expect((await actions('api')).map((a) => a.ScheduledActionName)).toEqual(['team-nightly']);
+  } finally {
+    await tag('delete');
+  }
+  expect((await run(env('api'))).decision).toBe('applied');
 }, 120_000);
 
 test('a service without a scalable target fails the run and changes nothing', async () => {
