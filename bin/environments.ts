@@ -510,6 +510,17 @@ function checkConfigModes(environmentName: string, config: EnvironmentConfig): v
         `cdk.json: environments.${environmentName}.scaling.schedules[${i}] (cron '${sched.cron}'${sched.timeZone !== undefined ? `, timeZone '${sched.timeZone}'` : ''}): ${problem}`,
       );
   });
+  // The controllers' switches: a string "false" is truthy and would turn on what it meant to turn off.
+  const switches: Array<[string, unknown]> = [
+    ['predictiveScaler.enabled', config.predictiveScaler?.enabled],
+    ['predictiveScaler.dryRun', config.predictiveScaler?.dryRun],
+    ['costOptimizer.enabled', config.costOptimizer?.enabled],
+  ];
+  for (const [where, value] of switches) {
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new Error(`cdk.json: environments.${environmentName}.${where} must be true or false, got ${JSON.stringify(value)}`);
+    }
+  }
   for (const [where, value, allowed] of modes) {
     if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value))) {
       throw new Error(

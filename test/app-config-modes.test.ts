@@ -64,3 +64,17 @@ test('a cdk.json schedule the cron model cannot read fails, naming its path', ()
     /^cdk\.json: environments\.staging\.scaling\.schedules\[0\] \(cron '0 8 \* \* 1-5', timeZone 'Berlin'\): time zone 'Berlin' is not an IANA time zone name/,
   );
 });
+
+// Red-team review of issue 22 #8: the controllers' switches are typed in cdk.json too. A string
+// "false" is truthy: `"enabled": "false"` deployed the function it meant to turn off (dev's cost
+// optimizer in apply mode), `"dryRun": "false"` deployed a dry run.
+test.each([
+  ['costOptimizer.enabled', '"false"', { costOptimizer: { ...prod.costOptimizer, enabled: 'false' } }],
+  ['predictiveScaler.enabled', '"false"', { predictiveScaler: { ...prod.predictiveScaler, enabled: 'false' } }],
+  ['predictiveScaler.dryRun', '"false"', { predictiveScaler: { ...prod.predictiveScaler, dryRun: 'false' } }],
+  ['costOptimizer.enabled', '0', { costOptimizer: { ...prod.costOptimizer, enabled: 0 } }],
+])('cdk.json %s given as %s fails the synthesis, naming the path', (where, got, section) => {
+  expect(() => createApp({ environments: { prod: { ...prod, ...(section as object) } }, nagChecks: false })).toThrow(
+    `cdk.json: environments.prod.${where} must be true or false, got ${got}`,
+  );
+});

@@ -7,8 +7,9 @@
  */
 
 /**
- * The tag an operator puts on the group to pause both controllers (any non-empty value: who and
- * why). While it is there neither function changes the group; it holds until the tag is removed.
+ * The tag an operator puts on the group to pause both controllers (its value: who and why; the
+ * key alone, with an empty value, pauses too). While it is there neither function changes the
+ * group; it holds until the tag is removed.
  */
 export const PAUSE_TAG_KEY = 'scaling:paused';
 

@@ -5,7 +5,7 @@
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { PAUSE_TAG_KEY } from '../contract/coordination';
-import { type OperatorHold, operatorHold } from '../core/capacity';
+import { type OperatorHold, operatorHold, pauseHold } from '../core/capacity';
 import type { CostCapacityPlan, CostState, UtilizationSample } from '../core/cost';
 import { acquireLease, coordinationFromEnv, isBusy, type Lease, type LeaseBusy } from '../shared/coordination';
 import type { OptimizerConfig } from './config';
@@ -54,9 +54,7 @@ export function holdOf(
   const pauseTag = group.Tags?.find((t) => t.Key === PAUSE_TAG_KEY)?.Value;
   if (!c.baseline) {
     // Without the baseline an operator's bounds are adopted as the originals (reconcile); the pause still holds.
-    if (!pauseTag?.trim()) return undefined;
-    const live = { minSize: group.MinSize!, maxSize: group.MaxSize! };
-    return operatorHold({ at: now, baseline: { ...live, schedules: [] }, live, pauseTag });
+    return pauseTag !== undefined ? pauseHold(pauseTag) : undefined;
   }
   const controllerMaxSizes = [
     ...(state?.writtenMaxSizes ?? []),

@@ -209,14 +209,26 @@ const RUNNING_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'Rollb
  * holds the vertical step like a running refresh: the run's other levers go on.
  */
 export async function readRunningRefresh(asg: AutoScalingClient, groupName: string): Promise<string | undefined> {
-  let status: string | undefined;
+  return (await readRefreshes(asg, groupName)).running;
+}
+
+/**
+ * The group's latest instance refresh: `running` as {@link readRunningRefresh} says, and when it
+ * ended successfully, its start time (epoch ms): a refresh that a run started and then died
+ * before it recorded it (the response lost, or the state write after it) is not started again.
+ */
+export async function readRefreshes(asg: AutoScalingClient, groupName: string): Promise<{ running?: string; succeededStartedAt?: number }> {
+  let latest: { Status?: string; StartTime?: Date } | undefined;
   try {
     const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
-    status = res?.InstanceRefreshes?.[0]?.Status;
+    latest = res?.InstanceRefreshes?.[0];
   } catch (e) {
-    return `unknown (DescribeInstanceRefreshes failed: ${describeError(e).message})`;
+    return { running: `unknown (DescribeInstanceRefreshes failed: ${describeError(e).message})` };
   }
-  return status !== undefined && RUNNING_REFRESH.includes(status) ? status : undefined;
+  const status = latest?.Status;
+  if (status !== undefined && RUNNING_REFRESH.includes(status)) return { running: status };
+  const started = latest?.StartTime?.getTime();
+  return status === 'Successful' && started !== undefined && Number.isFinite(started) ? { succeededStartedAt: started } : {};
 }
 
 /** The group's CPU utilization and instances in service, one sample per period over the window. */

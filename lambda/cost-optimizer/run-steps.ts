@@ -9,6 +9,7 @@ import type { AutoScalingGroup, ScalingPolicy } from '@aws-sdk/client-auto-scali
 import { type OperatorHold, scheduledBounds } from '../core/capacity';
 import { type CostDecision, type CostState, decideCost, type GroupSnapshot } from '../core/cost';
 import { describeError } from '../shared/aws';
+import { EVENT_TIME_EARLY_MS } from '../shared/config';
 import { applyActions } from './apply';
 import { applyEcsTaskCap } from './ecs-task-cap';
 import { boundedActions } from './bounded-actions';
@@ -19,7 +20,7 @@ import {
   type GroupTemplate,
   readCpuTargetPolicy,
   readGroup,
-  readRunningRefresh,
+  readRefreshes,
   readSpend,
   readTemplate,
   readUsageHistory,
@@ -64,6 +65,8 @@ export interface Inputs {
   readonly derived?: { readonly minSize: number; readonly maxSize: number; readonly desiredCapacity: number };
   readonly encoding: Encoding;
   readonly prevState?: CostState;
+  /** The read corrected the tag's state (a pending refresh found done): it is written even when the run changes nothing else. */
+  readonly stateCorrected?: boolean;
   readonly spend: Spend;
   readonly cpuPolicy?: ScalingPolicy;
   readonly template?: GroupTemplate;
@@ -91,7 +94,8 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
   };
   const encoding = { boundsDerivable: derived !== undefined };
   const tagState = await stage('read state', () => stateFromGroup(asgGroup, c.stateTagKey, derived, signer));
-  const prevState = tagState.state;
+  let prevState = tagState.state;
+  let stateCorrected = false;
   const readNotes: string[] = tagState.untrusted ? [tagState.untrusted.note] : [];
   const hold = holdOf(c, asgGroup, now, prevState, tagState.untrusted?.maxSizes ?? []);
   const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
@@ -104,7 +108,23 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     template = await stage('read launch template', () => readTemplate(deps.ec2, asgGroup));
     if (template && c.launchTemplateId && template.launchTemplateId !== c.launchTemplateId) template = undefined;
   }
-  const refreshing = template ? await stage('read instance refresh', () => readRunningRefresh(deps.autoScaling, c.groupName)) : undefined;
+  const refreshes = template ? await stage('read instance refresh', () => readRefreshes(deps.autoScaling, c.groupName)) : undefined;
+  const refreshing = refreshes?.running;
+  if (
+    prevState?.pendingRefresh &&
+    prevState.lastVerticalAt !== undefined &&
+    refreshes?.succeededStartedAt !== undefined &&
+    refreshes.succeededStartedAt >= prevState.lastVerticalAt - EVENT_TIME_EARLY_MS
+  ) {
+    // The run that made the last change started its refresh and died before it recorded that:
+    // the refresh has succeeded since, so it is done, not started again on the unchanged template.
+    const { pendingRefresh: _r, pendingInstanceType: _t, ...rest } = prevState;
+    prevState = rest;
+    stateCorrected = true;
+    readNotes.push(
+      `vertical: the instance refresh for the last change started ${new Date(refreshes.succeededStartedAt).toISOString()} and succeeded: the pending refresh is done, not started again`,
+    );
+  }
   const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
   const read = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));
   const history = await stage('read usage history', () => readUsageHistory(deps.cloudWatch, c.groupName, now));
@@ -131,6 +151,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     derived,
     encoding,
     prevState,
+    ...(stateCorrected ? { stateCorrected } : {}),
     spend,
     cpuPolicy,
     template,
@@ -231,7 +252,8 @@ export async function applyDecision(
   let capAfter = inputs.group.maxSize;
   const before = prevState ? stateTagValue(prevState, encoding, signer) : undefined;
   const empty = stateTagValue({}, encoding, signer);
-  let written = before ?? empty;
+  // A state the read corrected (a pending refresh found done) differs from the tag: written.
+  let written = inputs.stateCorrected ? '' : (before ?? empty);
   // Write ahead: the state the decision leads to is on the group before anything is applied.
   // Written after, a tag write that fails once the group was changed loses the original
   // settings (the next run would adopt the capped bounds as the originals); written first, a

@@ -7,6 +7,7 @@ import type { PlanInput, PlanOutput } from '../core';
 import {
   effectiveCapacity,
   type OperatorHold,
+  pauseHold,
   operatorHold,
   type RecurringAction,
   scheduleChangeTimes,
@@ -214,7 +215,7 @@ export function holdOf(cfg: ScalerConfig, inputs: Inputs, now: number): Operator
   const holders = group.holders;
   if (!cfg.baseline) {
     const pauseTag = holders?.pauseTag;
-    return pauseTag?.trim() ? { kind: 'pause', reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(pauseTag)})` } : undefined;
+    return pauseTag !== undefined ? pauseHold(pauseTag) : undefined;
   }
   // The group's schedules wherever they were defined (as resolveBounds reads them).
   const baseline = stage('read', () => withGroupSchedules(cfg.baseline!, inputs.recurring, now, cfg.actionPrefix));

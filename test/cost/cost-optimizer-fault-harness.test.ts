@@ -350,6 +350,36 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(stateOf(g).pendingRefresh).toBeUndefined();
   });
 
+  test.each([
+    ['1', 'after', 'StartInstanceRefresh'],
+    ['1', 'before', 'CreateOrUpdateTags'],
+    ['$Default', 'after', 'StartInstanceRefresh'],
+    ['$Latest', 'before', 'CreateOrUpdateTags'],
+  ] as const)(
+    'issue 22 #3 (review): group on %s, a run that dies %s its %s once the refresh started: the refresh has succeeded by the next run, which starts no second one',
+    async (version, mode, at) => {
+      const reference = verticalGroup(version);
+      await runCost(reference, costEnv(reference, VERTICAL));
+      const k = reference.calls.lastIndexOf(at) + 1;
+      expect(reference.calls.indexOf('StartInstanceRefresh') + 1).toBeLessThanOrEqual(k);
+      restore!();
+      const g = verticalGroup(version);
+      g.armFault({ k, mode });
+      expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+      expect(stateOf(g)).toMatchObject({ pendingRefresh: true }); // the refresh is still pending in the state
+      expect(g.refreshes).toHaveLength(1);
+      g.armFault(undefined);
+      for (let i = 1; i <= 3; i++) {
+        g.advance(MON_1000_BERLIN + i * HOUR);
+        expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeUndefined();
+      }
+      expect(g.launchedType()).toBe('m5.large');
+      expect(g.refreshes).toHaveLength(1); // not a second refresh of the unchanged template
+      expect(stateOf(g).pendingRefresh).toBeUndefined();
+      expect(stateOf(g).lastVerticalAt).toBe(MON_1000_BERLIN); // the interval runs from the change
+    },
+  );
+
   test('a run that dies after its refresh started, while the refresh runs: the next runs wait for it, then clear the pending refresh; no second change', async () => {
     const reference = verticalGroup('1');
     await runCost(reference, costEnv(reference, VERTICAL));

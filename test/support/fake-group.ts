@@ -95,6 +95,8 @@ export class FakeGroup {
   template?: { readonly id: string; readonly types: string[]; defaultVersion: number; groupVersion: string; readonly imageId?: string };
   /** The instance refreshes started, as requested. */
   readonly refreshes: StartInstanceRefreshCommandInput[] = [];
+  /** When each refresh started (the group's clock), as DescribeInstanceRefreshes reports it. */
+  readonly refreshStarts: number[] = [];
   /**
    * Refreshes run until {@link finishRefresh} (as on AWS, where another is refused meanwhile)
    * instead of succeeding at once.
@@ -431,6 +433,7 @@ export class FakeGroup {
         if (this.runningRefresh)
           throw Object.assign(new Error('An Instance Refresh is already in progress'), { name: 'InstanceRefreshInProgress', $fault: 'client' });
         this.refreshes.push(input);
+        this.refreshStarts.push(this.now);
         const v = input.DesiredConfiguration?.LaunchTemplate?.Version;
         this.runningRefresh = { ...(v ? { version: v } : {}) };
         if (!this.refreshesRun) this.finishRefresh();
@@ -442,7 +445,13 @@ export class FakeGroup {
         InstanceRefreshes:
           this.refreshes.length === 0
             ? []
-            : [{ InstanceRefreshId: `refresh-${this.refreshes.length}`, Status: this.runningRefresh ? 'InProgress' : 'Successful' }],
+            : [
+                {
+                  InstanceRefreshId: `refresh-${this.refreshes.length}`,
+                  Status: this.runningRefresh ? ('InProgress' as const) : ('Successful' as const),
+                  StartTime: new Date(this.refreshStarts[this.refreshStarts.length - 1]),
+                },
+              ],
       })),
     );
     const template = () => {

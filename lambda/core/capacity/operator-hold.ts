@@ -43,15 +43,22 @@ export interface OperatorHold {
   readonly reason: string;
 }
 
+/**
+ * The pause: the tag is there, whatever its value (an operator who adds the key without a value,
+ * as the console allows, asked for a pause too).
+ */
+export function pauseHold(pauseTag: string): OperatorHold {
+  const given = pauseTag.trim() === '' ? 'no value given' : JSON.stringify(pauseTag);
+  return {
+    kind: 'pause',
+    reason: `paused by the operator (tag scaling:paused = ${given}): the controllers change nothing until the tag is removed`,
+  };
+}
+
 /** The operator's hold in force, or undefined when the controllers may act. */
 export function operatorHold(input: OperatorHoldInput): OperatorHold | undefined {
   const { at, baseline, live } = input;
-  if (input.pauseTag !== undefined && input.pauseTag.trim() !== '') {
-    return {
-      kind: 'pause',
-      reason: `paused by the operator (tag scaling:paused = ${JSON.stringify(input.pauseTag)}): the controllers change nothing until the tag is removed`,
-    };
-  }
+  if (input.pauseTag !== undefined) return pauseHold(input.pauseTag);
   const now = scheduledBounds(baseline, at);
   const before = scheduledBounds(baseline, at - SCHEDULE_LANDING_MS);
   const maxSizes = new Set<number>([now.maxSize, before.maxSize, ...(input.controllerMaxSizes ?? [])]);
