@@ -61,6 +61,19 @@ function applyPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): vo
   } else {
     notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
   }
+  {
+    const wantMin = Math.min(st.cap ?? restoreMax, Math.max(ctx.orig.minSize, sp.floor ?? 0));
+    if (wantMin !== group.minSize && loadFloor !== undefined && !actions.some((a) => a.kind === 'set-capacity')) {
+      const max = st.cap ?? restoreMax;
+      actions.push({
+        kind: 'set-capacity',
+        minSize: wantMin,
+        maxSize: max,
+        ...(group.desiredCapacity < wantMin ? { desiredCapacity: wantMin } : {}),
+        reason: `${sp.reason}: MinSize ${group.minSize} -> ${wantMin}`,
+      });
+    }
+  }
   if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
   if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
 }
