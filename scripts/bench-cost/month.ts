@@ -161,7 +161,9 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   const stepsPerHour = Math.max(1, Math.round(HOUR / stepMs));
   const stepsPerSample = Math.max(1, Math.round(300_000 / stepMs));
   const optimizer = opts.budget !== undefined && opts.mode !== undefined;
-  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay, opts.floorGainPercent) : undefined;
+  const policy = optimizer
+    ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay, opts.floorGainPercent)
+    : undefined;
 
   let spend = 0;
   const hourlySpend: number[] = [];

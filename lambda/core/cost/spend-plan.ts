@@ -163,7 +163,8 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   const fillFloor = (t0: number): SpendPlan | undefined => {
     if (!input.lossAt) return undefined;
     const lo = Math.ceil(input.minimumInstances ?? 0);
-    let best: { t: number; floor: number; loss: number } | undefined;
+    // No floor is the first candidate: money is spent on a floor only where it saves load.
+    let best = { t: t0, floor: lo, loss: input.lossAt(t0, lo) };
     for (const share of FLOOR_SHARES) {
       const t = Math.round((t0 + share * (maxT - t0)) * 10) / 10;
       let floor = lo;
@@ -174,9 +175,9 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
         }
       }
       const loss = input.lossAt(t, floor);
-      if (!best || loss < best.loss * (1 - Math.min(1, Math.max(0, input.floorGain ?? 0))) - 1e-9) best = { t, floor, loss };
+      if (loss < best.loss * (1 - Math.min(1, Math.max(0, input.floorGain ?? 0))) - 1e-9) best = { t, floor, loss };
     }
-    if (!best || best.floor <= lo) return undefined;
+    if (best.floor <= lo) return undefined;
     const { t, floor } = best;
     return done(
       t,

@@ -87,7 +87,7 @@ export interface CostPolicy {
    * The level's split (spend plan): the least share (percent) of the load the recent samples lost
    * that a split with more capacity floor must save over one with less to be chosen. Chosen
    * leave-one-trace-out by `npm run bench:cost`.
-   * @default 25
+   * @default 10
    */
   readonly floorGainPercent?: number;
   /**
@@ -180,6 +180,8 @@ export interface CostState {
   readonly original?: OriginalSettings;
   /** MaxSize cap set under budget pressure. */
   readonly cap?: number;
+  /** MinSize the spend plan's level set (the troughs filled up to it with money the CPU target leaves); present while it is in force. */
+  readonly floor?: number;
   /** Target utilization set under budget pressure. */
   readonly targetUtilization?: number;
   /** On-demand percentage set under budget pressure. */

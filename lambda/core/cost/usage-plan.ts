@@ -9,7 +9,7 @@ const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
 /** The default of the policy's `minChangePercent`. */
 export const DEFAULT_MIN_CHANGE_PERCENT = 4;
 /** The default of the policy's `floorGainPercent` (the value `npm run bench:cost` chooses on all the shared traces). */
-export const DEFAULT_FLOOR_GAIN_PERCENT = 25;
+export const DEFAULT_FLOOR_GAIN_PERCENT = 10;
 
 /** The spend plan from the usage history, with the capacity plan it reports and the original CPU target it plans from. */
 export interface UsagePlan {
@@ -68,7 +68,7 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     current: {
       targetPercent: maxTarget > baseTarget ? currentTarget : baseTarget,
       ...(st.cap !== undefined ? { cap: st.cap } : {}),
-      ...(group.minSize > orig.minSize ? { floor: group.minSize } : {}),
+      ...(st.floor !== undefined && group.minSize === st.floor ? { floor: st.floor } : {}),
     },
     minimumInstances: Math.min(orig.minSize, orig.maxSize),
     lossAt: (t, floor) => lossAt(loads, f.headroom, t, floor),
