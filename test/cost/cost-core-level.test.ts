@@ -80,7 +80,7 @@ describe('planSpend: the level', () => {
     expect(none.floor).toBeUndefined();
     const without = planSpend({ ...base, limit });
     expect(none.targetPercent).toBe(without.targetPercent);
-    const small = planSpend({ ...base, limit, floorGain: 0.5, lossAt: (t, floor) => (floor > 2 ? 0.9 : 1) });
+    const small = planSpend({ ...base, limit, floorGain: 0.5, lossAt: (_t, floor) => (floor > 2 ? 0.9 : 1) });
     expect(small.floor).toBeUndefined();
   });
 
@@ -98,10 +98,12 @@ describe('decideCost: the level floor is a MinSize of its own', () => {
     budget: { limit, actualSpend: 10 * 24 * 4 * 0.2, periodStart: Date.parse('2026-03-01T00:00:00Z'), periodEnd: Date.parse('2026-04-01T00:00:00Z') },
     group: { minSize, maxSize: 20, desiredCapacity: Math.max(minSize, 4), targetUtilization: 50 },
     utilization: Array.from({ length: 12 * 24 }, (_, i) => ({ t: now - (12 * 24 - i) * MIN5, cpuPercent: 50, instances: 4 })),
+    utilizationPeriodSeconds: 300,
     usageHistory: flatHistory(now, 2, 4),
     policy: {
       floorCapacity: 2,
       emergencyUtilizationPercent: 90,
+      loadLookbackMs: 7 * DAY,
       tightenAbovePercent: 100,
       restoreBelowPercent: 95,
       capStepPercent: 10,
