@@ -12,10 +12,11 @@
  *   alone overruns the budget, and then the run is null with its `reason`;
  * - optimizerSoft: the cost optimizer in availability-first mode.
  *
- * The one tuned setting, the spend plan's margin, is chosen leave-one-trace-out: for each trace,
- * from the candidates, the smallest margin that keeps every OTHER trace within its budget in hard
- * mode (then the least unserved load above the hindsight static on them); the trace is reported
- * with that margin. `--margin M` fixes it instead.
+ * The two tuned settings, the spend plan's margin and the level's floor gain, are chosen
+ * leave-one-trace-out: for each trace, from the candidates, the pair that keeps every OTHER trace
+ * within its budget in hard mode with the least unserved load above the hindsight static on them
+ * (ties to the smaller margin, then the smaller gain); the trace is reported with that pair.
+ * `--margin M` and `--floor-gain G` fix them instead.
  *
  * Prints one row per trace and run and a summary; `--json FILE` writes
  * `{ "traces": [ { "name", "runs": { "uncontrolled", "optimizer", "hindsightStatic", "optimizerSoft" } } ] }`
@@ -31,6 +32,15 @@ import { capacityPerInstance, type Hindsight, hindsightStatic, monthOf, type Mon
 
 /** Candidate margins (percent of the remaining budget held back) for the leave-one-out choice. */
 const MARGINS = [0, 1, 2, 4];
+/** Candidate floor gains (percent of the recent loss a split with more floor must save) for the same choice. */
+const GAINS = [10, 25, 50];
+
+/** One candidate of the tuned settings. */
+interface Setting {
+  readonly margin: number;
+  readonly gain: number;
+}
+const key = (s: Setting) => `${s.margin}/${s.gain}`;
 
 interface ManifestEntry {
   readonly name: string;
@@ -62,31 +72,37 @@ interface TraceRuns {
   readonly budget: number;
   readonly uncontrolled: MonthResult;
   readonly hindsight: Hindsight;
-  readonly byMargin: Map<number, MonthResult>;
+  readonly bySetting: Map<string, MonthResult>;
 }
 
-function runTrace(dir: string, e: ManifestEntry, ratio: number, margins: readonly number[]): TraceRuns {
+function runTrace(dir: string, e: ManifestEntry, ratio: number, settings: readonly Setting[]): TraceRuns {
   const step = e.step && e.step > 0 ? e.step : 60;
   const csv = readMetricCsv(fs.readFileSync(path.join(dir, e.file), 'utf8'), step);
   const month = monthOf(csv.start, csv.stepSeconds, csv.values);
   const uncontrolled = simulateMonth(month);
   const budget = uncontrolled.spend * ratio;
   const hindsight = hindsightStatic(month, budget);
-  const byMargin = new Map<number, MonthResult>();
-  for (const m of margins) byMargin.set(m, simulateMonth(month, { budget, mode: 'hard', planMarginPercent: m, ...MIN_CHANGE }));
-  return { name: e.name, month, budget, uncontrolled, hindsight, byMargin };
+  const bySetting = new Map<string, MonthResult>();
+  for (const s of settings) {
+    bySetting.set(key(s), simulateMonth(month, { budget, mode: 'hard', planMarginPercent: s.margin, floorGainPercent: s.gain, ...MIN_CHANGE }));
+  }
+  return { name: e.name, month, budget, uncontrolled, hindsight, bySetting };
 }
 
-/** Leave-one-trace-out: the margin for `held` chosen on the other traces. */
-function chooseMargin(all: readonly TraceRuns[], held: string, margins: readonly number[]): number {
+/**
+ * Leave-one-trace-out: the settings for `held` chosen on the other traces (every other trace within
+ * its budget, then the least unserved load above the hindsight static; ties to the earlier
+ * candidate: the smaller margin, then the smaller gain).
+ */
+function chooseSetting(all: readonly TraceRuns[], held: string | undefined, settings: readonly Setting[]): Setting {
   const others = all.filter((t) => t.name !== held);
-  let best = margins[margins.length - 1];
+  let best = settings[settings.length - 1];
   let bestScore = Infinity;
-  for (const m of margins) {
-    const within = others.every((t) => t.byMargin.get(m)!.spend <= t.budget);
+  for (const m of settings) {
+    const within = others.every((t) => t.bySetting.get(key(m))!.spend <= t.budget);
     if (!within) continue;
     const excess = others.reduce(
-      (a, t) => a + Math.max(0, t.byMargin.get(m)!.unservedPct - (t.hindsight.kind === 'none' ? 0 : t.hindsight.result.unservedPct)),
+      (a, t) => a + Math.max(0, t.bySetting.get(key(m))!.unservedPct - (t.hindsight.kind === 'none' ? 0 : t.hindsight.result.unservedPct)),
       0,
     );
     if (excess < bestScore - 1e-12) {
@@ -102,15 +118,18 @@ function main(): void {
   const dir = path.resolve(arg('traces') ?? path.join(repo, 'data', 'traces'));
   const ratio = Number(arg('budget-ratio') ?? '0.8');
   const fixed = arg('margin');
+  const fixedGain = arg('floor-gain');
   const only = arg('trace');
   const jsonFile = arg('json');
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ManifestEntry[];
   const entries = manifest.filter((e) => !only || e.name === only);
   if (entries.length === 0) throw new Error(`no trace ${only ?? ''} in ${path.join(dir, 'manifest.json')}`);
   const margins = fixed !== undefined ? [Number(fixed)] : MARGINS;
+  const gains = fixedGain !== undefined ? [Number(fixedGain)] : GAINS;
+  const settings = margins.flatMap((margin) => gains.map((gain) => ({ margin, gain })));
   const t0 = Date.now();
 
-  const all = entries.map((e) => runTrace(dir, e, ratio, margins));
+  const all = entries.map((e) => runTrace(dir, e, ratio, settings));
   const pct = (a: number, b: number) => (b > 0 ? (a / b) * 100 : 0);
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
   const run = (r: MonthResult, budget: number): Run => ({
@@ -132,6 +151,7 @@ function main(): void {
     name: string;
     runs: Record<string, Run | null>;
     margin: number;
+    floorGain: number;
     hindsightReason?: string;
     filledSteps: number;
     gapSteps: number;
@@ -139,9 +159,16 @@ function main(): void {
   }[] = [];
   const rows: Record<string, string | number>[] = [];
   for (const t of all) {
-    const margin = margins.length === 1 ? margins[0] : chooseMargin(all, t.name, margins);
-    const optimizer = t.byMargin.get(margin)!;
-    const soft = simulateMonth(t.month, { budget: t.budget, mode: 'availability-first', planMarginPercent: margin, ...MIN_CHANGE });
+    const chosen = settings.length === 1 ? settings[0] : chooseSetting(all, t.name, settings);
+    const { margin, gain } = chosen;
+    const optimizer = t.bySetting.get(key(chosen))!;
+    const soft = simulateMonth(t.month, {
+      budget: t.budget,
+      mode: 'availability-first',
+      planMarginPercent: margin,
+      floorGainPercent: gain,
+      ...MIN_CHANGE,
+    });
     const runs: Record<string, Run | null> = {
       uncontrolled: run(t.uncontrolled, t.budget),
       optimizer: run(optimizer, t.budget),
@@ -152,6 +179,7 @@ function main(): void {
       name: t.name,
       runs,
       margin,
+      floorGain: gain,
       ...(t.hindsight.kind === 'none' ? { hindsightReason: t.hindsight.reason } : {}),
       filledSteps: t.month.filled,
       gapSteps: t.month.gaps,
@@ -159,7 +187,7 @@ function main(): void {
     });
     const label: Record<string, string> = {
       uncontrolled: 'uncontrolled (50% target)',
-      optimizer: `optimizer, hard (margin ${margin}%)`,
+      optimizer: `optimizer, hard (margin ${margin}%, floor gain ${gain}%)`,
       hindsightStatic:
         t.hindsight.kind === 'none'
           ? `hindsight static: none (${t.hindsight.reason})`
@@ -181,7 +209,7 @@ function main(): void {
     }
   }
   console.log(
-    `bench:cost: ${all.length} trace(s) from ${path.relative(process.cwd(), dir) || '.'}, budget ${ratio * 100}% of the uncontrolled month; margin ${margins.length === 1 ? `fixed at ${margins[0]}%` : `chosen leave-one-trace-out from ${margins.join(', ')}%`}`,
+    `bench:cost: ${all.length} trace(s) from ${path.relative(process.cwd(), dir) || '.'}, budget ${ratio * 100}% of the uncontrolled month; margin ${margins.length === 1 ? `fixed at ${margins[0]}%` : `chosen leave-one-trace-out from ${margins.join(', ')}%`}, floor gain ${gains.length === 1 ? `fixed at ${gains[0]}%` : `chosen leave-one-trace-out from ${gains.join(', ')}%`}`,
   );
   console.table(rows);
   // A null yardstick counts as short: the trace does not pass the service check.
@@ -198,6 +226,10 @@ function main(): void {
   console.log(
     `summary (availability-first): highest spend ${softWorst.toFixed(2)}% of the budget; unserved <= hard mode's on ${out.filter((o) => o.runs.optimizerSoft!.unservedPct <= opt(o).unservedPct + 1e-9).length}/${out.length} traces`,
   );
+  if (settings.length > 1) {
+    const onAll = chooseSetting(all, undefined, settings);
+    console.log(`settings chosen on all ${all.length} trace(s) (the defaults to ship): margin ${onAll.margin}%, floor gain ${onAll.gain}%`);
+  }
   console.log(`${all.length} trace(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (jsonFile) {
     fs.writeFileSync(jsonFile, JSON.stringify({ budgetRatio: ratio, traces: out }, null, 2) + '\n');

@@ -70,7 +70,9 @@ export async function boundedActions(
     ...(pending > 0 ? { pendingFloor: pending } : {}),
     // MinSize is not a cost lever: a floor in place (a predictive or scheduled one) is kept under
     // the cap, except the controller's own off-hours floor when it restores.
-    ...(restoring ? {} : { predictiveFloor: live.minSize }),
+    // (the level's floor this controller set is its own layer, released when the plan drops it).
+    ...(restoring || (prev?.floor !== undefined && live.minSize === prev.floor) ? {} : { predictiveFloor: live.minSize }),
+    ...(st.floor !== undefined ? { budgetFloor: st.floor } : {}),
     desiredCapacity: restoring ? Math.max(live.desiredCapacity, decided?.desiredCapacity ?? 0) : live.desiredCapacity,
   });
   const why = `min ${target.minSize} (${target.minFrom}), max ${target.maxSize} (${target.maxFrom})`;

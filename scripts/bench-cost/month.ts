@@ -43,9 +43,11 @@ export function benchPolicy(
   planMarginPercent?: number,
   minChangePercent?: number,
   maxChangesPerDay?: number,
+  floorGainPercent?: number,
 ): CostPolicy {
   return {
     budgetMode: mode,
+    ...(floorGainPercent !== undefined ? { floorGainPercent } : {}),
     ...(minChangePercent !== undefined ? { minChangePercent } : {}),
     ...(maxChangesPerDay !== undefined ? { maxChangesPerDay } : {}),
     ...(planMarginPercent !== undefined ? { planMarginPercent } : {}),
@@ -118,6 +120,8 @@ export interface MonthOptions {
   /** A constant fleet: MinSize = MaxSize = this many instances all month (no target tracking effect). */
   readonly fleet?: number;
   readonly planMarginPercent?: number;
+  /** The level's floor gain (percent). @default the core's */
+  readonly floorGainPercent?: number;
   /** The no-churn band (percent of the money left). @default the core's */
   readonly minChangePercent?: number;
   /** The daily limit of budget changes. @default the core's */
@@ -142,7 +146,7 @@ export interface MonthResult {
   readonly highestTarget: number;
   /** Highest forecastOverrunPercent the optimizer reported. */
   readonly maxOverrunPercent: number;
-  /** Changes of MaxSize, CPU target, Spot share or instance type the optimizer made in the month. */
+  /** Changes of MaxSize, MinSize (the level's floor), CPU target, Spot share or instance type the optimizer made in the month. */
   readonly boundChanges: number;
 }
 
@@ -157,7 +161,9 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
   const stepsPerHour = Math.max(1, Math.round(HOUR / stepMs));
   const stepsPerSample = Math.max(1, Math.round(300_000 / stepMs));
   const optimizer = opts.budget !== undefined && opts.mode !== undefined;
-  const policy = optimizer ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay) : undefined;
+  const policy = optimizer
+    ? benchPolicy(opts.mode, opts.planMarginPercent, opts.minChangePercent, opts.maxChangesPerDay, opts.floorGainPercent)
+    : undefined;
 
   let spend = 0;
   const hourlySpend: number[] = [];
@@ -228,7 +234,7 @@ export function simulateMonth(month: MonthSeries, opts: MonthOptions = {}): Mont
     const out: { targetUtilization?: number; minSize?: number; maxSize?: number; desired?: number } = {};
     for (const a of d.actions) {
       actions++;
-      if (a.kind === 'set-capacity' && a.maxSize !== v.maxSize) boundChanges++;
+      if (a.kind === 'set-capacity' && (a.maxSize !== v.maxSize || a.minSize !== v.minSize)) boundChanges++;
       if (a.kind === 'set-target-utilization' && Math.abs(a.percent - target) > 1e-9) boundChanges++;
       if (a.kind === 'set-on-demand-percent' || a.kind === 'change-instance-type') boundChanges++;
       if (a.kind === 'set-capacity') {

@@ -15,11 +15,14 @@ import {
   DescribeAutoScalingGroupsCommand,
   PutScalingPolicyCommand,
   PutScheduledUpdateGroupActionCommand,
+  UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { encodeCostState } from '../../lambda/core/cost';
 import { type CostDependencies, createDependencies, runCostOptimizer } from '../../lambda/cost-optimizer';
+import { writeState } from '../../lambda/cost-optimizer/state-tag';
 import { type MotoServer, startMoto, useEmulatorEnv } from '../../scripts/moto-server';
 
 const ACCOUNT = '123456789012';
@@ -198,4 +201,32 @@ test('a service-scoped budget that reports no spend yet is unknown spend, not ze
   // The same budget declared account-wide is read as it is (zero spend so far).
   const a = await runCostOptimizer(event(NOW), deps('hard', { BUDGET_SCOPE: 'account' }));
   expect(a.spend).not.toHaveProperty('reported');
+});
+
+async function minSize(asg: AutoScalingClient): Promise<number> {
+  return (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [GROUP] }))).AutoScalingGroups![0].MinSize!;
+}
+
+describe("the level's floor through the capacity model (issue 21): its own layer, released only while MinSize is the optimizer's", () => {
+  // A flat load: the recent samples show no loss a floor saves, so the plan holds no floor; $50
+  // spent of $1000: the plan needs no cap either.
+  test('a MinSize the optimizer set as the level floor (state fl) is released to the baseline when the plan drops it', async () => {
+    const asg = await seed('50');
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: GROUP, MinSize: 5 }));
+    expect(encodeCostState({ floor: 5 }, { boundsDerivable: true })).toContain('"fl":5');
+    await writeState(asg, GROUP, 'cost-optimizer:state', { floor: 5 }, { boundsDerivable: true });
+    const r = await runCostOptimizer(event(NOW), deps('hard'));
+    expect(r.decision!.plan.forecastSource).toBe('usage-history');
+    expect(await minSize(asg)).toBe(2);
+    expect(r.decision!.plan.plannedCap).toBeUndefined();
+  });
+
+  test("a MinSize another writer set (no fl in the state) is kept: it is the predictive floor's layer", async () => {
+    const asg = await seed('50');
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: GROUP, MinSize: 5 }));
+    const r = await runCostOptimizer(event(NOW), deps('hard'));
+    expect(r.decision!.plan.forecastSource).toBe('usage-history');
+    expect(r.decision!.plan.plannedCap).toBeUndefined();
+    expect(await minSize(asg)).toBe(5);
+  });
 });

@@ -11,7 +11,8 @@
  * 2. The emergency floor (what the observed load needs at the emergency utilization): the
  *    budget cap never goes below it.
  * 3. The caps of the cost optimizer: the off-hours hold, then the budget cap.
- * 4. The floors under the caps: the predictive floor and the off-hours floor; clamped to the cap.
+ * 4. The floors under the caps: the predictive floor, the cost optimizer's level floor (the higher
+ *    of the two) and the off-hours floor (which replaces both); clamped to the cap.
  * 5. Target tracking's desired capacity, clamped into the bounds (off-hours: held at MinSize).
  */
 import type { BaselineSchedule, GroupBaseline } from '../../contract/group-baseline';
@@ -19,7 +20,7 @@ import { type Cron, lastOccurrence, occurrencesBetween, parseCron } from './cron
 
 /** Who set a bound. */
 export type BoundSource =
-  'configured' | `schedule:${string}` | 'budget-cap' | 'emergency-floor' | 'off-hours' | 'predictive-floor' | 'target-tracking';
+  'configured' | `schedule:${string}` | 'budget-cap' | 'budget-floor' | 'emergency-floor' | 'off-hours' | 'predictive-floor' | 'target-tracking';
 
 /** The user's configuration at one time: configured bounds as the group's own schedules leave them. */
 export interface ScheduledBounds {
@@ -141,6 +142,8 @@ export interface CapacityLayers {
   readonly baseline: GroupBaseline;
   /** The predictive scaler's MinSize for that time. */
   readonly predictiveFloor?: number;
+  /** The cost optimizer's level floor: a MinSize under the caps, the money the CPU target leaves spent on the troughs. */
+  readonly budgetFloor?: number;
   /** Present outside working hours: the group is held at this capacity. */
   readonly offHoursFloor?: number;
   /** The cost optimizer's MaxSize cap under budget pressure. */
@@ -177,6 +180,7 @@ export function effectiveCapacity(layers: CapacityLayers): EffectiveCapacity {
   const off = count(layers.offHoursFloor);
   const predictive = count(layers.predictiveFloor);
   const pending = count(layers.pendingFloor);
+  const levelFloor = count(layers.budgetFloor);
 
   let maxSize = sched.maxSize;
   let maxFrom: BoundSource = sched.maxFrom;
@@ -210,6 +214,10 @@ export function effectiveCapacity(layers: CapacityLayers): EffectiveCapacity {
   if (off === undefined && predictive !== undefined && predictive > minSize) {
     minSize = predictive;
     minFrom = 'predictive-floor';
+  }
+  if (off === undefined && levelFloor !== undefined && levelFloor > minSize) {
+    minSize = levelFloor;
+    minFrom = 'budget-floor';
   }
   if (minSize > maxSize) {
     minSize = maxSize;

@@ -49,6 +49,11 @@ export function setCap(ctx: DecisionContext, maxSize: number, reason: string): v
   // MinSize is not a budget lever: a floor raised under the cap (the predictive scaler's
   // scheduled MinSize ahead of a ramp) is kept, the original restored, both within the new cap.
   const minSize = Math.min(Math.max(group.minSize, orig.minSize), maxSize);
+  // The level's floor (ours while MinSize is still it) follows a cap below it.
+  if (st.floor !== undefined && group.minSize === st.floor) {
+    if (minSize > orig.minSize) st.floor = minSize;
+    else delete st.floor;
+  }
   const desired = group.desiredCapacity > maxSize ? maxSize : group.desiredCapacity < minSize ? minSize : undefined;
   actions.push({ kind: 'set-capacity', minSize, maxSize, ...(desired !== undefined ? { desiredCapacity: desired } : {}), reason });
   if (maxSize >= orig.maxSize) delete st.cap;

@@ -28,7 +28,13 @@ export interface DecisionContext {
 
 /** Whether the state holds any override of the original settings. */
 export function hasOverrides(s: CostState): boolean {
-  return s.cap !== undefined || s.targetUtilization !== undefined || s.onDemandPercent !== undefined || s.offHoursCapacity !== undefined;
+  return (
+    s.cap !== undefined ||
+    s.floor !== undefined ||
+    s.targetUtilization !== undefined ||
+    s.onDemandPercent !== undefined ||
+    s.offHoursCapacity !== undefined
+  );
 }
 
 export const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

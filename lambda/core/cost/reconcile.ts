@@ -30,11 +30,12 @@ export function reconcile(prev: CostState | undefined, group: GroupSnapshot, not
     delete st.targetUtilization;
     delete st.onDemandPercent;
     delete st.offHoursCapacity;
+    delete st.floor;
     return st;
   }
   const orig: MutableOriginal = { ...st.original };
   const expMax = st.offHoursCapacity ?? st.cap ?? orig.maxSize;
-  const expMin = st.offHoursCapacity ?? Math.min(orig.minSize, expMax);
+  const expMin = st.offHoursCapacity ?? st.floor ?? Math.min(orig.minSize, expMax);
   if (fromBaseline) {
     // The originals come from the construct's baseline: the bounds the controller intends are
     // its state, and the handler converges the group to them (a run that died between its
@@ -47,6 +48,7 @@ export function reconcile(prev: CostState | undefined, group: GroupSnapshot, not
     orig.maxSize = group.maxSize;
     orig.desiredCapacity = group.desiredCapacity;
     delete st.cap;
+    delete st.floor;
     delete st.offHoursCapacity;
   } else if (group.minSize !== expMin) {
     // MinSize moves under the cap by design: scheduled actions (the predictive scaler's raised

@@ -102,11 +102,11 @@ export interface SpendForecast {
   /** Trend: change of the deshaped daily load per day, as a fraction of the level. */
   readonly trendPerDay: number;
   /** Instances each remaining hour uses at a CPU target (percent) under a cap (instances). */
-  instancesAt(targetPercent: number, cap?: number): number[];
-  /** Spend of the rest of the period at a CPU target (percent) under a cap. */
-  remainingSpendAt(targetPercent: number, cap?: number): number;
-  /** Month-end spend at a CPU target (percent) under a cap. */
-  monthEndAt(targetPercent: number, cap?: number): number;
+  instancesAt(targetPercent: number, cap?: number, floor?: number): number[];
+  /** Spend of the rest of the period at a CPU target (percent) under a cap, over a capacity floor (instances). */
+  remainingSpendAt(targetPercent: number, cap?: number, floor?: number): number;
+  /** Month-end spend at a CPU target (percent) under a cap, over a capacity floor. */
+  monthEndAt(targetPercent: number, cap?: number, floor?: number): number;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -262,18 +262,20 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   }
   if (!Number.isFinite(price) || price < 0) price = 0;
 
-  const instancesAt = (targetPercent: number, cap?: number): number[] => {
+  const instancesAt = (targetPercent: number, cap?: number, floor?: number): number[] => {
     const u = Math.max(1, targetPercent) / 100;
+    const lo = Math.max(minInst, floor ?? 0);
     return load.map((l) => {
-      const n = Math.max(minInst, (headroom * l) / u);
+      const n = Math.max(lo, (headroom * l) / u);
       return cap === undefined ? n : Math.min(Math.max(cap, 0), n);
     });
   };
-  const ownRemaining = (targetPercent: number, cap?: number): number => {
+  const ownRemaining = (targetPercent: number, cap?: number, floor?: number): number => {
     const u = Math.max(1, targetPercent) / 100;
     const c = cap === undefined ? Infinity : Math.max(cap, 0);
+    const lo = Math.max(minInst, floor ?? 0);
     let sum = 0;
-    for (let i = 0; i < load.length; i++) sum += Math.min(c, Math.max(minInst, (headroom * load[i]) / u)) * weights[i];
+    for (let i = 0; i < load.length; i++) sum += Math.min(c, Math.max(lo, (headroom * load[i]) / u)) * weights[i];
     return sum * price;
   };
 
@@ -288,7 +290,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   if (budgetsRemaining !== undefined && budgetsWeight > 0) {
     if (ownNow > 0) blendScale = ((1 - budgetsWeight) * ownNow + budgetsWeight * budgetsRemaining) / ownNow;
   }
-  const remainingSpendAt = (targetPercent: number, cap?: number) => ownRemaining(targetPercent, cap) * blendScale;
+  const remainingSpendAt = (targetPercent: number, cap?: number, floor?: number) => ownRemaining(targetPercent, cap, floor) * blendScale;
   return {
     hours,
     hourWeights: weights,
@@ -303,7 +305,7 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
     trendPerDay: level > 0 ? slope / level : 0,
     instancesAt,
     remainingSpendAt,
-    monthEndAt: (targetPercent, cap) => input.actualSpend + remainingSpendAt(targetPercent, cap),
+    monthEndAt: (targetPercent, cap, floor) => input.actualSpend + remainingSpendAt(targetPercent, cap, floor),
   };
 }
 

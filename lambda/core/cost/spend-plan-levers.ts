@@ -3,6 +3,7 @@ import { fmt, type DecisionContext } from './decision-context';
 import { restoreOnDemand, shiftTowardSpot } from './spot-lever';
 import { planTarget } from './target-lever';
 import type { UsagePlan } from './usage-plan';
+import type { SetCapacityAction } from './types';
 
 const DAY = 86_400_000;
 /** The default of the policy's `maxChangesPerDay`. */
@@ -61,6 +62,41 @@ function applyPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): vo
   } else {
     notes.push(`${sp.reason}; plan holds${st.cap !== undefined ? ` MaxSize ${st.cap}` : ''}`);
   }
+  applyLevelFloor(ctx, sp.floor, sp.reason, loadFloor !== undefined);
   if (sp.overrunPercent > 0) notes.push(`forecast overrun ${fmt(sp.overrunPercent)}% of the limit (${mode})`);
   if (cuts && actions.length > budgetActionsBefore) st.lastBudgetStepAt = now;
+}
+
+/**
+ * The level's floor: MinSize raised to the plan's floor (within the cap), and back down to the
+ * original when the plan drops it, only while MinSize is still the one this lever set (a floor
+ * another writer set, the predictive scaler's or a schedule's, is never lowered: MinSize is not a
+ * budget lever). Raised only with utilization data. Merged into the run's set-capacity action when
+ * the cap moves too.
+ */
+function applyLevelFloor(ctx: DecisionContext, planned: number | undefined, reason: string, hasData: boolean): void {
+  const { input, st, orig, restoreMax, actions } = ctx;
+  const { group } = input;
+  const i = actions.findIndex((a) => a.kind === 'set-capacity');
+  const prev = i >= 0 ? (actions[i] as SetCapacityAction) : undefined;
+  const maxSize = prev?.maxSize ?? st.cap ?? restoreMax;
+  const minNow = prev?.minSize ?? group.minSize;
+  const ours = st.floor !== undefined && group.minSize === st.floor;
+  if (st.floor !== undefined && !ours) delete st.floor; // moved by another writer: theirs now
+  let next: number | undefined;
+  if (planned !== undefined && hasData && Math.min(planned, maxSize) > minNow) next = Math.min(planned, maxSize);
+  else if (ours && (planned ?? 0) < minNow) next = Math.min(maxSize, Math.max(orig.minSize, planned ?? 0));
+  if (next === undefined || next === minNow) return;
+  const desired = group.desiredCapacity < next ? next : prev?.desiredCapacity;
+  const action: SetCapacityAction = {
+    kind: 'set-capacity',
+    minSize: next,
+    maxSize,
+    ...(desired !== undefined ? { desiredCapacity: desired } : {}),
+    reason: `${prev ? `${prev.reason}; ` : `${reason}: `}MinSize ${minNow} -> ${next} (${next > orig.minSize ? "the level's floor" : 'original'})`,
+  };
+  if (prev) actions[i] = action;
+  else actions.push(action);
+  if (next > orig.minSize) st.floor = next;
+  else delete st.floor;
 }

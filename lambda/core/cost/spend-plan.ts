@@ -44,7 +44,16 @@ export interface SpendPlanInput {
    * within [allowed - minChange, allowed] of the money left (no churn for a small saving); a change
    * lands in the middle of that band. Without it every run plans from scratch.
    */
-  readonly current?: { readonly targetPercent: number; readonly cap?: number };
+  readonly current?: { readonly targetPercent: number; readonly cap?: number; readonly floor?: number };
+  /** The group's own MinSize. */
+  readonly minimumInstances?: number;
+  /**
+   * Load the recent samples would have lost at a CPU target (percent) over a capacity floor
+   * (instances); without it the plan sets no floor.
+   */
+  readonly lossAt?: (targetPercent: number, floor: number) => number;
+  /** The least share (0..1) of the loss a split with more floor must save over one with less. @default 0 */
+  readonly floorGain?: number;
   /** The least change of the remaining spend worth a change of settings, as a share of the money left (0..1). @default 0 */
   readonly minChange?: number;
 }
@@ -54,6 +63,8 @@ export interface SpendPlan {
   readonly targetPercent: number;
   /** The MaxSize cap for now; undefined = no cap (the configured MaxSize). */
   readonly cap?: number;
+  /** The capacity floor (instances) the level fills up to; undefined = none. */
+  readonly floor?: number;
   /** Month-end spend at the original settings (no control). */
   readonly uncontrolledMonthEnd: number;
   /** Month-end spend with the plan. */
@@ -71,6 +82,8 @@ export interface SpendPlan {
   readonly required?: boolean;
 }
 
+/** Shares of the target band above the planned target the level may give up for a capacity floor. */
+const FLOOR_SHARES = [0, 0.25, 0.5, 0.75, 1];
 /** Standard deviations of the remaining hours' forecast error held back. */
 const ERROR_Z = 1.5;
 /**
@@ -102,7 +115,7 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
   // of the money left; a change aims at the middle of the band, so the next runs hold.
   const band = limitAllowed * Math.min(0.5, Math.max(0, input.minChange ?? 0));
   const cur = input.current;
-  const curSpend = cur ? f.remainingSpendAt(cur.targetPercent, cur.cap) : undefined;
+  const curSpend = cur ? f.remainingSpendAt(cur.targetPercent, cur.cap, cur.floor) : undefined;
   const required = curSpend !== undefined && curSpend > limitAllowed;
   const allowed = cur && band > 0 ? limitAllowed - band / 2 : limitAllowed;
   const uncontrolledMonthEnd = f.monthEndAt(base);
@@ -111,23 +124,24 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
       ? Math.min(input.maxSize, Math.max(input.floor, input.loadNeedCap ?? input.floor))
       : Math.min(input.maxSize, input.floor);
 
-  const done = (targetPercent: number, cap: number | undefined, reason: string): SpendPlan => {
-    const plannedMonthEnd = f.monthEndAt(targetPercent, cap);
+  const done = (targetPercent: number, cap: number | undefined, reason: string, floor?: number): SpendPlan => {
+    const plannedMonthEnd = f.monthEndAt(targetPercent, cap, floor);
     return {
       targetPercent,
       ...(cap !== undefined ? { cap } : {}),
+      ...(floor !== undefined ? { floor } : {}),
       uncontrolledMonthEnd,
       plannedMonthEnd,
       allowedRemaining: allowed,
       overrunPercent: limit > 0 ? Math.max(0, ((plannedMonthEnd - limit) / limit) * 100) : 0,
-      hourlyInstances: f.instancesAt(targetPercent, cap),
+      hourlyInstances: f.instancesAt(targetPercent, cap, floor),
       reason,
       ...(required ? { required } : {}),
     };
   };
   const head = `month-end forecast ${fmt(uncontrolledMonthEnd)} at the ${fmt(base)}% target vs limit ${fmt(limit)} (spent ${fmt(actualSpend)}, ${f.hours.length} h left)`;
   if (cur && curSpend !== undefined) {
-    const atBase = cur.targetPercent <= base + 1e-9 && (cur.cap === undefined || cur.cap >= input.maxSize);
+    const atBase = cur.targetPercent <= base + 1e-9 && (cur.cap === undefined || cur.cap >= input.maxSize) && cur.floor === undefined;
     const inRange = cur.targetPercent >= base - 1e-9 && cur.targetPercent <= maxT + 1e-9 && (cur.cap === undefined || cur.cap >= lowestCap);
     if (inRange && curSpend <= limitAllowed && (atBase || curSpend >= limitAllowed - band)) {
       const what = atBase
@@ -138,12 +152,41 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
           cur.targetPercent,
           cur.cap,
           `${head}: ${what} spend ${fmt(curSpend)} of the ${fmt(limitAllowed)} left${atBase ? ': fits' : `, within ${fmt(band)} of it: held`}`,
+          cur.floor,
         ),
         held: true,
       };
     }
   }
-  if (f.remainingSpendAt(base) <= allowed) return done(base, undefined, `${head}: fits, original settings`);
+  // The level: money the target leaves is split between a higher target and a capacity floor
+  // (the troughs filled up to it), the split whose capacity lost least of the recent load.
+  const fillFloor = (t0: number): SpendPlan | undefined => {
+    if (!input.lossAt) return undefined;
+    const lo = Math.ceil(input.minimumInstances ?? 0);
+    // No floor is the first candidate: money is spent on a floor only where it saves load.
+    let best = { t: t0, floor: lo, loss: input.lossAt(t0, lo) };
+    for (const share of FLOOR_SHARES) {
+      const t = Math.round((t0 + share * (maxT - t0)) * 10) / 10;
+      let floor = lo;
+      for (let c = input.maxSize; c > lo; c--) {
+        if (f.remainingSpendAt(t, undefined, c) <= allowed) {
+          floor = c;
+          break;
+        }
+      }
+      const loss = input.lossAt(t, floor);
+      if (loss < best.loss * (1 - Math.min(1, Math.max(0, input.floorGain ?? 0))) - 1e-9) best = { t, floor, loss };
+    }
+    if (best.floor <= lo) return undefined;
+    const { t, floor } = best;
+    return done(
+      t,
+      undefined,
+      `${head}: CPU target ${fmt(t)}% over a floor of ${floor} spends ${fmt(f.remainingSpendAt(t, undefined, floor))} of the ${fmt(allowed)} left (the split of the level that lost least of the last samples' load)`,
+      floor,
+    );
+  };
+  if (f.remainingSpendAt(base) <= allowed) return fillFloor(base) ?? done(base, undefined, `${head}: fits, original settings`);
 
   if (maxT > base && f.remainingSpendAt(maxT) <= allowed) {
     let lo = base;
@@ -154,6 +197,8 @@ export function planSpend(input: SpendPlanInput): SpendPlan {
       else lo = mid;
     }
     const t = Math.min(maxT, Math.ceil(hi * 10 - 1e-9) / 10);
+    const filled = fillFloor(t);
+    if (filled) return filled;
     return done(t, undefined, `${head}: CPU target ${fmt(t)}% spends ${fmt(f.remainingSpendAt(t))} of the ${fmt(allowed)} left`);
   }
 

@@ -13,6 +13,7 @@ interface Wire {
   /** Original settings; mn/mx/d are left out when the bounds are derivable (the construct's baseline). */
   o?: { mn?: number; mx?: number; d?: number; tu?: number; od?: number };
   c?: number;
+  fl?: number;
   tu?: number;
   od?: number;
   off?: number;
@@ -59,6 +60,7 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
     if (Object.keys(wo).length > 0) w.o = wo;
   }
   if (s.cap !== undefined) w.c = s.cap;
+  if (s.floor !== undefined) w.fl = s.floor;
   if (s.targetUtilization !== undefined) w.tu = s.targetUtilization;
   if (s.onDemandPercent !== undefined) w.od = s.onDemandPercent;
   if (s.offHoursCapacity !== undefined) w.off = s.offHoursCapacity;
@@ -118,6 +120,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     };
   }
   if (w.c !== undefined && !isCount(w.c)) throw bad('c', w.c);
+  if (w.fl !== undefined && !isCount(w.fl)) throw bad('fl', w.fl);
   if (w.off !== undefined && !isCount(w.off)) throw bad('off', w.off);
   if (w.tu !== undefined && !isPercent(w.tu)) throw bad('tu', w.tu);
   if (w.od !== undefined && !isPercent(w.od)) throw bad('od', w.od);
@@ -130,12 +133,13 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
   if (w.wm !== undefined && !(Array.isArray(w.wm) && w.wm.length <= 2 && w.wm.every(isCount))) throw bad('wm', w.wm);
   if (w.dc !== undefined && !(Array.isArray(w.dc) && w.dc.length === 2 && isCount(w.dc[0]) && isCount(w.dc[1]))) throw bad('dc', w.dc);
-  const overrides = w.c !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
+  const overrides = w.c !== undefined || w.fl !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
   if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
   return {
     ...(original && overrides ? { original } : {}),
     ...(w.c !== undefined ? { cap: w.c } : {}),
+    ...(w.fl !== undefined ? { floor: w.fl } : {}),
     ...(w.tu !== undefined ? { targetUtilization: w.tu } : {}),
     ...(w.od !== undefined ? { onDemandPercent: w.od } : {}),
     ...(w.off !== undefined ? { offHoursCapacity: w.off } : {}),

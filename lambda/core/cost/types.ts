@@ -90,6 +90,13 @@ export interface CostPolicy {
    */
   readonly planMarginPercent?: number;
   /**
+   * The level's split (spend plan): the least share (percent) of the load the recent samples lost
+   * that a split with more capacity floor must save over one with less to be chosen. Chosen
+   * leave-one-trace-out by `npm run bench:cost`.
+   * @default 10
+   */
+  readonly floorGainPercent?: number;
+  /**
    * No churn: the least change of the remaining month's spend (percent of the money left) worth a
    * change of the CPU target or the cap. The settings in force hold while they spend within that
    * band below the money left; a change lands in the middle of the band. A change the hard limit
@@ -179,6 +186,8 @@ export interface CostState {
   readonly original?: OriginalSettings;
   /** MaxSize cap set under budget pressure. */
   readonly cap?: number;
+  /** MinSize the spend plan's level set (the troughs filled up to it with money the CPU target leaves); present while it is in force. */
+  readonly floor?: number;
   /** Target utilization set under budget pressure. */
   readonly targetUtilization?: number;
   /** On-demand percentage set under budget pressure. */

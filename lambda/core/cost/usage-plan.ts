@@ -1,5 +1,6 @@
 import type { MutableState } from './decision-context';
 import { forecastSpend, type SpendForecast } from './spend-forecast';
+import { lossAt, sampleLoads } from './level-choice';
 import { planSpend, type SpendPlan } from './spend-plan';
 import type { CostCapacityPlan, CostDecisionInput, OriginalSettings } from './types';
 
@@ -7,6 +8,8 @@ const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
 /** The default of the policy's `minChangePercent`. */
 export const DEFAULT_MIN_CHANGE_PERCENT = 4;
+/** The default of the policy's `floorGainPercent` (the value `npm run bench:cost` chooses on all the shared traces). */
+export const DEFAULT_FLOOR_GAIN_PERCENT = 10;
 
 /** The spend plan from the usage history, with the capacity plan it reports and the original CPU target it plans from. */
 export interface UsagePlan {
@@ -43,6 +46,7 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
   if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
   if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
   const mode = policy.budgetMode ?? 'hard';
+  const loads = sampleLoads(input.utilization);
   const emergency = policy.emergencyUtilizationPercent / 100;
   const next24 = f.load.slice(0, 24);
   const forecastNeed = next24.length ? Math.ceil(Math.max(...next24) / emergency - 1e-9) : 0;
@@ -61,7 +65,14 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     loadNeedCap,
     margin: (policy.planMarginPercent ?? 2) / 100,
     currentInstances: group.desiredCapacity,
-    current: { targetPercent: maxTarget > baseTarget ? currentTarget : baseTarget, ...(st.cap !== undefined ? { cap: st.cap } : {}) },
+    current: {
+      targetPercent: maxTarget > baseTarget ? currentTarget : baseTarget,
+      ...(st.cap !== undefined ? { cap: st.cap } : {}),
+      ...(st.floor !== undefined && group.minSize === st.floor ? { floor: st.floor } : {}),
+    },
+    minimumInstances: Math.min(orig.minSize, orig.maxSize),
+    lossAt: (t, floor) => lossAt(loads, f.headroom, t, floor),
+    floorGain: (policy.floorGainPercent ?? DEFAULT_FLOOR_GAIN_PERCENT) / 100,
     minChange: (policy.minChangePercent ?? DEFAULT_MIN_CHANGE_PERCENT) / 100,
   });
   const capacityPlan: CostCapacityPlan = {

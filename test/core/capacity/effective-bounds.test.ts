@@ -84,6 +84,22 @@ describe('the precedence rule', () => {
   const MON_0806 = Date.parse('2026-11-30T07:06:00Z'); // 08:06 Berlin
   const MON_0300 = Date.parse('2026-11-30T02:00:00Z'); // 03:00 Berlin
 
+  test("the cost optimizer's level floor is a floor under the caps: the higher of it and the predictive floor, clamped to the cap, replaced off-hours (issue 21)", () => {
+    expect(effectiveCapacity({ at: MON_0300, baseline: STAGING, budgetFloor: 4, predictiveFloor: 3 })).toMatchObject({
+      minSize: 4,
+      minFrom: 'budget-floor',
+    });
+    expect(effectiveCapacity({ at: MON_0300, baseline: STAGING, budgetFloor: 4, predictiveFloor: 5 })).toMatchObject({
+      minSize: 5,
+      minFrom: 'predictive-floor',
+    });
+    expect(effectiveCapacity({ at: MON_0300, baseline: STAGING, budgetFloor: 5, budgetCap: 3 })).toMatchObject({ minSize: 3, maxSize: 3 });
+    // Never under the user's own schedule, never above the user's MaxSize.
+    expect(effectiveCapacity({ at: MON_0806, baseline: STAGING, budgetFloor: 2 })).toMatchObject({ minSize: 3, minFrom: 'schedule:weekday-morning' });
+    expect(effectiveCapacity({ at: MON_0300, baseline: STAGING, budgetFloor: 9 })).toMatchObject({ minSize: 6, maxSize: 6 });
+    expect(effectiveCapacity({ at: MON_0300, baseline: STAGING, budgetFloor: 4, offHoursFloor: 2 })).toMatchObject({ minSize: 2, maxSize: 2 });
+  });
+
   test("the group's own schedules are the user's bounds at that time (bug 2, bug 3)", () => {
     expect(scheduledBounds(STAGING, MON_0806)).toMatchObject({ minSize: 3, maxSize: 6, minFrom: 'schedule:weekday-morning' });
     expect(scheduledBounds(STAGING, MON_0300)).toMatchObject({ minSize: 2, maxSize: 6, minFrom: 'schedule:weekday-evening' });
