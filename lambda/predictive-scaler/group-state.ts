@@ -17,6 +17,8 @@ export interface CostHold {
   readonly budgetCap?: number;
   /** Off-hours: the group is held at this capacity. */
   readonly offHoursFloor?: number;
+  /** The cost optimizer's level floor (MinSize over the troughs): the scaler's floors never undercut it. */
+  readonly budgetFloor?: number;
 }
 
 /** What the live group says about who holds it: the pause tag, and the MaxSize values the cost optimizer may have left. */
@@ -66,6 +68,7 @@ export async function describeGroup(
         costHold = {
           ...(st.cap !== undefined ? { budgetCap: st.cap } : {}),
           ...(st.offHoursCapacity !== undefined ? { offHoursFloor: st.offHoursCapacity } : {}),
+          ...(st.floor !== undefined ? { budgetFloor: st.floor } : {}),
         };
       } else untrustedCostState = true;
     } catch {

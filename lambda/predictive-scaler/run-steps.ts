@@ -304,6 +304,7 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
       predictiveFloor,
       ...(budgetCap !== undefined ? { budgetCap } : {}),
       ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+      ...(hold.budgetFloor !== undefined ? { budgetFloor: hold.budgetFloor } : {}),
     });
   const nowBounds = boundsAt(now, 0);
   const baseMin = baseMinCapacity({ ...group, maxSize: nowBounds.maxSize }, nowBounds.minSize);
@@ -314,6 +315,7 @@ export function resolveBounds(cfg: ScalerConfig, inputs: Inputs, now: number): B
     maxFrom: nowBounds.maxFrom,
     ...(budgetCap !== undefined ? { budgetCap } : {}),
     ...(hold.offHoursFloor !== undefined ? { offHoursFloor: hold.offHoursFloor } : {}),
+    ...(hold.budgetFloor !== undefined ? { budgetFloor: hold.budgetFloor } : {}),
     baseline: cfg.baseline ? 'construct' : 'legacy (no GROUP_BASELINE)',
     // The group's schedules in the model: handed down by the construct, and known only to AWS.
     schedules: { handedDown: cfg.baseline?.schedules.length ?? 0, fromAws: baseline.schedules.length - (cfg.baseline?.schedules.length ?? 0) },

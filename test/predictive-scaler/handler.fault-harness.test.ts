@@ -122,6 +122,20 @@ test("the cost optimizer's state tag is read under the key the contract hands do
   expect((unheld!.plan as { bounds: Record<string, unknown> }).bounds).not.toHaveProperty('budgetCap');
 });
 
+test("the cost optimizer's level floor (its signed state's floor) is never undercut by the scaler's floors", async () => {
+  // The optimizer raised MinSize to its level floor of 5; the load alone would want 1 instance.
+  const g = group(MON_0806_BERLIN, { min: 5, max: 6, desired: 5 });
+  g.tags.set('cost-optimizer:state', g.signedState({ original: { minSize: 2, maxSize: 6, desiredCapacity: 3 }, floor: 5 }));
+  g.load = () => 100;
+  const { summary, error } = await runPredictive(g, predictiveEnv(g));
+  expect(error).toBeUndefined();
+  expect(summary!.plan).toMatchObject({ bounds: { budgetFloor: 5, baseMin: 5 } });
+  for (const a of g.pending()) if (a.minSize !== undefined) expect(a.minSize).toBeGreaterThanOrEqual(5);
+  g.advance(MON_0806_BERLIN + 6 * HOUR);
+  expect(g.min).toBe(5);
+  expect(violations(g)).toEqual([]);
+});
+
 test('warm pool instances do not count toward MinSize: the floors are those of a group without a pool, in-service counts InService only', async () => {
   const plain = group(MON_0806_BERLIN, { min: 3, max: 6, desired: 3 });
   plain.load = () => 1500;
