@@ -57,7 +57,7 @@ export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
  * Half-width of the same-phase window the history-peak cap follows (one hour). Chosen with
  * `DEFAULT_PHASE_CAP_TOLERANCE` by leave-one-trace-out over the 13 traces (docs/predictive-scaler.md).
  */
-export const DEFAULT_PHASE_CAP_SECONDS = 0;
+export const DEFAULT_PHASE_CAP_SECONDS = 3600;
 /**
  * How far above its same-phase cap the recent load may have gone (in budgets) for the plan to use
  * it: chosen by leave-one-trace-out over the 13 traces among off, 1, 3, 10 and 30
