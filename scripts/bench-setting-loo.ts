@@ -2,11 +2,13 @@
  * Leave-one-trace-out choice among planner settings, from reference-scorer (or `npm run bench`)
  * runs of each setting: for each trace, the setting is chosen on the other traces (the cheapest,
  * by geometric-mean cost/oracle, whose mean unserved share there stays within --bar; when none
- * does, the one with the smallest mean unserved share) and reported on the trace left out.
+ * does, the cheapest of those whose mean unserved share is within --tie (relative, default 2%) of
+ * the smallest: means that differ in the third digit are a tie, not a reason to pay more) and
+ * reported on the trace left out.
  *
  *   node ../shared/bench/score.mjs --candidate A.cjs --json a.json   (one run per setting; a
  *   candidate module calls planCapacity(input, { ...the setting }))
- *   npx tsx scripts/bench-setting-loo.ts off=a.json gain1=b.json,b2.json [--bar 0.05]
+ *   npx tsx scripts/bench-setting-loo.ts off=a.json gain1=b.json,b2.json [--bar 0.05] [--tie 0.02]
  *
  * A run split with --only may be given as several files (comma-separated).
  */
@@ -24,8 +26,12 @@ interface TraceRow {
 function main(argv: string[]): void {
   const barAt = argv.indexOf('--bar');
   const bar = barAt >= 0 ? Number(argv[barAt + 1]) : 0.05;
-  const specs = argv.filter((a, i) => a.includes('=') && (barAt < 0 || i !== barAt + 1));
-  if (specs.length < 2 || !Number.isFinite(bar)) throw new Error('usage: bench-setting-loo.ts NAME=FILE[,FILE] NAME=FILE[,FILE] ... [--bar PERCENT]');
+  const tieAt = argv.indexOf('--tie');
+  const tie = tieAt >= 0 ? Number(argv[tieAt + 1]) : 0.02;
+  const specs = argv.filter((a, i) => a.includes('=') && (barAt < 0 || i !== barAt + 1) && (tieAt < 0 || i !== tieAt + 1));
+  if (specs.length < 2 || !Number.isFinite(bar) || !(tie >= 0)) {
+    throw new Error('usage: bench-setting-loo.ts NAME=FILE[,FILE] NAME=FILE[,FILE] ... [--bar PERCENT] [--tie RELATIVE]');
+  }
   const runs = new Map<string, Map<string, PolicyRow>>();
   for (const spec of specs) {
     const [name, files] = spec.split('=');
@@ -53,7 +59,7 @@ function main(argv: string[]): void {
     );
   }
   console.log(
-    `\n| left-out trace | setting chosen on the other ${names.length - 1} (mean unserved <= ${bar}%, cheapest) | unserved% | cost/oracle |`,
+    `\n| left-out trace | setting chosen on the other ${names.length - 1} (cheapest with mean unserved <= ${bar}%, else within ${100 * tie}% of the least) | unserved% | cost/oracle |`,
   );
   console.log('| --- | --- | ---: | ---: |');
   let sum = 0;
@@ -63,9 +69,9 @@ function main(argv: string[]): void {
   for (const n of names) {
     const others = names.filter((x) => x !== n);
     const ok = settings.filter((s) => mean(s, others) <= bar);
-    const chosen = ok.length
-      ? ok.reduce((a, b) => (geo(b, others) < geo(a, others) ? b : a))
-      : settings.reduce((a, b) => (mean(b, others) < mean(a, others) ? b : a));
+    const least = Math.min(...settings.map((s) => mean(s, others)));
+    const pool = ok.length ? ok : settings.filter((s) => mean(s, others) <= least * (1 + tie) + 1e-12);
+    const chosen = pool.reduce((a, b) => (geo(b, others) < geo(a, others) ? b : a));
     chosenCount.set(chosen, (chosenCount.get(chosen) ?? 0) + 1);
     const r = at(chosen, n);
     sum += r.unservedPct;

@@ -50,8 +50,20 @@ export const DEFAULT_REALIZED_GAIN = 1;
  * unserved, they were jumps no headroom catches in time, and the realized share is not steered on.
  */
 export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
-/** The largest factor the realized outcome may raise the headroom and the history-peak cap by (see `DEFAULT_REALIZED_GAIN`). */
+/** The largest factor the realized outcome may raise the headroom by (see `DEFAULT_REALIZED_GAIN`). */
 export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
+
+/**
+ * Half-width of the same-phase window the history-peak cap follows (one hour). Chosen with
+ * `DEFAULT_PHASE_CAP_TOLERANCE` by leave-one-trace-out over the 13 traces (docs/predictive-scaler.md).
+ */
+export const DEFAULT_PHASE_CAP_SECONDS = 3600;
+/**
+ * How far above its same-phase cap the recent load may have gone (in budgets) for the plan to use
+ * it: chosen by leave-one-trace-out over the 13 traces among off, 1, 3, 10 and 30
+ * (docs/predictive-scaler.md).
+ */
+export const DEFAULT_PHASE_CAP_TOLERANCE = 10;
 
 /**
  * Tuning of `planCapacity`. The one setting a user should need is `unservedBudget`; the planner
@@ -127,14 +139,35 @@ export interface PlannerOptions {
    * @default DEFAULT_REALIZED_REACHABLE_SHARE
    */
   readonly realizedReachableShare?: number;
+  /**
+   * Half-width in seconds of the same-phase window the history-peak cap follows: where the load of
+   * the replay window stayed within the highest load of its own phase (+- this) over the 7 days
+   * before it, up to `phaseCapTolerance` times the budget, the cap at each planned step is the
+   * highest load of that phase over the last 7 days (at least the last `levelWindowSeconds`' highest
+   * load), instead of the whole history's highest. 0 turns it off.
+   * @default DEFAULT_PHASE_CAP_SECONDS
+   */
+  readonly phaseCapSeconds?: number;
+  /**
+   * The same-phase cap is used when the load above it over the replay window was at most this
+   * many times the budget (a share of the load); above, the highs come from nowhere in particular
+   * and the whole history's highest load stays the cap.
+   * @default DEFAULT_PHASE_CAP_TOLERANCE
+   */
+  readonly phaseCapTolerance?: number;
 }
 
 /** Where the history-peak cap held the plan below what its replay asked for. */
 export interface PeakCap {
   /** Whether the cap lowered the capacity of at least one planned step. */
   readonly bound: boolean;
-  /** The cap: what the highest load of the history needs at 100% utilization (times the realized boost), in instances. */
+  /** The cap: what the highest load of the history needs at 100% utilization, in instances. */
   readonly capInstances: number;
+  /**
+   * Whether the cap followed the same phase of the last 7 days (`phaseCapSeconds`): the recent
+   * highs recurred at their time of day, so the cap at each step is that phase's highest load.
+   */
+  readonly samePhase: boolean;
   /** The most instances the plan asks for over its steps, after the cap. */
   readonly plannedInstances: number;
   /** What the replay says the budget takes: the most instances without the cap. */
@@ -191,8 +224,10 @@ const DAY_S = 86_400;
  *
  * With `capacityHistory` (the instances in service per step) it also measures the share of the
  * load the group really left unserved over the recent past and, where that exceeds the budget,
- * raises the headroom and the history-peak cap by the factor that would have kept it (bounded, see
- * `measureRealized`); `plan.diagnostics` says so, and when the cap keeps the budget out of reach.
+ * raises the headroom by the factor that would have kept it (bounded, see `measureRealized`);
+ * `plan.diagnostics` says so, and when the cap keeps the budget out of reach. Where the recent
+ * highs recurred at their time of day, the history-peak cap follows the same phase of the last 7
+ * days (`phaseCapSeconds`).
  *
  * With no usable history the schedule is empty (nothing changes).
  */
@@ -354,7 +389,17 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const span = horizon + delay + hold + 1;
   const need = new Array<number>(span);
   const forecastValues = new Array<number>(span);
-  const cap = Math.max(historyPeak * boost, 0);
+  // The realized boost raises the headroom, not the cap: where the plan sits at the cap, a higher
+  // cap bought little on the held-out traces (crane-app-7: +8% cost for nothing measurable).
+  const cap = Math.max(historyPeak, 0);
+  // Where the recent highs recurred at their phase of the day, the cap follows the phase.
+  const phaseWidth = options.phaseCapSeconds === 0 ? 0 : steps(options.phaseCapSeconds ?? DEFAULT_PHASE_CAP_SECONDS);
+  const phaseTolerance = options.phaseCapTolerance ?? DEFAULT_PHASE_CAP_TOLERANCE;
+  if (!(phaseTolerance >= 0)) throw new RangeError(`phaseCapTolerance must be >= 0 (got ${phaseTolerance})`);
+  const phaseCap =
+    phaseWidth > 0 && dayS >= 2 && phaseWidth < dayS / 2
+      ? samePhaseCap(values, lastFinite, replay, phaseWidth, dayS, budget * phaseTolerance)
+      : undefined;
   let uncappedPeak = 0;
   let cappedPeak = 0;
   let bound = false;
@@ -362,7 +407,8 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     const f = planFrom(kNow + j);
     forecastValues[j] = forecastFrom(kNow + j);
     const wanted = f * multiplier * boost;
-    const allowed = Math.max(cap, f * atTarget);
+    const pc = phaseCap ? phaseCap(kNow + j) : NaN;
+    const allowed = Math.max(Number.isFinite(pc) ? Math.min(cap, Math.max(pc, recentMax)) : cap, f * atTarget);
     if (wanted > allowed && Math.ceil(wanted / input.capacityPerInstance - 1e-9) > Math.ceil(allowed / input.capacityPerInstance - 1e-9))
       bound = true;
     uncappedPeak = Math.max(uncappedPeak, wanted);
@@ -375,13 +421,14 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const peakCap: PeakCap = {
     bound,
     capInstances: Number.isFinite(cap) ? Math.ceil(cap / input.capacityPerInstance - 1e-9) : 0,
+    samePhase: phaseCap !== undefined,
     plannedInstances: cappedPeak,
     replayInstances: clamp(Math.ceil(uncappedPeak / input.capacityPerInstance - 1e-9), minCap, Math.max(maxCap, minCap)),
   };
   const notes: string[] = [];
   if (bound) {
     notes.push(
-      `the budget is not reachable within the history-peak cap: the replay says it takes ${peakCap.replayInstances} instances, the cap (the history's highest load at 100% utilization${boost > 1 ? `, x${boost.toFixed(2)} realized boost` : ''}) allows ${peakCap.capInstances}`,
+      `the budget is not reachable within the history-peak cap: the replay says it takes ${peakCap.replayInstances} instances, the cap (${phaseCap ? 'the highest load of the same phase over the last 7 days' : "the history's highest load"} at 100% utilization) allows ${phaseCap ? cappedPeak : peakCap.capInstances}`,
     );
   }
   if (realized?.contradiction) notes.push(`capacity history contradicts capacityPerInstance: ${realized.contradiction}`);
@@ -476,6 +523,59 @@ function recentMaximum(values: Float64Array, last: number, window: number): numb
   let m = NaN;
   for (let i = Math.max(0, last - window + 1); i <= last; i++) if (Number.isFinite(values[i]) && !(values[i] <= m)) m = values[i];
   return m;
+}
+
+/**
+ * The same-phase cap, or `undefined` when the recent load does not follow it. phase(k) is the
+ * highest load within `width` steps of k - d x `period` over d = 1..7 (points up to `last` only).
+ * It is returned when the load of the last `window` steps exceeded its own phase(k) by at most
+ * `tolerance` of that load in total.
+ */
+function samePhaseCap(
+  values: Float64Array,
+  last: number,
+  window: number,
+  width: number,
+  period: number,
+  tolerance: number,
+): ((k: number) => number) | undefined {
+  if (last < period) return undefined;
+  // windowed maximum of [i - width, i + width] within [0, last] (monotonic deque, one pass)
+  const size = last + 1;
+  const wmax = new Float64Array(size).fill(NaN);
+  const dq = new Int32Array(size);
+  let head = 0;
+  let tail = 0;
+  let next = 0;
+  for (let i = 0; i < size; i++) {
+    for (; next <= Math.min(last, i + width); next++) {
+      const v = values[next];
+      if (!Number.isFinite(v)) continue;
+      while (tail > head && values[dq[tail - 1]] <= v) tail--;
+      dq[tail++] = next;
+    }
+    while (tail > head && dq[head] < i - width) head++;
+    if (tail > head) wmax[i] = values[dq[head]];
+  }
+  const phase = (k: number): number => {
+    let m = NaN;
+    for (let d = 1; d <= 7; d++) {
+      const c = k - d * period;
+      if (c < 0) break;
+      if (c < size && Number.isFinite(wmax[c]) && !(wmax[c] <= m)) m = wmax[c];
+    }
+    return m;
+  };
+  let total = 0;
+  let above = 0;
+  for (let k = Math.max(period, last - window); k <= last; k++) {
+    const v = values[k];
+    if (!Number.isFinite(v)) continue;
+    total += v;
+    const c = phase(k);
+    if (Number.isFinite(c) && v > c) above += v - c;
+  }
+  return total > 0 && above <= tolerance * total ? phase : undefined;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

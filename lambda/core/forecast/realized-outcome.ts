@@ -33,7 +33,7 @@ export interface RealizedOutcome {
    * budget unserved over the window (1 when the realized share is within the budget).
    */
   readonly needed: number;
-  /** The factor the planner raises its headroom (and the history-peak cap) by: `needed` damped and bounded, 1 when not steered. */
+  /** The factor the planner raises its headroom by (not the history-peak cap): `needed` damped and bounded, 1 when not steered. */
   readonly boost: number;
   /** The misses were mostly beyond what `maxBoost` serves (jumps only target tracking catches): not steered on. */
   readonly unreachable?: boolean;
