@@ -124,8 +124,13 @@ export function grantEcsService(scope: Construct, scaler: ScalerFunction, servic
   );
   scaler.allowReadOnly(
     'ReadScalableTargetsAndLoadMetric',
-    ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScheduledActions', 'cloudwatch:GetMetricData'],
-    "the handler reads the service's scalable target, its scheduled actions and the load metric.",
+    [
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScheduledActions',
+      'cloudwatch:GetMetricData',
+      'autoscaling:DescribeAutoScalingGroups',
+    ],
+    "the handler reads the service's scalable target, its scheduled actions, the load metric and the hosting group's tags (the operator's pause tag).",
   );
   scaler.acknowledgeReadOnly();
   acknowledge(scaler.role, {

@@ -74,11 +74,14 @@ test('least privilege: writes only on scalable targets, reads the service; no Au
     .filter(([id]) => id.startsWith('Predictive'))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
   const actions = statements.flatMap((st) => [st.Action].flat());
-  expect(actions.filter((a) => a.startsWith('autoscaling:'))).toEqual([]);
-  expect(actions.filter((a) => !/^(logs:|cloudwatch:GetMetricData|application-autoscaling:Describe)/.test(a)).sort()).toEqual([
+  // The group is only read (its tags: the operator's pause), never written.
+  expect(actions.filter((a) => a.startsWith('autoscaling:'))).toEqual(['autoscaling:DescribeAutoScalingGroups']);
+  expect(actions.filter((a) => !/^(logs:|cloudwatch:GetMetricData|application-autoscaling:Describe|autoscaling:Describe)/.test(a)).sort()).toEqual([
     'application-autoscaling:DeleteScheduledAction',
     'application-autoscaling:PutScheduledAction',
     'application-autoscaling:RegisterScalableTarget',
+    // the coordination table's lease (that table only)
+    'dynamodb:UpdateItem',
     'ecs:DescribeServices',
   ]);
   const write = statements.find((st) => [st.Action].flat().includes('application-autoscaling:PutScheduledAction'))!;
