@@ -9,15 +9,14 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { MetricSeries } from '../core';
 import { measureRealized } from '../core/forecast/realized-outcome';
 import { describeError } from '../shared/aws';
-import { STEP_SECONDS, toGrid } from './load-history';
+import { readMetricPages, STEP_SECONDS, toGrid } from './load-history';
 import { DIMENSION_GROUP, METRIC } from './telemetry';
 
 const STEP_MS = STEP_SECONDS * 1000;
-const MAX_PAGES = 100;
 /** The realized share is published over this many one-minute steps (a rolling day). */
 export const REALIZED_WINDOW_STEPS = 1440;
 
@@ -47,48 +46,26 @@ export async function readCapacityHistory(cw: CloudWatchClient, groupName: strin
 
 async function readInService(cw: CloudWatchClient, groupName: string, windowStart: number, windowEnd: number): Promise<CapacityHistory> {
   const n = Math.max(0, Math.floor((windowEnd - windowStart) / STEP_MS));
-  const timestamps: number[] = [];
-  const values: number[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const res = await cw.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: [
-          {
-            Id: 'inService',
-            MetricStat: {
-              Metric: {
-                Namespace: 'AWS/AutoScaling',
-                MetricName: 'GroupInServiceInstances',
-                Dimensions: [{ Name: DIMENSION_GROUP, Value: groupName }],
-              },
-              Period: STEP_SECONDS,
-              Stat: 'Average',
-            },
-            ReturnData: true,
-          },
-        ],
-        StartTime: new Date(windowStart),
-        EndTime: new Date(windowEnd),
-        ScanBy: 'TimestampAscending',
-        NextToken: token,
-      }),
-    );
-    pages++;
-    for (const r of res.MetricDataResults ?? []) {
-      if (r.Id !== 'inService') continue;
-      const ts = r.Timestamps ?? [];
-      const vs = r.Values ?? [];
-      for (let i = 0; i < Math.min(ts.length, vs.length); i++) {
-        timestamps.push(ts[i].getTime());
-        values.push(vs[i]);
-      }
-    }
-    token = res.NextToken;
-    // an incomplete capacity history is left out rather than half used
-    if (token && pages >= MAX_PAGES) return { datapoints: 0, pages };
-  } while (token);
+  const { timestamps, values, pages, complete } = await readMetricPages(
+    cw,
+    {
+      Id: 'inService',
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/AutoScaling',
+          MetricName: 'GroupInServiceInstances',
+          Dimensions: [{ Name: DIMENSION_GROUP, Value: groupName }],
+        },
+        Period: STEP_SECONDS,
+        Stat: 'Average',
+      },
+      ReturnData: true,
+    },
+    windowStart,
+    windowEnd,
+  );
+  // an incomplete capacity history is left out rather than half used
+  if (!complete) return { datapoints: 0, pages };
   const grid = toGrid(windowStart, STEP_MS, n, timestamps, values);
   let datapoints = 0;
   for (const v of grid) if (!Number.isNaN(v)) datapoints++;

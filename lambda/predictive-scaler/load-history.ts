@@ -48,6 +48,48 @@ export function toGrid(start: number, stepMs: number, n: number, timestamps: rea
   return out;
 }
 
+/** Every datapoint of one GetMetricData query over a window, in the order CloudWatch returned them. */
+export interface MetricPages {
+  readonly timestamps: number[];
+  readonly values: number[];
+  /** GetMetricData calls made. */
+  readonly pages: number;
+  /** False when a NextToken was still left after `MAX_PAGES` calls (the read stopped there). */
+  readonly complete: boolean;
+}
+
+/** Reads every page (NextToken, oldest first, at most `MAX_PAGES`) of `query` over `[windowStart, windowEnd)`. */
+export async function readMetricPages(cw: CloudWatchClient, query: MetricDataQuery, windowStart: number, windowEnd: number): Promise<MetricPages> {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await cw.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: [query],
+        StartTime: new Date(windowStart),
+        EndTime: new Date(windowEnd),
+        ScanBy: 'TimestampAscending',
+        NextToken: token,
+      }),
+    );
+    pages++;
+    for (const r of res.MetricDataResults ?? []) {
+      if (r.Id !== query.Id) continue;
+      const ts = r.Timestamps ?? [];
+      const vs = r.Values ?? [];
+      for (let i = 0; i < Math.min(ts.length, vs.length); i++) {
+        timestamps.push(ts[i].getTime());
+        values.push(vs[i]);
+      }
+    }
+    token = res.NextToken;
+    if (token && pages >= MAX_PAGES) return { timestamps, values, pages, complete: false };
+  } while (token);
+  return { timestamps, values, pages, complete: true };
+}
+
 /** Reads `historySeconds` of one-minute history of `metric` up to the last whole minute before `now`. */
 export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSpec, now: number, historySeconds: number): Promise<LoadHistory> {
   const windowEnd = Math.floor(now / STEP_MS) * STEP_MS;
@@ -66,39 +108,14 @@ export async function readLoadHistory(cw: CloudWatchClient, metric: LoadMetricSp
     },
     ReturnData: true,
   };
-  const timestamps: number[] = [];
-  const values: number[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const res = await cw.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: [query],
-        StartTime: new Date(windowStart),
-        EndTime: new Date(windowEnd),
-        ScanBy: 'TimestampAscending',
-        NextToken: token,
-      }),
-    );
-    pages++;
-    for (const r of res.MetricDataResults ?? []) {
-      if (r.Id !== 'load') continue;
-      const ts = r.Timestamps ?? [];
-      const vs = r.Values ?? [];
-      for (let i = 0; i < Math.min(ts.length, vs.length); i++) {
-        timestamps.push(ts[i].getTime());
-        values.push(vs[i]);
-      }
-    }
-    token = res.NextToken;
-    // Pages come oldest first: a history cut here would lack the latest load, and a plan from it
-    // would be a plan from stale data. Missing data: the run fails and changes nothing.
-    if (token && pages >= MAX_PAGES) {
-      throw Object.assign(new Error(`GetMetricData still had pages after ${MAX_PAGES}: the load history is incomplete`), {
-        name: 'IncompleteHistory',
-      });
-    }
-  } while (token);
+  const { timestamps, values, pages, complete } = await readMetricPages(cw, query, windowStart, windowEnd);
+  // Pages come oldest first: a history cut here would lack the latest load, and a plan from it
+  // would be a plan from stale data. Missing data: the run fails and changes nothing.
+  if (!complete) {
+    throw Object.assign(new Error(`GetMetricData still had pages after ${MAX_PAGES}: the load history is incomplete`), {
+      name: 'IncompleteHistory',
+    });
+  }
 
   const grid = toGrid(windowStart, STEP_MS, n, timestamps, values);
   let first = -1;
