@@ -15,14 +15,23 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { parseGroupBaseline } from '../lambda/contract/group-baseline';
 import {
   BudgetMode,
+  BudgetScope,
+  CostOptimizer,
   CostOptimizerMode,
+  NativePredictiveScalingMaxCapacityBreachBehavior,
+  NativePredictiveScalingMetric,
+  NativePredictiveScalingMode,
+  type NativePredictiveScalingOptions,
+  NativePredictiveScalingPolicy,
   PredictiveScaler,
   PredictiveScalerMode,
   ScalableService,
   type ScalableServiceProps,
+  ScalingBudget,
   ScalingGroup,
   ScalingPolicy,
   SpendSource,
@@ -245,5 +254,62 @@ describe('item 11: errors name the prop the user wrote', () => {
 
   test('costOptimizer props too', () => {
     expect(() => service({ budget: { limit: 100 }, costOptimizer: { capStepPercent: 0 } })).toThrow(/^costOptimizer\.capStepPercent /);
+  });
+});
+
+describe('item 8, the other enums: a budget scope or a native predictive setting given as another string is an error', () => {
+  test("ScalingBudget scope 'Service' (not 'service') is refused instead of counting the whole account", () => {
+    const stack = new Stack(new App(), 'Budget', { env: ENV });
+    expect(
+      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), scope: 'Service' as BudgetScope }),
+    ).toThrow(/^scope must be one of 'service', 'account', got 'Service'/);
+  });
+
+  test("CostOptimizer budgetScope 'ACCOUNT' is refused", () => {
+    const stack = new Stack(new App(), 'Cost', { env: ENV });
+    const group = new ScalingGroup(stack, 'Web', { vpc: importedVpc(stack), minCapacity: 2, maxCapacity: 20 });
+    expect(
+      () =>
+        new CostOptimizer(stack, 'Cost', {
+          autoScalingGroup: group.autoScalingGroup,
+          budgetName: 'team-budget',
+          budgetLimit: 100,
+          budgetScope: 'ACCOUNT' as BudgetScope,
+          floorCapacity: 2,
+        }),
+    ).toThrow(/^budgetScope must be one of 'service', 'account', got 'ACCOUNT'/);
+  });
+
+  test.each<[string, Partial<NativePredictiveScalingOptions>, RegExp]>([
+    [
+      'mode',
+      { mode: 'FORECAST_AND_SCALE' as NativePredictiveScalingMode },
+      /^mode must be one of 'ForecastOnly', 'ForecastAndScale', got 'FORECAST_AND_SCALE'/,
+    ],
+    [
+      'maxCapacityBreachBehavior',
+      { maxCapacityBreachBehavior: 'increase' as NativePredictiveScalingMaxCapacityBreachBehavior },
+      /^maxCapacityBreachBehavior must be one of .*got 'increase'/,
+    ],
+  ])('NativePredictiveScalingPolicy %s', (_prop, options, message) => {
+    expect(() => new NativePredictiveScalingPolicy({ metric: NativePredictiveScalingMetric.cpuUtilization(), targetValue: 50, ...options })).toThrow(
+      message,
+    );
+  });
+
+  test('the enum members still construct', () => {
+    const stack = new Stack(new App(), 'Budget', { env: ENV });
+    expect(
+      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), scope: BudgetScope.ACCOUNT }),
+    ).not.toThrow();
+    expect(
+      () =>
+        new NativePredictiveScalingPolicy({
+          metric: NativePredictiveScalingMetric.cpuUtilization(),
+          targetValue: 50,
+          mode: NativePredictiveScalingMode.FORECAST_AND_SCALE,
+          maxCapacityBreachBehavior: NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY,
+        }),
+    ).not.toThrow();
   });
 });

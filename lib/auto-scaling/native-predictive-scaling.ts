@@ -4,7 +4,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
 import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
-import { assertDurationRange, assertInRange, assertUtilizationPercent } from '../private/validation';
+import { assertDurationRange, assertEnumValue, assertInRange, assertUtilizationPercent } from '../private/validation';
 
 /** What AWS native predictive scaling does with its forecast. */
 export enum NativePredictiveScalingMode {
@@ -187,6 +187,8 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
   public readonly mode: NativePredictiveScalingMode;
 
   constructor(public readonly options: NativePredictiveScalingOptions) {
+    assertEnumValue('mode', options.mode, NativePredictiveScalingMode);
+    assertEnumValue('maxCapacityBreachBehavior', options.maxCapacityBreachBehavior, NativePredictiveScalingMaxCapacityBreachBehavior);
     if (options.metric.isPercent) assertUtilizationPercent('targetValue', options.targetValue);
     else assertInRange('targetValue', options.targetValue, 0, Number.MAX_SAFE_INTEGER, { lowOpen: true });
     assertDurationRange('schedulingBuffer', options.schedulingBuffer, 0, 3600);

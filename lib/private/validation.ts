@@ -20,6 +20,19 @@ export interface RangeOptions {
 }
 
 /**
+ * Throws unless `value` is one of the enum's values (an enum prop given another string: a cast, a
+ * plain JavaScript caller, a typo in configuration). `undefined` and unresolved tokens pass.
+ */
+export function assertEnumValue(prop: string, value: unknown, enumObject: Record<string, string>): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  const allowed = Object.values(enumObject);
+  if (typeof value === 'string' && allowed.includes(value)) return;
+  throw new Error(
+    `${prop} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+  );
+}
+
+/**
  * Throws unless `value` is a finite number in the interval `[low, high]` (`high` may be
  * `Infinity`, which reads as "must be >= low"). `undefined` and unresolved tokens pass.
  */

@@ -31,9 +31,10 @@ import { nagResource } from '../private/nag-finding';
 import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
 import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
-import type { BudgetScope } from './budget-scope';
+import { BudgetScope } from './budget-scope';
 import { checkBudgetScope } from './spend-scope';
 import { acknowledge } from '../private/acknowledge';
+import { assertEnumValue } from '../private/validation';
 
 /** What the cost optimizer does with its decisions. */
 export enum CostOptimizerMode {
@@ -58,7 +59,7 @@ export enum SpendSource {
 
 /** What wins when the budget cap and the load's needs disagree. */
 export enum BudgetMode {
-  /** The budget cap holds: MaxSize is lowered under budget pressure down to what the peak load needs at the emergency utilization. */
+  /** The budget cap holds: the month ends within the limit, MaxSize is lowered under budget pressure down to `floorCapacity` (a bound of yours that holds it higher is reported as the overrun it causes). */
   HARD = 'hard',
   /** Availability first: the load's needs win over the budget cap (the budget is reported, not enforced against load). */
   AVAILABILITY_FIRST = 'availability-first',
@@ -222,7 +223,8 @@ export interface CostOptimizerProps {
    */
   readonly floorCapacity?: number;
   /**
-   * The cap never goes below what the peak load of the lookback needs at this CPU utilization.
+   * In `BudgetMode.AVAILABILITY_FIRST`, the cap never goes below what the peak load of the lookback
+   * needs at this CPU utilization (in `BudgetMode.HARD` the cap may go down to `floorCapacity`).
    * @default 90
    */
   readonly emergencyUtilizationPercent?: number;
@@ -364,7 +366,8 @@ const DEFAULT_SCHEDULE_SECONDS = 3600;
  * (hourly by default) that reads the month's spend and forecast from AWS Budgets (or Cost
  * Explorer), the group and its CPU utilization, and
  * - when the forecast is over the budget, tightens one step per run: caps MaxSize (never below
- *   the floor nor below what the peak load needs at the emergency utilization), raises the CPU
+ *   the floor, nor, in availability-first mode, below what the peak load needs at the emergency
+ *   utilization), raises the CPU
  *   target within a band, shifts the on-demand share toward Spot;
  * - when it is back under (with hysteresis), restores one step per run, never past the original;
  * - outside a non-production environment's working hours, holds the group at the floor and
@@ -488,6 +491,7 @@ export class CostOptimizer extends Construct {
     if (!props.budget && props.budgetName === undefined) {
       throw new Error("budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget's spend and forecast");
     }
+    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
     if (props.vertical && !props.launchTemplate) {
       throw new Error(
         'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
@@ -703,7 +707,7 @@ export class CostOptimizer extends Construct {
     return this.metric(METRIC.PEAK_CAPACITY_NEEDED, { label: 'Peak capacity needed', ...props });
   }
 
-  /** Instances the peak load needs at the emergency utilization (the lowest cap allowed). */
+  /** Instances the peak load needs at the emergency utilization (the lowest cap allowed in availability-first mode). */
   public metricMinimumCapForLoad(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(METRIC.MINIMUM_CAP_FOR_LOAD, { label: 'Lowest cap the load allows', ...props });
   }

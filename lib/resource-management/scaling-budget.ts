@@ -3,7 +3,7 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, type IConstruct } from 'constructs';
 import { BudgetScope } from './budget-scope';
-import { assertEmailAddresses, assertInRange } from '../private/validation';
+import { assertEmailAddresses, assertEnumValue, assertInRange } from '../private/validation';
 
 /** Resource types the cost allocation tag is not applied to (no cost, and no Tags in their CloudFormation schema). */
 const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'];
@@ -143,6 +143,7 @@ export class ScalingBudget extends Construct {
       );
     }
     if (props.costAllocationTag) validateTag(props.costAllocationTag);
+    assertEnumValue('scope', props.scope, BudgetScope);
     this.scope = props.scope ?? BudgetScope.SERVICE;
     if (this.scope === BudgetScope.ACCOUNT && props.costAllocationTag) {
       throw new Error(
