@@ -28,7 +28,7 @@ export function assertEnumValue(prop: string, value: unknown, enumObject: Record
   const allowed = Object.values(enumObject);
   if (typeof value === 'string' && allowed.includes(value)) return;
   throw new Error(
-    `${prop} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+    `${prop} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : JSON.stringify(value)}`,
   );
 }
 

@@ -59,7 +59,10 @@ export enum SpendSource {
 
 /** What wins when the budget cap and the load's needs disagree. */
 export enum BudgetMode {
-  /** The budget cap holds: the month ends within the limit, MaxSize is lowered under budget pressure down to `floorCapacity` (a bound of yours that holds it higher is reported as the overrun it causes). */
+  /**
+   * The budget cap holds: the month ends within the limit, MaxSize is lowered under budget pressure
+   * down to `floorCapacity` (a bound of yours that holds it higher is reported as the overrun it causes).
+   */
   HARD = 'hard',
   /** Availability first: the load's needs win over the budget cap (the budget is reported, not enforced against load). */
   AVAILABILITY_FIRST = 'availability-first',
