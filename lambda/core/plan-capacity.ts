@@ -50,6 +50,13 @@ export const DEFAULT_REALIZED_GAIN = 1;
  * unserved, they were jumps no headroom catches in time, and the realized share is not steered on.
  */
 export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
+/**
+ * Whether a window whose realized misses are mostly unreachable jumps is still steered on its
+ * reachable misses (`PlannerOptions.realizedSteerReachable`). Off: measured on the 13 traces and
+ * not adopted (it fires on crane-app-6 alone, so leave-one-trace-out cannot choose it; see
+ * docs/predictive-scaler.md, "Third round").
+ */
+export const DEFAULT_REALIZED_STEER_REACHABLE = false;
 /** The largest factor the realized outcome may raise the headroom by (see `DEFAULT_REALIZED_GAIN`). */
 export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
 
@@ -139,6 +146,13 @@ export interface PlannerOptions {
    * @default DEFAULT_REALIZED_REACHABLE_SHARE
    */
   readonly realizedReachableShare?: number;
+  /**
+   * When the realized misses are mostly jumps beyond `maxRealizedBoost` (see
+   * `realizedReachableShare`), still steer on the misses the boost would have served, held to the
+   * budget of the whole window (the jumps left out). Off: such a window is not steered on.
+   * @default DEFAULT_REALIZED_STEER_REACHABLE
+   */
+  readonly realizedSteerReachable?: boolean;
   /**
    * Half-width in seconds of the same-phase window the history-peak cap follows: where the load of
    * the replay window stayed within the highest load of its own phase (+- this) over the 7 days
@@ -351,6 +365,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
           maxBoost: Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST),
           minSteps: Math.min(steps(DAY_S / 4), steps(options.realizedWindowSeconds ?? DEFAULT_REALIZED_WINDOW_SECONDS)),
           reachableShare: options.realizedReachableShare ?? DEFAULT_REALIZED_REACHABLE_SHARE,
+          steerReachable: options.realizedSteerReachable ?? DEFAULT_REALIZED_STEER_REACHABLE,
         })
       : undefined;
   const boost = realized?.boost ?? 1;
@@ -434,7 +449,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   if (realized?.contradiction) notes.push(`capacity history contradicts capacityPerInstance: ${realized.contradiction}`);
   else if (realized?.unreachable) {
     notes.push(
-      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%, but mostly in jumps that even x${Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST).toFixed(2)} headroom would have left unserved: not steered (target tracking catches such jumps)`,
+      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%, but mostly in jumps that even x${Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST).toFixed(2)} headroom would have left unserved: ${boost > 1 ? `steered on the other misses only, headroom x${boost.toFixed(2)}` : 'not steered'} (target tracking catches such jumps)`,
     );
   } else if (realized && realized.share > budget) {
     notes.push(

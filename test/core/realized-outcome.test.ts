@@ -101,6 +101,30 @@ describe('measureRealized', () => {
     expect(offset.steps).toBe(load.length);
     expect(offset.share).toBe(0);
   });
+
+  test('a window dominated by one jump: not steered by default; with steerReachable, the reachable misses alone are held to the budget', () => {
+    // 2 instances carry 180 at 100%; a 10-minute jump to 2000 (11x, beyond any boost) and, on 200
+    // other minutes, 200 of load (1.11x: a boost of 1.5 would have served them)
+    const n = 3000;
+    const load = constant(n, 100);
+    load.fill(2000, 1000, 1010);
+    for (let i = 1500; i < 2500; i += 5) load[i] = 200;
+    const off = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2 });
+    expect(off.unreachable).toBe(true);
+    expect(off.boost).toBe(1);
+    const on = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, steerReachable: true });
+    expect(on.unreachable).toBe(true);
+    expect(on.share).toBe(off.share);
+    // the factor that serves the 200s but the window's budget: about 200 / 180
+    expect(on.boost).toBeGreaterThan(1.05);
+    expect(on.boost).toBeLessThanOrEqual(200 / 180 + 1e-3);
+    expect(on.boost).toBeLessThanOrEqual(OPTIONS.maxBoost);
+    // only the jump missed: nothing reachable to steer on
+    const jumpOnly = Float64Array.from(load, (v) => (v === 200 ? 100 : v));
+    const none = measureRealized(jumpOnly, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, steerReachable: true });
+    expect(none.unreachable).toBe(true);
+    expect(none.boost).toBe(1);
+  });
 });
 
 /**

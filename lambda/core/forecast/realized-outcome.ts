@@ -35,7 +35,10 @@ export interface RealizedOutcome {
   readonly needed: number;
   /** The factor the planner raises its headroom by (not the history-peak cap): `needed` damped and bounded, 1 when not steered. */
   readonly boost: number;
-  /** The misses were mostly beyond what `maxBoost` serves (jumps only target tracking catches): not steered on. */
+  /**
+   * The misses were mostly beyond what `maxBoost` serves (jumps only target tracking catches): not
+   * steered on, or with `steerReachable` steered on the reachable misses alone.
+   */
   readonly unreachable?: boolean;
 }
 
@@ -60,6 +63,12 @@ export interface RealizedOptions {
    * misses are jumps no headroom catches in time and nothing is steered.
    */
   readonly reachableShare: number;
+  /**
+   * When the misses are mostly unreachable (above), steer on the reachable ones alone: the steps
+   * whose load `maxBoost` would have served are held to the budget of the whole window, and the
+   * jumps beyond it are left out (they are target tracking's). Off: nothing is steered then.
+   */
+  readonly steerReachable?: boolean;
 }
 
 /**
@@ -143,7 +152,18 @@ export function measureRealized(
   // Misses that even the largest boost would mostly leave unserved are jumps no headroom catches
   // in time (a level shift far above the plan): only target tracking serves them, and raising the
   // headroom for days would buy nothing.
-  if (needed >= limit && unservedAt(served, demand, m, limit) > o.reachableShare * unserved) return { ...base, needed, boost: 1, unreachable: true };
+  if (needed >= limit && unservedAt(served, demand, m, limit) > o.reachableShare * unserved) {
+    if (!o.steerReachable) return { ...base, needed, boost: 1, unreachable: true };
+    // the jumps (load above limit x served) are left out; the rest is held to the window's budget
+    for (let i = 0; i < m; i++) {
+      if (demand[i] > limit * served[i]) {
+        served[i] = 0;
+        demand[i] = 0;
+      }
+    }
+    const reachable = unservedAt(served, demand, m, 1) > allowed ? smallestFactor(served, demand, m, allowed, limit) : 1;
+    return { ...base, needed, boost: Math.min(o.maxBoost, Math.max(1, reachable ** o.gain)), unreachable: true };
+  }
   return { ...base, needed, boost: Math.min(o.maxBoost, Math.max(1, needed ** o.gain)) };
 }
 
