@@ -5,7 +5,8 @@
  * own scaling does not ask for tasks the capped group cannot place; when the group's cap is lifted,
  * its configured MaxCapacity is restored. Run every apply from the group's MaxSize after the run,
  * so a call that failed is made again by the next run. Writes only that target (RegisterScalableTarget
- * MaxCapacity), never below its live MinCapacity (Application Auto Scaling requires min <= max).
+ * MaxCapacity), never below its live MinCapacity (Application Auto Scaling requires min <= max),
+ * and never over an operator's MaxCapacity above the configured one (adopted, not reverted).
  */
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
@@ -24,6 +25,8 @@ export interface EcsTaskCapResult {
   readonly resourceId: string;
   readonly maxCapacityBefore: number;
   readonly maxCapacity: number;
+  /** The live MaxCapacity is above the configured one: an operator's, adopted (not written). */
+  readonly operatorMaxCapacity?: true;
 }
 
 /** Caps (or restores) the service's task MaxCapacity for the group's MaxSize `groupMaxSize`. */
@@ -43,6 +46,11 @@ export async function applyEcsTaskCap(
   ).ScalableTargets?.find((t) => t.ResourceId === resourceId);
   if (!live || typeof live.MaxCapacity !== 'number' || typeof live.MinCapacity !== 'number') {
     throw Object.assign(new Error(`ECS service '${resourceId}' has no scalable target with valid bounds`), { name: 'GroupNotFound' });
+  }
+  // Above the configured MaxCapacity no controller wrote it (the cap only lowers it): an operator's
+  // change, adopted and not reverted, as the predictive scaler holds for it too.
+  if (live.MaxCapacity > cap.maxCapacity) {
+    return { resourceId, maxCapacityBefore: live.MaxCapacity, maxCapacity: live.MaxCapacity, operatorMaxCapacity: true };
   }
   const wanted = Math.max(live.MinCapacity, cappedTasks(cap, groupMaxSize));
   if (wanted !== live.MaxCapacity) {

@@ -215,9 +215,13 @@ export async function readRunningRefresh(asg: AutoScalingClient, groupName: stri
 /**
  * The group's latest instance refresh: `running` as {@link readRunningRefresh} says, and when it
  * ended successfully, its start time (epoch ms): a refresh that a run started and then died
- * before it recorded it (the response lost, or the state write after it) is not started again.
+ * before it recorded it (the response lost, or the state write after it) is not started again;
+ * when it ended otherwise (`undone`: rolled back, failed, cancelled), its status and start time.
  */
-export async function readRefreshes(asg: AutoScalingClient, groupName: string): Promise<{ running?: string; succeededStartedAt?: number }> {
+export async function readRefreshes(
+  asg: AutoScalingClient,
+  groupName: string,
+): Promise<{ running?: string; succeededStartedAt?: number; undone?: { readonly status: string; readonly startedAt: number } }> {
   let latest: { Status?: string; StartTime?: Date } | undefined;
   try {
     const res = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 1 }));
@@ -228,7 +232,10 @@ export async function readRefreshes(asg: AutoScalingClient, groupName: string): 
   const status = latest?.Status;
   if (status !== undefined && RUNNING_REFRESH.includes(status)) return { running: status };
   const started = latest?.StartTime?.getTime();
-  return status === 'Successful' && started !== undefined && Number.isFinite(started) ? { succeededStartedAt: started } : {};
+  if (status === undefined || started === undefined || !Number.isFinite(started)) return {};
+  if (status === 'Successful') return { succeededStartedAt: started };
+  // Ended otherwise (rolled back on an alarm, failed, cancelled): started, and undone.
+  return { undone: { status, startedAt: started } };
 }
 
 /** The group's CPU utilization and instances in service, one sample per period over the window. */

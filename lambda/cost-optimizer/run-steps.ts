@@ -124,6 +124,25 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     readNotes.push(
       `vertical: the instance refresh for the last change started ${new Date(refreshes.succeededStartedAt).toISOString()} and succeeded: the pending refresh is done, not started again`,
     );
+  } else if (
+    prevState?.pendingRefresh &&
+    prevState.lastVerticalAt !== undefined &&
+    prevState.pendingInstanceType !== undefined &&
+    template?.instanceType !== undefined &&
+    template.instanceType !== prevState.pendingInstanceType &&
+    refreshes?.undone !== undefined &&
+    refreshes.undone.startedAt >= prevState.lastVerticalAt - EVENT_TIME_EARLY_MS
+  ) {
+    // The run that made the last change started its refresh and died before it recorded that; the
+    // refresh then ended without the new type (rolled back on an alarm, failed, cancelled). The
+    // change was made and undone, as when its start was recorded: nothing pending, and the interval
+    // runs from the change (not "never reached the group", which would try the same step again at once).
+    const { pendingRefresh: _r, pendingInstanceType: wanted, ...rest } = prevState;
+    prevState = rest;
+    stateCorrected = true;
+    readNotes.push(
+      `vertical: the instance refresh for the last change to ${wanted} started ${new Date(refreshes.undone.startedAt).toISOString()} and ended ${refreshes.undone.status}: the group keeps ${template.instanceType}; the next change waits for the interval`,
+    );
   }
   const windowMs = Math.max(c.policy.loadLookbackMs, c.policy.vertical?.windowMs ?? 0);
   const read = await stage('read utilization', () => readUtilization(deps.cloudWatch, c.groupName, now, windowMs, c.utilizationPeriodSeconds));

@@ -11,10 +11,10 @@
  *   on the target with `ScalableTargetAction.MinCapacity`: the plan's floor, or its desired
  *   capacity when higher (a scheduled action has no desired count);
  * - the immediate raise is RegisterScalableTarget with a higher MinCapacity, made only above the
- *   live desired count and within the live MaxCapacity (Application Auto Scaling has no
- *   SetDesiredCapacity; raising the floor brings the desired count up at once). Like a group's
- *   raised MinSize, the plan's next scheduled floor, and at the horizon's end its release to the
- *   configured minimum, take it back down.
+ *   live desired count and the live MinCapacity, and within the live MaxCapacity (Application
+ *   Auto Scaling has no SetDesiredCapacity; raising the floor brings the desired count up at
+ *   once). Like a group's raised MinSize, the plan's next scheduled floor, and at the horizon's
+ *   end its release to the configured minimum, take it back down.
  * Only the target's own resource id is written; other owners' scheduled actions are only read.
  */
 import {
@@ -150,7 +150,9 @@ export async function applyEcsPlan(clients: EcsClients, t: EcsServiceTarget, req
       const live = await describeEcsService(clients, t);
       if (!live) throw Object.assign(new Error(`ECS service '${resourceId}' has no scalable target`), { name: 'GroupNotFound' });
       const target = Math.min(req.immediateDesired, live.maxSize);
-      if (target > live.desiredCapacity) {
+      // Raise only: the desired count can lag the target's MinCapacity (a floor that landed seconds
+      // ago, a count set by hand), and a MinCapacity at or under the live one would lower the floor.
+      if (target > live.desiredCapacity && target > live.minSize) {
         await aas.send(
           new RegisterScalableTargetCommand({
             ServiceNamespace: NAMESPACE,

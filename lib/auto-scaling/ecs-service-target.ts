@@ -66,6 +66,13 @@ export function readEcsService(
       `ecsService ${service.node.path}: the task count's minCapacity and maxCapacity are not literals; give minCapacity and maxCapacity (tasks)`,
     );
   }
+  // GROUP_BASELINE takes integers >= 0: anything else would fail every run of the handler.
+  for (const [prop, v] of [
+    ['minCapacity', min],
+    ['maxCapacity', max],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${prop} must be a literal integer >= 0 (tasks of ecsService), got ${v}`);
+  }
   if (min > max) throw new Error(`minCapacity (${min}) must be <= maxCapacity (${max}) (tasks of ecsService)`);
   const cfnGroup = cfnGroupOf(group);
   const instanceLead = defaultLaunchLeadSeconds(cfnGroup?.defaultInstanceWarmup, warmPool);

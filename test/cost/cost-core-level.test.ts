@@ -126,6 +126,14 @@ describe('decideCost: the level floor is a MinSize of its own', () => {
     expect(other.actions.find((a) => a.kind === 'set-capacity' && a.minSize < 7)).toBeUndefined();
     expect(other.state.floor).toBeUndefined();
   });
+
+  test('not released without utilization data (rule 1: missing data never lowers MinSize)', () => {
+    // The CPU samples are missing: the level cannot judge any split (every loss is 0), so it drops
+    // the floor; that is the missing data speaking, not the plan. MinSize stays at the floor.
+    const d = decideCost({ ...input(6, 6, 1000), utilization: [] });
+    expect(d.actions.find((a) => a.kind === 'set-capacity' && a.minSize < 6)).toBeUndefined();
+    expect(d.state.floor).toBe(6);
+  });
 });
 
 describe('synthetic month: bursts from the troughs (no setting was chosen on it)', () => {

@@ -407,6 +407,31 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
   });
 
+  test('a run that dies after its refresh started, which then rolls back (an alarm): the interval runs from the change, no new change at once', async () => {
+    const reference = verticalGroup('1');
+    await runCost(reference, costEnv(reference, VERTICAL));
+    const k = reference.calls.indexOf('StartInstanceRefresh') + 1;
+    restore!();
+    const g = verticalGroup('1');
+    g.refreshesRun = true;
+    g.armFault({ k, mode: 'after' }); // the refresh started, the state after it was never written
+    expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    expect(stateOf(g)).toMatchObject({ pendingRefresh: true, lastVerticalAt: MON_1000_BERLIN });
+    g.armFault(undefined);
+    g.rollBackRefresh(); // the alarms stopped it: the group stays on m5.xlarge (v1)
+    expect(g.launchedType()).toBe('m5.xlarge');
+    for (let i = 1; i <= 3; i++) {
+      g.advance(MON_1000_BERLIN + i * HOUR);
+      expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeUndefined();
+    }
+    // As when the refresh's start was recorded: the rolled-back step is not tried again before the
+    // interval (168 h) has run from the change.
+    expect(g.calls.filter((c) => c === 'CreateLaunchTemplateVersion')).toHaveLength(1);
+    expect(g.refreshes).toHaveLength(1);
+    expect(stateOf(g).pendingRefresh).toBeUndefined();
+    expect(stateOf(g).lastVerticalAt).toBe(MON_1000_BERLIN);
+  });
+
   test.each(['1', '$Default', '$Latest'])(
     'group version %s: the run dies at its k-th call; the next run leaves the group on the new type, nothing pending',
     async (version) => {

@@ -137,4 +137,16 @@ describe('the task cap step against moto_server', () => {
     expect(await applyEcsTaskCap({ env: {} }, 3)).toBeUndefined();
     expect(await maxCapacity()).toBe(40);
   }, 60_000);
+
+  test("an operator's MaxCapacity above the configured one is adopted, not reverted (rule 3)", async () => {
+    // An incident: the operator lets the service run up to 60 tasks (the predictive scaler holds for it too).
+    await aas.send(new RegisterScalableTargetCommand({ ...target, MaxCapacity: 60 }));
+    // The group is not capped: the optimizer must not restore 40 over the operator's 60.
+    expect(await applyEcsTaskCap({ env }, 10)).toMatchObject({ maxCapacityBefore: 60, maxCapacity: 60 });
+    expect(await maxCapacity()).toBe(60);
+    // Nor cap it: the operator's bound holds until it is set back.
+    expect(await applyEcsTaskCap({ env }, 6)).toMatchObject({ maxCapacityBefore: 60, maxCapacity: 60 });
+    expect(await maxCapacity()).toBe(60);
+    await aas.send(new RegisterScalableTargetCommand({ ...target, MaxCapacity: 40 }));
+  }, 60_000);
 });

@@ -112,6 +112,19 @@ test('errors name the prop: capacityPerInstance per task is required; the servic
   ).toThrow(/minCapacity \(40\) must be <= maxCapacity \(30\) \(tasks of ecsService\)/);
 });
 
+test.each([
+  [{ minCapacity: 1.5 }, /minCapacity must be a literal integer >= 0 \(tasks of ecsService\), got 1.5/],
+  [{ minCapacity: -1 }, /minCapacity must be a literal integer >= 0 \(tasks of ecsService\), got -1/],
+  [{ maxCapacity: 30.5 }, /maxCapacity must be a literal integer >= 0 \(tasks of ecsService\), got 30.5/],
+])('task bounds the handler refuses (GROUP_BASELINE takes integers >= 0) are refused at synth: %p', (given, error) => {
+  const a = cluster('provider');
+  a.service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 30 });
+  expect(
+    () =>
+      new PredictiveScaler(a.stack, 'P', { autoScalingGroup: a.hosts, ecsService: a.service, loadMetric: load, capacityPerInstance: 500, ...given }),
+  ).toThrow(error);
+});
+
 test('addCapacity without a capacity provider: a warning says no instance follows the raised tasks', () => {
   const { stack, hosts, service } = cluster('addCapacity');
   service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 30 });

@@ -103,12 +103,20 @@ export class FakeGroup {
    */
   refreshesRun = false;
   private runningRefresh?: { version?: string };
+  /** How the last refresh ended, as DescribeInstanceRefreshes reports it. */
+  private refreshEnd: 'Successful' | 'RollbackSuccessful' = 'Successful';
 
   /** Ends the running refresh successfully: the group then names its desired version. */
   finishRefresh(): void {
     const v = this.runningRefresh?.version;
     if (v && this.template) this.template.groupVersion = v;
     this.runningRefresh = undefined;
+    this.refreshEnd = 'Successful';
+  }
+  /** Rolls the running refresh back (an alarm went off): the group keeps the version it named. */
+  rollBackRefresh(): void {
+    this.runningRefresh = undefined;
+    this.refreshEnd = 'RollbackSuccessful';
   }
   /** The coordination table's item for this group (the lease and the state key), as DynamoDB keeps it. */
   readonly leaseItem: Record<string, AttributeValue> = {};
@@ -448,7 +456,7 @@ export class FakeGroup {
             : [
                 {
                   InstanceRefreshId: `refresh-${this.refreshes.length}`,
-                  Status: this.runningRefresh ? ('InProgress' as const) : ('Successful' as const),
+                  Status: this.runningRefresh ? ('InProgress' as const) : this.refreshEnd,
                   StartTime: new Date(this.refreshStarts[this.refreshStarts.length - 1]),
                 },
               ],

@@ -71,7 +71,7 @@ function applyPlan(ctx: DecisionContext, view: BudgetView, usage: UsagePlan): vo
  * The level's floor: MinSize raised to the plan's floor (within the cap), and back down to the
  * original when the plan drops it, only while MinSize is still the one this lever set (a floor
  * another writer set, the predictive scaler's or a schedule's, is never lowered: MinSize is not a
- * budget lever). Raised only with utilization data. Merged into the run's set-capacity action when
+ * budget lever). Raised and released only with utilization data. Merged into the run's set-capacity action when
  * the cap moves too.
  */
 function applyLevelFloor(ctx: DecisionContext, planned: number | undefined, reason: string, hasData: boolean): void {
@@ -85,7 +85,9 @@ function applyLevelFloor(ctx: DecisionContext, planned: number | undefined, reas
   if (st.floor !== undefined && !ours) delete st.floor; // moved by another writer: theirs now
   let next: number | undefined;
   if (planned !== undefined && hasData && Math.min(planned, maxSize) > minNow) next = Math.min(planned, maxSize);
-  else if (ours && (planned ?? 0) < minNow) next = Math.min(maxSize, Math.max(orig.minSize, planned ?? 0));
+  // Released only with utilization data: without it the level judges no split (every loss is 0)
+  // and drops the floor, which is the missing data, not the plan (missing data never lowers MinSize).
+  else if (ours && hasData && (planned ?? 0) < minNow) next = Math.min(maxSize, Math.max(orig.minSize, planned ?? 0));
   if (next === undefined || next === minNow) return;
   const desired = group.desiredCapacity < next ? next : prev?.desiredCapacity;
   const action: SetCapacityAction = {
