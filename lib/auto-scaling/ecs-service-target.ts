@@ -123,9 +123,12 @@ export function grantEcsService(scope: Construct, scaler: ScalerFunction, servic
   scaler.role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'ReadTheService',
-      // Application Auto Scaling also checks ecs:DescribeServices on the caller when a target of
-      // an ECS service is registered; the handler reads its desired and running counts.
-      actions: ['ecs:DescribeServices'],
+      // The handler reads the service's desired and running counts. Application Auto Scaling
+      // validates the caller's permissions on the target resource when a target is registered;
+      // for an ECS service AWS documents ecs:DescribeServices and ecs:UpdateService ("IAM
+      // permissions required for Amazon ECS service auto scaling"). The handler never calls
+      // UpdateService itself; the grant is on this one service only.
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [service.serviceArn],
     }),
   );

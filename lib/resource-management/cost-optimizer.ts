@@ -468,7 +468,7 @@ export class CostOptimizer extends Construct {
     this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props.alertTopic, Math.min(intervalSeconds, 86_400));
 
     this.grant(scaler, props, settings);
-    if (props.ecsService) grantEcsTaskCap(this, scaler);
+    if (props.ecsService) grantEcsTaskCap(this, scaler, props.ecsService.service);
     if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
   }
 

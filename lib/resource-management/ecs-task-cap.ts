@@ -56,10 +56,21 @@ export function ecsTaskCapEnv(
 }
 
 /** The grant of the task cap: RegisterScalableTarget on scalable targets (ids are generated) and their read. */
-export function grantEcsTaskCap(scope: Construct, scaler: ScalerFunction): void {
+export function grantEcsTaskCap(scope: Construct, scaler: ScalerFunction, service: ecs.IBaseService): void {
   const targets = `arn:${Aws.PARTITION}:application-autoscaling:${Stack.of(scope).region}:${Stack.of(scope).account}:scalable-target/*`;
   scaler.role.addToPolicy(
     new iam.PolicyStatement({ sid: 'CapTheServiceTasks', actions: ['application-autoscaling:RegisterScalableTarget'], resources: [targets] }),
+  );
+  scaler.role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'RegisterOnTheService',
+      // Application Auto Scaling validates the caller's permissions on the target resource when a
+      // target is registered; for an ECS service AWS documents ecs:DescribeServices and
+      // ecs:UpdateService ("IAM permissions required for Amazon ECS service auto scaling"). The
+      // handler calls neither itself; the grant is on this one service only.
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      resources: [service.serviceArn],
+    }),
   );
   scaler.allowReadOnly('ReadScalableTargets', ['application-autoscaling:DescribeScalableTargets'], "the handler reads the service's task bounds.");
   scaler.acknowledgeReadOnly();

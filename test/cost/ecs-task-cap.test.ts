@@ -65,6 +65,10 @@ test('renders the task cap, grants only RegisterScalableTarget on scalable targe
     ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget'].filter((a) => !granted.has(a)),
   ).toEqual([]);
   expect(JSON.stringify(aasWrites[0].Resource)).toMatch(/scalable-target\/\*/);
+  // what Application Auto Scaling validates on the service at registration, on that service only
+  const onService = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('ecs:')));
+  expect(onService.map((st) => st.Action)).toEqual([['ecs:DescribeServices', 'ecs:UpdateService']]);
+  expect(stack.resolve(onService[0].Resource)).toEqual(stack.resolve(service.serviceArn));
 });
 
 test('refuses a group that serves several services; tasksPerInstance must be > 0', () => {

@@ -82,10 +82,15 @@ test('least privilege: writes only on scalable targets, reads the service; no Au
     'application-autoscaling:RegisterScalableTarget',
     // the coordination table's lease (that table only)
     'dynamodb:UpdateItem',
+    // Application Auto Scaling validates these on the service when a target is registered
     'ecs:DescribeServices',
+    'ecs:UpdateService',
   ]);
   const write = statements.find((st) => [st.Action].flat().includes('application-autoscaling:PutScheduledAction'))!;
   expect(JSON.stringify(write.Resource)).toMatch(/:application-autoscaling:us-east-1:123456789012:scalable-target\/\*/);
+  // the ECS actions are on this one service only
+  const onService = statements.find((st) => [st.Action].flat().includes('ecs:UpdateService'))!;
+  expect(stack.resolve(onService.Resource)).toEqual(stack.resolve(service.serviceArn));
 });
 
 test('errors name the prop: capacityPerInstance per task is required; the service needs its task count', () => {
