@@ -380,15 +380,21 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
     },
   );
 
-  test('a run that dies after its refresh started, while the refresh runs: the next runs wait for it, then clear the pending refresh; no second change', async () => {
+  /** A group whose vertical run died right after StartInstanceRefresh (the refresh runs, the state after it was never written). */
+  async function diedAfterRefreshStarted() {
     const reference = verticalGroup('1');
     await runCost(reference, costEnv(reference, VERTICAL));
     const k = reference.calls.indexOf('StartInstanceRefresh') + 1;
     restore!();
     const g = verticalGroup('1');
     g.refreshesRun = true;
-    g.armFault({ k, mode: 'after' }); // the refresh started, the state after it was never written
+    g.armFault({ k, mode: 'after' });
     expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    return g;
+  }
+
+  test('a run that dies after its refresh started, while the refresh runs: the next runs wait for it, then clear the pending refresh; no second change', async () => {
+    const g = await diedAfterRefreshStarted();
     expect(stateOf(g)).toMatchObject({ pendingRefresh: true });
     g.armFault(undefined);
     g.advance(MON_1000_BERLIN + HOUR);
@@ -408,14 +414,7 @@ describe('the vertical step: a run that dies after writing its intent (issue 22 
   });
 
   test('a run that dies after its refresh started, which then rolls back (an alarm): the interval runs from the change, no new change at once', async () => {
-    const reference = verticalGroup('1');
-    await runCost(reference, costEnv(reference, VERTICAL));
-    const k = reference.calls.indexOf('StartInstanceRefresh') + 1;
-    restore!();
-    const g = verticalGroup('1');
-    g.refreshesRun = true;
-    g.armFault({ k, mode: 'after' }); // the refresh started, the state after it was never written
-    expect((await runCost(g, costEnv(g, VERTICAL))).error).toBeDefined();
+    const g = await diedAfterRefreshStarted();
     expect(stateOf(g)).toMatchObject({ pendingRefresh: true, lastVerticalAt: MON_1000_BERLIN });
     g.armFault(undefined);
     g.rollBackRefresh(); // the alarms stopped it: the group stays on m5.xlarge (v1)
