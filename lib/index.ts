@@ -1,7 +1,9 @@
-// The package entry: the constructs of the four parts, the standards pack, the composite, and the
-// user-facing part of the pure core (the capacity planner and the cost decision with their input
-// and output types). Everything else in lambda/core (the forecasting internals, the cost state
-// codec, the capacity-planning helpers) is internal: changing it is not a breaking change.
+// The package entry: the constructs of the four parts, the standards pack and the composite (the
+// jsii assembly, so every language binding), and the three functions of the pure core at run time
+// (planCapacity, explainPlan, decideCost: TypeScript and JavaScript only, jsii skips functions).
+// The types of the core's inputs and outputs are exported from the sub-path
+// 'cdk-scaling-architecture/core' (lib/core.ts): jsii cannot represent them, and the entry point
+// is what jsii compiles.
 export * from './load-distribution';
 export * from './auto-scaling';
 export * from './load-monitoring';
@@ -10,40 +12,3 @@ export * from './standards';
 export * from './scalable-service';
 
 export { planCapacity, explainPlan, decideCost } from '../lambda/core';
-export type {
-  // planCapacity / explainPlan
-  PlanInput,
-  MetricSeries,
-  PlannerOptions,
-  PlanOutput,
-  PlannedAction,
-  LoadForecast,
-  PlanExplanation,
-  Seasonality,
-  SeasonalityKind,
-  ForecastModelSpec,
-  Headroom,
-  PlanDiagnostics,
-  PeakCap,
-  RealizedOutcome,
-  // decideCost
-  CostDecisionInput,
-  BudgetSnapshot,
-  GroupSnapshot,
-  UtilizationSample,
-  CostPolicy,
-  BudgetModeValue,
-  WorkingHours,
-  WorkingHoursInMinutes,
-  CostState,
-  OriginalSettings,
-  CostDecision,
-  BudgetPressure,
-  CostCapacityPlan,
-  CostAction,
-  SetCapacityAction,
-  SetTargetUtilizationAction,
-  SetOnDemandPercentAction,
-  ChangeInstanceTypeAction,
-  StartInstanceRefreshAction,
-} from '../lambda/core';

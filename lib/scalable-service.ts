@@ -12,18 +12,19 @@ import {
   CpuTargetTrackingPolicy,
   type IScalingPolicy,
   PredictiveScaler,
-  type PredictiveScalerProps,
+  type PredictiveScalerOptions,
   RequestCountTargetTrackingPolicy,
   ScalingGroup,
   type ScalingGroupOptions,
   ScalingPolicy,
+  ScalingPolicyType,
   ScheduledPolicy,
   VerticalPolicy,
   type VerticalScalingConfig,
 } from './auto-scaling';
-import { LoadDistribution, type LoadDistributionProps } from './load-distribution';
+import { LoadDistribution, type LoadDistributionOptions } from './load-distribution';
 import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, type MonitoringThresholds } from './load-monitoring';
-import { CostOptimizer, type CostOptimizerProps, ScalingBudget, type ScalingBudgetProps } from './resource-management';
+import { CostOptimizer, type CostOptimizerOptions, ScalingBudget, type ScalingBudgetOptions } from './resource-management';
 import { warnAboutGroup } from './private/group-facts';
 import { withPropPath } from './private/validation';
 
@@ -67,12 +68,6 @@ export interface ScalableServiceMonitoringOptions {
    */
   readonly scalingNotifications?: boolean;
 }
-
-/** Load balancing options of {@link ScalableService}: {@link LoadDistributionProps} without the VPC and topic. */
-export type ScalableServiceLoadBalancingOptions = Omit<LoadDistributionProps, 'vpc' | 'alertTopic'>;
-
-/** Budget options of {@link ScalableService}: {@link ScalingBudgetProps} without the topic. */
-export type ScalableServiceBudgetOptions = Omit<ScalingBudgetProps, 'alertTopic'>;
 
 /** Props of {@link ScalableService}; they follow the seed's `ScalingConfig`. */
 export interface ScalableServiceProps {
@@ -126,13 +121,13 @@ export interface ScalableServiceProps {
    *
    * @default an internet-facing ALB with an HTTP listener on port 80 to targets on port 80
    */
-  readonly loadBalancing?: ScalableServiceLoadBalancingOptions;
+  readonly loadBalancing?: LoadDistributionOptions;
   /**
    * The monthly budget; created when given.
    *
    * @default no budget
    */
-  readonly budget?: ScalableServiceBudgetOptions;
+  readonly budget?: ScalingBudgetOptions;
   /**
    * Our own predictive scaler: forecasts the target group's request count minute by minute and
    * schedules capacity ahead of it, beside the target tracking policies.
@@ -154,14 +149,11 @@ export interface ScalableServiceProps {
 }
 
 /**
- * Predictive scaler options of {@link ScalableService}: {@link PredictiveScalerProps} without what
- * the service provides (the group, the load metric, the topic, the dashboard, and the cost
- * optimizer's state tag key, which is `costOptimizer.stateTagKey`).
+ * Predictive scaler options of {@link ScalableService}: {@link PredictiveScalerOptions}, the
+ * scaler's props without what the service provides (the group, the load metric, the topic, the
+ * dashboard, and the cost optimizer's state tag key, which is `costOptimizer.stateTagKey`).
  */
-export interface ScalableServicePredictiveScalerOptions extends Omit<
-  PredictiveScalerProps,
-  'autoScalingGroup' | 'loadMetric' | 'alertTopic' | 'dashboard' | 'capacityPerInstance' | 'costOptimizerStateTagKey'
-> {
+export interface ScalableServicePredictiveScalerOptions extends PredictiveScalerOptions {
   /**
    * Deploy the predictive scaler.
    *
@@ -179,14 +171,12 @@ export interface ScalableServicePredictiveScalerOptions extends Omit<
 }
 
 /**
- * Cost optimizer options of {@link ScalableService}: {@link CostOptimizerProps} without what the
- * service provides (the group, its launch template, the budget, the topic, the dashboard). Its
- * `vertical` is the vertical scaling of the service (`capacity.instanceType` must be on the ladder).
+ * Cost optimizer options of {@link ScalableService}: {@link CostOptimizerOptions}, the optimizer's
+ * props without what the service provides (the group, its launch template, the budget, the topic,
+ * the dashboard). Its `vertical` is the vertical scaling of the service (`capacity.instanceType`
+ * must be on the ladder).
  */
-export interface ScalableServiceCostOptimizerOptions extends Omit<
-  CostOptimizerProps,
-  'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard'
-> {
+export interface ScalableServiceCostOptimizerOptions extends CostOptimizerOptions {
   /**
    * Deploy the cost optimizer. It needs `budget`.
    *
@@ -575,7 +565,7 @@ export class ScalableService extends Construct {
 function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalScalingConfig | undefined) {
   const carriers = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
   const bound = policies.filter((p) => !(p instanceof VerticalPolicy));
-  const ownVertical = policies.flatMap((p, i) => (p.type === 'vertical' && !(p instanceof VerticalPolicy) ? [i] : []));
+  const ownVertical = policies.flatMap((p, i) => (p.type === ScalingPolicyType.VERTICAL && !(p instanceof VerticalPolicy) ? [i] : []));
   const vertical = [...(optimizerVertical ? [optimizerVertical] : []), ...carriers.map((p) => p.config)];
   if (ownVertical.length > 0 && vertical.length > 0) {
     throw new Error(
@@ -583,5 +573,5 @@ function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalSca
         '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one',
     );
   }
-  return { bound, horizontal: bound.filter((p) => p.type === 'horizontal'), vertical, deprecatedVertical: carriers.length > 0 };
+  return { bound, horizontal: bound.filter((p) => p.type === ScalingPolicyType.HORIZONTAL), vertical, deprecatedVertical: carriers.length > 0 };
 }

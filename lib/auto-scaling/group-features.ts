@@ -11,7 +11,28 @@ import { acknowledge } from '../private/acknowledge';
  * `LaunchTemplateOverrides` without its `launchTemplate` (every instance launches from the
  * group's own launch template, with IMDSv2 required and an encrypted root volume).
  */
-export type ScalingGroupLaunchTemplateOverride = Omit<autoscaling.LaunchTemplateOverrides, 'launchTemplate'>;
+export interface ScalingGroupLaunchTemplateOverride {
+  /**
+   * The instance requirements EC2 Auto Scaling picks instance types by (at most four entries).
+   * Exactly one of `instanceRequirements` and `instanceType`.
+   *
+   * @default - no instance requirements: `instanceType` names the type
+   */
+  readonly instanceRequirements?: autoscaling.CfnAutoScalingGroup.InstanceRequirementsProperty;
+  /**
+   * The instance type, of the architecture of the launch template's AMI. Exactly one of
+   * `instanceRequirements` and `instanceType`.
+   *
+   * @default - no instance type: `instanceRequirements` selects the types
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * The capacity units this entry provides towards the desired capacity, 1 to 999.
+   *
+   * @default - no weight (each instance counts as one unit)
+   */
+  readonly weightedCapacity?: number;
+}
 
 /**
  * The mixed instances policy of a {@link ScalingGroup}: aws-cdk-lib's `MixedInstancesPolicy`

@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { describeMetric } from './metric-description';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import type { TargetTrackingOptions } from './target-tracking-policy';
 import { assertPositiveDuration } from '../private/validation';
 
@@ -41,7 +41,7 @@ type Query = autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty;
  * expressions (aws/aws-cdk#20659).
  */
 export class MetricTargetTrackingPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -67,7 +67,7 @@ export class MetricTargetTrackingPolicy implements IScalingPolicy {
       : 'add or remove instances to bring the metric back to the target';
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     const queries = renderQueries(this.options.metric, this.period.toSeconds(), Stack.of(scope));
     const policy = new autoscaling.CfnScalingPolicy(scope, id, {
       autoScalingGroupName: target.autoScalingGroup.autoScalingGroupName,

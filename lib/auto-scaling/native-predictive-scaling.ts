@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { assertDurationRange, assertEnumValue, assertInRange, assertUtilizationPercent } from '../private/validation';
 
 /** What AWS native predictive scaling does with its forecast. */
@@ -179,7 +179,7 @@ export interface NativePredictiveScalingOptions {
  * and only raises capacity; it has no cooldown (`cooldown` is 0).
  */
 export class NativePredictiveScalingPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown = Duration.seconds(0);
@@ -210,7 +210,7 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
         : `launch capacity ahead of the forecast to hold ${options.targetValue} per instance`;
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     const increase = this.options.maxCapacityBreachBehavior === NativePredictiveScalingMaxCapacityBreachBehavior.INCREASE_MAX_CAPACITY;
     const policy = new autoscaling.CfnScalingPolicy(scope, id, {
       autoScalingGroupName: target.autoScalingGroup.autoScalingGroupName,

@@ -41,13 +41,12 @@ export enum PredictiveScalerMode {
   FORECAST_AND_SCALE = 'forecast-and-scale',
 }
 
-/** Props of {@link PredictiveScaler}. */
-export interface PredictiveScalerProps {
-  /**
-   * The group to plan for. The scaler sets its capacity through one-time scheduled actions
-   * (named with `scheduledActionPrefix`) and SetDesiredCapacity; run target tracking beside it.
-   */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+/**
+ * Options of a {@link PredictiveScaler}: its props without what it is attached to (the group, the
+ * load metric, the capacity per instance, the topic, the dashboard and the cost optimizer's state
+ * tag key), what {@link ScalableServicePredictiveScalerOptions} extends.
+ */
+export interface PredictiveScalerOptions {
 
   /**
    * The group's configured MinSize, which the scaler restores when a plan's raised floor ends.
@@ -65,29 +64,6 @@ export interface PredictiveScalerProps {
    * @default the group's own MaxSize (an error asks for it when it cannot be read)
    */
   readonly maxCapacity?: number;
-
-  /**
-   * The load metric to forecast, e.g. `LoadDistribution.metricRequestCount()` or a target group's
-   * `metrics.requestCount()`. Its namespace, name, dimensions and statistic are handed to the
-   * function, which reads it at a one-minute period (GetMetricData, Period 60) in its own account
-   * and region, whatever the metric's own period (aws-cdk-lib's default is 5 minutes): the load is
-   * per minute, as `capacityPerInstance` is. It must be additive, a sum of requests or work per
-   * minute (statistic Sum or SampleCount): an Average, Minimum, Maximum, percentile or a Percent
-   * metric is not a load, and gets a warning.
-   */
-  readonly loadMetric: cloudwatch.Metric;
-
-  /**
-   * The load one instance serves per minute at 100% utilization, in the load metric's unit
-   * (e.g. requests per minute). Must be > 0.
-   *
-   * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
-   * `scaleOnRequestCount`, or any target tracking policy of the group on
-   * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
-   * target per minute) divided by `targetUtilization`, so that the plan asks for the capacity
-   * target tracking would hold. An error asks for it when the group has no such policy.
-   */
-  readonly capacityPerInstance?: number;
 
   /**
    * The utilization the plan runs the group at, in (0, 1].
@@ -175,21 +151,6 @@ export interface PredictiveScalerProps {
   readonly horizon?: Duration;
 
   /**
-   * Topic the function's error, missing-data and realized-unserved alarms notify.
-   *
-   * @default no notification (the alarm is still created)
-   */
-  readonly alertTopic?: sns.ITopic;
-
-  /**
-   * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
-   * budget, planned vs in-service capacity.
-   *
-   * @default no widgets
-   */
-  readonly dashboard?: cloudwatch.Dashboard;
-
-  /**
    * Retention of the function's log group (one structured line per run).
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -220,16 +181,6 @@ export interface PredictiveScalerProps {
   readonly scheduledActionPrefix?: string;
 
   /**
-   * The tag a `CostOptimizer` on the same group keeps its state in (its `stateTagKey`): the scaler
-   * reads it and plans under the optimizer's budget cap and off-hours hold. Set it when you compose
-   * the two by hand and give the optimizer a `stateTagKey` of its own; `ScalableService` sets it.
-   * Without a cost optimizer on the group the tag is absent and nothing is held.
-   *
-   * @default 'cost-optimizer:state' (the cost optimizer's default)
-   */
-  readonly costOptimizerStateTagKey?: string;
-
-  /**
    * An ECS service on EC2 capacity to plan tasks for, instead of the group's instances: the scaler
    * raises the task floor of the service's scalable target ahead of the load (Application Auto
    * Scaling scheduled actions and, for a raise needed now, its MinCapacity), and the instances
@@ -243,6 +194,58 @@ export interface PredictiveScalerProps {
    * @default - the scaler plans the group's instances
    */
   readonly ecsService?: ecs.IBaseService;
+}
+
+/** Props of {@link PredictiveScaler}: its options and what it is attached to. */
+export interface PredictiveScalerProps extends PredictiveScalerOptions {
+  /**
+   * The group to plan for. The scaler sets its capacity through one-time scheduled actions
+   * (named with `scheduledActionPrefix`) and SetDesiredCapacity; run target tracking beside it.
+   */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /**
+   * The load metric to forecast, e.g. `LoadDistribution.metricRequestCount()` or a target group's
+   * `metrics.requestCount()`. Its namespace, name, dimensions and statistic are handed to the
+   * function, which reads it at a one-minute period (GetMetricData, Period 60) in its own account
+   * and region, whatever the metric's own period (aws-cdk-lib's default is 5 minutes): the load is
+   * per minute, as `capacityPerInstance` is. It must be additive, a sum of requests or work per
+   * minute (statistic Sum or SampleCount): an Average, Minimum, Maximum, percentile or a Percent
+   * metric is not a load, and gets a warning.
+   */
+  readonly loadMetric: cloudwatch.Metric;
+  /**
+   * The load one instance serves per minute at 100% utilization, in the load metric's unit
+   * (e.g. requests per minute). Must be > 0.
+   *
+   * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
+   * `scaleOnRequestCount`, or any target tracking policy of the group on
+   * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
+   * target per minute) divided by `targetUtilization`, so that the plan asks for the capacity
+   * target tracking would hold. An error asks for it when the group has no such policy.
+   */
+  readonly capacityPerInstance?: number;
+  /**
+   * Topic the function's error, missing-data and realized-unserved alarms notify.
+   *
+   * @default no notification (the alarm is still created)
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
+   * budget, planned vs in-service capacity.
+   *
+   * @default no widgets
+   */
+  readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * The tag a `CostOptimizer` on the same group keeps its state in (its `stateTagKey`): the scaler
+   * reads it and plans under the optimizer's budget cap and off-hours hold. Set it when you compose
+   * the two by hand and give the optimizer a `stateTagKey` of its own; `ScalableService` sets it.
+   * Without a cost optimizer on the group the tag is absent and nothing is held.
+   *
+   * @default 'cost-optimizer:state' (the cost optimizer's default)
+   */
+  readonly costOptimizerStateTagKey?: string;
 }
 
 const GROUP_DIMENSION = 'AutoScalingGroupName';

@@ -4,7 +4,12 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
 
 /** Whether a policy changes the number of instances or their size (the seed's `ScalingPolicy.type`). */
-export type ScalingPolicyType = 'horizontal' | 'vertical';
+export enum ScalingPolicyType {
+  /** The policy changes the number of instances. */
+  HORIZONTAL = 'horizontal',
+  /** The policy changes the size (instance type) of the instances. */
+  VERTICAL = 'vertical',
+}
 
 /** What a policy is bound to. */
 export interface ScalingPolicyTarget {
@@ -24,7 +29,7 @@ export interface ScalingPolicyTarget {
  * creates its resources when bound to a group. Made with the {@link ScalingPolicy} factories.
  */
 export interface IScalingPolicy {
-  /** 'horizontal' (instance count) or 'vertical' (instance size). */
+  /** `ScalingPolicyType.HORIZONTAL` (instance count) or `ScalingPolicyType.VERTICAL` (instance size). */
   readonly type: ScalingPolicyType;
   /** What starts the policy, in words (e.g. "average CPU utilization away from 50%"). */
   readonly trigger: string;

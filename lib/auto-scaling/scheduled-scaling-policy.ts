@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type { Construct } from 'constructs';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { assertCapacityRange, assertInRange, assertSchedule } from '../private/validation';
 
 /** Options of a scheduled scaling action. */
@@ -49,7 +49,7 @@ export interface ScheduledScalingOptions {
 
 /** A scheduled action (e.g. a larger floor in working hours). It has no cooldown: `cooldown` is 0. */
 export class ScheduledPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown = Duration.seconds(0);
@@ -83,7 +83,7 @@ export class ScheduledPolicy implements IScalingPolicy {
     this.action = `set the group's ${parts.join(', ')}`;
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     return new autoscaling.ScheduledAction(scope, id, {
       autoScalingGroup: target.autoScalingGroup,
       schedule: this.options.schedule,

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { describeMetric } from './metric-description';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
@@ -39,7 +39,7 @@ export interface SimpleScalingOptions {
 
 /** Simple scaling: an alarm on any metric and a `SimpleScaling` policy with a literal `Cooldown`. */
 export class SimplePolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -56,7 +56,7 @@ export class SimplePolicy implements IScalingPolicy {
     this.action = `change capacity by ${options.adjustment} (${options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY}), then wait ${this.cooldown.toHumanString()}`;
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     const construct = new Construct(scope, id);
     const policy = new autoscaling.CfnScalingPolicy(construct, 'Policy', {
       autoScalingGroupName: target.autoScalingGroup.autoScalingGroupName,

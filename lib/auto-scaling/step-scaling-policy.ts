@@ -4,7 +4,7 @@ import { findAlarmThresholds, normalizeIntervals } from 'aws-cdk-lib/aws-autosca
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { describeMetric } from './metric-description';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a step scaling policy on any metric. */
@@ -62,7 +62,7 @@ export interface StepScalingOptions {
  * and prints a deprecation warning on every synthesis.
  */
 export class StepPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -114,7 +114,7 @@ export class StepPolicy implements IScalingPolicy {
     this.action = `change capacity by step (${adjustmentType}): ${bounds}`;
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     const construct = new Construct(scope, id);
     const adjustmentType = this.options.adjustmentType ?? autoscaling.AdjustmentType.CHANGE_IN_CAPACITY;
     const intervals = normalizeIntervals(this.options.steps, adjustmentType === autoscaling.AdjustmentType.EXACT_CAPACITY);

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type { Construct } from 'constructs';
 import { albResourceLabel, requireTargetGroup } from './alb-resource-label';
-import type { IScalingPolicy, ScalingPolicyTarget } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { assertInRange, assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
 /** Options common to the target tracking policies. */
@@ -44,7 +44,7 @@ function validateCommon(options: TargetTrackingOptions): void {
 
 /** Target tracking on the group's average CPU utilization (ASGAverageCPUUtilization). */
 export class CpuTargetTrackingPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -60,7 +60,7 @@ export class CpuTargetTrackingPolicy implements IScalingPolicy {
       : 'add or remove instances to bring CPU utilization back to the target';
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     return new autoscaling.TargetTrackingScalingPolicy(scope, id, {
       autoScalingGroup: target.autoScalingGroup,
       predefinedMetric: autoscaling.PredefinedMetric.ASG_AVERAGE_CPU_UTILIZATION,
@@ -73,7 +73,7 @@ export class CpuTargetTrackingPolicy implements IScalingPolicy {
 
 /** Target tracking on the ALB request count per target (ALBRequestCountPerTarget). */
 export class RequestCountTargetTrackingPolicy implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -89,7 +89,7 @@ export class RequestCountTargetTrackingPolicy implements IScalingPolicy {
       : 'add or remove instances to bring requests per target back to the target';
   }
 
-  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct {
+  public bind(scope: Construct, id: string, target: ScalingPolicyTarget): Construct | undefined {
     const targetGroup = requireTargetGroup('A request-count target tracking policy', target);
     const policy = new autoscaling.TargetTrackingScalingPolicy(scope, id, {
       autoScalingGroup: target.autoScalingGroup,

@@ -1,6 +1,7 @@
 import { type Duration, Token } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { IScalingPolicy } from './scaling-policy-types';
+import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { instanceSizeRank } from '../../lambda/contract/cost-optimizer';
 import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
 
@@ -69,7 +70,7 @@ export function validateVerticalScalingConfig(config: VerticalScalingConfig): vo
  * `ScalableService` still reads it from `policies`, with a warning.
  */
 export class VerticalPolicy implements IScalingPolicy {
-  public readonly type = 'vertical' as const;
+  public readonly type = ScalingPolicyType.VERTICAL;
   public readonly trigger: string;
   public readonly action: string;
   public readonly cooldown: Duration;
@@ -83,7 +84,7 @@ export class VerticalPolicy implements IScalingPolicy {
   }
 
   /** Creates nothing: the configuration is executed by a controller (CostOptimizer). */
-  public bind(): undefined {
+  public bind(_scope: Construct, _id: string, _target: ScalingPolicyTarget): Construct | undefined {
     return undefined;
   }
 }

@@ -12,12 +12,10 @@ import { type TargetHealthCheckOptions, renderTargetHealthCheck } from './target
 import { acknowledge } from '../private/acknowledge';
 
 /**
- * Properties of a {@link LoadDistribution}.
+ * Options of a {@link LoadDistribution}: its props without the VPC and the alert topic (what
+ * {@link ScalableServiceProps.loadBalancing} takes).
  */
-export interface LoadDistributionProps {
-  /** The VPC of the load balancer and of the targets. */
-  readonly vpc: ec2.IVpc;
-
+export interface LoadDistributionOptions {
   /**
    * An existing Application Load Balancer to add the listeners to, instead of creating one.
    * Its security group and access logs stay under your control: ingress to the new listeners
@@ -127,19 +125,24 @@ export interface LoadDistributionProps {
   readonly accessLogRetention?: Duration;
 
   /**
-   * Topic the unhealthy-hosts alarm notifies (in ALARM and back to OK).
-   *
-   * @default - the alarm has no action (a LoadMonitor's `addAlarm` can add one)
-   */
-  readonly alertTopic?: sns.ITopic;
-
-  /**
    * Number of unhealthy targets (maximum over a minute, two minutes in a row) from which the
    * unhealthy-hosts alarm fires; a whole number >= 1.
    *
    * @default 1
    */
   readonly unhealthyHostThreshold?: number;
+}
+
+/** Props of {@link LoadDistribution}: its options, the VPC and the alert topic. */
+export interface LoadDistributionProps extends LoadDistributionOptions {
+  /** The VPC of the load balancer and of the targets. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Topic the unhealthy-hosts alarm notifies (in ALARM and back to OK).
+   *
+   * @default - the alarm has no action (a LoadMonitor's `addAlarm` can add one)
+   */
+  readonly alertTopic?: sns.ITopic;
 }
 
 /**

@@ -5,7 +5,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { type MonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { type MonitoringThresholds, type ResolvedMonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
 import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
@@ -145,12 +145,14 @@ export class LoadMonitor extends Construct {
   /** Every alarm of this monitor, including those added with `addAlarm`. */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
-  /** The thresholds in effect, defaults applied. */
-  public readonly thresholds: Required<MonitoringThresholds>;
+  /** The thresholds in effect, defaults applied: every field is set. */
+  public readonly thresholds: MonitoringThresholds;
 
   /** The aggregation period of the alarms. */
   public readonly period: Duration;
 
+  /** {@link thresholds}, typed with every field set. */
+  private readonly resolved: ResolvedMonitoringThresholds;
   private readonly alarmAction: cloudwatch.IAlarmAction;
   private readonly alertTopic: sns.ITopic;
   private readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
@@ -160,7 +162,7 @@ export class LoadMonitor extends Construct {
   constructor(scope: Construct, id: string, props: LoadMonitorProps) {
     super(scope, id);
 
-    this.thresholds = resolveMonitoringThresholds(props.thresholds);
+    this.thresholds = this.resolved = resolveMonitoringThresholds(props.thresholds);
     this.period = props.period ?? Duration.minutes(1);
     this.validatePeriod();
     assertInRange('unhealthyHostThreshold', props.unhealthyHostThreshold, 1, Infinity, { integer: true });
@@ -173,22 +175,22 @@ export class LoadMonitor extends Construct {
 
     this.cpuHighAlarm = this.thresholdAlarm('CpuHighAlarm', {
       metric: cpu,
-      threshold: this.thresholds.cpuHighPercent,
-      description: `Average CPU of ${props.autoScalingGroup.node.path} above ${this.thresholds.cpuHighPercent}%`,
+      threshold: this.resolved.cpuHighPercent,
+      description: `Average CPU of ${props.autoScalingGroup.node.path} above ${this.resolved.cpuHighPercent}%`,
     });
     if (tg.target5xxRate) {
       this.target5xxAlarm = this.thresholdAlarm('Target5xxRateAlarm', {
         metric: tg.target5xxRate,
-        threshold: this.thresholds.target5xxRatePercent,
-        description: `Target 5xx responses above ${this.thresholds.target5xxRatePercent}% of requests`,
+        threshold: this.resolved.target5xxRatePercent,
+        description: `Target 5xx responses above ${this.resolved.target5xxRatePercent}% of requests`,
       });
     }
     if (tg.responseTimeP99) {
       this.responseTimeAlarm = this.thresholdAlarm('ResponseTimeP99Alarm', {
         metric: tg.responseTimeP99,
         // TargetResponseTime is published in seconds.
-        threshold: this.thresholds.responseTimeP99.toMilliseconds() / 1000,
-        description: `p99 target response time above ${this.thresholds.responseTimeP99.toHumanString()}`,
+        threshold: this.resolved.responseTimeP99.toMilliseconds() / 1000,
+        description: `p99 target response time above ${this.resolved.responseTimeP99.toHumanString()}`,
       });
     }
     if (tg.requests) [this.requestAnomalyDetector, this.requestAnomalyAlarm] = this.requestAnomalyAlarmOf(tg.requests);
@@ -244,7 +246,7 @@ export class LoadMonitor extends Construct {
    * which is not an alarm by itself), and notifies the topic.
    */
   private thresholdAlarm(id: string, spec: ThresholdAlarmSpec): cloudwatch.Alarm {
-    const evaluationPeriods = spec.evaluationPeriods ?? this.thresholds.evaluationPeriods;
+    const evaluationPeriods = spec.evaluationPeriods ?? this.resolved.evaluationPeriods;
     const period = spec.period ?? this.period;
     const alarm = new cloudwatch.Alarm(this, id, {
       metric: spec.metric,
@@ -265,7 +267,7 @@ export class LoadMonitor extends Construct {
    * its training is visible in the template.
    */
   private requestAnomalyAlarmOf(requests: cloudwatch.Metric): [cloudwatch.CfnAnomalyDetector, cloudwatch.Alarm] {
-    const { evaluationPeriods, anomalyBandWidth } = this.thresholds;
+    const { evaluationPeriods, anomalyBandWidth } = this.resolved;
     const stat = requests.toMetricConfig().metricStat!;
     const detector = new cloudwatch.CfnAnomalyDetector(this, 'RequestCountAnomalyDetector', {
       singleMetricAnomalyDetector: {
@@ -335,7 +337,7 @@ export class LoadMonitor extends Construct {
     if (tg.requests && tg.requestsPerTarget) {
       dashboard.addWidgets(
         graph('Requests (with anomaly band)', [
-          cloudwatch.Metric.anomalyDetectionFor({ metric: tg.requests, stdDevs: this.thresholds.anomalyBandWidth, label: 'Expected range', period }),
+          cloudwatch.Metric.anomalyDetectionFor({ metric: tg.requests, stdDevs: this.resolved.anomalyBandWidth, label: 'Expected range', period }),
           tg.requests.with({ label: 'Requests' }),
         ]),
         graph('Requests per target', [tg.requestsPerTarget]),
@@ -352,7 +354,7 @@ export class LoadMonitor extends Construct {
       dashboard.addWidgets(
         graph('Target response time (s)', [tg.responseTimeP50.with({ label: 'p50' }), tg.responseTimeP99.with({ label: 'p99' })], {
           width: 24,
-          leftAnnotations: [{ value: this.thresholds.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
+          leftAnnotations: [{ value: this.resolved.responseTimeP99.toMilliseconds() / 1000, label: 'p99 alarm' }],
         }),
       );
     }
@@ -361,7 +363,7 @@ export class LoadMonitor extends Construct {
       dashboard.addWidgets(
         graph('5xx responses', [tg.target5xx.with({ label: 'Target 5xx' }), ...(elb5xx ? [elb5xx.with({ label: 'Load balancer 5xx' })] : [])]),
         graph('Target 5xx rate (%)', [tg.target5xxRate], {
-          leftAnnotations: [{ value: this.thresholds.target5xxRatePercent, label: '5xx rate alarm' }],
+          leftAnnotations: [{ value: this.resolved.target5xxRatePercent, label: '5xx rate alarm' }],
           leftYAxis: { min: 0 },
         }),
       );
@@ -377,7 +379,7 @@ export class LoadMonitor extends Construct {
     dashboard.addWidgets(
       graph('CPU utilization (%)', [cpu.with({ label: 'Average CPU' })], {
         width: 24,
-        leftAnnotations: [{ value: this.thresholds.cpuHighPercent, label: 'CPU alarm' }],
+        leftAnnotations: [{ value: this.resolved.cpuHighPercent, label: 'CPU alarm' }],
         leftYAxis: { min: 0, max: 100 },
       }),
     );
@@ -401,7 +403,7 @@ export class LoadMonitor extends Construct {
     if (seconds <= 0 || seconds % 60 !== 0) {
       throw new Error(`period (${this.period.toHumanString()}) must be a whole number of minutes: load balancer metrics are published every minute`);
     }
-    const { evaluationPeriods } = this.thresholds;
+    const { evaluationPeriods } = this.resolved;
     if (seconds * evaluationPeriods > MAX_ALARM_LOOKBACK_SECONDS) {
       throw new Error(
         `thresholds.evaluationPeriods (${evaluationPeriods}) x period (${this.period.toHumanString()}) must not exceed one day, the longest an alarm can evaluate`,

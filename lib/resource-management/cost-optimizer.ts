@@ -125,14 +125,12 @@ export interface SpotShiftOptions {
   readonly stepPercent?: number;
 }
 
-/** Properties of a {@link CostOptimizer}. */
-export interface CostOptimizerProps {
-  /**
-   * The group the optimizer manages: an L2 `AutoScalingGroup` of this app or one imported by name
-   * (`AutoScalingGroup.fromAutoScalingGroupName`, then give `minCapacity` and `maxCapacity`). Its
-   * MaxSize is the most capacity the optimizer ever sets.
-   */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+/**
+ * Options of a {@link CostOptimizer}: its props without what it is attached to (the group, its
+ * launch template, the budget, the topic, the dashboard), what
+ * {@link ScalableServiceCostOptimizerOptions} extends.
+ */
+export interface CostOptimizerOptions {
   /**
    * The group's configured MinSize, restored after off-hours. Needed only when the construct
    * cannot read it (an imported group, or a MinSize that is not a literal).
@@ -167,29 +165,6 @@ export interface CostOptimizerProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * The group's launch template. Needed for vertical scaling: the optimizer may only version
-   * this template, and is allowed to launch instances from it (instance refresh, Spot shift).
-   * @default for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
-   * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
-   * imported group (vertical scaling then needs it)
-   */
-  readonly launchTemplate?: ec2.LaunchTemplate;
-  /**
-   * The budget whose spend and forecast drive the optimizer.
-   * @default none: give budgetName and budgetLimit
-   */
-  readonly budget?: ScalingBudget;
-  /**
-   * Name of an existing monthly cost budget, when no ScalingBudget is given.
-   * @default the budget's name
-   */
-  readonly budgetName?: string;
-  /**
-   * Monthly limit of that budget (used only if the budget reports none).
-   * @default the budget's limit
-   */
-  readonly budgetLimit?: number;
-  /**
    * Whose spend the budget named by `budgetName` counts: `BudgetScope.SERVICE` when it counts only
    * this service's tagged cost, `BudgetScope.ACCOUNT` to let the optimizer act on the whole
    * account's spend (other teams' included; the construct warns in APPLY mode). Required for a
@@ -210,16 +185,6 @@ export interface CostOptimizerProps {
    * @default 6
    */
   readonly maxChangesPerDay?: number;
-  /**
-   * Topic the error and missing-data alarms notify.
-   * @default no notification
-   */
-  readonly alertTopic?: sns.ITopic;
-  /**
-   * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
-   * @default no widgets
-   */
-  readonly dashboard?: cloudwatch.Dashboard;
   /**
    * The SLO floor: the capacity that must always remain. The optimizer never sets MaxSize below it.
    * @default 1
@@ -348,6 +313,49 @@ export interface CostOptimizerProps {
    * @default - no service's tasks are capped
    */
   readonly ecsService?: CostOptimizerEcsService;
+}
+
+/** Props of {@link CostOptimizer}: its options and what it is attached to. */
+export interface CostOptimizerProps extends CostOptimizerOptions {
+  /**
+   * The group the optimizer manages: an L2 `AutoScalingGroup` of this app or one imported by name
+   * (`AutoScalingGroup.fromAutoScalingGroupName`, then give `minCapacity` and `maxCapacity`). Its
+   * MaxSize is the most capacity the optimizer ever sets.
+   */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /**
+   * The group's launch template. Needed for vertical scaling: the optimizer may only version
+   * this template, and is allowed to launch instances from it (instance refresh, Spot shift).
+   * @default for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
+   * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
+   * imported group (vertical scaling then needs it)
+   */
+  readonly launchTemplate?: ec2.LaunchTemplate;
+  /**
+   * The budget whose spend and forecast drive the optimizer.
+   * @default none: give budgetName and budgetLimit
+   */
+  readonly budget?: ScalingBudget;
+  /**
+   * Name of an existing monthly cost budget, when no ScalingBudget is given.
+   * @default the budget's name
+   */
+  readonly budgetName?: string;
+  /**
+   * Monthly limit of that budget (used only if the budget reports none).
+   * @default the budget's limit
+   */
+  readonly budgetLimit?: number;
+  /**
+   * Topic the error and missing-data alarms notify.
+   * @default no notification
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
+   * @default no widgets
+   */
+  readonly dashboard?: cloudwatch.Dashboard;
 }
 
 /** The optimizer's metric names (namespace {@link CostOptimizer.METRICS_NAMESPACE}, dimension AutoScalingGroupName). */

@@ -27,17 +27,12 @@ export interface CostAllocationTag {
 }
 
 /**
- * Properties of a {@link ScalingBudget}.
+ * Options of a {@link ScalingBudget}: its props without the alert topic (what
+ * {@link ScalableServiceProps.budget} takes).
  */
-export interface ScalingBudgetProps {
+export interface ScalingBudgetOptions {
   /** Monthly cost limit, in USD. Must be more than zero. */
   readonly limit: number;
-
-  /**
-   * Topic the notifications are published to. Its resource policy must let
-   * `budgets.amazonaws.com` publish (an {@link AlertTopic} does).
-   */
-  readonly alertTopic: sns.ITopic;
 
   /**
    * Whose spend the budget counts. `BudgetScope.SERVICE`: only the cost of resources carrying the
@@ -86,6 +81,15 @@ export interface ScalingBudgetProps {
    * @default - the topic only
    */
   readonly emailAddresses?: string[];
+}
+
+/** Props of {@link ScalingBudget}: its options and the alert topic. */
+export interface ScalingBudgetProps extends ScalingBudgetOptions {
+  /**
+   * Topic the notifications are published to. Its resource policy must let
+   * `budgets.amazonaws.com` publish (an {@link AlertTopic} does).
+   */
+  readonly alertTopic: sns.ITopic;
 }
 
 /**

@@ -2,4 +2,4 @@
 export * from './scaling-standards-checks';
 export * from './scaler-function-selector';
 export * from './scaling-rule';
-export * as ScalingRules from './rules';
+export * as scalingRules from './rules';

@@ -51,13 +51,20 @@ export abstract class ScalerFunctionSelector {
    * Functions whose literal `FunctionName` or whose construct path (e.g.
    * `Prod/Service/Scaler/Function/Resource`) matches `pattern`.
    *
-   * @param pattern regular expression tested against the name and the path
+   * @param pattern regular expression, in JavaScript syntax and without flags (the source of a
+   * `RegExp`: `'^Prod/.*Scaler'`), tested against the name and the path
    */
-  public static withName(pattern: RegExp): ScalerFunctionSelector {
+  public static withName(pattern: string): ScalerFunctionSelector {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern);
+    } catch (e) {
+      throw new Error(`ScalerFunctionSelector.withName: pattern must be a regular expression, got '${pattern}' (${(e as Error).message})`);
+    }
     return new (class extends ScalerFunctionSelector {
       public matches(fn: CfnFunction): boolean {
         const name = literalString(fn, fn.functionName);
-        return (name !== undefined && pattern.test(name)) || pattern.test(fn.node.path);
+        return (name !== undefined && regex.test(name)) || regex.test(fn.node.path);
       }
     })();
   }

@@ -96,7 +96,7 @@ export class ScalingStandardsChecks extends NagPack {
   public readonly name = 'Scaling';
 
   /** The ids of every rule in the pack. */
-  public static readonly RULE_IDS: ReadonlyArray<string> = [
+  public static readonly RULE_IDS: string[] = [
     'Scaling-NoDesiredCapacity',
     'Scaling-ElbHealthCheck',
     'Scaling-MaxCapacityLimit',
@@ -116,7 +116,7 @@ export class ScalingStandardsChecks extends NagPack {
   ];
 
   /** The ids of every rule in the pack (for the validation report). */
-  public readonly ruleIds = [...ScalingStandardsChecks.RULE_IDS];
+  public readonly ruleIds?: string[] = [...ScalingStandardsChecks.RULE_IDS];
 
   private readonly maxCapacityLimit: number;
   private readonly groupAlarmMetrics: string[];

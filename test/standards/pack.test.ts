@@ -11,7 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { NagRuleCompliance } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { ScalerFunctionSelector, ScalingRules, ScalingStandardsChecks } from '../../lib/standards';
+import { ScalerFunctionSelector, scalingRules, ScalingStandardsChecks } from '../../lib/standards';
 import { compliantStack, remove } from './compliant-stack';
 import { findings } from './findings';
 
@@ -189,7 +189,7 @@ describe('ScalingStandardsChecks', () => {
       fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 10000 }), (limit, max) => {
         const app = new App();
         const group = new autoscaling.CfnAutoScalingGroup(new Stack(app, 'S'), 'G', { minSize: '0', maxSize: String(max) });
-        const result = ScalingRules.maxCapacityWithinLimit(limit)(group);
+        const result = scalingRules.maxCapacityWithinLimit(limit)(group);
         return result === (max <= limit ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT);
       }),
       { numRuns: 200 },

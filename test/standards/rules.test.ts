@@ -376,7 +376,7 @@ describe('Scaling-ScalerFunctionAlarms', () => {
     s.scaler.tags.setTag('role', 'scaler');
     expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'scaler') })).toEqual(['Scaling-ScalerFunctionAlarms']);
     expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'web') })).toEqual([]);
-    expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withName(/Good\/Scaler$/) })).toEqual(['Scaling-ScalerFunctionAlarms']);
+    expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withName('Good/Scaler$') })).toEqual(['Scaling-ScalerFunctionAlarms']);
   });
   test('is off with ScalerFunctionSelector.none()', () => {
     const s = compliantStack();
