@@ -1,8 +1,11 @@
 /**
- * The package entry exports the constructs and the user-facing core (planCapacity, explainPlan,
- * decideCost and the types of their inputs and outputs), nothing else from lambda/. Read with the
- * TypeScript compiler, so that type-only exports count too.
+ * The package entry exports the constructs (the jsii assembly) and the three functions of the
+ * user-facing core (planCapacity, explainPlan, decideCost); the sub-path
+ * 'cdk-scaling-architecture/core' (lib/core.ts) exports those and the types of their inputs and
+ * outputs; nothing else from lambda/ is public. Read with the TypeScript compiler, so that
+ * type-only exports count too.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -66,10 +69,43 @@ function reExportsOfLambda(): { file: string; module: string; names?: string[] }
   return found;
 }
 
-test('from lambda/, lib/ exports exactly the user-facing core, each name listed (no export *)', () => {
+const FUNCTIONS = ['planCapacity', 'explainPlan', 'decideCost'];
+
+test('from lambda/, lib/core.ts exports exactly the user-facing core and the entry its three functions, each name listed (no export *)', () => {
   const reExports = reExportsOfLambda();
   expect(reExports.filter((r) => r.names === undefined)).toEqual([]);
-  expect(reExports.flatMap((r) => r.names ?? []).sort()).toEqual(PUBLIC_CORE);
+  const byFile = (file: string) => reExports.filter((r) => r.file === file).flatMap((r) => r.names ?? []);
+  expect(byFile(path.join('lib', 'core.ts')).sort()).toEqual(PUBLIC_CORE);
+  expect(byFile(path.join('lib', 'index.ts')).sort()).toEqual([...FUNCTIONS].sort());
+  expect(reExports.filter((r) => r.file !== path.join('lib', 'core.ts') && r.file !== path.join('lib', 'index.ts'))).toEqual([]);
+});
+
+test('the jsii assembly of `npm run build` has the constructs and the enums, and nothing of the core', () => {
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as {
+    name: string;
+    types: Record<string, { kind: string; name: string }>;
+  };
+  expect(assembly.name).toBe('cdk-scaling-architecture');
+  const types = Object.values(assembly.types);
+  const kindOf = (name: string) => types.find((t) => t.name === name)?.kind;
+  for (const construct of [
+    'ScalableService',
+    'PredictiveScaler',
+    'CostOptimizer',
+    'LoadMonitor',
+    'LoadDistribution',
+    'ScalingGroup',
+    'ScalingBudget',
+  ]) {
+    expect({ construct, kind: kindOf(construct) }).toEqual({ construct, kind: 'class' });
+  }
+  // the string union of 0.2.0 is an enum; its values are the strings of 0.2.0
+  expect(types.find((t) => t.name === 'ScalingPolicyType')).toMatchObject({ kind: 'enum', members: [{ name: 'HORIZONTAL' }, { name: 'VERTICAL' }] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  expect({ ...(require('../lib') as { ScalingPolicyType: object }).ScalingPolicyType }).toEqual({ HORIZONTAL: 'horizontal', VERTICAL: 'vertical' });
+  for (const name of [...PUBLIC_CORE, ...FUNCTIONS]) {
+    expect({ name, inAssembly: kindOf(name) !== undefined }).toEqual({ name, inAssembly: false });
+  }
 });
 
 test('the cost state codec and the other core internals are not public', () => {

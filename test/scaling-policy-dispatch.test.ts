@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import {
   ScalableService,
   ScalingPolicy,
+  ScalingPolicyType,
   type IScalingPolicy,
   type ScalableServiceProps,
   type ScalingPolicyTarget,
@@ -29,7 +30,7 @@ function service(props: Partial<ScalableServiceProps> = {}) {
 
 /** A horizontal policy a user writes against the interface: a scheduled weekday floor of their own. */
 class WeekdayFloor implements IScalingPolicy {
-  public readonly type = 'horizontal' as const;
+  public readonly type = ScalingPolicyType.HORIZONTAL;
   public readonly trigger = 'weekdays at 07:00';
   public readonly action = 'raise MinSize to 4';
   public readonly cooldown = Duration.seconds(0);
@@ -45,7 +46,7 @@ class WeekdayFloor implements IScalingPolicy {
 
 /** A vertical policy a user writes against the interface: their own rightsizing controller, here a step policy marker. */
 class OwnRightsizer implements IScalingPolicy {
-  public readonly type = 'vertical' as const;
+  public readonly type = ScalingPolicyType.VERTICAL;
   public readonly trigger = 'a weekly report';
   public readonly action = 'their own rightsizing job';
   public readonly cooldown = Duration.days(7);

@@ -47,7 +47,6 @@ export enum PredictiveScalerMode {
  * tag key), what {@link ScalableServicePredictiveScalerOptions} extends.
  */
 export interface PredictiveScalerOptions {
-
   /**
    * The group's configured MinSize, which the scaler restores when a plan's raised floor ends.
    * Needed only when the construct cannot read it: an imported group, or a MinSize that is not a

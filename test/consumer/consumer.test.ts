@@ -115,6 +115,7 @@ test('npm pack ships only the compiled constructs, declarations, handler bundles
     /^dist\/lambda\/(core|contract)\/.+\.(js|d\.ts)$/,
     /^dist\/bin\/scaling-backtest\.(js|d\.ts)$/,
     /^dist\/handlers\/[a-z-]+\/index\.js(\.map)?$/,
+    /^\.jsii$/,
   ];
   expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
   for (const needed of [
@@ -123,6 +124,9 @@ test('npm pack ships only the compiled constructs, declarations, handler bundles
     'LICENSE',
     'dist/lib/index.js',
     'dist/lib/index.d.ts',
+    'dist/lib/core.js',
+    'dist/lib/core.d.ts',
+    '.jsii',
     'dist/handlers/predictive-scaler/index.js',
     'dist/handlers/cost-optimizer/index.js',
   ]) {
@@ -139,6 +143,60 @@ test('the consumer app has neither esbuild nor TypeScript', () => {
   // what the app has: the package, its peers and their own dependencies
   const top = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).dependencies;
   expect(Object.keys(top).sort()).toEqual(['aws-cdk-lib', 'cdk-scaling-architecture', 'constructs']);
+});
+
+test('the core: planCapacity, explainPlan and decideCost from the entry and from cdk-scaling-architecture/core; the assembly and package.json reachable', () => {
+  const script = `
+    const entry = require('cdk-scaling-architecture');
+    const core = require('cdk-scaling-architecture/core');
+    const names = ['planCapacity', 'explainPlan', 'decideCost'];
+    console.log(JSON.stringify({
+      entry: names.filter((n) => typeof entry[n] === 'function'),
+      core: Object.keys(core).sort(),
+      same: names.every((n) => entry[n] === core[n]),
+      jsii: JSON.parse(require('fs').readFileSync(require.resolve('cdk-scaling-architecture/.jsii'), 'utf8')).name,
+      version: require('cdk-scaling-architecture/package.json').version,
+    }));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({
+    entry: ['planCapacity', 'explainPlan', 'decideCost'],
+    core: ['decideCost', 'explainPlan', 'planCapacity'],
+    same: true,
+    jsii: 'cdk-scaling-architecture',
+    version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version,
+  });
+});
+
+test("the core's types come from cdk-scaling-architecture/core, under the node10 (typesVersions) and node16 (exports) resolutions", () => {
+  const source = [
+    "import { planCapacity } from 'cdk-scaling-architecture';",
+    "import { explainPlan, type PlanInput, type PlanOutput, type CostDecisionInput } from 'cdk-scaling-architecture/core';",
+    'export function plan(input: PlanInput): PlanOutput {',
+    '  explainPlan(input);',
+    '  return planCapacity(input, { unservedBudget: 0.03 });',
+    '}',
+    'export type Decision = CostDecisionInput;',
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(app, 'core-types.ts'), source);
+  for (const [module, moduleResolution] of [
+    ['commonjs', 'node10'],
+    ['node16', 'node16'],
+  ]) {
+    const config = path.join(app, `tsconfig.core-${moduleResolution}.json`);
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: ['core-types.ts'],
+      }),
+    );
+    const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { cwd: app, encoding: 'utf8' });
+    expect({ moduleResolution, out: r.stdout + r.stderr }).toEqual({ moduleResolution, out: '' });
+    expect(r.status).toBe(0);
+  }
 });
 
 test('the README examples are the files this test runs', () => {

@@ -377,6 +377,12 @@ describe('Scaling-ScalerFunctionAlarms', () => {
     expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'scaler') })).toEqual(['Scaling-ScalerFunctionAlarms']);
     expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withTag('role', 'web') })).toEqual([]);
     expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withName('Good/Scaler$') })).toEqual(['Scaling-ScalerFunctionAlarms']);
+    expect(ruleIdsOn(s.scaler, { scalerFunctions: ScalerFunctionSelector.withName('^Scaler$') })).toEqual([]);
+  });
+  test('withName takes the source of a regular expression and names a bad one', () => {
+    expect(() => ScalerFunctionSelector.withName('Scaler(')).toThrow(
+      /ScalerFunctionSelector.withName: pattern must be a regular expression, got 'Scaler\('/,
+    );
   });
   test('is off with ScalerFunctionSelector.none()', () => {
     const s = compliantStack();
