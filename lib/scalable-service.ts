@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
+import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -171,7 +171,7 @@ export interface ScalableServicePredictiveScalerOptions extends Omit<
   /**
    * Requests per minute one instance serves at 100% utilization.
    *
-   * @default the request-count target tracking policy's target divided by `targetUtilization`,
+   * @default the request-count target tracking policy's target divided by `targetUtilizationPercent` / 100,
    * so that the scaler plans the capacity target tracking would hold; required when there is no
    * such policy
    */
@@ -185,7 +185,7 @@ export interface ScalableServicePredictiveScalerOptions extends Omit<
  */
 export interface ScalableServiceCostOptimizerOptions extends Omit<
   CostOptimizerProps,
-  'autoScalingGroup' | 'launchTemplate' | 'budget' | 'budgetName' | 'budgetLimit' | 'alertTopic' | 'dashboard'
+  'autoScalingGroup' | 'launchTemplate' | 'budget' | 'alertTopic' | 'dashboard'
 > {
   /**
    * Deploy the cost optimizer. It needs `budget`.
@@ -319,15 +319,17 @@ export class ScalableService extends Construct {
     if (predictive.enabled ?? true) {
       const { enabled, capacityPerInstance, ...options } = predictive;
       // Checked here, by the contract's rule, before it divides the derived capacityPerInstance.
+      const targetPercent = options.targetUtilizationPercent;
       const targetProblem =
-        options.targetUtilization === undefined || Token.isUnresolved(options.targetUtilization)
+        targetPercent === undefined || Token.isUnresolved(targetPercent)
           ? undefined
-          : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
+          : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
       if (targetProblem) throw new Error(`predictiveScaler.${targetProblem.prop} ${targetProblem.message}`);
-      const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
+      const perInstance =
+        capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, targetPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent);
       if (capacityPerInstance === undefined && perInstance !== undefined && !Token.isUnresolved(perInstance) && !Number.isFinite(perInstance)) {
         throw new Error(
-          `predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`,
+          `predictiveScaler.targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (target / (targetUtilizationPercent / 100)) is not finite`,
         );
       }
       if (perInstance !== undefined) {
@@ -366,6 +368,7 @@ export class ScalableService extends Construct {
           "costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget's spend and forecast (set budget.limit)",
         );
       }
+      const budget = this.budget;
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
       const maintenanceMin = props.capacity?.minHealthyPercentage;
       this.costOptimizer = withPropPath(
@@ -384,7 +387,7 @@ export class ScalableService extends Construct {
             ...options,
             autoScalingGroup: this.autoScalingGroup,
             launchTemplate: this.launchTemplate,
-            budget: this.budget,
+            budget,
             alertTopic: this.topic,
             dashboard: this.dashboard,
             vertical: this.verticalScaling,
@@ -404,9 +407,9 @@ export class ScalableService extends Construct {
    * tracking policy: target tracking holds `targetRequestsPerMinute` per instance, which the
    * predictive scaler's plan matches at its target utilization.
    */
-  private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilization: number): number | undefined {
+  private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilizationPercent: number): number | undefined {
     const requestPolicy = horizontal.find((p): p is RequestCountTargetTrackingPolicy => p instanceof RequestCountTargetTrackingPolicy);
-    return requestPolicy ? requestPolicy.options.targetRequestsPerMinute / targetUtilization : undefined;
+    return requestPolicy ? (requestPolicy.options.targetRequestsPerMinute * 100) / targetUtilizationPercent : undefined;
   }
 
   /** Binds the horizontal policies to the group (a given group: under this construct, with the service's target group). */
@@ -483,19 +486,19 @@ export class ScalableService extends Construct {
       }
     });
 
-    const band = props.costOptimizer?.targetUtilization;
+    const band = props.costOptimizer?.targetUtilizationBand;
     if (band) {
       const cpuPolicies = horizontal.flatMap((policy, i) => (policy instanceof CpuTargetTrackingPolicy ? [{ policy, i }] : []));
       if (cpuPolicies.length !== 1) {
         throw new Error(
-          `costOptimizer.targetUtilization needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
+          `costOptimizer.targetUtilizationBand needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
         );
       }
       const { policy, i } = cpuPolicies[0];
       const target = policy.options.targetUtilizationPercent;
       if (known(target) && known(band.maxPercent) && band.maxPercent <= target) {
         throw new Error(
-          `costOptimizer.targetUtilization.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
+          `costOptimizer.targetUtilizationBand.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
         );
       }
     }

@@ -225,14 +225,14 @@ describe('ScalableService validation: one test per message', () => {
       {
         budget: { limit: 300 },
         policies: [ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 })],
-        costOptimizer: { targetUtilization: { maxPercent: 70 } },
+        costOptimizer: { targetUtilizationBand: { maxPercent: 70 } },
       },
-      /costOptimizer.targetUtilization needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/,
+      /costOptimizer.targetUtilizationBand needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/,
     ],
     [
       'CPU band at or below the CPU target',
-      { budget: { limit: 300 }, costOptimizer: { targetUtilization: { maxPercent: 50 } } },
-      /costOptimizer.targetUtilization.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/,
+      { budget: { limit: 300 }, costOptimizer: { targetUtilizationBand: { maxPercent: 50 } } },
+      /costOptimizer.targetUtilizationBand.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/,
     ],
   ])('%s', (_name, props, message) => {
     expect(() => service(props)).toThrow(message);

@@ -84,17 +84,17 @@ export interface PredictiveScalerProps {
    * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
    * `scaleOnRequestCount`, or any target tracking policy of the group on
    * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
-   * target per minute) divided by `targetUtilization`, so that the plan asks for the capacity
+   * target per minute) divided by `targetUtilizationPercent` / 100, so that the plan asks for the capacity
    * target tracking would hold. An error asks for it when the group has no such policy.
    */
   readonly capacityPerInstance?: number;
 
   /**
-   * The utilization the plan runs the group at, in (0, 1].
+   * The utilization the plan runs the group at, in percent: more than 0, at most 100.
    *
-   * @default 0.7
+   * @default 70
    */
-  readonly targetUtilization?: number;
+  readonly targetUtilizationPercent?: number;
 
   /**
    * The share of the load, in percent, that may exceed the planned capacity at 100% utilization:
@@ -379,15 +379,15 @@ export class PredictiveScaler extends Construct {
           : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`,
       );
     }
-    const targetUtilization = props.targetUtilization ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilization;
-    const utilizationProblem = Token.isUnresolved(targetUtilization)
+    const targetPercent = props.targetUtilizationPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent;
+    const utilizationProblem = Token.isUnresolved(targetPercent)
       ? undefined
-      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
+      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
     if (utilizationProblem) throw propError([utilizationProblem])!;
-    const derived = targets[0] / targetUtilization;
+    const derived = (targets[0] * 100) / targetPercent;
     if (!Number.isFinite(derived)) {
       throw new Error(
-        `targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`,
+        `targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / (targetUtilizationPercent / 100)) is not finite`,
       );
     }
     const m = props.loadMetric;
@@ -399,7 +399,7 @@ export class PredictiveScaler extends Construct {
     ) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:predictiveScalerDerivedCapacityUnit',
-        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute / targetUtilization ${targetUtilization}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
+        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute at targetUtilizationPercent ${targetPercent}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
       );
     }
     // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.

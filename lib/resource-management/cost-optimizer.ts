@@ -30,11 +30,9 @@ import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
-import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
-import { BudgetScope } from './budget-scope';
+import type { CostAllocationTag, IScalingBudget } from './scaling-budget';
 import { checkBudgetScope } from './spend-scope';
 import { acknowledge } from '../private/acknowledge';
-import { assertEnumValue } from '../private/validation';
 
 /** What the cost optimizer does with its decisions. */
 export enum CostOptimizerMode {
@@ -103,9 +101,12 @@ export interface WorkingHoursOptions {
   readonly restoreLead?: Duration;
 }
 
-/** Raising the group's CPU target tracking target under budget pressure. */
+/**
+ * Raising the group's CPU target tracking target under budget pressure, from the policy's own
+ * target (the lowest) up to `maxPercent`.
+ */
 export interface TargetUtilizationBand {
-  /** The highest target (percent) the optimizer may set; the policy's own target is the lowest. */
+  /** The highest CPU target, in percent, the optimizer may set; the policy's own target is the lowest. */
   readonly maxPercent: number;
   /**
    * Percentage points per step.
@@ -175,28 +176,11 @@ export interface CostOptimizerProps {
    */
   readonly launchTemplate?: ec2.LaunchTemplate;
   /**
-   * The budget whose spend and forecast drive the optimizer.
-   * @default none: give budgetName and budgetLimit
+   * The budget whose spend and forecast drive the optimizer: a {@link ScalingBudget} of this app,
+   * or an existing one imported with `ScalingBudget.fromBudgetName`, which declares its `scope`
+   * (required in APPLY mode) and its `limit`.
    */
-  readonly budget?: ScalingBudget;
-  /**
-   * Name of an existing monthly cost budget, when no ScalingBudget is given.
-   * @default the budget's name
-   */
-  readonly budgetName?: string;
-  /**
-   * Monthly limit of that budget (used only if the budget reports none).
-   * @default the budget's limit
-   */
-  readonly budgetLimit?: number;
-  /**
-   * Whose spend the budget named by `budgetName` counts: `BudgetScope.SERVICE` when it counts only
-   * this service's tagged cost, `BudgetScope.ACCOUNT` to let the optimizer act on the whole
-   * account's spend (other teams' included; the construct warns in APPLY mode). Required for a
-   * budget imported by name in APPLY mode; a `ScalingBudget` declares its own `scope`.
-   * @default - the budget's own scope; none for a budget named by `budgetName` (an error in APPLY mode)
-   */
-  readonly budgetScope?: BudgetScope;
+  readonly budget: IScalingBudget;
   /**
    * No churn: the least change of the rest of the month's spend, in percent of the money left,
    * worth a change of the CPU target or the cap; the settings in force hold while they spend
@@ -265,7 +249,7 @@ export interface CostOptimizerProps {
    * The group must have exactly one target tracking policy on ASGAverageCPUUtilization.
    * @default the target is not changed
    */
-  readonly targetUtilization?: TargetUtilizationBand;
+  readonly targetUtilizationBand?: TargetUtilizationBand;
   /**
    * Shift a mixed instances group's on-demand share toward Spot under budget pressure. The group
    * must have a mixed instances policy (a synthesis error otherwise).
@@ -488,13 +472,11 @@ export class CostOptimizer extends Construct {
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
   private validate(props: CostOptimizerProps, group: GroupConfiguration, intervalSeconds: number): CostOptimizerSettings {
-    if (props.budget && (props.budgetName !== undefined || props.budgetLimit !== undefined)) {
-      throw new Error('give either budget or budgetName/budgetLimit, not both');
+    if (!props.budget) {
+      throw new Error(
+        "budget is required: the optimizer acts on a budget's spend and forecast (a ScalingBudget, or ScalingBudget.fromBudgetName for an existing one)",
+      );
     }
-    if (!props.budget && props.budgetName === undefined) {
-      throw new Error("budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget's spend and forecast");
-    }
-    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
     if (props.vertical && !props.launchTemplate) {
       throw new Error(
         'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
@@ -545,7 +527,7 @@ export class CostOptimizer extends Construct {
         `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`,
       );
     }
-    const band = props.targetUtilization;
+    const band = props.targetUtilizationBand;
     if (band && group.cfnGroup) {
       // Checked at synthesis, so that a policy added after this construct counts.
       this.node.addValidation({
@@ -553,7 +535,7 @@ export class CostOptimizer extends Construct {
           if (!targetTrackingPolicies(props.autoScalingGroup).some((p) => p.predefinedMetricType === 'ASGAverageCPUUtilization')) {
             Annotations.of(this).addWarningV2(
               'cdk-scaling-architecture:costOptimizerNoCpuTargetTracking',
-              `targetUtilization (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`,
+              `targetUtilizationBand (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`,
             );
           }
           return [];
@@ -613,7 +595,7 @@ export class CostOptimizer extends Construct {
         actions: [
           'autoscaling:UpdateAutoScalingGroup',
           'autoscaling:CreateOrUpdateTags',
-          // Also without targetUtilization: a redeploy that removes it has the next run set a CPU
+          // Also without targetUtilizationBand: a redeploy that removes it has the next run set a CPU
           // target the optimizer raised back to the original (on this group's policies only).
           'autoscaling:PutScalingPolicy',
           ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),

@@ -27,6 +27,59 @@ export interface CostAllocationTag {
 }
 
 /**
+ * A monthly AWS cost budget the cost optimizer reads: a {@link ScalingBudget} of this app, or one
+ * imported by name with {@link ScalingBudget.fromBudgetName}.
+ */
+export interface IScalingBudget extends IConstruct {
+  /** Name of the budget in AWS Budgets. */
+  readonly budgetName: string;
+
+  /**
+   * Monthly cost limit, in USD (the budget's currency).
+   *
+   * @default - none declared: the handler uses the limit AWS Budgets reports for the budget
+   */
+  readonly limit?: number;
+
+  /**
+   * Whose spend the budget counts, as declared with the budget.
+   *
+   * @default - none declared (an imported budget without `scope`): the cost optimizer refuses it
+   * in APPLY mode and treats it as the whole account's otherwise
+   */
+  readonly scope?: BudgetScope;
+
+  /**
+   * The cost allocation tag the budget counts (a service-scoped {@link ScalingBudget} of this app):
+   * the cost optimizer applies it to the group it manages.
+   *
+   * @default - no tag is applied
+   */
+  readonly costAllocationTag?: CostAllocationTag;
+}
+
+/** Options of {@link ScalingBudget.fromBudgetName}: what the imported budget declares. */
+export interface ScalingBudgetAttributes {
+  /**
+   * Monthly cost limit of the budget, in USD (the budget's currency), used only when AWS Budgets
+   * reports none. Must be more than zero.
+   *
+   * @default - the limit AWS Budgets reports for the budget
+   */
+  readonly limit?: number;
+
+  /**
+   * Whose spend the budget counts: `BudgetScope.SERVICE` when it counts only this service's tagged
+   * cost, `BudgetScope.ACCOUNT` to let the cost optimizer act on the whole account's spend (other
+   * teams' included; the optimizer warns in APPLY mode). A cost optimizer in APPLY mode refuses a
+   * budget that declares no scope.
+   *
+   * @default - undeclared: a cost optimizer in APPLY mode refuses the budget
+   */
+  readonly scope?: BudgetScope;
+}
+
+/**
  * Properties of a {@link ScalingBudget}.
  */
 export interface ScalingBudgetProps {
@@ -93,9 +146,20 @@ export interface ScalingBudgetProps {
  * actual and of the forecasted spend, sent to the alert topic and optionally to e-mail addresses.
  * The cost optimizer reads the budget by `budgetName`.
  */
-export class ScalingBudget extends Construct {
+export class ScalingBudget extends Construct implements IScalingBudget {
   /** The key of the cost allocation tag of a service-scoped budget when none is given. */
   public static readonly DEFAULT_COST_ALLOCATION_TAG_KEY = 'scaling:service';
+
+  /**
+   * An existing monthly cost budget, by name (nothing is created). It declares its `scope` (whose
+   * spend it counts) and may declare its `limit`; a cost optimizer in APPLY mode refuses a budget
+   * whose scope is not declared. The name and the limit are checked by the settings contract of
+   * the cost optimizer that reads the budget (errors name `budget.budgetName`, `budget.limit`).
+   */
+  public static fromBudgetName(scope: Construct, id: string, budgetName: string, attrs: ScalingBudgetAttributes = {}): IScalingBudget {
+    assertEnumValue('scope', attrs.scope, BudgetScope);
+    return new ImportedScalingBudget(scope, id, budgetName, attrs);
+  }
 
   /** Whose spend the budget counts. */
   public readonly scope: BudgetScope;
@@ -196,6 +260,20 @@ export class ScalingBudget extends Construct {
     // Listeners and dashboards cost nothing and their CloudFormation schemas take no Tags (cfn-lint E3002).
     if (this.costAllocationTag)
       Tags.of(scope).add(this.costAllocationTag.key, this.costAllocationTag.value, { excludeResourceTypes: UNTAGGED_TYPES });
+  }
+}
+
+/** A budget imported by name: what it declares, nothing created. */
+class ImportedScalingBudget extends Construct implements IScalingBudget {
+  public readonly budgetName: string;
+  public readonly limit?: number;
+  public readonly scope?: BudgetScope;
+
+  constructor(scope: Construct, id: string, budgetName: string, attrs: ScalingBudgetAttributes) {
+    super(scope, id);
+    this.budgetName = budgetName;
+    this.limit = attrs.limit;
+    this.scope = attrs.scope;
   }
 }
 
