@@ -18,7 +18,6 @@ import {
   type ScalingGroupOptions,
   ScalingPolicy,
   ScheduledPolicy,
-  VerticalPolicy,
   type VerticalScalingConfig,
 } from './auto-scaling';
 import { LoadDistribution, type LoadDistributionProps } from './load-distribution';
@@ -92,7 +91,10 @@ export interface ScalableServiceProps {
    * budget, predictive scaler and cost optimizer attach to it. Its own settings (health checks,
    * notifications, policies) stay as you made them; give it ELB health checks so that the
    * instances the load balancer finds unhealthy are replaced (a warning says so otherwise).
-   * Vertical scaling needs its launch template, found with {@link launchTemplateOf}.
+   * Vertical scaling needs its launch template, found with {@link launchTemplateOf}. The class, not
+   * an `IAutoScalingGroup`: the service registers it with its target group (the group's own
+   * TargetGroupARNs), tags it for the budget and reads its bounds from its resource, none of which
+   * a group imported by name has in this app (give the scalers an imported group directly).
    *
    * @default a new {@link ScalingGroup} configured by `capacity`
    */
@@ -248,13 +250,7 @@ export class ScalableService extends Construct {
     }
     const existing = props.existingAutoScalingGroup;
     const policies = props.policies ?? (existing ? [] : [...DEFAULT_SCALING_POLICIES]);
-    const { bound, horizontal, vertical, deprecatedVertical } = sortPolicies(policies, props.costOptimizer?.vertical);
-    if (deprecatedVertical) {
-      Annotations.of(this).addWarningV2(
-        'cdk-scaling-architecture:verticalPolicyDeprecated',
-        'ScalingPolicy.vertical in policies is deprecated: vertical scaling is configuration of the cost optimizer, set costOptimizer.vertical (the same configuration)',
-      );
-    }
+    const { bound, horizontal, vertical } = sortPolicies(policies, props.costOptimizer?.vertical);
 
     const monitoring = props.monitoring ?? {};
     this.alertTopic = new AlertTopic(this, 'Alerts', {
@@ -397,7 +393,7 @@ export class ScalableService extends Construct {
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
-        'costOptimizer.vertical (or ScalingPolicy.vertical in policies) configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.',
+        'costOptimizer.vertical configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.',
       );
     }
   }
@@ -511,29 +507,22 @@ export class ScalableService extends Construct {
         `costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`,
       );
     }
-    if (vertical.length > 1 && !props.costOptimizer?.vertical)
-      throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
-    if (vertical.length > 1) {
-      throw new Error(
-        'vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies): give it once, as costOptimizer.vertical',
-      );
-    }
     if (vertical.length === 1) {
       if (mixed) {
         throw new Error(
-          `policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`,
+          `costOptimizer.vertical is set but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template vertical scaling moves along its ladder. Use one of the two.`,
         );
       }
       if (!this.launchTemplate) {
         throw new Error(
-          "policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group's launch template",
+          "costOptimizer.vertical is set but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group's launch template",
         );
       }
       const ladder = vertical[0].instanceTypes.map((t) => t.toString());
       const current = this.launchTemplate.instanceType?.toString();
       const prop = this.scalingGroup ? 'capacity.instanceType' : "the launch template's instanceType";
       if (current === undefined || !ladder.includes(current)) {
-        throw new Error(`${prop} (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
+        throw new Error(`${prop} (${current}) must be one of costOptimizer.vertical.instanceTypes [${ladder.join(', ')}]`);
       }
     }
   }
@@ -569,22 +558,18 @@ export class ScalableService extends Construct {
 }
 
 /**
- * Sorts the policies on their declared `type`. Every policy is bound to the group except the
- * deprecated `ScalingPolicy.vertical`, which only carries the cost optimizer's vertical
- * configuration; `horizontal` are the capacity policies; `vertical` the vertical configurations
- * (`costOptimizer.vertical` first). A vertical policy of the user's own creates its own controller
- * when bound, so it cannot share the group with the optimizer's vertical scaling.
+ * Sorts the policies on their declared `type`. Every policy is bound to the group; `horizontal` are
+ * the capacity policies; `vertical` the cost optimizer's vertical configuration (`costOptimizer.vertical`).
+ * A vertical policy of the user's own creates its own controller when bound, so it cannot share the
+ * group with the optimizer's vertical scaling.
  */
 function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalScalingConfig | undefined) {
-  const carriers = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
-  const bound = policies.filter((p) => !(p instanceof VerticalPolicy));
-  const ownVertical = policies.flatMap((p, i) => (p.type === 'vertical' && !(p instanceof VerticalPolicy) ? [i] : []));
-  const vertical = [...(optimizerVertical ? [optimizerVertical] : []), ...carriers.map((p) => p.config)];
+  const ownVertical = policies.flatMap((p, i) => (p.type === 'vertical' ? [i] : []));
+  const vertical = optimizerVertical ? [optimizerVertical] : [];
   if (ownVertical.length > 0 && vertical.length > 0) {
     throw new Error(
-      `policies[${ownVertical.join(', ')}] is a vertical policy of your own and vertical scaling is also configured for the cost optimizer ` +
-        '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one',
+      `policies[${ownVertical.join(', ')}] is a vertical policy of your own and costOptimizer.vertical is also set: two controllers would change the instance type; keep one`,
     );
   }
-  return { bound, horizontal: bound.filter((p) => p.type === 'horizontal'), vertical, deprecatedVertical: carriers.length > 0 };
+  return { bound: policies, horizontal: policies.filter((p) => p.type === 'horizontal'), vertical };
 }

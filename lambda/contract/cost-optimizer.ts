@@ -89,7 +89,8 @@ export type BudgetScopeName = 'service' | 'account';
 export const BUDGET_SCOPES: readonly BudgetScopeName[] = ['service', 'account'];
 export const BUDGET_MODES: readonly BudgetModeName[] = ['hard', 'availability-first'];
 
-export const DEFAULT_COST_METRICS_NAMESPACE = 'CostOptimizer';
+/** One scheme for both scalers: `CdkScalingArchitecture/<construct>` (see DEFAULT_PREDICTIVE_METRICS_NAMESPACE). */
+export const DEFAULT_COST_METRICS_NAMESPACE = 'CdkScalingArchitecture/CostOptimizer';
 export const COST_SERVICE_NAME = 'cost-optimizer';
 export const DEFAULT_STATE_TAG_KEY = 'cost-optimizer:state';
 

@@ -68,6 +68,7 @@ export const SCALING_MODES: readonly ScalingMode[] = ['forecast-only', 'forecast
 /** CloudWatch keeps one-minute datapoints for 15 days; the scaler reads at most 14. */
 export const MAX_HISTORY_SECONDS = 14 * 86_400;
 export const DEFAULT_ACTION_PREFIX = 'predictive-scaler-';
+/** One scheme for both scalers: `CdkScalingArchitecture/<construct>` (see DEFAULT_COST_METRICS_NAMESPACE). */
 export const DEFAULT_PREDICTIVE_METRICS_NAMESPACE = 'CdkScalingArchitecture/PredictiveScaler';
 export const PREDICTIVE_SERVICE_NAME = 'predictive-scaler';
 

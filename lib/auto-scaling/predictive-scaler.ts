@@ -183,7 +183,7 @@ export interface PredictiveScalerProps {
 
   /**
    * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
-   * budget, planned vs in-service capacity.
+   * budget, planned vs in-service capacity. (The class: aws-cdk-lib has no dashboard interface.)
    *
    * @default no widgets
    */
@@ -243,6 +243,19 @@ export interface PredictiveScalerProps {
    * @default - the scaler plans the group's instances
    */
   readonly ecsService?: ecs.IBaseService;
+
+  /**
+   * The function's execution role, instead of one created for it. It must trust
+   * `lambda.amazonaws.com`. The construct adds the same least-privilege grants to it as to its own
+   * role (its logs, the lease, the managed group), in its default policy. A role imported with
+   * `iam.Role.fromRoleArn` gets them only when it is mutable (the default, same account): CDK then
+   * adds the policies of this stack to it. With `mutable: false` every grant is dropped (no policy
+   * is created or attached, without a warning): the role must already carry them (see the
+   * function's policies in a synthesis without `role`).
+   *
+   * @default - a role of its own, with exactly those grants
+   */
+  readonly role?: iam.IRole;
 }
 
 const GROUP_DIMENSION = 'AutoScalingGroupName';
@@ -266,6 +279,9 @@ const isUnresolved: IsUnresolved = (v) => Token.isUnresolved(v);
  * scheduled actions, so that the handler never infers them from the live group.
  */
 export class PredictiveScaler extends Construct {
+  /** Default CloudWatch namespace of the scaler's metrics (one scheme with the cost optimizer's: `CdkScalingArchitecture/<construct>`). */
+  public static readonly METRICS_NAMESPACE = PREDICTIVE_SCALER_DEFAULTS.metricsNamespace;
+
   /** The scheduled function. */
   /**
    * The group's coordination table, shared with the other scaler function of the same group in
@@ -273,8 +289,8 @@ export class PredictiveScaler extends Construct {
    */
   public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
-  /** The function's role. */
-  public readonly role: iam.Role;
+  /** The function's execution role: `role` when given, else the one created. */
+  public readonly role: iam.IRole;
   /** The function's log group (one structured line per run), with retention. */
   public readonly logGroup: logs.LogGroup;
   /** The EventBridge rule that runs the function. */
@@ -331,8 +347,9 @@ export class PredictiveScaler extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
+      role: props.role,
       missingData: {
-        metric: this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM }),
+        metric: this.metricDecisionSkipped(),
         runs: missingDataAlarmRuns,
         intervalSeconds: settings.intervalSeconds,
         description: 'no usable load history (run skipped: empty, all-NaN or negative metric, or too short)',
@@ -457,7 +474,7 @@ export class PredictiveScaler extends Construct {
   /** Step 3: permissions. Writes only on this group (by name); reads that allow no resource scoping apart. */
   private grant(scaler: ScalerFunction, group: autoscaling.IAutoScalingGroup): void {
     const groupArn = groupArnByName(this, group);
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ScaleTheManagedGroup',
         // Only what the handler calls: the batch variants (as AWS's own predictive scaling
@@ -501,6 +518,26 @@ export class PredictiveScaler extends Construct {
     return this.metric('ImmediateScaleOuts', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
   }
 
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down. */
+  public metricOperatorHold(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold', ...props });
+  }
+
+  /** Runs skipped for missing or unusable load history (one per such run): what the missing-data alarm counts. */
+  public metricDecisionSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Scheduled actions the scaler put on the group (its plan's MinSize floors). */
+  public metricScheduledActionsPut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ScheduledActionsPut', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Scheduled actions of its own the scaler removed from the group. */
+  public metricScheduledActionsRemoved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ScheduledActionsRemoved', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
   /**
    * The share of the last day's load, in percent, above what the group's instances in service
    * carried at 100% utilization (GroupInServiceInstances x capacityPerInstance), one value per run.
@@ -535,7 +572,11 @@ export class PredictiveScaler extends Construct {
     });
   }
 
-  private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  /**
+   * A metric the scaler publishes (namespace `metricsNamespace`, dimension AutoScalingGroupName
+   * = the group's name; one-minute period unless overridden). The `metric*` methods name each one.
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricsNamespace,
       metricName,
@@ -572,7 +613,7 @@ export class PredictiveScaler extends Construct {
         width: 12,
         left: [this.metricPlannedCapacity({ label: 'planned capacity' }), inService],
         // 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down.
-        right: [this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold' })],
+        right: [this.metricOperatorHold()],
         leftYAxis: { min: 0 },
       }),
     );

@@ -2,7 +2,7 @@ import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -158,8 +158,10 @@ export interface CostOptimizerProps {
    */
   readonly missingDataAlarmRuns?: number;
   /**
-   * CloudWatch namespace of the optimizer's own metrics (dimension AutoScalingGroupName).
-   * @default 'CostOptimizer'
+   * CloudWatch namespace of the optimizer's own metrics (dimension AutoScalingGroupName), published
+   * as embedded metric format through its logs. 0.2.x published to 'CostOptimizer': give that to
+   * keep a dashboard's or alarm's history of your own.
+   * @default 'CdkScalingArchitecture/CostOptimizer'
    */
   readonly metricsNamespace?: string;
   /**
@@ -174,7 +176,7 @@ export interface CostOptimizerProps {
    * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
    * imported group (vertical scaling then needs it)
    */
-  readonly launchTemplate?: ec2.LaunchTemplate;
+  readonly launchTemplate?: ec2.ILaunchTemplate;
   /**
    * The budget whose spend and forecast drive the optimizer: a {@link ScalingBudget} of this app,
    * or an existing one imported with `ScalingBudget.fromBudgetName`, which declares its `scope`
@@ -201,6 +203,7 @@ export interface CostOptimizerProps {
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
+   * (The class: aws-cdk-lib has no dashboard interface.)
    * @default no widgets
    */
   readonly dashboard?: cloudwatch.Dashboard;
@@ -332,6 +335,19 @@ export interface CostOptimizerProps {
    * @default - no service's tasks are capped
    */
   readonly ecsService?: CostOptimizerEcsService;
+
+  /**
+   * The function's execution role, instead of one created for it. It must trust
+   * `lambda.amazonaws.com`. The construct adds the same least-privilege grants to it as to its own
+   * role (its logs, the lease, the managed group, its budget and launch template), in its default policy. A role imported with
+   * `iam.Role.fromRoleArn` gets them only when it is mutable (the default, same account): CDK then
+   * adds the policies of this stack to it. With `mutable: false` every grant is dropped (no policy
+   * is created or attached, without a warning): the role must already carry them (see the
+   * function's policies in a synthesis without `role`).
+   *
+   * @default - a role of its own, with exactly those grants
+   */
+  readonly role?: iam.IRole;
 }
 
 /** The optimizer's metric names (namespace {@link CostOptimizer.METRICS_NAMESPACE}, dimension AutoScalingGroupName). */
@@ -344,6 +360,11 @@ const METRIC = {
   MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
   FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
+  ACTUAL_SPEND: 'ActualSpend',
+  FORECAST_PERCENT_OF_LIMIT: 'ForecastPercentOfLimit',
+  ACTIONS_DECIDED: 'ActionsDecided',
+  ACTIONS_APPLIED: 'ActionsApplied',
+  OPERATOR_HOLD: 'OperatorHold',
 } as const;
 
 const DEFAULT_SCHEDULE_SECONDS = 3600;
@@ -371,7 +392,7 @@ const DEFAULT_SCHEDULE_SECONDS = 3600;
  * template only.
  */
 export class CostOptimizer extends Construct {
-  /** Default CloudWatch namespace of the optimizer's metrics. */
+  /** Default CloudWatch namespace of the optimizer's metrics (one scheme with the predictive scaler's: `CdkScalingArchitecture/<construct>`). */
   public static readonly METRICS_NAMESPACE = COST_OPTIMIZER_DEFAULTS.metricsNamespace;
 
   /** The scheduled function. */
@@ -381,8 +402,8 @@ export class CostOptimizer extends Construct {
    */
   public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
-  /** The function's role. */
-  public readonly role: iam.Role;
+  /** The function's execution role: `role` when given, else the one created. */
+  public readonly role: iam.IRole;
   /** The function's log group (one structured line per run), with retention. */
   public readonly logGroup: logs.LogGroup;
   /** The schedule rule. */
@@ -412,7 +433,9 @@ export class CostOptimizer extends Construct {
     const launchTemplate =
       props.launchTemplate ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
     props = { ...props, launchTemplate };
-    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
+    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () =>
+      launchTemplate instanceof ec2.LaunchTemplate ? launchTemplate.instanceType?.toString() : undefined,
+    );
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
     const settings = this.validate(props, group, intervalSeconds);
     // On an ECS service the cap is the point (managed scaling keeps within it): no warning about the capacity provider.
@@ -435,8 +458,9 @@ export class CostOptimizer extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
+      role: props.role,
       missingData: {
-        metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
+        metric: this.metricMissingData(),
         runs: intervalSeconds > 86_400 ? 1 : (props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS),
         intervalSeconds: Math.min(intervalSeconds, 86_400),
         description: 'no CPU utilization data for the group',
@@ -460,7 +484,7 @@ export class CostOptimizer extends Construct {
   private createForecastOverrunAlarm(alertTopic: sns.ITopic | undefined, periodSeconds: number): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, 'ForecastOverrunAlarm', {
       alarmDescription: `Cost optimizer for ${this.groupName}: the spend plan expects the month to end over budget ${this.budgetName} (ForecastOverrunPercent > 0 for 2 runs)`,
-      metric: this.metric(METRIC.FORECAST_OVERRUN_PERCENT, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
+      metric: this.metricForecastOverrunPercent({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
@@ -475,6 +499,11 @@ export class CostOptimizer extends Construct {
     if (!props.budget) {
       throw new Error(
         "budget is required: the optimizer acts on a budget's spend and forecast (a ScalingBudget, or ScalingBudget.fromBudgetName for an existing one)",
+      );
+    }
+    if (props.launchTemplate && props.launchTemplate.launchTemplateId === undefined) {
+      throw new Error(
+        `launchTemplate (${props.launchTemplate.node.path}) has no launchTemplateId: the optimizer's IAM conditions and the handler address the template by id; import it with ec2.LaunchTemplate.fromLaunchTemplateAttributes({ launchTemplateId })`,
       );
     }
     if (props.vertical && !props.launchTemplate) {
@@ -581,7 +610,7 @@ export class CostOptimizer extends Construct {
       );
     }
     scaler.acknowledgeReadOnly();
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadBudget',
         actions: ['budgets:ViewBudget'],
@@ -589,7 +618,7 @@ export class CostOptimizer extends Construct {
       }),
     );
     const groupArn = groupArnByName(this, props.autoScalingGroup);
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageGroup',
         actions: [
@@ -619,10 +648,10 @@ export class CostOptimizer extends Construct {
    * caller could launch from the template (ec2:RunInstances, ec2:CreateTags for its tag
    * specifications, iam:PassRole for its instance profile): allowed for this template only.
    */
-  private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.LaunchTemplate, versions: boolean): void {
+  private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.ILaunchTemplate, versions: boolean): void {
     const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, Stack.of(this));
     if (versions) {
-      this.role.addToPolicy(
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'VersionLaunchTemplate',
           actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
@@ -648,20 +677,31 @@ export class CostOptimizer extends Construct {
       ],
       'ec2:RunInstances is allowed only with the managed launch template (condition ec2:LaunchTemplate) and ec2:CreateTags only on resources being launched (condition ec2:CreateAction = RunInstances): Auto Scaling checks both when the group or its instance refresh uses the template; launches need Resource "*" for the instance, volume and network interface ARNs they create.',
     );
-    if (lt.role) {
-      this.role.addToPolicy(
+    // The instance role is known for a template of this app only (ILaunchTemplate does not carry it).
+    const instanceRole = lt instanceof ec2.LaunchTemplate ? lt.role : undefined;
+    if (!(lt instanceof ec2.LaunchTemplate)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:costOptimizerImportedTemplate',
+        `launchTemplate ${lt.node.path} is imported: its instance profile's role is not known here, so the optimizer is not allowed iam:PassRole on it. If the template has an instance profile, allow it (optimizer.role.addToPrincipalPolicy, iam:PassRole with iam:PassedToService ec2.amazonaws.com), or the launches it starts are refused.`,
+      );
+    }
+    if (instanceRole) {
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'PassInstanceRole',
           actions: ['iam:PassRole'],
-          resources: [lt.role.roleArn],
+          resources: [instanceRole.roleArn],
           conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
         }),
       );
     }
   }
 
-  /** A metric the optimizer publishes, for the managed group. */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  /**
+   * A metric the optimizer publishes (namespace `metricsNamespace`, dimension AutoScalingGroupName
+   * = the group's name; hourly Maximum unless overridden). The `metric*` methods name each one.
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricsNamespace,
       metricName,
@@ -697,6 +737,44 @@ export class CostOptimizer extends Construct {
     return this.metric(METRIC.MINIMUM_CAP_FOR_LOAD, { label: 'Lowest cap the load allows', ...props });
   }
 
+  /** The month's actual spend so far, as the optimizer read it (AWS Budgets or Cost Explorer). */
+  public metricActualSpend(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTUAL_SPEND, { label: 'Actual spend', ...props });
+  }
+
+  /** The expected month-end cost in percent of the budget limit. */
+  public metricForecastPercentOfLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.FORECAST_PERCENT_OF_LIMIT, { label: 'Forecast % of limit', ...props });
+  }
+
+  /**
+   * How far, in percent of the limit, the spend plan expects the month to end over the budget (0
+   * when it fits): what `forecastOverrunAlarm` watches.
+   */
+  public metricForecastOverrunPercent(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.FORECAST_OVERRUN_PERCENT, props);
+  }
+
+  /** Actions the run decided (cap, target, on-demand share, vertical step, off-hours). */
+  public metricActionsDecided(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTIONS_DECIDED, { statistic: cloudwatch.Stats.SUM, label: 'Actions decided', ...props });
+  }
+
+  /** Actions the run applied to the group (none outside APPLY mode). */
+  public metricActionsApplied(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTIONS_APPLIED, { statistic: cloudwatch.Stats.SUM, label: 'Actions applied', ...props });
+  }
+
+  /** 1 for a run without CPU utilization data for the group: what the missing-data alarm counts. */
+  public metricMissingData(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.MISSING_DATA, props);
+  }
+
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the run acts on nothing. */
+  public metricOperatorHold(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.OPERATOR_HOLD, { label: 'Operator hold', ...props });
+  }
+
   /** 1 for a run that failed (and changed nothing), 0 otherwise. */
   public metricRunErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(METRIC.RUN_ERRORS, { statistic: cloudwatch.Stats.SUM, label: 'Run errors', ...props });
@@ -730,7 +808,7 @@ export class CostOptimizer extends Construct {
           }),
         ],
         // OperatorHold: 1 while an operator holds the group (the pause tag, or bounds no controller wrote).
-        right: [this.metricRunErrors(), this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'Operator hold' })],
+        right: [this.metricRunErrors(), this.metricOperatorHold()],
         leftYAxis: { min: 0 },
         width: 12,
       }),

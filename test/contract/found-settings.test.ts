@@ -14,7 +14,6 @@ import { loadConfig as loadCostConfig } from '../../lambda/cost-optimizer/config
 import { loadConfig as loadScalerConfig } from '../../lambda/predictive-scaler/config';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
 import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
-import { VerticalPolicy } from '../../lib/auto-scaling/vertical-scaling';
 import { CostOptimizer, type CostOptimizerProps, SpendSource, type WeekDay } from '../../lib/resource-management/cost-optimizer';
 import { ScalableService } from '../../lib/scalable-service';
 import { BudgetScope } from '../../lib/resource-management/budget-scope';
@@ -181,9 +180,6 @@ describe('a vertical ladder out of order ([t3.large, t3.micro]) is rejected by s
   const outOfOrder = { ...ladder, instanceTypes: [new ec2.InstanceType('t3.large'), new ec2.InstanceType('t3.micro')] };
   test('by the CostOptimizer', () => {
     expect(() => cost({ vertical: outOfOrder })).toThrow(/^vertical.instanceTypes must be ordered small to large: t3.micro is smaller than t3.large/);
-  });
-  test('by the vertical policy', () => {
-    expect(() => new VerticalPolicy(outOfOrder)).toThrow(/^instanceTypes must be ordered small to large: t3.micro is smaller than t3.large/);
   });
   test('by the handler, for an environment written by hand', () => {
     const env = {
