@@ -366,7 +366,7 @@ export function costOptimizerOf(config: EnvironmentConfig): ScalableServiceProps
       timeZone: c.workingHours.timeZone,
       days: c.workingHours.days,
     },
-    targetUtilization: c.maxCpuTargetPercent !== undefined ? { maxPercent: c.maxCpuTargetPercent } : undefined,
+    targetUtilizationBand: c.maxCpuTargetPercent !== undefined ? { maxPercent: c.maxCpuTargetPercent } : undefined,
     spot: c.spot && { minOnDemandPercent: c.spot.minOnDemandPercent, stepPercent: c.spot.stepPercent },
     vertical: verticalOf(config),
   };

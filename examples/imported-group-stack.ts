@@ -65,7 +65,7 @@ export class ImportedGroupStack extends Stack {
       unhealthyHostsAlarm: web.unhealthyHostsAlarm,
     });
 
-    // capacityPerInstance comes from the request-count policy (1000 / 0.7 requests per minute), and
+    // capacityPerInstance comes from the request-count policy (1000 requests per minute at the default targetUtilizationPercent 70), and
     // the target group's 5-minute RequestCount is read at one minute.
     new PredictiveScaler(this, 'FleetPredictive', {
       autoScalingGroup: group,
@@ -77,7 +77,7 @@ export class ImportedGroupStack extends Stack {
     new CostOptimizer(this, 'FleetCost', {
       autoScalingGroup: group,
       budget: new ScalingBudget(this, 'FleetBudget', { limit: 1500, alertTopic: alerts.topic }),
-      targetUtilization: { maxPercent: 70 },
+      targetUtilizationBand: { maxPercent: 70 },
       vertical: {
         instanceTypes: ['m7g.medium', 'm7g.large', 'm7g.xlarge'].map((t) => new ec2.InstanceType(t)),
         lowerUtilizationPercent: 20,
@@ -108,9 +108,8 @@ export class ImportedGroupStack extends Stack {
       autoScalingGroup: legacy,
       minCapacity: 1,
       maxCapacity: 8,
-      budgetName: 'legacy-web-monthly',
-      budgetLimit: 400,
-      budgetScope: BudgetScope.SERVICE, // the legacy budget counts only the legacy web's tagged cost
+      // An existing budget, imported by name: it declares whose spend it counts (the legacy web's tagged cost).
+      budget: ScalingBudget.fromBudgetName(this, 'LegacyBudget', 'legacy-web-monthly', { limit: 400, scope: BudgetScope.SERVICE }),
       alertTopic: alerts.topic,
     });
   }

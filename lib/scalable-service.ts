@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
+import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -19,7 +19,6 @@ import {
   ScalingPolicy,
   ScalingPolicyType,
   ScheduledPolicy,
-  VerticalPolicy,
   type VerticalScalingConfig,
 } from './auto-scaling';
 import { LoadDistribution, type LoadDistributionOptions } from './load-distribution';
@@ -87,7 +86,10 @@ export interface ScalableServiceProps {
    * budget, predictive scaler and cost optimizer attach to it. Its own settings (health checks,
    * notifications, policies) stay as you made them; give it ELB health checks so that the
    * instances the load balancer finds unhealthy are replaced (a warning says so otherwise).
-   * Vertical scaling needs its launch template, found with {@link launchTemplateOf}.
+   * Vertical scaling needs its launch template, found with {@link launchTemplateOf}. The class, not
+   * an `IAutoScalingGroup`: the service registers it with its target group (the group's own
+   * TargetGroupARNs), tags it for the budget and reads its bounds from its resource, none of which
+   * a group imported by name has in this app (give the scalers an imported group directly).
    *
    * @default a new {@link ScalingGroup} configured by `capacity`
    */
@@ -163,7 +165,7 @@ export interface ScalableServicePredictiveScalerOptions extends PredictiveScaler
   /**
    * Requests per minute one instance serves at 100% utilization.
    *
-   * @default the request-count target tracking policy's target divided by `targetUtilization`,
+   * @default the request-count target tracking policy's target divided by `targetUtilizationPercent` / 100,
    * so that the scaler plans the capacity target tracking would hold; required when there is no
    * such policy
    */
@@ -238,13 +240,7 @@ export class ScalableService extends Construct {
     }
     const existing = props.existingAutoScalingGroup;
     const policies = props.policies ?? (existing ? [] : [...DEFAULT_SCALING_POLICIES]);
-    const { bound, horizontal, vertical, deprecatedVertical } = sortPolicies(policies, props.costOptimizer?.vertical);
-    if (deprecatedVertical) {
-      Annotations.of(this).addWarningV2(
-        'cdk-scaling-architecture:verticalPolicyDeprecated',
-        'ScalingPolicy.vertical in policies is deprecated: vertical scaling is configuration of the cost optimizer, set costOptimizer.vertical (the same configuration)',
-      );
-    }
+    const { bound, horizontal, vertical } = sortPolicies(policies, props.costOptimizer?.vertical);
 
     const monitoring = props.monitoring ?? {};
     this.alertTopic = new AlertTopic(this, 'Alerts', {
@@ -309,15 +305,17 @@ export class ScalableService extends Construct {
     if (predictive.enabled ?? true) {
       const { enabled, capacityPerInstance, ...options } = predictive;
       // Checked here, by the contract's rule, before it divides the derived capacityPerInstance.
+      const targetPercent = options.targetUtilizationPercent;
       const targetProblem =
-        options.targetUtilization === undefined || Token.isUnresolved(options.targetUtilization)
+        targetPercent === undefined || Token.isUnresolved(targetPercent)
           ? undefined
-          : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, options.targetUtilization);
+          : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
       if (targetProblem) throw new Error(`predictiveScaler.${targetProblem.prop} ${targetProblem.message}`);
-      const perInstance = capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, options.targetUtilization ?? 0.7);
+      const perInstance =
+        capacityPerInstance ?? this.defaultCapacityPerInstance(horizontal, targetPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent);
       if (capacityPerInstance === undefined && perInstance !== undefined && !Token.isUnresolved(perInstance) && !Number.isFinite(perInstance)) {
         throw new Error(
-          `predictiveScaler.targetUtilization (${options.targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (target / targetUtilization) is not finite`,
+          `predictiveScaler.targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (target / (targetUtilizationPercent / 100)) is not finite`,
         );
       }
       if (perInstance !== undefined) {
@@ -356,6 +354,7 @@ export class ScalableService extends Construct {
           "costOptimizer.enabled is true but budget is not given: the cost optimizer acts on the budget's spend and forecast (set budget.limit)",
         );
       }
+      const budget = this.budget;
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
       const maintenanceMin = props.capacity?.minHealthyPercentage;
       this.costOptimizer = withPropPath(
@@ -374,7 +373,7 @@ export class ScalableService extends Construct {
             ...options,
             autoScalingGroup: this.autoScalingGroup,
             launchTemplate: this.launchTemplate,
-            budget: this.budget,
+            budget,
             alertTopic: this.topic,
             dashboard: this.dashboard,
             vertical: this.verticalScaling,
@@ -384,7 +383,7 @@ export class ScalableService extends Construct {
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:verticalPolicyWithoutCostOptimizer',
-        'costOptimizer.vertical (or ScalingPolicy.vertical in policies) configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.',
+        'costOptimizer.vertical configures a vertical policy but the cost optimizer, which executes it, is not deployed (it needs budget): it takes effect only if you pass service.verticalScaling to a CostOptimizer of your own.',
       );
     }
   }
@@ -394,9 +393,9 @@ export class ScalableService extends Construct {
    * tracking policy: target tracking holds `targetRequestsPerMinute` per instance, which the
    * predictive scaler's plan matches at its target utilization.
    */
-  private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilization: number): number | undefined {
+  private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilizationPercent: number): number | undefined {
     const requestPolicy = horizontal.find((p): p is RequestCountTargetTrackingPolicy => p instanceof RequestCountTargetTrackingPolicy);
-    return requestPolicy ? requestPolicy.options.targetRequestsPerMinute / targetUtilization : undefined;
+    return requestPolicy ? (requestPolicy.options.targetRequestsPerMinute * 100) / targetUtilizationPercent : undefined;
   }
 
   /** Binds the horizontal policies to the group (a given group: under this construct, with the service's target group). */
@@ -473,19 +472,19 @@ export class ScalableService extends Construct {
       }
     });
 
-    const band = props.costOptimizer?.targetUtilization;
+    const band = props.costOptimizer?.targetUtilizationBand;
     if (band) {
       const cpuPolicies = horizontal.flatMap((policy, i) => (policy instanceof CpuTargetTrackingPolicy ? [{ policy, i }] : []));
       if (cpuPolicies.length !== 1) {
         throw new Error(
-          `costOptimizer.targetUtilization needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
+          `costOptimizer.targetUtilizationBand needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
         );
       }
       const { policy, i } = cpuPolicies[0];
       const target = policy.options.targetUtilizationPercent;
       if (known(target) && known(band.maxPercent) && band.maxPercent <= target) {
         throw new Error(
-          `costOptimizer.targetUtilization.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
+          `costOptimizer.targetUtilizationBand.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
         );
       }
     }
@@ -498,29 +497,22 @@ export class ScalableService extends Construct {
         `costOptimizer.spot (minOnDemandPercent ${props.costOptimizer.spot.minOnDemandPercent}) needs ${groupProp}: the optimizer shifts the group's On-Demand share above its base toward Spot, and a group without a mixed instances policy has none`,
       );
     }
-    if (vertical.length > 1 && !props.costOptimizer?.vertical)
-      throw new Error(`policies may contain at most one vertical policy, got ${vertical.length}`);
-    if (vertical.length > 1) {
-      throw new Error(
-        'vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies): give it once, as costOptimizer.vertical',
-      );
-    }
     if (vertical.length === 1) {
       if (mixed) {
         throw new Error(
-          `policies has a vertical policy but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template the vertical policy moves along its ladder. Use one of the two.`,
+          `costOptimizer.vertical is set but the group has a mixed instances policy (${groupProp}): its instance types come from the policy, not from the launch template vertical scaling moves along its ladder. Use one of the two.`,
         );
       }
       if (!this.launchTemplate) {
         throw new Error(
-          "policies has a vertical policy but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group's launch template",
+          "costOptimizer.vertical is set but existingAutoScalingGroup has no launch template of this app (launchTemplateOf found none): vertical scaling versions the group's launch template",
         );
       }
       const ladder = vertical[0].instanceTypes.map((t) => t.toString());
       const current = this.launchTemplate.instanceType?.toString();
       const prop = this.scalingGroup ? 'capacity.instanceType' : "the launch template's instanceType";
       if (current === undefined || !ladder.includes(current)) {
-        throw new Error(`${prop} (${current}) must be one of the vertical policy's instanceTypes [${ladder.join(', ')}]`);
+        throw new Error(`${prop} (${current}) must be one of costOptimizer.vertical.instanceTypes [${ladder.join(', ')}]`);
       }
     }
   }
@@ -556,22 +548,18 @@ export class ScalableService extends Construct {
 }
 
 /**
- * Sorts the policies on their declared `type`. Every policy is bound to the group except the
- * deprecated `ScalingPolicy.vertical`, which only carries the cost optimizer's vertical
- * configuration; `horizontal` are the capacity policies; `vertical` the vertical configurations
- * (`costOptimizer.vertical` first). A vertical policy of the user's own creates its own controller
- * when bound, so it cannot share the group with the optimizer's vertical scaling.
+ * Sorts the policies on their declared `type`. Every policy is bound to the group; `horizontal` are
+ * the capacity policies; `vertical` the cost optimizer's vertical configuration (`costOptimizer.vertical`).
+ * A vertical policy of the user's own creates its own controller when bound, so it cannot share the
+ * group with the optimizer's vertical scaling.
  */
 function sortPolicies(policies: IScalingPolicy[], optimizerVertical: VerticalScalingConfig | undefined) {
-  const carriers = policies.filter((p): p is VerticalPolicy => p instanceof VerticalPolicy);
-  const bound = policies.filter((p) => !(p instanceof VerticalPolicy));
-  const ownVertical = policies.flatMap((p, i) => (p.type === ScalingPolicyType.VERTICAL && !(p instanceof VerticalPolicy) ? [i] : []));
-  const vertical = [...(optimizerVertical ? [optimizerVertical] : []), ...carriers.map((p) => p.config)];
+  const ownVertical = policies.flatMap((p, i) => (p.type === ScalingPolicyType.VERTICAL ? [i] : []));
+  const vertical = optimizerVertical ? [optimizerVertical] : [];
   if (ownVertical.length > 0 && vertical.length > 0) {
     throw new Error(
-      `policies[${ownVertical.join(', ')}] is a vertical policy of your own and vertical scaling is also configured for the cost optimizer ` +
-        '(costOptimizer.vertical or ScalingPolicy.vertical): two controllers would change the instance type; keep one',
+      `policies[${ownVertical.join(', ')}] is a vertical policy of your own and costOptimizer.vertical is also set: two controllers would change the instance type; keep one`,
     );
   }
-  return { bound, horizontal: bound.filter((p) => p.type === ScalingPolicyType.HORIZONTAL), vertical, deprecatedVertical: carriers.length > 0 };
+  return { bound: policies, horizontal: policies.filter((p) => p.type === ScalingPolicyType.HORIZONTAL), vertical };
 }

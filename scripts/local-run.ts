@@ -235,7 +235,7 @@ export async function main(o: Options, moto: MotoServer): Promise<void> {
   const loadMetric = loadMetricOf(fnEnv);
   const groupName = fnEnv.AUTO_SCALING_GROUP_NAME;
   const cpi = Number(fnEnv.CAPACITY_PER_INSTANCE);
-  const targetUtilization = fnEnv.TARGET_UTILIZATION ? Number(fnEnv.TARGET_UTILIZATION) : 0.7;
+  const targetUtilization = fnEnv.TARGET_UTILIZATION_PERCENT ? Number(fnEnv.TARGET_UTILIZATION_PERCENT) / 100 : 0.7;
   const group0 = await readGroup(d.clients.autoScaling, groupName);
   console.log(
     `predictive scaler: ${scaler.functionName}, group ${groupName} (min ${group0.min}, max ${group0.max}, desired ${group0.desired}), ` +

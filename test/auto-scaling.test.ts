@@ -14,7 +14,9 @@ import {
   ScalingPolicy,
   type VerticalScalingConfig,
 } from '../lib';
-import { validateVerticalScalingConfig } from '../lib/auto-scaling/vertical-scaling';
+import { CostOptimizer } from '../lib/resource-management/cost-optimizer';
+import { ScalingBudget } from '../lib/resource-management/scaling-budget';
+import { BudgetScope } from '../lib/resource-management/budget-scope';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -109,7 +111,6 @@ describe('ScalingGroup with every policy kind', () => {
       }),
       'Predictive',
     );
-    scalingGroup.addPolicy(ScalingPolicy.vertical(ladder), 'Vertical');
     template = Template.fromStack(f.stack);
   });
 
@@ -270,7 +271,6 @@ describe('ScalingGroup with every policy kind', () => {
       ['horizontal', 420],
       ['horizontal', 0],
       ['horizontal', 0],
-      ['vertical', 12 * 3600],
     ]);
     expect(scalingGroup.policies.map((p) => p.trigger)).toEqual([
       'average CPU utilization of the group away from 55%',
@@ -279,7 +279,6 @@ describe('ScalingGroup with every policy kind', () => {
       'AWS/ApplicationELB/TargetResponseTime (p99) GreaterThanThreshold 2',
       'schedule 0 8 * * MON-FRI (Europe/Berlin)',
       'hourly forecast of the ALB request count (AWS predictive scaling)',
-      'utilization outside 20%..70% for 1 day',
     ]);
     expect(scalingGroup.policies[4].action).toBe("set the group's min 4");
     expect(scalingGroup.policies[2].action).toBe('change capacity by step (ChangeInCapacity): [-inf, 1) -> -1, [10, 50) -> +1, [50, +inf) -> +3');
@@ -615,22 +614,25 @@ describe('validation: one test per message', () => {
   });
 
   test.each<[string, Partial<VerticalScalingConfig>, RegExp]>([
-    ['one instance type', { instanceTypes: [new ec2.InstanceType('t3.small')] }, /instanceTypes must list at least 2 instance types/],
+    ['one instance type', { instanceTypes: [new ec2.InstanceType('t3.small')] }, /^vertical.instanceTypes must list at least 2 instance types/],
     [
       'repeated type',
       { instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.small')] },
-      /must not repeat an instance type, got t3.small twice/,
+      /^vertical.instanceTypes must not repeat an instance type, got t3.small twice/,
     ],
     [
       'lower >= upper',
       { lowerUtilizationPercent: 70, upperUtilizationPercent: 60 },
-      /lowerUtilizationPercent \(70\) must be < upperUtilizationPercent \(60\)/,
+      /^vertical.lowerUtilizationPercent \(70\) must be < vertical.upperUtilizationPercent \(60\)/,
     ],
-    ['upper above 100', { upperUtilizationPercent: 101 }, /upperUtilizationPercent must be in \(0, 100\], got 101/],
-    ['short window', { evaluationWindow: Duration.minutes(30) }, /evaluationWindow must be at least 1 hour, got 30 minutes/],
-    ['zero interval', { minInterval: Duration.seconds(0) }, /minInterval must be a positive duration/],
-  ])('vertical: %s', (_name, change, message) => {
-    expect(() => validateVerticalScalingConfig({ ...ladder, ...change })).toThrow(message);
-    expect(() => ScalingPolicy.vertical({ ...ladder, ...change })).toThrow(message);
+    ['upper above 100', { upperUtilizationPercent: 101 }, /^vertical.upperUtilizationPercent must be in \(0, 100\], got 101/],
+    ['short window', { evaluationWindow: Duration.minutes(30) }, /^vertical.evaluationWindow must be in \[1 hour, 14 days\], got 30 minutes/],
+    ['zero interval', { minInterval: Duration.seconds(0) }, /^vertical.minInterval must be in \(0 seconds, 366 days\], got 0 seconds/],
+  ])('vertical (checked by the cost optimizer that executes it): %s', (_name, change, message) => {
+    const { stack, scalingGroup } = group({ instanceType: new ec2.InstanceType('t3.small') });
+    const budget = ScalingBudget.fromBudgetName(stack, 'Budget', 'b', { budgetScope: BudgetScope.SERVICE });
+    expect(
+      () => new CostOptimizer(stack, 'Cost', { autoScalingGroup: scalingGroup.autoScalingGroup, budget, vertical: { ...ladder, ...change } }),
+    ).toThrow(message);
   });
 });

@@ -69,16 +69,18 @@ describe('ScalableService on an existing group, with budget, predictive scaler a
       policies: [
         ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
         ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 900 }),
-        ScalingPolicy.vertical({
+      ],
+      budget: { limit: 300 },
+      costOptimizer: {
+        mode: CostOptimizerMode.DRY_RUN,
+        vertical: {
           instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
           lowerUtilizationPercent: 20,
           upperUtilizationPercent: 70,
           evaluationWindow: Duration.hours(24),
           minInterval: Duration.hours(24),
-        }),
-      ],
-      budget: { limit: 300 },
-      costOptimizer: { mode: CostOptimizerMode.DRY_RUN },
+        },
+      },
     });
     Validations.of(f.app).addPlugins(new AwsSolutionsChecks(f.app), new ScalingStandardsChecks(f.app));
     template = Template.fromJSON(f.app.synth().getStackByName(f.stack.stackName).template);
@@ -156,15 +158,15 @@ describe('ScalableService on an existing group: defaults, derivations, warnings 
         new ScalableService(f.stack, 'Web', {
           vpc: f.vpc,
           existingAutoScalingGroup: group,
-          policies: [
-            ScalingPolicy.vertical({
+          costOptimizer: {
+            vertical: {
               instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
               lowerUtilizationPercent: 20,
               upperUtilizationPercent: 70,
               evaluationWindow: Duration.hours(24),
               minInterval: Duration.hours(24),
-            }),
-          ],
+            },
+          },
           budget: { limit: 100 },
         }),
     ).toThrow(/existingAutoScalingGroup has no launch template of this app/);
@@ -223,23 +225,23 @@ describe('ScalableService cross-checks of the group features', () => {
     ).toThrow(/costOptimizer.spot \(minOnDemandPercent 0\) needs capacity.mixedInstancesPolicy/);
   });
 
-  test('a vertical policy with a mixed instances policy is an error', () => {
+  test('costOptimizer.vertical with a mixed instances policy is an error', () => {
     const f = fixture();
     expect(
       () =>
         new ScalableService(f.stack, 'Web', {
           vpc: f.vpc,
           capacity: { mixedInstancesPolicy: spot },
-          policies: [
-            ScalingPolicy.vertical({
+          costOptimizer: {
+            vertical: {
               instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
               lowerUtilizationPercent: 20,
               upperUtilizationPercent: 70,
               evaluationWindow: Duration.hours(24),
               minInterval: Duration.hours(24),
-            }),
-          ],
+            },
+          },
         }),
-    ).toThrow(/policies has a vertical policy but the group has a mixed instances policy \(capacity.mixedInstancesPolicy\)/);
+    ).toThrow(/costOptimizer.vertical is set but the group has a mixed instances policy \(capacity.mixedInstancesPolicy\)/);
   });
 });

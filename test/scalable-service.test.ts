@@ -131,14 +131,16 @@ describe('ScalableService options', () => {
       policies: [
         ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 45 }),
         ScalingPolicy.scheduled({ schedule: autoscaling.Schedule.cron({ hour: '7', minute: '0' }), minCapacity: 6 }),
-        ScalingPolicy.vertical({
+      ],
+      costOptimizer: {
+        vertical: {
           instanceTypes: [new ec2.InstanceType('t3.small'), new ec2.InstanceType('t3.medium')],
           lowerUtilizationPercent: 20,
           upperUtilizationPercent: 70,
           evaluationWindow: Duration.hours(24),
           minInterval: Duration.hours(24),
-        }),
-      ],
+        },
+      },
       thresholds: { cpuHighPercent: 75 },
       monitoring: { dashboardName: 'web-dash', alertEmails: ['ops@example.com'] },
     });
@@ -154,18 +156,20 @@ describe('ScalableService options', () => {
     expect(svc.policies.map((p) => p.type)).toEqual(['horizontal', 'horizontal']);
   });
 
-  test('a vertical policy without the cost optimizer that executes it is named in a warning', () => {
-    const vertical = ScalingPolicy.vertical({
+  test('costOptimizer.vertical without the cost optimizer that executes it is named in a warning', () => {
+    const vertical = {
       instanceTypes: [new ec2.InstanceType('t3.micro'), new ec2.InstanceType('t3.small')],
       lowerUtilizationPercent: 20,
       upperUtilizationPercent: 70,
       evaluationWindow: Duration.hours(24),
       minInterval: Duration.hours(24),
-    });
-    const warning = Match.stringLikeRegexp('vertical policy but the cost optimizer, which executes it, is not deployed');
-    const without = service({ policies: [...DEFAULT_SCALING_POLICIES, vertical] });
+    };
+    const warning = Match.stringLikeRegexp(
+      'costOptimizer.vertical configures a vertical policy but the cost optimizer, which executes it, is not deployed',
+    );
+    const without = service({ policies: [...DEFAULT_SCALING_POLICIES], costOptimizer: { vertical } });
     Annotations.fromStack(without.stack).hasWarning('/Service/Web', warning);
-    const withBudget = service({ policies: [...DEFAULT_SCALING_POLICIES, vertical], budget: { limit: 300 } });
+    const withBudget = service({ policies: [...DEFAULT_SCALING_POLICIES], costOptimizer: { vertical }, budget: { limit: 300 } });
     expect(withBudget.svc.costOptimizer).toBeDefined();
     Annotations.fromStack(withBudget.stack).hasNoWarning('/Service/Web', warning);
   });
@@ -177,14 +181,13 @@ describe('ScalableService options', () => {
 });
 
 describe('ScalableService validation: one test per message', () => {
-  const vertical = (instanceTypes: string[]) =>
-    ScalingPolicy.vertical({
-      instanceTypes: instanceTypes.map((t) => new ec2.InstanceType(t)),
-      lowerUtilizationPercent: 20,
-      upperUtilizationPercent: 70,
-      evaluationWindow: Duration.hours(24),
-      minInterval: Duration.hours(24),
-    });
+  const vertical = (instanceTypes: string[]) => ({
+    instanceTypes: instanceTypes.map((t) => new ec2.InstanceType(t)),
+    lowerUtilizationPercent: 20,
+    upperUtilizationPercent: 70,
+    evaluationWindow: Duration.hours(24),
+    minInterval: Duration.hours(24),
+  });
 
   test.each<[string, Partial<ScalableServiceProps>, RegExp]>([
     ['capacity min > max', { capacity: { minCapacity: 8, maxCapacity: 4 } }, /minCapacity \(8\) must be <= maxCapacity \(4\)/],
@@ -207,17 +210,9 @@ describe('ScalableService validation: one test per message', () => {
       /thresholds.cpuHighPercent \(60\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 60\)/,
     ],
     [
-      'two vertical policies',
-      {
-        capacity: { instanceType: new ec2.InstanceType('t3.small') },
-        policies: [vertical(['t3.small', 't3.medium']), vertical(['t3.small', 't3.large'])],
-      },
-      /policies may contain at most one vertical policy, got 2/,
-    ],
-    [
       'instance type not on the ladder',
-      { policies: [vertical(['t3.small', 't3.medium'])] },
-      /capacity.instanceType \(t3.micro\) must be one of the vertical policy's instanceTypes \[t3.small, t3.medium\]/,
+      { costOptimizer: { vertical: vertical(['t3.small', 't3.medium']) } },
+      /capacity.instanceType \(t3.micro\) must be one of costOptimizer.vertical.instanceTypes \[t3.small, t3.medium\]/,
     ],
     ['budget limit 0', { budget: { limit: 0 } }, /limit must be > 0 USD, got 0 USD/],
     [
@@ -225,14 +220,14 @@ describe('ScalableService validation: one test per message', () => {
       {
         budget: { limit: 300 },
         policies: [ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: 1000 })],
-        costOptimizer: { targetUtilization: { maxPercent: 70 } },
+        costOptimizer: { targetUtilizationBand: { maxPercent: 70 } },
       },
-      /costOptimizer.targetUtilization needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/,
+      /costOptimizer.targetUtilizationBand needs exactly one CPU target tracking policy \(ScalingPolicy.targetTrackingCpu\) in policies, got 0/,
     ],
     [
       'CPU band at or below the CPU target',
-      { budget: { limit: 300 }, costOptimizer: { targetUtilization: { maxPercent: 50 } } },
-      /costOptimizer.targetUtilization.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/,
+      { budget: { limit: 300 }, costOptimizer: { targetUtilizationBand: { maxPercent: 50 } } },
+      /costOptimizer.targetUtilizationBand.maxPercent \(50\) must be above the CPU target of policies\[0\] \(targetUtilizationPercent 50\)/,
     ],
   ])('%s', (_name, props, message) => {
     expect(() => service(props)).toThrow(message);

@@ -39,15 +39,15 @@ describe('ScalingBudget', () => {
     });
     expect(b.limit).toBe(250);
     expect(b.budgetName).toMatch(/^Budget-Monthly-[0-9A-F]{8}$/);
-    expect(b.scope).toBe(BudgetScope.SERVICE);
+    expect(b.budgetScope).toBe(BudgetScope.SERVICE);
     expect(b.costAllocationTag).toEqual({ key: 'scaling:service', value: b.budgetName });
   });
 
   test('scope ACCOUNT: the whole account, declared; with a cost allocation tag it is an error', () => {
-    const { stack, budget: b } = budget({ scope: BudgetScope.ACCOUNT });
+    const { stack, budget: b } = budget({ budgetScope: BudgetScope.ACCOUNT });
     Template.fromStack(stack).hasResourceProperties('AWS::Budgets::Budget', { Budget: { CostFilters: Match.absent() } });
     expect(b.costAllocationTag).toBeUndefined();
-    expect(() => budget({ scope: BudgetScope.ACCOUNT, costAllocationTag: { key: 'app', value: 'web' } })).toThrow(
+    expect(() => budget({ budgetScope: BudgetScope.ACCOUNT, costAllocationTag: { key: 'app', value: 'web' } })).toThrow(
       /costAllocationTag \(app\) narrows the budget to the service, but scope is BudgetScope.ACCOUNT/,
     );
   });

@@ -105,35 +105,17 @@ describe('vertical scaling is configuration of the cost optimizer', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ VERTICAL_SCALING: Match.stringLikeRegexp('t3.small') }) },
     });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('deprecated'));
   });
 
   test('capacity.instanceType must be on its ladder', () => {
     expect(() =>
       service({ capacity: { instanceType: new ec2.InstanceType('t3.large') }, budget: { limit: 100 }, costOptimizer: { vertical: LADDER } }),
-    ).toThrow("capacity.instanceType (t3.large) must be one of the vertical policy's instanceTypes [t3.small, t3.medium]");
+    ).toThrow('capacity.instanceType (t3.large) must be one of costOptimizer.vertical.instanceTypes [t3.small, t3.medium]');
   });
 
   test('without a budget (no optimizer) it warns that nothing executes it', () => {
     const { stack, svc } = service({ capacity: SMALL, costOptimizer: { enabled: false, vertical: LADDER } });
     expect(svc.costOptimizer).toBeUndefined();
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('cost optimizer, which executes it, is not deployed'));
-  });
-
-  test('the deprecated ScalingPolicy.vertical in policies still configures it, with a warning, and is not bound', () => {
-    const { stack, svc } = service({
-      capacity: SMALL,
-      policies: [ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }), ScalingPolicy.vertical(LADDER)],
-      budget: { limit: 100 },
-    });
-    expect(svc.verticalScaling).toBe(LADDER);
-    expect(svc.policies.map((p) => p.type)).toEqual(['horizontal']);
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('ScalingPolicy.vertical in policies is deprecated'));
-  });
-
-  test('given twice (costOptimizer.vertical and ScalingPolicy.vertical) is an error', () => {
-    expect(() =>
-      service({ capacity: SMALL, policies: [ScalingPolicy.vertical(LADDER)], budget: { limit: 100 }, costOptimizer: { vertical: LADDER } }),
-    ).toThrow('vertical scaling is configured twice (costOptimizer.vertical and ScalingPolicy.vertical in policies)');
   });
 });

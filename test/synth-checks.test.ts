@@ -20,7 +20,6 @@ import { parseGroupBaseline } from '../lambda/contract/group-baseline';
 import {
   BudgetMode,
   BudgetScope,
-  CostOptimizer,
   CostOptimizerMode,
   NativePredictiveScalingMaxCapacityBreachBehavior,
   NativePredictiveScalingMetric,
@@ -261,23 +260,15 @@ describe('item 8, the other enums: a budget scope or a native predictive setting
   test("ScalingBudget scope 'Service' (not 'service') is refused instead of counting the whole account", () => {
     const stack = new Stack(new App(), 'Budget', { env: ENV });
     expect(
-      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), scope: 'Service' as BudgetScope }),
-    ).toThrow(/^scope must be one of 'service', 'account', got 'Service'/);
+      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), budgetScope: 'Service' as BudgetScope }),
+    ).toThrow(/^budgetScope must be one of 'service', 'account', got 'Service'/);
   });
 
-  test("CostOptimizer budgetScope 'ACCOUNT' is refused", () => {
+  test("ScalingBudget.fromBudgetName scope 'ACCOUNT' is refused", () => {
     const stack = new Stack(new App(), 'Cost', { env: ENV });
-    const group = new ScalingGroup(stack, 'Web', { vpc: importedVpc(stack), minCapacity: 2, maxCapacity: 20 });
-    expect(
-      () =>
-        new CostOptimizer(stack, 'Cost', {
-          autoScalingGroup: group.autoScalingGroup,
-          budgetName: 'team-budget',
-          budgetLimit: 100,
-          budgetScope: 'ACCOUNT' as BudgetScope,
-          floorCapacity: 2,
-        }),
-    ).toThrow(/^budgetScope must be one of 'service', 'account', got 'ACCOUNT'/);
+    expect(() => ScalingBudget.fromBudgetName(stack, 'Team', 'team-budget', { limit: 100, budgetScope: 'ACCOUNT' as BudgetScope })).toThrow(
+      /^budgetScope must be one of 'service', 'account', got 'ACCOUNT'/,
+    );
   });
 
   test.each<[string, Partial<NativePredictiveScalingOptions>, RegExp]>([
@@ -300,7 +291,7 @@ describe('item 8, the other enums: a budget scope or a native predictive setting
   test('the enum members still construct', () => {
     const stack = new Stack(new App(), 'Budget', { env: ENV });
     expect(
-      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), scope: BudgetScope.ACCOUNT }),
+      () => new ScalingBudget(stack, 'Budget', { limit: 100, alertTopic: new sns.Topic(stack, 'Alerts'), budgetScope: BudgetScope.ACCOUNT }),
     ).not.toThrow();
     expect(
       () =>

@@ -89,7 +89,8 @@ export type BudgetScopeName = 'service' | 'account';
 export const BUDGET_SCOPES: readonly BudgetScopeName[] = ['service', 'account'];
 export const BUDGET_MODES: readonly BudgetModeName[] = ['hard', 'availability-first'];
 
-export const DEFAULT_COST_METRICS_NAMESPACE = 'CostOptimizer';
+/** One scheme for both scalers: `CdkScalingArchitecture/<construct>` (see DEFAULT_PREDICTIVE_METRICS_NAMESPACE). */
+export const DEFAULT_COST_METRICS_NAMESPACE = 'CdkScalingArchitecture/CostOptimizer';
 export const COST_SERVICE_NAME = 'cost-optimizer';
 export const DEFAULT_STATE_TAG_KEY = 'cost-optimizer:state';
 
@@ -108,7 +109,7 @@ export function isStateTagKey(key: string): boolean {
 
 /** Numeric settings, with bounds, in the unit the handler uses (seconds for durations). */
 export const COST_OPTIMIZER_SETTINGS = {
-  budgetLimit: { env: E.LIMIT, prop: 'budgetLimit', unit: 'USD', min: 0, max: Infinity, lowOpen: true },
+  budgetLimit: { env: E.LIMIT, prop: 'budget.limit', unit: 'USD', min: 0, max: Infinity, lowOpen: true },
   floorCapacity: { env: E.FLOOR, prop: 'floorCapacity', unit: 'count', min: 0, max: 10_000, integer: true },
   emergencyUtilizationPercent: { env: E.EMERGENCY, prop: 'emergencyUtilizationPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   loadLookbackSeconds: { env: E.LOOKBACK_HOURS, prop: 'loadLookback', unit: 'seconds', min: 3600, max: 14 * 86_400 },
@@ -118,8 +119,8 @@ export const COST_OPTIMIZER_SETTINGS = {
   budgetStepIntervalSeconds: { env: E.STEP_INTERVAL_HOURS, prop: 'budgetStepInterval', unit: 'seconds', min: 0, max: 31 * 86_400 },
   minChangePercent: { env: E.MIN_CHANGE, prop: 'minChangePercent', unit: 'percent', min: 0, max: 50 },
   maxChangesPerDay: { env: E.MAX_CHANGES_PER_DAY, prop: 'maxChangesPerDay', unit: 'count', min: 1, max: 24, integer: true },
-  targetMaxPercent: { env: E.TARGET_MAX, prop: 'targetUtilization.maxPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
-  targetStepPercent: { env: E.TARGET_STEP, prop: 'targetUtilization.stepPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
+  targetMaxPercent: { env: E.TARGET_MAX, prop: 'targetUtilizationBand.maxPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
+  targetStepPercent: { env: E.TARGET_STEP, prop: 'targetUtilizationBand.stepPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   // OnDemandPercentageAboveBaseCapacity is an integer in Auto Scaling.
   spotMinOnDemandPercent: { env: E.SPOT_MIN_ON_DEMAND, prop: 'spot.minOnDemandPercent', unit: 'percent', min: 0, max: 100, integer: true },
   spotStepPercent: { env: E.SPOT_STEP, prop: 'spot.stepPercent', unit: 'percent', min: 1, max: 100, integer: true },
@@ -268,13 +269,13 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     if (s.budgetName.trim() !== s.budgetName) {
       out.push(
         problem(
-          'budgetName',
+          'budget.budgetName',
           E.BUDGET,
           `must not start or end with whitespace (AWS Budgets and the IAM ARN use it as written), got '${s.budgetName}'`,
         ),
       );
     } else if (!BUDGET_NAME.test(s.budgetName)) {
-      out.push(problem('budgetName', E.BUDGET, `must be 1-100 characters without ':' or '\\', got '${s.budgetName}'`));
+      out.push(problem('budget.budgetName', E.BUDGET, `must be 1-100 characters without ':' or '\\', got '${s.budgetName}'`));
     }
   }
   check(S.budgetLimit, s.budgetLimit);

@@ -36,7 +36,7 @@ export const PREDICTIVE_SCALER_ENV = {
   METRIC_DIMENSIONS: 'LOAD_METRIC_DIMENSIONS',
   METRIC_STATISTIC: 'LOAD_METRIC_STATISTIC',
   CAPACITY_PER_INSTANCE: 'CAPACITY_PER_INSTANCE',
-  TARGET_UTILIZATION: 'TARGET_UTILIZATION',
+  TARGET_UTILIZATION_PERCENT: 'TARGET_UTILIZATION_PERCENT',
   MODE: 'SCALING_MODE',
   DRY_RUN: 'DRY_RUN',
   HISTORY_SECONDS: 'HISTORY_SECONDS',
@@ -68,6 +68,7 @@ export const SCALING_MODES: readonly ScalingMode[] = ['forecast-only', 'forecast
 /** CloudWatch keeps one-minute datapoints for 15 days; the scaler reads at most 14. */
 export const MAX_HISTORY_SECONDS = 14 * 86_400;
 export const DEFAULT_ACTION_PREFIX = 'predictive-scaler-';
+/** One scheme for both scalers: `CdkScalingArchitecture/<construct>` (see DEFAULT_COST_METRICS_NAMESPACE). */
 export const DEFAULT_PREDICTIVE_METRICS_NAMESPACE = 'CdkScalingArchitecture/PredictiveScaler';
 export const PREDICTIVE_SERVICE_NAME = 'predictive-scaler';
 
@@ -84,7 +85,7 @@ export const DEFAULT_UNSERVED_BUDGET_PERCENT = 0.03;
 /** Numeric settings, with bounds, in the unit the handler uses (seconds for durations). */
 export const PREDICTIVE_SCALER_SETTINGS = {
   capacityPerInstance: { env: E.CAPACITY_PER_INSTANCE, prop: 'capacityPerInstance', unit: 'load', min: 0, max: Infinity, lowOpen: true },
-  targetUtilization: { env: E.TARGET_UTILIZATION, prop: 'targetUtilization', unit: 'ratio', min: 0, max: 1, lowOpen: true },
+  targetUtilizationPercent: { env: E.TARGET_UTILIZATION_PERCENT, prop: 'targetUtilizationPercent', unit: 'percent', min: 0, max: 100, lowOpen: true },
   historySeconds: { env: E.HISTORY_SECONDS, prop: 'historyDuration', unit: 'seconds', min: 3600, max: MAX_HISTORY_SECONDS, integer: true },
   minHistorySeconds: { env: E.MIN_HISTORY_SECONDS, prop: 'minimumHistory', unit: 'seconds', min: 0, max: MAX_HISTORY_SECONDS, integer: true },
   launchLeadSeconds: { env: E.LAUNCH_LEAD_SECONDS, prop: 'launchLeadTime', unit: 'seconds', min: 0, max: 3600, integer: true },
@@ -96,7 +97,7 @@ export const PREDICTIVE_SCALER_SETTINGS = {
 
 export const PREDICTIVE_SCALER_DEFAULTS = {
   statistic: 'Sum',
-  targetUtilization: 0.7,
+  targetUtilizationPercent: 70,
   mode: 'forecast-only' as ScalingMode,
   dryRun: false,
   historySeconds: MAX_HISTORY_SECONDS,
@@ -135,7 +136,8 @@ export interface PredictiveScalerSettings {
   readonly groupName: string;
   readonly metric: LoadMetricSpec;
   readonly capacityPerInstance: number;
-  readonly targetUtilization: number;
+  /** The utilization the plan runs the group at, in percent (the planner's ratio is this / 100). */
+  readonly targetUtilizationPercent: number;
   readonly mode: ScalingMode;
   readonly dryRun: boolean;
   readonly historySeconds: number;
@@ -172,7 +174,7 @@ export function predictiveScalerProblems(s: PredictiveScalerSettings, isUnresolv
   const modeProblem = enumProblem('mode', E.MODE, s.mode, SCALING_MODES, isUnresolved);
   if (modeProblem) out.push(modeProblem);
   check(S.capacityPerInstance, s.capacityPerInstance);
-  check(S.targetUtilization, s.targetUtilization);
+  check(S.targetUtilizationPercent, s.targetUtilizationPercent);
   check(S.historySeconds, s.historySeconds);
   check(S.minHistorySeconds, s.minHistorySeconds);
   if (!out.some((p) => p.prop === S.minHistorySeconds.prop || p.prop === S.historySeconds.prop) && s.minHistorySeconds > s.historySeconds) {
@@ -243,7 +245,7 @@ export function encodePredictiveScalerEnv(s: PredictiveScalerSettings, renderJso
     [E.METRIC_DIMENSIONS]: renderJson(s.metric.dimensions),
     [E.METRIC_STATISTIC]: s.metric.statistic,
     [E.CAPACITY_PER_INSTANCE]: renderNumber(s.capacityPerInstance),
-    [E.TARGET_UTILIZATION]: renderNumber(s.targetUtilization),
+    [E.TARGET_UTILIZATION_PERCENT]: renderNumber(s.targetUtilizationPercent),
     [E.MODE]: s.mode,
     [E.DRY_RUN]: String(s.dryRun),
     [E.HISTORY_SECONDS]: renderNumber(s.historySeconds),
@@ -292,7 +294,7 @@ export function decodePredictiveScalerEnv(env: Env): PredictiveScalerSettings {
       statistic: readStringOr(env, E.METRIC_STATISTIC, D.statistic),
     },
     capacityPerInstance: readNumber(env, E.CAPACITY_PER_INSTANCE),
-    targetUtilization: readNumber(env, E.TARGET_UTILIZATION, D.targetUtilization),
+    targetUtilizationPercent: readNumber(env, E.TARGET_UTILIZATION_PERCENT, D.targetUtilizationPercent),
     mode: readEnum(env, E.MODE, SCALING_MODES, D.mode),
     dryRun: readBoolean(env, E.DRY_RUN, D.dryRun),
     historySeconds,

@@ -1,12 +1,14 @@
 /**
  * The optimizer's logs and metrics through Powertools for AWS Lambda: one structured log line per
  * run (inputs summarized, plan, actions with reasons, what was applied or skipped and why), and
- * EMF metrics in the `CostOptimizer` namespace with the single dimension `AutoScalingGroupName`
+ * EMF metrics in the construct's namespace (default `CdkScalingArchitecture/CostOptimizer`) with the
+ * single dimension `AutoScalingGroupName`
  * (the `CostOptimizer` construct's dashboard widgets use the same names: keep {@link COST_METRIC}
  * in step with `lib/resource-management/cost-optimizer.ts`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DEFAULT_COST_METRICS_NAMESPACE } from '../contract/cost-optimizer';
 
 export const COST_METRIC = {
   EXPECTED_MONTH_END_COST: 'ExpectedMonthEndCost',
@@ -31,7 +33,8 @@ export const COST_METRIC = {
   OPERATOR_HOLD: 'OperatorHold',
 } as const;
 
-export const COST_METRICS_NAMESPACE = 'CostOptimizer';
+/** The namespace when the environment names none (the construct always renders it): the contract's default. */
+export const COST_METRICS_NAMESPACE = DEFAULT_COST_METRICS_NAMESPACE;
 export const DIMENSION_GROUP = 'AutoScalingGroupName';
 const SERVICE = 'cost-optimizer';
 

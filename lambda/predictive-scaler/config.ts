@@ -21,11 +21,14 @@ export { DEFAULT_ACTION_PREFIX, LoadMetricSpec, MAX_HISTORY_SECONDS, SCALING_MOD
 
 /**
  * Everything a run needs to know, parsed and validated: the contract's settings, with the risk
- * budget as the planner's fraction (`unservedBudget` = `unservedBudgetPercent` / 100).
+ * budget and the target utilization as the planner's fractions (`unservedBudget` =
+ * `unservedBudgetPercent` / 100, `targetUtilization` = `targetUtilizationPercent` / 100).
  */
-export interface ScalerConfig extends Omit<PredictiveScalerSettings, 'unservedBudgetPercent' | 'metricsNamespace'> {
+export interface ScalerConfig extends Omit<PredictiveScalerSettings, 'unservedBudgetPercent' | 'targetUtilizationPercent' | 'metricsNamespace'> {
   /** The share of the load that may exceed capacity at 100% utilization (the planner's unservedBudget). */
   readonly unservedBudget: number;
+  /** The utilization the plan runs the group at, in (0, 1] (the planner's targetUtilization). */
+  readonly targetUtilization: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +37,6 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): ScalerConfig {
   const s = parsePredictiveScalerEnv(env);
   // The metrics namespace is Powertools' own variable (POWERTOOLS_METRICS_NAMESPACE), not a run setting.
-  const { unservedBudgetPercent, metricsNamespace, ...rest } = s;
-  return { ...rest, unservedBudget: unservedBudgetPercent / 100 };
+  const { unservedBudgetPercent, targetUtilizationPercent, metricsNamespace, ...rest } = s;
+  return { ...rest, unservedBudget: unservedBudgetPercent / 100, targetUtilization: targetUtilizationPercent / 100 };
 }

@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DEFAULT_PREDICTIVE_METRICS_NAMESPACE } from '../contract/predictive-scaler';
 
 /** The scaler's metric names. */
 export const METRIC = {
@@ -44,7 +45,8 @@ export const METRIC = {
 } as const;
 
 export const DIMENSION_GROUP = 'AutoScalingGroupName';
-export const DEFAULT_NAMESPACE = 'PredictiveScaler';
+/** The namespace when the environment names none (the construct always renders it): the contract's default. */
+export const DEFAULT_NAMESPACE = DEFAULT_PREDICTIVE_METRICS_NAMESPACE;
 const SERVICE = 'predictive-scaler';
 
 /** CloudWatch accepts EMF timestamps from 14 days ago to 2 hours ahead. */

@@ -109,7 +109,7 @@ export function warnWithoutManagedScaling(scope: Construct, service: ecs.IBaseSe
  */
 export function grantEcsService(scope: Construct, scaler: ScalerFunction, service: ecs.IBaseService): void {
   const targets = `arn:${Aws.PARTITION}:application-autoscaling:${Stack.of(scope).region}:${Stack.of(scope).account}:scalable-target/*`;
-  scaler.role.addToPolicy(
+  scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'PlanTheServiceTasks',
       actions: [
@@ -120,7 +120,7 @@ export function grantEcsService(scope: Construct, scaler: ScalerFunction, servic
       resources: [targets],
     }),
   );
-  scaler.role.addToPolicy(
+  scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadTheService',
       // The handler reads the service's desired and running counts. Application Auto Scaling

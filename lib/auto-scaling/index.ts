@@ -16,7 +16,6 @@ export * from './step-scaling-policy';
 export * from './simple-scaling-policy';
 export * from './scheduled-scaling-policy';
 export * from './native-predictive-scaling';
-// validateVerticalScalingConfig is internal (the constructs call it): not exported.
-export { type VerticalScalingConfig, VerticalPolicy } from './vertical-scaling';
+export { type VerticalScalingConfig } from './vertical-scaling';
 export * from './predictive-scaler';
 export { DEFAULT_ECS_TASK_START } from './ecs-service-target';

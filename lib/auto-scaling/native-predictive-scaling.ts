@@ -226,21 +226,3 @@ export class NativePredictiveScalingPolicy implements IScalingPolicy {
     return policy;
   }
 }
-
-// Deprecated names (0.1.0), kept for 0.2.0: "PredictiveScaling..." was confusable with this
-// package's own `PredictiveScaler` (and its `PredictiveScalerMode`). They will be removed in 0.3.0.
-
-/** @deprecated use {@link NativePredictiveScalingMode} (renamed in 0.2.0, removed in 0.3.0). */
-export const PredictiveScalingMode = NativePredictiveScalingMode;
-/** @deprecated use {@link NativePredictiveScalingMode} (renamed in 0.2.0, removed in 0.3.0). */
-export type PredictiveScalingMode = NativePredictiveScalingMode;
-
-/** @deprecated use {@link NativePredictiveScalingMaxCapacityBreachBehavior} (renamed in 0.2.0, removed in 0.3.0). */
-export const PredictiveScalingMaxCapacityBreachBehavior = NativePredictiveScalingMaxCapacityBreachBehavior;
-/** @deprecated use {@link NativePredictiveScalingMaxCapacityBreachBehavior} (renamed in 0.2.0, removed in 0.3.0). */
-export type PredictiveScalingMaxCapacityBreachBehavior = NativePredictiveScalingMaxCapacityBreachBehavior;
-
-/** @deprecated use {@link NativePredictiveScalingMetric} (renamed in 0.2.0, removed in 0.3.0). */
-export const PredictiveScalingMetric = NativePredictiveScalingMetric;
-/** @deprecated use {@link NativePredictiveScalingMetric} (renamed in 0.2.0, removed in 0.3.0). */
-export type PredictiveScalingMetric = NativePredictiveScalingMetric;

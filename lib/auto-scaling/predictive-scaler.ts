@@ -65,11 +65,11 @@ export interface PredictiveScalerOptions {
   readonly maxCapacity?: number;
 
   /**
-   * The utilization the plan runs the group at, in (0, 1].
+   * The utilization the plan runs the group at, in percent: more than 0, at most 100.
    *
-   * @default 0.7
+   * @default 70
    */
-  readonly targetUtilization?: number;
+  readonly targetUtilizationPercent?: number;
 
   /**
    * The share of the load, in percent, that may exceed the planned capacity at 100% utilization:
@@ -193,6 +193,19 @@ export interface PredictiveScalerOptions {
    * @default - the scaler plans the group's instances
    */
   readonly ecsService?: ecs.IBaseService;
+
+  /**
+   * The function's execution role, instead of one created for it. It must trust
+   * `lambda.amazonaws.com`. The construct adds the same least-privilege grants to it as to its own
+   * role (its logs, the lease, the managed group), in its default policy. A role imported with
+   * `iam.Role.fromRoleArn` gets them only when it is mutable (the default, same account): CDK then
+   * adds the policies of this stack to it. With `mutable: false` every grant is dropped (no policy
+   * is created or attached, without a warning): the role must already carry them (see the
+   * function's policies in a synthesis without `role`).
+   *
+   * @default - a role of its own, with exactly those grants
+   */
+  readonly role?: iam.IRole;
 }
 
 /** Props of {@link PredictiveScaler}: its options and what it is attached to. */
@@ -219,7 +232,7 @@ export interface PredictiveScalerProps extends PredictiveScalerOptions {
    * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
    * `scaleOnRequestCount`, or any target tracking policy of the group on
    * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
-   * target per minute) divided by `targetUtilization`, so that the plan asks for the capacity
+   * target per minute) divided by `targetUtilizationPercent` / 100, so that the plan asks for the capacity
    * target tracking would hold. An error asks for it when the group has no such policy.
    */
   readonly capacityPerInstance?: number;
@@ -231,7 +244,7 @@ export interface PredictiveScalerProps extends PredictiveScalerOptions {
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
-   * budget, planned vs in-service capacity.
+   * budget, planned vs in-service capacity. (The class: aws-cdk-lib has no dashboard interface.)
    *
    * @default no widgets
    */
@@ -268,6 +281,9 @@ const isUnresolved: IsUnresolved = (v) => Token.isUnresolved(v);
  * scheduled actions, so that the handler never infers them from the live group.
  */
 export class PredictiveScaler extends Construct {
+  /** Default CloudWatch namespace of the scaler's metrics (one scheme with the cost optimizer's: `CdkScalingArchitecture/<construct>`). */
+  public static readonly METRICS_NAMESPACE = PREDICTIVE_SCALER_DEFAULTS.metricsNamespace;
+
   /** The scheduled function. */
   /**
    * The group's coordination table, shared with the other scaler function of the same group in
@@ -275,8 +291,8 @@ export class PredictiveScaler extends Construct {
    */
   public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
-  /** The function's role. */
-  public readonly role: iam.Role;
+  /** The function's execution role: `role` when given, else the one created. */
+  public readonly role: iam.IRole;
   /** The function's log group (one structured line per run), with retention. */
   public readonly logGroup: logs.LogGroup;
   /** The EventBridge rule that runs the function. */
@@ -333,8 +349,9 @@ export class PredictiveScaler extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
+      role: props.role,
       missingData: {
-        metric: this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM }),
+        metric: this.metricDecisionSkipped(),
         runs: missingDataAlarmRuns,
         intervalSeconds: settings.intervalSeconds,
         description: 'no usable load history (run skipped: empty, all-NaN or negative metric, or too short)',
@@ -381,15 +398,15 @@ export class PredictiveScaler extends Construct {
           : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`,
       );
     }
-    const targetUtilization = props.targetUtilization ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilization;
-    const utilizationProblem = Token.isUnresolved(targetUtilization)
+    const targetPercent = props.targetUtilizationPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent;
+    const utilizationProblem = Token.isUnresolved(targetPercent)
       ? undefined
-      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilization, targetUtilization);
+      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
     if (utilizationProblem) throw propError([utilizationProblem])!;
-    const derived = targets[0] / targetUtilization;
+    const derived = (targets[0] * 100) / targetPercent;
     if (!Number.isFinite(derived)) {
       throw new Error(
-        `targetUtilization (${targetUtilization}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / targetUtilization) is not finite`,
+        `targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / (targetUtilizationPercent / 100)) is not finite`,
       );
     }
     const m = props.loadMetric;
@@ -401,7 +418,7 @@ export class PredictiveScaler extends Construct {
     ) {
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:predictiveScalerDerivedCapacityUnit',
-        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute / targetUtilization ${targetUtilization}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
+        `capacityPerInstance is derived from the request-count target tracking target (${targets[0]} requests per target per minute at targetUtilizationPercent ${targetPercent}), but loadMetric is ${m.namespace}/${m.metricName}, not the load balancer's RequestCount: the plan divides that metric by a number of requests. Set capacityPerInstance in the unit of loadMetric (what one instance serves at 100% per minute).`,
       );
     }
     // To a millionth of the load unit: 700 / 0.7 renders as 1000, not 1000.0000000000001.
@@ -459,7 +476,7 @@ export class PredictiveScaler extends Construct {
   /** Step 3: permissions. Writes only on this group (by name); reads that allow no resource scoping apart. */
   private grant(scaler: ScalerFunction, group: autoscaling.IAutoScalingGroup): void {
     const groupArn = groupArnByName(this, group);
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ScaleTheManagedGroup',
         // Only what the handler calls: the batch variants (as AWS's own predictive scaling
@@ -503,6 +520,26 @@ export class PredictiveScaler extends Construct {
     return this.metric('ImmediateScaleOuts', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
   }
 
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down. */
+  public metricOperatorHold(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold', ...props });
+  }
+
+  /** Runs skipped for missing or unusable load history (one per such run): what the missing-data alarm counts. */
+  public metricDecisionSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC_DECISION_SKIPPED, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Scheduled actions the scaler put on the group (its plan's MinSize floors). */
+  public metricScheduledActionsPut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ScheduledActionsPut', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Scheduled actions of its own the scaler removed from the group. */
+  public metricScheduledActionsRemoved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ScheduledActionsRemoved', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
   /**
    * The share of the last day's load, in percent, above what the group's instances in service
    * carried at 100% utilization (GroupInServiceInstances x capacityPerInstance), one value per run.
@@ -537,7 +574,11 @@ export class PredictiveScaler extends Construct {
     });
   }
 
-  private metric(metricName: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  /**
+   * A metric the scaler publishes (namespace `metricsNamespace`, dimension AutoScalingGroupName
+   * = the group's name; one-minute period unless overridden). The `metric*` methods name each one.
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricsNamespace,
       metricName,
@@ -574,7 +615,7 @@ export class PredictiveScaler extends Construct {
         width: 12,
         left: [this.metricPlannedCapacity({ label: 'planned capacity' }), inService],
         // 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the scaler stands down.
-        right: [this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'operator hold' })],
+        right: [this.metricOperatorHold()],
         leftYAxis: { min: 0 },
       }),
     );

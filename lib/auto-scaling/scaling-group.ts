@@ -466,7 +466,7 @@ export class ScalingGroup extends Construct {
    * Attaching the group by `targetGroup.addTarget(group.autoScalingGroup)` (as
    * `LoadDistribution.addTarget` does) has the same effect.
    */
-  public attachToTargetGroup(targetGroup: elbv2.ApplicationTargetGroup): void {
+  public attachToTargetGroup(targetGroup: elbv2.IApplicationTargetGroup): void {
     targetGroup.addTarget(this.autoScalingGroup);
   }
 

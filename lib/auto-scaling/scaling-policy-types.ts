@@ -13,11 +13,13 @@ export enum ScalingPolicyType {
 
 /** What a policy is bound to. */
 export interface ScalingPolicyTarget {
-  /** The group the policy scales. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The group the policy scales: one of this app or one imported by name. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   /**
    * The ALB target group the group is registered with; needed by the policies that use the
    * load balancer's request count (it must already be attached to a load balancer listener).
+   * The class, not `IApplicationTargetGroup`: the request-count policies' resource label needs
+   * `firstLoadBalancerFullName`, which only a target group of this app knows.
    *
    * @default none: policies that need it fail with an error that says so
    */

@@ -9,7 +9,6 @@ import { type NativePredictiveScalingOptions, NativePredictiveScalingPolicy } fr
 import { ScheduledPolicy, type ScheduledScalingOptions } from './scheduled-scaling-policy';
 import { SimplePolicy, type SimpleScalingOptions } from './simple-scaling-policy';
 import { StepPolicy, type StepScalingOptions } from './step-scaling-policy';
-import { VerticalPolicy, type VerticalScalingConfig } from './vertical-scaling';
 
 /**
  * Factories of the seed's `ScalingPolicy { type; trigger; action; cooldown }`. Each returns an
@@ -56,17 +55,6 @@ export class ScalingPolicy {
   /** AWS's native predictive scaling policy. */
   public static nativePredictive(options: NativePredictiveScalingOptions): NativePredictiveScalingPolicy {
     return new NativePredictiveScalingPolicy(options);
-  }
-
-  /**
-   * A vertical (instance size) policy, executed by the CostOptimizer.
-   *
-   * @deprecated vertical scaling is configuration of the cost optimizer: use
-   * `CostOptimizerProps.vertical` (in `ScalableService`, `costOptimizer.vertical`) with the same
-   * {@link VerticalScalingConfig}.
-   */
-  public static vertical(config: VerticalScalingConfig): VerticalPolicy {
-    return new VerticalPolicy(config);
   }
 
   private constructor() {}

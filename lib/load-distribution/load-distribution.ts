@@ -298,6 +298,11 @@ export class LoadDistribution extends Construct {
   /**
    * Registers the instances of `group` with the target group and lets the load balancer reach
    * them on the target port (and on the health check port when it differs).
+   *
+   * @param group an aws-cdk-lib `AutoScalingGroup` of this app, not an `IAutoScalingGroup`:
+   * registration sets the group's own TargetGroupARNs (and reads its health check settings), which
+   * a group imported by name has no resource in this app for. Register an imported group with the
+   * target group where it is defined.
    */
   public addTarget(group: autoscaling.AutoScalingGroup): void {
     this.targetGroup.addTarget(group);

@@ -35,6 +35,11 @@ export interface ScalerFunctionProps {
   readonly coordinationTable?: dynamodb.ITable;
   /** @default 256 */
   readonly memorySize?: number;
+  /**
+   * The function's execution role (see the scalers' `role`).
+   * @default - a role of its own
+   */
+  readonly role?: iam.IRole;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -58,7 +63,7 @@ export interface ScalerFunctionProps {
  */
 export class ScalerFunction extends Construct {
   public readonly function: lambda.Function;
-  public readonly role: iam.Role;
+  public readonly role: iam.IRole;
   public readonly logGroup: logs.LogGroup;
   public readonly rule: events.Rule;
   public readonly errorAlarm: cloudwatch.Alarm;
@@ -76,11 +81,14 @@ export class ScalerFunction extends Construct {
     });
 
     // Own role instead of the AWSLambdaBasicExecutionRole managed policy: logs only to its group.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.description} (execution role)`,
-    });
-    this.role.addToPolicy(
+    // A role given gets the same grants (added to its default policy).
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `${props.description} (execution role)`,
+      });
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
@@ -88,7 +96,7 @@ export class ScalerFunction extends Construct {
     );
 
     if (props.coordinationTable) {
-      this.role.addToPolicy(
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'TakeTheGroupLease',
           // The lease and the state key: one conditional UpdateItem to take, one to give back.
@@ -199,7 +207,9 @@ export class ScalerFunction extends Construct {
     const bad = actions.filter((a) => !/^[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z]*$/.test(a));
     if (bad.length > 0) throw new Error(`internal: allowReadOnly is for read actions only, got ${bad.join(', ')}`);
     if (!this.readOnlyPolicy) {
-      this.readOnlyPolicy = new iam.Policy(this, 'ReadOnlyPolicy', { roles: [this.role] });
+      // Attached by the role (not `roles: [role]`): a role imported with `mutable: false` takes no policy.
+      this.readOnlyPolicy = new iam.Policy(this, 'ReadOnlyPolicy');
+      this.role.attachInlinePolicy(this.readOnlyPolicy);
     }
     this.readOnlyPolicy.addStatements(new iam.PolicyStatement({ sid, actions, resources: ['*'] }));
     this.readReasons.push(`${actions.join(', ')}: ${reason}`);
@@ -213,7 +223,8 @@ export class ScalerFunction extends Construct {
     if (statements.some((st) => Object.keys((st.toStatementJson() as { Condition?: object }).Condition ?? {}).length === 0)) {
       throw new Error(`internal: allowWithCondition(${id}) needs a condition on every statement`);
     }
-    const policy = new iam.Policy(this, id, { roles: [this.role], statements });
+    const policy = new iam.Policy(this, id, { statements });
+    this.role.attachInlinePolicy(policy);
     acknowledge(policy, { id: 'AwsSolutions-IAM5[Resource::*]', reason });
   }
 

@@ -58,7 +58,7 @@ export function predictiveScalerSettings(
     groupName: props.autoScalingGroup.autoScalingGroupName,
     metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions ?? {}, statistic: metric.statistic },
     capacityPerInstance: props.capacityPerInstance,
-    targetUtilization: props.targetUtilization ?? D.targetUtilization,
+    targetUtilizationPercent: props.targetUtilizationPercent ?? D.targetUtilizationPercent,
     mode: props.mode ?? D.mode,
     dryRun: props.dryRun ?? D.dryRun,
     historySeconds,
@@ -82,13 +82,11 @@ export function predictiveScalerSettings(
 }
 
 /**
- * Whose spend the optimizer's budget counts: the budget's own declared scope, else the one
- * declared with the budget's name (`budgetScope`), else the whole account (the construct refuses an
- * undeclared scope in APPLY mode).
+ * Whose spend the optimizer's budget counts: the budget's declared scope, else the whole account
+ * (the construct refuses an undeclared scope in APPLY mode).
  */
 function budgetScopeOf(props: CostOptimizerProps): 'service' | 'account' {
-  if (props.budget) return props.budget.scope === BudgetScope.SERVICE ? 'service' : 'account';
-  return props.budgetScope === BudgetScope.SERVICE ? 'service' : 'account';
+  return props.budget.budgetScope === BudgetScope.SERVICE ? 'service' : 'account';
 }
 
 /**
@@ -103,8 +101,8 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
   return {
     groupName: props.autoScalingGroup.autoScalingGroupName,
     accountId: Aws.ACCOUNT_ID,
-    budgetName: props.budget?.budgetName ?? props.budgetName ?? '',
-    budgetLimit: props.budget?.limit ?? props.budgetLimit,
+    budgetName: props.budget.budgetName,
+    budgetLimit: props.budget.limit,
     spendSource,
     budgetScope: budgetScopeOf(props),
     ...(props.costAllocationTag ? { costTag: { key: props.costAllocationTag.key, value: props.costAllocationTag.value } } : {}),
@@ -123,11 +121,11 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
       : D.budgetStepIntervalSeconds,
     minChangePercent: props.minChangePercent ?? D.minChangePercent,
     maxChangesPerDay: props.maxChangesPerDay ?? D.maxChangesPerDay,
-    ...(props.targetUtilization
+    ...(props.targetUtilizationBand
       ? {
           targetUtilization: {
-            maxPercent: props.targetUtilization.maxPercent,
-            stepPercent: props.targetUtilization.stepPercent ?? D.targetStepPercent,
+            maxPercent: props.targetUtilizationBand.maxPercent,
+            stepPercent: props.targetUtilizationBand.stepPercent ?? D.targetStepPercent,
           },
         }
       : {}),

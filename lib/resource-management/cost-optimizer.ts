@@ -2,7 +2,7 @@ import { Annotations, Arn, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -30,11 +30,9 @@ import { costOptimizerSettings } from '../private/scaler-settings';
 import { nagResource } from '../private/nag-finding';
 import { coordinationTable } from '../private/coordination-table';
 import { ScalerFunction } from '../private/scaler-function';
-import type { CostAllocationTag, ScalingBudget } from './scaling-budget';
-import { BudgetScope } from './budget-scope';
+import type { CostAllocationTag, IScalingBudget } from './scaling-budget';
 import { checkBudgetScope } from './spend-scope';
 import { acknowledge } from '../private/acknowledge';
-import { assertEnumValue } from '../private/validation';
 
 /** What the cost optimizer does with its decisions. */
 export enum CostOptimizerMode {
@@ -103,9 +101,12 @@ export interface WorkingHoursOptions {
   readonly restoreLead?: Duration;
 }
 
-/** Raising the group's CPU target tracking target under budget pressure. */
+/**
+ * Raising the group's CPU target tracking target under budget pressure, from the policy's own
+ * target (the lowest) up to `maxPercent`.
+ */
 export interface TargetUtilizationBand {
-  /** The highest target (percent) the optimizer may set; the policy's own target is the lowest. */
+  /** The highest CPU target, in percent, the optimizer may set; the policy's own target is the lowest. */
   readonly maxPercent: number;
   /**
    * Percentage points per step.
@@ -155,8 +156,10 @@ export interface CostOptimizerOptions {
    */
   readonly missingDataAlarmRuns?: number;
   /**
-   * CloudWatch namespace of the optimizer's own metrics (dimension AutoScalingGroupName).
-   * @default 'CostOptimizer'
+   * CloudWatch namespace of the optimizer's own metrics (dimension AutoScalingGroupName), published
+   * as embedded metric format through its logs. 0.2.x published to 'CostOptimizer': give that to
+   * keep a dashboard's or alarm's history of your own.
+   * @default 'CdkScalingArchitecture/CostOptimizer'
    */
   readonly metricsNamespace?: string;
   /**
@@ -164,14 +167,6 @@ export interface CostOptimizerOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
-  /**
-   * Whose spend the budget named by `budgetName` counts: `BudgetScope.SERVICE` when it counts only
-   * this service's tagged cost, `BudgetScope.ACCOUNT` to let the optimizer act on the whole
-   * account's spend (other teams' included; the construct warns in APPLY mode). Required for a
-   * budget imported by name in APPLY mode; a `ScalingBudget` declares its own `scope`.
-   * @default - the budget's own scope; none for a budget named by `budgetName` (an error in APPLY mode)
-   */
-  readonly budgetScope?: BudgetScope;
   /**
    * No churn: the least change of the rest of the month's spend, in percent of the money left,
    * worth a change of the CPU target or the cap; the settings in force hold while they spend
@@ -230,7 +225,7 @@ export interface CostOptimizerOptions {
    * The group must have exactly one target tracking policy on ASGAverageCPUUtilization.
    * @default the target is not changed
    */
-  readonly targetUtilization?: TargetUtilizationBand;
+  readonly targetUtilizationBand?: TargetUtilizationBand;
   /**
    * Shift a mixed instances group's on-demand share toward Spot under budget pressure. The group
    * must have a mixed instances policy (a synthesis error otherwise).
@@ -313,6 +308,19 @@ export interface CostOptimizerOptions {
    * @default - no service's tasks are capped
    */
   readonly ecsService?: CostOptimizerEcsService;
+
+  /**
+   * The function's execution role, instead of one created for it. It must trust
+   * `lambda.amazonaws.com`. The construct adds the same least-privilege grants to it as to its own
+   * role (its logs, the lease, the managed group, its budget and launch template), in its default policy. A role imported with
+   * `iam.Role.fromRoleArn` gets them only when it is mutable (the default, same account): CDK then
+   * adds the policies of this stack to it. With `mutable: false` every grant is dropped (no policy
+   * is created or attached, without a warning): the role must already carry them (see the
+   * function's policies in a synthesis without `role`).
+   *
+   * @default - a role of its own, with exactly those grants
+   */
+  readonly role?: iam.IRole;
 }
 
 /** Props of {@link CostOptimizer}: its options and what it is attached to. */
@@ -330,22 +338,13 @@ export interface CostOptimizerProps extends CostOptimizerOptions {
    * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
    * imported group (vertical scaling then needs it)
    */
-  readonly launchTemplate?: ec2.LaunchTemplate;
+  readonly launchTemplate?: ec2.ILaunchTemplate;
   /**
-   * The budget whose spend and forecast drive the optimizer.
-   * @default none: give budgetName and budgetLimit
+   * The budget whose spend and forecast drive the optimizer: a {@link ScalingBudget} of this app,
+   * or an existing one imported with `ScalingBudget.fromBudgetName`, which declares its `scope`
+   * (required in APPLY mode) and its `limit`.
    */
-  readonly budget?: ScalingBudget;
-  /**
-   * Name of an existing monthly cost budget, when no ScalingBudget is given.
-   * @default the budget's name
-   */
-  readonly budgetName?: string;
-  /**
-   * Monthly limit of that budget (used only if the budget reports none).
-   * @default the budget's limit
-   */
-  readonly budgetLimit?: number;
+  readonly budget: IScalingBudget;
   /**
    * Topic the error and missing-data alarms notify.
    * @default no notification
@@ -353,6 +352,7 @@ export interface CostOptimizerProps extends CostOptimizerOptions {
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
+   * (The class: aws-cdk-lib has no dashboard interface.)
    * @default no widgets
    */
   readonly dashboard?: cloudwatch.Dashboard;
@@ -368,6 +368,11 @@ const METRIC = {
   MISSING_DATA: 'MissingData',
   RUN_ERRORS: 'RunErrors',
   FORECAST_OVERRUN_PERCENT: 'ForecastOverrunPercent',
+  ACTUAL_SPEND: 'ActualSpend',
+  FORECAST_PERCENT_OF_LIMIT: 'ForecastPercentOfLimit',
+  ACTIONS_DECIDED: 'ActionsDecided',
+  ACTIONS_APPLIED: 'ActionsApplied',
+  OPERATOR_HOLD: 'OperatorHold',
 } as const;
 
 const DEFAULT_SCHEDULE_SECONDS = 3600;
@@ -395,7 +400,7 @@ const DEFAULT_SCHEDULE_SECONDS = 3600;
  * template only.
  */
 export class CostOptimizer extends Construct {
-  /** Default CloudWatch namespace of the optimizer's metrics. */
+  /** Default CloudWatch namespace of the optimizer's metrics (one scheme with the predictive scaler's: `CdkScalingArchitecture/<construct>`). */
   public static readonly METRICS_NAMESPACE = COST_OPTIMIZER_DEFAULTS.metricsNamespace;
 
   /** The scheduled function. */
@@ -405,8 +410,8 @@ export class CostOptimizer extends Construct {
    */
   public readonly coordinationTable: dynamodb.ITable;
   public readonly function: lambda.Function;
-  /** The function's role. */
-  public readonly role: iam.Role;
+  /** The function's execution role: `role` when given, else the one created. */
+  public readonly role: iam.IRole;
   /** The function's log group (one structured line per run), with retention. */
   public readonly logGroup: logs.LogGroup;
   /** The schedule rule. */
@@ -436,7 +441,9 @@ export class CostOptimizer extends Construct {
     const launchTemplate =
       props.launchTemplate ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
     props = { ...props, launchTemplate };
-    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () => launchTemplate?.instanceType?.toString());
+    const group = readGroupConfiguration(this, props.autoScalingGroup, props, () =>
+      launchTemplate instanceof ec2.LaunchTemplate ? launchTemplate.instanceType?.toString() : undefined,
+    );
     const intervalSeconds = (props.schedule && rateSeconds(props.schedule.expressionString)) ?? DEFAULT_SCHEDULE_SECONDS;
     const settings = this.validate(props, group, intervalSeconds);
     // On an ECS service the cap is the point (managed scaling keeps within it): no warning about the capacity provider.
@@ -459,8 +466,9 @@ export class CostOptimizer extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
+      role: props.role,
       missingData: {
-        metric: this.metric(METRIC.MISSING_DATA, { statistic: cloudwatch.Stats.MAXIMUM }),
+        metric: this.metricMissingData(),
         runs: intervalSeconds > 86_400 ? 1 : (props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS),
         intervalSeconds: Math.min(intervalSeconds, 86_400),
         description: 'no CPU utilization data for the group',
@@ -484,7 +492,7 @@ export class CostOptimizer extends Construct {
   private createForecastOverrunAlarm(alertTopic: sns.ITopic | undefined, periodSeconds: number): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, 'ForecastOverrunAlarm', {
       alarmDescription: `Cost optimizer for ${this.groupName}: the spend plan expects the month to end over budget ${this.budgetName} (ForecastOverrunPercent > 0 for 2 runs)`,
-      metric: this.metric(METRIC.FORECAST_OVERRUN_PERCENT, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
+      metric: this.metricForecastOverrunPercent({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
@@ -496,13 +504,16 @@ export class CostOptimizer extends Construct {
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
   private validate(props: CostOptimizerProps, group: GroupConfiguration, intervalSeconds: number): CostOptimizerSettings {
-    if (props.budget && (props.budgetName !== undefined || props.budgetLimit !== undefined)) {
-      throw new Error('give either budget or budgetName/budgetLimit, not both');
+    if (!props.budget) {
+      throw new Error(
+        "budget is required: the optimizer acts on a budget's spend and forecast (a ScalingBudget, or ScalingBudget.fromBudgetName for an existing one)",
+      );
     }
-    if (!props.budget && props.budgetName === undefined) {
-      throw new Error("budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget's spend and forecast");
+    if (props.launchTemplate && props.launchTemplate.launchTemplateId === undefined) {
+      throw new Error(
+        `launchTemplate (${props.launchTemplate.node.path}) has no launchTemplateId: the optimizer's IAM conditions and the handler address the template by id; import it with ec2.LaunchTemplate.fromLaunchTemplateAttributes({ launchTemplateId })`,
+      );
     }
-    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
     if (props.vertical && !props.launchTemplate) {
       throw new Error(
         'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
@@ -553,7 +564,7 @@ export class CostOptimizer extends Construct {
         `workingHours.restoreLead (${props.workingHours?.restoreLead?.toHumanString()}) is shorter than the hourly schedule: a run may not fall inside it and capacity may be restored after working hours start.`,
       );
     }
-    const band = props.targetUtilization;
+    const band = props.targetUtilizationBand;
     if (band && group.cfnGroup) {
       // Checked at synthesis, so that a policy added after this construct counts.
       this.node.addValidation({
@@ -561,7 +572,7 @@ export class CostOptimizer extends Construct {
           if (!targetTrackingPolicies(props.autoScalingGroup).some((p) => p.predefinedMetricType === 'ASGAverageCPUUtilization')) {
             Annotations.of(this).addWarningV2(
               'cdk-scaling-architecture:costOptimizerNoCpuTargetTracking',
-              `targetUtilization (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`,
+              `targetUtilizationBand (maxPercent ${band.maxPercent}) raises the target of the group's CPU target tracking policy, but ${props.autoScalingGroup.node.path} has none in this stack (scaleOnCpuUtilization, ASGAverageCPUUtilization): the handler finds none and the lever does nothing.`,
             );
           }
           return [];
@@ -607,7 +618,7 @@ export class CostOptimizer extends Construct {
       );
     }
     scaler.acknowledgeReadOnly();
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadBudget',
         actions: ['budgets:ViewBudget'],
@@ -615,13 +626,13 @@ export class CostOptimizer extends Construct {
       }),
     );
     const groupArn = groupArnByName(this, props.autoScalingGroup);
-    this.role.addToPolicy(
+    this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageGroup',
         actions: [
           'autoscaling:UpdateAutoScalingGroup',
           'autoscaling:CreateOrUpdateTags',
-          // Also without targetUtilization: a redeploy that removes it has the next run set a CPU
+          // Also without targetUtilizationBand: a redeploy that removes it has the next run set a CPU
           // target the optimizer raised back to the original (on this group's policies only).
           'autoscaling:PutScalingPolicy',
           ...(props.vertical ? ['autoscaling:StartInstanceRefresh'] : []),
@@ -645,10 +656,10 @@ export class CostOptimizer extends Construct {
    * caller could launch from the template (ec2:RunInstances, ec2:CreateTags for its tag
    * specifications, iam:PassRole for its instance profile): allowed for this template only.
    */
-  private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.LaunchTemplate, versions: boolean): void {
+  private grantLaunchFromTemplate(scaler: ScalerFunction, lt: ec2.ILaunchTemplate, versions: boolean): void {
     const ltArn = Arn.format({ service: 'ec2', resource: 'launch-template', resourceName: lt.launchTemplateId! }, Stack.of(this));
     if (versions) {
-      this.role.addToPolicy(
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'VersionLaunchTemplate',
           actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
@@ -674,20 +685,31 @@ export class CostOptimizer extends Construct {
       ],
       'ec2:RunInstances is allowed only with the managed launch template (condition ec2:LaunchTemplate) and ec2:CreateTags only on resources being launched (condition ec2:CreateAction = RunInstances): Auto Scaling checks both when the group or its instance refresh uses the template; launches need Resource "*" for the instance, volume and network interface ARNs they create.',
     );
-    if (lt.role) {
-      this.role.addToPolicy(
+    // The instance role is known for a template of this app only (ILaunchTemplate does not carry it).
+    const instanceRole = lt instanceof ec2.LaunchTemplate ? lt.role : undefined;
+    if (!(lt instanceof ec2.LaunchTemplate)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-scaling-architecture:costOptimizerImportedTemplate',
+        `launchTemplate ${lt.node.path} is imported: its instance profile's role is not known here, so the optimizer is not allowed iam:PassRole on it. If the template has an instance profile, allow it (optimizer.role.addToPrincipalPolicy, iam:PassRole with iam:PassedToService ec2.amazonaws.com), or the launches it starts are refused.`,
+      );
+    }
+    if (instanceRole) {
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'PassInstanceRole',
           actions: ['iam:PassRole'],
-          resources: [lt.role.roleArn],
+          resources: [instanceRole.roleArn],
           conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
         }),
       );
     }
   }
 
-  /** A metric the optimizer publishes, for the managed group. */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  /**
+   * A metric the optimizer publishes (namespace `metricsNamespace`, dimension AutoScalingGroupName
+   * = the group's name; hourly Maximum unless overridden). The `metric*` methods name each one.
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricsNamespace,
       metricName,
@@ -723,6 +745,44 @@ export class CostOptimizer extends Construct {
     return this.metric(METRIC.MINIMUM_CAP_FOR_LOAD, { label: 'Lowest cap the load allows', ...props });
   }
 
+  /** The month's actual spend so far, as the optimizer read it (AWS Budgets or Cost Explorer). */
+  public metricActualSpend(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTUAL_SPEND, { label: 'Actual spend', ...props });
+  }
+
+  /** The expected month-end cost in percent of the budget limit. */
+  public metricForecastPercentOfLimit(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.FORECAST_PERCENT_OF_LIMIT, { label: 'Forecast % of limit', ...props });
+  }
+
+  /**
+   * How far, in percent of the limit, the spend plan expects the month to end over the budget (0
+   * when it fits): what `forecastOverrunAlarm` watches.
+   */
+  public metricForecastOverrunPercent(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.FORECAST_OVERRUN_PERCENT, props);
+  }
+
+  /** Actions the run decided (cap, target, on-demand share, vertical step, off-hours). */
+  public metricActionsDecided(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTIONS_DECIDED, { statistic: cloudwatch.Stats.SUM, label: 'Actions decided', ...props });
+  }
+
+  /** Actions the run applied to the group (none outside APPLY mode). */
+  public metricActionsApplied(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.ACTIONS_APPLIED, { statistic: cloudwatch.Stats.SUM, label: 'Actions applied', ...props });
+  }
+
+  /** 1 for a run without CPU utilization data for the group: what the missing-data alarm counts. */
+  public metricMissingData(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.MISSING_DATA, props);
+  }
+
+  /** 1 while an operator holds the group (the pause tag, or bounds no controller wrote): the run acts on nothing. */
+  public metricOperatorHold(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(METRIC.OPERATOR_HOLD, { label: 'Operator hold', ...props });
+  }
+
   /** 1 for a run that failed (and changed nothing), 0 otherwise. */
   public metricRunErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(METRIC.RUN_ERRORS, { statistic: cloudwatch.Stats.SUM, label: 'Run errors', ...props });
@@ -756,7 +816,7 @@ export class CostOptimizer extends Construct {
           }),
         ],
         // OperatorHold: 1 while an operator holds the group (the pause tag, or bounds no controller wrote).
-        right: [this.metricRunErrors(), this.metric('OperatorHold', { statistic: cloudwatch.Stats.MAXIMUM, label: 'Operator hold' })],
+        right: [this.metricRunErrors(), this.metricOperatorHold()],
         leftYAxis: { min: 0 },
         width: 12,
       }),

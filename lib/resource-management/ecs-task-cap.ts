@@ -58,10 +58,10 @@ export function ecsTaskCapEnv(
 /** The grant of the task cap: RegisterScalableTarget on scalable targets (ids are generated) and their read. */
 export function grantEcsTaskCap(scope: Construct, scaler: ScalerFunction, service: ecs.IBaseService): void {
   const targets = `arn:${Aws.PARTITION}:application-autoscaling:${Stack.of(scope).region}:${Stack.of(scope).account}:scalable-target/*`;
-  scaler.role.addToPolicy(
+  scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({ sid: 'CapTheServiceTasks', actions: ['application-autoscaling:RegisterScalableTarget'], resources: [targets] }),
   );
-  scaler.role.addToPolicy(
+  scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'RegisterOnTheService',
       // Application Auto Scaling validates the caller's permissions on the target resource when a

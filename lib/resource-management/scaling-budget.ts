@@ -27,6 +27,59 @@ export interface CostAllocationTag {
 }
 
 /**
+ * A monthly AWS cost budget the cost optimizer reads: a {@link ScalingBudget} of this app, or one
+ * imported by name with {@link ScalingBudget.fromBudgetName}.
+ */
+export interface IScalingBudget extends IConstruct {
+  /** Name of the budget in AWS Budgets. */
+  readonly budgetName: string;
+
+  /**
+   * Monthly cost limit, in USD (the budget's currency).
+   *
+   * @default - none declared: the handler uses the limit AWS Budgets reports for the budget
+   */
+  readonly limit?: number;
+
+  /**
+   * Whose spend the budget counts, as declared with the budget.
+   *
+   * @default - none declared (an imported budget without `scope`): the cost optimizer refuses it
+   * in APPLY mode and treats it as the whole account's otherwise
+   */
+  readonly budgetScope?: BudgetScope;
+
+  /**
+   * The cost allocation tag the budget counts (a service-scoped {@link ScalingBudget} of this app):
+   * the cost optimizer applies it to the group it manages.
+   *
+   * @default - no tag is applied
+   */
+  readonly costAllocationTag?: CostAllocationTag;
+}
+
+/** Options of {@link ScalingBudget.fromBudgetName}: what the imported budget declares. */
+export interface ScalingBudgetAttributes {
+  /**
+   * Monthly cost limit of the budget, in USD (the budget's currency), used only when AWS Budgets
+   * reports none. Must be more than zero.
+   *
+   * @default - the limit AWS Budgets reports for the budget
+   */
+  readonly limit?: number;
+
+  /**
+   * Whose spend the budget counts: `BudgetScope.SERVICE` when it counts only this service's tagged
+   * cost, `BudgetScope.ACCOUNT` to let the cost optimizer act on the whole account's spend (other
+   * teams' included; the optimizer warns in APPLY mode). A cost optimizer in APPLY mode refuses a
+   * budget that declares no scope.
+   *
+   * @default - undeclared: a cost optimizer in APPLY mode refuses the budget
+   */
+  readonly budgetScope?: BudgetScope;
+}
+
+/**
  * Options of a {@link ScalingBudget}: its props without the alert topic (what
  * {@link ScalableServiceProps.budget} takes).
  */
@@ -42,12 +95,12 @@ export interface ScalingBudgetOptions {
    *
    * @default BudgetScope.SERVICE
    */
-  readonly scope?: BudgetScope;
+  readonly budgetScope?: BudgetScope;
 
   /**
    * The cost allocation tag a service-scoped budget counts. Activate its key as a cost allocation
    * tag in the Billing console (up to 24 hours to appear there after the first tagged resource,
-   * and up to 24 hours to activate); not with `scope: BudgetScope.ACCOUNT`.
+   * and up to 24 hours to activate); not with `budgetScope: BudgetScope.ACCOUNT`.
    *
    * @default - key `ScalingBudget.DEFAULT_COST_ALLOCATION_TAG_KEY`, value the budget's name
    */
@@ -97,12 +150,26 @@ export interface ScalingBudgetProps extends ScalingBudgetOptions {
  * actual and of the forecasted spend, sent to the alert topic and optionally to e-mail addresses.
  * The cost optimizer reads the budget by `budgetName`.
  */
-export class ScalingBudget extends Construct {
+export class ScalingBudget extends Construct implements IScalingBudget {
   /** The key of the cost allocation tag of a service-scoped budget when none is given. */
   public static readonly DEFAULT_COST_ALLOCATION_TAG_KEY = 'scaling:service';
 
-  /** Whose spend the budget counts. */
-  public readonly scope: BudgetScope;
+  /**
+   * An existing monthly cost budget, by name (nothing is created). It declares its `scope` (whose
+   * spend it counts) and may declare its `limit`; a cost optimizer in APPLY mode refuses a budget
+   * whose scope is not declared. The name and the limit are checked by the settings contract of
+   * the cost optimizer that reads the budget (errors name `budget.budgetName`, `budget.limit`).
+   */
+  public static fromBudgetName(scope: Construct, id: string, budgetName: string, attrs: ScalingBudgetAttributes = {}): IScalingBudget {
+    assertEnumValue('budgetScope', attrs.budgetScope, BudgetScope);
+    return new ImportedScalingBudget(scope, id, budgetName, attrs);
+  }
+
+  /**
+   * Whose spend the budget counts: always set for a budget of this app (optional only because
+   * {@link IScalingBudget.budgetScope} is, for a budget imported without a declared scope).
+   */
+  public readonly budgetScope?: BudgetScope;
 
   /** The cost allocation tag the budget counts (service scope only). */
   public readonly costAllocationTag?: CostAllocationTag;
@@ -113,8 +180,11 @@ export class ScalingBudget extends Construct {
   /** Name of the budget (as given, or derived from the construct path). */
   public readonly budgetName: string;
 
-  /** Monthly cost limit, in USD. */
-  public readonly limit: number;
+  /**
+   * Monthly cost limit, in USD: always set for a budget of this app (optional only because
+   * {@link IScalingBudget.limit} is, for a budget imported without a declared limit).
+   */
+  public readonly limit?: number;
 
   /** Percentages of `limit` of the actual spend that notify. */
   public readonly actualThresholdsPercent: number[];
@@ -147,9 +217,9 @@ export class ScalingBudget extends Construct {
       );
     }
     if (props.costAllocationTag) validateTag(props.costAllocationTag);
-    assertEnumValue('scope', props.scope, BudgetScope);
-    this.scope = props.scope ?? BudgetScope.SERVICE;
-    if (this.scope === BudgetScope.ACCOUNT && props.costAllocationTag) {
+    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
+    this.budgetScope = props.budgetScope ?? BudgetScope.SERVICE;
+    if (this.budgetScope === BudgetScope.ACCOUNT && props.costAllocationTag) {
       throw new Error(
         `costAllocationTag (${props.costAllocationTag.key}) narrows the budget to the service, but scope is BudgetScope.ACCOUNT (the whole account): give one or the other`,
       );
@@ -157,7 +227,7 @@ export class ScalingBudget extends Construct {
 
     this.budgetName = props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
     validateBudgetName(this.budgetName);
-    if (this.scope === BudgetScope.SERVICE) {
+    if (this.budgetScope === BudgetScope.SERVICE) {
       this.costAllocationTag = props.costAllocationTag ?? { key: ScalingBudget.DEFAULT_COST_ALLOCATION_TAG_KEY, value: this.budgetName };
     }
     const tag = this.costAllocationTag;
@@ -200,6 +270,20 @@ export class ScalingBudget extends Construct {
     // Listeners and dashboards cost nothing and their CloudFormation schemas take no Tags (cfn-lint E3002).
     if (this.costAllocationTag)
       Tags.of(scope).add(this.costAllocationTag.key, this.costAllocationTag.value, { excludeResourceTypes: UNTAGGED_TYPES });
+  }
+}
+
+/** A budget imported by name: what it declares, nothing created. */
+class ImportedScalingBudget extends Construct implements IScalingBudget {
+  public readonly budgetName: string;
+  public readonly limit?: number;
+  public readonly budgetScope?: BudgetScope;
+
+  constructor(scope: Construct, id: string, budgetName: string, attrs: ScalingBudgetAttributes) {
+    super(scope, id);
+    this.budgetName = budgetName;
+    this.limit = attrs.limit;
+    this.budgetScope = attrs.budgetScope;
   }
 }
 

@@ -17,24 +17,20 @@ import type { CostOptimizerProps } from './cost-optimizer';
  */
 export function checkBudgetScope(scope: Construct, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
   const apply = settings.mode === 'apply';
-  if (props.budget && props.budgetScope !== undefined && props.budgetScope !== props.budget.scope) {
+  const budget = props.budget;
+  if (budget.budgetScope === undefined && apply) {
     throw new Error(
-      `budgetScope (${props.budgetScope}) differs from the budget's own scope (${props.budget.scope}): declare the scope on the ScalingBudget (scope)`,
-    );
-  }
-  if (!props.budget && props.budgetScope === undefined && apply) {
-    throw new Error(
-      `budgetScope is required for a budget imported by name (budgetName '${props.budgetName}') in APPLY mode: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend`,
+      `budget.budgetScope is required for a budget imported by name ('${budget.budgetName}', ${budget.node.path}) in APPLY mode: declare it in ScalingBudget.fromBudgetName (budgetScope: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend)`,
     );
   }
   if (settings.budgetScope === 'account' && apply) {
     Annotations.of(scope).addWarningV2(
       'cdk-scaling-architecture:costOptimizerAccountWideBudget',
-      `the budget ${props.budget ? props.budget.node.path : `'${props.budgetName}'`} counts the whole account's spend (BudgetScope.ACCOUNT) and the optimizer is in APPLY mode: it lowers this group's capacity for other teams' spend too. Scope the budget to the service (BudgetScope.SERVICE, a cost allocation tag) unless that is what you want.`,
+      `the budget '${budget.budgetName}' (${budget.node.path}) counts the whole account's spend (BudgetScope.ACCOUNT) and the optimizer is in APPLY mode: it lowers this group's capacity for other teams' spend too. Scope the budget to the service (BudgetScope.SERVICE, a cost allocation tag) unless that is what you want.`,
     );
   }
-  const tag = props.budget?.costAllocationTag;
-  if (props.budget?.scope === BudgetScope.SERVICE && tag) {
+  const tag = budget.costAllocationTag;
+  if (budget.budgetScope === BudgetScope.SERVICE && tag) {
     if (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup) {
       Tags.of(props.autoScalingGroup).add(tag.key, tag.value);
     } else {

@@ -14,10 +14,10 @@ import { loadConfig as loadCostConfig } from '../../lambda/cost-optimizer/config
 import { loadConfig as loadScalerConfig } from '../../lambda/predictive-scaler/config';
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
 import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-scaling/predictive-scaler';
-import { VerticalPolicy } from '../../lib/auto-scaling/vertical-scaling';
 import { CostOptimizer, type CostOptimizerProps, SpendSource, type WeekDay } from '../../lib/resource-management/cost-optimizer';
 import { ScalableService } from '../../lib/scalable-service';
 import { BudgetScope } from '../../lib/resource-management/budget-scope';
+import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -35,14 +35,12 @@ function stackWithGroup() {
   return { app, stack, group };
 }
 
-function cost(props: Partial<CostOptimizerProps> = {}) {
+function cost(props: Partial<CostOptimizerProps> = {}, budgetName = 'web-monthly') {
   const { stack, group } = stackWithGroup();
   new CostOptimizer(stack, 'Cost', {
     autoScalingGroup: group.autoScalingGroup,
     launchTemplate: group.launchTemplate,
-    budgetName: 'web-monthly',
-    budgetLimit: 100,
-    budgetScope: BudgetScope.SERVICE,
+    budget: ScalingBudget.fromBudgetName(stack, 'Budget', budgetName, { limit: 100, budgetScope: BudgetScope.SERVICE }),
     ...props,
   });
   return loadCostConfig(deployedEnv(stack, 'BUDGET_NAME'));
@@ -73,8 +71,8 @@ describe('CostOptimizer: fractional percentages of 0.5 are accepted by both (the
   test('capStepPercent 0.5', () => expect(cost({ capStepPercent: 0.5 }).policy.capStepPercent).toBe(0.5));
   test('emergencyUtilizationPercent 0.5', () => expect(cost({ emergencyUtilizationPercent: 0.5 }).policy.emergencyUtilizationPercent).toBe(0.5));
   test('tightenAbovePercent 0.5', () => expect(cost({ tightenAbovePercent: 0.5, restoreBelowPercent: 0.25 }).policy.tightenAbovePercent).toBe(0.5));
-  test('targetUtilization.maxPercent 0.5 / stepPercent 0.5', () => {
-    expect(cost({ targetUtilization: { maxPercent: 0.5, stepPercent: 0.5 } }).policy.targetUtilization).toEqual({
+  test('targetUtilizationBand.maxPercent 0.5 / stepPercent 0.5', () => {
+    expect(cost({ targetUtilizationBand: { maxPercent: 0.5, stepPercent: 0.5 } }).policy.targetUtilization).toEqual({
       maxPercent: 0.5,
       stepPercent: 0.5,
     });
@@ -144,12 +142,12 @@ describe('costAllocationTag', () => {
   });
 });
 
-describe('budgetName', () => {
+describe('budget.budgetName', () => {
   test("'web-monthly ' is a synthesis error (the handler trimmed it, the budget and its IAM ARN did not)", () => {
-    expect(() => cost({ budgetName: 'web-monthly ' })).toThrow(/^budgetName must not start or end with whitespace .* got 'web-monthly '$/);
+    expect(() => cost({}, 'web-monthly ')).toThrow(/^budget.budgetName must not start or end with whitespace .* got 'web-monthly '$/);
   });
   test('a name with an inner space is accepted by both, unchanged', () => {
-    expect(cost({ budgetName: 'web monthly' }).budgetName).toBe('web monthly');
+    expect(cost({}, 'web monthly').budgetName).toBe('web monthly');
   });
 });
 
@@ -165,16 +163,16 @@ describe('PredictiveScaler schedule', () => {
   });
 });
 
-test('ScalableService: predictiveScaler.targetUtilization 0 names predictiveScaler.targetUtilization (not capacityPerInstance)', () => {
+test('ScalableService: predictiveScaler.targetUtilizationPercent 0 names predictiveScaler.targetUtilizationPercent (not capacityPerInstance)', () => {
   const app = new App();
   const stack = new Stack(app, 'S', { env: ENV });
-  expect(() => new ScalableService(stack, 'Web', { vpc: importedVpc(stack), predictiveScaler: { targetUtilization: 0 } })).toThrow(
-    /^predictiveScaler.targetUtilization must be in \(0, 1\], got 0$/,
+  expect(() => new ScalableService(stack, 'Web', { vpc: importedVpc(stack), predictiveScaler: { targetUtilizationPercent: 0 } })).toThrow(
+    /^predictiveScaler.targetUtilizationPercent must be in \(0, 100\], got 0$/,
   );
   const other = new Stack(app, 'T', { env: ENV });
-  // Valid for the handler, but the derived capacityPerInstance (target / 1e-320) is not finite.
-  expect(() => new ScalableService(other, 'Web', { vpc: importedVpc(other), predictiveScaler: { targetUtilization: 1e-320 } })).toThrow(
-    /^predictiveScaler.targetUtilization \(1e-320\) is too small/,
+  // Valid for the handler, but the derived capacityPerInstance (target x 100 / 1e-320) is not finite.
+  expect(() => new ScalableService(other, 'Web', { vpc: importedVpc(other), predictiveScaler: { targetUtilizationPercent: 1e-320 } })).toThrow(
+    /^predictiveScaler.targetUtilizationPercent \(1e-320\) is too small/,
   );
 });
 
@@ -182,9 +180,6 @@ describe('a vertical ladder out of order ([t3.large, t3.micro]) is rejected by s
   const outOfOrder = { ...ladder, instanceTypes: [new ec2.InstanceType('t3.large'), new ec2.InstanceType('t3.micro')] };
   test('by the CostOptimizer', () => {
     expect(() => cost({ vertical: outOfOrder })).toThrow(/^vertical.instanceTypes must be ordered small to large: t3.micro is smaller than t3.large/);
-  });
-  test('by the vertical policy', () => {
-    expect(() => new VerticalPolicy(outOfOrder)).toThrow(/^instanceTypes must be ordered small to large: t3.micro is smaller than t3.large/);
   });
   test('by the handler, for an environment written by hand', () => {
     const env = {
@@ -216,9 +211,7 @@ describe('the configured baseline handed down (GROUP_BASELINE)', () => {
     new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100 });
     new CostOptimizer(stack, 'Cost', {
       autoScalingGroup: group.autoScalingGroup,
-      budgetName: 'b',
-      budgetLimit: 10,
-      budgetScope: BudgetScope.SERVICE,
+      budget: ScalingBudget.fromBudgetName(stack, 'Budget', 'b', { limit: 10, budgetScope: BudgetScope.SERVICE }),
     });
     // A schedule added after the scalers counts too (read at synthesis).
     group.autoScalingGroup.scaleOnSchedule('Night', {
@@ -251,14 +244,15 @@ describe('a group imported by name (IAutoScalingGroup)', () => {
     expect(() => new PredictiveScaler(stack, 'P', { autoScalingGroup: group, loadMetric, capacityPerInstance: 100 })).toThrow(
       /^minCapacity is required for an imported group/,
     );
-    expect(() => new CostOptimizer(stack, 'C', { autoScalingGroup: group, budgetName: 'b', minCapacity: 1 })).toThrow(
-      /^maxCapacity is required for an imported group/,
-    );
+    expect(
+      () => new CostOptimizer(stack, 'C', { autoScalingGroup: group, budget: ScalingBudget.fromBudgetName(stack, 'B', 'b'), minCapacity: 1 }),
+    ).toThrow(/^maxCapacity is required for an imported group/);
   });
   test("with them: the baseline carries them, and IAM writes are scoped to the group's name", () => {
     const { stack, group } = imported();
     new PredictiveScaler(stack, 'P', { autoScalingGroup: group, loadMetric, capacityPerInstance: 100, minCapacity: 1, maxCapacity: 8 });
-    new CostOptimizer(stack, 'C', { autoScalingGroup: group, budgetName: 'b', minCapacity: 1, maxCapacity: 8, budgetScope: BudgetScope.SERVICE });
+    const budget = ScalingBudget.fromBudgetName(stack, 'B', 'b', { budgetScope: BudgetScope.SERVICE });
+    new CostOptimizer(stack, 'C', { autoScalingGroup: group, budget, minCapacity: 1, maxCapacity: 8 });
     expect(loadScalerConfig(deployedEnv(stack, 'SCALING_MODE'))).toMatchObject({
       groupName: 'shop-web',
       baseline: { minSize: 1, maxSize: 8, schedules: [] },

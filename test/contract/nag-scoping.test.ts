@@ -35,7 +35,7 @@ test.each(['predictiveScaler', 'costOptimizer'] as const)(
   'ec2:TerminateInstances on * added to the %s role is reported (AwsSolutions-IAM5[Resource::*])',
   (scaler) => {
     const { app, stack, svc } = service();
-    svc[scaler]!.role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
+    svc[scaler]!.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:TerminateInstances'], resources: ['*'] }));
     expect(findings(app, stack)).toEqual([
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::\*\] Service\/Web\/\w+\/Scaler\/Role\/DefaultPolicy\/Resource$/),
     ]);

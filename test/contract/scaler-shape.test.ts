@@ -17,6 +17,7 @@ import { PredictiveScaler, type PredictiveScalerProps } from '../../lib/auto-sca
 import { ScalingGroup } from '../../lib/auto-scaling/scaling-group';
 import { BudgetMode, CostOptimizer, type CostOptimizerProps } from '../../lib/resource-management/cost-optimizer';
 import { BudgetScope } from '../../lib/resource-management/budget-scope';
+import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -34,9 +35,7 @@ function build(scaler: Partial<PredictiveScalerProps> = {}, cost: Partial<CostOp
   const ps = new PredictiveScaler(stack, 'Predictive', { autoScalingGroup: group.autoScalingGroup, loadMetric, capacityPerInstance: 100, ...scaler });
   const co = new CostOptimizer(stack, 'Cost', {
     autoScalingGroup: group.autoScalingGroup,
-    budgetName: 'b',
-    budgetLimit: 10,
-    budgetScope: BudgetScope.SERVICE,
+    budget: ScalingBudget.fromBudgetName(stack, 'Budget', 'b', { limit: 10, budgetScope: BudgetScope.SERVICE }),
     ...cost,
   });
   return { stack, ps, co };

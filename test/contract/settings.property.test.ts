@@ -29,6 +29,7 @@ import {
 } from '../../lib/resource-management/cost-optimizer';
 import { ScalableService, type ScalableServiceProps } from '../../lib/scalable-service';
 import { BudgetScope } from '../../lib/resource-management/budget-scope';
+import { ScalingBudget } from '../../lib/resource-management/scaling-budget';
 import { importedVpc } from '../support/imported-vpc';
 import { deployedEnv } from '../support/scaler-env';
 
@@ -81,7 +82,7 @@ const noUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.ent
 
 const scalerArbs = {
   capacityPerInstance: numberArb(-10, 5000),
-  targetUtilization: opt(numberArb(-0.5, 1.5)),
+  targetUtilizationPercent: opt(numberArb(-50, 150)),
   // Issue 22 item 8: an enum given as another string (a cast, plain JavaScript) is refused on both sides.
   mode: opt(
     fc.constantFrom(PredictiveScalerMode.FORECAST_ONLY, PredictiveScalerMode.FORECAST_AND_SCALE, 'FORECAST_AND_SCALE' as PredictiveScalerMode),
@@ -125,7 +126,7 @@ const propOf = (e: unknown) => /^([\w.]+) /.exec((e as Error).message)?.[1];
 test('PredictiveScaler: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
   const names = new Set([
     'capacityPerInstance',
-    'targetUtilization',
+    'targetUtilizationPercent',
     'schedule',
     'historyDuration',
     'minimumHistory',
@@ -190,7 +191,7 @@ const costArbs = {
   restoreBelowPercent: opt(numberArb(-5, 1100)),
   budgetStepInterval: opt(durationArb(40 * 86_400)),
   capStepPercent: opt(numberArb(-5, 110)),
-  targetUtilization: opt(fc.record({ maxPercent: numberArb(-5, 110), stepPercent: opt(numberArb(-5, 110)) }).map(noUndefined)),
+  targetUtilizationBand: opt(fc.record({ maxPercent: numberArb(-5, 110), stepPercent: opt(numberArb(-5, 110)) }).map(noUndefined)),
   spot: opt(fc.record({ minOnDemandPercent: numberArb(-5, 110), stepPercent: opt(numberArb(-5, 110)) }).map(noUndefined)),
   workingHours: opt(
     fc
@@ -220,7 +221,7 @@ const costArbs = {
   refreshMinHealthyPercent: opt(numberArb(-5, 110)),
   metricsNamespace: opt(fc.constantFrom('Shop/Cost', 'AWS/Cost', 'bad$ns')),
 };
-const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', budgetScope: BudgetScope.SERVICE, ...p }));
+const costPropsArb = someOf(costArbs).map((p) => ({ budgetName: 'web-monthly', ...p }));
 
 test('CostOptimizer: synthesis accepts a setting iff the handler accepts the rendered environment', () => {
   let accepted = 0;
@@ -230,7 +231,10 @@ test('CostOptimizer: synthesis accepts a setting iff the handler accepts the ren
       const app = new App();
       const stack = new Stack(app, 'S', { env: ENV });
       const { group, launchTemplate } = plainGroup(stack);
-      const props = { autoScalingGroup: group, launchTemplate, ...given } as CostOptimizerProps;
+      const { budgetName, budgetLimit, ...rest } = given as { budgetName: string; budgetLimit?: number };
+      // An imported budget carries the name and the limit: the contract checks them (budget.budgetName, budget.limit).
+      const budget = ScalingBudget.fromBudgetName(stack, 'Budget', budgetName, { limit: budgetLimit, budgetScope: BudgetScope.SERVICE });
+      const props = { autoScalingGroup: group, launchTemplate, budget, ...rest } as CostOptimizerProps;
       let env: Record<string, string> | undefined;
       let error: unknown;
       try {
@@ -246,7 +250,7 @@ test('CostOptimizer: synthesis accepts a setting iff the handler accepts the ren
       }
       rejected++;
       expect(propOf(error)).toMatch(
-        /^(budgetName|budgetLimit|floorCapacity|emergencyUtilizationPercent|loadLookback|tightenAbovePercent|restoreBelowPercent|budgetStepInterval|capStepPercent|targetUtilization|spot|workingHours|vertical|costAllocationTag|utilizationPeriod|refreshMinHealthyPercent|metricsNamespace|mode|budgetMode|spendSource)\b/,
+        /^(budget\.budgetName|budget\.limit|floorCapacity|emergencyUtilizationPercent|loadLookback|tightenAbovePercent|restoreBelowPercent|budgetStepInterval|capStepPercent|targetUtilizationBand|spot|workingHours|vertical|costAllocationTag|utilizationPeriod|refreshMinHealthyPercent|metricsNamespace|mode|budgetMode|spendSource)\b/,
       );
       let settings;
       try {
@@ -275,7 +279,7 @@ test('ScalableService: its paths into the scalers keep the equivalence', () => {
     fc.property(
       fc
         .record({
-          targetUtilization: opt(numberArb(-0.5, 1.5)),
+          targetUtilizationPercent: opt(numberArb(-50, 150)),
           horizon: opt(durationArb(3 * 86_400)),
           schedule: opt(rateArb),
           unservedBudgetPercent: opt(numberArb(-1, 60)),
@@ -300,7 +304,7 @@ test('ScalableService: its paths into the scalers keep the equivalence', () => {
           ok = false;
           // Issue 22 item 11: the error names the prop as the user wrote it, under its composite prop.
           expect(propOf(e)).toMatch(
-            /^(predictiveScaler\.(targetUtilization|horizon|schedule|unservedBudgetPercent|mode)|costOptimizer\.(capStepPercent|utilizationPeriod|mode))$/,
+            /^(predictiveScaler\.(targetUtilizationPercent|horizon|schedule|unservedBudgetPercent|mode)|costOptimizer\.(capStepPercent|utilizationPeriod|mode))$/,
           );
         }
         if (ok) {

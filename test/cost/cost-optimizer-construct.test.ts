@@ -61,7 +61,7 @@ function statements(template: Template): Array<Record<string, any>> {
 
 describe('CostOptimizer', () => {
   test('an hourly function with the group, budget and levers in its environment, and an error alarm to the topic', () => {
-    const { template } = optimizer({ targetUtilization: { maxPercent: 70 }, vertical: ladder });
+    const { template } = optimizer({ targetUtilizationBand: { maxPercent: 70 }, vertical: ladder });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
@@ -99,7 +99,7 @@ describe('CostOptimizer', () => {
   });
 
   test('Auto Scaling writes only on the managed group, launch template writes only on the managed template', () => {
-    const { template } = optimizer({ vertical: ladder, targetUtilization: { maxPercent: 70 } });
+    const { template } = optimizer({ vertical: ladder, targetUtilizationBand: { maxPercent: 70 } });
     const st = statements(template);
     const manage = st.find((s) => s.Sid === 'ManageGroup')!;
     expect(manage.Action).toEqual([
@@ -140,7 +140,7 @@ describe('CostOptimizer', () => {
   });
 
   test('IAM: the role grants every AWS call the handler sends, and no other action (with every lever on)', () => {
-    const { template } = optimizer({ vertical: ladder, targetUtilization: { maxPercent: 70 }, spendSource: SpendSource.COST_EXPLORER });
+    const { template } = optimizer({ vertical: ladder, targetUtilizationBand: { maxPercent: 70 }, spendSource: SpendSource.COST_EXPLORER });
     const granted = new Set(statements(template).flatMap((s) => [].concat(s.Action) as string[]));
     // The SDK commands the handler sends, with their client's IAM service prefix.
     const prefixOf: Record<string, string> = {
@@ -192,7 +192,7 @@ describe('CostOptimizer', () => {
     expect(st.find((s) => s.Sid === 'VersionLaunchTemplate')).toBeUndefined();
     expect(st.find((s) => s.Sid === 'LaunchFromManagedTemplateOnly')).toBeUndefined();
     expect(st.find((s) => s.Sid === 'PassInstanceRole')).toBeUndefined();
-    // PutScalingPolicy also without targetUtilization: a redeploy that removes it restores a raised target (issue 22).
+    // PutScalingPolicy also without targetUtilizationBand: a redeploy that removes it restores a raised target (issue 22).
     expect(st.find((s) => s.Sid === 'ManageGroup')!.Action).toEqual([
       'autoscaling:UpdateAutoScalingGroup',
       'autoscaling:CreateOrUpdateTags',
@@ -239,17 +239,37 @@ describe('CostOptimizer', () => {
     expect(body).toMatch(/PeakCapacityNeeded/);
   });
 
-  test('budget by name and limit when there is no ScalingBudget', () => {
+  test('an existing budget imported by name (ScalingBudget.fromBudgetName) carries its name, limit and scope; nothing is created', () => {
     const f = fixture();
-    new CostOptimizer(f.stack, 'Cost', {
-      autoScalingGroup: f.group.autoScalingGroup,
-      budgetName: 'existing',
-      budgetLimit: 250,
-      budgetScope: BudgetScope.SERVICE,
+    const existing = ScalingBudget.fromBudgetName(f.stack, 'Existing', 'existing', { limit: 250, budgetScope: BudgetScope.SERVICE });
+    expect([existing.budgetName, existing.limit, existing.budgetScope, existing.costAllocationTag]).toEqual([
+      'existing',
+      250,
+      BudgetScope.SERVICE,
+      undefined,
+    ]);
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: existing });
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::Budgets::Budget', 1); // the fixture's own ScalingBudget only
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250', BUDGET_SCOPE: 'service' }) },
     });
-    Template.fromStack(f.stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'existing', BUDGET_LIMIT: '250' }) },
-    });
+    // Read access to that budget only.
+    expect(
+      statements(t)
+        .filter((st) => st.Sid === 'ReadBudget')
+        .map((st) => JSON.stringify(st.Resource)),
+    ).toEqual([expect.stringMatching(/:budgets::123456789012:budget\/existing"/)]);
+  });
+
+  test('an imported budget without a limit renders none (the handler uses the limit AWS Budgets reports)', () => {
+    const f = fixture();
+    const existing = ScalingBudget.fromBudgetName(f.stack, 'Existing', 'existing', { budgetScope: BudgetScope.SERVICE });
+    new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: existing });
+    const fn = Object.values(Template.fromStack(f.stack).findResources('AWS::Lambda::Function')).find(
+      (r) => (r as any).Properties.Environment?.Variables?.BUDGET_NAME === 'existing',
+    ) as any;
+    expect(fn.Properties.Environment.Variables.BUDGET_LIMIT).toBeUndefined();
   });
 
   /** A CostOptimizer with a Spot shift on a group given a mixed instances policy (after the optimizer, by escape hatch). */
@@ -322,7 +342,7 @@ describe('CostOptimizer', () => {
     ).toThrow(/vertical scaling needs launchTemplate: .*give it for an imported group/);
   });
 
-  test('warnings: a fixed group, an ECS capacity provider with managed scaling, targetUtilization without a CPU target tracking policy', () => {
+  test('warnings: a fixed group, an ECS capacity provider with managed scaling, targetUtilizationBand without a CPU target tracking policy', () => {
     const f = fixture();
     const fixed = new ScalingGroup(f.stack, 'Fixed', { vpc: f.vpc, minCapacity: 3, maxCapacity: 3 });
     new CostOptimizer(f.stack, 'OnFixed', { autoScalingGroup: fixed.autoScalingGroup, budget: f.budget, floorCapacity: 1 });
@@ -331,7 +351,7 @@ describe('CostOptimizer', () => {
       autoScalingGroup: ecsGroup.autoScalingGroup,
       budget: f.budget,
       floorCapacity: 1,
-      targetUtilization: { maxPercent: 80 },
+      targetUtilizationBand: { maxPercent: 80 },
     });
     // added after the optimizer: still seen
     const cluster = new ecs.Cluster(f.stack, 'Cluster', { vpc: f.vpc });
@@ -346,10 +366,12 @@ describe('CostOptimizer', () => {
     a.hasWarning('/Cost/EcsHosts/Group', Match.stringLikeRegexp('driven by the ECS capacity provider .*Provider.* with managed scaling'));
     a.hasWarning(
       '/Cost/OnEcs',
-      Match.stringLikeRegexp("targetUtilization \\(maxPercent 80\\) raises the target of the group's CPU target tracking policy, but .* has none"),
+      Match.stringLikeRegexp(
+        "targetUtilizationBand \\(maxPercent 80\\) raises the target of the group's CPU target tracking policy, but .* has none",
+      ),
     );
     // the main fixture's group (2..20, no capacity provider) gets none of them
-    const { stack } = optimizer({ targetUtilization: { maxPercent: 70 } });
+    const { stack } = optimizer({ targetUtilizationBand: { maxPercent: 70 } });
     expect(Annotations.fromStack(stack).findWarning('/Cost/Cost', Match.stringLikeRegexp('fixed at|ECS capacity provider'))).toEqual([]);
     // ... and the CPU warning disappears with a CPU target tracking policy, added after the optimizer
     const g = fixture();
@@ -357,7 +379,7 @@ describe('CostOptimizer', () => {
       autoScalingGroup: g.group.autoScalingGroup,
       budget: g.budget,
       floorCapacity: 2,
-      targetUtilization: { maxPercent: 70 },
+      targetUtilizationBand: { maxPercent: 70 },
     });
     Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp('has none'));
     const h = fixture();
@@ -365,7 +387,7 @@ describe('CostOptimizer', () => {
       autoScalingGroup: h.group.autoScalingGroup,
       budget: h.budget,
       floorCapacity: 2,
-      targetUtilization: { maxPercent: 70 },
+      targetUtilizationBand: { maxPercent: 70 },
     });
     h.group.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
     expect(Annotations.fromStack(h.stack).findWarning('/Cost/Cost', Match.stringLikeRegexp('has none'))).toEqual([]);
@@ -428,7 +450,6 @@ describe('CostOptimizer', () => {
 
   describe('validation', () => {
     test.each<[string, Partial<CostOptimizerProps>, RegExp]>([
-      ['both budget forms', { budgetName: 'x' }, /either budget or budgetName\/budgetLimit, not both/],
       ['floor not an integer', { floorCapacity: 1.5 }, /floorCapacity must be an integer, got 1.5$/],
       ['floor above the group max', { floorCapacity: 25 }, /floorCapacity \(25\) must be <= the group's maxCapacity \(20\)/],
       ['emergency utilization', { emergencyUtilizationPercent: 0 }, /emergencyUtilizationPercent must be in \(0, 100\], got 0$/],
@@ -442,7 +463,12 @@ describe('CostOptimizer', () => {
       ['load lookback', { loadLookback: Duration.minutes(30) }, /loadLookback must be in \[1 hour, 14 days\], got 30 minutes/],
       ['budget step interval', { budgetStepInterval: Duration.days(40) }, /budgetStepInterval must be in \[0 seconds, 31 days\], got 40 days/],
       ['utilization period', { utilizationPeriod: Duration.seconds(90) }, /utilizationPeriod must be a whole number of minutes/],
-      ['target band', { targetUtilization: { maxPercent: 120 } }, /targetUtilization.maxPercent must be in \(0, 100\], got 120$/],
+      ['target band', { targetUtilizationBand: { maxPercent: 120 } }, /^targetUtilizationBand.maxPercent must be in \(0, 100\], got 120$/],
+      [
+        'target band step',
+        { targetUtilizationBand: { maxPercent: 80, stepPercent: 0 } },
+        /^targetUtilizationBand.stepPercent must be in \(0, 100\], got 0$/,
+      ],
       ['spot share', { spot: { minOnDemandPercent: -5 } }, /spot.minOnDemandPercent must be in \[0, 100\], got -5$/],
       ['refresh health', { refreshMinHealthyPercent: 101 }, /refreshMinHealthyPercent must be in \[0, 100\], got 101$/],
       [
@@ -472,14 +498,22 @@ describe('CostOptimizer', () => {
 
     test('a budget is required', () => {
       const f = fixture();
-      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup })).toThrow(
-        /budget \(a ScalingBudget\) or budgetName is required/,
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup } as unknown as CostOptimizerProps)).toThrow(
+        /^budget is required: the optimizer acts on a budget's spend and forecast/,
       );
     });
-    test('budget limit must be positive', () => {
+    test("an imported budget's limit must be positive", () => {
       const f = fixture();
-      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'x', budgetLimit: 0 })).toThrow(
-        /budgetLimit must be > 0 USD, got 0 USD$/,
+      const budget = ScalingBudget.fromBudgetName(f.stack, 'X', 'x', { limit: 0, budgetScope: BudgetScope.SERVICE });
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget })).toThrow(
+        /^budget.limit must be > 0 USD, got 0 USD$/,
+      );
+    });
+    test("an imported budget's name is checked by the contract", () => {
+      const f = fixture();
+      const budget = ScalingBudget.fromBudgetName(f.stack, 'X', 'team:shared', { budgetScope: BudgetScope.SERVICE });
+      expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget })).toThrow(
+        /^budget.budgetName must be 1-100 characters without ':' or '\\', got 'team:shared'$/,
       );
     });
   });
@@ -519,7 +553,7 @@ describe('whose spend: the budget scope (issue 21)', () => {
 
   test('an account-wide budget in APPLY mode is a synth warning; not in DRY_RUN', () => {
     const f = fixture();
-    const account = new ScalingBudget(f.stack, 'AccountBudget', { limit: 1000, alertTopic: f.alerts.topic, scope: BudgetScope.ACCOUNT });
+    const account = new ScalingBudget(f.stack, 'AccountBudget', { limit: 1000, alertTopic: f.alerts.topic, budgetScope: BudgetScope.ACCOUNT });
     new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: account });
     Annotations.fromStack(f.stack).hasWarning(
       '/Cost/Cost',
@@ -529,34 +563,43 @@ describe('whose spend: the budget scope (issue 21)', () => {
       Environment: { Variables: Match.objectLike({ BUDGET_SCOPE: 'account' }) },
     });
     const g = fixture();
-    const dry = new ScalingBudget(g.stack, 'AccountBudget', { limit: 1000, alertTopic: g.alerts.topic, scope: BudgetScope.ACCOUNT });
+    const dry = new ScalingBudget(g.stack, 'AccountBudget', { limit: 1000, alertTopic: g.alerts.topic, budgetScope: BudgetScope.ACCOUNT });
     new CostOptimizer(g.stack, 'Cost', { autoScalingGroup: g.group.autoScalingGroup, budget: dry, mode: CostOptimizerMode.DRY_RUN });
     expect(warnings(g.stack, 'whole account')).toEqual([]);
   });
 
   test('a budget imported by name must declare its scope in APPLY mode; ACCOUNT declared warns', () => {
     const f = fixture();
-    expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budgetName: 'shared', budgetLimit: 500 })).toThrow(
-      /^budgetScope is required for a budget imported by name \(budgetName 'shared'\) in APPLY mode/,
+    const undeclared = ScalingBudget.fromBudgetName(f.stack, 'Shared', 'shared', { limit: 500 });
+    expect(() => new CostOptimizer(f.stack, 'Cost', { autoScalingGroup: f.group.autoScalingGroup, budget: undeclared })).toThrow(
+      /^budget.budgetScope is required for a budget imported by name \('shared', Cost\/Shared\) in APPLY mode/,
     );
     const g = fixture();
     new CostOptimizer(g.stack, 'Cost', {
       autoScalingGroup: g.group.autoScalingGroup,
-      budgetName: 'shared',
-      budgetLimit: 500,
-      budgetScope: BudgetScope.ACCOUNT,
+      budget: ScalingBudget.fromBudgetName(g.stack, 'Shared', 'shared', { limit: 500, budgetScope: BudgetScope.ACCOUNT }),
     });
-    Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp("'shared' counts the whole account's spend"));
+    Annotations.fromStack(g.stack).hasWarning('/Cost/Cost', Match.stringLikeRegexp("'shared' \\(Cost/Shared\\) counts the whole account's spend"));
+    Template.fromStack(g.stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'shared', BUDGET_SCOPE: 'account' }) },
+    });
+    // Undeclared outside APPLY mode: accepted, counted as the whole account's (the optimizer changes nothing).
     const h = fixture();
     new CostOptimizer(h.stack, 'Cost', {
       autoScalingGroup: h.group.autoScalingGroup,
-      budgetName: 'shared',
-      budgetLimit: 500,
+      budget: ScalingBudget.fromBudgetName(h.stack, 'Shared', 'shared', { limit: 500 }),
       mode: CostOptimizerMode.DRY_RUN,
     });
-    expect(
-      () => new CostOptimizer(h.stack, 'Cost2', { autoScalingGroup: h.group.autoScalingGroup, budget: h.budget, budgetScope: BudgetScope.ACCOUNT }),
-    ).toThrow(/budgetScope \(account\) differs from the budget's own scope \(service\)/);
+    Template.fromStack(h.stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BUDGET_NAME: 'shared', BUDGET_SCOPE: 'account' }) },
+    });
+  });
+
+  test('fromBudgetName refuses a scope outside the enum (a cast, plain JavaScript)', () => {
+    const f = fixture();
+    expect(() => ScalingBudget.fromBudgetName(f.stack, 'Shared', 'shared', { budgetScope: 'Service' as BudgetScope })).toThrow(
+      /^budgetScope must be one of 'service', 'account', got 'Service'/,
+    );
   });
 });
 
@@ -565,7 +608,7 @@ test("the README's minimal example (budget: { limit: 800 }) caps the group only 
   const stack = new Stack(app, 'Minimal', { env: ENV });
   const service = new ScalableService(stack, 'Web', { vpc: importedVpc(stack), budget: { limit: 800 } });
   const tag = service.budget!.costAllocationTag!;
-  expect(service.budget!.scope).toBe(BudgetScope.SERVICE);
+  expect(service.budget!.budgetScope).toBe(BudgetScope.SERVICE);
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { CostFilters: { TagKeyValue: [`user:${tag.key}$${tag.value}`] } } });
   t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {

@@ -36,8 +36,16 @@ describe('loadConfig', () => {
     ['baseline missing', { GROUP_BASELINE: '' }, 'environment variable GROUP_BASELINE: is required'],
     ['baseline bounds crossed', { GROUP_BASELINE: '{"minSize":5,"maxSize":2,"schedules":[]}' }, 'minSize (5) must be <= maxSize (2)'],
     ['capacity zero', { CAPACITY_PER_INSTANCE: '0' }, 'environment variable CAPACITY_PER_INSTANCE (capacityPerInstance) must be > 0, got 0'],
-    ['target above 1', { TARGET_UTILIZATION: '1.2' }, 'environment variable TARGET_UTILIZATION (targetUtilization) must be in (0, 1], got 1.2'],
-    ['target zero', { TARGET_UTILIZATION: '0' }, 'environment variable TARGET_UTILIZATION (targetUtilization) must be in (0, 1], got 0'],
+    [
+      'target above 100',
+      { TARGET_UTILIZATION_PERCENT: '120' },
+      'environment variable TARGET_UTILIZATION_PERCENT (targetUtilizationPercent) must be in (0, 100], got 120',
+    ],
+    [
+      'target zero',
+      { TARGET_UTILIZATION_PERCENT: '0' },
+      'environment variable TARGET_UTILIZATION_PERCENT (targetUtilizationPercent) must be in (0, 100], got 0',
+    ],
     ['mode', { SCALING_MODE: 'scale' }, "environment variable SCALING_MODE must be one of forecast-only, forecast-and-scale, got 'scale'"],
     ['dry run', { DRY_RUN: 'yes' }, "environment variable DRY_RUN must be 'true' or 'false', got 'yes'"],
     ['dimensions not JSON', { LOAD_METRIC_DIMENSIONS: '{LoadBalancer' }, 'environment variable LOAD_METRIC_DIMENSIONS is not valid JSON'],

@@ -184,8 +184,8 @@ test("SkippedRuns is an EMF metric without dimensions (Dimensions [[]]) in each 
   }
   const blobs = out.lines().filter((l) => l._aws);
   expect(blobs.map((b) => [b._aws.CloudWatchMetrics[0].Namespace, b._aws.CloudWatchMetrics[0].Dimensions, b.SkippedRuns])).toEqual([
-    ['PredictiveScaler', [[]], 1],
-    ['CostOptimizer', [[]], 0],
+    ['CdkScalingArchitecture/PredictiveScaler', [[]], 1],
+    ['CdkScalingArchitecture/CostOptimizer', [[]], 0],
   ]);
 });
 

@@ -88,7 +88,7 @@ describe('PredictiveScaler', () => {
       LOAD_METRIC_DIMENSIONS: JSON.stringify({ TargetGroup: 'targetgroup/web/0123456789abcdef', LoadBalancer: 'app/web/0123456789abcdef' }),
       LOAD_METRIC_STATISTIC: 'Sum',
       CAPACITY_PER_INSTANCE: '100',
-      TARGET_UTILIZATION: '0.7',
+      TARGET_UTILIZATION_PERCENT: '70',
       SCALING_MODE: 'forecast-only',
       DRY_RUN: 'false',
       HISTORY_SECONDS: '1209600',
@@ -115,7 +115,7 @@ describe('PredictiveScaler', () => {
       mode: PredictiveScalerMode.FORECAST_AND_SCALE,
       dryRun: true,
       horizon: Duration.hours(6),
-      targetUtilization: 0.6,
+      targetUtilizationPercent: 60,
       costOptimizerStateTagKey: 'team:cost-state',
     });
     const env = Object.fromEntries(Object.entries(functionEnv(template)).map(([k, v]) => [k, typeof v === 'string' ? v : 'web-group']));
@@ -487,7 +487,7 @@ describe('PredictiveScaler', () => {
       return tg;
     }
 
-    test("capacityPerInstance: the group's request-count target tracking target / targetUtilization (a plain aws-cdk-lib group, its target group's 5-minute metric)", () => {
+    test("capacityPerInstance: the group's request-count target tracking target / (targetUtilizationPercent / 100) (a plain aws-cdk-lib group, its target group's 5-minute metric)", () => {
       const f = fixture();
       const group = plainGroup(f);
       const tg = withRequestCountPolicy(f, group, 700);
@@ -495,7 +495,7 @@ describe('PredictiveScaler', () => {
       new PredictiveScaler(f.stack, 'AtHalf', {
         autoScalingGroup: group,
         loadMetric: tg.metrics.requestCount(),
-        targetUtilization: 0.5,
+        targetUtilizationPercent: 50,
         scheduledActionPrefix: 'half-',
       });
       const envs = Object.values(
@@ -503,9 +503,9 @@ describe('PredictiveScaler', () => {
           Properties: { Environment: { Variables: { SCALING_MODE: Match.anyValue() } } },
         }),
       ).map((r) => r.Properties.Environment.Variables);
-      expect(envs.map((e) => [e.TARGET_UTILIZATION, e.CAPACITY_PER_INSTANCE]).sort()).toEqual([
-        ['0.5', '1400'],
-        ['0.7', '1000'],
+      expect(envs.map((e) => [e.TARGET_UTILIZATION_PERCENT, e.CAPACITY_PER_INSTANCE]).sort()).toEqual([
+        ['50', '1400'],
+        ['70', '1000'],
       ]);
       expect(
         Annotations.fromStack(f.stack)
@@ -527,9 +527,9 @@ describe('PredictiveScaler', () => {
       expect(
         () => new PredictiveScaler(f.stack, 'OnImported', { autoScalingGroup: imported, loadMetric: f.loadMetric, minCapacity: 1, maxCapacity: 4 }),
       ).toThrow(/^capacityPerInstance is required/);
-      expect(() => new PredictiveScaler(f.stack, 'BadTarget', { autoScalingGroup: group, loadMetric: f.loadMetric, targetUtilization: 0 })).toThrow(
-        /capacityPerInstance is required/,
-      );
+      expect(
+        () => new PredictiveScaler(f.stack, 'BadTarget', { autoScalingGroup: group, loadMetric: f.loadMetric, targetUtilizationPercent: 0 }),
+      ).toThrow(/capacityPerInstance is required/);
     });
 
     test("launch lead: a launch plus the warmup without a warm pool; the warmup alone with one (ours, or aws-cdk-lib's addWarmPool)", () => {
@@ -577,8 +577,13 @@ describe('PredictiveScaler', () => {
     test.each<[string, Partial<PredictiveScalerProps>, RegExp]>([
       ['capacityPerInstance zero', { capacityPerInstance: 0 }, /capacityPerInstance must be > 0, got 0$/],
       ['capacityPerInstance not finite', { capacityPerInstance: Infinity }, /capacityPerInstance must be a finite number, got Infinity$/],
-      ['targetUtilization above 1', { targetUtilization: 1.5 }, /targetUtilization must be in \(0, 1\], got 1.5/],
-      ['targetUtilization zero', { targetUtilization: 0 }, /targetUtilization must be in \(0, 1\], got 0/],
+      ['targetUtilizationPercent above 100', { targetUtilizationPercent: 150 }, /^targetUtilizationPercent must be in \(0, 100\], got 150$/],
+      ['targetUtilizationPercent zero', { targetUtilizationPercent: 0 }, /^targetUtilizationPercent must be in \(0, 100\], got 0$/],
+      [
+        'targetUtilizationPercent as a ratio (0.7 is 0.7%, allowed but not 70%)',
+        { targetUtilizationPercent: -0.7 },
+        /^targetUtilizationPercent must be in \(0, 100\], got -0.7$/,
+      ],
       ['historyDuration over 14 days', { historyDuration: Duration.days(15) }, /historyDuration must be in \[1 hour, 14 days\], got 15 days/],
       [
         'minimumHistory above historyDuration',
