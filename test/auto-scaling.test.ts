@@ -402,9 +402,9 @@ describe('validation: one test per message', () => {
     ['negative min', { minCapacity: -1, maxCapacity: 3 }, /minCapacity must be >= 0, got -1/],
     ['max 0', { minCapacity: 0, maxCapacity: 0 }, /maxCapacity must be >= 1, got 0/],
     ['fractional capacity', { minCapacity: 1.5 }, /minCapacity must be an integer, got 1.5/],
-    ['warmup over an hour', { defaultInstanceWarmup: Duration.hours(2) }, /defaultInstanceWarmup must be between 0 and 3600 seconds, got 2 hours/],
-    ['grace over two hours', { healthCheckGracePeriod: Duration.hours(3) }, /healthCheckGracePeriod must be between 0 and 7200 seconds/],
-    ['zero group cooldown', { cooldown: Duration.seconds(0) }, /cooldown must be between 1 and 86400 seconds, got 0 seconds/],
+    ['warmup over an hour', { defaultInstanceWarmup: Duration.hours(2) }, /defaultInstanceWarmup must be in \[0 seconds, 1 hour\], got 2 hours/],
+    ['grace over two hours', { healthCheckGracePeriod: Duration.hours(3) }, /healthCheckGracePeriod must be in \[0 seconds, 2 hours\], got 3 hours/],
+    ['zero group cooldown', { cooldown: Duration.seconds(0) }, /cooldown must be in \[1 second, 1 day\], got 0 seconds/],
     [
       'root volume too large',
       { rootVolumeSize: Size.tebibytes(20) },
@@ -429,7 +429,7 @@ describe('validation: one test per message', () => {
     [
       'zero cooldown',
       () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50, cooldown: Duration.seconds(0) }),
-      /cooldown must be a positive duration, got 0 seconds/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'negative request target',
@@ -470,7 +470,7 @@ describe('validation: one test per message', () => {
           ],
           cooldown: Duration.seconds(0),
         }),
-      /cooldown must be a positive duration/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'step minimum magnitude without percent',
@@ -534,7 +534,7 @@ describe('validation: one test per message', () => {
           adjustment: 1,
           cooldown: Duration.seconds(0),
         }),
-      /cooldown must be a positive duration/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'scheduled without sizes',
@@ -585,7 +585,7 @@ describe('validation: one test per message', () => {
           targetValue: 50,
           schedulingBuffer: Duration.minutes(61),
         }),
-      /schedulingBuffer must be between 0 and 3600 seconds/,
+      /schedulingBuffer must be in \[0 seconds, 1 hour\], got 61 minutes/,
     ],
     [
       'predictive max buffer without INCREASE',
@@ -627,8 +627,8 @@ describe('validation: one test per message', () => {
       /lowerUtilizationPercent \(70\) must be < upperUtilizationPercent \(60\)/,
     ],
     ['upper above 100', { upperUtilizationPercent: 101 }, /upperUtilizationPercent must be in \(0, 100\], got 101/],
-    ['short window', { evaluationWindow: Duration.minutes(30) }, /evaluationWindow must be at least 1 hour, got 30 minutes/],
-    ['zero interval', { minInterval: Duration.seconds(0) }, /minInterval must be a positive duration/],
+    ['short window', { evaluationWindow: Duration.minutes(30) }, /evaluationWindow must be in \[1 hour, 14 days\], got 30 minutes/],
+    ['zero interval', { minInterval: Duration.seconds(0) }, /minInterval must be in \(0 seconds, 366 days\], got 0 seconds/],
   ])('vertical: %s', (_name, change, message) => {
     expect(() => validateVerticalScalingConfig({ ...ladder, ...change })).toThrow(message);
     expect(() => ScalingPolicy.vertical({ ...ladder, ...change })).toThrow(message);

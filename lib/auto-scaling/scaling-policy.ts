@@ -12,7 +12,7 @@ import { StepPolicy, type StepScalingOptions } from './step-scaling-policy';
 import { VerticalPolicy, type VerticalScalingConfig } from './vertical-scaling';
 
 /**
- * Factories of the seed's `ScalingPolicy { type; trigger; action; cooldown }`. Each returns an
+ * Factories of the scaling policies (each with a type, a trigger, an action and a cooldown). Each returns an
  * {@link IScalingPolicy} that `ScalingGroup.addPolicy` or `ScalableService` binds to the group.
  *
  * @example

@@ -1,8 +1,8 @@
 import { type Duration, Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IScalingPolicy } from './scaling-policy-types';
-import { instanceSizeRank } from '../../lambda/contract/cost-optimizer';
-import { assertPositiveDuration, assertUtilizationPercent } from '../private/validation';
+import { verticalProblems } from '../../lambda/contract/cost-optimizer';
+import { throwProblems } from '../private/validation';
 
 /**
  * Vertical scaling (rightsizing): when the group's utilization stays below / above a band for a
@@ -29,36 +29,26 @@ export interface VerticalScalingConfig {
   readonly minInterval: Duration;
 }
 
-/** Throws an error naming the field and the values when `config` is not usable. */
-export function validateVerticalScalingConfig(config: VerticalScalingConfig): void {
-  const types = (config.instanceTypes ?? []).map((t) => t.toString());
-  if (types.length < 2) throw new Error(`instanceTypes must list at least 2 instance types (small to large), got [${types.join(', ')}]`);
-  const dup = types.find((t, i) => types.indexOf(t) !== i);
-  if (dup) throw new Error(`instanceTypes must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`);
-  for (let i = 1; i < types.length; i++) {
-    const a = instanceSizeRank(types[i - 1]);
-    const b = instanceSizeRank(types[i]);
-    if (a !== undefined && b !== undefined && b < a) {
-      throw new Error(
-        `instanceTypes must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`,
-      );
-    }
-  }
-  assertUtilizationPercent('lowerUtilizationPercent', config.lowerUtilizationPercent);
-  assertUtilizationPercent('upperUtilizationPercent', config.upperUtilizationPercent);
-  if (
-    !Token.isUnresolved(config.lowerUtilizationPercent) &&
-    !Token.isUnresolved(config.upperUtilizationPercent) &&
-    config.lowerUtilizationPercent >= config.upperUtilizationPercent
-  ) {
-    throw new Error(
-      `lowerUtilizationPercent (${config.lowerUtilizationPercent}) must be < upperUtilizationPercent (${config.upperUtilizationPercent})`,
-    );
-  }
-  if (!config.evaluationWindow.isUnresolved() && config.evaluationWindow.toSeconds({ integral: false }) < 3600) {
-    throw new Error(`evaluationWindow must be at least 1 hour, got ${config.evaluationWindow.toHumanString()}`);
-  }
-  assertPositiveDuration('minInterval', config.minInterval);
+/**
+ * Throws an error naming the field and the values when `config` is not usable: the cost
+ * optimizer's rules for its `vertical` settings (the contract's), with the props named from
+ * `path` (`''` for a config given alone).
+ */
+export function validateVerticalScalingConfig(config: VerticalScalingConfig, path = ''): void {
+  const seconds = (d: Duration | undefined) => (d === undefined || d.isUnresolved() ? undefined : d.toSeconds({ integral: false }));
+  throwProblems(
+    verticalProblems(
+      {
+        instanceTypes: (config.instanceTypes ?? []).map((t) => t.toString()),
+        lowerUtilizationPercent: config.lowerUtilizationPercent,
+        upperUtilizationPercent: config.upperUtilizationPercent,
+        evaluationWindowSeconds: seconds(config.evaluationWindow),
+        minIntervalSeconds: seconds(config.minInterval),
+      },
+      (v) => Token.isUnresolved(v),
+      path,
+    ),
+  );
 }
 
 /**

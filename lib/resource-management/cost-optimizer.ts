@@ -8,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import {
   COST_OPTIMIZER_DEFAULTS,
@@ -23,6 +22,9 @@ import {
 } from '../../lambda/contract';
 import { launchTemplateOf } from '../auto-scaling/group-features';
 import type { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import type { LoadMonitor } from '../load-monitoring/load-monitor';
+import { alarmFor, assertOneDestination } from '../private/alarm-factory';
+import { propPrefix } from '../private/prop-path';
 import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
 import { type CostOptimizerEcsService, ecsTaskCapEnv, grantEcsTaskCap } from './ecs-task-cap';
 import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
@@ -83,7 +85,7 @@ export enum WeekDay {
 export interface WorkingHoursOptions {
   /**
    * Days with working hours.
-   * @default Monday to Friday
+   * @default - Monday to Friday
    */
   readonly days?: WeekDay[];
   /** Local time working hours start, 'HH:MM' (24-hour clock). */
@@ -136,13 +138,13 @@ export interface CostOptimizerProps {
   /**
    * The group's configured MinSize, restored after off-hours. Needed only when the construct
    * cannot read it (an imported group, or a MinSize that is not a literal).
-   * @default the group's own MinSize (an error asks for it when it cannot be read)
+   * @default - the group's own MinSize (an error asks for it when it cannot be read)
    */
   readonly minCapacity?: number;
   /**
    * The group's configured MaxSize, the cap the optimizer restores. Needed only when the
    * construct cannot read it (see `minCapacity`).
-   * @default the group's own MaxSize (an error asks for it when it cannot be read)
+   * @default - the group's own MaxSize (an error asks for it when it cannot be read)
    */
   readonly maxCapacity?: number;
   /**
@@ -169,24 +171,24 @@ export interface CostOptimizerProps {
   /**
    * The group's launch template. Needed for vertical scaling: the optimizer may only version
    * this template, and is allowed to launch instances from it (instance refresh, Spot shift).
-   * @default for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
+   * @default - for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
    * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
    * imported group (vertical scaling then needs it)
    */
   readonly launchTemplate?: ec2.LaunchTemplate;
   /**
    * The budget whose spend and forecast drive the optimizer.
-   * @default none: give budgetName and budgetLimit
+   * @default - none: give budgetName and budgetLimit
    */
   readonly budget?: ScalingBudget;
   /**
    * Name of an existing monthly cost budget, when no ScalingBudget is given.
-   * @default the budget's name
+   * @default - the budget's name
    */
   readonly budgetName?: string;
   /**
    * Monthly limit of that budget (used only if the budget reports none).
-   * @default the budget's limit
+   * @default - the budget's limit
    */
   readonly budgetLimit?: number;
   /**
@@ -212,14 +214,24 @@ export interface CostOptimizerProps {
   readonly maxChangesPerDay?: number;
   /**
    * Topic the error and missing-data alarms notify.
-   * @default no notification
+   * @default - no notification
    */
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
-   * @default no widgets
+   * @default - no widgets
    */
   readonly dashboard?: cloudwatch.Dashboard;
+
+  /**
+   * The load monitor that creates the error, missing-data and forecast-overrun alarms: they notify its alert topic in
+   * ALARM and back to OK and are listed on its dashboard's alarm widget, and the widgets go on
+   * its dashboard (unless `dashboard` names another). `ScalableService` gives its own monitor.
+   * Not with `alertTopic`.
+   *
+   * @default - the alarms notify `alertTopic`, the widgets go on `dashboard`
+   */
+  readonly monitor?: LoadMonitor;
   /**
    * The SLO floor: the capacity that must always remain. The optimizer never sets MaxSize below it.
    * @default 1
@@ -263,25 +275,25 @@ export interface CostOptimizerProps {
   /**
    * Raise the group's CPU target tracking target under budget pressure, within this band.
    * The group must have exactly one target tracking policy on ASGAverageCPUUtilization.
-   * @default the target is not changed
+   * @default - the target is not changed
    */
   readonly targetUtilization?: TargetUtilizationBand;
   /**
    * Shift a mixed instances group's on-demand share toward Spot under budget pressure. The group
    * must have a mixed instances policy (a synthesis error otherwise).
-   * @default the share is not changed
+   * @default - the share is not changed
    */
   readonly spot?: SpotShiftOptions;
   /**
    * Working hours of a non-production environment: outside them the group runs at the floor.
-   * @default the group runs around the clock
+   * @default - the group runs around the clock
    */
   readonly workingHours?: WorkingHoursOptions;
   /**
    * Vertical rightsizing along an instance-type ladder (needs launchTemplate). Utilization whose
    * 95th percentile over the window is below the band moves one step down; whose median is above
    * it, one step up (not while the budget forecast is over).
-   * @default no vertical scaling
+   * @default - no vertical scaling
    */
   readonly vertical?: VerticalScalingConfig;
   /**
@@ -292,7 +304,7 @@ export interface CostOptimizerProps {
   /**
    * Cost allocation tag that narrows Cost Explorer's cost to the service; only with
    * `spendSource: SpendSource.COST_EXPLORER` (an error otherwise).
-   * @default the whole account's cost
+   * @default - the whole account's cost
    */
   readonly costAllocationTag?: CostAllocationTag;
   /**
@@ -329,7 +341,7 @@ export interface CostOptimizerProps {
    * On `$Default`/`$Latest` AWS allows no rollback: the refresh runs without it and the run log
    * says why.
    *
-   * @default no alarms (`ScalableService` passes its monitor's alarms but the request-count
+   * @default - no alarms (`ScalableService` passes its monitor's alarms but the request-count
    * anomaly alarm, the first 10): the refresh still rolls back when it fails
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
@@ -424,6 +436,7 @@ export class CostOptimizer extends Construct {
 
   constructor(scope: Construct, id: string, props: CostOptimizerProps) {
     super(scope, id);
+    assertOneDestination(props);
     // The group's own launch template when none is given (an L2 group of this app).
     const launchTemplate =
       props.launchTemplate ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
@@ -448,6 +461,7 @@ export class CostOptimizer extends Construct {
       },
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(DEFAULT_SCHEDULE_SECONDS)),
       alertTopic: props.alertTopic,
+      monitor: props.monitor,
       logRetention: props.logRetention,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
@@ -465,16 +479,17 @@ export class CostOptimizer extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
-    this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props.alertTopic, Math.min(intervalSeconds, 86_400));
+    this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props, Math.min(intervalSeconds, 86_400));
 
     this.grant(scaler, props, settings);
     if (props.ecsService) grantEcsTaskCap(this, scaler, props.ecsService.service);
-    if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
+    const dashboard = props.dashboard ?? props.monitor?.dashboard;
+    if (dashboard) this.addToDashboard(dashboard, settings.budgetLimit);
   }
 
   /** The spend plan's month-end overrun, reported for two runs in a row, to the alert topic. */
-  private createForecastOverrunAlarm(alertTopic: sns.ITopic | undefined, periodSeconds: number): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, 'ForecastOverrunAlarm', {
+  private createForecastOverrunAlarm(props: CostOptimizerProps, periodSeconds: number): cloudwatch.Alarm {
+    return alarmFor(props, this, 'ForecastOverrunAlarm', {
       alarmDescription: `Cost optimizer for ${this.groupName}: the spend plan expects the month to end over budget ${this.budgetName} (ForecastOverrunPercent > 0 for 2 runs)`,
       metric: this.metric(METRIC.FORECAST_OVERRUN_PERCENT, { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
       threshold: 0,
@@ -482,36 +497,38 @@ export class CostOptimizer extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (alertTopic) alarm.addAlarmAction(new cwActions.SnsAction(alertTopic));
-    return alarm;
   }
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
   private validate(props: CostOptimizerProps, group: GroupConfiguration, intervalSeconds: number): CostOptimizerSettings {
+    const path = propPrefix(this);
     if (props.budget && (props.budgetName !== undefined || props.budgetLimit !== undefined)) {
-      throw new Error('give either budget or budgetName/budgetLimit, not both');
+      throw new Error(`give either ${path}budget or ${path}budgetName/${path}budgetLimit, not both`);
     }
     if (!props.budget && props.budgetName === undefined) {
-      throw new Error("budget (a ScalingBudget) or budgetName is required: the optimizer acts on a budget's spend and forecast");
+      throw new Error(`${path}budget (a ScalingBudget) or ${path}budgetName is required: the optimizer acts on a budget's spend and forecast`);
     }
-    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
+    assertEnumValue(`${path}budgetScope`, props.budgetScope, BudgetScope);
     if (props.vertical && !props.launchTemplate) {
       throw new Error(
-        'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
+        `${path}vertical scaling needs ${path}launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)`,
       );
     }
-    const settings = costOptimizerSettings(props, group);
-    const err = propError([
-      ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
-      ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
-    ]);
+    const settings = costOptimizerSettings(props, group, path);
+    const err = propError(
+      [
+        ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
+        ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
+      ],
+      path,
+    );
     if (intervalSeconds > 86_400)
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:costOptimizerSchedule',
-        `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
+        `${path}schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
       );
     if (err) throw err;
-    checkBudgetScope(this, props, settings);
+    checkBudgetScope(this, props, settings, path);
     this.warn(props, group, settings);
     return settings;
   }

@@ -15,16 +15,16 @@ import type { CostOptimizerProps } from './cost-optimizer';
  * name is an error in APPLY mode, an account-wide budget in APPLY mode a warning; tags the managed
  * group with a service-scoped ScalingBudget's cost allocation tag.
  */
-export function checkBudgetScope(scope: Construct, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
+export function checkBudgetScope(scope: Construct, props: CostOptimizerProps, settings: CostOptimizerSettings, path = ''): void {
   const apply = settings.mode === 'apply';
   if (props.budget && props.budgetScope !== undefined && props.budgetScope !== props.budget.scope) {
     throw new Error(
-      `budgetScope (${props.budgetScope}) differs from the budget's own scope (${props.budget.scope}): declare the scope on the ScalingBudget (scope)`,
+      `${path}budgetScope (${props.budgetScope}) differs from the budget's own scope (${props.budget.scope}): declare the scope on the ScalingBudget (scope)`,
     );
   }
   if (!props.budget && props.budgetScope === undefined && apply) {
     throw new Error(
-      `budgetScope is required for a budget imported by name (budgetName '${props.budgetName}') in APPLY mode: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend`,
+      `${path}budgetScope is required for a budget imported by name (${path}budgetName '${props.budgetName}') in APPLY mode: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend`,
     );
   }
   if (settings.budgetScope === 'account' && apply) {
