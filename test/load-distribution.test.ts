@@ -341,7 +341,11 @@ describe('LoadDistribution: validation', () => {
       { healthCheck: { interval: Duration.seconds(4), timeout: Duration.seconds(2) } },
       /healthCheck.interval must be in \[5 seconds, 5 minutes\], got 4 seconds$/,
     ],
-    ['interval above 300s', { healthCheck: { interval: Duration.seconds(301) } }, /healthCheck.interval must be in \[5 seconds, 5 minutes\], got 301 seconds$/],
+    [
+      'interval above 300s',
+      { healthCheck: { interval: Duration.seconds(301) } },
+      /healthCheck.interval must be in \[5 seconds, 5 minutes\], got 301 seconds$/,
+    ],
     ['timeout below 2s', { healthCheck: { timeout: Duration.seconds(1) } }, /healthCheck.timeout must be in \[2 seconds, 2 minutes\], got 1 second$/],
     [
       'timeout above 120s',
@@ -360,7 +364,11 @@ describe('LoadDistribution: validation', () => {
       /healthCheck.healthyHttpCodes \('200-502'\) must be HTTP codes from 200 to 499/,
     ],
     ['matcher not codes', { healthCheck: { healthyHttpCodes: 'ok' } }, /healthCheck.healthyHttpCodes \('ok'\)/],
-    ['deregistration delay above 3600s', { deregistrationDelay: Duration.seconds(3601) }, /deregistrationDelay must be in \[0 seconds, 1 hour\], got 3601 seconds$/],
+    [
+      'deregistration delay above 3600s',
+      { deregistrationDelay: Duration.seconds(3601) },
+      /deregistrationDelay must be in \[0 seconds, 1 hour\], got 3601 seconds$/,
+    ],
     ['slow start of 10s', { slowStart: Duration.seconds(10) }, /slowStart \(10s\) must be 30s to 900s, or 0 to disable slow start/],
     ['slow start of 901s', { slowStart: Duration.seconds(901) }, /slowStart \(901s\) must be 30s to 900s/],
     ['unhealthy host threshold 0', { unhealthyHostThreshold: 0 }, /unhealthyHostThreshold must be >= 1, got 0$/],

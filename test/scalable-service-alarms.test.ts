@@ -82,7 +82,9 @@ function alertTopicId(template: Template): string {
 /** Scaling triggers: alarms whose action is an Auto Scaling policy. */
 function isScalingTrigger(alarm: { [key: string]: any }, template: Template): boolean {
   const policies = Object.keys(template.findResources('AWS::AutoScaling::ScalingPolicy'));
-  return ((alarm.Properties.AlarmActions as unknown[] | undefined) ?? []).some((a) => policies.includes((a as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] ?? ''));
+  return ((alarm.Properties.AlarmActions as unknown[] | undefined) ?? []).some((a) =>
+    policies.includes((a as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] ?? ''),
+  );
 }
 
 describe('one alarm path: the service monitor creates or lists every alarm', () => {

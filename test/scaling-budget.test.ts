@@ -108,11 +108,7 @@ describe('ScalingBudget', () => {
       ['infinite limit', { limit: Infinity }, /limit must be a finite number, got Infinity$/],
       ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] must be in \(0, 1000\], got 0$/],
       ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] must be in \(0, 1000\], got 1001$/],
-      [
-        'forecasted percentage negative',
-        { forecastedThresholdsPercent: [-10] },
-        /forecastedThresholdsPercent\[0\] must be in \(0, 1000\], got -10$/,
-      ],
+      ['forecasted percentage negative', { forecastedThresholdsPercent: [-10] }, /forecastedThresholdsPercent\[0\] must be in \(0, 1000\], got -10$/],
       [
         'duplicate actual percentages',
         { actualThresholdsPercent: [80, 100, 80] },
@@ -141,7 +137,11 @@ describe('ScalingBudget', () => {
       ],
       ['budget name with a colon', { budgetName: 'web:prod' }, /budgetName must be 1-100 characters without ':' or '\\', got 'web:prod'/],
       ['budget name too long', { budgetName: 'b'.repeat(101) }, /budgetName must be 1-100 characters without ':' or '\\', got 'b+'/],
-      ['empty tag key', { costAllocationTag: { key: '', value: 'x' } }, /costAllocationTag.key must be 1-128 characters without leading or trailing whitespace \(a blank key would widen the spend to the whole account\), got ''/],
+      [
+        'empty tag key',
+        { costAllocationTag: { key: '', value: 'x' } },
+        /costAllocationTag.key must be 1-128 characters without leading or trailing whitespace \(a blank key would widen the spend to the whole account\), got ''/,
+      ],
     ])('rejects %s', (_name, props, message) => {
       expect(() => budget(props)).toThrow(message);
     });
