@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { COST_OPTIMIZER_SETTINGS, PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
+import { PREDICTIVE_SCALER_DEFAULTS, PREDICTIVE_SCALER_SETTINGS, numberProblem } from '../lambda/contract';
 import {
   launchTemplateOf,
   CpuTargetTrackingPolicy,
@@ -25,20 +25,20 @@ import { LoadDistribution, type LoadDistributionOptions } from './load-distribut
 import { AlertTopic, DEFAULT_MONITORING_THRESHOLDS, LoadMonitor, type MonitoringThresholds } from './load-monitoring';
 import { CostOptimizer, type CostOptimizerOptions, ScalingBudget, type ScalingBudgetOptions } from './resource-management';
 import { warnAboutGroup } from './private/group-facts';
-import { withPropPath } from './private/validation';
+import { withPropPath } from './private/prop-path';
 
-/** Monitoring options of {@link ScalableService} (the seed's `MonitoringConfig`). */
+/** Monitoring options of {@link ScalableService}: alert e-mails, dashboard, alarm period. */
 export interface ScalableServiceMonitoringOptions {
   /**
    * E-mail addresses subscribed to the alert topic (each confirms by e-mail first).
    *
-   * @default no subscriptions
+   * @default - no subscriptions
    */
   readonly alertEmails?: string[];
   /**
    * Name of the CloudWatch dashboard.
    *
-   * @default a name CloudFormation generates
+   * @default - a name CloudFormation generates
    */
   readonly dashboardName?: string;
   /**
@@ -50,13 +50,13 @@ export interface ScalableServiceMonitoringOptions {
   /**
    * Name of the alert topic.
    *
-   * @default a name CloudFormation generates
+   * @default - a name CloudFormation generates
    */
   readonly topicName?: string;
   /**
    * KMS key of the alert topic.
    *
-   * @default a key with rotation is created
+   * @default - a key with rotation is created
    */
   readonly alertTopicKey?: kms.IKey;
   /**
@@ -68,7 +68,7 @@ export interface ScalableServiceMonitoringOptions {
   readonly scalingNotifications?: boolean;
 }
 
-/** Props of {@link ScalableService}; they follow the seed's `ScalingConfig`. */
+/** Props of {@link ScalableService}. */
 export interface ScalableServiceProps {
   /** The VPC of the load balancer and the instances. */
   readonly vpc: ec2.IVpc;
@@ -77,7 +77,7 @@ export interface ScalableServiceProps {
    * Spot and mixed instances, capacity rebalance, maximum instance lifetime, warm pool,
    * lifecycle hooks. Not with `existingAutoScalingGroup`.
    *
-   * @default the ScalingGroup defaults: t3.micro on Amazon Linux 2023, min 2, max 6
+   * @default - the ScalingGroup defaults: t3.micro on Amazon Linux 2023, min 2, max 6
    */
   readonly capacity?: ScalingGroupOptions;
   /**
@@ -91,7 +91,7 @@ export interface ScalableServiceProps {
    * TargetGroupARNs), tags it for the budget and reads its bounds from its resource, none of which
    * a group imported by name has in this app (give the scalers an imported group directly).
    *
-   * @default a new {@link ScalingGroup} configured by `capacity`
+   * @default - a new {@link ScalingGroup} configured by `capacity`
    */
   readonly existingAutoScalingGroup?: autoscaling.AutoScalingGroup;
   /**
@@ -102,39 +102,39 @@ export interface ScalableServiceProps {
    * of the cost optimizer: `costOptimizer.vertical`. A `'vertical'` policy of your own must not be
    * combined with it (two controllers would change the instance type).
    *
-   * @default target tracking on CPU at 50% and on 1000 ALB requests per target per minute for a
+   * @default - target tracking on CPU at 50% and on 1000 ALB requests per target per minute for a
    * new group; none for `existingAutoScalingGroup` (its own policies stay)
    */
   readonly policies?: IScalingPolicy[];
   /**
    * Alarm thresholds of the load monitor.
    *
-   * @default the LoadMonitor defaults (CPU 80%, target 5xx 5%, p99 2 s, anomaly band 3)
+   * @default - the LoadMonitor defaults (CPU 80%, target 5xx 5%, p99 2 s, anomaly band 3)
    */
   readonly thresholds?: MonitoringThresholds;
   /**
    * Alert e-mails, dashboard name, alarm period.
    *
-   * @default no e-mail subscriptions, generated names
+   * @default - no e-mail subscriptions, generated names
    */
   readonly monitoring?: ScalableServiceMonitoringOptions;
   /**
    * The load balancer, listeners and target group.
    *
-   * @default an internet-facing ALB with an HTTP listener on port 80 to targets on port 80
+   * @default - an internet-facing ALB with an HTTP listener on port 80 to targets on port 80
    */
   readonly loadBalancing?: LoadDistributionOptions;
   /**
    * The monthly budget; created when given.
    *
-   * @default no budget
+   * @default - no budget
    */
   readonly budget?: ScalingBudgetOptions;
   /**
    * Our own predictive scaler: forecasts the target group's request count minute by minute and
    * schedules capacity ahead of it, beside the target tracking policies.
    *
-   * @default enabled in forecast-only mode (it publishes its forecast and plan; set
+   * @default - enabled in forecast-only mode (it publishes its forecast and plan; set
    * `mode: PredictiveScalerMode.FORECAST_AND_SCALE` to act), as AWS's predictive scaling does,
    * when `capacityPerInstance` is known (given, or derived from a request-count target tracking
    * policy); otherwise not deployed, with a warning
@@ -145,7 +145,7 @@ export interface ScalableServiceProps {
    * runs non-production groups at their floor off-hours and, with `vertical`, moves the group
    * along an instance-type ladder.
    *
-   * @default enabled when `budget` is given, with the group's minCapacity as its floor
+   * @default - enabled when `budget` is given, with the group's minCapacity as its floor
    */
   readonly costOptimizer?: ScalableServiceCostOptimizerOptions;
 }
@@ -165,7 +165,7 @@ export interface ScalableServicePredictiveScalerOptions extends PredictiveScaler
   /**
    * Requests per minute one instance serves at 100% utilization.
    *
-   * @default the request-count target tracking policy's target divided by `targetUtilizationPercent` / 100,
+   * @default - the request-count target tracking policy's target divided by `targetUtilizationPercent` / 100,
    * so that the scaler plans the capacity target tracking would hold; required when there is no
    * such policy
    */
@@ -182,7 +182,7 @@ export interface ScalableServiceCostOptimizerOptions extends CostOptimizerOption
   /**
    * Deploy the cost optimizer. It needs `budget`.
    *
-   * @default true when `budget` is given
+   * @default - true when `budget` is given
    */
   readonly enabled?: boolean;
 }
@@ -274,11 +274,9 @@ export class ScalableService extends Construct {
     this.validateCrossPart(props, horizontal, vertical);
     // Registers the instances and lets the ALB reach them; our group switches to ELB health checks.
     this.loadDistribution.addTarget(this.autoScalingGroup);
-    this.bindPolicies(bound);
-    this.policies = bound;
-    this.verticalScaling = vertical[0];
-    this.warnFixedSize(horizontal);
 
+    // The monitor first: it creates every alarm of the service (notifying the alert topic both
+    // ways, listed on its dashboard), those of the policies and the scalers included.
     this.monitor = new LoadMonitor(this, 'Monitor', {
       autoScalingGroup: this.autoScalingGroup,
       targetGroup: this.loadDistribution.targetGroup,
@@ -289,12 +287,22 @@ export class ScalableService extends Construct {
       period: monitoring.period,
       unhealthyHostsAlarm: this.loadDistribution.unhealthyHostsAlarm,
     });
+    this.bindPolicies(bound);
+    this.policies = bound;
+    this.verticalScaling = vertical[0];
+    this.warnFixedSize(horizontal);
 
     if (props.budget) {
       if (props.budget.limit === undefined || props.budget.limit === null) {
         throw new Error('budget.limit is required when budget is given: the monthly cost limit in USD');
       }
-      this.budget = new ScalingBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic.topic });
+      const budgetOptions = props.budget;
+      this.budget = withPropPath(
+        this,
+        'Budget',
+        'budget',
+        () => new ScalingBudget(this, 'Budget', { ...budgetOptions, alertTopic: this.alertTopic.topic }),
+      );
       // A service-scoped budget (the default) counts what carries its tag: everything the service creates.
       this.budget.tagResources(this);
     }
@@ -319,9 +327,11 @@ export class ScalableService extends Construct {
         );
       }
       if (perInstance !== undefined) {
+        // Its errors name the props as written here: predictiveScaler.horizon, not horizon.
         this.predictiveScaler = withPropPath(
+          this,
+          'PredictiveScaler',
           'predictiveScaler',
-          predictive,
           () =>
             new PredictiveScaler(this, 'PredictiveScaler', {
               ...options,
@@ -330,10 +340,8 @@ export class ScalableService extends Construct {
               capacityPerInstance: perInstance,
               // Both scalers on one group: the predictive scaler plans under the optimizer's caps.
               costOptimizerStateTagKey: props.costOptimizer?.stateTagKey,
-              alertTopic: this.topic,
-              dashboard: this.dashboard,
+              monitor: this.monitor,
             }),
-          Object.values(PREDICTIVE_SCALER_SETTINGS).map((s) => s.prop),
         );
       } else if (enabled) {
         throw new Error(
@@ -358,8 +366,9 @@ export class ScalableService extends Construct {
       const { enabled: _enabled, vertical: _vertical, ...options } = cost;
       const maintenanceMin = props.capacity?.minHealthyPercentage;
       this.costOptimizer = withPropPath(
+        this,
+        'CostOptimizer',
         'costOptimizer',
-        cost,
         () =>
           new CostOptimizer(this, 'CostOptimizer', {
             floorCapacity: this.groupBounds().minCapacity,
@@ -367,18 +376,14 @@ export class ScalableService extends Construct {
             // (and rolls back) on the service's own alarms: those a bad rollout sets off, not the
             // request-count anomaly alarm (traffic does not depend on the instance type).
             ...(maintenanceMin !== undefined && maintenanceMin >= 0 ? { refreshMinHealthyPercent: maintenanceMin } : {}),
-            ...(this.verticalScaling
-              ? { rollbackAlarms: this.monitor.alarms.filter((a) => a !== this.monitor.requestAnomalyAlarm).slice(0, 10) }
-              : {}),
+            ...(this.verticalScaling ? { rollbackAlarms: this.rollbackAlarms() } : {}),
             ...options,
             autoScalingGroup: this.autoScalingGroup,
             launchTemplate: this.launchTemplate,
             budget,
-            alertTopic: this.topic,
-            dashboard: this.dashboard,
+            monitor: this.monitor,
             vertical: this.verticalScaling,
           }),
-        Object.values(COST_OPTIMIZER_SETTINGS).map((s) => s.prop),
       );
     } else if (this.verticalScaling) {
       Annotations.of(this).addWarningV2(
@@ -398,13 +403,27 @@ export class ScalableService extends Construct {
     return requestPolicy ? (requestPolicy.options.targetRequestsPerMinute * 100) / targetUtilizationPercent : undefined;
   }
 
+  /**
+   * The monitor's alarms on the fleet's health, which a bad rollout sets off: not the request-count
+   * anomaly alarm (traffic does not depend on the instance type), nor the alarms the monitor
+   * created for the policies and the scalers.
+   */
+  private rollbackAlarms(): cloudwatch.IAlarm[] {
+    const m = this.monitor;
+    return [m.cpuHighAlarm, m.target5xxAlarm, m.responseTimeAlarm, m.unhealthyHostsAlarm].filter((a): a is cloudwatch.IAlarm => a !== undefined);
+  }
+
   /** Binds the horizontal policies to the group (a given group: under this construct, with the service's target group). */
   private bindPolicies(horizontal: IScalingPolicy[]): void {
     horizontal.forEach((policy, i) => {
       if (this.scalingGroup) {
-        this.scalingGroup.addPolicy(policy, `Policy${i + 1}`);
+        this.scalingGroup.addPolicy(policy, `Policy${i + 1}`, this.monitor);
       } else {
-        policy.bind(this, `Policy${i + 1}`, { autoScalingGroup: this.autoScalingGroup, targetGroup: this.loadDistribution.targetGroup });
+        policy.bind(this, `Policy${i + 1}`, {
+          autoScalingGroup: this.autoScalingGroup,
+          targetGroup: this.loadDistribution.targetGroup,
+          monitor: this.monitor,
+        });
       }
     });
   }

@@ -401,9 +401,9 @@ describe('validation: one test per message', () => {
     ['negative min', { minCapacity: -1, maxCapacity: 3 }, /minCapacity must be >= 0, got -1/],
     ['max 0', { minCapacity: 0, maxCapacity: 0 }, /maxCapacity must be >= 1, got 0/],
     ['fractional capacity', { minCapacity: 1.5 }, /minCapacity must be an integer, got 1.5/],
-    ['warmup over an hour', { defaultInstanceWarmup: Duration.hours(2) }, /defaultInstanceWarmup must be between 0 and 3600 seconds, got 2 hours/],
-    ['grace over two hours', { healthCheckGracePeriod: Duration.hours(3) }, /healthCheckGracePeriod must be between 0 and 7200 seconds/],
-    ['zero group cooldown', { cooldown: Duration.seconds(0) }, /cooldown must be between 1 and 86400 seconds, got 0 seconds/],
+    ['warmup over an hour', { defaultInstanceWarmup: Duration.hours(2) }, /defaultInstanceWarmup must be in \[0 seconds, 1 hour\], got 2 hours/],
+    ['grace over two hours', { healthCheckGracePeriod: Duration.hours(3) }, /healthCheckGracePeriod must be in \[0 seconds, 2 hours\], got 3 hours/],
+    ['zero group cooldown', { cooldown: Duration.seconds(0) }, /cooldown must be in \[1 second, 1 day\], got 0 seconds/],
     [
       'root volume too large',
       { rootVolumeSize: Size.tebibytes(20) },
@@ -428,7 +428,7 @@ describe('validation: one test per message', () => {
     [
       'zero cooldown',
       () => ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50, cooldown: Duration.seconds(0) }),
-      /cooldown must be a positive duration, got 0 seconds/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'negative request target',
@@ -469,7 +469,7 @@ describe('validation: one test per message', () => {
           ],
           cooldown: Duration.seconds(0),
         }),
-      /cooldown must be a positive duration/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'step minimum magnitude without percent',
@@ -533,7 +533,7 @@ describe('validation: one test per message', () => {
           adjustment: 1,
           cooldown: Duration.seconds(0),
         }),
-      /cooldown must be a positive duration/,
+      /cooldown must be > 0 seconds, got 0 seconds/,
     ],
     [
       'scheduled without sizes',
@@ -584,7 +584,7 @@ describe('validation: one test per message', () => {
           targetValue: 50,
           schedulingBuffer: Duration.minutes(61),
         }),
-      /schedulingBuffer must be between 0 and 3600 seconds/,
+      /schedulingBuffer must be in \[0 seconds, 1 hour\], got 61 minutes/,
     ],
     [
       'predictive max buffer without INCREASE',

@@ -433,10 +433,10 @@ describe('LoadMonitor', () => {
 
   describe('validation', () => {
     test.each([
-      [{ cpuHighPercent: 0 }, /thresholds.cpuHighPercent must be in \(0%, 100%\], got 0%$/],
-      [{ cpuHighPercent: 101 }, /thresholds.cpuHighPercent must be in \(0%, 100%\], got 101%$/],
-      [{ target5xxRatePercent: 0 }, /thresholds.target5xxRatePercent must be in \(0%, 100%\], got 0%$/],
-      [{ target5xxRatePercent: 150 }, /thresholds.target5xxRatePercent must be in \(0%, 100%\], got 150%$/],
+      [{ cpuHighPercent: 0 }, /thresholds.cpuHighPercent must be in \(0, 100\], got 0$/],
+      [{ cpuHighPercent: 101 }, /thresholds.cpuHighPercent must be in \(0, 100\], got 101$/],
+      [{ target5xxRatePercent: 0 }, /thresholds.target5xxRatePercent must be in \(0, 100\], got 0$/],
+      [{ target5xxRatePercent: 150 }, /thresholds.target5xxRatePercent must be in \(0, 100\], got 150$/],
       [{ anomalyBandWidth: 0 }, /thresholds.anomalyBandWidth must be > 0, got 0$/],
       [{ anomalyBandWidth: -1 }, /thresholds.anomalyBandWidth must be > 0, got -1$/],
       [{ evaluationPeriods: 0 }, /thresholds.evaluationPeriods must be >= 1, got 0$/],

@@ -106,13 +106,9 @@ describe('ScalingBudget', () => {
       ['limit 0', { limit: 0 }, /limit must be > 0 USD, got 0 USD$/],
       ['negative limit', { limit: -5 }, /limit must be > 0 USD, got -5 USD$/],
       ['infinite limit', { limit: Infinity }, /limit must be a finite number, got Infinity$/],
-      ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] must be in \(0%, 1000%\], got 0%$/],
-      ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] must be in \(0%, 1000%\], got 1001%$/],
-      [
-        'forecasted percentage negative',
-        { forecastedThresholdsPercent: [-10] },
-        /forecastedThresholdsPercent\[0\] must be in \(0%, 1000%\], got -10%$/,
-      ],
+      ['actual percentage 0', { actualThresholdsPercent: [0, 100] }, /actualThresholdsPercent\[0\] must be in \(0, 1000\], got 0$/],
+      ['actual percentage above 1000', { actualThresholdsPercent: [80, 1001] }, /actualThresholdsPercent\[1\] must be in \(0, 1000\], got 1001$/],
+      ['forecasted percentage negative', { forecastedThresholdsPercent: [-10] }, /forecastedThresholdsPercent\[0\] must be in \(0, 1000\], got -10$/],
       [
         'duplicate actual percentages',
         { actualThresholdsPercent: [80, 100, 80] },
@@ -139,9 +135,13 @@ describe('ScalingBudget', () => {
         { emailAddresses: Array.from({ length: 11 }, (_, i) => `u${i}@example.com`) },
         /emailAddresses \(11 given\) must be at most 10/,
       ],
-      ['budget name with a colon', { budgetName: 'web:prod' }, /budgetName \('web:prod'\) must be 1 to 100 characters without ':' or '\\'/],
-      ['budget name too long', { budgetName: 'b'.repeat(101) }, /budgetName \('b+'\) must be 1 to 100 characters/],
-      ['empty tag key', { costAllocationTag: { key: '', value: 'x' } }, /costAllocationTag.key \(''\) must be 1 to 128 characters/],
+      ['budget name with a colon', { budgetName: 'web:prod' }, /budgetName must be 1-100 characters without ':' or '\\', got 'web:prod'/],
+      ['budget name too long', { budgetName: 'b'.repeat(101) }, /budgetName must be 1-100 characters without ':' or '\\', got 'b+'/],
+      [
+        'empty tag key',
+        { costAllocationTag: { key: '', value: 'x' } },
+        /costAllocationTag.key must be 1-128 characters without leading or trailing whitespace \(a blank key would widen the spend to the whole account\), got ''/,
+      ],
     ])('rejects %s', (_name, props, message) => {
       expect(() => budget(props)).toThrow(message);
     });

@@ -5,6 +5,7 @@
  * {@link encodeCostOptimizerEnv}; the handler parses with {@link parseCostOptimizerEnv}.
  * Dependency-free.
  */
+import { budgetNameProblem, costTagProblems } from './rules';
 import { GROUP_BASELINE_ENV, type GroupBaseline, GroupBaselineError, encodeGroupBaseline, parseGroupBaseline } from './group-baseline';
 import {
   ConfigError,
@@ -241,7 +242,6 @@ export function instanceSizeRank(instanceType: string): number | undefined {
 }
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const BUDGET_NAME = /^[^:\\]{1,100}$/;
 const METRICS_NAMESPACE = /^[\w .\-/#:]{1,255}$/;
 
 function validTimeZone(tz: string): boolean {
@@ -265,19 +265,8 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     const p = numberProblem(r, v);
     if (p) out.push(p);
   };
-  if (!isUnresolved(s.budgetName)) {
-    if (s.budgetName.trim() !== s.budgetName) {
-      out.push(
-        problem(
-          'budget.budgetName',
-          E.BUDGET,
-          `must not start or end with whitespace (AWS Budgets and the IAM ARN use it as written), got '${s.budgetName}'`,
-        ),
-      );
-    } else if (!BUDGET_NAME.test(s.budgetName)) {
-      out.push(problem('budget.budgetName', E.BUDGET, `must be 1-100 characters without ':' or '\\', got '${s.budgetName}'`));
-    }
-  }
+  const nameProblem = budgetNameProblem('budget.budgetName', E.BUDGET, s.budgetName, isUnresolved);
+  if (nameProblem) out.push(nameProblem);
   check(S.budgetLimit, s.budgetLimit);
   for (const p of [
     enumProblem('mode', E.MODE, s.mode, RUN_MODES, isUnresolved),
@@ -286,21 +275,14 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
   ])
     if (p) out.push(p);
   if (s.costTag) {
-    const { key, value } = s.costTag;
-    if (!isUnresolved(key) && (key.trim() === '' || key.trim() !== key || key.length > 128)) {
-      out.push(
-        problem(
-          'costAllocationTag.key',
-          E.COST_TAG_KEY,
-          `must be 1-128 characters without leading or trailing whitespace (a blank key would widen the spend to the whole account), got '${key}'`,
-        ),
-      );
-    }
-    if (!isUnresolved(value) && (value.trim() === '' || value.trim() !== value || value.length > 256)) {
-      out.push(
-        problem('costAllocationTag.value', E.COST_TAG_VALUE, `must be 1-256 characters without leading or trailing whitespace, got '${value}'`),
-      );
-    }
+    const { key } = s.costTag;
+    out.push(
+      ...costTagProblems(
+        s.costTag,
+        { keyProp: 'costAllocationTag.key', valueProp: 'costAllocationTag.value', keyEnv: E.COST_TAG_KEY, valueEnv: E.COST_TAG_VALUE },
+        isUnresolved,
+      ),
+    );
     if (s.spendSource !== 'cost-explorer') {
       out.push(
         problem(
@@ -363,56 +345,7 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
     }
     check(S.restoreLeadSeconds, s.restoreLeadSeconds);
   }
-  if (s.vertical) {
-    const v = s.vertical;
-    // Settings decoded from JSON may carry anything: check the shape before the values.
-    const given: unknown = v.instanceTypes;
-    const types = isStringList(given) ? given : undefined;
-    if (types === undefined || types.length < 2) {
-      const shown = Array.isArray(given) ? given.map((t) => JSON.stringify(t)).join(', ') : JSON.stringify(given);
-      out.push(problem('vertical.instanceTypes', E.VERTICAL, `must list at least 2 instance types (small to large), got [${shown}]`));
-    } else {
-      const badType = types.find((t) => !isUnresolved(t) && !INSTANCE_TYPE.test(t));
-      const dup = types.find((t, i) => types.indexOf(t) !== i);
-      if (badType !== undefined)
-        out.push(problem('vertical.instanceTypes', E.VERTICAL, `must be instance types such as 'm5.large', got '${badType}'`));
-      else if (dup !== undefined)
-        out.push(problem('vertical.instanceTypes', E.VERTICAL, `must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`));
-      else {
-        for (let i = 1; i < types.length; i++) {
-          const a = instanceSizeRank(types[i - 1]);
-          const b = instanceSizeRank(types[i]);
-          if (a !== undefined && b !== undefined && b < a) {
-            out.push(
-              problem(
-                'vertical.instanceTypes',
-                E.VERTICAL,
-                `must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`,
-              ),
-            );
-            break;
-          }
-        }
-      }
-    }
-    check(S.verticalLowerPercent, v.lowerUtilizationPercent);
-    check(S.verticalUpperPercent, v.upperUtilizationPercent);
-    if (
-      !isUnresolved(v.lowerUtilizationPercent) &&
-      !isUnresolved(v.upperUtilizationPercent) &&
-      v.lowerUtilizationPercent >= v.upperUtilizationPercent
-    ) {
-      out.push(
-        problem(
-          'vertical.lowerUtilizationPercent',
-          E.VERTICAL,
-          `(${v.lowerUtilizationPercent}) must be < vertical.upperUtilizationPercent (${v.upperUtilizationPercent})`,
-        ),
-      );
-    }
-    check(S.verticalWindowSeconds, v.evaluationWindowSeconds);
-    check(S.verticalMinIntervalSeconds, v.minIntervalSeconds);
-  }
+  if (s.vertical) out.push(...verticalProblems(s.vertical, isUnresolved));
   check(S.utilizationPeriodSeconds, s.utilizationPeriodSeconds);
   check(S.refreshMinHealthyPercent, s.refreshMinHealthyPercent);
   if (s.refreshAlarmNames !== undefined) {
@@ -445,6 +378,74 @@ export function costOptimizerProblems(s: CostOptimizerSettings, isUnresolved: Is
       ),
     );
   }
+  return out;
+}
+
+/** The vertical ladder as given to {@link verticalProblems}: durations may be unknown at synthesis (undefined). */
+export type VerticalSettingsInput = Omit<VerticalSettings, 'evaluationWindowSeconds' | 'minIntervalSeconds'> & {
+  readonly evaluationWindowSeconds?: number;
+  readonly minIntervalSeconds?: number;
+};
+
+/**
+ * The vertical ladder's problems: the cost optimizer's `vertical` settings, and the same rules for
+ * a vertical configuration given elsewhere (`path` names its props: `'vertical.'` in the
+ * optimizer's settings).
+ */
+export function verticalProblems(v: VerticalSettingsInput, isUnresolved: IsUnresolved = () => false, path = 'vertical.'): SettingProblem[] {
+  const out: SettingProblem[] = [];
+  const S = COST_OPTIMIZER_SETTINGS;
+  const check = (r: NumberSetting, value: number | undefined) => {
+    if (value === undefined || isUnresolved(value)) return;
+    const p = numberProblem({ ...r, prop: `${path}${r.prop.replace(/^vertical\./, '')}` }, value);
+    if (p) out.push(p);
+  };
+  // Settings decoded from JSON may carry anything: check the shape before the values.
+  const given: unknown = v.instanceTypes;
+  const types = isStringList(given) ? given : undefined;
+  if (types === undefined || types.length < 2) {
+    const shown = Array.isArray(given) ? given.map((t) => JSON.stringify(t)).join(', ') : JSON.stringify(given);
+    out.push(problem(`${path}instanceTypes`, E.VERTICAL, `must list at least 2 instance types (small to large), got [${shown}]`));
+  } else {
+    const badType = types.find((t) => !isUnresolved(t) && !INSTANCE_TYPE.test(t));
+    const dup = types.find((t, i) => types.indexOf(t) !== i);
+    if (badType !== undefined) out.push(problem(`${path}instanceTypes`, E.VERTICAL, `must be instance types such as 'm5.large', got '${badType}'`));
+    else if (dup !== undefined)
+      out.push(problem(`${path}instanceTypes`, E.VERTICAL, `must not repeat an instance type, got ${dup} twice in [${types.join(', ')}]`));
+    else {
+      for (let i = 1; i < types.length; i++) {
+        const a = instanceSizeRank(types[i - 1]);
+        const b = instanceSizeRank(types[i]);
+        if (a !== undefined && b !== undefined && b < a) {
+          out.push(
+            problem(
+              `${path}instanceTypes`,
+              E.VERTICAL,
+              `must be ordered small to large: ${types[i]} is smaller than ${types[i - 1]} in [${types.join(', ')}] (a hot group would be moved to the smaller type)`,
+            ),
+          );
+          break;
+        }
+      }
+    }
+  }
+  check(S.verticalLowerPercent, v.lowerUtilizationPercent);
+  check(S.verticalUpperPercent, v.upperUtilizationPercent);
+  if (
+    !isUnresolved(v.lowerUtilizationPercent) &&
+    !isUnresolved(v.upperUtilizationPercent) &&
+    v.lowerUtilizationPercent >= v.upperUtilizationPercent
+  ) {
+    out.push(
+      problem(
+        `${path}lowerUtilizationPercent`,
+        E.VERTICAL,
+        `(${v.lowerUtilizationPercent}) must be < ${path}upperUtilizationPercent (${v.upperUtilizationPercent})`,
+      ),
+    );
+  }
+  check(S.verticalWindowSeconds, v.evaluationWindowSeconds);
+  check(S.verticalMinIntervalSeconds, v.minIntervalSeconds);
   return out;
 }
 

@@ -4,6 +4,7 @@
  * Dependency-free (no aws-cdk-lib, constructs, AWS SDK or Node built-ins).
  */
 export * from './settings';
+export * from './rules';
 export * from './group-baseline';
 export * from './predictive-scaler';
 export * from './cost-optimizer';

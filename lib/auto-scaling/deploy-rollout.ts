@@ -13,13 +13,13 @@ export interface InstanceRefreshOnDeployOptions {
   /**
    * Percentage of the desired capacity kept in service and healthy during the refresh (0 to 100).
    *
-   * @default the group's instance maintenance policy (`minHealthyPercentage`) when set, otherwise CloudFormation's (100 for a rolling refresh)
+   * @default - the group's instance maintenance policy (`minHealthyPercentage`) when set, otherwise CloudFormation's (100 for a rolling refresh)
    */
   readonly minHealthyPercentage?: number;
   /**
    * Percentage of the desired capacity that may be in service or pending during the refresh (100 to 200).
    *
-   * @default the group's instance maintenance policy (`maxHealthyPercentage`) when set, otherwise CloudFormation's (110)
+   * @default - the group's instance maintenance policy (`maxHealthyPercentage`) when set, otherwise CloudFormation's (110)
    */
   readonly maxHealthyPercentage?: number;
   /**
@@ -37,7 +37,7 @@ export interface InstanceRefreshOnDeployOptions {
   /**
    * How long after the refresh completes CloudFormation waits before the update counts as done (at most 2 days).
    *
-   * @default no bake time
+   * @default - no bake time
    */
   readonly bakeTime?: Duration;
   /**
@@ -47,7 +47,7 @@ export interface InstanceRefreshOnDeployOptions {
    * generated name would be a reference, a circular dependency for an alarm on the group's own
    * metrics (which is why `ScalableService` does not add its monitor's alarms here).
    *
-   * @default no alarms: the refresh fails (and the update rolls back) only on failed launches and health checks
+   * @default - no alarms: the refresh fails (and the update rolls back) only on failed launches and health checks
    */
   readonly alarms?: cloudwatch.IAlarm[];
 }

@@ -46,14 +46,14 @@ export interface CapacityReservation {
    * Capacity Reservation ids (`cr-...`) to launch into; only with `CAPACITY_RESERVATIONS_ONLY`
    * or `CAPACITY_RESERVATIONS_FIRST`.
    *
-   * @default no specific reservation (open reservations that match)
+   * @default - no specific reservation (open reservations that match)
    */
   readonly capacityReservationIds?: string[];
   /**
    * ARNs of Capacity Reservation resource groups to launch into; only with
    * `CAPACITY_RESERVATIONS_ONLY` or `CAPACITY_RESERVATIONS_FIRST`.
    *
-   * @default no resource group
+   * @default - no resource group
    */
   readonly capacityReservationResourceGroupArns?: string[];
 }

@@ -42,7 +42,7 @@ export interface ScalingGroupMixedInstancesPolicy {
   /**
    * On-Demand base capacity, On-Demand share above it, and the Spot allocation strategy.
    *
-   * @default aws-cdk-lib's (and EC2 Auto Scaling's) defaults: base 0, 100% On-Demand above it
+   * @default - aws-cdk-lib's (and EC2 Auto Scaling's) defaults: base 0, 100% On-Demand above it
    * (no Spot), lowest-price Spot allocation
    */
   readonly instancesDistribution?: autoscaling.InstancesDistribution;
@@ -51,7 +51,7 @@ export interface ScalingGroupMixedInstancesPolicy {
    * has exactly one of `instanceType` and `instanceRequirements`. At most 40 entries (at most 4
    * with instance requirements).
    *
-   * @default the launch template's instance type only
+   * @default - the launch template's instance type only
    */
   readonly launchTemplateOverrides?: ScalingGroupLaunchTemplateOverride[];
 }

@@ -26,7 +26,7 @@ export interface MetricTargetTrackingOptions extends TargetTrackingOptions {
    * The period of the metric's datapoints: 10 or 30 seconds (high resolution: the metric must be
    * published at that resolution) or 60 seconds. It applies to every metric of an expression.
    *
-   * @default the metric's own period when it is 10, 30 or 60 seconds, otherwise 60 seconds
+   * @default - the metric's own period when it is 10, 30 or 60 seconds, otherwise 60 seconds
    * (a `Metric`'s default period, 5 minutes, is not one target tracking accepts)
    */
   readonly period?: Duration;

@@ -31,7 +31,7 @@ export interface CustomPredictiveMetricsProps {
   /**
    * The group's capacity over time.
    *
-   * @default the group's instance count as AWS collects it
+   * @default - the group's instance count as AWS collects it
    */
   readonly capacityMetric?: cloudwatch.Metric;
 }
@@ -155,7 +155,7 @@ export interface NativePredictiveScalingOptions {
   /**
    * How long before the forecast time instances are launched, 0 to 1 hour.
    *
-   * @default AWS's default of 5 minutes (nothing emitted)
+   * @default - AWS's default of 5 minutes (nothing emitted)
    */
   readonly schedulingBuffer?: Duration;
   /**
@@ -168,7 +168,7 @@ export interface NativePredictiveScalingOptions {
    * With INCREASE_MAX_CAPACITY: how far above the forecast capacity MaxSize may be raised, in
    * percent, [0, 100].
    *
-   * @default 0 when INCREASE_MAX_CAPACITY (nothing emitted otherwise)
+   * @default - 0 when INCREASE_MAX_CAPACITY (nothing emitted otherwise)
    */
   readonly maxCapacityBuffer?: number;
 }

@@ -2,7 +2,6 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,6 +23,9 @@ import {
   propError,
   rateSeconds,
 } from '../../lambda/contract';
+import type { LoadMonitor } from '../load-monitoring/load-monitor';
+import { alarmFor, assertOneDestination } from '../private/alarm-factory';
+import { propPrefix } from '../private/prop-path';
 import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
 import { predictiveScalerSettings } from '../private/scaler-settings';
 import { targetTrackingPolicies, warnAboutGroup, warmPoolOf } from '../private/group-facts';
@@ -52,7 +54,7 @@ export interface PredictiveScalerOptions {
    * Needed only when the construct cannot read it: an imported group, or a MinSize that is not a
    * literal (it must then equal the group's when both are known).
    *
-   * @default the group's own MinSize (an error asks for it when it cannot be read)
+   * @default - the group's own MinSize (an error asks for it when it cannot be read)
    */
   readonly minCapacity?: number;
 
@@ -60,7 +62,7 @@ export interface PredictiveScalerOptions {
    * The group's configured MaxSize, the most capacity a plan asks for. Needed only when the
    * construct cannot read it (see `minCapacity`).
    *
-   * @default the group's own MaxSize (an error asks for it when it cannot be read)
+   * @default - the group's own MaxSize (an error asks for it when it cannot be read)
    */
   readonly maxCapacity?: number;
 
@@ -74,9 +76,10 @@ export interface PredictiveScalerOptions {
   /**
    * The share of the load, in percent, that may exceed the planned capacity at 100% utilization:
    * the planner sizes its headroom so that its own replayed errors leave at most this much load
-   * unserved. 0 to 50.
+   * unserved. 0 to 50. The default was chosen from the measured frontier of unserved load
+   * against capacity (docs/predictive-scaler.md in the package's repository).
    *
-   * @default 0.03 (DEFAULT_UNSERVED_BUDGET_PERCENT, chosen from the measured frontier, see docs/predictive-scaler.md)
+   * @default 0.03
    */
   readonly unservedBudgetPercent?: number;
 
@@ -123,7 +126,7 @@ export interface PredictiveScalerOptions {
    * The history needed before the scaler plans; until then each run changes nothing and counts
    * an error. At most `historyDuration`.
    *
-   * @default Duration.days(1), or historyDuration when shorter
+   * @default - Duration.days(1), or historyDuration when shorter
    */
   readonly minimumHistory?: Duration;
 
@@ -131,7 +134,7 @@ export interface PredictiveScalerOptions {
    * Time from launching an instance until it serves, 0 to 1 hour: the plan asks for capacity this
    * much ahead of the load.
    *
-   * @default for a group without a warm pool, a launch (2 minutes: to InService) plus the group's
+   * @default - for a group without a warm pool, a launch (2 minutes: to InService) plus the group's
    * default instance warmup (when a literal; 3 minutes otherwise), at most 1 hour. For a group
    * with a warm pool (our ScalingGroup's `warmPool`, aws-cdk-lib's `addWarmPool`, or a
    * CfnWarmPool naming the group), the warmup alone: a warm instance is already launched and
@@ -229,7 +232,7 @@ export interface PredictiveScalerProps extends PredictiveScalerOptions {
    * The load one instance serves per minute at 100% utilization, in the load metric's unit
    * (e.g. requests per minute). Must be > 0.
    *
-   * @default derived from the group's request-count target tracking policy (aws-cdk-lib's
+   * @default - derived from the group's request-count target tracking policy (aws-cdk-lib's
    * `scaleOnRequestCount`, or any target tracking policy of the group on
    * `ALBRequestCountPerTarget` in this stack, added before the scaler): its target (requests per
    * target per minute) divided by `targetUtilizationPercent` / 100, so that the plan asks for the capacity
@@ -239,23 +242,32 @@ export interface PredictiveScalerProps extends PredictiveScalerOptions {
   /**
    * Topic the function's error, missing-data and realized-unserved alarms notify.
    *
-   * @default no notification (the alarm is still created)
+   * @default - no notification (the alarm is still created)
    */
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard to add a row to: forecast vs actual load, the realized unserved share against the
    * budget, planned vs in-service capacity. (The class: aws-cdk-lib has no dashboard interface.)
    *
-   * @default no widgets
+   * @default - no widgets
    */
   readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * The load monitor that creates the error, missing-data and realized-unserved alarms: they notify its alert topic in
+   * ALARM and back to OK and are listed on its dashboard's alarm widget, and the widgets go on
+   * its dashboard (unless `dashboard` names another). `ScalableService` gives its own monitor.
+   * Not with `alertTopic`.
+   *
+   * @default - the alarms notify `alertTopic`, the widgets go on `dashboard`
+   */
+  readonly monitor?: LoadMonitor;
   /**
    * The tag a `CostOptimizer` on the same group keeps its state in (its `stateTagKey`): the scaler
    * reads it and plans under the optimizer's budget cap and off-hours hold. Set it when you compose
    * the two by hand and give the optimizer a `stateTagKey` of its own; `ScalableService` sets it.
    * Without a cost optimizer on the group the tag is absent and nothing is held.
    *
-   * @default 'cost-optimizer:state' (the cost optimizer's default)
+   * @default - 'cost-optimizer:state' (the cost optimizer's default)
    */
   readonly costOptimizerStateTagKey?: string;
 }
@@ -317,13 +329,15 @@ export class PredictiveScaler extends Construct {
 
   constructor(scope: Construct, id: string, props: PredictiveScalerProps) {
     super(scope, id);
+    assertOneDestination(props);
+    const path = propPrefix(this);
     const ecsFacts: EcsServiceFacts | undefined = props.ecsService
       ? readEcsService(this, props.ecsService, props.autoScalingGroup, props, warmPoolOf(props.autoScalingGroup) !== undefined)
       : undefined;
     const group = ecsFacts?.configuration ?? readGroupConfiguration(this, props.autoScalingGroup, props);
     if (props.ecsService && props.capacityPerInstance === undefined) {
       throw new Error(
-        `capacityPerInstance is required with ecsService: the load one task of ${props.ecsService.node.path} serves per minute at 100% utilization`,
+        `${path}capacityPerInstance is required with ${path}ecsService: the load one task of ${props.ecsService.node.path} serves per minute at 100% utilization`,
       );
     }
     const settings = this.validate(
@@ -344,6 +358,7 @@ export class PredictiveScaler extends Construct {
       environment: { ...this.renderEnvironment(settings, group), ...ecsFacts?.env },
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(PREDICTIVE_SCALER_DEFAULTS.intervalSeconds)),
       alertTopic: props.alertTopic,
+      monitor: props.monitor,
       logRetention: props.logRetention,
       // 14 days of one-minute points and the planner's replays: more memory is more CPU.
       memorySize: 512,
@@ -364,7 +379,7 @@ export class PredictiveScaler extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
-    this.realizedUnservedAlarm = new cloudwatch.Alarm(this, 'RealizedUnservedAlarm', {
+    this.realizedUnservedAlarm = alarmFor(props, this, 'RealizedUnservedAlarm', {
       alarmDescription: `predictive scaler: the load left unserved over the last day stayed above the budget (${settings.unservedBudgetPercent}%) for a day; see the run log's plan.diagnostics`,
       metric: this.metricRealizedUnservedPercent({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.hours(1) }),
       threshold: settings.unservedBudgetPercent,
@@ -373,13 +388,13 @@ export class PredictiveScaler extends Construct {
       datapointsToAlarm: 24,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alertTopic) this.realizedUnservedAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
     // On an ECS service the plan is in tasks: the group's in-service metrics are not read.
     if (!props.ecsService) this.warnWithoutGroupMetrics(props.autoScalingGroup);
 
     if (props.ecsService) grantEcsService(this, scaler, props.ecsService);
     else this.grant(scaler, props.autoScalingGroup);
-    if (props.dashboard) this.addToDashboard(props.dashboard, props.loadMetric, settings.unservedBudgetPercent);
+    const dashboard = props.dashboard ?? props.monitor?.dashboard;
+    if (dashboard) this.addToDashboard(dashboard, props.loadMetric, settings.unservedBudgetPercent);
   }
 
   /**
@@ -388,25 +403,26 @@ export class PredictiveScaler extends Construct {
    * the plan's target utilization.
    */
   private capacityPerInstance(props: PredictiveScalerProps): number {
+    const path = propPrefix(this);
     if (props.capacityPerInstance !== undefined) return props.capacityPerInstance;
     const policies = targetTrackingPolicies(props.autoScalingGroup).filter((p) => p.predefinedMetricType === 'ALBRequestCountPerTarget');
     const targets = [...new Set(policies.map((p) => p.targetValue))];
     if (policies.length === 0 || targets.length !== 1 || targets[0] === undefined) {
       throw new Error(
         policies.length === 0
-          ? `capacityPerInstance is required: the group ${props.autoScalingGroup.node.path} has no request-count target tracking policy (scaleOnRequestCount, ALBRequestCountPerTarget) in this stack to derive it from`
-          : `capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`,
+          ? `${path}capacityPerInstance is required: the group ${props.autoScalingGroup.node.path} has no request-count target tracking policy (scaleOnRequestCount, ALBRequestCountPerTarget) in this stack to derive it from`
+          : `${path}capacityPerInstance is required: the group's request-count target tracking policies (${policies.map((p) => p.path).join(', ')}) do not have one literal target to derive it from`,
       );
     }
     const targetPercent = props.targetUtilizationPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent;
     const utilizationProblem = Token.isUnresolved(targetPercent)
       ? undefined
       : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
-    if (utilizationProblem) throw propError([utilizationProblem])!;
+    if (utilizationProblem) throw propError([utilizationProblem], path)!;
     const derived = (targets[0] * 100) / targetPercent;
     if (!Number.isFinite(derived)) {
       throw new Error(
-        `targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / (targetUtilizationPercent / 100)) is not finite`,
+        `${path}targetUtilizationPercent (${targetPercent}) is too small: the capacityPerInstance derived from the request-count target (${targets[0]} / (targetUtilizationPercent / 100)) is not finite`,
       );
     }
     const m = props.loadMetric;
@@ -428,17 +444,18 @@ export class PredictiveScaler extends Construct {
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
   private validate(props: PredictiveScalerProps & { capacityPerInstance: number }, group: GroupConfiguration): PredictiveScalerSettings {
     const stack = Stack.of(this);
+    const path = propPrefix(this);
     const metric = props.loadMetric;
     for (const [what, value, here] of [
       ['account', metric.account, stack.account],
       ['region', metric.region, stack.region],
     ] as const) {
       if (value !== undefined && !Token.isUnresolved(value) && !Token.isUnresolved(here) && value !== here) {
-        throw new Error(`loadMetric must be in the scaler's own ${what} (${here}), got ${what} ${value}`);
+        throw new Error(`${path}loadMetric must be in the scaler's own ${what} (${here}), got ${what} ${value}`);
       }
     }
     if (Token.isUnresolved(metric.namespace) || Token.isUnresolved(metric.metricName)) {
-      throw new Error('loadMetric namespace and metricName must be literals (a metric math expression is not supported)');
+      throw new Error(`${path}loadMetric namespace and metricName must be literals (a metric math expression is not supported)`);
     }
     const settings = predictiveScalerSettings(props, group, warmPoolOf(props.autoScalingGroup) !== undefined);
     const problems = predictiveScalerProblems(settings, isUnresolved);
@@ -446,7 +463,7 @@ export class PredictiveScaler extends Construct {
     if (!problems.some((p) => p.prop === 'schedule')) {
       problems.push(...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds));
     }
-    const err = propError(problems);
+    const err = propError(problems, path);
     if (err) throw err;
     // The period is not handed down: the function reads one-minute points whatever it is.
     const statistic = metric.statistic;

@@ -28,6 +28,7 @@ import {
   validateInstanceRefreshOnDeploy,
 } from './deploy-rollout';
 import type { IScalingPolicy } from './scaling-policy-types';
+import type { LoadMonitor } from '../load-monitoring/load-monitor';
 import { assertCapacityRange, assertDurationRange } from '../private/validation';
 import { acknowledge } from '../private/acknowledge';
 
@@ -36,38 +37,38 @@ export interface ScalingGroupOptions {
   /**
    * Where in the VPC the instances run.
    *
-   * @default private subnets with egress (`SubnetType.PRIVATE_WITH_EGRESS`)
+   * @default - private subnets with egress (`SubnetType.PRIVATE_WITH_EGRESS`)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The instance type.
    *
-   * @default t3.micro
+   * @default - t3.micro
    */
   readonly instanceType?: ec2.InstanceType;
   /**
    * The AMI.
    *
-   * @default the latest Amazon Linux 2023 for the instance type's architecture (SSM parameter)
+   * @default - the latest Amazon Linux 2023 for the instance type's architecture (SSM parameter)
    */
   readonly machineImage?: ec2.IMachineImage;
   /**
    * User data run at boot (e.g. to install and start the web server).
    *
-   * @default the machine image's default (empty for Linux)
+   * @default - the machine image's default (empty for Linux)
    */
   readonly userData?: ec2.UserData;
   /**
    * The group's MinSize, an integer >= 0.
    *
-   * @default 2 (one instance in each of two Availability Zones)
+   * @default - 2 (one instance in each of two Availability Zones)
    */
   readonly minCapacity?: number;
   /**
    * The group's MaxSize, an integer >= 1 and >= minCapacity. There is no desiredCapacity: the
    * template never sets it, so a deploy never resets what the scalers chose.
    *
-   * @default 6, or minCapacity when that is larger
+   * @default - 6, or minCapacity when that is larger
    */
   readonly maxCapacity?: number;
   /**
@@ -101,20 +102,20 @@ export interface ScalingGroupOptions {
   /**
    * Device name of the root volume in the AMI.
    *
-   * @default '/dev/xvda' (Amazon Linux)
+   * @default - '/dev/xvda' (Amazon Linux)
    */
   readonly rootDeviceName?: string;
   /**
    * The instances' security group.
    *
-   * @default a new security group allowing all outbound traffic and no inbound traffic (the load
+   * @default - a new security group allowing all outbound traffic and no inbound traffic (the load
    * balancer is allowed in when the group is attached to it)
    */
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
    * The instances' IAM role.
    *
-   * @default a new role for EC2 with no permissions; grant what the application needs to `role`
+   * @default - a new role for EC2 with no permissions; grant what the application needs to `role`
    */
   readonly role?: iam.IRole;
   /**
@@ -126,13 +127,13 @@ export interface ScalingGroupOptions {
   /**
    * Topic notified of every launch, termination and their failures.
    *
-   * @default no notifications
+   * @default - no notifications
    */
   readonly notificationTopic?: sns.ITopic;
   /**
    * How CloudFormation replaces instances when the launch template changes.
    *
-   * @default a rolling update, one instance at a time, keeping minCapacity in service (when
+   * @default - a rolling update, one instance at a time, keeping minCapacity in service (when
    * minCapacity < maxCapacity); size properties the scalers changed are left alone
    * (IgnoreUnmodifiedGroupSizeProperties). Not with `instanceRefreshOnDeploy`.
    */
@@ -143,13 +144,13 @@ export interface ScalingGroupOptions {
    * the rolling update: SkipMatching, checkpoints, alarms; a refresh that fails or sees an alarm
    * fails the update, which CloudFormation rolls back. Not with `updatePolicy`.
    *
-   * @default the rolling update of `updatePolicy`
+   * @default - the rolling update of `updatePolicy`
    */
   readonly instanceRefreshOnDeploy?: InstanceRefreshOnDeployOptions;
   /**
    * Which instances go first on scale-in.
    *
-   * @default [OLDEST_LAUNCH_TEMPLATE, DEFAULT]: instances on an outdated launch template first
+   * @default - [OLDEST_LAUNCH_TEMPLATE, DEFAULT]: instances on an outdated launch template first
    */
   readonly terminationPolicies?: autoscaling.TerminationPolicy[];
   /**
@@ -159,7 +160,7 @@ export interface ScalingGroupOptions {
    * with IMDSv2 required and an encrypted root volume). The cost optimizer's `spot` lever shifts
    * the On-Demand share of such a group. Not with `warmPool`.
    *
-   * @default no mixed instances policy: On-Demand instances of `instanceType` only
+   * @default - no mixed instances policy: On-Demand instances of `instanceType` only
    */
   readonly mixedInstancesPolicy?: ScalingGroupMixedInstancesPolicy;
   /**
@@ -174,7 +175,7 @@ export interface ScalingGroupOptions {
    * The longest an instance may serve before the group replaces it (1 to 365 days), e.g. to
    * roll fresh AMIs and keep long-running hosts from drifting.
    *
-   * @default instances are never replaced for their age
+   * @default - instances are never replaced for their age
    */
   readonly maxInstanceLifetime?: Duration;
   /**
@@ -184,7 +185,7 @@ export interface ScalingGroupOptions {
    * desired capacity and do not count toward MinSize or scheduled floors. Launch lifecycle
    * hooks also run when an instance enters the pool. Not with `mixedInstancesPolicy`.
    *
-   * @default no warm pool
+   * @default - no warm pool
    */
   readonly warmPool?: autoscaling.WarmPoolOptions;
   /**
@@ -195,7 +196,7 @@ export interface ScalingGroupOptions {
    * (or uses `role`). A hook without `lifecycleHookName` is named `launching-<n>` or
    * `terminating-<n>` (n its position from 1).
    *
-   * @default no lifecycle hooks
+   * @default - no lifecycle hooks
    */
   readonly lifecycleHooks?: autoscaling.BasicLifecycleHookProps[];
   /**
@@ -205,7 +206,7 @@ export interface ScalingGroupOptions {
    * `maxHealthyPercentage`; their difference is at most 100. The cost optimizer's vertical step
    * uses it as its refresh's MinHealthyPercentage in `ScalableService`.
    *
-   * @default no instance maintenance policy (terminate, then launch)
+   * @default - no instance maintenance policy (terminate, then launch)
    */
   readonly minHealthyPercentage?: number;
   /**
@@ -213,21 +214,21 @@ export interface ScalingGroupOptions {
    * may be in service or pending while instances are replaced (above 100 launches replacements
    * before terminating), an integer from 100 to 200. Set with `minHealthyPercentage`.
    *
-   * @default no instance maintenance policy
+   * @default - no instance maintenance policy
    */
   readonly maxHealthyPercentage?: number;
   /**
    * The Availability Zone impairment policy: zonal shift, and the health check behaviour in an
    * impaired zone.
    *
-   * @default no impairment policy (the group is not registered for zonal shift)
+   * @default - no impairment policy (the group is not registered for zonal shift)
    */
   readonly availabilityZoneImpairmentPolicy?: AvailabilityZoneImpairmentPolicy;
   /**
    * The group's Capacity Reservation preference, and the reservations or resource groups it
    * launches into.
    *
-   * @default no preference on the group (the launch template's, or an open reservation that matches)
+   * @default - no preference on the group (the launch template's, or an open reservation that matches)
    */
   readonly capacityReservation?: CapacityReservation;
 }
@@ -474,14 +475,15 @@ export class ScalingGroup extends Construct {
    * Binds a scaling policy (see {@link ScalingPolicy}) to the group.
    *
    * @param policy the policy
-   * @param id construct id of the policy's resources
-   * @default id `Policy<n>` (n counts from 1)
+   * @param id construct id of the policy's resources; `Policy<n>` when left out (n counts from 1)
+   * @param monitor the group's monitor, whose dashboard lists the policy's alarms; none when left out
    */
-  public addPolicy(policy: IScalingPolicy, id?: string): void {
+  public addPolicy(policy: IScalingPolicy, id?: string, monitor?: LoadMonitor): void {
     this.policyCount += 1;
     policy.bind(this, id ?? `Policy${this.policyCount}`, {
       autoScalingGroup: this.autoScalingGroup,
       targetGroup: this._targetGroup,
+      monitor,
     });
     this.policies.push(policy);
   }

@@ -2,8 +2,9 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
+import type { LoadMonitor } from '../load-monitoring/load-monitor';
 
-/** Whether a policy changes the number of instances or their size (the seed's `ScalingPolicy.type`). */
+/** Whether a policy changes the number of instances or their size. */
 export enum ScalingPolicyType {
   /** The policy changes the number of instances. */
   HORIZONTAL = 'horizontal',
@@ -21,13 +22,21 @@ export interface ScalingPolicyTarget {
    * The class, not `IApplicationTargetGroup`: the request-count policies' resource label needs
    * `firstLoadBalancerFullName`, which only a target group of this app knows.
    *
-   * @default none: policies that need it fail with an error that says so
+   * @default - none: policies that need it fail with an error that says so
    */
   readonly targetGroup?: elbv2.ApplicationTargetGroup;
+  /**
+   * The monitor of the group: a policy that creates alarms creates them with
+   * `monitor.createAlarm` (alerts) or lists its scaling triggers with
+   * `monitor.addAlarm(alarm, { notify: false })`, so that they are on its dashboard.
+   *
+   * @default - no monitor: the policy's alarms are on no dashboard
+   */
+  readonly monitor?: LoadMonitor;
 }
 
 /**
- * A scaling policy, as the seed's `ScalingPolicy { type; trigger; action; cooldown }`, that
+ * A scaling policy (a type, a trigger, an action and a cooldown) that
  * creates its resources when bound to a group. Made with the {@link ScalingPolicy} factories.
  */
 export interface IScalingPolicy {

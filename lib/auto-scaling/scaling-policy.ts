@@ -11,7 +11,7 @@ import { SimplePolicy, type SimpleScalingOptions } from './simple-scaling-policy
 import { StepPolicy, type StepScalingOptions } from './step-scaling-policy';
 
 /**
- * Factories of the seed's `ScalingPolicy { type; trigger; action; cooldown }`. Each returns an
+ * Factories of the scaling policies (each with a type, a trigger, an action and a cooldown). Each returns an
  * {@link IScalingPolicy} that `ScalingGroup.addPolicy` or `ScalableService` binds to the group.
  *
  * @example

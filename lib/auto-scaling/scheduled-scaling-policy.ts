@@ -11,38 +11,38 @@ export interface ScheduledScalingOptions {
   /**
    * The group's MinSize from then on.
    *
-   * @default unchanged
+   * @default - unchanged
    */
   readonly minCapacity?: number;
   /**
    * The group's MaxSize from then on.
    *
-   * @default unchanged
+   * @default - unchanged
    */
   readonly maxCapacity?: number;
   /**
    * The desired capacity to set at that time (a one-off change that other policies then adjust;
    * this is not the template's DesiredCapacity).
    *
-   * @default unchanged
+   * @default - unchanged
    */
   readonly desiredCapacity?: number;
   /**
    * IANA time zone of the schedule, e.g. 'Europe/Berlin'.
    *
-   * @default UTC
+   * @default - UTC
    */
   readonly timeZone?: string;
   /**
    * When the schedule starts to apply.
    *
-   * @default as soon as it is created
+   * @default - as soon as it is created
    */
   readonly startTime?: Date;
   /**
    * When the schedule stops applying.
    *
-   * @default never
+   * @default - never
    */
   readonly endTime?: Date;
 }

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
 import { describeMetric } from './metric-description';
+import { newAlarm } from '../private/alarm-factory';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a simple scaling policy: one alarm, one adjustment, then a cooldown. */
@@ -65,7 +66,7 @@ export class SimplePolicy implements IScalingPolicy {
       scalingAdjustment: this.options.adjustment,
       cooldown: String(this.cooldown.toSeconds()),
     });
-    const alarm = new cloudwatch.Alarm(construct, 'Alarm', {
+    const alarm = newAlarm(construct, 'Alarm', {
       alarmDescription: `Simple scaling of ${target.autoScalingGroup.node.path} in ${Stack.of(scope).stackName}: ${this.trigger}`,
       metric: this.options.metric,
       threshold: this.options.threshold,
@@ -74,6 +75,8 @@ export class SimplePolicy implements IScalingPolicy {
       treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
     alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+    // A scaling trigger: on the dashboard's alarm widget, but its action is the policy, not people.
+    target.monitor?.addAlarm(alarm, { notify: false });
     return construct;
   }
 }

@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { describeMetric } from './metric-description';
 import { type IScalingPolicy, type ScalingPolicyTarget, ScalingPolicyType } from './scaling-policy-types';
+import { newAlarm } from '../private/alarm-factory';
 import { assertInRange, assertInteger, assertPositiveDuration } from '../private/validation';
 
 /** Options of a step scaling policy on any metric. */
@@ -42,14 +43,14 @@ export interface StepScalingOptions {
   /**
    * Breaching datapoints among `evaluationPeriods` that trigger a step.
    *
-   * @default evaluationPeriods
+   * @default - evaluationPeriods
    */
   readonly datapointsToAlarm?: number;
   /**
    * Minimum instances a percentage step changes, an integer >= 1; only with `adjustmentType`
    * `PERCENT_CHANGE_IN_CAPACITY`.
    *
-   * @default no minimum
+   * @default - no minimum
    */
   readonly minAdjustmentMagnitude?: number;
 }
@@ -128,7 +129,7 @@ export class StepPolicy implements IScalingPolicy {
       minAdjustmentMagnitude: this.options.minAdjustmentMagnitude,
     };
     const alarm = (name: string, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator, policy: autoscaling.CfnScalingPolicy) => {
-      const a = new cloudwatch.Alarm(construct, name, {
+      const a = newAlarm(construct, name, {
         metric: this.options.metric,
         alarmDescription: `${name === 'UpperAlarm' ? 'Scale out' : 'Scale in'} of ${target.autoScalingGroup.node.path}: ${this.trigger}`,
         comparisonOperator,
@@ -137,6 +138,8 @@ export class StepPolicy implements IScalingPolicy {
         datapointsToAlarm: this.options.datapointsToAlarm,
       });
       a.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+      // A scaling trigger: on the dashboard's alarm widget, but its action is the policy, not people.
+      target.monitor?.addAlarm(a, { notify: false });
     };
 
     if (alarms.lowerAlarmIntervalIndex !== undefined) {

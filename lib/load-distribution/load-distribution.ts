@@ -1,12 +1,12 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { newAlarm } from '../private/alarm-factory';
 import { assertInRange } from '../private/validation';
 import { type TargetHealthCheckOptions, renderTargetHealthCheck } from './target-health-check';
 import { acknowledge } from '../private/acknowledge';
@@ -276,23 +276,23 @@ export class LoadDistribution extends Construct {
 
     // --- failover alarm ------------------------------------------------------------------------
     const unhealthyHostThreshold = props.unhealthyHostThreshold ?? 1;
-    this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
-      metric: this.targetGroup.metrics.unhealthyHostCount({
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      threshold: unhealthyHostThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${unhealthyHostThreshold} or more targets of ${this.node.path} failed their health checks for 2 minutes`,
-    });
-    if (props.alertTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alertTopic);
-      this.unhealthyHostsAlarm.addAlarmAction(action);
-      this.unhealthyHostsAlarm.addOkAction(action);
-    }
+    this.unhealthyHostsAlarm = newAlarm(
+      this,
+      'UnhealthyHostsAlarm',
+      {
+        metric: this.targetGroup.metrics.unhealthyHostCount({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        threshold: unhealthyHostThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${unhealthyHostThreshold} or more targets of ${this.node.path} failed their health checks for 2 minutes`,
+      },
+      props.alertTopic,
+    );
   }
 
   /**
@@ -422,7 +422,7 @@ function validateProps(props: LoadDistributionProps, protocol: elbv2.Application
   }
   assertInRange('targetPort', targetPort, 1, 65535, { integer: true });
   if (props.deregistrationDelay && !props.deregistrationDelay.isUnresolved()) {
-    assertInRange('deregistrationDelay', props.deregistrationDelay.toSeconds({ integral: false }), 0, 3600, { integer: true, unit: 's' });
+    assertInRange('deregistrationDelay', props.deregistrationDelay.toSeconds({ integral: false }), 0, 3600, { integer: true, unit: 'seconds' });
   }
   if (props.slowStart && !props.slowStart.isUnresolved()) {
     const seconds = props.slowStart.toSeconds({ integral: false });
@@ -432,7 +432,10 @@ function validateProps(props: LoadDistributionProps, protocol: elbv2.Application
   }
   assertInRange('unhealthyHostThreshold', props.unhealthyHostThreshold, 1, Infinity, { integer: true });
   if (props.accessLogRetention && !props.accessLogRetention.isUnresolved()) {
-    assertInRange('accessLogRetention', props.accessLogRetention.toDays({ integral: false }), 1, Infinity, { integer: true, unit: ' days' });
+    assertInRange('accessLogRetention', props.accessLogRetention.toSeconds({ integral: false }), 86_400, Infinity, {
+      unit: 'seconds',
+      multipleOf: 86_400,
+    });
   }
   const prefix = props.accessLogPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {

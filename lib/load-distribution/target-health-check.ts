@@ -89,8 +89,8 @@ export function renderTargetHealthCheck(options: TargetHealthCheckOptions = {}):
   }
   const interval = seconds(hc.interval);
   const timeout = seconds(hc.timeout);
-  assertInRange('healthCheck.interval', interval, 5, 300, { unit: 's' });
-  assertInRange('healthCheck.timeout', timeout, 2, 120, { unit: 's' });
+  assertInRange('healthCheck.interval', interval, 5, 300, { unit: 'seconds' });
+  assertInRange('healthCheck.timeout', timeout, 2, 120, { unit: 'seconds' });
   if (interval !== undefined && timeout !== undefined && timeout >= interval) {
     throw new Error(`healthCheck.timeout (${hc.timeout.toHumanString()}) must be less than healthCheck.interval (${hc.interval.toHumanString()})`);
   }

@@ -1,11 +1,11 @@
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { type MonitoringThresholds, type ResolvedMonitoringThresholds, resolveMonitoringThresholds } from './monitoring-thresholds';
+import { newAlarm, notifyTopic } from '../private/alarm-factory';
 import { assertInRange } from '../private/validation';
 
 /** Group metrics the capacity row of the dashboard plots. */
@@ -85,6 +85,18 @@ export interface LoadMonitorProps {
   readonly unhealthyHostThreshold?: number;
 }
 
+/** Options of {@link LoadMonitor.addAlarm}. */
+export interface AddAlarmOptions {
+  /**
+   * Notify the alert topic from the alarm, in ALARM and back to OK. A scaling policy's own
+   * trigger alarm (step or simple scaling) is listed with `false`: its action is the scaling
+   * policy, and it goes in and out of ALARM with the load, which is not news for people.
+   *
+   * @default true
+   */
+  readonly notify?: boolean;
+}
+
 /** Load balancer metrics of the monitored target group, by kind. */
 interface TargetGroupMetrics {
   readonly requests?: cloudwatch.Metric;
@@ -104,9 +116,9 @@ interface ThresholdAlarmSpec {
   readonly description: string;
   /** @default GREATER_THAN_THRESHOLD */
   readonly comparisonOperator?: cloudwatch.ComparisonOperator;
-  /** @default the thresholds' evaluationPeriods */
+  /** @default - the thresholds' evaluationPeriods */
   readonly evaluationPeriods?: number;
-  /** The metric's period, for the description. @default the monitor's period */
+  /** The metric's period, for the description. @default - the monitor's period */
   readonly period?: Duration;
 }
 
@@ -117,8 +129,9 @@ interface ThresholdAlarmSpec {
  * group (application or network), all notifying one SNS topic, and a dashboard with load,
  * capacity, latency, errors, health and CPU rows (those the target group has metrics for).
  *
- * Other constructs add their own widgets with `dashboard.addWidgets(...)` and their own alarms
- * with `addAlarm(...)`.
+ * The monitor is the package's alarm factory: other constructs create their alarms with
+ * `createAlarm(...)` (notifying the topic both ways and listed on the dashboard), add alarms of
+ * their own with `addAlarm(...)`, and their widgets with `dashboard.addWidgets(...)`.
  */
 export class LoadMonitor extends Construct {
   /** The dashboard; other constructs append rows to it. */
@@ -142,8 +155,11 @@ export class LoadMonitor extends Construct {
   /** Unhealthy targets in the target group: the one given as `unhealthyHostsAlarm`, or created. */
   public readonly unhealthyHostsAlarm?: cloudwatch.IAlarm;
 
-  /** Every alarm of this monitor, including those added with `addAlarm`. */
+  /** Every alarm of this monitor, including those created with `createAlarm` and added with `addAlarm`. */
   public readonly alarms: cloudwatch.Alarm[] = [];
+
+  /** The topic every alarm of the monitor notifies, in ALARM and back to OK. */
+  public readonly alertTopic: sns.ITopic;
 
   /** The thresholds in effect, defaults applied: every field is set. */
   public readonly thresholds: MonitoringThresholds;
@@ -153,8 +169,6 @@ export class LoadMonitor extends Construct {
 
   /** {@link thresholds}, typed with every field set. */
   private readonly resolved: ResolvedMonitoringThresholds;
-  private readonly alarmAction: cloudwatch.IAlarmAction;
-  private readonly alertTopic: sns.ITopic;
   private readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   /** Everything the alarm status widget shows; may include composite alarms. */
   private readonly statusAlarms: cloudwatch.IAlarm[] = [];
@@ -168,7 +182,6 @@ export class LoadMonitor extends Construct {
     assertInRange('unhealthyHostThreshold', props.unhealthyHostThreshold, 1, Infinity, { integer: true });
     this.autoScalingGroup = props.autoScalingGroup;
     this.alertTopic = props.alertTopic;
-    this.alarmAction = new cloudwatchActions.SnsAction(props.alertTopic);
 
     const cpu = this.groupMetric('AWS/EC2', 'CPUUtilization', cloudwatch.Stats.AVERAGE);
     const tg = this.targetGroupMetrics(props.targetGroup);
@@ -212,32 +225,29 @@ export class LoadMonitor extends Construct {
   }
 
   /**
-   * Notifies the alert topic from `alarm` (in ALARM and back to OK) and lists it on the
-   * dashboard's alarm status widget; an `Alarm` is also added to `alarms`.
-   * Works for alarms of other constructs, e.g. the load distribution's unhealthy-hosts alarm.
+   * Creates an alarm under `scope` (as `Metric.createAlarm` does) that notifies the alert topic in
+   * ALARM and back to OK and is listed on the dashboard's alarm status widget and in `alarms`.
+   * The scalers and the monitor itself create their alarms here.
    */
-  public addAlarm(alarm: cloudwatch.IAlarm): void {
+  public createAlarm(scope: Construct, id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = newAlarm(scope, id, props);
+    this.addAlarm(alarm);
+    return alarm;
+  }
+
+  /**
+   * Lists an alarm made elsewhere (e.g. the load distribution's unhealthy-hosts alarm, a
+   * composite alarm) on the dashboard's alarm status widget and, unless `options.notify` is
+   * false, notifies the alert topic from it in ALARM and back to OK; an `Alarm` is also added to
+   * `alarms`. Adding an alarm twice does nothing.
+   */
+  public addAlarm(alarm: cloudwatch.IAlarm, options: AddAlarmOptions = {}): void {
     if (this.statusAlarms.includes(alarm)) return;
-    if (alarm instanceof cloudwatch.AlarmBase) {
-      // An alarm may already notify the topic (e.g. LoadDistribution given the same alertTopic).
-      if (!this.notifiesTopic(alarm, 'alarmActions')) alarm.addAlarmAction(this.alarmAction);
-      if (!this.notifiesTopic(alarm, 'okActions')) alarm.addOkAction(this.alarmAction);
-    }
+    if ((options.notify ?? true) && alarm instanceof cloudwatch.AlarmBase) notifyTopic(alarm, this.alertTopic);
     if (alarm instanceof cloudwatch.Alarm) {
       this.alarms.push(alarm);
     }
     this.statusAlarms.push(alarm);
-  }
-
-  /** Whether the alarm's CloudFormation resource already lists the alert topic in `actions`. */
-  private notifiesTopic(alarm: cloudwatch.AlarmBase, actions: 'alarmActions' | 'okActions'): boolean {
-    const cfn = alarm.node.defaultChild;
-    if (!(cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm)) return false;
-    const stack = Stack.of(alarm);
-    const resolved: unknown = stack.resolve(cfn[actions]);
-    const current: unknown[] = Array.isArray(resolved) ? (resolved as unknown[]) : [];
-    const topicArn = JSON.stringify(stack.resolve(this.alertTopic.topicArn));
-    return current.some((arn) => JSON.stringify(arn) === topicArn);
   }
 
   /**
@@ -248,7 +258,7 @@ export class LoadMonitor extends Construct {
   private thresholdAlarm(id: string, spec: ThresholdAlarmSpec): cloudwatch.Alarm {
     const evaluationPeriods = spec.evaluationPeriods ?? this.resolved.evaluationPeriods;
     const period = spec.period ?? this.period;
-    const alarm = new cloudwatch.Alarm(this, id, {
+    return this.createAlarm(this, id, {
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -257,8 +267,6 @@ export class LoadMonitor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `${spec.description} for ${evaluationPeriods} x ${period.toHumanString()}`,
     });
-    this.addAlarm(alarm);
-    return alarm;
   }
 
   /**

@@ -72,8 +72,8 @@ export function resolveMonitoringThresholds(thresholds: MonitoringThresholds = {
     anomalyBandWidth: thresholds.anomalyBandWidth ?? DEFAULT_MONITORING_THRESHOLDS.anomalyBandWidth,
     evaluationPeriods: thresholds.evaluationPeriods ?? DEFAULT_MONITORING_THRESHOLDS.evaluationPeriods,
   };
-  assertInRange('thresholds.cpuHighPercent', resolved.cpuHighPercent, 0, 100, { lowOpen: true, unit: '%' });
-  assertInRange('thresholds.target5xxRatePercent', resolved.target5xxRatePercent, 0, 100, { lowOpen: true, unit: '%' });
+  assertInRange('thresholds.cpuHighPercent', resolved.cpuHighPercent, 0, 100, { lowOpen: true, unit: 'percent' });
+  assertInRange('thresholds.target5xxRatePercent', resolved.target5xxRatePercent, 0, 100, { lowOpen: true, unit: 'percent' });
   if (!resolved.responseTimeP99.isUnresolved() && resolved.responseTimeP99.toMilliseconds() <= 0) {
     throw new Error(`thresholds.responseTimeP99 (${resolved.responseTimeP99.toHumanString()}) must be more than zero`);
   }

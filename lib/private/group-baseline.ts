@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct, IConstruct } from 'constructs';
 import { type BaselineSchedule, type GroupBaseline, encodeGroupBaseline } from '../../lambda/contract/group-baseline';
+import { propPrefix } from './prop-path';
 import { scheduleProblem } from '../../lambda/core';
 
 /** The group's configured bounds as the user states them (for a group the construct cannot read). */
@@ -56,6 +57,7 @@ export function readGroupConfiguration(
   instanceType?: () => string | undefined,
 ): GroupConfiguration {
   const cfnGroup = cfnGroupOf(group);
+  const path = propPrefix(scope);
   const read = { minCapacity: literalSize(cfnGroup?.minSize), maxCapacity: literalSize(cfnGroup?.maxSize) };
   const bound = (prop: 'minCapacity' | 'maxCapacity'): number => {
     const value = given[prop];
@@ -63,12 +65,12 @@ export function readGroupConfiguration(
     if (value !== undefined) {
       if (Token.isUnresolved(value) || !Number.isInteger(value) || value < 0) {
         throw new Error(
-          `${prop} must be a literal integer >= 0 (the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}), got ${value}`,
+          `${path}${prop} must be a literal integer >= 0 (the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}), got ${value}`,
         );
       }
       if (fromGroup !== undefined && fromGroup !== value) {
         throw new Error(
-          `${prop} (${value}) differs from the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} (${fromGroup}): leave ${prop} out for a group defined in this app`,
+          `${path}${prop} (${value}) differs from the group's configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} (${fromGroup}): leave ${path}${prop} out for a group defined in this app`,
         );
       }
       return value;
@@ -76,15 +78,15 @@ export function readGroupConfiguration(
     if (fromGroup === undefined) {
       throw new Error(
         cfnGroup
-          ? `${prop} is required: the group's ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} is not a literal, so the scaler cannot read the configured bound it must restore`
-          : `${prop} is required for an imported group (${group.node.path}): the scaler cannot read its configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}, which it must restore`,
+          ? `${path}${prop} is required: the group's ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'} is not a literal, so the scaler cannot read the configured bound it must restore`
+          : `${path}${prop} is required for an imported group (${group.node.path}): the scaler cannot read its configured ${prop === 'minCapacity' ? 'MinSize' : 'MaxSize'}, which it must restore`,
       );
     }
     return fromGroup;
   };
   const minSize = bound('minCapacity');
   const maxSize = bound('maxCapacity');
-  if (minSize > maxSize) throw new Error(`minCapacity (${minSize}) must be <= maxCapacity (${maxSize})`);
+  if (minSize > maxSize) throw new Error(`${path}minCapacity (${minSize}) must be <= ${path}maxCapacity (${maxSize})`);
   const baselineEnv = Lazy.string({
     produce: () => {
       const type = instanceType?.() ?? (cfnGroup ? launchTemplateInstanceType(cfnGroup) : undefined);

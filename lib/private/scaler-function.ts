@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { COORDINATION_TABLE_ENV, LEASE_SECONDS_ENV } from '../../lambda/contract/coordination';
+import { type AlarmMonitor, alarmFor } from './alarm-factory';
 import { locateHandler } from './handler-code';
 import { nagResource } from './nag-finding';
 import { acknowledge } from './acknowledge';
@@ -23,8 +23,10 @@ export interface ScalerFunctionProps {
   readonly environment: Record<string, string>;
   /** When the function runs. */
   readonly schedule: events.Schedule;
-  /** Topic the error alarm notifies. */
+  /** Topic the alarms notify (in ALARM and back to OK) when there is no monitor. */
   readonly alertTopic?: sns.ITopic;
+  /** The monitor that creates the alarms (its topic, its dashboard's alarm widget). */
+  readonly monitor?: AlarmMonitor;
   /** @default Duration.minutes(1) */
   readonly timeout?: Duration;
   /**
@@ -161,7 +163,8 @@ export class ScalerFunction extends Construct {
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 
-    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorAlarm', {
+    const alarms = { monitor: props.monitor, alertTopic: props.alertTopic };
+    this.errorAlarm = alarmFor(alarms, this, 'ErrorAlarm', {
       alarmDescription: `${props.handlerName} failed: the scaler did not run to completion`,
       metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
@@ -170,7 +173,7 @@ export class ScalerFunction extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const md = props.missingData;
-    this.missingDataAlarm = new cloudwatch.Alarm(this, 'MissingDataAlarm', {
+    this.missingDataAlarm = alarmFor(alarms, this, 'MissingDataAlarm', {
       alarmDescription: `${props.handlerName}: ${md.description} in ${md.runs} consecutive runs`,
       metric: md.metric.with({ period: Duration.seconds(md.intervalSeconds) }),
       threshold: 1,
@@ -181,10 +184,6 @@ export class ScalerFunction extends Construct {
       // only, when a run had none): it does not count.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alertTopic) {
-      this.errorAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
-      this.missingDataAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
-    }
 
     // cdk-nag findings of what this construct creates, each acknowledged on the exact finding.
     acknowledge(this.role, {

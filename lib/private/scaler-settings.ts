@@ -93,7 +93,11 @@ function budgetScopeOf(props: CostOptimizerProps): 'service' | 'account' {
  * The handler settings of a {@link CostOptimizer} for its props, in the contract's units (no
  * checks: {@link costOptimizerProblems} checks them). Internal.
  */
-export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<GroupConfiguration, 'minSize' | 'maxSize'>): CostOptimizerSettings {
+export function costOptimizerSettings(
+  props: CostOptimizerProps,
+  group: Pick<GroupConfiguration, 'minSize' | 'maxSize'>,
+  path = '',
+): CostOptimizerSettings {
   const D = COST_OPTIMIZER_DEFAULTS;
   const wh = props.workingHours;
   const v = props.vertical;
@@ -134,8 +138,8 @@ export function costOptimizerSettings(props: CostOptimizerProps, group: Pick<Gro
       ? {
           workingHours: {
             days: wh.days ?? D.workingDays,
-            startMinute: minutesOf('workingHours.startTime', wh.startTime),
-            endMinute: minutesOf('workingHours.endTime', wh.endTime),
+            startMinute: minutesOf(`${path}workingHours.startTime`, wh.startTime),
+            endMinute: minutesOf(`${path}workingHours.endTime`, wh.endTime),
             timeZone: wh.timeZone ?? D.timeZone,
           },
         }

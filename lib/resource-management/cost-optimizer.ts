@@ -8,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import {
   COST_OPTIMIZER_DEFAULTS,
@@ -23,6 +22,9 @@ import {
 } from '../../lambda/contract';
 import { launchTemplateOf } from '../auto-scaling/group-features';
 import type { VerticalScalingConfig } from '../auto-scaling/vertical-scaling';
+import type { LoadMonitor } from '../load-monitoring/load-monitor';
+import { alarmFor, assertOneDestination } from '../private/alarm-factory';
+import { propPrefix } from '../private/prop-path';
 import { targetTrackingPolicies, warnAboutGroup } from '../private/group-facts';
 import { type CostOptimizerEcsService, ecsTaskCapEnv, grantEcsTaskCap } from './ecs-task-cap';
 import { type GroupConfiguration, groupArnByName, readGroupConfiguration } from '../private/group-baseline';
@@ -81,7 +83,7 @@ export enum WeekDay {
 export interface WorkingHoursOptions {
   /**
    * Days with working hours.
-   * @default Monday to Friday
+   * @default - Monday to Friday
    */
   readonly days?: WeekDay[];
   /** Local time working hours start, 'HH:MM' (24-hour clock). */
@@ -135,13 +137,13 @@ export interface CostOptimizerOptions {
   /**
    * The group's configured MinSize, restored after off-hours. Needed only when the construct
    * cannot read it (an imported group, or a MinSize that is not a literal).
-   * @default the group's own MinSize (an error asks for it when it cannot be read)
+   * @default - the group's own MinSize (an error asks for it when it cannot be read)
    */
   readonly minCapacity?: number;
   /**
    * The group's configured MaxSize, the cap the optimizer restores. Needed only when the
    * construct cannot read it (see `minCapacity`).
-   * @default the group's own MaxSize (an error asks for it when it cannot be read)
+   * @default - the group's own MaxSize (an error asks for it when it cannot be read)
    */
   readonly maxCapacity?: number;
   /**
@@ -223,25 +225,25 @@ export interface CostOptimizerOptions {
   /**
    * Raise the group's CPU target tracking target under budget pressure, within this band.
    * The group must have exactly one target tracking policy on ASGAverageCPUUtilization.
-   * @default the target is not changed
+   * @default - the target is not changed
    */
   readonly targetUtilizationBand?: TargetUtilizationBand;
   /**
    * Shift a mixed instances group's on-demand share toward Spot under budget pressure. The group
    * must have a mixed instances policy (a synthesis error otherwise).
-   * @default the share is not changed
+   * @default - the share is not changed
    */
   readonly spot?: SpotShiftOptions;
   /**
    * Working hours of a non-production environment: outside them the group runs at the floor.
-   * @default the group runs around the clock
+   * @default - the group runs around the clock
    */
   readonly workingHours?: WorkingHoursOptions;
   /**
    * Vertical rightsizing along an instance-type ladder (needs launchTemplate). Utilization whose
    * 95th percentile over the window is below the band moves one step down; whose median is above
    * it, one step up (not while the budget forecast is over).
-   * @default no vertical scaling
+   * @default - no vertical scaling
    */
   readonly vertical?: VerticalScalingConfig;
   /**
@@ -252,7 +254,7 @@ export interface CostOptimizerOptions {
   /**
    * Cost allocation tag that narrows Cost Explorer's cost to the service; only with
    * `spendSource: SpendSource.COST_EXPLORER` (an error otherwise).
-   * @default the whole account's cost
+   * @default - the whole account's cost
    */
   readonly costAllocationTag?: CostAllocationTag;
   /**
@@ -289,7 +291,7 @@ export interface CostOptimizerOptions {
    * On `$Default`/`$Latest` AWS allows no rollback: the refresh runs without it and the run log
    * says why.
    *
-   * @default no alarms (`ScalableService` passes its monitor's alarms but the request-count
+   * @default - no alarms (`ScalableService` passes its monitor's alarms but the request-count
    * anomaly alarm, the first 10): the refresh still rolls back when it fails
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
@@ -334,7 +336,7 @@ export interface CostOptimizerProps extends CostOptimizerOptions {
   /**
    * The group's launch template. Needed for vertical scaling: the optimizer may only version
    * this template, and is allowed to launch instances from it (instance refresh, Spot shift).
-   * @default for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
+   * @default - for an aws-cdk-lib `AutoScalingGroup` of this app, its own template, found by
    * `launchTemplateOf` (the one it created, or the `ec2.LaunchTemplate` it was given); none for an
    * imported group (vertical scaling then needs it)
    */
@@ -347,15 +349,24 @@ export interface CostOptimizerProps extends CostOptimizerOptions {
   readonly budget: IScalingBudget;
   /**
    * Topic the error and missing-data alarms notify.
-   * @default no notification
+   * @default - no notification
    */
   readonly alertTopic?: sns.ITopic;
   /**
    * Dashboard that gets the optimizer's widgets (expected month-end cost vs limit, capacity cap).
    * (The class: aws-cdk-lib has no dashboard interface.)
-   * @default no widgets
+   * @default - no widgets
    */
   readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * The load monitor that creates the error, missing-data and forecast-overrun alarms: they notify its alert topic in
+   * ALARM and back to OK and are listed on its dashboard's alarm widget, and the widgets go on
+   * its dashboard (unless `dashboard` names another). `ScalableService` gives its own monitor.
+   * Not with `alertTopic`.
+   *
+   * @default - the alarms notify `alertTopic`, the widgets go on `dashboard`
+   */
+  readonly monitor?: LoadMonitor;
 }
 
 /** The optimizer's metric names (namespace {@link CostOptimizer.METRICS_NAMESPACE}, dimension AutoScalingGroupName). */
@@ -437,6 +448,7 @@ export class CostOptimizer extends Construct {
 
   constructor(scope: Construct, id: string, props: CostOptimizerProps) {
     super(scope, id);
+    assertOneDestination(props);
     // The group's own launch template when none is given (an L2 group of this app).
     const launchTemplate =
       props.launchTemplate ?? (props.autoScalingGroup instanceof autoscaling.AutoScalingGroup ? launchTemplateOf(props.autoScalingGroup) : undefined);
@@ -463,6 +475,7 @@ export class CostOptimizer extends Construct {
       },
       schedule: props.schedule ?? events.Schedule.rate(Duration.seconds(DEFAULT_SCHEDULE_SECONDS)),
       alertTopic: props.alertTopic,
+      monitor: props.monitor,
       logRetention: props.logRetention,
       timeout: Duration.minutes(2),
       coordinationTable: this.coordinationTable,
@@ -481,16 +494,17 @@ export class CostOptimizer extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
-    this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props.alertTopic, Math.min(intervalSeconds, 86_400));
+    this.forecastOverrunAlarm = this.createForecastOverrunAlarm(props, Math.min(intervalSeconds, 86_400));
 
     this.grant(scaler, props, settings);
     if (props.ecsService) grantEcsTaskCap(this, scaler, props.ecsService.service);
-    if (props.dashboard) this.addToDashboard(props.dashboard, settings.budgetLimit);
+    const dashboard = props.dashboard ?? props.monitor?.dashboard;
+    if (dashboard) this.addToDashboard(dashboard, settings.budgetLimit);
   }
 
   /** The spend plan's month-end overrun, reported for two runs in a row, to the alert topic. */
-  private createForecastOverrunAlarm(alertTopic: sns.ITopic | undefined, periodSeconds: number): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, 'ForecastOverrunAlarm', {
+  private createForecastOverrunAlarm(props: CostOptimizerProps, periodSeconds: number): cloudwatch.Alarm {
+    return alarmFor(props, this, 'ForecastOverrunAlarm', {
       alarmDescription: `Cost optimizer for ${this.groupName}: the spend plan expects the month to end over budget ${this.budgetName} (ForecastOverrunPercent > 0 for 2 runs)`,
       metric: this.metricForecastOverrunPercent({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(periodSeconds) }),
       threshold: 0,
@@ -498,39 +512,41 @@ export class CostOptimizer extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (alertTopic) alarm.addAlarmAction(new cwActions.SnsAction(alertTopic));
-    return alarm;
   }
 
   /** Step 1: the props as the handler's settings, checked by the contract (errors name the prop). */
   private validate(props: CostOptimizerProps, group: GroupConfiguration, intervalSeconds: number): CostOptimizerSettings {
+    const path = propPrefix(this);
     if (!props.budget) {
       throw new Error(
-        "budget is required: the optimizer acts on a budget's spend and forecast (a ScalingBudget, or ScalingBudget.fromBudgetName for an existing one)",
+        `${path}budget is required: the optimizer acts on a budget's spend and forecast (a ScalingBudget, or ScalingBudget.fromBudgetName for an existing one)`,
       );
     }
     if (props.launchTemplate && props.launchTemplate.launchTemplateId === undefined) {
       throw new Error(
-        `launchTemplate (${props.launchTemplate.node.path}) has no launchTemplateId: the optimizer's IAM conditions and the handler address the template by id; import it with ec2.LaunchTemplate.fromLaunchTemplateAttributes({ launchTemplateId })`,
+        `${path}launchTemplate (${props.launchTemplate.node.path}) has no launchTemplateId: the optimizer's IAM conditions and the handler address the template by id; import it with ec2.LaunchTemplate.fromLaunchTemplateAttributes({ launchTemplateId })`,
       );
     }
     if (props.vertical && !props.launchTemplate) {
       throw new Error(
-        'vertical scaling needs launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)',
+        `${path}vertical scaling needs ${path}launchTemplate: the optimizer moves the group along the ladder by new versions of that template (found by launchTemplateOf for an aws-cdk-lib AutoScalingGroup of this app; give it for an imported group or one with a launch configuration)`,
       );
     }
-    const settings = costOptimizerSettings(props, group);
-    const err = propError([
-      ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
-      ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
-    ]);
+    const settings = costOptimizerSettings(props, group, path);
+    const err = propError(
+      [
+        ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
+        ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
+      ],
+      path,
+    );
     if (intervalSeconds > 86_400)
       Annotations.of(this).addWarningV2(
         'cdk-scaling-architecture:costOptimizerSchedule',
-        `schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
+        `${path}schedule runs less than once a day (${props.schedule?.expressionString}): the missing-data alarm evaluates one run per day`,
       );
     if (err) throw err;
-    checkBudgetScope(this, props, settings);
+    checkBudgetScope(this, props, settings, path);
     this.warn(props, group, settings);
     return settings;
   }

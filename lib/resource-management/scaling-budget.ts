@@ -3,7 +3,9 @@ import * as budgets from 'aws-cdk-lib/aws-budgets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, type IConstruct } from 'constructs';
 import { BudgetScope } from './budget-scope';
-import { assertEmailAddresses, assertEnumValue, assertInRange } from '../private/validation';
+import { COST_OPTIMIZER_SETTINGS, MAX_BUDGET_NAME_LENGTH, NO_ENV, budgetNameProblem, costTagProblems, rangeProblem } from '../../lambda/contract';
+import { propPrefix } from '../private/prop-path';
+import { assertEmailAddresses, assertEnumValue, assertInRange, throwProblems } from '../private/validation';
 
 /** Resource types the cost allocation tag is not applied to (no cost, and no Tags in their CloudFormation schema). */
 const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'];
@@ -12,8 +14,6 @@ const UNTAGGED_TYPES = ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatc
 const MAX_NOTIFICATIONS = 5;
 /** AWS Budgets accepts at most ten e-mail subscribers per notification (plus one SNS topic). */
 const MAX_EMAIL_SUBSCRIBERS = 10;
-/** Budget names are at most 100 characters and cannot contain ':' or '\'. */
-const MAX_BUDGET_NAME_LENGTH = 100;
 
 /**
  * A cost allocation tag that narrows a budget to the resources carrying it. The tag must be
@@ -194,39 +194,50 @@ export class ScalingBudget extends Construct implements IScalingBudget {
 
   constructor(scope: Construct, id: string, props: ScalingBudgetProps) {
     super(scope, id);
+    const path = propPrefix(this);
 
-    assertInRange('limit', props.limit, 0, Infinity, { lowOpen: true, unit: ' USD' });
+    // The cost optimizer's budgetLimit rule: a limit the budget accepts is one the optimizer reads.
+    throwProblems([rangeProblem(`${path}limit`, props.limit, COST_OPTIMIZER_SETTINGS.budgetLimit, (v) => Token.isUnresolved(v))]);
     this.limit = props.limit;
     this.actualThresholdsPercent = props.actualThresholdsPercent ?? [80, 100];
     this.forecastedThresholdsPercent = props.forecastedThresholdsPercent ?? [100];
-    validateThresholds('actualThresholdsPercent', this.actualThresholdsPercent);
-    validateThresholds('forecastedThresholdsPercent', this.forecastedThresholdsPercent);
+    validateThresholds(`${path}actualThresholdsPercent`, this.actualThresholdsPercent);
+    validateThresholds(`${path}forecastedThresholdsPercent`, this.forecastedThresholdsPercent);
     const notificationCount = this.actualThresholdsPercent.length + this.forecastedThresholdsPercent.length;
     if (notificationCount === 0) {
-      throw new Error('actualThresholdsPercent and forecastedThresholdsPercent are both empty: the budget would never notify');
+      throw new Error(`${path}actualThresholdsPercent and ${path}forecastedThresholdsPercent are both empty: the budget would never notify`);
     }
     if (notificationCount > MAX_NOTIFICATIONS) {
       throw new Error(
-        `actualThresholdsPercent (${this.actualThresholdsPercent.length}) + forecastedThresholdsPercent (${this.forecastedThresholdsPercent.length}) must be at most ${MAX_NOTIFICATIONS} notifications, the AWS Budgets limit`,
+        `${path}actualThresholdsPercent (${this.actualThresholdsPercent.length}) + ${path}forecastedThresholdsPercent (${this.forecastedThresholdsPercent.length}) must be at most ${MAX_NOTIFICATIONS} notifications, the AWS Budgets limit`,
       );
     }
-    assertEmailAddresses('emailAddresses', props.emailAddresses);
+    assertEmailAddresses(`${path}emailAddresses`, props.emailAddresses);
     if ((props.emailAddresses ?? []).length > MAX_EMAIL_SUBSCRIBERS) {
       throw new Error(
-        `emailAddresses (${props.emailAddresses!.length} given) must be at most ${MAX_EMAIL_SUBSCRIBERS}, the AWS Budgets limit per notification`,
+        `${path}emailAddresses (${props.emailAddresses!.length} given) must be at most ${MAX_EMAIL_SUBSCRIBERS}, the AWS Budgets limit per notification`,
       );
     }
-    if (props.costAllocationTag) validateTag(props.costAllocationTag);
-    assertEnumValue('budgetScope', props.budgetScope, BudgetScope);
+    if (props.costAllocationTag) {
+      // The cost optimizer's rule: a tag the budget accepts is one the optimizer reads.
+      throwProblems(
+        costTagProblems(
+          props.costAllocationTag,
+          { keyProp: `${path}costAllocationTag.key`, valueProp: `${path}costAllocationTag.value`, keyEnv: NO_ENV, valueEnv: NO_ENV },
+          (v) => Token.isUnresolved(v),
+        ),
+      );
+    }
+    assertEnumValue(`${path}budgetScope`, props.budgetScope, BudgetScope);
     this.budgetScope = props.budgetScope ?? BudgetScope.SERVICE;
     if (this.budgetScope === BudgetScope.ACCOUNT && props.costAllocationTag) {
       throw new Error(
-        `costAllocationTag (${props.costAllocationTag.key}) narrows the budget to the service, but scope is BudgetScope.ACCOUNT (the whole account): give one or the other`,
+        `${path}costAllocationTag (${props.costAllocationTag.key}) narrows the budget to the service, but ${path}scope is BudgetScope.ACCOUNT (the whole account): give one or the other`,
       );
     }
 
     this.budgetName = props.budgetName ?? Names.uniqueResourceName(this, { maxLength: MAX_BUDGET_NAME_LENGTH, separator: '-' });
-    validateBudgetName(this.budgetName);
+    throwProblems([budgetNameProblem(`${path}budgetName`, NO_ENV, this.budgetName, (v) => Token.isUnresolved(v))]);
     if (this.budgetScope === BudgetScope.SERVICE) {
       this.costAllocationTag = props.costAllocationTag ?? { key: ScalingBudget.DEFAULT_COST_ALLOCATION_TAG_KEY, value: this.budgetName };
     }
@@ -289,27 +300,11 @@ class ImportedScalingBudget extends Construct implements IScalingBudget {
 
 function validateThresholds(propName: string, percents: readonly number[]): void {
   for (const [index, percent] of percents.entries()) {
-    assertInRange(`${propName}[${index}]`, percent, 0, 1000, { lowOpen: true, unit: '%' });
+    assertInRange(`${propName}[${index}]`, percent, 0, 1000, { lowOpen: true, unit: 'percent' });
   }
   const resolved = percents.filter((p) => !Token.isUnresolved(p));
   const duplicate = resolved.find((p, i) => resolved.indexOf(p) !== i);
   if (duplicate !== undefined) {
     throw new Error(`${propName} (${percents.join(', ')}) lists ${duplicate}% more than once`);
-  }
-}
-
-function validateTag(tag: CostAllocationTag): void {
-  if (!Token.isUnresolved(tag.key) && (tag.key.length === 0 || tag.key.length > 128)) {
-    throw new Error(`costAllocationTag.key ('${tag.key}') must be 1 to 128 characters`);
-  }
-  if (!Token.isUnresolved(tag.value) && tag.value.length > 256) {
-    throw new Error(`costAllocationTag.value (${tag.value.length} characters) must be at most 256 characters`);
-  }
-}
-
-function validateBudgetName(name: string): void {
-  if (Token.isUnresolved(name)) return;
-  if (name.length === 0 || name.length > MAX_BUDGET_NAME_LENGTH || /[:\\]/.test(name)) {
-    throw new Error(`budgetName ('${name}') must be 1 to ${MAX_BUDGET_NAME_LENGTH} characters without ':' or '\\'`);
   }
 }

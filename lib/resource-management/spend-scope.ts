@@ -15,12 +15,12 @@ import type { CostOptimizerProps } from './cost-optimizer';
  * name is an error in APPLY mode, an account-wide budget in APPLY mode a warning; tags the managed
  * group with a service-scoped ScalingBudget's cost allocation tag.
  */
-export function checkBudgetScope(scope: Construct, props: CostOptimizerProps, settings: CostOptimizerSettings): void {
+export function checkBudgetScope(scope: Construct, props: CostOptimizerProps, settings: CostOptimizerSettings, path = ''): void {
   const apply = settings.mode === 'apply';
   const budget = props.budget;
   if (budget.budgetScope === undefined && apply) {
     throw new Error(
-      `budget.budgetScope is required for a budget imported by name ('${budget.budgetName}', ${budget.node.path}) in APPLY mode: declare it in ScalingBudget.fromBudgetName (budgetScope: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend)`,
+      `${path}budget.budgetScope is required for a budget imported by name ('${budget.budgetName}', ${budget.node.path}) in APPLY mode: declare it in ScalingBudget.fromBudgetName (budgetScope: BudgetScope.SERVICE when the budget counts only this service's tagged cost, BudgetScope.ACCOUNT to let the optimizer cap this group for the whole account's spend)`,
     );
   }
   if (settings.budgetScope === 'account' && apply) {
