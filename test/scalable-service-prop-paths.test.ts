@@ -115,7 +115,7 @@ describe('created directly, the parts name their own props', () => {
     const { stack, group } = groupStack();
     const budget = ScalingBudget.fromBudgetName(stack, 'B', 'shared');
     expect(messageOf(() => new CostOptimizer(stack, 'C', { autoScalingGroup: group, budget, mode: CostOptimizerMode.APPLY }))).toMatch(
-      /^budget\.budgetScope is required for a budget imported by name \('shared', Stack\/B\) in APPLY mode/,
+      /^budget\.budgetScope is required for a budget imported by name \('shared', Direct\/B\) in APPLY mode/,
     );
   });
 
