@@ -105,16 +105,18 @@ test('at run time too: the built entry has no codec', () => {
   }
 });
 
-test("the constructs' own helpers are not public either; the 0.1.0 names of native predictive scaling are deprecated aliases", () => {
+test("the constructs' own helpers are not public either; the aliases 0.2.0 deprecated are removed", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entry = require('../lib') as Record<string, unknown>;
   for (const internal of ['validateVerticalScalingConfig', 'resolveMonitoringThresholds', 'renderTargetHealthCheck']) {
     expect({ internal, exported: internal in entry }).toEqual({ internal, exported: false });
   }
-  expect(entry.PredictiveScalingMode).toBe(entry.NativePredictiveScalingMode);
-  expect(entry.PredictiveScalingMaxCapacityBreachBehavior).toBe(entry.NativePredictiveScalingMaxCapacityBreachBehavior);
-  expect(entry.PredictiveScalingMetric).toBe(entry.NativePredictiveScalingMetric);
+  for (const removed of ['PredictiveScalingMode', 'PredictiveScalingMaxCapacityBreachBehavior', 'PredictiveScalingMetric', 'VerticalPolicy']) {
+    expect({ removed, exported: removed in entry }).toEqual({ removed, exported: false });
+  }
+  expect((entry.ScalingPolicy as Record<string, unknown>).vertical).toBeUndefined();
   expect(entry.NativePredictiveScalingMetric).toBeDefined();
+  expect(entry.ScalingBudget).toBeDefined();
 });
 
 test('every type the public core names is public too (no unnameable type in a signature)', () => {
