@@ -89,7 +89,7 @@ test.each([
     /lowerUtilizationPercent\) \(50\) must be < vertical.upperUtilizationPercent \(40\)/,
   ],
   [{ COST_TAG_KEY: 'app', SPEND_SOURCE: 'cost-explorer' }, /COST_TAG_VALUE \(costAllocationTag.value\) must be 1-256 characters/],
-  [{ BUDGET_NAME: 'web-monthly ' }, /BUDGET_NAME \(budgetName\) must not start or end with whitespace/],
+  [{ BUDGET_NAME: 'web-monthly ' }, /BUDGET_NAME \(budget.budgetName\) must not start or end with whitespace/],
 ])('rejects %p', (env, message) => {
   expect(() => loadConfig({ ...BASE, ...env })).toThrow(message);
 });
