@@ -22,10 +22,14 @@ describe('the scalers in the composite', () => {
     expect(svc.predictiveScaler).toBeDefined();
     expect(svc.costOptimizer).toBeUndefined();
     template.resourceCountIs('AWS::Lambda::Function', 1);
-    // default request-count policy: 1000 requests per target per minute = 70% of 1000/0.7
+    // default request-count policy: 1000 requests per target per minute = 70% of 1000 x 100 / 70
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ SCALING_MODE: 'forecast-only', CAPACITY_PER_INSTANCE: String(1000 / 0.7), TARGET_UTILIZATION: '0.7' }),
+        Variables: Match.objectLike({
+          SCALING_MODE: 'forecast-only',
+          CAPACITY_PER_INSTANCE: String((1000 * 100) / 70),
+          TARGET_UTILIZATION_PERCENT: '70',
+        }),
       },
     });
   });
