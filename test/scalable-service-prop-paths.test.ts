@@ -9,7 +9,15 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { BudgetScope, CostOptimizer, CostOptimizerMode, PredictiveScaler, ScalableService, type ScalableServiceProps, ScalingBudget } from '../lib';
+import {
+  type BudgetScope,
+  CostOptimizer,
+  CostOptimizerMode,
+  PredictiveScaler,
+  ScalableService,
+  type ScalableServiceProps,
+  ScalingBudget,
+} from '../lib';
 import { importedVpc } from './support/imported-vpc';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
