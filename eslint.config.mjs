@@ -48,6 +48,9 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+      // The files import-x parses to follow imports (no-cycle): without these it reads only .js.
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -64,6 +67,7 @@ export default tseslint.config(
       'prefer-const': 'error',
       'import-x/no-duplicates': 'error',
       'import-x/no-self-import': 'error',
+      'import-x/no-cycle': 'error',
       'import-x/no-useless-path-segments': 'error',
       'import-x/no-restricted-paths': [
         'error',
