@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdkJsonEnvironments, createApp } from '../../bin/environments';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 
 /** Runs bin/app.ts like `cdk synth` does, with `environments` as the context. */
 function synth(environments: unknown): { status: number | null; stderr: string } {

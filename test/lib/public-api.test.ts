@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The core's public names: the three functions and every type their signatures reach. */
 const PUBLIC_CORE = [

@@ -12,7 +12,7 @@ import { SYNTHETIC_FAMILIES } from '../../../scripts/synthetic-families';
  * (achieved <= 2x requested), or to what target tracking alone leaves where no plan could serve
  * the load in time.
  */
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 let rows: SyntheticRow[] = [];
 
 beforeAll(() => {

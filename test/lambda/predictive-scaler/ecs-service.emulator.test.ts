@@ -68,7 +68,7 @@ async function run(e: Record<string, string>, extra: Partial<Dependencies> = {})
 }
 
 beforeAll(async () => {
-  const patches = path.resolve(__dirname, '../../scripts/local/moto-patches');
+  const patches = path.resolve(__dirname, '../../../scripts/local/moto-patches');
   moto = await startMoto({ env: { PYTHONPATH: [patches, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) } });
   restoreEnv = useEmulatorEnv(moto);
   const { cloudWatch, autoScaling, logger, metrics, planner, wallClock } = createDependencies();

@@ -79,7 +79,7 @@ const emf = (lines: Record<string, any>[], name: string) => lines.filter((l) => 
 const own = async (group: string) => (await scheduledActions(asg, group)).filter((a) => a.ScheduledActionName!.startsWith(PREFIX));
 
 beforeAll(async () => {
-  const patches = path.resolve(__dirname, '../../scripts/local/moto-patches');
+  const patches = path.resolve(__dirname, '../../../scripts/local/moto-patches');
   moto = await startMoto({ env: { PYTHONPATH: [patches, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) } });
   restoreEnv = useEmulatorEnv(moto);
   const { cloudWatch, autoScaling, logger, metrics, planner, wallClock } = createDependencies();

@@ -3,7 +3,7 @@
  * one-minute history, on the shipped form of the handler (bundled and minified by esbuild as
  * scripts/bundle-handlers.ts does, into node_modules/.cache).
  *
- *   npx tsx test/predictive-scaler/measure-handler.ts [runs=20] [--stock-moto]
+ *   npx tsx test/lambda/predictive-scaler/measure-handler.ts [runs=20] [--stock-moto]
  *
  * By default moto_server runs with the project's one-pass GetMetricData patch
  * (scripts/local/moto-patches); --stock-moto measures moto's own GetMetricData.
@@ -16,7 +16,7 @@ import { buildSync } from 'esbuild';
 import { startMoto, useEmulatorEnv } from '../../../scripts/moto-server';
 import { createGroup, createLaunchTemplate, dailyLoad, DAY, MINUTE, seedMetric } from './emulator-fixture';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 
 async function main(): Promise<void> {
   const stock = process.argv.includes('--stock-moto');

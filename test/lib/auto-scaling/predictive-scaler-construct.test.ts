@@ -220,7 +220,7 @@ describe('PredictiveScaler', () => {
     const actions = statements.flatMap((s) => [s.Action].flat());
     // every Auto Scaling call the handler makes is granted, and nothing it does not make
     const handlerSource = ['index', 'apply-plan', 'group-state']
-      .map((f) => readFileSync(join(__dirname, '../../lambda/predictive-scaler', `${f}.ts`), 'utf8'))
+      .map((f) => readFileSync(join(__dirname, '../../../lambda/predictive-scaler', `${f}.ts`), 'utf8'))
       .join('\n');
     const called = [...new Set([...handlerSource.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]))].filter((c) => !/^(GetMetricData)$/.test(c));
     expect(

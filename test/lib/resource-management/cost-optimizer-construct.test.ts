@@ -152,11 +152,11 @@ describe('CostOptimizer', () => {
       'client-dynamodb': 'dynamodb',
       'client-application-auto-scaling': 'application-autoscaling',
     };
-    // Sent only with ecsService, and granted then (test/cost/ecs-task-cap.test.ts).
+    // Sent only with ecsService, and granted then (test/lambda/cost-optimizer/ecs-task-cap.emulator.test.ts).
     const ecsOnly = new Set(['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget']);
     // IAM names a few actions differently from the API operation.
     const iamActionOf: Record<string, string> = { 'budgets:DescribeBudget': 'budgets:ViewBudget' };
-    const dir = join(__dirname, '../../lambda/cost-optimizer');
+    const dir = join(__dirname, '../../../lambda/cost-optimizer');
     const sent = new Set<string>();
     // The handler's files, and the lease it takes through lambda/shared/coordination.ts.
     const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')), '../shared/coordination.ts'];

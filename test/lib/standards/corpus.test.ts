@@ -1,7 +1,7 @@
 /**
  * The standards pack on a corpus of small apps written the way aws-cdk-lib's own examples are
  * (./corpus): each app's expected findings, rule id and resource, so that a rule change shows
- * its effect on all of them. `npx tsx test/standards/corpus/print-findings.ts` prints them.
+ * its effect on all of them. `npx tsx test/lib/standards/corpus/print-findings.ts` prints them.
  */
 import { App } from 'aws-cdk-lib';
 import { CORPUS } from './corpus';
