@@ -117,6 +117,24 @@ describe('scaling-backtest CLI', () => {
     expect(() => parseArgs(['--max', '0'])).toThrow(/--max must be a whole number >= 1/);
     expect(() => parseArgs(['--bogus'])).toThrow(/unknown argument "--bogus"/);
   });
+
+  test('a bad command line is refused naming the flag and the value', () => {
+    expect(() => parseArgs(['--csv', 'load.csv', '--targte', '0.6'])).toThrow(/^unknown argument "--targte" \(see --help\)$/);
+    expect(() => parseArgs(['--csv'])).toThrow(/^--csv needs a value$/);
+    expect(() => parseArgs(['load.csv'])).toThrow(/^unexpected argument "load\.csv": every value follows its flag/);
+    expect(() => parseArgs(['--min', '-1'])).toThrow(/^--min "-1": a value that starts with "-" is written --min=-1$/);
+    expect(() => parseArgs(['--min=-1'])).toThrow(/^--min must be a whole number >= 0 \(got "-1"\)$/);
+    expect(() => parseArgs(['--help=yes'])).toThrow(/^--help takes no value$/);
+    // --flag=value is the same as --flag value, and -h is --help
+    expect(parseArgs(['--target=0.6', '--out', 'c.html', '-h'])).toEqual({ target: 0.6, out: 'c.html', help: true });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(main(['--csv', 'load.csv', '--bogus', '3'])).toBe(2);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toBe('scaling-backtest: unknown argument "--bogus" (see --help)\n');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
 });
 
 describe('readMetricCsv', () => {
