@@ -11,7 +11,8 @@
  *   the core's public entry (lambda/core/index.ts); it imports no script, app or test;
  * - standards rules (lib/standards/rules/) import no construct: nothing from lib/ outside
  *   lib/standards/;
- * - the handlers (lambda/) import nothing from lib/, bin/, scripts/ or test/, and no aws-cdk-lib.
+ * - the handlers (lambda/) import nothing from lib/, bin/, scripts/ or test/, and no aws-cdk-lib;
+ * - no import circles (import-x/no-cycle; it follows value imports, type-only ones it skips).
  *
  * test/lint/boundaries.test.ts proves that each boundary fires. Prettier (.prettierrc.json, 150 columns) owns
  * the layout; @stylistic/max-len (160) catches the comments and code it cannot wrap.
