@@ -1,4 +1,7 @@
-/** Prints the pack's findings on each corpus app (rule id and construct path; DESC=1 adds the messages): `npx tsx test/lib/standards/corpus/print-findings.ts`. */
+/**
+ * Prints the pack's findings on each corpus app (rule id and construct path; DESC=1 adds the
+ * messages): `npx tsx test/lib/standards/corpus/print-findings.ts`.
+ */
 import { App } from 'aws-cdk-lib';
 import { CORPUS } from '.';
 import { findings } from '../findings';
