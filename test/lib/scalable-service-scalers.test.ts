@@ -1,7 +1,14 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CostOptimizerMode, PredictiveScalerMode, ScalableService, type ScalableServiceProps, ScalingPolicy, ScalingStandardsChecks } from '../../lib';
+import {
+  CostOptimizerMode,
+  PredictiveScalerMode,
+  ScalableService,
+  type ScalableServiceProps,
+  ScalingPolicy,
+  ScalingStandardsChecks,
+} from '../../lib';
 import { importedVpc } from '../support/imported-vpc';
 
 function service(props: Partial<ScalableServiceProps> = {}) {
