@@ -11,7 +11,8 @@
  *   the core's public entry (lambda/core/index.ts); it imports no script, app or test;
  * - standards rules (lib/standards/rules/) import no construct: nothing from lib/ outside
  *   lib/standards/;
- * - the handlers (lambda/) import nothing from lib/, bin/, scripts/ or test/, and no aws-cdk-lib.
+ * - the handlers (lambda/) import nothing from lib/, bin/, scripts/ or test/, and no aws-cdk-lib;
+ * - no import circles (import-x/no-cycle; it follows value imports, type-only ones it skips).
  *
  * test/lint/boundaries.test.ts proves that each boundary fires. Prettier (.prettierrc.json, 150 columns) owns
  * the layout; @stylistic/max-len (160) catches the comments and code it cannot wrap.
@@ -48,6 +49,9 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+      // The files import-x parses to follow imports (no-cycle): without these it reads only .js.
+      'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -64,6 +68,7 @@ export default tseslint.config(
       'prefer-const': 'error',
       'import-x/no-duplicates': 'error',
       'import-x/no-self-import': 'error',
+      'import-x/no-cycle': 'error',
       'import-x/no-useless-path-segments': 'error',
       'import-x/no-restricted-paths': [
         'error',

@@ -1,11 +1,29 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects over the same tests (test/ mirrors the source: test/lib, test/lambda, test/bin,
+ * test/scripts), split by path so that a new test lands in the right one by where it lives:
+ * - `integration`: the suites that start moto_server (named `*.emulator.test.ts`) and the
+ *   cross-cutting directories that deploy with the CDK CLI, pack the tarball or run an external
+ *   tool: test/e2e (local deploys, benchmarks), test/compat, test/consumer, test/cfn-lint,
+ *   test/docs (API.md);
+ * - `fast`: every other `*.test.ts` (unit, property and synthesis tests).
+ * `npx jest` (and `npm test`) runs both; `npm run test:fast` runs `fast` alone.
+ */
+const INTEGRATION = ['\\.emulator\\.test\\.ts$', '/test/(e2e|compat|consumer|cfn-lint|docs)/.+\\.test\\.ts$'];
+
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Type-checking is done once by `tsc --noEmit` (npm run typecheck); jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    { ...shared, displayName: 'fast', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION] },
+    { ...shared, displayName: 'integration', testRegex: INTEGRATION },
+  ],
 };

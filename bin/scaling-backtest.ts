@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs as parseArgv } from 'node:util';
 import { readMetricCsv, renderBacktestChart, runBacktest, simulateGroup, type BacktestResult, type SimulationResult } from '../lambda/core/backtest';
 import { DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
 
@@ -76,56 +77,74 @@ function parseNumber(flag: string, text: string, check: (x: number) => boolean, 
   return x;
 }
 
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--csv':
-        a.csv = value();
-        break;
-      case '--out':
-        a.out = value();
-        break;
-      case '--capacity-per-instance':
-        a.capacityPerInstance = parseNumber(flag, value(), (x) => x > 0, 'a positive number');
-        break;
-      case '--target':
-        a.target = parseNumber(flag, value(), (x) => x > 0 && x <= 1, 'in (0, 1]');
-        break;
-      case '--launch-lead':
-        a.launchLeadSeconds = parseDuration(flag, value());
-        break;
-      case '--interval':
-        a.intervalSeconds = parseDuration(flag, value());
-        break;
-      case '--min':
-        a.min = parseNumber(flag, value(), (x) => x >= 0 && Number.isInteger(x), 'a whole number >= 0');
-        break;
-      case '--max':
-        a.max = parseNumber(flag, value(), (x) => x >= 1 && Number.isInteger(x), 'a whole number >= 1');
-        break;
-      case '--warmup-days':
-        a.warmupDays = parseNumber(flag, value(), (x) => x >= 0, 'a number of days >= 0');
-        break;
-      case '--budgets':
-        a.budgetsPercent = value()
-          .split(',')
-          .map((b) => parseNumber(flag, b, (x) => x >= 0 && x < 100, 'percentages in [0, 100)'));
-        break;
-      case '-h':
-      case '--help':
-        a.help = true;
-        break;
-      default:
-        throw new Error(`unknown argument "${flag}" (see --help)`);
+/** The flags, for node:util's parseArgs: every option takes a value except --help. */
+const OPTIONS = {
+  csv: { type: 'string' },
+  out: { type: 'string' },
+  'capacity-per-instance': { type: 'string' },
+  target: { type: 'string' },
+  'launch-lead': { type: 'string' },
+  interval: { type: 'string' },
+  min: { type: 'string' },
+  max: { type: 'string' },
+  'warmup-days': { type: 'string' },
+  budgets: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** node:util's parse errors in this CLI's words: the flag and the value, and where to look. */
+function usageError(e: unknown, argv: readonly string[]): Error {
+  const code = (e as { code?: string }).code;
+  const message = (e as Error).message;
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new Error(`unknown argument "${quoted}" (see --help)`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new Error(`unexpected argument "${quoted}": every value follows its flag, as in --csv FILE (see --help)`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = quoted.replace(/ <value>$/, '').replace(/^-h, /, '');
+      if (/argument missing/.test(message)) return new Error(`${flag} needs a value`);
+      if (/ambiguous/.test(message)) {
+        const value = argv[argv.indexOf(flag) + 1];
+        return new Error(`${flag} "${value}": a value that starts with "-" is written ${flag}=${value}`);
+      }
+      if (/does not take an argument/.test(message)) return new Error(`${flag} takes no value`);
+      return new Error(message);
     }
+    default:
+      return e instanceof Error ? e : new Error(String(e));
   }
+}
+
+/** The flags and their values as given (node:util); an error names the flag or the stray value. */
+function readFlags(argv: readonly string[]) {
+  try {
+    return parseArgv({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw usageError(e, argv);
+  }
+}
+
+/** The command line as options, each value checked (an error names the flag and the value). */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const v = readFlags(argv);
+  const a: CliArgs = {};
+  if (v.csv !== undefined) a.csv = v.csv;
+  if (v.out !== undefined) a.out = v.out;
+  if (v['capacity-per-instance'] !== undefined) {
+    a.capacityPerInstance = parseNumber('--capacity-per-instance', v['capacity-per-instance'], (x) => x > 0, 'a positive number');
+  }
+  if (v.target !== undefined) a.target = parseNumber('--target', v.target, (x) => x > 0 && x <= 1, 'in (0, 1]');
+  if (v['launch-lead'] !== undefined) a.launchLeadSeconds = parseDuration('--launch-lead', v['launch-lead']);
+  if (v.interval !== undefined) a.intervalSeconds = parseDuration('--interval', v.interval);
+  if (v.min !== undefined) a.min = parseNumber('--min', v.min, (x) => x >= 0 && Number.isInteger(x), 'a whole number >= 0');
+  if (v.max !== undefined) a.max = parseNumber('--max', v.max, (x) => x >= 1 && Number.isInteger(x), 'a whole number >= 1');
+  if (v['warmup-days'] !== undefined) a.warmupDays = parseNumber('--warmup-days', v['warmup-days'], (x) => x >= 0, 'a number of days >= 0');
+  if (v.budgets !== undefined) {
+    a.budgetsPercent = v.budgets.split(',').map((b) => parseNumber('--budgets', b, (x) => x >= 0 && x < 100, 'percentages in [0, 100)'));
+  }
+  if (v.help) a.help = true;
   return a;
 }
 

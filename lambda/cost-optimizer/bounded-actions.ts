@@ -2,7 +2,7 @@
 import { effectiveCapacity, minSizeAfterFreshRead, upcomingScheduledFloor } from '../core/capacity';
 import type { CostAction, CostDecision, CostState, GroupSnapshot, SetCapacityAction } from '../core/cost';
 import type { OptimizerConfig } from './config';
-import type { CostDependencies } from './index';
+import type { CostDependencies } from './run-types';
 import { holdOf } from './lanes';
 import { readGroup, readPendingFloor } from './observe';
 

@@ -9,7 +9,7 @@ import { type OperatorHold, operatorHold, pauseHold } from '../core/capacity';
 import type { CostCapacityPlan, CostState, UtilizationSample } from '../core/cost';
 import { acquireLease, coordinationFromEnv, isBusy, type Lease, type LeaseBusy } from '../shared/coordination';
 import type { OptimizerConfig } from './config';
-import type { CostDependencies } from './index';
+import type { CostDependencies } from './run-types';
 
 /** The run's lease on the group, `busy` when the predictive scaler held it on every try, or undefined without a coordination table. */
 export async function takeLease(c: OptimizerConfig, deps: CostDependencies): Promise<Lease | LeaseBusy | undefined> {

@@ -15,7 +15,7 @@ import { applyEcsTaskCap } from './ecs-task-cap';
 import { boundedActions } from './bounded-actions';
 import { overrunInForce } from './overrun-in-force';
 import type { OptimizerConfig } from './config';
-import type { CostDependencies, CostRunSummary } from './index';
+import type { CostDependencies, CostRunSummary } from './run-types';
 import {
   type GroupTemplate,
   readCpuTargetPolicy,

@@ -23,17 +23,15 @@
  *   error alarm notifies the alert topic. The schedule runs it again at the next interval.
  * Capacity is never lowered immediately, and nothing asks for more than the live MaxSize.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { planCapacity, type PlanInput, type PlannerOptions, type PlanOutput } from '../core';
+import { planCapacity } from '../core';
 import { clientSettings, describeError } from '../shared/aws';
 import { runTime, SIMULATED_CLOCK_ENV } from '../shared/config';
 import { acquireLease, coordinationFromEnv, isBusy, type Lease } from '../shared/coordination';
 import { loadConfig, type ScalerConfig } from './config';
-import type { EcsClients } from './ecs-target';
+import type { Decision, Dependencies, RunSummary } from './run-types';
 import {
   applyPlanned,
   FAILED_MEANS,
@@ -52,48 +50,9 @@ import {
   StageError,
   type Timed,
 } from './run-steps';
-import type { GroupState } from './scheduled-actions';
 import { createLogger, createMetrics, METRIC, publishCounters, publishSkippedRun } from './telemetry';
 
-/** What a run decided. */
-export type Decision = 'applied' | 'forecast-only' | 'dry-run' | 'held' | 'skipped' | 'failed';
-
-/** A run's outcome (also logged as one line). */
-export interface RunSummary {
-  readonly decision: Decision;
-  readonly reason: string;
-  readonly now: string;
-  readonly durationMs: number;
-  /** Milliseconds spent reading (AWS), planning (the core) and applying (AWS). */
-  readonly stageMs?: { read?: number; plan?: number; apply?: number };
-  readonly group?: GroupState & { readonly name: string };
-  readonly history?: Record<string, unknown>;
-  readonly plan?: Record<string, unknown>;
-  readonly actions?: Record<string, unknown>;
-  readonly error?: ReturnType<typeof describeError> & { readonly stage: string };
-  /** The run's clock when the event's time was not used. */
-  readonly clock?: string;
-}
-
-/** What a run uses; created once per container by {@link handler}, injected by tests. */
-export interface Dependencies {
-  readonly cloudWatch: CloudWatchClient;
-  readonly autoScaling: AutoScalingClient;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly planner: (input: PlanInput, options?: PlannerOptions) => PlanOutput;
-  readonly env: Record<string, string | undefined>;
-  /** Wall clock (epoch ms): durations, the lease, and `now` when the event's time is missing or implausible. */
-  readonly wallClock: () => number;
-  /** The coordination table's client (the lease and the state key); without it the run takes no lease. */
-  readonly dynamoDb?: DynamoDBClient;
-  /** Waits between lease attempts (tests make it instant). */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** A replay or test on a simulated clock: the event's time is used as it is. */
-  readonly simulatedClock?: boolean;
-  /** The clients of a scaler on an ECS service (ECS_SERVICE_TARGET); created on first use when absent. */
-  readonly ecsClients?: EcsClients;
-}
+export type { Decision, Dependencies, RunSummary } from './run-types';
 
 /** The default dependencies: SDK v3 clients with the shared retry settings, Powertools logger and metrics. */
 export function createDependencies(env: Record<string, string | undefined> = process.env): Dependencies {

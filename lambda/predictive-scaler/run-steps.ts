@@ -22,7 +22,7 @@ import { applyEcsPlan, describeEcsService, ecsClientsOf, ecsServiceTargetOf, lis
 import { type CapacityHistory, publishRealized, readCapacityHistory, realizedLastDay } from './capacity-history';
 import type { ScalerConfig } from './config';
 import { type CostHold, describeGroup, type GroupHolders, listScheduledActions } from './group-state';
-import type { Dependencies, RunSummary } from './index';
+import type { Dependencies, RunSummary } from './run-types';
 import { type LoadHistory, readLoadHistory, STEP_SECONDS } from './load-history';
 import {
   type ActionPlan,

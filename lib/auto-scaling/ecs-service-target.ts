@@ -10,7 +10,7 @@ import { cfnGroupOf, type GroupConfiguration } from '../private/group-baseline';
 import { ecsManagedScalingProviders } from '../private/group-facts';
 import { nagResource } from '../private/nag-finding';
 import type { ScalerFunction } from '../private/scaler-function';
-import { defaultLaunchLeadSeconds } from '../private/scaler-settings';
+import { defaultLaunchLeadSeconds } from '../private/launch-lead';
 
 /**
  * Time from placing a task on an instance with room until it serves (image pull, container

@@ -1,4 +1,4 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import {
   COST_OPTIMIZER_DEFAULTS,
   type CostOptimizerSettings,
@@ -6,10 +6,11 @@ import {
   type PredictiveScalerSettings,
   rateSeconds,
 } from '../../lambda/contract';
-import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler';
-import type { CostOptimizerProps } from '../resource-management/cost-optimizer';
+import type { PredictiveScalerProps } from '../auto-scaling/predictive-scaler-props';
+import type { CostOptimizerProps } from '../resource-management/cost-optimizer-props';
 import { BudgetScope } from '../resource-management/budget-scope';
 import { durationSeconds } from './durations';
+import { defaultLaunchLeadSeconds } from './launch-lead';
 import type { GroupConfiguration } from './group-baseline';
 
 /*
@@ -26,20 +27,6 @@ export function minutesOf(prop: string, value: string): number {
   if (!TIME.test(value)) throw new Error(`${prop} must be 'HH:MM' (24-hour clock), got '${value}'`);
   const [h, m] = value.split(':').map(Number);
   return h * 60 + m;
-}
-
-/**
- * The predictive scaler's default launch lead: a launch (LAUNCH_TO_IN_SERVICE_SECONDS) plus the
- * group's default instance warmup (a literal, else ASSUMED_WARMUP_SECONDS), or with a warm pool
- * the warmup alone (a warm instance is launched and initialized already), at most one hour.
- */
-export function defaultLaunchLeadSeconds(defaultInstanceWarmup: number | undefined, warmPool: boolean): number {
-  const D = PREDICTIVE_SCALER_DEFAULTS;
-  const warmup =
-    typeof defaultInstanceWarmup === 'number' && !Token.isUnresolved(defaultInstanceWarmup) && defaultInstanceWarmup >= 0
-      ? defaultInstanceWarmup
-      : D.assumedWarmupSeconds;
-  return Math.min(3600, warmPool ? warmup : D.launchToInServiceSeconds + warmup);
 }
 
 /**

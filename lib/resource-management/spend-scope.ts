@@ -8,7 +8,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type { Construct } from 'constructs';
 import type { CostOptimizerSettings } from '../../lambda/contract/cost-optimizer';
 import { BudgetScope } from './budget-scope';
-import type { CostOptimizerProps } from './cost-optimizer';
+import type { CostOptimizerProps } from './cost-optimizer-props';
 
 /**
  * Checks the budget's declared scope against the mode: an undeclared scope of a budget imported by

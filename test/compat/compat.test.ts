@@ -6,7 +6,7 @@
  * --legacy-peer-deps (with --strict-peer-deps). In each: type-check and run
  * fixtures/standards-app.ts (ScalableService with the Scaling and AwsSolutions packs applied
  * at synthesis, Template assertions, the pack's findings on the corpus apps of
- * test/standards/corpus), and synthesize the README example; and, at the oldest end, type-check
+ * test/lib/standards/corpus), and synthesize the README example; and, at the oldest end, type-check
  * our own sources against that app's aws-cdk-lib, constructs and cdk-nag (what our .d.ts are
  * emitted from; the newest end is what `npm run typecheck` uses).
  *
@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { EXPECTED } from '../standards/corpus/expected';
+import { EXPECTED } from '../lib/standards/corpus/expected';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -67,9 +67,9 @@ function copySources(app: string): string[] {
     [path.join(root, 'test', 'compat', 'fixtures', 'standards-app.ts'), 'standards-app.ts'],
     [path.join(root, 'examples', 'my-service-stack.ts'), 'my-service-stack.ts'],
     ...fs
-      .readdirSync(path.join(root, 'test', 'standards', 'corpus'))
+      .readdirSync(path.join(root, 'test', 'lib', 'standards', 'corpus'))
       .filter((f) => f.endsWith('.ts') && f !== 'print-findings.ts')
-      .map((f): [string, string] => [path.join(root, 'test', 'standards', 'corpus', f), path.join('corpus', f)]),
+      .map((f): [string, string] => [path.join(root, 'test', 'lib', 'standards', 'corpus', f), path.join('corpus', f)]),
   ];
   fs.mkdirSync(path.join(app, 'corpus'), { recursive: true });
   for (const [from, to] of files) {

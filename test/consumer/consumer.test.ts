@@ -15,14 +15,14 @@ import * as ts from 'typescript';
 
 const root = path.resolve(__dirname, '..', '..');
 const exampleFile = path.join(root, 'examples', 'my-service-stack.ts');
-/** The README's group examples: Spot, a warm pool and lifecycle hooks; a team's existing group; scalers on a plain and an imported group. */
+/** The group examples of docs/groups.md: Spot, a warm pool and lifecycle hooks; a team's existing group; scalers on a plain and an imported group. */
 const groupExamples = [
   { file: path.join(root, 'examples', 'group-features-stack.ts'), stack: 'GroupFeatures' },
   { file: path.join(root, 'examples', 'existing-group-stack.ts'), stack: 'ExistingGroup' },
   { file: path.join(root, 'examples', 'imported-group-stack.ts'), stack: 'ImportedGroup' },
 ];
 
-/** The README's "ECS services on EC2" example (the README shows its scaler part). */
+/** The example of docs/ecs-services.md (the README shows its scaler part). */
 const ecsExample = { file: path.join(root, 'examples', 'ecs-service-stack.ts'), stack: 'EcsService' };
 
 type Resource = { Type: string; Properties?: Record<string, any> };
@@ -199,14 +199,13 @@ test("the core's types come from cdk-scaling-architecture/core, under the node10
   }
 });
 
-test('the README examples are the files this test runs', () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  for (const file of [exampleFile, ...groupExamples.map((e) => e.file)]) {
-    expect(readme).toContain(fs.readFileSync(file, 'utf8').trim());
-  }
+test('the guide shows the examples this test runs: the README its example, docs/groups.md the group examples', () => {
+  const shown = (doc: string) => fs.readFileSync(path.join(root, doc), 'utf8');
+  expect(shown('README.md')).toContain(fs.readFileSync(exampleFile, 'utf8').trim());
+  for (const { file } of groupExamples) expect(shown('docs/groups.md')).toContain(fs.readFileSync(file, 'utf8').trim());
 });
 
-test('the README examples type-check against the shipped declarations', () => {
+test('the examples (README, docs/groups.md, docs/ecs-services.md) type-check against the shipped declarations', () => {
   const files = [exampleFile, ...groupExamples.map((e) => e.file), ecsExample.file].map((file) => {
     const name = `${path.basename(file, '.ts')}.ts`;
     fs.copyFileSync(file, path.join(app, name));

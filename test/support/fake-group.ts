@@ -276,7 +276,7 @@ export class FakeGroup {
         $metadata: { httpStatusCode: 400 },
       });
     // The two requests of lambda/shared/coordination.ts, with DynamoDB's conditional semantics
-    // (checked against DynamoDB itself by test/coordination.emulator.test.ts).
+    // (checked against DynamoDB itself by test/lambda/shared/lease.emulator.test.ts).
     ddb.on(UpdateItemCommand).callsFake((input) =>
       this.call('UpdateItem', () => {
         const v = input.ExpressionAttributeValues ?? {};

@@ -1,0 +1,235 @@
+import * as fc from 'fast-check';
+import { measureRealized, type RealizedOptions } from '../../../../lambda/core/forecast/realized-outcome';
+import { DEFAULT_MAX_REALIZED_BOOST, explainPlan } from '../../../../lambda/core/plan-capacity';
+import type { PlanInput } from '../../../../lambda/core/plan-types';
+import { DAY, daily, MIN, series } from '../synthetic-load';
+
+/**
+ * The realized outcome: the share of the load the group's instances in service (capacityHistory)
+ * really left unserved, and how the planner steers on it; bad capacity histories (gaps, an empty
+ * group, a lagging series, one that contradicts capacityPerInstance by 2x) are handled safely.
+ */
+const T0 = Date.UTC(2026, 0, 5);
+const OPTIONS: RealizedOptions = {
+  unservedBudget: 3e-4,
+  capacityPerInstance: 90,
+  targetUtilization: 0.7,
+  minCapacity: 0,
+  windowSteps: 3 * DAY,
+  gain: 1,
+  maxBoost: 1.5,
+  minSteps: 360,
+  reachableShare: 0.5,
+};
+const constant = (n: number, v: number) => new Float64Array(n).fill(v);
+const cap = (values: ArrayLike<number>, start = T0) => ({ start, stepSeconds: 60, values: Float64Array.from(values) });
+
+describe('measureRealized', () => {
+  test('measures the load above what the instances in service carried, and the factor that would have kept the budget', () => {
+    // 100 of load on one instance that carries 90: 10% unserved
+    const r = measureRealized(constant(2000, 100), T0, MIN, cap(constant(2000, 1)), { ...OPTIONS, minCapacity: 1 });
+    expect(r.share).toBeCloseTo(0.1, 10);
+    expect(r.steps).toBe(2000);
+    // (100 - 0.03) / 90: served but the budget
+    expect(r.needed).toBeCloseTo(99.97 / 90, 2);
+    expect(r.boost).toBeCloseTo(r.needed, 10);
+    expect(r.contradiction).toBeUndefined();
+  });
+
+  test('within the budget nothing is steered', () => {
+    const r = measureRealized(constant(2000, 80), T0, MIN, cap(constant(2000, 1)), OPTIONS);
+    expect(r.share).toBe(0);
+    expect(r.boost).toBe(1);
+  });
+
+  test('gaps in the capacity history are skipped, not counted as misses', () => {
+    const c = constant(2000, 2);
+    for (let i = 0; i < 2000; i += 3) c[i] = NaN;
+    const r = measureRealized(constant(2000, 100), T0, MIN, cap(c), OPTIONS);
+    expect(r.steps).toBe(2000 - Math.ceil(2000 / 3));
+    expect(r.share).toBe(0);
+    expect(r.boost).toBe(1);
+  });
+
+  test('an emptied group (0 in service) is counted apart, not as a miss that headroom could fix', () => {
+    const c = constant(2000, 2);
+    c.fill(0, 500, 800);
+    const r = measureRealized(constant(2000, 100), T0, MIN, cap(c), OPTIONS);
+    expect(r.emptySteps).toBe(300);
+    expect(r.share).toBe(0);
+    expect(r.boost).toBe(1);
+    // all zeros: nothing measured
+    const none = measureRealized(constant(2000, 100), T0, MIN, cap(constant(2000, 0)), OPTIONS);
+    expect(none.steps).toBe(0);
+    expect(none.boost).toBe(1);
+  });
+
+  test('a capacity history half of what capacityPerInstance implies is reported as a contradiction, not chased', () => {
+    // the group ran what the load needs at the target, but the history counts half of it
+    const load = series(4, daily, 0.05, 3);
+    const inService = load.map((l) => Math.ceil(l / (OPTIONS.capacityPerInstance * OPTIONS.targetUtilization)) / 2);
+    const r = measureRealized(Float64Array.from(load), T0, MIN, cap(inService), OPTIONS);
+    expect(r.share).toBeGreaterThan(0.05);
+    expect(r.busyUtilizationRatio).toBeGreaterThan(1.6);
+    expect(r.contradiction).toMatch(/capacityPerInstance/);
+    expect(r.boost).toBe(1);
+    // four times what it implies: reported too (the realized share would understate the misses);
+    // twice as many looks like a plan with wide headroom and is not told apart (no boost either way)
+    const many = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 8 * c)), OPTIONS);
+    expect(many.contradiction).toMatch(/higher than what an instance really serves/);
+    expect(many.boost).toBe(1);
+    const twice = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 4 * c)), OPTIONS);
+    expect(twice.share).toBe(0);
+    expect(twice.boost).toBe(1);
+    // the consistent history is not a contradiction
+    const fine = measureRealized(Float64Array.from(load), T0, MIN, cap(inService.map((c) => 2 * c)), OPTIONS);
+    expect(fine.contradiction).toBeUndefined();
+  });
+
+  test('a capacity history that lags the load (shifted, or ending earlier) is aligned by time and bounded', () => {
+    const load = Float64Array.from(series(4, daily, 0.05, 5));
+    const inService = Array.from(load, (l) => Math.ceil(l / (OPTIONS.capacityPerInstance * OPTIONS.targetUtilization)));
+    // the same instances reported 15 minutes late: misses on every rise
+    const lagged = [...new Array(15).fill(inService[0]), ...inService.slice(0, -15)];
+    const r = measureRealized(load, T0, MIN, cap(lagged), OPTIONS);
+    expect(r.boost).toBeGreaterThanOrEqual(1);
+    expect(r.boost).toBeLessThanOrEqual(OPTIONS.maxBoost);
+    // a history that ends two hours early, and one that starts in the middle of a step
+    const early = measureRealized(load, T0, MIN, cap(inService.slice(0, -120)), { ...OPTIONS, windowSteps: 8 * DAY });
+    expect(early.steps).toBe(load.length - 120);
+    const offset = measureRealized(load, T0, MIN, cap(inService, T0 + 20_000), { ...OPTIONS, windowSteps: 8 * DAY });
+    expect(offset.steps).toBe(load.length);
+    expect(offset.share).toBe(0);
+  });
+
+  test('a window dominated by one jump: not steered by default; with steerReachable, the reachable misses alone are held to the budget', () => {
+    // 2 instances carry 180 at 100%; a 10-minute jump to 2000 (11x, beyond any boost) and, on 200
+    // other minutes, 200 of load (1.11x: a boost of 1.5 would have served them)
+    const n = 3000;
+    const load = constant(n, 100);
+    load.fill(2000, 1000, 1010);
+    for (let i = 1500; i < 2500; i += 5) load[i] = 200;
+    const off = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2 });
+    expect(off.unreachable).toBe(true);
+    expect(off.boost).toBe(1);
+    const on = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, steerReachable: true });
+    expect(on.unreachable).toBe(true);
+    expect(on.share).toBe(off.share);
+    // the factor that serves the 200s but the window's budget: about 200 / 180
+    expect(on.boost).toBeGreaterThan(1.05);
+    expect(on.boost).toBeLessThanOrEqual(200 / 180 + 1e-3);
+    expect(on.boost).toBeLessThanOrEqual(OPTIONS.maxBoost);
+    // only the jump missed: nothing reachable to steer on
+    const jumpOnly = Float64Array.from(load, (v) => (v === 200 ? 100 : v));
+    const none = measureRealized(jumpOnly, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, steerReachable: true });
+    expect(none.unreachable).toBe(true);
+    expect(none.boost).toBe(1);
+  });
+});
+
+/**
+ * A plan input of `days` of daily load with a burst every 50 minutes, and the group's in-service
+ * history: `ratio` times what the daily shape (without the bursts) needs at the target.
+ */
+function input(days: number, ratio: number | undefined, seed = 7): PlanInput {
+  const load = series(days, daily, 0.08, seed).map((v, i) => (i % 50 === 0 ? 1.7 * v : v));
+  const perInstance = 10;
+  return {
+    now: T0 + load.length * MIN,
+    history: { start: T0, stepSeconds: 60, values: load },
+    ...(ratio !== undefined
+      ? {
+          capacityHistory: {
+            start: T0,
+            stepSeconds: 60,
+            values: load.map((_, i) => Math.max(1, Math.ceil((ratio * daily(i)) / (perInstance * 0.7)))),
+          },
+        }
+      : {}),
+    capacityPerInstance: perInstance,
+    targetUtilization: 0.7,
+    minCapacity: 1,
+    maxCapacity: 100,
+    launchLeadSeconds: 300,
+    horizonSeconds: 1800,
+  };
+}
+
+describe('explainPlan with a capacity history', () => {
+  test('without one, and with one within the budget, the replay alone sizes the plan', () => {
+    const without = explainPlan(input(5, undefined));
+    const within = explainPlan(input(5, 2));
+    expect(without.explanation?.realized).toBeUndefined();
+    expect(within.explanation?.realized?.boost).toBe(1);
+    expect(within.plan.schedule).toEqual(without.plan.schedule);
+  });
+
+  test('where the group really fell short, the headroom grows and the log says why', () => {
+    // the group ran what the daily shape needs at the target: the bursts went unserved
+    const without = explainPlan(input(5, undefined));
+    const short = explainPlan(input(5, 1));
+    const r = short.explanation!.realized!;
+    expect(r.share).toBeGreaterThan(3e-4);
+    expect(r.contradiction).toBeUndefined();
+    expect(r.boost).toBeGreaterThan(1);
+    expect(short.explanation!.notes.join(' ')).toMatch(/realized unserved/);
+    expect(short.plan.diagnostics?.realizedBoost).toBe(r.boost);
+    const more = short.explanation!.need.filter((x, j) => x > without.explanation!.need[j]).length;
+    expect(more).toBeGreaterThan(0);
+    short.explanation!.need.forEach((x, j) => expect(x).toBeGreaterThanOrEqual(without.explanation!.need[j]));
+    // the headroom grows, the history-peak cap does not (it bought little on the held-out traces)
+    expect(short.explanation!.peakCap.capInstances).toBe(without.explanation!.peakCap.capInstances);
+  });
+
+  test('a history contradicting capacityPerInstance by 2x is said in the log and not chased', () => {
+    const without = explainPlan(input(5, undefined));
+    const i = input(5, 1.3);
+    const halved = { ...i, capacityHistory: { ...i.capacityHistory!, values: Array.from(i.capacityHistory!.values, (c) => c / 2) } };
+    const p = explainPlan(halved);
+    expect(p.explanation!.realized!.contradiction).toBeDefined();
+    expect(p.plan.diagnostics?.capacityContradiction).toBe(true);
+    expect(p.explanation!.notes.join(' ')).toMatch(/contradicts capacityPerInstance/);
+    expect(p.plan.schedule).toEqual(without.plan.schedule);
+  });
+
+  test('the plan says when the history-peak cap keeps the budget out of reach, and what the replay says it takes', () => {
+    // a noisy load that stepped up half a day ago: the replay asks for more than the history's peak allows
+    const values = series(5, (i) => (i < 4.5 * DAY ? 100 : 150), 0.2, 9);
+    const p = explainPlan({ ...input(5, undefined), history: { start: T0, stepSeconds: 60, values } }, { unservedBudget: 1e-5 });
+    const cap = p.explanation!.peakCap;
+    expect(cap.bound).toBe(true);
+    expect(cap.replayInstances).toBeGreaterThan(cap.plannedInstances);
+    expect(p.explanation!.notes.join(' ')).toMatch(/not reachable within the history-peak cap: the replay says it takes \d+ instances/);
+  });
+
+  test('any capacity history (gaps, zeros, junk, other steps and offsets): never throws, never below the plan without it, at most the boost above it', () => {
+    const base = input(3, undefined, 11);
+    const reference = explainPlan(base).explanation!;
+    const point = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }) },
+      { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -1, 1e300, 0.5) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(point, { minLength: 0, maxLength: 600 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: -3 * DAY, max: 3 * DAY }),
+        fc.constantFrom(60, 60, 300, 30),
+        (pattern, repeat, offsetMinutes, stepSeconds) => {
+          const values = Array.from({ length: Math.min(5000, pattern.length * repeat) }, (_, i) => pattern[Math.floor(i / repeat)]);
+          const p = explainPlan({ ...base, capacityHistory: { start: T0 + offsetMinutes * MIN, stepSeconds, values } });
+          const e = p.explanation!;
+          for (const a of p.plan.schedule) {
+            expect(a.minCapacity).toBeGreaterThanOrEqual(base.minCapacity);
+            expect(a.minCapacity).toBeLessThanOrEqual(base.maxCapacity);
+          }
+          e.need.forEach((x, j) => {
+            expect(x).toBeGreaterThanOrEqual(reference.need[j]);
+            expect(x).toBeLessThanOrEqual(Math.min(base.maxCapacity, Math.ceil(DEFAULT_MAX_REALIZED_BOOST * reference.need[j])));
+          });
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
