@@ -76,7 +76,7 @@ function copySources(app: string): string[] {
     const text = fs
       .readFileSync(from, 'utf8')
       .replace(/from '(\.\.\/)+lib'/g, "from 'cdk-scaling-architecture'")
-      .replace(/from '\.\.\/\.\.\/standards\/corpus'/g, "from './corpus'");
+      .replace(/from '\.\.\/\.\.\/lib\/standards\/corpus'/g, "from './corpus'");
     fs.writeFileSync(path.join(app, to), text);
   }
   return files.map(([, to]) => to);
