@@ -3,8 +3,8 @@ import type { PlanInput } from '../../lambda/core/plan-types';
 import { DAY, MIN, series } from './synthetic-load';
 
 /**
- * The fourth round's two options (off by default): a history-peak cap raised by the metric's own
- * record of jumps above its running peak (`jumpCapMaxFactor`), and a replay whose misses weigh less
+ * The fourth round's two settings: a history-peak cap raised by the metric's own record of jumps
+ * above its running peak (`jumpCapMaxFactor`, off by default), and a replay whose misses weigh less
  * the longer ago they were (`replayHalfLifeSeconds`).
  */
 const T0 = Date.UTC(2026, 0, 5);
@@ -71,7 +71,7 @@ describe('the replay half-life', () => {
   const load = withBursts(10, [Math.round(7.5 * DAY)], () => 300, 40, 5);
 
   test('an old burst holds less headroom with a half-life than without', () => {
-    const flat = explainPlan(input(load)).explanation!;
+    const flat = explainPlan(input(load), { replayHalfLifeSeconds: 0 }).explanation!;
     const decayed = explainPlan(input(load), { replayHalfLifeSeconds: 6 * 3600 }).explanation!;
     expect(decayed.multiplier).toBeLessThan(flat.multiplier);
     expect(Math.max(...decayed.need)).toBeLessThan(Math.max(...flat.need));
@@ -81,7 +81,7 @@ describe('the replay half-life', () => {
 
   test('a recent burst holds about the same headroom either way', () => {
     const recent = withBursts(10, [10 * DAY - 180], () => 300, 40, 5);
-    const flat = explainPlan(input(recent)).explanation!;
+    const flat = explainPlan(input(recent), { replayHalfLifeSeconds: 0 }).explanation!;
     const decayed = explainPlan(input(recent), { replayHalfLifeSeconds: 6 * 3600 }).explanation!;
     expect(decayed.multiplier).toBeGreaterThanOrEqual(0.9 * flat.multiplier);
   });
