@@ -5,9 +5,12 @@
  * synthetic-family test runs this in a child process: plain Node runs the planner many times
  * faster than the test runner's module sandbox).
  *
- *   npx tsx scripts/synthetic-backtest.ts [--json]
+ *   npx tsx scripts/synthetic-backtest.ts [--json] [--options '{"replayHalfLifeSeconds":86400}']
+ *
+ * --options: planner options (JSON) beside each budget, to check a setting that is off by default.
  */
 import { runBacktest } from '../lambda/core/backtest/run-backtest';
+import type { PlannerOptions } from '../lambda/core/plan-capacity';
 import { SYNTHETIC_FAMILIES } from './synthetic-families';
 
 const T0 = Date.UTC(2026, 0, 5); // a Monday
@@ -23,12 +26,16 @@ export interface SyntheticRow {
   readonly planErrors: number;
 }
 
-export function runSyntheticFamilies(): SyntheticRow[] {
+export function runSyntheticFamilies(options: PlannerOptions = {}): SyntheticRow[] {
   const rows: SyntheticRow[] = [];
   for (const family of SYNTHETIC_FAMILIES) {
     const values = family.generate(11, 42);
     for (const budget of SYNTHETIC_BUDGETS) {
-      const r = runBacktest(values, T0, 60, { warmupSteps: 8 * 1440, planIntervalSeconds: 900, plannerOptions: { unservedBudget: budget } });
+      const r = runBacktest(values, T0, 60, {
+        warmupSteps: 8 * 1440,
+        planIntervalSeconds: 900,
+        plannerOptions: { ...options, unservedBudget: budget },
+      });
       const [planned, reactive] = r.summary;
       rows.push({
         family: family.name,
@@ -45,7 +52,8 @@ export function runSyntheticFamilies(): SyntheticRow[] {
 }
 
 if (require.main === module) {
-  const rows = runSyntheticFamilies();
+  const at = process.argv.indexOf('--options');
+  const rows = runSyntheticFamilies(at >= 0 ? (JSON.parse(process.argv[at + 1]) as PlannerOptions) : {});
   if (process.argv.includes('--json')) {
     process.stdout.write(JSON.stringify(rows));
   } else {

@@ -73,6 +73,21 @@ export const DEFAULT_PHASE_CAP_SECONDS = 3600;
 export const DEFAULT_PHASE_CAP_TOLERANCE = 10;
 
 /**
+ * Half-life of the replay's memory of its misses (`PlannerOptions.replayHalfLifeSeconds`): 0, every
+ * replayed outcome of the window weighs the same. One day was measured on the 13 traces and not
+ * adopted: leave-one-trace-out chooses it at the 0.03% budget but not at 0.1%, where it makes the
+ * four held-out traces dearer (docs/predictive-scaler.md, "Fourth round").
+ */
+export const DEFAULT_REPLAY_HALF_LIFE_SECONDS = 0;
+/**
+ * The largest factor the metric's own record of jumps may raise the history-peak cap by
+ * (`PlannerOptions.jumpCapMaxFactor`): 1, the cap is the history's highest load. 2 was measured on
+ * crane-app-6 and not adopted: 2.146x to 2.831x the oracle for 0.502% to 0.497% unserved
+ * (docs/predictive-scaler.md, "Fourth round").
+ */
+export const DEFAULT_JUMP_CAP_MAX_FACTOR = 1;
+
+/**
  * Tuning of `planCapacity`. The one setting a user should need is `unservedBudget`; the planner
  * learns everything else (seasonality, level, headroom, whether to keep burst memory) from the
  * metric's own history and that budget.
@@ -169,14 +184,39 @@ export interface PlannerOptions {
    * @default DEFAULT_PHASE_CAP_TOLERANCE
    */
   readonly phaseCapTolerance?: number;
+  /**
+   * Seconds after which a replayed miss counts half in the budget the headroom is sized for (its
+   * weight halves every half-life, counted back from the latest replayed outcome): the headroom a
+   * jump taught decays as the jump ages, instead of holding for the whole replay window. 0: every
+   * outcome of the window weighs the same.
+   * @default DEFAULT_REPLAY_HALF_LIFE_SECONDS
+   */
+  readonly replayHalfLifeSeconds?: number;
+  /**
+   * Upper bound of the factor by which the history-peak cap may rise above the history's highest
+   * load, priced on the metric's own record of jumps: the smallest factor c for which the load that
+   * went above c times the highest load seen before it (a launch lead time and target tracking's
+   * three steps earlier, after the history's first day) stays within the budget of the history's
+   * load. 1: the cap is the history's highest load.
+   * @default DEFAULT_JUMP_CAP_MAX_FACTOR
+   */
+  readonly jumpCapMaxFactor?: number;
 }
 
 /** Where the history-peak cap held the plan below what its replay asked for. */
 export interface PeakCap {
   /** Whether the cap lowered the capacity of at least one planned step. */
   readonly bound: boolean;
-  /** The cap: what the highest load of the history needs at 100% utilization, in instances. */
+  /**
+   * The cap: what the highest load of the history needs at 100% utilization, in instances, times
+   * `jumpFactor`.
+   */
   readonly capInstances: number;
+  /**
+   * The factor the metric's record of jumps above its running peak raised the cap by (1 when it
+   * did not, see `PlannerOptions.jumpCapMaxFactor`).
+   */
+  readonly jumpFactor: number;
   /**
    * Whether the cap followed the same phase of the last 7 days (`phaseCapSeconds`): the recent
    * highs recurred at their time of day, so the cap at each step is that phase's highest load.
@@ -309,7 +349,15 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const buffer = replayBuffer(capacity);
   const scratch = new HeadroomScratch(capacity);
   const context = replayContext(values, memorySteps, delay, target, toOrigin - replay);
-  const headroomOptions = { unservedBudget: replayBudget, targetUtilization: target, floor, withMemory: memorySteps > 0 };
+  const halfLifeS = options.replayHalfLifeSeconds ?? DEFAULT_REPLAY_HALF_LIFE_SECONDS;
+  if (!(halfLifeS >= 0)) throw new RangeError(`replayHalfLifeSeconds must be >= 0 (got ${halfLifeS})`);
+  const headroomOptions = {
+    unservedBudget: replayBudget,
+    targetUtilization: target,
+    floor,
+    withMemory: memorySteps > 0,
+    ...(halfLifeS > 0 ? { halfLifeSteps: halfLifeS / stepS } : {}),
+  };
 
   // one pass per period gives both the median and the maximum profile
   const profiles = new Map<string, SeasonalProfiles>();
@@ -406,7 +454,10 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const forecastValues = new Array<number>(span);
   // The realized boost raises the headroom, not the cap: where the plan sits at the cap, a higher
   // cap bought little on the held-out traces (crane-app-7: +8% cost for nothing measurable).
-  const cap = Math.max(historyPeak, 0);
+  const jumpMax = options.jumpCapMaxFactor ?? DEFAULT_JUMP_CAP_MAX_FACTOR;
+  if (!(jumpMax >= 1)) throw new RangeError(`jumpCapMaxFactor must be >= 1 (got ${jumpMax})`);
+  const jumpFactor = jumpMax > 1 ? jumpCapFactor(values, lastFinite, delay + 3, dayS, budget, jumpMax) : 1;
+  const cap = Math.max(historyPeak, 0) * jumpFactor;
   // Where the recent highs recurred at their phase of the day, the cap follows the phase.
   const phaseWidth = options.phaseCapSeconds === 0 ? 0 : steps(options.phaseCapSeconds ?? DEFAULT_PHASE_CAP_SECONDS);
   const phaseTolerance = options.phaseCapTolerance ?? DEFAULT_PHASE_CAP_TOLERANCE;
@@ -436,6 +487,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const peakCap: PeakCap = {
     bound,
     capInstances: Number.isFinite(cap) ? Math.ceil(cap / input.capacityPerInstance - 1e-9) : 0,
+    jumpFactor,
     samePhase: phaseCap !== undefined,
     plannedInstances: cappedPeak,
     replayInstances: clamp(Math.ceil(uncappedPeak / input.capacityPerInstance - 1e-9), minCap, Math.max(maxCap, minCap)),
@@ -591,6 +643,42 @@ function samePhaseCap(
     if (Number.isFinite(c) && v > c) above += v - c;
   }
   return total > 0 && above <= tolerance * total ? phase : undefined;
+}
+
+/**
+ * The factor on the running peak the metric's own record of jumps prices: the smallest c in
+ * [1, maxFactor] for which the load above c x (the highest load up to `lag` steps earlier), summed
+ * over the points after the first `warm` steps, is at most `budget` of the load (bisection on the
+ * few points above their running peak; one pass over the history).
+ */
+function jumpCapFactor(values: Float64Array, last: number, lag: number, warm: number, budget: number, maxFactor: number): number {
+  const above: number[] = [];
+  let total = 0;
+  let peak = NaN;
+  for (let i = 0; i <= last; i++) {
+    const p = i - lag;
+    if (p >= 0 && Number.isFinite(values[p]) && !(values[p] <= peak)) peak = values[p];
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    total += v;
+    if (i >= warm && Number.isFinite(peak) && peak > 0 && v > peak) above.push(v, peak);
+  }
+  const allowed = Math.max(0, budget) * total;
+  const unservedAt = (c: number) => {
+    let u = 0;
+    for (let j = 0; j < above.length; j += 2) u += Math.max(0, above[j] - c * above[j + 1]);
+    return u;
+  };
+  if (!(unservedAt(1) > allowed)) return 1;
+  if (unservedAt(maxFactor) > allowed) return maxFactor;
+  let lo = 1;
+  let up = maxFactor;
+  for (let it = 0; it < 40 && up - lo > 1e-3; it++) {
+    const mid = (lo + up) / 2;
+    if (unservedAt(mid) > allowed) lo = mid;
+    else up = mid;
+  }
+  return up;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

@@ -163,7 +163,10 @@ export interface Headroom {
   readonly cost: number;
   /** Sum |actual - typical x forecast| / sum actual over the replay. */
   readonly wape: number;
-  /** The share of the replayed load the chosen capacity would have left unserved. */
+  /**
+   * The share of the replayed load the chosen capacity would have left unserved (weighted by age
+   * with `HeadroomOptions.halfLifeSteps`).
+   */
   readonly unserved: number;
   /** How many replayed points these figures come from. */
   readonly samples: number;
@@ -179,6 +182,12 @@ export interface HeadroomOptions {
   readonly floor: number;
   /** Consider the burst memory (the replay must have been made with `memorySteps` > 0). */
   readonly withMemory: boolean;
+  /**
+   * When set (steps, > 0), a replayed outcome weighs 2^(-age / halfLifeSteps) in the budget, its
+   * age counted from the latest replayed outcome: the misses of a past jump count less the longer
+   * ago it was, so the headroom it taught decays. Unset: every outcome weighs the same.
+   */
+  readonly halfLifeSteps?: number;
 }
 
 /**
@@ -199,8 +208,17 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
   const { actual, forecast, planned, reactive, memoryAt, ratios } = work;
   let n = 0;
   let totalLoad = 0;
+  // the budget's weight of each outcome (1 without a half-life): a weighted miss is the miss of
+  // the weighted actual against the weighted capacity, so the points are scaled as they are kept
+  const decay = options.halfLifeSteps !== undefined && options.halfLifeSteps > 0 ? Math.LN2 / options.halfLifeSteps : 0;
+  let latest = -Infinity;
+  if (decay > 0) for (let i = 0; i < r.count; i++) latest = Math.max(latest, r.steps[i]);
+  let weightedLoad = 0;
+  const weights = work.weights;
   for (let i = 0; i < r.count; i++) {
     if (r.forecasts[i] >= floor && r.planned[i] >= floor) {
+      weights[n] = decay > 0 ? Math.exp(-decay * (latest - r.steps[i])) : 1;
+      weightedLoad += weights[n] * r.actuals[i];
       actual[n] = r.actuals[i];
       forecast[n] = r.forecasts[i];
       planned[n] = r.planned[i];
@@ -214,7 +232,7 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
   if (n === 0) return { typical: NaN, tail: NaN, memory: false, cost: NaN, wape: NaN, unserved: NaN, samples: 0 };
   const typical = bufferMedian(ratios, n);
   const base = Math.max(typical, 0) / options.targetUtilization;
-  const allowed = Math.max(0, options.unservedBudget) * totalLoad;
+  const allowed = Math.max(0, options.unservedBudget) * weightedLoad;
 
   // one pass for the error and for the points that can be unserved at all, without and with the
   // burst memory: above the base plan and above what else was running
@@ -226,10 +244,11 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
     const p = planned[j];
     absErr += Math.abs(a - typical * forecast[j]);
     if (a > base * p) {
-      if (a > reactive[j]) without.add(a, p, reactive[j]);
+      const w = weights[j];
+      if (a > reactive[j]) without.add(w * a, w * p, w * reactive[j]);
       if (withMemory) {
         const other = Math.max(reactive[j], memoryAt[j]);
-        if (a > other) withIt.add(a, p, other);
+        if (a > other) withIt.add(w * a, w * p, w * other);
       }
     }
   }
@@ -244,7 +263,8 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
     costWithout += Math.max(tailWithout * planned[j], 0);
     if (withMemory) costWith += Math.max(tailWith * planned[j], memoryAt[j]);
   }
-  const unservedShare = (u: number) => (totalLoad > 0 ? u / totalLoad : 0);
+  // (with a half-life, the weighted share the budget was held to)
+  const unservedShare = (u: number) => (weightedLoad > 0 ? u / weightedLoad : 0);
   if (withMemory && costWith / n < costWithout / n) {
     return { typical, tail: tailWith, memory: true, cost: costWith / n, wape, unserved: unservedShare(withIt.unservedAt(tailWith)), samples: n };
   }
@@ -267,6 +287,7 @@ export class HeadroomScratch {
   public readonly reactive: Float64Array;
   public readonly memoryAt: Float64Array;
   public readonly ratios: Float64Array;
+  public readonly weights: Float64Array;
   public readonly missesWithout: Float64Array;
   public readonly missesWith: Float64Array;
 
@@ -278,6 +299,7 @@ export class HeadroomScratch {
     this.reactive = new Float64Array(c);
     this.memoryAt = new Float64Array(c);
     this.ratios = new Float64Array(c);
+    this.weights = new Float64Array(c);
     this.missesWithout = new Float64Array(3 * c);
     this.missesWith = new Float64Array(3 * c);
   }
