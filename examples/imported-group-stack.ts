@@ -109,7 +109,7 @@ export class ImportedGroupStack extends Stack {
       minCapacity: 1,
       maxCapacity: 8,
       // An existing budget, imported by name: it declares whose spend it counts (the legacy web's tagged cost).
-      budget: ScalingBudget.fromBudgetName(this, 'LegacyBudget', 'legacy-web-monthly', { limit: 400, scope: BudgetScope.SERVICE }),
+      budget: ScalingBudget.fromBudgetName(this, 'LegacyBudget', 'legacy-web-monthly', { limit: 400, budgetScope: BudgetScope.SERVICE }),
       alertTopic: alerts.topic,
     });
   }
