@@ -102,7 +102,10 @@ test('the jsii assembly of `npm run build` has the constructs and the enums, and
   // the string union of 0.2.0 is an enum; its values are the strings of 0.2.0
   expect(types.find((t) => t.name === 'ScalingPolicyType')).toMatchObject({ kind: 'enum', members: [{ name: 'HORIZONTAL' }, { name: 'VERTICAL' }] });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  expect({ ...(require('../../lib') as { ScalingPolicyType: object }).ScalingPolicyType }).toEqual({ HORIZONTAL: 'horizontal', VERTICAL: 'vertical' });
+  expect({ ...(require('../../lib') as { ScalingPolicyType: object }).ScalingPolicyType }).toEqual({
+    HORIZONTAL: 'horizontal',
+    VERTICAL: 'vertical',
+  });
   for (const name of [...PUBLIC_CORE, ...FUNCTIONS]) {
     expect({ name, inAssembly: kindOf(name) !== undefined }).toEqual({ name, inAssembly: false });
   }
