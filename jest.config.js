@@ -4,7 +4,7 @@
  * - `integration`: the suites that start moto_server (named `*.emulator.test.ts`) and the
  *   cross-cutting directories that deploy with the CDK CLI, pack the tarball or run an external
  *   tool: test/e2e (local deploys, benchmarks), test/compat, test/consumer, test/cfn-lint,
- *   test/docs (API.md);
+ *   test/docs (API.md and the jsii assembly, which read the build's output);
  * - `fast`: every other `*.test.ts` (unit, property and synthesis tests).
  * `npx jest` (and `npm test`) runs both; `npm run test:fast` runs `fast` alone.
  */
