@@ -88,6 +88,13 @@ export const DEFAULT_REPLAY_HALF_LIFE_SECONDS = 0;
 export const DEFAULT_JUMP_CAP_MAX_FACTOR = 1;
 
 /**
+ * Whether the daily profiles are also replayed unscaled (`PlannerOptions.unscaledProfiles`). Chosen
+ * by leave-one-trace-out over the 13 traces at 0.03% and 0.1% (docs/predictive-scaler.md, "Fifth
+ * round").
+ */
+export const DEFAULT_UNSCALED_PROFILES = true;
+
+/**
  * Tuning of `planCapacity`. The one setting a user should need is `unservedBudget`; the planner
  * learns everything else (seasonality, level, headroom, whether to keep burst memory) from the
  * metric's own history and that budget.
@@ -201,6 +208,15 @@ export interface PlannerOptions {
    * @default DEFAULT_JUMP_CAP_MAX_FACTOR
    */
   readonly jumpCapMaxFactor?: number;
+  /**
+   * Also replay the daily profiles as they are (the median and the maximum of the same phase over
+   * the last 7 days, not scaled to the recent level) as capacity models. The replay keeps whichever
+   * model needs the least capacity for the budget, so they plan only where the recent level says
+   * less about the next hour than the time of day does (bursts at their usual hours). The published
+   * forecast still comes from the level-scaled models.
+   * @default DEFAULT_UNSCALED_PROFILES
+   */
+  readonly unscaledProfiles?: boolean;
 }
 
 /** Where the history-peak cap held the plan below what its replay asked for. */
@@ -334,6 +350,13 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
       specs.push({ kind: 'weekly', periodSteps: 7 * dayS, cycles: 2, combine, levelWindow, smoothHalfWidth });
     }
   }
+  if (options.unscaledProfiles ?? DEFAULT_UNSCALED_PROFILES) {
+    for (const combine of ['median', 'max'] as const) {
+      if (dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly')) {
+        specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, smoothHalfWidth, unscaled: true });
+      }
+    }
+  }
 
   // only the seasonal profiles read the smoothed series
   const smoothed = specs.length > 1 ? movingMedian(values, smoothHalfWidth) : values;
@@ -381,7 +404,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const fit = { model, headroom };
     if (!best || (Number.isFinite(headroom.cost) && !(headroom.cost >= best.headroom.cost))) best = fit;
-    if (spec.combine === 'median' && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))) {
+    if (spec.combine === 'median' && !spec.unscaled && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))) {
       bestForecast = fit;
       if (dayS >= 2) forecastReplay.keep(replayed, headroom.typical);
     }

@@ -23,6 +23,12 @@ export interface ForecastModelSpec {
   readonly levelWindow: number;
   /** Half-width in steps of the centered moving median the seasonal profile is built from. */
   readonly smoothHalfWidth: number;
+  /**
+   * A seasonal model forecasts its profile as it is, not scaled to the recent level (for a load
+   * whose recent level says little about the next hour: bursts at their usual time of day).
+   * @default false
+   */
+  readonly unscaled?: boolean;
 }
 
 /**
@@ -95,6 +101,7 @@ export class FittedModel {
       const level = this.levels.at(hi);
       if (!Number.isFinite(level)) continue;
       if (!this.profile) return level;
+      if (this.spec.unscaled) return 1;
       const base = windowMedian(this.profile, this.profileFrom, hi - w + 1, hi, w, this.buf);
       if (!Number.isFinite(base)) return NaN;
       const ratio = (level + this.epsilon) / (base + this.epsilon);

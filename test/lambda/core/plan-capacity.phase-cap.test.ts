@@ -44,8 +44,10 @@ const anyHour = (seed: number) => {
 describe('the same-phase history-peak cap', () => {
   test('a burst that recurs at its hour: far from it the plan is capped by that phase, not by the burst', () => {
     const i = input(at14, 3 * 60);
-    const phase = explainPlan(i).explanation!;
-    const whole = explainPlan(i, { phaseCapSeconds: 0 }).explanation!;
+    // the level-scaled models alone: the daily profile as it is (unscaledProfiles) plans the burst
+    // from its hour as well, see below
+    const phase = explainPlan(i, { unscaledProfiles: false }).explanation!;
+    const whole = explainPlan(i, { phaseCapSeconds: 0, unscaledProfiles: false }).explanation!;
     expect(phase.peakCap.samePhase).toBe(true);
     expect(whole.peakCap.samePhase).toBe(false);
     // without it the burst's replayed misses hold the quiet night at the burst's capacity
@@ -53,6 +55,9 @@ describe('the same-phase history-peak cap', () => {
     expect(Math.max(...phase.need)).toBeLessThan(Math.max(...whole.need));
     // never below what the forecast needs at the target utilization
     expect(Math.min(...phase.need)).toBeGreaterThanOrEqual(Math.ceil(100 / (PER_INSTANCE * 0.7)) - 2);
+    // by default the unscaled daily profile plans the quiet night low without the cap as well
+    const profile = explainPlan(i, { phaseCapSeconds: 0 }).explanation!;
+    expect(Math.max(...profile.need)).toBeLessThan(Math.max(...whole.need));
   });
 
   test('ahead of the burst the plan still reaches what the burst needs', () => {
