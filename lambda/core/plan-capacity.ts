@@ -404,7 +404,11 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
     if (headroom.samples < 30 && spec.periodSteps > 0) continue;
     const fit = { model, headroom };
     if (!best || (Number.isFinite(headroom.cost) && !(headroom.cost >= best.headroom.cost))) best = fit;
-    if (spec.combine === 'median' && !spec.unscaled && (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))) {
+    if (
+      spec.combine === 'median' &&
+      !spec.unscaled &&
+      (!bestForecast || (Number.isFinite(headroom.wape) && !(headroom.wape >= bestForecast.headroom.wape)))
+    ) {
       bestForecast = fit;
       if (dayS >= 2) forecastReplay.keep(replayed, headroom.typical);
     }

@@ -45,7 +45,17 @@ describe('daily profiles taken as they are (unscaledProfiles)', () => {
     const run = (unscaledProfiles: boolean): PolicySummary => {
       const out = execFileSync(
         path.join(root, 'node_modules', '.bin', 'tsx'),
-        [path.join(root, 'scripts', 'backtest-trace.ts'), '--trace', 'crane-app-11', '--days', '12', '--scored-days', '2', '--options', JSON.stringify({ unscaledProfiles })],
+        [
+          path.join(root, 'scripts', 'backtest-trace.ts'),
+          '--trace',
+          'crane-app-11',
+          '--days',
+          '12',
+          '--scored-days',
+          '2',
+          '--options',
+          JSON.stringify({ unscaledProfiles }),
+        ],
         { cwd: root, encoding: 'utf8' },
       );
       return (JSON.parse(out) as { summary: PolicySummary[] }).summary[0];
