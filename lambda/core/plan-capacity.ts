@@ -560,6 +560,7 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
         peakCapBound: peakCap.bound,
         replayInstances: peakCap.replayInstances,
         plannedInstances: peakCap.plannedInstances,
+        model: describeModel(best.model.spec),
       },
     },
     explanation: {
@@ -709,6 +710,12 @@ function jumpCapFactor(values: Float64Array, last: number, lag: number, warm: nu
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** A model in words, for the run log. */
+function describeModel(spec: ForecastModelSpec): string {
+  if (spec.periodSteps === 0) return 'level';
+  return `${spec.kind} ${spec.combine === 'max' ? 'maximum' : 'median'} profile ${spec.unscaled ? 'as it is' : 'scaled to the recent level'}`;
+}
 
 /**
  * The replayed forecasts of the forecast model (bias-corrected) beside what happened, kept to

@@ -84,4 +84,9 @@ export interface PlanDiagnostics {
   readonly replayInstances: number;
   /** The most instances the plan asks for. */
   readonly plannedInstances: number;
+  /**
+   * The model the capacity was planned from, in words: `level` (the recent load), `daily median
+   * profile` / `weekly maximum profile` ... scaled to the recent level, or `... as it is` (not scaled).
+   */
+  readonly model?: string;
 }

@@ -31,7 +31,10 @@ describe('daily profiles taken as they are (unscaledProfiles)', () => {
       launchLeadSeconds: 300,
       horizonSeconds: 1800,
     };
-    const on = explainPlan(input).explanation!;
+    const planned = explainPlan(input);
+    const on = planned.explanation!;
+    // the run log names it
+    expect(planned.plan.diagnostics?.model).toMatch(/^daily (median|maximum) profile as it is$/);
     const off = explainPlan(input, { unscaledProfiles: false }).explanation!;
     expect(on.model.unscaled).toBe(true);
     expect(on.forecastModel.unscaled).toBeUndefined();
