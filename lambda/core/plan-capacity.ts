@@ -635,14 +635,16 @@ function samePhaseCap(
   tolerance: number,
 ): ((k: number) => number) | undefined {
   if (last < period) return undefined;
-  // windowed maximum of [i - width, i + width] within [0, last] (monotonic deque, one pass)
+  // windowed maximum of [i - width, i + width] within [0, last] (monotonic deque, one pass), from
+  // the first index a phase is read at: 7 periods before the replay window
   const size = last + 1;
+  const from = Math.max(0, last - window - 7 * period);
   const wmax = new Float64Array(size).fill(NaN);
   const dq = new Int32Array(size);
   let head = 0;
   let tail = 0;
-  let next = 0;
-  for (let i = 0; i < size; i++) {
+  let next = Math.max(0, from - width);
+  for (let i = from; i < size; i++) {
     for (; next <= Math.min(last, i + width); next++) {
       const v = values[next];
       if (!Number.isFinite(v)) continue;

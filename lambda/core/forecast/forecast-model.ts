@@ -126,16 +126,27 @@ export class FittedModel {
   public profileWindowMax(back: number, ahead: number): ((k: number) => number) | undefined {
     const profile = this.profile;
     if (!profile) return undefined;
-    const padded = new Float64Array(profile.length + ahead).fill(NaN);
-    padded.set(profile);
-    const trailing = trailingMax(padded, back + ahead + 1);
+    // a profile's windowed maximum is the same for the scaled model and the one taken as it is
+    const key = `${back}:${ahead}`;
+    let byWindow = WINDOW_MAX.get(profile);
+    if (!byWindow) WINDOW_MAX.set(profile, (byWindow = new Map()));
+    let trailing = byWindow.get(key);
+    if (!trailing) {
+      const padded = new Float64Array(profile.length + ahead).fill(NaN);
+      padded.set(profile);
+      byWindow.set(key, (trailing = trailingMax(padded, back + ahead + 1)));
+    }
+    const windowed = trailing;
     const from = this.profileFrom;
     return (k: number) => {
       const i = k - from + ahead;
-      return i >= 0 && i < trailing.length ? trailing[i] : NaN;
+      return i >= 0 && i < windowed.length ? windowed[i] : NaN;
     };
   }
 }
+
+/** The windowed maxima of each profile (`profileWindowMax`), kept while the profile is. */
+const WINDOW_MAX = new WeakMap<Float64Array, Map<string, Float64Array>>();
 
 /**
  * The median of the finite values of x over the indices [lo, hi], where `x[0]` is index `offset`;
