@@ -129,7 +129,7 @@ export class FittedModel {
     // a profile's windowed maximum is the same for the scaled model and the one taken as it is
     const key = `${back}:${ahead}`;
     let byWindow = WINDOW_MAX.get(profile);
-    if (!byWindow) WINDOW_MAX.set(profile, (byWindow = new Map()));
+    if (!byWindow) WINDOW_MAX.set(profile, (byWindow = new Map<string, Float64Array>()));
     let trailing = byWindow.get(key);
     if (!trailing) {
       const padded = new Float64Array(profile.length + ahead).fill(NaN);
