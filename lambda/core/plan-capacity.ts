@@ -282,7 +282,7 @@ const DAY_S = 86_400;
  * It cleans the series (gaps, negative and infinite points become missing), detects a daily or
  * weekly shape, and fits the candidate models: the recent level alone and, per detected shape,
  * a seasonal profile (median or maximum of the same phase over earlier cycles) scaled to the
- * recent level. Each candidate is replayed over the recent history with the same lead times the
+ * recent level, and the daily profiles as they are (`unscaledProfiles`). Each candidate is replayed over the recent history with the same lead times the
  * plan needs; from the replay come its bias and the smallest headroom multiplier that would have
  * kept the unserved load within the budget (with target tracking beside the plan, and with or
  * without burst memory, whichever is cheaper). The candidate that would have needed the least
