@@ -283,10 +283,11 @@ const DAY_S = 86_400;
  *
  * It cleans the series (gaps, negative and infinite points become missing), detects a daily or
  * weekly shape, and fits the candidate models: the recent level alone and, per detected shape,
- * a seasonal profile (median or maximum of the same phase over earlier cycles) scaled to the
- * recent level, and the daily profiles as they are (`unscaledProfiles`). Each candidate is replayed over the recent history with the same lead times the
- * plan needs; from the replay come its bias and the smallest headroom multiplier that would have
- * kept the unserved load within the budget (with target tracking beside the plan, and with or
+ * a seasonal profile (median of the same phase over earlier cycles) scaled to the recent level,
+ * and the daily median and maximum profiles as they are (`unscaledProfiles`; without it, the
+ * median and maximum profiles scaled to the recent level). Each candidate is replayed over the
+ * recent history with the same lead times the plan needs; from the replay come its bias and the
+ * smallest headroom multiplier that would have kept the unserved load within the budget (with target tracking beside the plan, and with or
  * without burst memory, whichever is cheaper). The candidate that would have needed the least
  * capacity for the budget plans the capacity; the one with the smallest replayed error is the
  * forecast. Capacity is requested one launch lead time ahead and lowered only when the need stays
@@ -344,22 +345,19 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
 
   const dayS = Math.round(DAY_S / stepS);
   const specs: ForecastModelSpec[] = [{ kind: 'none', periodSteps: 0, cycles: 1, combine: 'median', levelWindow, smoothHalfWidth }];
+  const seasonal = dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly');
   // With the profiles as they are, the maximum profile stands only as it is: scaled to the level it
-  // planned a handful of the 13 traces' plans, for a fifth of the planner's time (docs/predictive-scaler.md)
+  // planned few of the 13 traces' plans, and each model costs its replay (docs/predictive-scaler.md)
   const unscaled = options.unscaledProfiles ?? DEFAULT_UNSCALED_PROFILES;
   for (const combine of unscaled ? (['median'] as const) : (['median', 'max'] as const)) {
-    if (dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly')) {
-      specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, smoothHalfWidth });
-    }
-    if (dayS >= 2 && seasonality.kind === 'weekly') {
+    if (seasonal) specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, smoothHalfWidth });
+    if (seasonal && seasonality.kind === 'weekly') {
       specs.push({ kind: 'weekly', periodSteps: 7 * dayS, cycles: 2, combine, levelWindow, smoothHalfWidth });
     }
   }
-  if (unscaled) {
+  if (seasonal && unscaled) {
     for (const combine of ['median', 'max'] as const) {
-      if (dayS >= 2 && (seasonality.kind === 'daily' || seasonality.kind === 'weekly')) {
-        specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, smoothHalfWidth, unscaled: true });
-      }
+      specs.push({ kind: 'daily', periodSteps: dayS, cycles: 7, combine, levelWindow, smoothHalfWidth, unscaled: true });
     }
   }
 
