@@ -109,42 +109,99 @@ export function replayBuffer(capacity: number): ReplayedPlan {
 export function replayPlan(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext, into?: ReplayedPlan): ReplayedPlan {
   const cap = replayCapacity(w);
   const out = into && into.forecasts.length >= cap ? into : replayBuffer(cap);
-  // the largest forecast over [k - back, k + ahead] from an origin is its level times this (a
-  // level model forecasts the level at every lead); a window that starts before the origin
-  // holds only the forecasts from the origin on
-  const windowMax = model.profileWindowMax(w.back, w.ahead);
+  // a seasonal model forecasts profile[k - from] x level; a level model its level at every lead
+  // (two loops, each of one kind)
+  const profile = model.profileView();
+  const windowMax = model.profileWindowMaxView(w.back, w.ahead);
+  out.count = profile && windowMax ? replayProfile(model, profile, windowMax, values, w, context, out) : replayLevel(model, values, w, context, out);
+  return out;
+}
+
+/** `replayPlan` of a level model: the forecast at every lead is the level at the origin. */
+function replayLevel(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext, out: ReplayedPlan): number {
+  const { forecasts, planned, actuals, memory: memoryOut, reactive: reactiveOut, steps } = out;
+  const reactive = context.reactive;
+  const memories = context.memory;
   let count = 0;
   for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
     const level = model.levelAt(o);
     if (!Number.isFinite(level)) continue;
-    const memory = context.memory ? context.memory[o] : NaN;
-    for (let lead = w.leadMin; lead <= w.leadMax; lead++) {
+    const memory = memories ? memories[o] : NaN;
+    const lastLead = Math.min(w.leadMax, values.length - 1 - o);
+    for (let lead = w.leadMin; lead <= lastLead; lead++) {
       const k = o + lead;
-      if (k >= values.length) break;
       const a = values[k];
-      const fk = model.forecast(k, level);
-      if (!Number.isFinite(a) || !Number.isFinite(fk)) continue;
-      let g = fk;
-      if (windowMax && lead >= w.back) {
-        const m = windowMax(k) * level;
-        if (m > g) g = m;
-      } else if (windowMax) {
-        for (let i = o; i <= k + w.ahead; i++) {
-          const x = model.forecast(i, level);
-          if (x > g) g = x;
-        }
-      }
-      out.forecasts[count] = fk;
-      out.planned[count] = g;
-      out.actuals[count] = a;
-      out.memory[count] = memory;
-      out.reactive[count] = context.reactive[k];
-      out.steps[count] = k;
+      if (!Number.isFinite(a)) continue;
+      forecasts[count] = level;
+      planned[count] = level;
+      actuals[count] = a;
+      memoryOut[count] = memory;
+      reactiveOut[count] = reactive[k];
+      steps[count] = k;
       count++;
     }
   }
-  out.count = count;
-  return out;
+  return count;
+}
+
+/**
+ * `replayPlan` of a seasonal model: the forecast at k is its profile at k times the level at the
+ * origin, and the largest forecast over [k - back, k + ahead] the level times the profile's windowed
+ * maximum (a window that starts before the origin holds only the forecasts from the origin on).
+ */
+function replayProfile(
+  model: FittedModel,
+  profile: { readonly values: Float64Array; readonly from: number },
+  windowMax: { readonly values: Float64Array; readonly offset: number },
+  values: Float64Array,
+  w: ReplayWindow,
+  context: ReplayContext,
+  out: ReplayedPlan,
+): number {
+  const { forecasts, planned, actuals, memory: memoryOut, reactive: reactiveOut, steps } = out;
+  const reactive = context.reactive;
+  const memories = context.memory;
+  const p = profile.values;
+  const from = profile.from;
+  const wm = windowMax.values;
+  const wmOffset = windowMax.offset;
+  let count = 0;
+  for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
+    const level = model.levelAt(o);
+    if (!Number.isFinite(level)) continue;
+    const memory = memories ? memories[o] : NaN;
+    const lastLead = Math.min(w.leadMax, values.length - 1 - o);
+    for (let lead = w.leadMin; lead <= lastLead; lead++) {
+      const k = o + lead;
+      const a = values[k];
+      if (!Number.isFinite(a)) continue;
+      const i = k - from;
+      const v = i >= 0 && i < p.length ? p[i] : NaN;
+      const fk = Number.isFinite(v) ? v * level : NaN;
+      if (!Number.isFinite(fk)) continue;
+      let g = fk;
+      if (lead >= w.back) {
+        const j = k + wmOffset;
+        const m = (j >= 0 && j < wm.length ? wm[j] : NaN) * level;
+        if (m > g) g = m;
+      } else {
+        for (let x = o; x <= k + w.ahead; x++) {
+          const y = x - from;
+          const u = y >= 0 && y < p.length ? p[y] : NaN;
+          const f = Number.isFinite(u) ? u * level : NaN;
+          if (f > g) g = f;
+        }
+      }
+      forecasts[count] = fk;
+      planned[count] = g;
+      actuals[count] = a;
+      memoryOut[count] = memory;
+      reactiveOut[count] = reactive[k];
+      steps[count] = k;
+      count++;
+    }
+  }
+  return count;
 }
 
 /** Multipliers on a model's forecast, learned from its replayed errors and the budget. */
@@ -215,20 +272,28 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
   if (decay > 0) for (let i = 0; i < r.count; i++) latest = Math.max(latest, r.steps[i]);
   let weightedLoad = 0;
   const weights = work.weights;
+  const { forecasts: rf, planned: rp, actuals: ra, reactive: rr, memory: rm } = r;
   for (let i = 0; i < r.count; i++) {
-    if (r.forecasts[i] >= floor && r.planned[i] >= floor) {
-      weights[n] = decay > 0 ? Math.exp(-decay * (latest - r.steps[i])) : 1;
-      weightedLoad += weights[n] * r.actuals[i];
-      actual[n] = r.actuals[i];
-      forecast[n] = r.forecasts[i];
-      planned[n] = r.planned[i];
-      reactive[n] = Math.max(r.reactive[i], 0);
-      if (withMemory) memoryAt[n] = Number.isFinite(r.memory[i]) ? r.memory[i] : 0;
-      ratios[n] = r.actuals[i] / r.forecasts[i];
-      totalLoad += r.actuals[i];
+    const f = rf[i];
+    const p = rp[i];
+    if (f >= floor && p >= floor) {
+      const a = ra[i];
+      if (decay > 0) {
+        weights[n] = Math.exp(-decay * (latest - r.steps[i]));
+        weightedLoad += weights[n] * a;
+      }
+      actual[n] = a;
+      forecast[n] = f;
+      planned[n] = p;
+      reactive[n] = Math.max(rr[i], 0);
+      if (withMemory) memoryAt[n] = Number.isFinite(rm[i]) ? rm[i] : 0;
+      ratios[n] = a / f;
+      totalLoad += a;
       n++;
     }
   }
+  // every weight 1 without a half-life: the weighted load is the load, summed in the same order
+  if (!(decay > 0)) weightedLoad = totalLoad;
   if (n === 0) return { typical: NaN, tail: NaN, memory: false, cost: NaN, wape: NaN, unserved: NaN, samples: 0 };
   const typical = bufferMedian(ratios, n);
   const base = Math.max(typical, 0) / options.targetUtilization;
@@ -244,7 +309,7 @@ export function learnHeadroom(r: ReplayedPlan, options: HeadroomOptions, scratch
     const p = planned[j];
     absErr += Math.abs(a - typical * forecast[j]);
     if (a > base * p) {
-      const w = weights[j];
+      const w = decay > 0 ? weights[j] : 1;
       if (a > reactive[j]) without.add(w * a, w * p, w * reactive[j]);
       if (withMemory) {
         const other = Math.max(reactive[j], memoryAt[j]);

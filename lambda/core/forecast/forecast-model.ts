@@ -36,7 +36,9 @@ export interface ForecastModelSpec {
  * models of one plan read the same series at the same origins, so they share one.
  */
 export class WindowMedians {
-  private readonly memo = new Map<number, number>();
+  /** memo[hi] for 0 <= hi < series.length, valid where known[hi] is 1. */
+  private readonly memo: Float64Array;
+  private readonly known: Uint8Array;
   private readonly buf: Float64Array;
 
   constructor(
@@ -44,14 +46,18 @@ export class WindowMedians {
     private readonly width: number,
   ) {
     this.buf = new Float64Array(Math.max(width, 1));
+    this.memo = new Float64Array(series.length);
+    this.known = new Uint8Array(series.length);
   }
 
   /** The median of the finite values of series[hi - width + 1 .. hi]; `NaN` under min(3, width) values. */
   public at(hi: number): number {
-    let m = this.memo.get(hi);
-    if (m === undefined) {
-      m = windowMedian(this.series, 0, hi - this.width + 1, hi, this.width, this.buf);
-      this.memo.set(hi, m);
+    const inRange = hi >= 0 && hi < this.memo.length;
+    if (inRange && this.known[hi] === 1) return this.memo[hi];
+    const m = windowMedian(this.series, 0, hi - this.width + 1, hi, this.width, this.buf);
+    if (inRange) {
+      this.memo[hi] = m;
+      this.known[hi] = 1;
     }
     return m;
   }
@@ -119,14 +125,37 @@ export class FittedModel {
   }
 
   /**
+   * The profile a seasonal model forecasts from, as stored: `values[k - from]` is the profile at
+   * index k (`NaN` where no earlier cycle has data); `undefined` for a level model. The forecast at
+   * k is that value times the level (see `forecast`): the replay reads it directly.
+   */
+  public profileView(): { readonly values: Float64Array; readonly from: number } | undefined {
+    return this.profile ? { values: this.profile, from: this.profileFrom } : undefined;
+  }
+
+  /**
    * For every index k, the highest profile value over [k - back, k + ahead] (`NaN` where none
    * is known), or `undefined` for a level model. Since a forecast is the profile times a positive
    * level, the largest forecast over that window from any origin is `level` times it.
    */
   public profileWindowMax(back: number, ahead: number): ((k: number) => number) | undefined {
+    const view = this.profileWindowMaxView(back, ahead);
+    if (!view) return undefined;
+    const { values: windowed, offset } = view;
+    return (k: number) => {
+      const i = k + offset;
+      return i >= 0 && i < windowed.length ? windowed[i] : NaN;
+    };
+  }
+
+  /**
+   * `profileWindowMax` as stored: the value for index k is `values[k + offset]` (`NaN` outside the
+   * array); computed once per profile and window, and shared by the scaled model and the one taken
+   * as it is.
+   */
+  public profileWindowMaxView(back: number, ahead: number): { readonly values: Float64Array; readonly offset: number } | undefined {
     const profile = this.profile;
     if (!profile) return undefined;
-    // a profile's windowed maximum is the same for the scaled model and the one taken as it is
     const key = `${back}:${ahead}`;
     let byWindow = WINDOW_MAX.get(profile);
     if (!byWindow) WINDOW_MAX.set(profile, (byWindow = new Map<string, Float64Array>()));
@@ -136,12 +165,7 @@ export class FittedModel {
       padded.set(profile);
       byWindow.set(key, (trailing = trailingMax(padded, back + ahead + 1)));
     }
-    const windowed = trailing;
-    const from = this.profileFrom;
-    return (k: number) => {
-      const i = k - from + ahead;
-      return i >= 0 && i < windowed.length ? windowed[i] : NaN;
-    };
+    return { values: trailing, offset: ahead - this.profileFrom };
   }
 }
 
