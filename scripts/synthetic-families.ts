@@ -93,6 +93,27 @@ export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = [
     },
   },
   {
+    name: 'busy-hour-bursts',
+    description:
+      'a low flat load with bursts of 10 to 40 minutes at 8 to 15x, about one an hour from 9:00 to 17:00 (the time of day says more than the last half hour)',
+    generate: (days, seed) => {
+      const rnd = random(seed + 5);
+      const n = Math.round(days * DAY);
+      const burst = new Float64Array(n).fill(1);
+      for (let day = 0; day < days; day++) {
+        const end = Math.min(n, day * DAY + 17 * 60);
+        for (let at = day * DAY + 9 * 60; ; ) {
+          at += Math.round(-60 * Math.log(1 - rnd()));
+          if (at >= end) break;
+          const len = 10 + Math.floor(rnd() * 31);
+          const height = 8 + 7 * rnd();
+          for (let k = 0; k < len && at + k < n; k++) burst[at + k] = Math.max(burst[at + k], height);
+        }
+      }
+      return build(days, seed, (i) => 10 * burst[i]);
+    },
+  },
+  {
     name: 'gaps',
     description: 'a daily shape with 20% of the points missing and a missing half day',
     generate: (days, seed) => {

@@ -5,8 +5,8 @@ import { SYNTHETIC_FAMILIES } from '../../../scripts/synthetic-families';
 
 /**
  * The planner on load it was never tuned on: every synthetic family (trend over weeks, level
- * shifts, a regime change, bursts in clusters, gaps, weekly-only, no seasonality, heavy noise, tiny
- * and huge values), 11 days each (8 of history, 3 scored), through the product's simulated group,
+ * shifts, a regime change, bursts in clusters, bursts at the busy hours, gaps, weekly-only, no
+ * seasonality, heavy noise, tiny and huge values), 11 days each (8 of history, 3 scored), through the product's simulated group,
  * at the budgets 1% and 0.1% (`npx tsx scripts/synthetic-backtest.ts`, run here in a child process).
  * The test holds the planner to the budget on each family, with the slack the issue's goal allows
  * (achieved <= 2x requested), or to what target tracking alone leaves where no plan could serve
