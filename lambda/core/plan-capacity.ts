@@ -35,7 +35,10 @@ export const DEFAULT_REPLAY_BUDGET_FACTOR = 1;
 
 /**
  * Seconds of the recent past over which the realized unserved share is measured from
- * `capacityHistory`: the replay's own window (three days); not varied in the leave-one-trace-out.
+ * `capacityHistory`: the replay's own window (three days). 12 hours to 14 days were measured on the
+ * 13 traces at 0.03% and 0.1%: every window within 0.013x of cost and 0.002 points of mean share,
+ * and leave-one-trace-out leaning longer at both budgets for opposite reasons (docs/predictive-scaler.md,
+ * "Sixth round").
  */
 export const DEFAULT_REALIZED_WINDOW_SECONDS = 3 * 86_400;
 /**
@@ -57,7 +60,11 @@ export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
  * docs/predictive-scaler.md, "Third round").
  */
 export const DEFAULT_REALIZED_STEER_REACHABLE = false;
-/** The largest factor the realized outcome may raise the headroom by (see `DEFAULT_REALIZED_GAIN`). */
+/**
+ * The largest factor the realized outcome may raise the headroom by (see `DEFAULT_REALIZED_GAIN`).
+ * 2 and 3 were measured and not adopted: they act on crane-app-6 and make the other traces dearer
+ * (docs/predictive-scaler.md, "Sixth round").
+ */
 export const DEFAULT_MAX_REALIZED_BOOST = 1.5;
 
 /**
