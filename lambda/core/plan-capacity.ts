@@ -317,6 +317,18 @@ export function planCapacity(input: PlanInput, options: PlannerOptions = {}): Pl
 
 /** `planCapacity` with the reasons behind the plan (for logs and the backtest). */
 export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { plan: PlanOutput; explanation?: PlanExplanation } {
+  // a plan started while another runs (a getter on the options or the input that plans) gets
+  // memory of its own: the kept workspace belongs to the outer plan until it returns
+  if (keptInUse) return planWith(input, options, freshWorkspace);
+  keptInUse = true;
+  try {
+    return planWith(input, options, keptWorkspace);
+  } finally {
+    keptInUse = false;
+  }
+}
+
+function planWith(input: PlanInput, options: PlannerOptions, workspace: (capacity: number) => Workspace): { plan: PlanOutput; explanation?: PlanExplanation } {
   validateInput(input);
   const budget = options.unservedBudget ?? DEFAULT_PLANNER_UNSERVED_BUDGET;
   if (!(budget >= 0 && budget < 1)) throw new RangeError(`unservedBudget must be a fraction in [0, 1) (got ${budget})`);
@@ -379,10 +391,10 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   const window = { toOrigin, stride, leadMin, leadMax, back: delay, ahead: hold - 1 };
   // one buffer for every model's replay (each is read by learnHeadroom before the next replay)
   const capacity = replayCapacity({ ...window, fromOrigin: Math.max(levelWindow, toOrigin - replay) });
-  const { buffer, scratch, forecastReplay } = workspace(capacity);
-  const context = replayContext(values, memorySteps, delay, target, toOrigin - replay);
   const halfLifeS = options.replayHalfLifeSeconds ?? DEFAULT_REPLAY_HALF_LIFE_SECONDS;
   if (!(halfLifeS >= 0)) throw new RangeError(`replayHalfLifeSeconds must be >= 0 (got ${halfLifeS})`);
+  const { buffer, scratch, forecastReplay } = workspace(capacity);
+  const context = replayContext(values, memorySteps, delay, target, toOrigin - replay);
   const headroomOptions = {
     unservedBudget: replayBudget,
     targetUtilization: target,
@@ -719,17 +731,36 @@ function jumpCapFactor(values: Float64Array, last: number, lag: number, warm: nu
   return up;
 }
 
-/**
- * The replay's working memory, kept from one plan to the next (a few MB for three days of minutes):
- * allocating and zeroing it took a few percent of every plan. Each plan overwrites what it reads
- * before reading it, so no plan sees another's data; plans run one at a time (synchronous).
- */
-let kept: { capacity: number; buffer: ReplayedPlan; scratch: HeadroomScratch; forecastReplay: ForecastReplay } | undefined;
+/** The replay's working memory for up to `capacity` replayed outcomes. */
+interface Workspace {
+  readonly capacity: number;
+  readonly buffer: ReplayedPlan;
+  readonly scratch: HeadroomScratch;
+  readonly forecastReplay: ForecastReplay;
+}
 
-function workspace(capacity: number): { buffer: ReplayedPlan; scratch: HeadroomScratch; forecastReplay: ForecastReplay } {
-  if (!kept || kept.capacity < capacity) {
-    kept = { capacity, buffer: replayBuffer(capacity), scratch: new HeadroomScratch(capacity), forecastReplay: new ForecastReplay(capacity) };
-  }
+/**
+ * The largest workspace kept from one plan to the next (replayed outcomes; about 180 bytes each,
+ * 9 MB): the benchmark's plans (one-hour horizon, three days replayed) take about 10,000. A larger
+ * plan (a long horizon or replay) gets memory of its own that goes with it, as before.
+ */
+const KEPT_WORKSPACE_MAX = 50_000;
+
+/**
+ * The replay's working memory, kept from one plan to the next: allocating and zeroing it took a
+ * few percent of every plan. Each plan overwrites what it reads before reading it, and a plan
+ * started while another runs gets its own (`keptInUse`).
+ */
+let kept: Workspace | undefined;
+let keptInUse = false;
+
+function freshWorkspace(capacity: number): Workspace {
+  return { capacity, buffer: replayBuffer(capacity), scratch: new HeadroomScratch(capacity), forecastReplay: new ForecastReplay(capacity) };
+}
+
+function keptWorkspace(capacity: number): Workspace {
+  if (capacity > KEPT_WORKSPACE_MAX) return freshWorkspace(capacity);
+  if (!kept || kept.capacity < capacity) kept = freshWorkspace(capacity);
   kept.forecastReplay.clear();
   return kept;
 }

@@ -134,24 +134,11 @@ export class FittedModel {
   }
 
   /**
-   * For every index k, the highest profile value over [k - back, k + ahead] (`NaN` where none
-   * is known), or `undefined` for a level model. Since a forecast is the profile times a positive
-   * level, the largest forecast over that window from any origin is `level` times it.
-   */
-  public profileWindowMax(back: number, ahead: number): ((k: number) => number) | undefined {
-    const view = this.profileWindowMaxView(back, ahead);
-    if (!view) return undefined;
-    const { values: windowed, offset } = view;
-    return (k: number) => {
-      const i = k + offset;
-      return i >= 0 && i < windowed.length ? windowed[i] : NaN;
-    };
-  }
-
-  /**
-   * `profileWindowMax` as stored: the value for index k is `values[k + offset]` (`NaN` outside the
-   * array); computed once per profile and window, and shared by the scaled model and the one taken
-   * as it is.
+   * For every index k, the highest profile value over [k - back, k + ahead], as stored: the value
+   * for k is `values[k + offset]` (`NaN` outside the array or where none is known); `undefined` for
+   * a level model. Since a forecast is the profile times a positive level, the largest forecast
+   * over that window from any origin is `level` times it. Computed once per profile and window,
+   * and shared by the scaled model and the one taken as it is.
    */
   public profileWindowMaxView(back: number, ahead: number): { readonly values: Float64Array; readonly offset: number } | undefined {
     const profile = this.profile;
@@ -169,7 +156,7 @@ export class FittedModel {
   }
 }
 
-/** The windowed maxima of each profile (`profileWindowMax`), kept while the profile is. */
+/** The windowed maxima of each profile (`profileWindowMaxView`), kept while the profile is. */
 const WINDOW_MAX = new WeakMap<Float64Array, Map<string, Float64Array>>();
 
 /**

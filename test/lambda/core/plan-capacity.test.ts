@@ -244,3 +244,43 @@ describe('planCapacity', () => {
     expect(() => planCapacity(input(values, { minCapacity: 5, maxCapacity: 3 }))).toThrow(/maxCapacity \(3\).*minCapacity \(5\)/);
   });
 });
+
+describe('explainPlan keeps no state between plans', () => {
+  /** Ten days of five-minute points of a daily load with a spike at the same time each day. */
+  const fiveMinuteInput = (): PlanInput => {
+    let s = 1;
+    const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = 10 * 288;
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = i % 288;
+      v[i] = 100 * (1.2 + Math.sin((2 * Math.PI * p) / 288)) * (0.9 + 0.2 * rnd()) + (p > 100 && p < 110 ? 300 : 0);
+    }
+    return { ...input([]), now: T0 + n * 5 * MIN, history: { start: T0, stepSeconds: 300, values: v }, maxCapacity: 1000, horizonSeconds: 3600 };
+  };
+  const small = input(new Array(50).fill(5));
+
+  test('a plan made while another runs (a getter on its options that plans) leaves the outer plan as it is', () => {
+    const plain = explainPlan(fiveMinuteInput());
+    // the case is one where the working memory matters: "the same minute a day earlier" is weighed
+    expect(plain.explanation?.seasonalNaiveWeight).toBeGreaterThan(0);
+    let inner = 0;
+    const options = {
+      get realizedGain() {
+        inner++;
+        explainPlan(small);
+        return 1;
+      },
+    };
+    const reentrant = explainPlan(fiveMinuteInput(), options);
+    expect(inner).toBeGreaterThan(0);
+    expect(JSON.stringify(reentrant)).toBe(JSON.stringify(plain));
+  });
+
+  test('a plan is the same whatever plans came before it, small or large', () => {
+    const a = JSON.stringify(explainPlan(fiveMinuteInput()));
+    explainPlan(small);
+    explainPlan({ ...fiveMinuteInput(), horizonSeconds: 3 * 86_400 });
+    expect(JSON.stringify(explainPlan(fiveMinuteInput()))).toBe(a);
+  });
+});
