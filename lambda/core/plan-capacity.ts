@@ -328,7 +328,11 @@ export function explainPlan(input: PlanInput, options: PlannerOptions = {}): { p
   }
 }
 
-function planWith(input: PlanInput, options: PlannerOptions, workspace: (capacity: number) => Workspace): { plan: PlanOutput; explanation?: PlanExplanation } {
+function planWith(
+  input: PlanInput,
+  options: PlannerOptions,
+  workspace: (capacity: number) => Workspace,
+): { plan: PlanOutput; explanation?: PlanExplanation } {
   validateInput(input);
   const budget = options.unservedBudget ?? DEFAULT_PLANNER_UNSERVED_BUDGET;
   if (!(budget >= 0 && budget < 1)) throw new RangeError(`unservedBudget must be a fraction in [0, 1) (got ${budget})`);
