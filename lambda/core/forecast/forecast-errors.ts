@@ -109,19 +109,19 @@ export function replayBuffer(capacity: number): ReplayedPlan {
 export function replayPlan(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext, into?: ReplayedPlan): ReplayedPlan {
   const cap = replayCapacity(w);
   const out = into && into.forecasts.length >= cap ? into : replayBuffer(cap);
+  const { forecasts, planned, actuals, memory: memoryOut, reactive: reactiveOut, steps } = out;
+  const reactive = context.reactive;
+  const memories = context.memory;
   // a seasonal model forecasts profile[k - from] x level; a level model its level at every lead
-  // (two loops, each of one kind)
   const profile = model.profileView();
+  const p = profile?.values;
+  const from = profile?.from ?? 0;
+  // the largest forecast over [k - back, k + ahead] from an origin is its level times the
+  // profile's windowed maximum; a window that starts before the origin holds only the forecasts
+  // from the origin on
   const windowMax = model.profileWindowMaxView(w.back, w.ahead);
-  out.count = profile && windowMax ? replayProfile(model, profile, windowMax, values, w, context, out) : replayLevel(model, values, w, context, out);
-  return out;
-}
-
-/** `replayPlan` of a level model: the forecast at every lead is the level at the origin. */
-function replayLevel(model: FittedModel, values: Float64Array, w: ReplayWindow, context: ReplayContext, out: ReplayedPlan): number {
-  const { forecasts, planned, actuals, memory: memoryOut, reactive: reactiveOut, steps } = out;
-  const reactive = context.reactive;
-  const memories = context.memory;
+  const wm = windowMax?.values;
+  const wmOffset = windowMax?.offset ?? 0;
   let count = 0;
   for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
     const level = model.levelAt(o);
@@ -132,64 +132,25 @@ function replayLevel(model: FittedModel, values: Float64Array, w: ReplayWindow, 
       const k = o + lead;
       const a = values[k];
       if (!Number.isFinite(a)) continue;
-      forecasts[count] = level;
-      planned[count] = level;
-      actuals[count] = a;
-      memoryOut[count] = memory;
-      reactiveOut[count] = reactive[k];
-      steps[count] = k;
-      count++;
-    }
-  }
-  return count;
-}
-
-/**
- * `replayPlan` of a seasonal model: the forecast at k is its profile at k times the level at the
- * origin, and the largest forecast over [k - back, k + ahead] the level times the profile's windowed
- * maximum (a window that starts before the origin holds only the forecasts from the origin on).
- */
-function replayProfile(
-  model: FittedModel,
-  profile: { readonly values: Float64Array; readonly from: number },
-  windowMax: { readonly values: Float64Array; readonly offset: number },
-  values: Float64Array,
-  w: ReplayWindow,
-  context: ReplayContext,
-  out: ReplayedPlan,
-): number {
-  const { forecasts, planned, actuals, memory: memoryOut, reactive: reactiveOut, steps } = out;
-  const reactive = context.reactive;
-  const memories = context.memory;
-  const p = profile.values;
-  const from = profile.from;
-  const wm = windowMax.values;
-  const wmOffset = windowMax.offset;
-  let count = 0;
-  for (let o = w.fromOrigin; o <= w.toOrigin; o += w.stride) {
-    const level = model.levelAt(o);
-    if (!Number.isFinite(level)) continue;
-    const memory = memories ? memories[o] : NaN;
-    const lastLead = Math.min(w.leadMax, values.length - 1 - o);
-    for (let lead = w.leadMin; lead <= lastLead; lead++) {
-      const k = o + lead;
-      const a = values[k];
-      if (!Number.isFinite(a)) continue;
-      const i = k - from;
-      const v = i >= 0 && i < p.length ? p[i] : NaN;
-      const fk = Number.isFinite(v) ? v * level : NaN;
-      if (!Number.isFinite(fk)) continue;
-      let g = fk;
-      if (lead >= w.back) {
-        const j = k + wmOffset;
-        const m = (j >= 0 && j < wm.length ? wm[j] : NaN) * level;
-        if (m > g) g = m;
-      } else {
-        for (let x = o; x <= k + w.ahead; x++) {
-          const y = x - from;
-          const u = y >= 0 && y < p.length ? p[y] : NaN;
-          const f = Number.isFinite(u) ? u * level : NaN;
-          if (f > g) g = f;
+      let fk = level;
+      let g = level;
+      if (p !== undefined && wm !== undefined) {
+        const i = k - from;
+        const v = i >= 0 && i < p.length ? p[i] : NaN;
+        fk = Number.isFinite(v) ? v * level : NaN;
+        if (!Number.isFinite(fk)) continue;
+        g = fk;
+        if (lead >= w.back) {
+          const j = k + wmOffset;
+          const m = (j >= 0 && j < wm.length ? wm[j] : NaN) * level;
+          if (m > g) g = m;
+        } else {
+          for (let x = o; x <= k + w.ahead; x++) {
+            const y = x - from;
+            const u = y >= 0 && y < p.length ? p[y] : NaN;
+            const f = Number.isFinite(u) ? u * level : NaN;
+            if (f > g) g = f;
+          }
         }
       }
       forecasts[count] = fk;
@@ -201,7 +162,8 @@ function replayProfile(
       count++;
     }
   }
-  return count;
+  out.count = count;
+  return out;
 }
 
 /** Multipliers on a model's forecast, learned from its replayed errors and the budget. */
