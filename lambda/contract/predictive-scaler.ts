@@ -82,6 +82,18 @@ export const PREDICTIVE_SERVICE_NAME = 'predictive-scaler';
  */
 export const DEFAULT_UNSERVED_BUDGET_PERCENT = 0.03;
 
+/** `RealizedUnservedPercent` is the realized unserved share of this many minutes of load (a rolling day). */
+export const REALIZED_UNSERVED_WINDOW_MINUTES = 1440;
+
+/**
+ * The construct's alarm on `RealizedUnservedPercent`: its hourly minimum above the budget for this
+ * many hours in a row, one more than the metric's window. One burst of misses stays in the rolling
+ * day for exactly a day, so on its own it never alarms, whatever minute of the hour it came in
+ * (with as many hours as the window, it alarmed when it came in the last minutes of an hour); misses
+ * that recur within a day keep the share above the budget for longer, and do.
+ */
+export const REALIZED_UNSERVED_ALARM_HOURS = REALIZED_UNSERVED_WINDOW_MINUTES / 60 + 1;
+
 /** Numeric settings, with bounds, in the unit the handler uses (seconds for durations). */
 export const PREDICTIVE_SCALER_SETTINGS = {
   capacityPerInstance: { env: E.CAPACITY_PER_INSTANCE, prop: 'capacityPerInstance', unit: 'load', min: 0, max: Infinity, lowOpen: true },

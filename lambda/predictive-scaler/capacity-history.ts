@@ -10,6 +10,7 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { REALIZED_UNSERVED_WINDOW_MINUTES } from '../contract';
 import type { MetricSeries } from '../core';
 import { measureRealized } from '../core/forecast/realized-outcome';
 import { describeError } from '../shared/aws';
@@ -17,8 +18,6 @@ import { readMetricPages, STEP_SECONDS, toGrid } from './load-history';
 import { DIMENSION_GROUP, METRIC } from './telemetry';
 
 const STEP_MS = STEP_SECONDS * 1000;
-/** The realized share is published over this many one-minute steps (a rolling day). */
-export const REALIZED_WINDOW_STEPS = 1440;
 
 /** What the run read of the group's capacity. */
 export interface CapacityHistory {
@@ -94,7 +93,7 @@ export function realizedLastDay(
   const values = load.values instanceof Float64Array ? load.values : Float64Array.from(load.values);
   const r = measureRealized(values, load.start, load.stepSeconds * 1000, capacity, {
     ...settings,
-    windowSteps: Math.round((REALIZED_WINDOW_STEPS * STEP_SECONDS) / load.stepSeconds),
+    windowSteps: Math.round((REALIZED_UNSERVED_WINDOW_MINUTES * 60) / load.stepSeconds),
     gain: 1,
     maxBoost: 1,
     minSteps: 1,

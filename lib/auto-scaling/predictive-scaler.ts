@@ -19,6 +19,7 @@ import {
   numberProblem,
   predictiveScalerProblems,
   propError,
+  REALIZED_UNSERVED_ALARM_HOURS,
   rateSeconds,
 } from '../../lambda/contract';
 import { alarmFor, assertOneDestination } from '../private/alarm-factory';
@@ -79,7 +80,9 @@ export class PredictiveScaler extends Construct {
   /**
    * Alarm when the realized unserved share of the last day (`RealizedUnservedPercent`: the load
    * above what the group's instances in service carried) stays above `unservedBudgetPercent` for
-   * a whole day: the budget promised is not the budget kept. Needs the group's group metrics
+   * more than a day (its hourly minimum, 25 hours in a row): the budget promised is not the budget
+   * kept. One burst of misses keeps the rolling day above the budget for exactly a day and does not
+   * alarm on its own; misses that recur within a day do. Needs the group's group metrics
    * (GroupInServiceInstances); without them the metric is absent and the alarm stays OK.
    */
   public readonly realizedUnservedAlarm: cloudwatch.Alarm;
@@ -143,12 +146,12 @@ export class PredictiveScaler extends Construct {
     this.missingDataAlarm = scaler.missingDataAlarm;
 
     this.realizedUnservedAlarm = alarmFor(props, this, 'RealizedUnservedAlarm', {
-      alarmDescription: `predictive scaler: the load left unserved over the last day stayed above the budget (${settings.unservedBudgetPercent}%) for a day; see the run log's plan.diagnostics`,
+      alarmDescription: `predictive scaler: the load left unserved over the last day stayed above the budget (${settings.unservedBudgetPercent}%) for more than a day; see the run log's plan.diagnostics`,
       metric: this.metricRealizedUnservedPercent({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.hours(1) }),
       threshold: settings.unservedBudgetPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 24,
-      datapointsToAlarm: 24,
+      evaluationPeriods: REALIZED_UNSERVED_ALARM_HOURS,
+      datapointsToAlarm: REALIZED_UNSERVED_ALARM_HOURS,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // On an ECS service the plan is in tasks: the group's in-service metrics are not read.

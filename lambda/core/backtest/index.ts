@@ -4,3 +4,4 @@ export * from './simulate-group';
 export * from './read-metric-csv';
 export * from './render-chart';
 export * from './run-backtest';
+export * from './realized-alarm';

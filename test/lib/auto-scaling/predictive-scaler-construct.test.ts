@@ -252,7 +252,7 @@ describe('PredictiveScaler', () => {
     });
   });
 
-  test('an alarm when the realized unserved share stays above the budget for a day, to the alert topic', () => {
+  test('an alarm when the realized unserved share stays above the budget for more than a day, to the alert topic', () => {
     const { template, stack, alerts, ps } = scaler({ unservedBudgetPercent: 0.1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: METRIC.REALIZED_UNSERVED_PERCENT,
@@ -260,8 +260,9 @@ describe('PredictiveScaler', () => {
       Dimensions: [{ Name: 'AutoScalingGroupName', Value: Match.anyValue() }],
       Statistic: 'Minimum',
       Period: 3600,
-      EvaluationPeriods: 24,
-      DatapointsToAlarm: 24,
+      // one hour more than the metric's rolling day: one burst of misses alone never alarms
+      EvaluationPeriods: 25,
+      DatapointsToAlarm: 25,
       Threshold: 0.1,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
