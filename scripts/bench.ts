@@ -33,9 +33,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { REALIZED_UNSERVED_ALARM_HOURS, REALIZED_UNSERVED_WINDOW_MINUTES } from '../lambda/contract';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
+import { type RealizedAlarmOutcome, replayRealizedAlarm } from '../lambda/core/backtest/realized-alarm';
 import { type PlannerSchedule, simulateGroup, type SimulationResult } from '../lambda/core/backtest/simulate-group';
-import { planCapacity } from '../lambda/core/plan-capacity';
+import { DEFAULT_PLANNER_UNSERVED_BUDGET, planCapacity } from '../lambda/core/plan-capacity';
 import type { PlanInput, PlanOutput } from '../lambda/core/plan-types';
 
 const DAY = 1440;
@@ -166,6 +168,8 @@ interface PolicyRow {
   plannerMsPerCall?: number;
   forecastWape?: number;
   naiveDayWape?: number;
+  /** The planner's promise watched: the construct's alarm on RealizedUnservedPercent over the scored minutes. */
+  realizedAlarm?: RealizedAlarmOutcome & { budgetPct: number };
 }
 
 function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: number): { wape?: number; naive?: number } {
@@ -205,7 +209,7 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
     warmupSteps: 60,
     plan,
   });
-  const run = (target: number, p?: PlannerSchedule): PolicyRow => {
+  const run = (target: number, p?: PlannerSchedule, budget?: number): PolicyRow => {
     const r = simulateGroup(
       values,
       m.start,
@@ -221,6 +225,22 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       env.scoreFrom,
     );
     const f = p ? forecastErrors(values, r, env.scoreFrom) : {};
+    // RealizedUnservedPercent as the handler publishes it (every 5 minutes, the scaler's default
+    // schedule) and the construct's alarm on it
+    const realizedAlarm =
+      budget === undefined
+        ? undefined
+        : replayRealizedAlarm(values, r.capacity, m.start, 60_000, {
+            capacityPerInstance: perInstance,
+            targetUtilization: target,
+            minCapacity: env.minCapacity,
+            unservedBudget: budget,
+            windowSteps: REALIZED_UNSERVED_WINDOW_MINUTES,
+            everySteps: 5,
+            periodSteps: 60,
+            periods: REALIZED_UNSERVED_ALARM_HOURS,
+            from: env.scoreFrom,
+          });
     // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
     let paid = 0;
     for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) paid += r.paid[t];
@@ -231,6 +251,7 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       launches: r.launches,
       ...(p ? { plannerCalls: r.plans, plannerErrors: r.planErrors, plannerMsPerCall: r.planMs / Math.max(1, r.plans + r.planErrors) } : {}),
       ...(f.wape !== undefined ? { forecastWape: f.wape, naiveDayWape: f.naive } : {}),
+      ...(realizedAlarm ? { realizedAlarm: { ...realizedAlarm, budgetPct: 100 * budget! } } : {}),
     };
   };
   const policies: Record<string, PolicyRow> = {
@@ -238,9 +259,11 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
     'hourly-seasonal': run(o.target, planner(hourlySeasonal)),
   };
   for (const u of o.reactiveTargets) policies[`reactive@${u}`] = run(u);
+  const budget = o.unservedBudgetPercent !== undefined ? o.unservedBudgetPercent / 100 : DEFAULT_PLANNER_UNSERVED_BUDGET;
   policies.candidate = run(
     o.target,
-    planner((input) => planCapacity(input, o.unservedBudgetPercent !== undefined ? { unservedBudget: o.unservedBudgetPercent / 100 } : {})),
+    planner((input) => planCapacity(input, { unservedBudget: budget })),
+    budget,
   );
   let peakNeed = env.minCapacity;
   for (let t = env.scoreFrom; t < n; t++)
@@ -348,7 +371,34 @@ export function printSummary(rows: readonly TraceRow[]) {
       .map((s) => `${label(s.policy)} ${s.msPerPlanMedian!.toFixed(1)}`)
       .join('; ')}`,
   );
+  printPromiseWatched(rows);
   return summary;
+}
+
+/** Whether the construct's alarm on RealizedUnservedPercent fired where the budget was broken, and only there. */
+function printPromiseWatched(rows: readonly TraceRow[]): void {
+  const watched = rows.flatMap((r) => {
+    const c = r.policies.candidate;
+    return c?.realizedAlarm ? [{ trace: r.trace, unservedPct: c.unservedPct, ...c.realizedAlarm }] : [];
+  });
+  if (watched.length === 0) return;
+  const budget = watched[0].budgetPct;
+  console.log(
+    `\nthe promise watched: RealizedUnservedPercent (the last ${REALIZED_UNSERVED_WINDOW_MINUTES / 60} hours, every 5 minutes) and the alarm when its hourly minimum stays above the budget (${budget}%) for ${REALIZED_UNSERVED_ALARM_HOURS} hours, this planner:\n`,
+  );
+  console.log('| trace | unserved% (scored) | rolling day above the budget (share of the time) | alarm: times, hours |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const w of watched)
+    console.log(
+      `| ${w.trace} | ${w.unservedPct.toFixed(4)} | ${((100 * w.aboveBudget) / Math.max(1, w.datapoints)).toFixed(1)}% | ${w.alarms}, ${w.alarmPeriods} |`,
+    );
+  const broken = watched.filter((w) => w.unservedPct > budget);
+  const kept = watched.filter((w) => !(w.unservedPct > budget));
+  const fired = (ws: typeof watched) => ws.filter((w) => w.alarms > 0).length;
+  const traces = (n: number) => `${n} trace${n === 1 ? '' : 's'}`;
+  console.log(
+    `\nbudget broken over the scored days on ${traces(broken.length)}, the alarm fired on ${fired(broken)} of them; kept on ${traces(kept.length)}, the alarm fired on ${fired(kept)} (it watches days, not the whole run)`,
+  );
 }
 
 function median(xs: number[]): number {
