@@ -10,7 +10,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs as parseArgv } from 'node:util';
-import { readMetricCsv, renderBacktestChart, runBacktest, simulateGroup, type BacktestResult, type SimulationResult } from '../lambda/core/backtest';
+import { REALIZED_UNSERVED_ALARM_HOURS, REALIZED_UNSERVED_WINDOW_MINUTES } from '../lambda/contract';
+import {
+  readMetricCsv,
+  renderBacktestChart,
+  replayRealizedAlarm,
+  runBacktest,
+  simulateGroup,
+  type BacktestResult,
+  type SimulationResult,
+} from '../lambda/core/backtest';
 import { DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
 
 const USAGE = `usage: scaling-backtest --csv FILE [options]
@@ -19,8 +28,10 @@ Replays a metric export (CSV rows "timestamp,value"; ISO 8601 or epoch timestamp
 resampled to one minute) through the product's simulation of an Auto Scaling group: with the
 predictive planner beside target tracking at each unserved budget, and with target tracking alone,
 at your target and at the lower target that costs the same as each budget's plan. Prints the
-frontier (cost and unserved load per budget, and what the same money buys without the planner) and
-writes an HTML chart of load, forecast, capacity and the frontier.
+frontier (cost and unserved load per budget, and what the same money buys without the planner, and
+how often the predictive scaler's budget alarm would have gone off: RealizedUnservedPercent, the
+last day's unserved share, above the budget for ${REALIZED_UNSERVED_ALARM_HOURS} hours in a row) and writes an HTML chart of
+load, forecast, capacity and the frontier.
 
 options:
   --csv FILE                    the metric export (required)
@@ -161,6 +172,8 @@ export interface FrontierPoint {
   readonly launches: number;
   readonly msPerPlan?: number;
   readonly planErrors?: number;
+  /** Planner rows: how often the construct's alarm on the realized unserved share would have gone into ALARM, and for how many hours. */
+  readonly budgetAlarm?: { readonly alarms: number; readonly hours: number };
 }
 
 /** The frontier of one metric: the planner per budget, and target tracking alone at equal cost. */
@@ -227,6 +240,7 @@ export function computeFrontier(
       budgetPercent: pct,
       msPerPlan: result.planned.plans ? result.planned.planMs / result.planned.plans : 0,
       planErrors: result.planned.planErrors,
+      budgetAlarm: budgetAlarm(values, start, stepSeconds, result, pct, config.planIntervalSeconds ?? 300),
     });
     let lo = 0.02;
     let hi = 1;
@@ -251,9 +265,36 @@ export function computeFrontier(
   return { chart: closest.result, chartBudgetPercent: closest.pct, reactive, budgets };
 }
 
+/**
+ * The budget alarm over the scored steps: the share the handler publishes each run (the last day's
+ * unserved load over its load) and the construct's alarm on it (hourly minimum above the budget).
+ */
+function budgetAlarm(
+  values: Float64Array,
+  start: number,
+  stepSeconds: number,
+  result: BacktestResult,
+  budgetPercent: number,
+  intervalSeconds: number,
+): FrontierPoint['budgetAlarm'] {
+  const hourSteps = Math.max(1, Math.round(3600 / stepSeconds));
+  const r = replayRealizedAlarm(values, result.planned.capacity, start, stepSeconds * 1000, {
+    capacityPerInstance: result.capacityPerInstance,
+    targetUtilization: result.targetUtilization,
+    minCapacity: result.minCapacity,
+    unservedBudget: budgetPercent / 100,
+    windowSteps: Math.round((REALIZED_UNSERVED_WINDOW_MINUTES * 60) / stepSeconds),
+    everySteps: Math.max(1, Math.round(intervalSeconds / stepSeconds)),
+    periodSteps: hourSteps,
+    periods: REALIZED_UNSERVED_ALARM_HOURS,
+    from: result.scoreFrom,
+  });
+  return { alarms: r.alarms, hours: (r.alarmPeriods * hourSteps * stepSeconds) / 3600 };
+}
+
 /** The frontier as a table: per budget the planner and target tracking at the same cost, then target tracking at the target. */
 export function formatTable(frontier: Frontier): string[][] {
-  const header = ['policy', 'instance-hours', 'unserved load', 'overloaded minutes', 'launches', 'ms/plan'];
+  const header = ['policy', 'instance-hours', 'unserved load', 'overloaded minutes', 'launches', 'ms/plan', 'budget alarm'];
   const row = (p: FrontierPoint) => [
     p.policy,
     p.instanceHours.toFixed(1),
@@ -261,6 +302,7 @@ export function formatTable(frontier: Frontier): string[][] {
     `${p.overloadedPercent.toFixed(2)}%`,
     String(p.launches),
     p.msPerPlan !== undefined ? p.msPerPlan.toFixed(1) : '',
+    p.budgetAlarm ? `${p.budgetAlarm.alarms}x, ${p.budgetAlarm.hours} h` : '',
   ];
   return [header, ...frontier.budgets.flatMap((b) => [row(b.planner), row(b.sameCost)]), row(frontier.reactive)];
 }
