@@ -86,13 +86,20 @@ export const DEFAULT_UNSERVED_BUDGET_PERCENT = 0.03;
 export const REALIZED_UNSERVED_WINDOW_MINUTES = 1440;
 
 /**
- * The construct's alarm on `RealizedUnservedPercent`: its hourly minimum above the budget for this
- * many hours in a row, one more than the metric's window. One burst of misses stays in the rolling
- * day for exactly a day, so on its own it never alarms, whatever minute of the hour it came in
- * (with as many hours as the window, it alarmed when it came in the last minutes of an hour); misses
- * that recur within a day keep the share above the budget for longer, and do.
+ * The construct's alarm on `RealizedUnservedPercent` for a scaler run every `intervalSeconds`: the
+ * metric's minimum per period above the budget for `periods` periods in a row, a window one period
+ * longer than the metric's. A period is an hour, or twice the interval when runs are further apart
+ * (so that no period goes without a datapoint: an empty period is not breaching), at most a day. CloudWatch
+ * evaluates the alarm every minute over a sliding window, so with a window no longer than the
+ * metric's (24 hours), every single burst of misses, which keeps the rolling day above the budget
+ * for a day, alarmed for a few minutes; with one period more, misses that keep it there longer
+ * than that (misses that recur within a day, or last longer than a period) do, a single short
+ * burst does not.
  */
-export const REALIZED_UNSERVED_ALARM_HOURS = REALIZED_UNSERVED_WINDOW_MINUTES / 60 + 1;
+export function realizedUnservedAlarmWindow(intervalSeconds: number): { readonly periodSeconds: number; readonly periods: number } {
+  const periodSeconds = Math.min(86_400, Math.max(3600, 60 * Math.ceil((2 * intervalSeconds) / 60)));
+  return { periodSeconds, periods: Math.floor((REALIZED_UNSERVED_WINDOW_MINUTES * 60) / periodSeconds) + 1 };
+}
 
 /** Numeric settings, with bounds, in the unit the handler uses (seconds for durations). */
 export const PREDICTIVE_SCALER_SETTINGS = {

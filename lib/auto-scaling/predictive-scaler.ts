@@ -19,8 +19,8 @@ import {
   numberProblem,
   predictiveScalerProblems,
   propError,
-  REALIZED_UNSERVED_ALARM_HOURS,
   rateSeconds,
+  realizedUnservedAlarmWindow,
 } from '../../lambda/contract';
 import { alarmFor, assertOneDestination } from '../private/alarm-factory';
 import { propPrefix } from '../private/prop-path';
@@ -80,9 +80,10 @@ export class PredictiveScaler extends Construct {
   /**
    * Alarm when the realized unserved share of the last day (`RealizedUnservedPercent`: the load
    * above what the group's instances in service carried) stays above `unservedBudgetPercent` for
-   * more than a day (its hourly minimum, 25 hours in a row): the budget promised is not the budget
-   * kept. One burst of misses keeps the rolling day above the budget for exactly a day and does not
-   * alarm on its own; misses that recur within a day do. Needs the group's group metrics
+   * more than a day (its hourly minimum, 25 hours in a row; with runs more than 30 minutes apart,
+   * its minimum over two runs, for one such period more than a day): the budget promised is not the
+   * budget kept. A single short burst of misses keeps the rolling day above the budget for a day
+   * and does not alarm on its own; misses that recur within a day do. Needs the group's group metrics
    * (GroupInServiceInstances); without them the metric is absent and the alarm stays OK.
    */
   public readonly realizedUnservedAlarm: cloudwatch.Alarm;
@@ -145,13 +146,14 @@ export class PredictiveScaler extends Construct {
     this.errorAlarm = scaler.errorAlarm;
     this.missingDataAlarm = scaler.missingDataAlarm;
 
+    const realizedWindow = realizedUnservedAlarmWindow(settings.intervalSeconds);
     this.realizedUnservedAlarm = alarmFor(props, this, 'RealizedUnservedAlarm', {
       alarmDescription: `predictive scaler: the load left unserved over the last day stayed above the budget (${settings.unservedBudgetPercent}%) for more than a day; see the run log's plan.diagnostics`,
-      metric: this.metricRealizedUnservedPercent({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.hours(1) }),
+      metric: this.metricRealizedUnservedPercent({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.seconds(realizedWindow.periodSeconds) }),
       threshold: settings.unservedBudgetPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: REALIZED_UNSERVED_ALARM_HOURS,
-      datapointsToAlarm: REALIZED_UNSERVED_ALARM_HOURS,
+      evaluationPeriods: realizedWindow.periods,
+      datapointsToAlarm: realizedWindow.periods,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // On an ECS service the plan is in tasks: the group's in-service metrics are not read.

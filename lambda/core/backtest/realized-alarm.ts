@@ -1,10 +1,11 @@
 /**
  * The promise a team can watch, replayed: the realized unserved share the predictive scaler's
  * handler publishes each run (`RealizedUnservedPercent`, the load above what the instances in
- * service carried over a rolling window) and the construct's alarm on it (the minimum per period
- * above the budget for some periods in a row, missing periods not breaching), over a simulated or
- * recorded group. Pure: the benchmark uses it to say whether the alarm fires where the promise was
- * broken and stays quiet where it was kept.
+ * service carried over a rolling window) and the construct's alarm on it, as CloudWatch evaluates
+ * it by default: every step, over a sliding window of `periods` periods, each breaching when it
+ * holds a datapoint and its minimum is above the budget (an empty period is not breaching), in
+ * ALARM when all of them breach. Pure: the benchmark uses it to say whether the alarm fires where
+ * the promise was broken and stays quiet where it was kept.
  */
 import { measureRealized } from '../forecast/realized-outcome';
 
@@ -21,24 +22,27 @@ export interface RealizedAlarmOptions {
   readonly windowSteps: number;
   /** A share is published every this many steps (one per run of the scaler). */
   readonly everySteps: number;
-  /** The alarm's period, in steps; periods are aligned to multiples of it since the epoch. */
+  /** The alarm's period, in steps. */
   readonly periodSteps: number;
-  /** Periods in a row whose minimum is above the budget that put the alarm in ALARM. */
+  /** Periods in a row, all breaching, that put the alarm in ALARM. */
   readonly periods: number;
-  /** First step published (e.g. the first scored step). @default 0 */
+  /**
+   * First step the alarm is reported on (e.g. the first scored step); shares are published from
+   * the alarm's window earlier, as a scaler running before it would have. @default 0
+   */
   readonly from?: number;
 }
 
 export interface RealizedAlarmOutcome {
-  /** Shares published (steps where the window held load and capacity). */
+  /** Shares published from `from` on (steps where the window held load and capacity). */
   readonly datapoints: number;
   /** Of them, above the budget. */
   readonly aboveBudget: number;
-  /** Periods the alarm spent in ALARM. */
-  readonly alarmPeriods: number;
-  /** Times it went into ALARM. */
+  /** Steps from `from` on at which the alarm was in ALARM. */
+  readonly alarmSteps: number;
+  /** Times it went into ALARM from `from` on. */
   readonly alarms: number;
-  /** The step of the period in which it first went into ALARM. */
+  /** The first step it was in ALARM. */
   readonly firstAlarmStep?: number;
 }
 
@@ -53,6 +57,15 @@ export function replayRealizedAlarm(
   stepMs: number,
   o: RealizedAlarmOptions,
 ): RealizedAlarmOutcome {
+  const n = load.length;
+  const from = Math.max(0, o.from ?? 0);
+  const windowSteps = o.periods * o.periodSteps;
+  // published[t] / breaching[t]: prefix counts of the shares published, and of those above the
+  // budget, at steps < t
+  const published = new Int32Array(n + 1);
+  const breaching = new Int32Array(n + 1);
+  const every = Math.max(1, Math.floor(o.everySteps));
+  const firstRun = Math.max(0, from - windowSteps);
   const history = { start, stepSeconds: stepMs / 1000, values: capacity };
   const settings = {
     unservedBudget: o.unservedBudget,
@@ -65,51 +78,56 @@ export function replayRealizedAlarm(
     minSteps: 1,
     reachableShare: 1,
   };
-  // the minimum share published in each period, by period index since the epoch
-  const minimum = new Map<number, number>();
   let datapoints = 0;
   let aboveBudget = 0;
-  for (let t = Math.max(0, o.from ?? 0); t < load.length; t += Math.max(1, o.everySteps)) {
-    const first = Math.max(0, t + 1 - o.windowSteps);
-    const share = measureRealized(load.subarray(first, t + 1), start + first * stepMs, stepMs, history, settings).share;
-    if (!Number.isFinite(share)) continue;
-    datapoints++;
-    if (share > o.unservedBudget) aboveBudget++;
-    const period = Math.floor((start + t * stepMs) / (o.periodSteps * stepMs));
-    minimum.set(period, Math.min(minimum.get(period) ?? Infinity, share));
+  for (let t = 0; t < n; t++) {
+    let p = 0;
+    let b = 0;
+    if (t >= firstRun && (t - firstRun) % every === 0) {
+      const first = Math.max(0, t + 1 - o.windowSteps);
+      const share = measureRealized(load.subarray(first, t + 1), start + first * stepMs, stepMs, history, settings).share;
+      if (Number.isFinite(share)) {
+        p = 1;
+        b = share > o.unservedBudget ? 1 : 0;
+        if (t >= from) {
+          datapoints++;
+          aboveBudget += b;
+        }
+      }
+    }
+    published[t + 1] = published[t] + p;
+    breaching[t + 1] = breaching[t] + b;
   }
-  return {
-    datapoints,
-    aboveBudget,
-    ...evaluateAlarm(minimum, o.unservedBudget, o.periods, (p) => Math.round((p * o.periodSteps * stepMs - start) / stepMs)),
-  };
+  return { datapoints, aboveBudget, ...evaluateAlarm(published, breaching, from, n, o.periodSteps, o.periods) };
 }
 
-/** The alarm over the periods' minima: a missing period is not breaching. */
+/**
+ * The alarm at each step t from `from` on, over the window [t + 1 - periods x periodSteps, t]: in
+ * ALARM when every period of it holds a datapoint and all of them are above the budget.
+ */
 function evaluateAlarm(
-  minimum: Map<number, number>,
-  threshold: number,
+  published: Int32Array,
+  breaching: Int32Array,
+  from: number,
+  n: number,
+  periodSteps: number,
   periods: number,
-  stepOf: (period: number) => number,
-): Pick<RealizedAlarmOutcome, 'alarmPeriods' | 'alarms' | 'firstAlarmStep'> {
-  const keys = [...minimum.keys()].sort((a, b) => a - b);
-  let inARow = 0;
-  let alarmPeriods = 0;
+): Pick<RealizedAlarmOutcome, 'alarmSteps' | 'alarms' | 'firstAlarmStep'> {
+  const count = (counts: Int32Array, lo: number, hi: number) => counts[Math.max(0, hi + 1)] - counts[Math.max(0, lo)];
+  let alarmSteps = 0;
   let alarms = 0;
   let firstAlarmStep: number | undefined;
-  let previous: number | undefined;
   let inAlarm = false;
-  for (const p of keys) {
-    if (previous !== undefined && p !== previous + 1) inARow = 0;
-    inARow = minimum.get(p)! > threshold ? inARow + 1 : 0;
-    const alarm = inARow >= periods;
+  for (let t = from; t < n; t++) {
+    const lo = t + 1 - periods * periodSteps;
+    let alarm = lo >= 0 && count(published, lo, t) === count(breaching, lo, t);
+    for (let k = 0; alarm && k < periods; k++) alarm = count(published, lo + k * periodSteps, lo + (k + 1) * periodSteps - 1) > 0;
     if (alarm) {
-      alarmPeriods++;
+      alarmSteps++;
       if (!inAlarm) alarms++;
-      firstAlarmStep ??= stepOf(p);
+      firstAlarmStep ??= t;
     }
     inAlarm = alarm;
-    previous = p;
   }
-  return { alarmPeriods, alarms, ...(firstAlarmStep !== undefined ? { firstAlarmStep } : {}) };
+  return { alarmSteps, alarms, ...(firstAlarmStep !== undefined ? { firstAlarmStep } : {}) };
 }

@@ -277,6 +277,17 @@ describe('PredictiveScaler', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GroupInServiceInstances'))).toEqual([]);
   });
 
+  test('runs more than 30 minutes apart: periods of two runs, one more than a day holds, so no period goes without a share', () => {
+    const { template } = scaler({ schedule: events.Schedule.rate(Duration.hours(2)), horizon: Duration.hours(4) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: METRIC.REALIZED_UNSERVED_PERCENT,
+      Statistic: 'Minimum',
+      Period: 4 * 3600,
+      EvaluationPeriods: 7,
+      DatapointsToAlarm: 7,
+    });
+  });
+
   test('a group without group metrics, or imported, gets a warning: the planner keeps its replay', () => {
     const f = fixture();
     const plain = new autoscaling.AutoScalingGroup(f.stack, 'Plain', {
