@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs as parseArgv } from 'node:util';
-import { REALIZED_UNSERVED_ALARM_HOURS, REALIZED_UNSERVED_WINDOW_MINUTES } from '../lambda/contract';
+import { REALIZED_UNSERVED_WINDOW_MINUTES, realizedUnservedAlarmWindow } from '../lambda/contract';
 import {
   readMetricCsv,
   renderBacktestChart,
@@ -30,8 +30,8 @@ predictive planner beside target tracking at each unserved budget, and with targ
 at your target and at the lower target that costs the same as each budget's plan. Prints the
 frontier (cost and unserved load per budget, and what the same money buys without the planner, and
 how often the predictive scaler's budget alarm would have gone off: RealizedUnservedPercent, the
-last day's unserved share, above the budget for ${REALIZED_UNSERVED_ALARM_HOURS} hours in a row) and writes an HTML chart of
-load, forecast, capacity and the frontier.
+last day's unserved share, above the budget for more than a day) and writes an HTML chart of load,
+forecast, capacity and the frontier.
 
 options:
   --csv FILE                    the metric export (required)
@@ -277,7 +277,7 @@ function budgetAlarm(
   budgetPercent: number,
   intervalSeconds: number,
 ): FrontierPoint['budgetAlarm'] {
-  const hourSteps = Math.max(1, Math.round(3600 / stepSeconds));
+  const window = realizedUnservedAlarmWindow(intervalSeconds);
   const r = replayRealizedAlarm(values, result.planned.capacity, start, stepSeconds * 1000, {
     capacityPerInstance: result.capacityPerInstance,
     targetUtilization: result.targetUtilization,
@@ -285,11 +285,11 @@ function budgetAlarm(
     unservedBudget: budgetPercent / 100,
     windowSteps: Math.round((REALIZED_UNSERVED_WINDOW_MINUTES * 60) / stepSeconds),
     everySteps: Math.max(1, Math.round(intervalSeconds / stepSeconds)),
-    periodSteps: hourSteps,
-    periods: REALIZED_UNSERVED_ALARM_HOURS,
+    periodSteps: Math.max(1, Math.round(window.periodSeconds / stepSeconds)),
+    periods: window.periods,
     from: result.scoreFrom,
   });
-  return { alarms: r.alarms, hours: (r.alarmPeriods * hourSteps * stepSeconds) / 3600 };
+  return { alarms: r.alarms, hours: (r.alarmSteps * stepSeconds) / 3600 };
 }
 
 /** The frontier as a table: per budget the planner and target tracking at the same cost, then target tracking at the target. */
@@ -302,7 +302,7 @@ export function formatTable(frontier: Frontier): string[][] {
     `${p.overloadedPercent.toFixed(2)}%`,
     String(p.launches),
     p.msPerPlan !== undefined ? p.msPerPlan.toFixed(1) : '',
-    p.budgetAlarm ? `${p.budgetAlarm.alarms}x, ${p.budgetAlarm.hours} h` : '',
+    p.budgetAlarm ? `${p.budgetAlarm.alarms}x, ${p.budgetAlarm.hours.toFixed(1)} h` : '',
   ];
   return [header, ...frontier.budgets.flatMap((b) => [row(b.planner), row(b.sameCost)]), row(frontier.reactive)];
 }

@@ -33,7 +33,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REALIZED_UNSERVED_ALARM_HOURS, REALIZED_UNSERVED_WINDOW_MINUTES } from '../lambda/contract';
+import { REALIZED_UNSERVED_WINDOW_MINUTES, realizedUnservedAlarmWindow } from '../lambda/contract';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
 import { type RealizedAlarmOutcome, replayRealizedAlarm } from '../lambda/core/backtest/realized-alarm';
 import { type PlannerSchedule, simulateGroup, type SimulationResult } from '../lambda/core/backtest/simulate-group';
@@ -169,7 +169,7 @@ interface PolicyRow {
   forecastWape?: number;
   naiveDayWape?: number;
   /** The planner's promise watched: the construct's alarm on RealizedUnservedPercent over the scored minutes. */
-  realizedAlarm?: RealizedAlarmOutcome & { budgetPct: number };
+  realizedAlarm?: RealizedAlarmOutcome & { budgetPct: number; intervalMinutes: number };
 }
 
 function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: number): { wape?: number; naive?: number } {
@@ -225,8 +225,9 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       env.scoreFrom,
     );
     const f = p ? forecastErrors(values, r, env.scoreFrom) : {};
-    // RealizedUnservedPercent as the handler publishes it (every 5 minutes, the scaler's default
-    // schedule) and the construct's alarm on it
+    // RealizedUnservedPercent as the handler publishes it (once per run, here every plan) and the
+    // construct's alarm on it for that schedule
+    const alarmWindow = realizedUnservedAlarmWindow(o.interval * 60);
     const realizedAlarm =
       budget === undefined
         ? undefined
@@ -236,9 +237,9 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
             minCapacity: env.minCapacity,
             unservedBudget: budget,
             windowSteps: REALIZED_UNSERVED_WINDOW_MINUTES,
-            everySteps: 5,
-            periodSteps: 60,
-            periods: REALIZED_UNSERVED_ALARM_HOURS,
+            everySteps: o.interval,
+            periodSteps: alarmWindow.periodSeconds / 60,
+            periods: alarmWindow.periods,
             from: env.scoreFrom,
           });
     // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
@@ -251,7 +252,7 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       launches: r.launches,
       ...(p ? { plannerCalls: r.plans, plannerErrors: r.planErrors, plannerMsPerCall: r.planMs / Math.max(1, r.plans + r.planErrors) } : {}),
       ...(f.wape !== undefined ? { forecastWape: f.wape, naiveDayWape: f.naive } : {}),
-      ...(realizedAlarm ? { realizedAlarm: { ...realizedAlarm, budgetPct: 100 * budget! } } : {}),
+      ...(realizedAlarm ? { realizedAlarm: { ...realizedAlarm, budgetPct: 100 * budget!, intervalMinutes: o.interval } } : {}),
     };
   };
   const policies: Record<string, PolicyRow> = {
@@ -383,14 +384,15 @@ function printPromiseWatched(rows: readonly TraceRow[]): void {
   });
   if (watched.length === 0) return;
   const budget = watched[0].budgetPct;
+  const w = realizedUnservedAlarmWindow(watched[0].intervalMinutes * 60);
   console.log(
-    `\nthe promise watched: RealizedUnservedPercent (the last ${REALIZED_UNSERVED_WINDOW_MINUTES / 60} hours, every 5 minutes) and the alarm when its hourly minimum stays above the budget (${budget}%) for ${REALIZED_UNSERVED_ALARM_HOURS} hours, this planner:\n`,
+    `\nthe promise watched: RealizedUnservedPercent (the last ${REALIZED_UNSERVED_WINDOW_MINUTES / 60} hours, once per plan: every ${watched[0].intervalMinutes} minutes) and the alarm when its minimum per ${w.periodSeconds / 60} minutes stays above the budget (${budget}%) for ${w.periods} periods in a row (evaluated every minute over a sliding window), this planner:\n`,
   );
-  console.log('| trace | unserved% (scored) | rolling day above the budget (share of the time) | alarm: times, hours |');
+  console.log('| trace | unserved% (scored) | rolling day above the budget (share of the shares) | alarm: times, hours |');
   console.log('| --- | ---: | ---: | ---: |');
-  for (const w of watched)
+  for (const x of watched)
     console.log(
-      `| ${w.trace} | ${w.unservedPct.toFixed(4)} | ${((100 * w.aboveBudget) / Math.max(1, w.datapoints)).toFixed(1)}% | ${w.alarms}, ${w.alarmPeriods} |`,
+      `| ${x.trace} | ${x.unservedPct.toFixed(4)} | ${((100 * x.aboveBudget) / Math.max(1, x.datapoints)).toFixed(1)}% | ${x.alarms}, ${(x.alarmSteps / 60).toFixed(1)} |`,
     );
   const broken = watched.filter((w) => w.unservedPct > budget);
   const kept = watched.filter((w) => !(w.unservedPct > budget));
