@@ -12,11 +12,14 @@ import * as path from 'node:path';
 import { parseArgs as parseArgv } from 'node:util';
 import { REALIZED_UNSERVED_WINDOW_MINUTES, realizedUnservedAlarmWindow } from '../lambda/contract';
 import {
+  MISS_ORIGINS,
+  missEpisodes,
   readMetricCsv,
   renderBacktestChart,
   replayRealizedAlarm,
   runBacktest,
   simulateGroup,
+  summarizeMisses,
   type BacktestResult,
   type SimulationResult,
 } from '../lambda/core/backtest';
@@ -355,6 +358,51 @@ ${line(planner, '#2471a3')}
 `;
 }
 
+/** What each origin says of a miss, for the table's first column. */
+const ORIGIN_LABELS: Record<(typeof MISS_ORIGINS)[number], string> = {
+  recent: 'recent: within 1.5x of the last 2 hours',
+  'time-of-day': 'time of day: within 1.5x of the same time on the 7 days before',
+  record: 'record: within 1.5x of the 14 days before, at another hour',
+  new: 'new: above all of them',
+};
+
+/**
+ * Where the plan's unserved load came from (`missEpisodes` on the backtest's capacity): per origin
+ * the episodes and their share of the scored load, then the `top` largest episodes.
+ */
+export function formatMisses(values: Float64Array, result: BacktestResult, start: number, stepSeconds: number, top = 5): string[] {
+  const episodes = missEpisodes(values, result.planned.capacity, {
+    capacityPerInstance: result.capacityPerInstance,
+    stepSeconds,
+    from: result.scoreFrom,
+  });
+  const summary = summarizeMisses(episodes, result.planned.totalLoad);
+  if (episodes.length === 0) return ['no load went unserved'];
+  const pct = (x: number) => `${(100 * x).toFixed(4)}%`;
+  const instances = (x: number) => (x / result.capacityPerInstance).toFixed(1);
+  const origins = [
+    ['what the metric had shown before the miss', 'episodes', 'unserved load'],
+    ...MISS_ORIGINS.map((k) => [ORIGIN_LABELS[k], String(summary.byOrigin[k].episodes), pct(summary.byOrigin[k].unservedShare)]),
+  ];
+  const largest = [
+    ['largest episodes', 'minutes', 'unserved load', 'peak (instances at 100%)', 'in service', 'last 2 h', 'same time', '14 days', 'origin'],
+    ...episodes
+      .slice(0, top)
+      .map((e) => [
+        new Date(start + e.start * stepSeconds * 1000).toISOString().slice(0, 16).replace('T', ' '),
+        String(Math.round(((e.end - e.start + 1) * stepSeconds) / 60)),
+        pct(e.unserved / Math.max(Number.MIN_VALUE, result.planned.totalLoad)),
+        instances(e.peakLoad),
+        String(e.minInService),
+        instances(e.recentPeak),
+        instances(e.timeOfDayPeak),
+        instances(e.recordPeak),
+        e.origin,
+      ]),
+  ];
+  return [printTable(origins), '', printTable(largest)];
+}
+
 function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -410,6 +458,12 @@ export function main(argv: readonly string[]): number {
       '',
       printTable(table),
     ];
+    lines.push(
+      '',
+      `where the planner's unserved load came from (budget ${frontier.chartBudgetPercent}%):`,
+      '',
+      ...formatMisses(metric.values, result, metric.start, metric.stepSeconds),
+    );
     const errors = frontier.budgets.reduce((a, b) => a + (b.planner.planErrors ?? 0), 0);
     if (errors) lines.push(`\nwarning: ${errors} plans failed (the previous plan was kept)`);
     const out = args.out ?? `${args.csv.replace(/\.csv$/i, '')}.backtest.html`;

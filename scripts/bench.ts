@@ -35,6 +35,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REALIZED_UNSERVED_WINDOW_MINUTES, realizedUnservedAlarmWindow } from '../lambda/contract';
 import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
+import { MISS_ORIGINS, type MissOrigin, missEpisodes, summarizeMisses } from '../lambda/core/backtest/miss-episodes';
 import { type RealizedAlarmOutcome, replayRealizedAlarm } from '../lambda/core/backtest/realized-alarm';
 import { type PlannerSchedule, simulateGroup, type SimulationResult } from '../lambda/core/backtest/simulate-group';
 import { DEFAULT_PLANNER_UNSERVED_BUDGET, planCapacity } from '../lambda/core/plan-capacity';
@@ -170,6 +171,8 @@ interface PolicyRow {
   naiveDayWape?: number;
   /** The planner's promise watched: the construct's alarm on RealizedUnservedPercent over the scored minutes. */
   realizedAlarm?: RealizedAlarmOutcome & { budgetPct: number; intervalMinutes: number };
+  /** The planner's unserved load by what the metric had shown before each miss (`missEpisodes`), in percent of the scored load. */
+  misses?: { byOriginPct: Record<MissOrigin, number>; episodes: number; largestPct: number };
 }
 
 function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: number): { wape?: number; naive?: number } {
@@ -242,6 +245,11 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
             periods: alarmWindow.periods,
             from: env.scoreFrom,
           });
+    // where the planner's unserved load came from
+    const misses =
+      budget === undefined
+        ? undefined
+        : summarizeMisses(missEpisodes(values, r.capacity, { capacityPerInstance: perInstance, stepSeconds: 60, from: env.scoreFrom }), r.totalLoad);
     // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
     let paid = 0;
     for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) paid += r.paid[t];
@@ -253,6 +261,15 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
       ...(p ? { plannerCalls: r.plans, plannerErrors: r.planErrors, plannerMsPerCall: r.planMs / Math.max(1, r.plans + r.planErrors) } : {}),
       ...(f.wape !== undefined ? { forecastWape: f.wape, naiveDayWape: f.naive } : {}),
       ...(realizedAlarm ? { realizedAlarm: { ...realizedAlarm, budgetPct: 100 * budget!, intervalMinutes: o.interval } } : {}),
+      ...(misses
+        ? {
+            misses: {
+              byOriginPct: Object.fromEntries(MISS_ORIGINS.map((k) => [k, 100 * misses.byOrigin[k].unservedShare])) as Record<MissOrigin, number>,
+              episodes: MISS_ORIGINS.reduce((a, k) => a + misses.byOrigin[k].episodes, 0),
+              largestPct: r.totalLoad > 0 ? (100 * (misses.largest?.unserved ?? 0)) / r.totalLoad : 0,
+            },
+          }
+        : {}),
     };
   };
   const policies: Record<string, PolicyRow> = {
@@ -373,6 +390,7 @@ export function printSummary(rows: readonly TraceRow[]) {
       .join('; ')}`,
   );
   printPromiseWatched(rows);
+  printMissOrigins(rows);
   return summary;
 }
 
@@ -400,6 +418,32 @@ function printPromiseWatched(rows: readonly TraceRow[]): void {
   const traces = (n: number) => `${n} trace${n === 1 ? '' : 's'}`;
   console.log(
     `\nbudget broken over the scored days on ${traces(broken.length)}, the alarm fired on ${fired(broken)} of them; kept on ${traces(kept.length)}, the alarm fired on ${fired(kept)} (it watches days, not the whole run)`,
+  );
+}
+
+/**
+ * Where the planner's unserved load came from, per trace: what the metric had shown before each
+ * miss (`missEpisodes`: within 1.5x of the last two hours, of the same time of day on the 7 days
+ * before, of the highest load of the 14 days before, or above all of them).
+ */
+function printMissOrigins(rows: readonly TraceRow[]): void {
+  const missed = rows.flatMap((r) =>
+    r.policies.candidate?.misses ? [{ trace: r.trace, unservedPct: r.policies.candidate.unservedPct, ...r.policies.candidate.misses }] : [],
+  );
+  if (missed.length === 0) return;
+  console.log(
+    `\nwhere this planner's unserved load came from: per miss (load above the instances in service, misses up to 5 minutes apart joined), what the metric had shown before it within 1.5x: the last 2 hours (recent), the same time of day +-30 minutes on the 7 days before (time of day), the highest load of the 14 days before (record), or none (new); percent of the scored load:\n`,
+  );
+  console.log('| trace | unserved% | recent | time of day | record | new | misses | largest miss |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const f = (x: number) => x.toFixed(4);
+  for (const x of missed)
+    console.log(
+      `| ${x.trace} | ${f(x.unservedPct)} | ${f(x.byOriginPct.recent)} | ${f(x.byOriginPct['time-of-day'])} | ${f(x.byOriginPct.record)} | ${f(x.byOriginPct.new)} | ${x.episodes} | ${f(x.largestPct)} |`,
+    );
+  const mean = (g: (x: (typeof missed)[number]) => number) => missed.reduce((a, x) => a + g(x), 0) / missed.length;
+  console.log(
+    `| mean over ${missed.length} traces | ${f(mean((x) => x.unservedPct))} | ${f(mean((x) => x.byOriginPct.recent))} | ${f(mean((x) => x.byOriginPct['time-of-day']))} | ${f(mean((x) => x.byOriginPct.record))} | ${f(mean((x) => x.byOriginPct.new))} | | |`,
   );
 }
 

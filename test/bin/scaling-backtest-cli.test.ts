@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, parseArgs } from '../../bin/scaling-backtest';
+import { formatMisses, main, parseArgs } from '../../bin/scaling-backtest';
 import { readMetricCsv } from '../../lambda/core/backtest/read-metric-csv';
 import { runBacktest } from '../../lambda/core/backtest/run-backtest';
 import { DAY, daily, series } from '../lambda/core/synthetic-load';
@@ -81,6 +81,10 @@ describe('scaling-backtest CLI', () => {
       if (planner[i].unserved === 0) expect(m![1]).toBe('0');
     });
     expect(r.stdout).not.toMatch(/target tracking alone.*\dx, [\d.]+ h/);
+    // where the unserved load came from, at the budget the chart draws
+    expect(r.stdout).toMatch(
+      /where the planner's unserved load came from \(budget 0\.01%\):\n\n(no load went unserved|what the metric had shown before the miss)/,
+    );
     expect(r.stdout).toContain(`chart: ${out}`);
 
     const html = fs.readFileSync(out, 'utf8');
@@ -93,6 +97,23 @@ describe('scaling-backtest CLI', () => {
     expect((html.match(/<circle /g) ?? []).length).toBe(7);
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   }, 300_000);
+
+  test('says where the unserved load came from: a jump above anything the metric showed is new, its recurrence the next day time of day', () => {
+    // 4 days of a daily shape; on day 3 at 12:00 and day 4 at 12:05, ten minutes at 6x
+    const values = Float64Array.from(series(4, daily, 0.02));
+    for (const at of [2 * DAY + 720, 3 * DAY + 725]) for (let k = 0; k < 10; k++) values[at + k] = 6 * daily(at + k);
+    const result = runBacktest(values, T0, 60, { capacityPerInstance: 10, warmupSteps: 2 * DAY, planIntervalSeconds: 900 });
+    const text = formatMisses(values, result, T0, 60).join('\n');
+    expect(text).toMatch(/^what the metric had shown before the miss\s+episodes\s+unserved load$/m);
+    const share = (origin: string) => Number(new RegExp(`^${origin}: .*\\s(\\d+)\\s+([\\d.]+)%$`, 'm').exec(text)![2]);
+    expect(share('new')).toBeGreaterThan(0);
+    expect(share('time of day')).toBeGreaterThan(0);
+    // the largest episodes: when, and what the metric had shown before (in instances at 100%)
+    expect(text).toMatch(/^2026-01-07 12:0\d\s+\d+\s+[\d.]+%\s+[\d.]+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+new$/m);
+    expect(text).toMatch(/^2026-01-08 12:0\d\s+\d+\s+[\d.]+%.*time-of-day$/m);
+    const total = ['recent', 'time of day', 'record', 'new'].reduce((a, o) => a + share(o), 0);
+    expect(total).toBeCloseTo((100 * result.planned.unservedLoad) / result.planned.totalLoad, 3);
+  });
 
   test('explains wrong usage with exit code 2, and a broken file with exit code 1', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);

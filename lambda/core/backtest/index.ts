@@ -5,3 +5,4 @@ export * from './read-metric-csv';
 export * from './render-chart';
 export * from './run-backtest';
 export * from './realized-alarm';
+export * from './miss-episodes';
