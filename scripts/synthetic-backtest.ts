@@ -11,7 +11,8 @@
  * --options: planner options (JSON) beside each budget, to check a setting that is off by default.
  * --family: one family only. --seeds: generate each family from every seed of the range (default
  * the one seed 42) and print per family and budget the mean and largest unserved share, how many
- * seeds stayed within twice the budget, and the instance-hours summed over the seeds.
+ * seeds stayed within twice the budget, and the instance-hours summed over the seeds (with --json,
+ * the rows of every seed).
  * --budgets: percent (default 1 and 0.1).
  */
 import { parseArgs } from 'node:util';
@@ -24,6 +25,8 @@ export const SYNTHETIC_BUDGETS = [1e-2, 1e-3] as const;
 
 export interface SyntheticRow {
   readonly family: string;
+  /** The seed the family was generated from. */
+  readonly seed: number;
   readonly budget: number;
   readonly plannedUnservedPercent: number;
   readonly reactiveUnservedPercent: number;
@@ -56,6 +59,7 @@ export function runSyntheticFamilies(options: PlannerOptions = {}, run: Syntheti
       const [planned, reactive] = r.summary;
       rows.push({
         family: family.name,
+        seed: run.seed ?? 42,
         budget,
         plannedUnservedPercent: planned.unservedPercent,
         reactiveUnservedPercent: reactive.unservedPercent,
@@ -87,7 +91,8 @@ if (require.main === module) {
     if (!m || Number(m[1]) > Number(m[2])) throw new Error(`--seeds takes a range FIRST-LAST (got ${args.seeds})`);
     const rows: SyntheticRow[] = [];
     for (let seed = Number(m[1]); seed <= Number(m[2]); seed++) rows.push(...runSyntheticFamilies(plannerOptions, { ...run, seed }));
-    printSeeds(rows);
+    if (args.json) process.stdout.write(JSON.stringify(rows));
+    else printSeeds(rows);
   } else {
     const rows = runSyntheticFamilies(plannerOptions, run);
     if (args.json) {

@@ -114,6 +114,24 @@ export const SYNTHETIC_FAMILIES: readonly SyntheticFamily[] = [
     },
   },
   {
+    name: 'jumps-from-quiet',
+    description:
+      'a quiet flat load that on about half the days jumps within a minute to 20 to 40x at a random time and holds for 1 to 6 hours (a level shift from nothing, no history announces it)',
+    generate: (days, seed) => {
+      const rnd = random(seed + 6);
+      const n = Math.round(days * DAY);
+      const level = new Float64Array(n).fill(1);
+      for (let day = 0; day < days; day++) {
+        if (rnd() >= 0.5) continue;
+        const at = day * DAY + Math.floor(rnd() * DAY);
+        const len = Math.round((1 + 5 * rnd()) * 60);
+        const height = 20 + 20 * rnd();
+        for (let k = 0; k < len && at + k < n; k++) level[at + k] = height;
+      }
+      return build(days, seed, (i) => 5 * level[i], 0.15);
+    },
+  },
+  {
     name: 'gaps',
     description: 'a daily shape with 20% of the points missing and a missing half day',
     generate: (days, seed) => {
