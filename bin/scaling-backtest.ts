@@ -362,7 +362,7 @@ ${line(planner, '#2471a3')}
 const ORIGIN_LABELS: Record<(typeof MISS_ORIGINS)[number], string> = {
   recent: 'recent: within 1.5x of the last 2 hours',
   'time-of-day': 'time of day: within 1.5x of the same time on the 7 days before',
-  record: 'record: within 1.5x of the 14 days before, at another hour',
+  record: 'record: within 1.5x of the highest load of the 14 days before',
   new: 'new: above all of them',
 };
 

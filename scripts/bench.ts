@@ -172,7 +172,7 @@ interface PolicyRow {
   /** The planner's promise watched: the construct's alarm on RealizedUnservedPercent over the scored minutes. */
   realizedAlarm?: RealizedAlarmOutcome & { budgetPct: number; intervalMinutes: number };
   /** The planner's unserved load by what the metric had shown before each miss (`missEpisodes`), in percent of the scored load. */
-  misses?: { byOriginPct: Record<MissOrigin, number>; episodes: number; largestPct: number };
+  misses?: { byOriginPct: Record<MissOrigin, number>; episodes: number; largestPct: number; historyDays: number };
 }
 
 function forecastErrors(values: Float64Array, r: SimulationResult, scoreFrom: number): { wape?: number; naive?: number } {
@@ -249,7 +249,15 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
     const misses =
       budget === undefined
         ? undefined
-        : summarizeMisses(missEpisodes(values, r.capacity, { capacityPerInstance: perInstance, stepSeconds: 60, from: env.scoreFrom }), r.totalLoad);
+        : summarizeMisses(
+            missEpisodes(values, r.capacity, {
+              capacityPerInstance: perInstance,
+              stepSeconds: 60,
+              from: env.scoreFrom,
+              historySeconds: o.history * 86_400,
+            }),
+            r.totalLoad,
+          );
     // instance-minutes paid over the scored minutes with a datapoint, as the oracle's are counted
     let paid = 0;
     for (let t = env.scoreFrom; t < n; t++) if (Number.isFinite(values[t])) paid += r.paid[t];
@@ -267,6 +275,7 @@ function scoreTrace(file: string, stepSeconds: number, o: Options): { days: numb
               byOriginPct: Object.fromEntries(MISS_ORIGINS.map((k) => [k, 100 * misses.byOrigin[k].unservedShare])) as Record<MissOrigin, number>,
               episodes: MISS_ORIGINS.reduce((a, k) => a + misses.byOrigin[k].episodes, 0),
               largestPct: r.totalLoad > 0 ? (100 * (misses.largest?.unserved ?? 0)) / r.totalLoad : 0,
+              historyDays: o.history,
             },
           }
         : {}),
@@ -424,7 +433,8 @@ function printPromiseWatched(rows: readonly TraceRow[]): void {
 /**
  * Where the planner's unserved load came from, per trace: what the metric had shown before each
  * miss (`missEpisodes`: within 1.5x of the last two hours, of the same time of day on the 7 days
- * before, of the highest load of the 14 days before, or above all of them).
+ * before, of the highest load of the planner's history (`--history`, 14 days by default), or above
+ * all of them).
  */
 function printMissOrigins(rows: readonly TraceRow[]): void {
   const missed = rows.flatMap((r) =>
@@ -432,7 +442,7 @@ function printMissOrigins(rows: readonly TraceRow[]): void {
   );
   if (missed.length === 0) return;
   console.log(
-    `\nwhere this planner's unserved load came from: per miss (load above the instances in service, misses up to 5 minutes apart joined), what the metric had shown before it within 1.5x: the last 2 hours (recent), the same time of day +-30 minutes on the 7 days before (time of day), the highest load of the 14 days before (record), or none (new); percent of the scored load:\n`,
+    `\nwhere this planner's unserved load came from: per miss (load above the instances in service, misses up to 5 minutes apart joined), what the metric had shown before it within 1.5x: the last 2 hours (recent), the same time of day +-30 minutes on the 7 days before (time of day), the highest load of the ${missed[0].historyDays} days before (record), or none (new); percent of the scored load:\n`,
   );
   console.log('| trace | unserved% | recent | time of day | record | new | misses | largest miss |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -27,17 +27,20 @@ export const MISS_ORIGINS: readonly MissOrigin[] = ['recent', 'time-of-day', 're
 
 /** One episode of load above the capacity in service. */
 export interface MissEpisode {
-  /** Index of the first step with load above the capacity in service. */
+  /**
+   * Index of the first step with load above the capacity in service (before `from` when the
+   * episode was under way at it; only its steps from `from` on are counted below).
+   */
   readonly start: number;
   /** Index of the last such step (inclusive). */
   readonly end: number;
-  /** Steps with load above the capacity in service. */
+  /** Steps with load above the capacity in service, from `from` on. */
   readonly overloadedSteps: number;
-  /** Load above the capacity in service, summed over the episode (load units x steps). */
+  /** Load above the capacity in service, summed over the episode's steps from `from` on (load units x steps). */
   readonly unserved: number;
   /** The highest load of the episode. */
   readonly peakLoad: number;
-  /** The fewest instances in service on its overloaded steps. */
+  /** The fewest instances in service on its overloaded steps from `from` on (a negative count as 0). */
   readonly minInService: number;
   /** The highest load of the `recentSeconds` before `start` (0 when none has a datapoint). */
   readonly recentPeak: number;
@@ -56,7 +59,10 @@ export interface MissEpisodeOptions {
   readonly stepSeconds: number;
   /** First step looked at (e.g. the first scored step). @default 0 */
   readonly from?: number;
-  /** Overloaded steps at most this far apart belong to one episode. @default 300 (5 minutes) */
+  /**
+   * Overloaded steps at most this far apart belong to one episode (consecutive steps always do).
+   * @default 300 (5 minutes)
+   */
   readonly joinSeconds?: number;
   /** The recent past an episode's load is compared with. @default 7200 (the planner's burst memory) */
   readonly recentSeconds?: number;
@@ -88,57 +94,64 @@ export interface MissOriginSummary {
 
 /**
  * The episodes of load above `inService x capacityPerInstance` from `options.from` on, largest
- * unserved load first. Steps where either series has no datapoint are skipped (they neither start
- * nor end an episode); a step with no instance in service and load above 0 is overloaded.
+ * unserved load first. Steps where either series has no datapoint (or an infinite one) are skipped
+ * (they neither start nor end an episode, and are no earlier load); a step with no instance in
+ * service and load above 0 is overloaded.
  */
 export function missEpisodes(load: ArrayLike<number>, inService: ArrayLike<number>, options: MissEpisodeOptions): MissEpisode[] {
   const o = resolve(options);
   const n = Math.min(load.length, inService.length);
   const raw: Array<{ start: number; end: number; steps: number; unserved: number; peak: number; minIn: number }> = [];
   let current: (typeof raw)[number] | undefined;
-  for (let t = o.from; t < n; t++) {
+  // from the series' start: an episode under way at `from` keeps the step it began at, so what the
+  // metric had shown before it is not its own load; only its steps from `from` on are counted
+  for (let t = 0; t < n; t++) {
     const a = load[t];
     const c = inService[t];
     if (!Number.isFinite(a) || !Number.isFinite(c)) continue;
-    const miss = a - Math.max(0, c) * o.capacityPerInstance;
+    const serving = Math.max(0, c);
+    const miss = a - serving * o.capacityPerInstance;
     if (!(miss > 0)) continue;
-    if (current && t - current.end <= o.joinSteps) {
-      current.end = t;
-      current.steps++;
-      current.unserved += miss;
-      current.peak = Math.max(current.peak, a);
-      current.minIn = Math.min(current.minIn, c);
-    } else {
-      current = { start: t, end: t, steps: 1, unserved: miss, peak: a, minIn: c };
+    if (!current || t - current.end > o.joinSteps) {
+      current = { start: t, end: t, steps: 0, unserved: 0, peak: a, minIn: serving };
       raw.push(current);
     }
-  }
-  const episodes = raw.map((e) => {
-    const recentPeak = peakOver(load, e.start - o.recentSteps, e.start);
-    let timeOfDayPeak = 0;
-    for (let d = 1; d <= o.days; d++) {
-      const back = d * o.stepsPerDay;
-      timeOfDayPeak = Math.max(
-        timeOfDayPeak,
-        peakOver(load, e.start - back - o.timeOfDaySteps, Math.min(e.start, e.end - back + o.timeOfDaySteps + 1)),
-      );
+    current.end = t;
+    current.peak = Math.max(current.peak, a);
+    if (t >= o.from) {
+      current.steps++;
+      current.unserved += miss;
+      current.minIn = current.steps === 1 ? serving : Math.min(current.minIn, serving);
     }
-    const recordPeak = peakOver(load, e.start - o.historySteps, e.start);
-    const reaches = (p: number) => e.peak <= o.reachFactor * p;
-    const origin: MissOrigin = reaches(recentPeak) ? 'recent' : reaches(timeOfDayPeak) ? 'time-of-day' : reaches(recordPeak) ? 'record' : 'new';
-    return {
-      start: e.start,
-      end: e.end,
-      overloadedSteps: e.steps,
-      unserved: e.unserved,
-      peakLoad: e.peak,
-      minInService: e.minIn,
-      recentPeak,
-      timeOfDayPeak,
-      recordPeak,
-      origin,
-    };
-  });
+  }
+  const episodes = raw
+    .filter((e) => e.steps > 0)
+    .map((e) => {
+      const recentPeak = peakOver(load, e.start - o.recentSteps, e.start);
+      let timeOfDayPeak = 0;
+      for (let d = 1; d <= o.days; d++) {
+        const back = d * o.stepsPerDay;
+        timeOfDayPeak = Math.max(
+          timeOfDayPeak,
+          peakOver(load, e.start - back - o.timeOfDaySteps, Math.min(e.start, e.end - back + o.timeOfDaySteps + 1)),
+        );
+      }
+      const recordPeak = peakOver(load, e.start - o.historySteps, e.start);
+      const reaches = (p: number) => e.peak <= o.reachFactor * p;
+      const origin: MissOrigin = reaches(recentPeak) ? 'recent' : reaches(timeOfDayPeak) ? 'time-of-day' : reaches(recordPeak) ? 'record' : 'new';
+      return {
+        start: e.start,
+        end: e.end,
+        overloadedSteps: e.steps,
+        unserved: e.unserved,
+        peakLoad: e.peak,
+        minInService: e.minIn,
+        recentPeak,
+        timeOfDayPeak,
+        recordPeak,
+        origin,
+      };
+    });
   return episodes.sort((a, b) => b.unserved - a.unserved || a.start - b.start);
 }
 
@@ -192,7 +205,7 @@ function resolve(options: MissEpisodeOptions): Resolved {
   return {
     capacityPerInstance: positive('capacityPerInstance', options.capacityPerInstance),
     from: Math.max(0, Math.floor(atLeast('from', options.from ?? 0, 0))),
-    joinSteps: Math.max(1, steps('joinSeconds', options.joinSeconds, 300)),
+    joinSteps: Math.max(1, Math.floor(atLeast('joinSeconds', options.joinSeconds ?? 300, 0) / step + 1e-9)),
     recentSteps: steps('recentSeconds', options.recentSeconds, 7200),
     timeOfDaySteps: steps('timeOfDaySeconds', options.timeOfDaySeconds, 1800),
     days,
@@ -207,7 +220,7 @@ function peakOver(load: ArrayLike<number>, from: number, to: number): number {
   let peak = 0;
   for (let k = Math.max(0, from); k < Math.min(to, load.length); k++) {
     const v = load[k];
-    if (v > peak) peak = v;
+    if (Number.isFinite(v) && v > peak) peak = v;
   }
   return peak;
 }

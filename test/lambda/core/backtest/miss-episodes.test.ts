@@ -90,6 +90,42 @@ describe('missEpisodes: the episodes of load above the capacity in service', () 
     });
   });
 
+  test('an episode under way at `from` keeps its start: its own load before `from` is not what the metric had shown', () => {
+    const at = 3 * DAY;
+    const set: Record<number, number> = {};
+    for (let k = -10; k < 10; k++) set[at + k] = 90;
+    const { load, capacity } = group(4, set);
+    const [e] = missEpisodes(load, capacity, { ...options, from: at });
+    expect(e).toMatchObject({ start: at - 10, end: at + 9, overloadedSteps: 10, unserved: 700, recentPeak: 10, origin: 'new' });
+  });
+
+  test('infinite loads are no datapoint, a negative count in service is none, and steps join only within joinSeconds', () => {
+    const { load, capacity } = group(1, { 0: Infinity, 100: 500, 200: 30 });
+    capacity[200] = -1;
+    const episodes = missEpisodes(load, capacity, options);
+    expect(episodes.map((e) => [e.start, e.recordPeak, e.origin, e.minInService, e.unserved])).toEqual([
+      [100, 10, 'new', 2, 480],
+      [200, 500, 'recent', 0, 30],
+    ]);
+    // 90 seconds joins steps a minute apart, not two minutes apart; 0 still joins consecutive steps
+    const gapped = group(1, { 3: 30, 4: 30, 6: 30, 9: 30 });
+    const spans = (joinSeconds: number) => missEpisodes(gapped.load, gapped.capacity, { ...options, joinSeconds }).map((e) => [e.start, e.end]);
+    expect(spans(90).sort((a, b) => a[0] - b[0])).toEqual([
+      [3, 4],
+      [6, 6],
+      [9, 9],
+    ]);
+    expect(spans(0).sort((a, b) => a[0] - b[0])).toEqual([
+      [3, 4],
+      [6, 6],
+      [9, 9],
+    ]);
+    expect(spans(120).sort((a, b) => a[0] - b[0])).toEqual([
+      [3, 6],
+      [9, 9],
+    ]);
+  });
+
   test('summarizeMisses: the shares by origin add up to the unserved share, and the largest episode', () => {
     const at = 3 * DAY + 720;
     const { load, capacity } = group(4, { [at - 60]: 60, [at]: 90, [at + 300]: 300 });
@@ -141,7 +177,7 @@ describe('missEpisodes: the episodes of load above the capacity in service', () 
           for (let i = 1; i < byStart.length; i++) expect(byStart[i].start - byStart[i - 1].end).toBeGreaterThan(Math.max(1, joinMinutes));
           for (let i = 1; i < episodes.length; i++) expect(episodes[i].unserved).toBeLessThanOrEqual(episodes[i - 1].unserved);
           for (const e of episodes) {
-            expect(e.start).toBeGreaterThanOrEqual(from);
+            expect(e.end).toBeGreaterThanOrEqual(from);
             expect(MISS_ORIGINS).toContain(e.origin);
           }
         },
