@@ -23,7 +23,7 @@ import {
   type BacktestResult,
   type SimulationResult,
 } from '../lambda/core/backtest';
-import { DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
+import { DEFAULT_MAX_REALIZED_BOOST, DEFAULT_PLANNER_UNSERVED_BUDGET } from '../lambda/core/plan-capacity';
 
 const USAGE = `usage: scaling-backtest --csv FILE [options]
 
@@ -358,11 +358,11 @@ ${line(planner, '#2471a3')}
 `;
 }
 
-/** What each origin says of a miss, for the table's first column. */
+/** What each origin says of a miss (`missEpisodes`' defaults), for the table's first column. */
 const ORIGIN_LABELS: Record<(typeof MISS_ORIGINS)[number], string> = {
-  recent: 'recent: within 1.5x of the last 2 hours',
-  'time-of-day': 'time of day: within 1.5x of the same time on the 7 days before',
-  record: 'record: within 1.5x of the highest load of the 14 days before',
+  recent: `recent: within ${DEFAULT_MAX_REALIZED_BOOST}x of the last 2 hours`,
+  'time-of-day': `time of day: within ${DEFAULT_MAX_REALIZED_BOOST}x of the same time on the 7 days before`,
+  record: `record: within ${DEFAULT_MAX_REALIZED_BOOST}x of the highest load of the 14 days before`,
   new: 'new: above all of them',
 };
 

@@ -38,7 +38,7 @@ import { readMetricCsv } from '../lambda/core/backtest/read-metric-csv';
 import { MISS_ORIGINS, type MissOrigin, missEpisodes, summarizeMisses } from '../lambda/core/backtest/miss-episodes';
 import { type RealizedAlarmOutcome, replayRealizedAlarm } from '../lambda/core/backtest/realized-alarm';
 import { type PlannerSchedule, simulateGroup, type SimulationResult } from '../lambda/core/backtest/simulate-group';
-import { DEFAULT_PLANNER_UNSERVED_BUDGET, planCapacity } from '../lambda/core/plan-capacity';
+import { DEFAULT_MAX_REALIZED_BOOST, DEFAULT_PLANNER_UNSERVED_BUDGET, planCapacity } from '../lambda/core/plan-capacity';
 import type { PlanInput, PlanOutput } from '../lambda/core/plan-types';
 
 const DAY = 1440;
@@ -442,7 +442,7 @@ function printMissOrigins(rows: readonly TraceRow[]): void {
   );
   if (missed.length === 0) return;
   console.log(
-    `\nwhere this planner's unserved load came from: per miss (load above the instances in service, misses up to 5 minutes apart joined), what the metric had shown before it within 1.5x: the last 2 hours (recent), the same time of day +-30 minutes on the 7 days before (time of day), the highest load of the ${missed[0].historyDays} days before (record), or none (new); percent of the scored load:\n`,
+    `\nwhere this planner's unserved load came from: per miss (load above the instances in service, misses up to 5 minutes apart joined), what the metric had shown before it within ${DEFAULT_MAX_REALIZED_BOOST}x: the last 2 hours (recent), the same time of day +-30 minutes on the 7 days before (time of day), the highest load of the ${missed[0].historyDays} days before (record), or none (new); percent of the scored load:\n`,
   );
   console.log('| trace | unserved% | recent | time of day | record | new | misses | largest miss |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
