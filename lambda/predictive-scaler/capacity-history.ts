@@ -12,7 +12,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { REALIZED_UNSERVED_WINDOW_MINUTES } from '../contract';
 import type { MetricSeries } from '../core';
-import { measureRealized } from '../core/forecast/realized-outcome';
+import { MEASURE_ONLY, measureRealized } from '../core/forecast/realized-outcome';
 import { describeError } from '../shared/aws';
 import { readMetricPages, STEP_SECONDS, toGrid } from './load-history';
 import { DIMENSION_GROUP, METRIC } from './telemetry';
@@ -94,10 +94,7 @@ export function realizedLastDay(
   const r = measureRealized(values, load.start, load.stepSeconds * 1000, capacity, {
     ...settings,
     windowSteps: Math.round((REALIZED_UNSERVED_WINDOW_MINUTES * 60) / load.stepSeconds),
-    gain: 1,
-    maxBoost: 1,
-    minSteps: 1,
-    reachableShare: 1,
+    ...MEASURE_ONLY,
   });
   return {
     ...(Number.isFinite(r.share) ? { unservedPercent: Math.round(r.share * 1e8) / 1e6 } : {}),

@@ -7,7 +7,7 @@
  * ALARM when all of them breach. Pure: the benchmark uses it to say whether the alarm fires where
  * the promise was broken and stays quiet where it was kept.
  */
-import { measureRealized } from '../forecast/realized-outcome';
+import { MEASURE_ONLY, measureRealized } from '../forecast/realized-outcome';
 
 export interface RealizedAlarmOptions {
   /** Load one instance carries per step at 100% utilization. */
@@ -73,10 +73,7 @@ export function replayRealizedAlarm(
     targetUtilization: o.targetUtilization,
     minCapacity: o.minCapacity,
     windowSteps: o.windowSteps,
-    gain: 1,
-    maxBoost: 1,
-    minSteps: 1,
-    reachableShare: 1,
+    ...MEASURE_ONLY,
   };
   let datapoints = 0;
   let aboveBudget = 0;

@@ -84,6 +84,12 @@ export const CONTRADICTION_HIGH = 1.6;
  */
 export const CONTRADICTION_LOW = 0.3;
 
+/**
+ * The options that make `measureRealized` a measurement alone (no boost): what the handler
+ * publishes as `RealizedUnservedPercent`, and what the benchmark's replay of it uses.
+ */
+export const MEASURE_ONLY = { gain: 1, maxBoost: 1, minSteps: 1, reachableShare: 1 } as const satisfies Partial<RealizedOptions>;
+
 const NONE: RealizedOutcome = { share: NaN, steps: 0, emptySteps: 0, busyUtilizationRatio: NaN, needed: 1, boost: 1 };
 
 /**
