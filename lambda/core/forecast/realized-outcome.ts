@@ -69,6 +69,13 @@ export interface RealizedOptions {
    * jumps beyond it are left out (they are target tracking's). Off: nothing is steered then.
    */
   readonly steerReachable?: boolean;
+  /**
+   * When the misses are mostly unreachable: what the jumps leave unserved even at `maxBoost` is
+   * spent from the window's budget first, and the reachable misses are held to what is left of it
+   * (implies `steerReachable`). The jumps alone exceed the budget whenever the misses are
+   * unreachable, so nothing is left: the boost is the one that serves every reachable miss.
+   */
+  readonly jumpsSpendBudget?: boolean;
 }
 
 /**
@@ -159,15 +166,21 @@ export function measureRealized(
   // in time (a level shift far above the plan): only target tracking serves them, and raising the
   // headroom for days would buy nothing.
   if (needed >= limit && unservedAt(served, demand, m, limit) > o.reachableShare * unserved) {
-    if (!o.steerReachable) return { ...base, needed, boost: 1, unreachable: true };
-    // the jumps (load above limit x served) are left out; the rest is held to the window's budget
+    if (!o.steerReachable && !o.jumpsSpendBudget) return { ...base, needed, boost: 1, unreachable: true };
+    // the jumps (load above limit x served) are left out; the rest is held to the window's budget,
+    // or, when the jumps spend it (they alone exceed it here), served in full
+    let fullFactor = 1;
     for (let i = 0; i < m; i++) {
       if (demand[i] > limit * served[i]) {
         served[i] = 0;
         demand[i] = 0;
-      }
+      } else if (demand[i] > served[i]) fullFactor = Math.max(fullFactor, demand[i] / served[i]);
     }
-    const reachable = unservedAt(served, demand, m, 1) > allowed ? smallestFactor(served, demand, m, allowed, limit) : 1;
+    const reachable = o.jumpsSpendBudget
+      ? fullFactor
+      : unservedAt(served, demand, m, 1) > allowed
+        ? smallestFactor(served, demand, m, allowed, limit)
+        : 1;
     return { ...base, needed, boost: Math.min(o.maxBoost, Math.max(1, reachable ** o.gain)), unreachable: true };
   }
   return { ...base, needed, boost: Math.min(o.maxBoost, Math.max(1, needed ** o.gain)) };

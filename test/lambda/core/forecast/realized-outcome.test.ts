@@ -125,6 +125,32 @@ describe('measureRealized', () => {
     expect(none.unreachable).toBe(true);
     expect(none.boost).toBe(1);
   });
+
+  test('with jumpsSpendBudget the jump spends the window budget first: the reachable misses are served in full', () => {
+    const n = 3000;
+    const load = constant(n, 100);
+    load.fill(2000, 1000, 1010);
+    for (let i = 1500; i < 2500; i += 5) load[i] = 200;
+    const reachable = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, steerReachable: true });
+    // implies steerReachable
+    const spent = measureRealized(load, T0, MIN, cap(constant(n, 2)), { ...OPTIONS, minCapacity: 2, jumpsSpendBudget: true });
+    expect(spent.unreachable).toBe(true);
+    expect(spent.share).toBe(reachable.share);
+    // the jump alone leaves 10 x (2000 - 1.5 x 180) = 17,300 at the largest boost, far above the
+    // window's budget (0.03% of about 320,000): nothing is left for the 200s, all of them are served
+    expect(spent.boost).toBeGreaterThan(reachable.boost);
+    expect(spent.boost).toBeGreaterThanOrEqual(200 / 180 - 1e-9);
+    expect(spent.boost).toBeLessThanOrEqual((200 / 180) * 1.001);
+    // served in full: the boost is the largest reachable ratio of load to what was carried
+    const ratio = measureRealized(
+      Float64Array.from(load, (v, i) => (i === 1700 ? 240 : v)),
+      T0,
+      MIN,
+      cap(constant(n, 2)),
+      { ...OPTIONS, minCapacity: 2, jumpsSpendBudget: true },
+    );
+    expect(ratio.boost).toBeCloseTo(240 / 180, 10);
+  });
 });
 
 /**
