@@ -42,6 +42,13 @@ export const DEFAULT_REPLAY_BUDGET_FACTOR = 1;
  */
 export const DEFAULT_REALIZED_WINDOW_SECONDS = 3 * 86_400;
 /**
+ * Half-life of the realized steering's memory of its misses (`PlannerOptions.realizedHalfLifeSeconds`):
+ * 3 hours. Chosen by leave-one-trace-out over the 13 traces among off, 30 minutes, 1, 3, 6, 12 and
+ * 24 hours at the default budget (3 hours for 12 traces); at 0.1%, where every setting keeps the
+ * bar, it chose 30 minutes, 0.003x cheaper (docs/predictive-scaler.md, "Ninth round").
+ */
+export const DEFAULT_REALIZED_HALF_LIFE_SECONDS = 3 * 3600;
+/**
  * The headroom grows by (the factor on the realized capacity that would have kept the budget) to
  * this power: 1 takes the whole step at once, less a part of it per plan. Chosen with
  * `DEFAULT_MAX_REALIZED_BOOST` by leave-one-trace-out over the 13 traces among off, (1, 1.5) and
@@ -62,8 +69,9 @@ export const DEFAULT_REALIZED_REACHABLE_SHARE = 0.5;
 export const DEFAULT_REALIZED_STEER_REACHABLE = false;
 /**
  * Whether the jumps no boost serves spend the realized window's budget before the reachable misses
- * are steered on (`PlannerOptions.realizedJumpsSpendBudget`). Off: on the 13 traces it meets the
- * mean of issue 20 at 0.03% (0.0496% at 1.183x the oracle) by acting on crane-app-6 (and crane-app-3,
+ * are steered on (`PlannerOptions.realizedJumpsSpendBudget`). Off: on the 13 traces (measured with the
+ * unweighted window, before `DEFAULT_REALIZED_HALF_LIFE_SECONDS`) it meets the mean of issue 20 at
+ * 0.03% (0.0496% at 1.183x the oracle) by acting on crane-app-6 (and crane-app-3,
  * dearer for the same share); leave-one-trace-out keeps it off for crane-app-6 at 0.03% and for
  * every trace at 0.1%, and it takes the four held-out traces from 1.491x to 1.519x
  * (docs/predictive-scaler.md, "Ninth round").
@@ -168,6 +176,15 @@ export interface PlannerOptions {
    * @default DEFAULT_REALIZED_WINDOW_SECONDS (3 days)
    */
   readonly realizedWindowSeconds?: number;
+  /**
+   * Seconds after which a step of the realized window counts half in the steering (its weight
+   * halves every half-life, counted back from the latest step): the headroom follows the misses of
+   * the last hours, and a miss steers less as it ages instead of holding the boost for the whole
+   * window. 0: every step of the window weighs the same. The published realized share is not
+   * weighted.
+   * @default DEFAULT_REALIZED_HALF_LIFE_SECONDS (3 hours)
+   */
+  readonly realizedHalfLifeSeconds?: number;
   /**
    * How hard the realized share steers: the headroom grows by the factor that would have kept the
    * budget to this power. 0 turns the steering off.
@@ -321,8 +338,9 @@ const DAY_S = 86_400;
  * capacity by itself.
  *
  * With `capacityHistory` (the instances in service per step) it also measures the share of the
- * load the group really left unserved over the recent past and, where that exceeds the budget,
- * raises the headroom by the factor that would have kept it (bounded, see `measureRealized`);
+ * load the group really left unserved over the recent past (its steps weighted by age, half-life
+ * `realizedHalfLifeSeconds`) and, where that exceeds the budget, raises the headroom by the factor
+ * that would have kept it (bounded, see `measureRealized`);
  * `plan.diagnostics` says so, and when the cap keeps the budget out of reach. Where the recent
  * highs recurred at their time of day, the history-peak cap follows the same phase of the last 7
  * days (`phaseCapSeconds`).
@@ -470,6 +488,10 @@ function planWith(
   // What the group really left unserved recently: where it exceeds the budget, the headroom and
   // the cap grow by the factor that would have kept it (the replay alone missed it).
   const realizedGain = options.realizedGain ?? DEFAULT_REALIZED_GAIN;
+  const realizedHalfLifeS = options.realizedHalfLifeSeconds ?? DEFAULT_REALIZED_HALF_LIFE_SECONDS;
+  if (!(realizedHalfLifeS >= 0 && realizedHalfLifeS < Infinity)) {
+    throw new RangeError(`realizedHalfLifeSeconds must be a finite number >= 0 (got ${realizedHalfLifeS})`);
+  }
   const realized =
     input.capacityHistory && realizedGain > 0
       ? measureRealized(values, start, stepMs, input.capacityHistory, {
@@ -484,6 +506,7 @@ function planWith(
           reachableShare: options.realizedReachableShare ?? DEFAULT_REALIZED_REACHABLE_SHARE,
           steerReachable: options.realizedSteerReachable ?? DEFAULT_REALIZED_STEER_REACHABLE,
           jumpsSpendBudget: options.realizedJumpsSpendBudget ?? DEFAULT_REALIZED_JUMPS_SPEND_BUDGET,
+          halfLifeSteps: realizedHalfLifeS / stepS,
         })
       : undefined;
   const boost = realized?.boost ?? 1;
@@ -571,11 +594,11 @@ function planWith(
   if (realized?.contradiction) notes.push(`capacity history contradicts capacityPerInstance: ${realized.contradiction}`);
   else if (realized?.unreachable) {
     notes.push(
-      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%, but mostly in jumps that even x${Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST).toFixed(2)} headroom would have left unserved: ${boost > 1 ? `steered on the other misses only, headroom x${boost.toFixed(2)}` : 'not steered'} (target tracking catches such jumps)`,
+      `realized unserved ${realizedWords(realized, realizedHalfLifeS)} exceeds the budget ${(100 * budget).toFixed(3)}%, but mostly in jumps that even x${Math.max(1, options.maxRealizedBoost ?? DEFAULT_MAX_REALIZED_BOOST).toFixed(2)} headroom would have left unserved: ${boost > 1 ? `steered on the other misses only, headroom x${boost.toFixed(2)}` : 'not steered'} (target tracking catches such jumps)`,
     );
-  } else if (realized && realized.share > budget) {
+  } else if (realized && realized.steeredShare > budget) {
     notes.push(
-      `realized unserved ${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps exceeds the budget ${(100 * budget).toFixed(3)}%: headroom x${boost.toFixed(2)} (${realized.needed.toFixed(2)} would have kept it)`,
+      `realized unserved ${realizedWords(realized, realizedHalfLifeS)} exceeds the budget ${(100 * budget).toFixed(3)}%: headroom x${boost.toFixed(2)} (${realized.needed.toFixed(2)} would have kept it)`,
     );
   }
 
@@ -598,7 +621,9 @@ function planWith(
       forecast: { start: start + kNow * stepMs, stepSeconds: stepS, values: forecastValues },
       diagnostics: {
         notes,
-        ...(realized && Number.isFinite(realized.share) ? { realizedUnservedShare: realized.share, realizedBoost: boost } : {}),
+        ...(realized && Number.isFinite(realized.share)
+          ? { realizedUnservedShare: realized.share, realizedSteeredShare: realized.steeredShare, realizedBoost: boost }
+          : {}),
         ...(realized?.contradiction ? { capacityContradiction: true } : {}),
         peakCapBound: peakCap.bound,
         replayInstances: peakCap.replayInstances,
@@ -620,6 +645,14 @@ function planWith(
       notes,
     },
   };
+}
+
+/** The realized share in words: over the window, and weighted to its last hours when it is. */
+function realizedWords(realized: RealizedOutcome, halfLifeS: number): string {
+  const over = `${(100 * realized.share).toFixed(3)}% over the last ${realized.steps} steps`;
+  if (!(halfLifeS > 0)) return over;
+  const h = halfLifeS / 3600;
+  return `${over} (${(100 * realized.steeredShare).toFixed(3)}% with a half-life of ${Number.isInteger(h) ? h : h.toFixed(2)} h)`;
 }
 
 function validateInput(input: PlanInput): void {

@@ -74,6 +74,8 @@ export interface PlanDiagnostics {
   readonly notes: readonly string[];
   /** The share of the recent load the group really left unserved (from `capacityHistory`). */
   readonly realizedUnservedShare?: number;
+  /** The same share with the recent steps weighted (`realizedHalfLifeSeconds`): what the planner steered on. */
+  readonly realizedSteeredShare?: number;
   /** The factor the realized outcome raised the headroom and the cap by (1: not steered). */
   readonly realizedBoost?: number;
   /** The capacity history contradicts `capacityPerInstance` (the realized share is not steered on). */

@@ -99,9 +99,14 @@ describe('scaling-backtest CLI', () => {
   }, 300_000);
 
   test('says where the unserved load came from: a jump above anything the metric showed is new, its recurrence the next day time of day', () => {
-    // 4 days of a daily shape; on day 3 at 12:00 and day 4 at 12:05, ten minutes at 6x
+    // 4 days of a daily shape; on day 3 at 12:00 ten minutes at 6x, and on day 4 at 12:05 ten
+    // minutes at 8x (within 1.5x of the day before at that time, above what the plan holds)
     const values = Float64Array.from(series(4, daily, 0.02));
-    for (const at of [2 * DAY + 720, 3 * DAY + 725]) for (let k = 0; k < 10; k++) values[at + k] = 6 * daily(at + k);
+    for (const [at, x] of [
+      [2 * DAY + 720, 6],
+      [3 * DAY + 725, 8],
+    ])
+      for (let k = 0; k < 10; k++) values[at + k] = x * daily(at + k);
     const result = runBacktest(values, T0, 60, { capacityPerInstance: 10, warmupSteps: 2 * DAY, planIntervalSeconds: 900 });
     const text = formatMisses(values, result, T0, 60).join('\n');
     expect(text).toMatch(/^what the metric had shown before the miss\s+episodes\s+unserved load$/m);

@@ -12,6 +12,11 @@ export interface RealizedOutcome {
    * the measured steps (a fraction; `NaN` when nothing could be measured).
    */
   readonly share: number;
+  /**
+   * The share the steering acts on: `share` with each step weighted by its age (`halfLifeSteps`),
+   * equal to `share` without a half-life.
+   */
+  readonly steeredShare: number;
   /** Steps with both a load and an instance count in the measured window. */
   readonly steps: number;
   /** Steps left out because the group had no instance in service (an emptied group). */
@@ -30,7 +35,8 @@ export interface RealizedOutcome {
   readonly contradiction?: string;
   /**
    * The smallest factor on the capacity that was in service that would have left at most the
-   * budget unserved over the window (1 when the realized share is within the budget).
+   * budget unserved over the window, its steps weighted by age (1 when `steeredShare` is within the
+   * budget).
    */
   readonly needed: number;
   /** The factor the planner raises its headroom by (not the history-peak cap): `needed` damped and bounded, 1 when not steered. */
@@ -76,6 +82,12 @@ export interface RealizedOptions {
    * unreachable, so nothing is left: the boost is the one that serves every reachable miss.
    */
   readonly jumpsSpendBudget?: boolean;
+  /**
+   * Steps after which a step of the window counts half in the steering (its weight halves every
+   * half-life, counted back from the window's last step): a miss steers less as it ages. 0 or
+   * absent: every step of the window weighs the same. The reported `share` is never weighted.
+   */
+  readonly halfLifeSteps?: number;
 }
 
 /**
@@ -97,7 +109,7 @@ export const CONTRADICTION_LOW = 0.3;
  */
 export const MEASURE_ONLY = { gain: 1, maxBoost: 1, minSteps: 1, reachableShare: 1 } as const satisfies Partial<RealizedOptions>;
 
-const NONE: RealizedOutcome = { share: NaN, steps: 0, emptySteps: 0, busyUtilizationRatio: NaN, needed: 1, boost: 1 };
+const NONE: RealizedOutcome = { share: NaN, steeredShare: NaN, steps: 0, emptySteps: 0, busyUtilizationRatio: NaN, needed: 1, boost: 1 };
 
 /**
  * Measures the realized unserved share of the last `windowSteps` of `load` (the planner's cleaned
@@ -106,7 +118,9 @@ const NONE: RealizedOutcome = { share: NaN, steps: 0, emptySteps: 0, busyUtiliza
  * group is not something headroom fixes), and a history that contradicts `capacityPerInstance` by
  * about 2x is reported instead of steered on. The boost is the smallest factor on the realized
  * capacity that would have kept the window within the budget, to the power `gain`, at most
- * `maxBoost`: the headroom grows where the group really fell short, whatever the replay said.
+ * `maxBoost`: the headroom grows where the group really fell short, whatever the replay said. With
+ * `halfLifeSteps` each step weighs by its age in all of this (the steering forgets old misses);
+ * `share` stays the plain share.
  */
 export function measureRealized(
   load: Float64Array,
@@ -128,6 +142,9 @@ export function measureRealized(
   let empty = 0;
   let total = 0;
   let unserved = 0;
+  let steerTotal = 0;
+  let steerUnserved = 0;
+  const decay = o.halfLifeSteps && o.halfLifeSteps > 0 ? Math.LN2 / o.halfLifeSteps : 0;
   for (let k = from; k < n; k++) {
     const l = load[k];
     if (!Number.isFinite(l)) continue;
@@ -140,10 +157,15 @@ export function measureRealized(
       continue;
     }
     const carry = c * o.capacityPerInstance;
-    served[m] = carry;
-    demand[m] = l;
+    const w = decay > 0 ? Math.exp(-decay * (n - 1 - k)) : 1;
+    served[m] = w * carry;
+    demand[m] = w * l;
     total += l;
-    if (l > carry) unserved += l - carry;
+    steerTotal += w * l;
+    if (l > carry) {
+      unserved += l - carry;
+      steerUnserved += w * (l - carry);
+    }
     m++;
     if (c > o.minCapacity && l > 0) busy[b++] = l / carry;
   }
@@ -156,16 +178,23 @@ export function measureRealized(
   } else if (busyUtilizationRatio < CONTRADICTION_LOW) {
     contradiction = `on its busy minutes the group ran at ${busyUtilizationRatio.toFixed(2)}x the target utilization: capacityPerInstance (${o.capacityPerInstance}) is about ${(1 / busyUtilizationRatio).toFixed(1)}x higher than what an instance really serves, or the capacity history counts other instances; the realized share is not steered on`;
   }
-  const base = { share, steps: m, emptySteps: empty, busyUtilizationRatio, ...(contradiction ? { contradiction } : {}) };
-  const allowed = Math.max(0, o.unservedBudget) * total;
-  if (!(unserved > allowed)) return { ...base, needed: 1, boost: 1 };
+  const base = {
+    share,
+    steeredShare: steerTotal > 0 ? steerUnserved / steerTotal : 0,
+    steps: m,
+    emptySteps: empty,
+    busyUtilizationRatio,
+    ...(contradiction ? { contradiction } : {}),
+  };
+  const allowed = Math.max(0, o.unservedBudget) * steerTotal;
+  if (!(steerUnserved > allowed)) return { ...base, needed: 1, boost: 1 };
   const limit = o.maxBoost ** (1 / Math.max(o.gain, 1e-6));
   const needed = smallestFactor(served, demand, m, allowed, limit);
   if (contradiction || m < o.minSteps) return { ...base, needed, boost: 1 };
   // Misses that even the largest boost would mostly leave unserved are jumps no headroom catches
   // in time (a level shift far above the plan): only target tracking serves them, and raising the
   // headroom for days would buy nothing.
-  if (needed >= limit && unservedAt(served, demand, m, limit) > o.reachableShare * unserved) {
+  if (needed >= limit && unservedAt(served, demand, m, limit) > o.reachableShare * steerUnserved) {
     if (!o.steerReachable && !o.jumpsSpendBudget) return { ...base, needed, boost: 1, unreachable: true };
     // the jumps (load above limit x served) are left out; the rest is held to the window's budget,
     // or, when the jumps spend it (they alone exceed it here), served in full

@@ -151,6 +151,53 @@ describe('measureRealized', () => {
     );
     expect(ratio.boost).toBeCloseTo(240 / 180, 10);
   });
+
+  test('with a half-life a miss steers less as it ages; the reported share is not weighted', () => {
+    // one instance carrying 90 under a load of 80, and one hour at 95 (5 unserved a minute): at
+    // the window's start (2 days ago) or at its end (the last hour)
+    const n = 3 * DAY;
+    const old = constant(n, 80).fill(95, 0, 60);
+    const recent = constant(n, 80).fill(95, n - 60, n);
+    const at = (load: Float64Array, halfLifeSteps?: number) =>
+      measureRealized(load, T0, MIN, cap(constant(n, 1)), { ...OPTIONS, minCapacity: 0, halfLifeSteps });
+    // without a half-life the two windows are the same to the steering
+    expect(at(old).boost).toBeCloseTo(at(recent).boost, 10);
+    expect(at(old).steeredShare).toBeCloseTo(at(old).share, 12);
+    // with a 3-hour half-life the old miss weighs next to nothing, the recent one much more
+    const oldH = at(old, 180);
+    const recentH = at(recent, 180);
+    expect(oldH.share).toBe(at(old).share);
+    expect(recentH.share).toBe(at(recent).share);
+    expect(oldH.steeredShare).toBeLessThan(1e-6);
+    expect(oldH.boost).toBe(1);
+    expect(recentH.steeredShare).toBeGreaterThan(10 * recentH.share);
+    expect(recentH.boost).toBeGreaterThan(at(recent).boost - 1e-9);
+    // what would have served the recent hour but the budget: about 95 / 90
+    expect(recentH.boost).toBeLessThanOrEqual((95 / 90) * 1.001);
+    expect(recentH.boost).toBeGreaterThan(1.04);
+  });
+
+  test('any half-life: the boost stays within [1, maxBoost] and the share is the unweighted one', () => {
+    fc.assert(
+      fc.property(
+        fc.float({ min: Math.fround(0.1), max: Math.fround(10_000), noNaN: true }),
+        fc.integer({ min: 0, max: 4000 }),
+        fc.float({ min: Math.fround(1), max: Math.fround(5), noNaN: true }),
+        (halfLifeSteps, at, peak) => {
+          const n = 4320;
+          const load = constant(n, 80);
+          load.fill(80 * peak, Math.min(at, n - 1), Math.min(at + 30, n));
+          const r = measureRealized(load, T0, MIN, cap(constant(n, 1)), { ...OPTIONS, minCapacity: 0, halfLifeSteps });
+          const flat = measureRealized(load, T0, MIN, cap(constant(n, 1)), { ...OPTIONS, minCapacity: 0 });
+          expect(r.share).toBe(flat.share);
+          expect(Number.isFinite(r.steeredShare)).toBe(true);
+          expect(r.boost).toBeGreaterThanOrEqual(1);
+          expect(r.boost).toBeLessThanOrEqual(OPTIONS.maxBoost);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
 
 /**
@@ -205,6 +252,23 @@ describe('explainPlan with a capacity history', () => {
     short.explanation!.need.forEach((x, j) => expect(x).toBeGreaterThanOrEqual(without.explanation!.need[j]));
     // the headroom grows, the history-peak cap does not (it bought little on the held-out traces)
     expect(short.explanation!.peakCap.capInstances).toBe(without.explanation!.peakCap.capInstances);
+  });
+
+  test('the log gives the share the planner steered on (weighted to the last hours) beside the plain one', () => {
+    const short = explainPlan(input(5, 1));
+    const r = short.explanation!.realized!;
+    expect(short.plan.diagnostics?.realizedSteeredShare).toBe(r.steeredShare);
+    expect(short.explanation!.notes.join(' ')).toMatch(/realized unserved [\d.]+% over the last \d+ steps \([\d.]+% with a half-life of 3 h\)/);
+    // without the half-life the steered share is the plain share, and the log says only that
+    const flat = explainPlan(input(5, 1), { realizedHalfLifeSeconds: 0 });
+    expect(flat.explanation!.realized!.steeredShare).toBeCloseTo(flat.explanation!.realized!.share, 12);
+    expect(flat.explanation!.notes.join(' ')).not.toMatch(/half-life/);
+  });
+
+  test('realizedHalfLifeSeconds must be a finite number >= 0', () => {
+    for (const bad of [-1, Infinity, NaN]) {
+      expect(() => explainPlan(input(2, 1), { realizedHalfLifeSeconds: bad })).toThrow(/realizedHalfLifeSeconds must be a finite number >= 0 \(got /);
+    }
   });
 
   test('a history contradicting capacityPerInstance by 2x is said in the log and not chased', () => {
