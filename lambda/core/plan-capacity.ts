@@ -180,8 +180,8 @@ export interface PlannerOptions {
    * Seconds after which a step of the realized window counts half in the steering (its weight
    * halves every half-life, counted back from the latest step): the headroom follows the misses of
    * the last hours, and a miss steers less as it ages instead of holding the boost for the whole
-   * window. 0: every step of the window weighs the same. The published realized share is not
-   * weighted.
+   * window. 0: every step of the window weighs the same; otherwise at least 1 second.
+   * The published realized share is not weighted.
    * @default DEFAULT_REALIZED_HALF_LIFE_SECONDS (3 hours)
    */
   readonly realizedHalfLifeSeconds?: number;
@@ -213,6 +213,8 @@ export interface PlannerOptions {
    * unserved even at that boost is spent from the window's budget first, and the reachable misses
    * are steered on against what is left of it (so `realizedSteerReachable` is implied): the promise
    * is on all of the load, so misses no headroom could have served make the others count more.
+   * The boost then serves every reachable miss of the window, whatever its age: the half-life
+   * (`realizedHalfLifeSeconds`) decides only whether the window is steered.
    * Off: measured on the 13 traces and not adopted (see `DEFAULT_REALIZED_JUMPS_SPEND_BUDGET`).
    * @default DEFAULT_REALIZED_JUMPS_SPEND_BUDGET
    */
@@ -489,8 +491,10 @@ function planWith(
   // the cap grow by the factor that would have kept it (the replay alone missed it).
   const realizedGain = options.realizedGain ?? DEFAULT_REALIZED_GAIN;
   const realizedHalfLifeS = options.realizedHalfLifeSeconds ?? DEFAULT_REALIZED_HALF_LIFE_SECONDS;
-  if (!(realizedHalfLifeS >= 0 && realizedHalfLifeS < Infinity)) {
-    throw new RangeError(`realizedHalfLifeSeconds must be a finite number >= 0 (got ${realizedHalfLifeS})`);
+  if (!(realizedHalfLifeS === 0 || (realizedHalfLifeS >= 1 && realizedHalfLifeS < Infinity))) {
+    throw new RangeError(
+      `realizedHalfLifeSeconds must be 0 (every step weighs the same) or a finite number of seconds >= 1 (got ${realizedHalfLifeS})`,
+    );
   }
   const realized =
     input.capacityHistory && realizedGain > 0
@@ -598,7 +602,11 @@ function planWith(
     );
   } else if (realized && realized.steeredShare > budget) {
     notes.push(
-      `realized unserved ${realizedWords(realized, realizedHalfLifeS)} exceeds the budget ${(100 * budget).toFixed(3)}%: headroom x${boost.toFixed(2)} (${realized.needed.toFixed(2)} would have kept it)`,
+      `realized unserved ${realizedWords(realized, realizedHalfLifeS)} exceeds the budget ${(100 * budget).toFixed(3)}%${realized.share > budget ? '' : ' over the last hours (over the whole window it is within it)'}: headroom x${boost.toFixed(2)} (${realized.needed.toFixed(2)} would have kept it)`,
+    );
+  } else if (realized && realized.share > budget) {
+    notes.push(
+      `realized unserved ${realizedWords(realized, realizedHalfLifeS)} exceeds the budget ${(100 * budget).toFixed(3)}% over the whole window, in misses older than the last hours: not steered`,
     );
   }
 

@@ -78,8 +78,10 @@ export interface RealizedOptions {
   /**
    * When the misses are mostly unreachable: what the jumps leave unserved even at `maxBoost` is
    * spent from the window's budget first, and the reachable misses are held to what is left of it
-   * (implies `steerReachable`). The jumps alone exceed the budget whenever the misses are
-   * unreachable, so nothing is left: the boost is the one that serves every reachable miss.
+   * (implies `steerReachable`). When the misses count as unreachable the jumps alone exceed the
+   * budget, so nothing is left: the boost is the one that serves every reachable miss of the
+   * window, whatever its age (the weights of `halfLifeSteps` cancel in a ratio; they decide only
+   * whether the window is steered).
    */
   readonly jumpsSpendBudget?: boolean;
   /**
@@ -119,8 +121,9 @@ const NONE: RealizedOutcome = { share: NaN, steeredShare: NaN, steps: 0, emptySt
  * about 2x is reported instead of steered on. The boost is the smallest factor on the realized
  * capacity that would have kept the window within the budget, to the power `gain`, at most
  * `maxBoost`: the headroom grows where the group really fell short, whatever the replay said. With
- * `halfLifeSteps` each step weighs by its age in all of this (the steering forgets old misses);
- * `share` stays the plain share.
+ * `halfLifeSteps` each step weighs by its age in the share steered on, the factor and the
+ * reachable test (the steering forgets old misses); `share`, the contradiction check and
+ * `minSteps` stay unweighted.
  */
 export function measureRealized(
   load: Float64Array,
