@@ -487,8 +487,8 @@ function planWith(
   // Capacity above what the highest load in the history needs at 100% utilization buys nothing
   // the history can justify; beyond it the forecast at the target utilization rules.
   const historyPeak = recentMaximum(values, lastFinite, n);
-  // What the group really left unserved recently: where it exceeds the budget, the headroom and
-  // the cap grow by the factor that would have kept it (the replay alone missed it).
+  // What the group really left unserved recently (the last hours weighing most): where it exceeds
+  // the budget, the headroom grows by the factor that would have kept it (the replay alone missed it).
   const realizedGain = options.realizedGain ?? DEFAULT_REALIZED_GAIN;
   const realizedHalfLifeS = options.realizedHalfLifeSeconds ?? DEFAULT_REALIZED_HALF_LIFE_SECONDS;
   if (!(realizedHalfLifeS === 0 || (realizedHalfLifeS >= 1 && realizedHalfLifeS < Infinity))) {
