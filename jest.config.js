@@ -22,6 +22,9 @@ const shared = {
 module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
+  // one temporary directory per run, removed at its end (the syntheses' cdk.out* directories)
+  globalSetup: '<rootDir>/test/support/temp-dir-setup.js',
+  globalTeardown: '<rootDir>/test/support/temp-dir-teardown.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'fast', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION] },
