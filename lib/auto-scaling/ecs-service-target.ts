@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,6 +8,7 @@ import { ECS_SERVICE_TARGET_ENV, encodeGroupBaseline } from '../../lambda/contra
 import { acknowledge } from '../private/acknowledge';
 import { cfnGroupOf, type GroupConfiguration } from '../private/group-baseline';
 import { ecsManagedScalingProviders } from '../private/group-facts';
+import { ECS_TASK_COUNT_CONDITIONS, scalableTargetsArn } from '../private/ecs-scalable-targets';
 import { nagResource } from '../private/nag-finding';
 import type { ScalerFunction } from '../private/scaler-function';
 import { defaultLaunchLeadSeconds } from '../private/launch-lead';
@@ -104,11 +105,12 @@ export function warnWithoutManagedScaling(scope: Construct, service: ecs.IBaseSe
 
 /**
  * The grants of a scaler on an ECS service: writes only on Application Auto Scaling scalable
- * targets of the account and region (an id the service generates, so `scalable-target/*`), and
- * the service's reads; no Auto Scaling write on the group.
+ * targets of ECS services' task counts in the account and region (an id the service generates,
+ * so `scalable-target/*` with conditions), and the service's reads; no Auto Scaling write on the
+ * group.
  */
 export function grantEcsService(scope: Construct, scaler: ScalerFunction, service: ecs.IBaseService): void {
-  const targets = `arn:${Aws.PARTITION}:application-autoscaling:${Stack.of(scope).region}:${Stack.of(scope).account}:scalable-target/*`;
+  const targets = scalableTargetsArn(scope);
   scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'PlanTheServiceTasks',
@@ -118,6 +120,7 @@ export function grantEcsService(scope: Construct, scaler: ScalerFunction, servic
         'application-autoscaling:DeleteScheduledAction',
       ],
       resources: [targets],
+      conditions: ECS_TASK_COUNT_CONDITIONS,
     }),
   );
   scaler.role.addToPrincipalPolicy(
@@ -146,6 +149,6 @@ export function grantEcsService(scope: Construct, scaler: ScalerFunction, servic
   acknowledge(scaler.role, {
     id: `AwsSolutions-IAM5[Resource::${nagResource(scope, targets)}]`,
     reason:
-      'Application Auto Scaling names a scalable target by an id it generates at registration, unknown at deploy time; the handler writes only the target of the service it is given (resource id service/<cluster>/<service>), as its tests show.',
+      "Application Auto Scaling names a scalable target by an id it generates at registration, unknown at deploy time; the statement's conditions confine the writes to ECS services' task counts (service-namespace ecs, scalable-dimension ecs:service:DesiredCount), and the handler writes only the target of the service it is given (resource id service/<cluster>/<service>), as its tests show.",
   });
 }

@@ -1,10 +1,11 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ECS_TASK_CAP_ENV } from '../../lambda/contract';
 import { acknowledge } from '../private/acknowledge';
+import { ECS_TASK_COUNT_CONDITIONS, scalableTargetsArn } from '../private/ecs-scalable-targets';
 import { nagResource } from '../private/nag-finding';
 import type { ScalerFunction } from '../private/scaler-function';
 import { readEcsService } from '../auto-scaling/ecs-service-target';
@@ -55,11 +56,16 @@ export function ecsTaskCapEnv(
   };
 }
 
-/** The grant of the task cap: RegisterScalableTarget on scalable targets (ids are generated) and their read. */
+/** The grant of the task cap: RegisterScalableTarget on ECS services' task-count targets (ids are generated) and their read. */
 export function grantEcsTaskCap(scope: Construct, scaler: ScalerFunction, service: ecs.IBaseService): void {
-  const targets = `arn:${Aws.PARTITION}:application-autoscaling:${Stack.of(scope).region}:${Stack.of(scope).account}:scalable-target/*`;
+  const targets = scalableTargetsArn(scope);
   scaler.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ sid: 'CapTheServiceTasks', actions: ['application-autoscaling:RegisterScalableTarget'], resources: [targets] }),
+    new iam.PolicyStatement({
+      sid: 'CapTheServiceTasks',
+      actions: ['application-autoscaling:RegisterScalableTarget'],
+      resources: [targets],
+      conditions: ECS_TASK_COUNT_CONDITIONS,
+    }),
   );
   scaler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -77,6 +83,6 @@ export function grantEcsTaskCap(scope: Construct, scaler: ScalerFunction, servic
   acknowledge(scaler.role, {
     id: `AwsSolutions-IAM5[Resource::${nagResource(scope, targets)}]`,
     reason:
-      'Application Auto Scaling names a scalable target by an id it generates at registration, unknown at deploy time; the handler writes only the MaxCapacity of the target of the service it is given.',
+      "Application Auto Scaling names a scalable target by an id it generates at registration, unknown at deploy time; the statement's conditions confine the write to ECS services' task counts (service-namespace ecs, scalable-dimension ecs:service:DesiredCount), and the handler writes only the MaxCapacity of the target of the service it is given.",
   });
 }

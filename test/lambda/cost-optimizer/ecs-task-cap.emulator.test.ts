@@ -42,7 +42,7 @@ function ecsApp(services: number) {
   return { stack, hosts, service: all[0], budget };
 }
 
-test('renders the task cap, grants only RegisterScalableTarget on scalable targets', () => {
+test("renders the task cap, grants only RegisterScalableTarget on ECS services' task-count targets", () => {
   const { stack, hosts, service, budget } = ecsApp(1);
   new CostOptimizer(stack, 'Cost', { autoScalingGroup: hosts, budget, floorCapacity: 1, ecsService: { service, tasksPerInstance: 4 } });
   const t = Template.fromStack(stack);
@@ -65,6 +65,10 @@ test('renders the task cap, grants only RegisterScalableTarget on scalable targe
     ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget'].filter((a) => !granted.has(a)),
   ).toEqual([]);
   expect(JSON.stringify(aasWrites[0].Resource)).toMatch(/scalable-target\/\*/);
+  // ... of ECS services' task counts only
+  expect((aasWrites[0] as { Condition?: unknown }).Condition).toEqual({
+    StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' },
+  });
   // what Application Auto Scaling validates on the service at registration, on that service only
   const onService = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('ecs:')));
   expect(onService.map((st) => st.Action)).toEqual([['ecs:DescribeServices', 'ecs:UpdateService']]);

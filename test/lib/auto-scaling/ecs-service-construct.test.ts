@@ -88,6 +88,10 @@ test('least privilege: writes only on scalable targets, reads the service; no Au
   ]);
   const write = statements.find((st) => [st.Action].flat().includes('application-autoscaling:PutScheduledAction'))!;
   expect(JSON.stringify(write.Resource)).toMatch(/:application-autoscaling:us-east-1:123456789012:scalable-target\/\*/);
+  // ... and only ECS services' task counts among them (not a shared account's tables or clusters)
+  expect((write as { Condition?: unknown }).Condition).toEqual({
+    StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' },
+  });
   // the ECS actions are on this one service only
   const onService = statements.find((st) => [st.Action].flat().includes('ecs:UpdateService'))!;
   expect(stack.resolve(onService.Resource)).toEqual(stack.resolve(service.serviceArn));
