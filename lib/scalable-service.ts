@@ -400,7 +400,15 @@ export class ScalableService extends Construct {
    */
   private defaultCapacityPerInstance(horizontal: IScalingPolicy[], targetUtilizationPercent: number): number | undefined {
     const requestPolicy = horizontal.find((p): p is RequestCountTargetTrackingPolicy => p instanceof RequestCountTargetTrackingPolicy);
-    return requestPolicy ? (requestPolicy.options.targetRequestsPerMinute * 100) / targetUtilizationPercent : undefined;
+    if (!requestPolicy) return undefined;
+    const requests = requestPolicy.options.targetRequestsPerMinute;
+    // A token's number stands for a value known at deploy time: dividing it would synthesize nonsense.
+    if (Token.isUnresolved(requests) || Token.isUnresolved(targetUtilizationPercent)) {
+      throw new Error(
+        `predictiveScaler.capacityPerInstance is required when ${Token.isUnresolved(requests) ? "the request-count policy's targetRequestsPerMinute" : 'predictiveScaler.targetUtilizationPercent'} is a token (resolved only at deploy time): it cannot be derived at synth`,
+      );
+    }
+    return (requests * 100) / targetUtilizationPercent;
   }
 
   /**
@@ -494,14 +502,17 @@ export class ScalableService extends Construct {
     const band = props.costOptimizer?.targetUtilizationBand;
     if (band) {
       const cpuPolicies = horizontal.flatMap((policy, i) => (policy instanceof CpuTargetTrackingPolicy ? [{ policy, i }] : []));
-      if (cpuPolicies.length !== 1) {
+      // An existing group keeps its own policies: the optimizer finds its CPU policy in the stack
+      // (and warns when there is none), as it does for any group it is given.
+      const ownPolicies = props.existingAutoScalingGroup !== undefined && cpuPolicies.length === 0;
+      if (!ownPolicies && cpuPolicies.length !== 1) {
         throw new Error(
           `costOptimizer.targetUtilizationBand needs exactly one CPU target tracking policy (ScalingPolicy.targetTrackingCpu) in policies, got ${cpuPolicies.length}`,
         );
       }
-      const { policy, i } = cpuPolicies[0];
-      const target = policy.options.targetUtilizationPercent;
-      if (known(target) && known(band.maxPercent) && band.maxPercent <= target) {
+      const { policy, i } = cpuPolicies[0] ?? {};
+      const target = policy?.options.targetUtilizationPercent;
+      if (policy && known(target) && known(band.maxPercent) && band.maxPercent <= target) {
         throw new Error(
           `costOptimizer.targetUtilizationBand.maxPercent (${band.maxPercent}) must be above the CPU target of policies[${i}] (targetUtilizationPercent ${target}): the optimizer raises the target from there`,
         );

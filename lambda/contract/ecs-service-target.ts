@@ -42,6 +42,18 @@ export function parseEcsServiceTarget(value: string | undefined): EcsServiceTarg
   return { cluster: o.cluster, service: o.service };
 }
 
+/**
+ * Why `prefix` cannot begin the scheduled action names of an ECS service's scalable target, or
+ * undefined: Application Auto Scaling's ScheduledActionName may not contain ':', '/' or '|'
+ * (EC2 Auto Scaling's may contain ':', which the prefix rule of a group allows).
+ */
+export function ecsActionPrefixProblem(prefix: string): string | undefined {
+  const bad = [...new Set(prefix.match(/[:/|]/g) ?? [])];
+  return bad.length
+    ? `must not contain ${bad.map((c) => `'${c}'`).join(' or ')} with ecsService (Application Auto Scaling's scheduled action names may not), got '${prefix}'`
+    : undefined;
+}
+
 /** Environment variable of the cost optimizer on an ECS service: how it caps the service's tasks (JSON). */
 export const ECS_TASK_CAP_ENV = 'ECS_TASK_CAP';
 

@@ -249,7 +249,8 @@ export const MISSING_DATA_ALARM_RUNS: NumberSetting = {
 export const DEFAULT_MISSING_DATA_ALARM_RUNS = 3;
 
 /** Problems of `missingDataAlarmRuns` for a schedule interval (the alarm period). */
-export function missingDataAlarmProblems(runs: number, intervalSeconds: number): SettingProblem[] {
+export function missingDataAlarmProblems(runs: number, intervalSeconds: number, isUnresolved: IsUnresolved = () => false): SettingProblem[] {
+  if (isUnresolved(runs)) return [];
   const p = numberProblem(MISSING_DATA_ALARM_RUNS, runs);
   if (p) return [p];
   if (runs * intervalSeconds > 86_400) {

@@ -29,6 +29,7 @@ import {
   ECS_SCALABLE_DIMENSION,
   ECS_SERVICE_TARGET_ENV,
   type EcsServiceTarget,
+  ecsActionPrefixProblem,
   ecsResourceId,
   parseEcsServiceTarget,
 } from '../contract/ecs-service-target';
@@ -41,9 +42,15 @@ const NAMESPACE = 'ecs';
 
 export { type EcsClients, ecsClientsOf };
 
-/** The ECS service the scaler plans for, or undefined when it plans a group. */
-export function ecsServiceTargetOf(env: Record<string, string | undefined>): EcsServiceTarget | undefined {
-  return parseEcsServiceTarget(env[ECS_SERVICE_TARGET_ENV]);
+/**
+ * The ECS service the scaler plans for, or undefined when it plans a group. With `actionPrefix`,
+ * a prefix Application Auto Scaling would refuse in every action name is a configuration error.
+ */
+export function ecsServiceTargetOf(env: Record<string, string | undefined>, actionPrefix?: string): EcsServiceTarget | undefined {
+  const target = parseEcsServiceTarget(env[ECS_SERVICE_TARGET_ENV]);
+  const problem = target && actionPrefix !== undefined ? ecsActionPrefixProblem(actionPrefix) : undefined;
+  if (problem) throw Object.assign(new Error(`SCHEDULED_ACTION_PREFIX (from prop scheduledActionPrefix) ${problem}`), { name: 'ConfigError' });
+  return target;
 }
 
 /** The scalable target and the service as a group state; undefined when the target is not registered. */

@@ -129,7 +129,7 @@ export async function readInputs(
   run: RunContext,
   stateSigner?: { readonly key: string; readonly groupName: string },
 ): Promise<Inputs> {
-  const ecs = stage('config', () => ecsServiceTargetOf(deps.env));
+  const ecs = stage('config', () => ecsServiceTargetOf(deps.env, cfg.actionPrefix));
   const windowEnd = Math.floor(now / (STEP_SECONDS * 1000)) * STEP_SECONDS * 1000;
   const windowStart = windowEnd - Math.floor(cfg.historySeconds / STEP_SECONDS) * STEP_SECONDS * 1000;
   // On an ECS service the plan is in tasks: the group's in-service instances are no history of it.

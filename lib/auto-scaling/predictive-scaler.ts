@@ -14,6 +14,7 @@ import {
   PREDICTIVE_SCALER_DEFAULTS,
   PREDICTIVE_SCALER_SETTINGS,
   type PredictiveScalerSettings,
+  ecsActionPrefixProblem,
   encodePredictiveScalerEnv,
   missingDataAlarmProblems,
   numberProblem,
@@ -111,6 +112,9 @@ export class PredictiveScaler extends Construct {
       { ...props, capacityPerInstance: this.capacityPerInstance(props), launchLeadTime: props.launchLeadTime ?? ecsFacts?.defaultLaunchLead },
       group,
     );
+    const ecsPrefixProblem =
+      props.ecsService && !Token.isUnresolved(settings.actionPrefix) ? ecsActionPrefixProblem(settings.actionPrefix) : undefined;
+    if (ecsPrefixProblem) throw new Error(`${path}scheduledActionPrefix ${ecsPrefixProblem}`);
     if (props.ecsService) warnWithoutManagedScaling(this, props.ecsService, props.autoScalingGroup);
     else warnAboutGroup('the predictive scaler', props.autoScalingGroup, group);
     this.mode = settings.mode as PredictiveScalerMode;
@@ -183,9 +187,13 @@ export class PredictiveScaler extends Construct {
       );
     }
     const targetPercent = props.targetUtilizationPercent ?? PREDICTIVE_SCALER_DEFAULTS.targetUtilizationPercent;
-    const utilizationProblem = Token.isUnresolved(targetPercent)
-      ? undefined
-      : numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
+    // A token's number stands for a value known at deploy time: dividing by it would synthesize nonsense.
+    if (Token.isUnresolved(targetPercent)) {
+      throw new Error(
+        `${path}capacityPerInstance is required when ${path}targetUtilizationPercent is a token (resolved only at deploy time): it cannot be derived from the request-count target at synth`,
+      );
+    }
+    const utilizationProblem = numberProblem(PREDICTIVE_SCALER_SETTINGS.targetUtilizationPercent, targetPercent);
     if (utilizationProblem) throw propError([utilizationProblem], path)!;
     const derived = (targets[0] * 100) / targetPercent;
     if (!Number.isFinite(derived)) {
@@ -229,7 +237,9 @@ export class PredictiveScaler extends Construct {
     const problems = predictiveScalerProblems(settings, isUnresolved);
     // The alarm's period is the run interval: checked once the schedule itself is valid.
     if (!problems.some((p) => p.prop === 'schedule')) {
-      problems.push(...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds));
+      problems.push(
+        ...missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, settings.intervalSeconds, isUnresolved),
+      );
     }
     const err = propError(problems, path);
     if (err) throw err;

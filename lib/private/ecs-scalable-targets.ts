@@ -1,5 +1,6 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ECS_SCALABLE_DIMENSION } from '../../lambda/contract';
 
 /**
  * The Application Auto Scaling scalable targets of the stack's account and region. A target is
@@ -21,6 +22,6 @@ export function scalableTargetsArn(scope: Construct): string {
 export const ECS_TASK_COUNT_CONDITIONS = {
   StringEquals: {
     'application-autoscaling:service-namespace': 'ecs',
-    'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+    'application-autoscaling:scalable-dimension': ECS_SCALABLE_DIMENSION,
   },
 };

@@ -202,7 +202,9 @@ export class CostOptimizer extends Construct {
     const err = propError(
       [
         ...costOptimizerProblems(settings, (v) => Token.isUnresolved(v)),
-        ...(intervalSeconds > 86_400 ? [] : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds)),
+        ...(intervalSeconds > 86_400
+          ? []
+          : missingDataAlarmProblems(props.missingDataAlarmRuns ?? DEFAULT_MISSING_DATA_ALARM_RUNS, intervalSeconds, (v) => Token.isUnresolved(v))),
       ],
       path,
     );

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +30,7 @@ export function ecsTaskCapEnv(
   groupMaxSize: number,
 ): Record<string, string> {
   const { service, tasksPerInstance } = ecsService;
-  if (!(tasksPerInstance > 0) || !Number.isFinite(tasksPerInstance)) {
+  if (!Token.isUnresolved(tasksPerInstance) && (!(tasksPerInstance > 0) || !Number.isFinite(tasksPerInstance))) {
     throw new Error(`ecsService.tasksPerInstance (${tasksPerInstance}) must be a number > 0`);
   }
   const stack = Stack.of(service);
@@ -47,7 +47,8 @@ export function ecsTaskCapEnv(
   const facts = readEcsService(scope, service, group, {}, false);
   return {
     ...facts.env,
-    [ECS_TASK_CAP_ENV]: JSON.stringify({
+    // toJsonString: a deploy-time value (a token) renders as its reference, not as a number
+    [ECS_TASK_CAP_ENV]: stack.toJsonString({
       tasksPerInstance,
       minCapacity: facts.configuration.minSize,
       maxCapacity: facts.configuration.maxSize,

@@ -218,6 +218,32 @@ describe('ScalableService cross-checks of the group features', () => {
     launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('t3.micro') }, { instanceType: new ec2.InstanceType('t3a.micro') }],
   };
 
+  test("costOptimizer.targetUtilizationBand on a given group uses the group's own CPU policy; without one, the optimizer's warning, not an error", () => {
+    const f = fixture();
+    const { group } = teamGroup(f.stack, f.vpc);
+    group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 50 });
+    const svc = new ScalableService(f.stack, 'Web', {
+      vpc: f.vpc,
+      existingAutoScalingGroup: group,
+      budget: { limit: 500 },
+      costOptimizer: { targetUtilizationBand: { maxPercent: 80 } },
+    });
+    expect(svc.costOptimizer).toBeDefined();
+    const noCpu = (stack: Stack) =>
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('costOptimizerNoCpuTargetTracking|has none in this stack'));
+    expect(noCpu(f.stack)).toEqual([]);
+
+    const g = fixture();
+    const bare = teamGroup(g.stack, g.vpc).group;
+    new ScalableService(g.stack, 'Web', {
+      vpc: g.vpc,
+      existingAutoScalingGroup: bare,
+      budget: { limit: 500 },
+      costOptimizer: { targetUtilizationBand: { maxPercent: 80 } },
+    });
+    expect(noCpu(g.stack)).toHaveLength(1);
+  });
+
   test('costOptimizer.spot without a mixed instances policy is an error that names the props', () => {
     const f = fixture();
     expect(

@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -80,6 +80,23 @@ describe('the scalers in the composite', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('predictiveScaler.capacityPerInstance'));
     expect(() => service({ policies: cpuOnly, predictiveScaler: { enabled: true } })).toThrow(/predictiveScaler\.capacityPerInstance is required/);
     expect(service({ policies: cpuOnly, predictiveScaler: { capacityPerInstance: 500 } }).svc.predictiveScaler).toBeDefined();
+  });
+
+  test('a token request target or target utilization: capacityPerInstance cannot be derived at synth, an error names it (not a nonsense number)', () => {
+    const deployTime = Token.asNumber({ Ref: 'DeployTimeValue' });
+    expect(() =>
+      service({
+        policies: [
+          ScalingPolicy.targetTrackingCpu({ targetUtilizationPercent: 50 }),
+          ScalingPolicy.targetTrackingRequestCount({ targetRequestsPerMinute: deployTime }),
+        ],
+      }),
+    ).toThrow("predictiveScaler.capacityPerInstance is required when the request-count policy's targetRequestsPerMinute is a token");
+    expect(() => service({ predictiveScaler: { targetUtilizationPercent: deployTime } })).toThrow(
+      'predictiveScaler.capacityPerInstance is required when predictiveScaler.targetUtilizationPercent is a token',
+    );
+    // given, it is not derived: the token target utilization passes through to the function
+    expect(service({ predictiveScaler: { targetUtilizationPercent: deployTime, capacityPerInstance: 900 } }).svc.predictiveScaler).toBeDefined();
   });
 
   test('the whole service with both scalers passes cdk-nag AwsSolutions and the Scaling standards', () => {

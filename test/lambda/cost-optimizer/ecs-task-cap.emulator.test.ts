@@ -4,7 +4,7 @@
  * several services; the handler step, against moto_server with the real SDK clients, sets the
  * target's MaxCapacity from the group's MaxSize and restores it when the cap is lifted.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -41,6 +41,21 @@ function ecsApp(services: number) {
   const budget = new ScalingBudget(stack, 'Budget', { limit: 500, budgetName: 'ecs-monthly', alertTopic: new AlertTopic(stack, 'Alerts').topic });
   return { stack, hosts, service: all[0], budget };
 }
+
+test('tasksPerInstance known only at deploy time renders as its reference in the task cap', () => {
+  const { stack, hosts, service, budget } = ecsApp(1);
+  const perInstance = new CfnParameter(stack, 'TasksPerInstance', { type: 'Number', default: 4 });
+  new CostOptimizer(stack, 'Cost', {
+    autoScalingGroup: hosts,
+    budget,
+    floorCapacity: 1,
+    ecsService: { service, tasksPerInstance: perInstance.valueAsNumber },
+  });
+  const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(
+    (f) => f.Properties.Environment?.Variables?.ECS_TASK_CAP,
+  );
+  expect(JSON.stringify(fns[0].Properties.Environment.Variables.ECS_TASK_CAP)).toContain('{"Ref":"TasksPerInstance"}');
+});
 
 test("renders the task cap, grants only RegisterScalableTarget on ECS services' task-count targets", () => {
   const { stack, hosts, service, budget } = ecsApp(1);

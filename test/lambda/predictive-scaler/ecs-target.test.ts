@@ -11,7 +11,7 @@ import {
   type ApplicationAutoScalingClient,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { applyEcsPlan, type EcsClients } from '../../../lambda/predictive-scaler/ecs-target';
+import { applyEcsPlan, type EcsClients, ecsServiceTargetOf } from '../../../lambda/predictive-scaler/ecs-target';
 
 function fakeClients(live: { min: number; max: number; desired: number }) {
   const calls: unknown[] = [];
@@ -49,4 +49,19 @@ test('the immediate raise above the live MinCapacity and desired count is made, 
   expect(r.desiredSet).toBe(20);
   expect(calls.filter((c) => c instanceof RegisterScalableTargetCommand).map((c) => c.input.MinCapacity)).toEqual([20]);
   expect(calls.some((c) => c instanceof PutScheduledActionCommand)).toBe(false);
+});
+
+test("a prefix Application Auto Scaling refuses in every action name (':', '/', '|') is a configuration error on an ECS service, not on a group", () => {
+  const env = { ECS_SERVICE_TARGET: JSON.stringify(t) };
+  expect(ecsServiceTargetOf(env, 'predictive-')).toEqual(t);
+  for (const prefix of ['team:web-', 'a/b-', 'x|y']) {
+    expect(() => ecsServiceTargetOf(env, prefix)).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        message: expect.stringContaining(`SCHEDULED_ACTION_PREFIX (from prop scheduledActionPrefix) must not contain`),
+      }),
+    );
+  }
+  // a group's actions may carry ':' (EC2 Auto Scaling allows it)
+  expect(ecsServiceTargetOf({}, 'team:web-')).toBeUndefined();
 });

@@ -97,6 +97,30 @@ test('least privilege: writes only on scalable targets, reads the service; no Au
   expect(stack.resolve(onService.Resource)).toEqual(stack.resolve(service.serviceArn));
 });
 
+test("scheduledActionPrefix with ecsService: ':' (which a group's action names allow) is an error naming the prop", () => {
+  const { stack, hosts, service } = cluster('provider');
+  service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 30 });
+  expect(
+    () =>
+      new PredictiveScaler(stack, 'Predictive', {
+        autoScalingGroup: hosts,
+        ecsService: service,
+        loadMetric: load,
+        capacityPerInstance: 500,
+        scheduledActionPrefix: 'team:web-',
+      }),
+  ).toThrow(
+    "scheduledActionPrefix must not contain ':' with ecsService (Application Auto Scaling's scheduled action names may not), got 'team:web-'",
+  );
+  new PredictiveScaler(stack, 'Fine', {
+    autoScalingGroup: hosts,
+    ecsService: service,
+    loadMetric: load,
+    capacityPerInstance: 500,
+    scheduledActionPrefix: 'team.web-',
+  });
+});
+
 test('errors name the prop: capacityPerInstance per task is required; the service needs its task count', () => {
   const a = cluster('provider');
   a.service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 30 });

@@ -467,6 +467,18 @@ describe('PredictiveScaler', () => {
       });
       expect(JSON.parse(functionEnv(Template.fromStack(f.stack)).GROUP_BASELINE as string)).toMatchObject({ minSize: 2, maxSize: 20 });
     });
+    test('missingDataAlarmRuns known only at deploy time: the alarm evaluates the reference (no synth-time range check on a token)', () => {
+      const f = fixture();
+      const runs = new CfnParameter(f.stack, 'Runs', { type: 'Number', default: 3 });
+      new PredictiveScaler(f.stack, 'Predictive', {
+        autoScalingGroup: f.group.autoScalingGroup,
+        loadMetric: f.loadMetric,
+        capacityPerInstance: 100,
+        missingDataAlarmRuns: runs.valueAsNumber,
+      });
+      const alarms = Object.entries(Template.fromStack(f.stack).findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes('MissingData'));
+      expect(alarms.map(([, a]) => a.Properties.EvaluationPeriods)).toEqual([{ Ref: 'Runs' }]);
+    });
     test('a cron schedule', () => {
       const f = fixture();
       new PredictiveScaler(f.stack, 'Predictive', {
@@ -542,6 +554,28 @@ describe('PredictiveScaler', () => {
       expect(
         () => new PredictiveScaler(f.stack, 'BadTarget', { autoScalingGroup: group, loadMetric: f.loadMetric, targetUtilizationPercent: 0 }),
       ).toThrow(/capacityPerInstance is required/);
+    });
+
+    test('capacityPerInstance is not derived from a token targetUtilizationPercent: a named error, not a nonsense number', () => {
+      const f = fixture();
+      const group = plainGroup(f);
+      withRequestCountPolicy(f, group, 700);
+      const utilization = new CfnParameter(f.stack, 'Utilization', { type: 'Number', default: 70 }).valueAsNumber;
+      expect(
+        () =>
+          new PredictiveScaler(f.stack, 'Predictive', { autoScalingGroup: group, loadMetric: f.loadMetric, targetUtilizationPercent: utilization }),
+      ).toThrow('capacityPerInstance is required when targetUtilizationPercent is a token (resolved only at deploy time)');
+      // given, the token passes through to the function
+      new PredictiveScaler(f.stack, 'Given', {
+        autoScalingGroup: group,
+        loadMetric: f.loadMetric,
+        targetUtilizationPercent: utilization,
+        capacityPerInstance: 1000,
+      });
+      expect(functionEnv(Template.fromStack(f.stack))).toMatchObject({
+        TARGET_UTILIZATION_PERCENT: { Ref: 'Utilization' },
+        CAPACITY_PER_INSTANCE: '1000',
+      });
     });
 
     test("launch lead: a launch plus the warmup without a warm pool; the warmup alone with one (ours, or aws-cdk-lib's addWarmPool)", () => {
