@@ -15,7 +15,8 @@
  *   Auto Scaling has no SetDesiredCapacity; raising the floor brings the desired count up at
  *   once). Like a group's raised MinSize, the plan's next scheduled floor, and at the horizon's
  *   end its release to the configured minimum, take it back down.
- * Only the target's own resource id is written; other owners' scheduled actions are only read.
+ * Only the target's own resource id is written; other owners' scheduled actions are only read,
+ * and their recurring ones are the service's own schedules, honoured as a group's are.
  */
 import {
   DeleteScheduledActionCommand,
@@ -23,6 +24,7 @@ import {
   DescribeScheduledActionsCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
+  type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import {
@@ -33,6 +35,7 @@ import {
   ecsResourceId,
   parseEcsServiceTarget,
 } from '../contract/ecs-service-target';
+import { CronError, type RecurringAction, recurrenceOfSchedule } from '../core/capacity';
 import { type EcsClients, ecsClientsOf } from '../shared/ecs-clients';
 import type { ApplyRequest, ApplyResult } from './apply-plan';
 import type { ScheduledActionsView } from './group-state';
@@ -96,6 +99,7 @@ function parseAt(schedule: string | undefined): number | undefined {
 export async function listEcsScheduledActions(clients: EcsClients, t: EcsServiceTarget, prefix: string): Promise<ScheduledActionsView> {
   const own: OwnAction[] = [];
   const otherStartTimes: number[] = [];
+  const recurring: RecurringAction[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
@@ -112,6 +116,8 @@ export async function listEcsScheduledActions(clients: EcsClients, t: EcsService
       const start = parseAt(a.Schedule) ?? a.StartTime?.getTime();
       if (!a.ScheduledActionName?.startsWith(prefix)) {
         if (start !== undefined) otherStartTimes.push(start);
+        const own = ownRecurring(a);
+        if (own) recurring.push(own);
         continue;
       }
       const min = a.ScalableTargetAction?.MinCapacity;
@@ -130,8 +136,35 @@ export async function listEcsScheduledActions(clients: EcsClients, t: EcsService
         name: 'IncompleteData',
       });
   } while (token);
-  // Other owners' recurring (cron/rate) actions on the target are not modeled as the group's schedules are.
-  return { own, otherStartTimes, recurring: [] };
+  return { own, otherStartTimes, recurring };
+}
+
+/**
+ * A recurring action of the target's own (`scaleOnSchedule` on the service's task count, another
+ * stack, the console) as the group's schedules are modeled, so that it is honoured as they are;
+ * undefined for a one-time action. Throws a CronError naming the action when its schedule cannot
+ * be modeled (a rate, a year, L/W/#): the run then changes nothing rather than undo it.
+ */
+function ownRecurring(a: ScheduledAction): RecurringAction | undefined {
+  const name = a.ScheduledActionName ?? '';
+  let recurrence: string | undefined;
+  try {
+    recurrence = recurrenceOfSchedule(a.Schedule ?? '');
+  } catch (e) {
+    throw new CronError(`the service's scheduled action '${name}': ${(e as Error).message}`);
+  }
+  if (recurrence === undefined) return undefined;
+  const min = a.ScalableTargetAction?.MinCapacity;
+  const max = a.ScalableTargetAction?.MaxCapacity;
+  return {
+    name,
+    recurrence,
+    ...(a.Timezone ? { timeZone: a.Timezone } : {}),
+    ...(a.StartTime ? { startTime: a.StartTime.getTime() } : {}),
+    ...(a.EndTime ? { endTime: a.EndTime.getTime() } : {}),
+    ...(min !== undefined ? { minSize: min } : {}),
+    ...(max !== undefined ? { maxSize: max } : {}),
+  };
 }
 
 /** An action as the target takes it: a floor of the plan's capacity (a scheduled action has no desired count). */

@@ -4,3 +4,4 @@ export type { Cron } from './cron';
 export * from './effective-bounds';
 export * from './operator-hold';
 export * from './group-schedules';
+export { recurrenceOfSchedule } from './schedule-expression';

@@ -30,6 +30,8 @@ const NOW = (() => {
   return today8 <= wall - 3_600_000 ? today8 : today8 - DAY;
 })();
 
+const SHIFT_HOUR = (new Date(wall).getUTCHours() + 23) % 24;
+
 let moto: MotoServer;
 let restoreEnv: () => void;
 let deps: Omit<Dependencies, 'env'>;
@@ -81,7 +83,7 @@ beforeAll(async () => {
   await ecs.send(
     new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', memory: 256, essential: true }] }),
   );
-  for (const service of ['api', 'other']) {
+  for (const service of ['api', 'other', 'shifts']) {
     await ecs.send(new CreateServiceCommand({ cluster: 'web', serviceName: service, taskDefinition: 'web', desiredCount: 2 }));
     await aas.send(
       new RegisterScalableTargetCommand({
@@ -100,8 +102,35 @@ beforeAll(async () => {
       ResourceId: resourceId('api'),
       ScalableDimension: 'ecs:service:DesiredCount',
       ScheduledActionName: 'team-nightly',
-      Schedule: 'cron(0 22 * * ? *)',
+      Schedule: 'at(2099-01-01T22:00:00)',
       ScalableTargetAction: { MinCapacity: 1 },
+    }),
+  );
+  // the service's own shifts (scaleOnSchedule on its task count): 8 tasks from the hour before the
+  // run's (the run uses the wall clock), 2 from twelve hours later
+  for (const [name, schedule, min] of [
+    ['day-shift', `cron(0 ${SHIFT_HOUR} * * ? *)`, 8],
+    ['night-shift', `cron(0 ${(SHIFT_HOUR + 12) % 24} * * ? *)`, 2],
+  ] as const) {
+    await aas.send(
+      new PutScheduledActionCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId('shifts'),
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ScheduledActionName: name,
+        Schedule: schedule,
+        ScalableTargetAction: { MinCapacity: min },
+      }),
+    );
+  }
+  // moto runs no scheduled action: the day shift's floor, as AWS would have set it
+  await aas.send(
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId('shifts'),
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: 8,
+      MaxCapacity: 20,
     }),
   );
   await seedMetric(new CloudWatchClient({}), LOAD, NOW - 14 * DAY, NOW, dailyLoad);
@@ -131,7 +160,7 @@ test('plans tasks: raises the task floor now and schedules the plan on the servi
   // the last action releases the floor to the configured minimum at the horizon's end
   const last = [...own].sort((a, b) => a.Schedule!.localeCompare(b.Schedule!)).pop()!;
   expect(last.ScalableTargetAction!.MinCapacity).toBe(2);
-  expect((await actions('api')).find((a) => a.ScheduledActionName === 'team-nightly')?.Schedule).toBe('cron(0 22 * * ? *)');
+  expect((await actions('api')).find((a) => a.ScheduledActionName === 'team-nightly')?.Schedule).toBe('at(2099-01-01T22:00:00)');
   expect(await actions('other')).toEqual([]);
   expect((await target('other')).MinCapacity).toBe(2);
   expect(await groupState(deps.autoScaling, 'ecs-hosts')).toEqual(groupBefore);
@@ -143,6 +172,45 @@ test('plans tasks: raises the task floor now and schedules the plan on the servi
   // the same plan: nothing put again
   expect((again.actions as { result: { put: number } }).result.put).toBe(0);
   expect((await actions('api')).filter((a) => a.ScheduledActionName === 'team-nightly')).toHaveLength(1);
+}, 120_000);
+
+test("the service's own recurring schedules are honoured as a group's are: the plan never takes the day shift's floor away", async () => {
+  const summary = await run(env('shifts'));
+  expect(summary.decision).toBe('applied');
+  const own = (await actions('shifts')).filter((a) => a.ScheduledActionName!.startsWith('predictive-scaler-'));
+  // every floor the plan schedules (here none: the load needs 6, the shift holds 8) is at least
+  // the shift's 8: no release to the configured 2 while the day shift is in force
+  expect(own.filter((a) => a.ScalableTargetAction!.MinCapacity! < 8)).toEqual([]);
+  expect((await target('shifts')).MinCapacity).toBeGreaterThanOrEqual(8);
+  expect(summary.plan).toMatchObject({ bounds: { minFrom: 'schedule:day-shift', schedules: { fromAws: 2 } } });
+  expect((await actions('shifts')).filter((a) => /-shift$/.test(a.ScheduledActionName!))).toHaveLength(2);
+}, 120_000);
+
+test("a schedule of the service's that cannot be modeled (a rate) fails the run, which changes nothing", async () => {
+  await aas.send(
+    new PutScheduledActionCommand({
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId('other'),
+      ScalableDimension: 'ecs:service:DesiredCount',
+      ScheduledActionName: 'every-six-hours',
+      Schedule: 'rate(6 hours)',
+      ScalableTargetAction: { MinCapacity: 3 },
+    }),
+  );
+  try {
+    await expect(run(env('other'))).rejects.toThrow("the service's scheduled action 'every-six-hours': schedule 'rate(6 hours)' is a rate");
+    expect((await actions('other')).map((a) => a.ScheduledActionName)).toEqual(['every-six-hours']);
+    expect((await target('other')).MinCapacity).toBe(2);
+  } finally {
+    await aas.send(
+      new DeleteScheduledActionCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId('other'),
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ScheduledActionName: 'every-six-hours',
+      }),
+    );
+  }
 }, 120_000);
 
 test("the cost optimizer's task cap (a lower MaxCapacity) is planned under, not taken for an operator's hold; a higher one is", async () => {
