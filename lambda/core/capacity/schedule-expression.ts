@@ -32,7 +32,13 @@ export function recurrenceOfSchedule(schedule: string): string | undefined {
     ['day of month', dayOfMonth],
     ['day of week', dayOfWeek],
   ] as const) {
-    if (/[LW#]/i.test(f.replace(/[A-Z]{3}/gi, (name) => (/^(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)$/i.test(name) ? '' : name)))) {
+    if (
+      /[LW#]/i.test(
+        f.replace(/[A-Z]{3}/gi, (name) =>
+          /^(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)$/i.test(name) ? '' : name,
+        ),
+      )
+    ) {
       throw new CronError(`schedule '${schedule}': the ${what} '${f}' (L, W or #) cannot be modeled`);
     }
   }
