@@ -25,13 +25,15 @@ export async function boundedActions(
   decision: CostDecision,
   prev: CostState | undefined,
   before: GroupSnapshot,
+  untrustedMaxSizes: readonly number[],
 ): Promise<CostAction[]> {
   const decided = decision.actions.find((a): a is SetCapacityAction => a.kind === 'set-capacity');
   const others = decision.actions.filter((a) => a.kind !== 'set-capacity');
   const fresh = await readGroup(deps.autoScaling, c.groupName);
   const live = { minSize: fresh.MinSize!, maxSize: fresh.MaxSize!, desiredCapacity: fresh.DesiredCapacity! };
-  // An operator's change (or pause) that landed since the first read is adopted, not written over.
-  const hold = holdOf(c, fresh, now, prev, prev?.writtenMaxSizes ?? []);
+  // An operator's change (or pause) that landed since the first read is adopted, not written over;
+  // judged as the first read was (a MaxSize an unsigned 0.2.0 tag explains is the controller's).
+  const hold = holdOf(c, fresh, now, prev, untrustedMaxSizes);
   if (hold) {
     decision.notes.push(`operator hold found on the read before writing: ${hold.reason}`);
     return [];

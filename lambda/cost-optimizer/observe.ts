@@ -16,7 +16,7 @@ import { type BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budge
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { type CostExplorerClient, type Expression, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DescribeLaunchTemplateVersionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { BudgetSnapshot, UtilizationSample } from '../core/cost';
+import { type BudgetSnapshot, type UtilizationSample, usageHistoryStart } from '../core/cost';
 import { describeError } from '../shared/aws';
 import type { OptimizerConfig } from './config';
 
@@ -58,7 +58,32 @@ export function budgetPeriod(timeUnit: string | undefined, now: number): { start
   }
 }
 
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+/** The longest CUSTOM period taken as it is: the hourly datapoints CloudWatch keeps (AWS's default end, 2087, is no period). */
+const MAX_CUSTOM_PERIOD_MS = 455 * 86_400_000;
+
+/**
+ * The budget's period containing `now`: a calendar period by its TimeUnit ({@link budgetPeriod});
+ * for a CUSTOM budget, its TimePeriod when that contains `now` and is at most 455 days long,
+ * otherwise the calendar month as before, with a note saying so.
+ */
+export function budgetPeriodOf(
+  budget: { TimeUnit?: string; TimePeriod?: { Start?: Date; End?: Date } },
+  now: number,
+): { start: number; end: number; note?: string } {
+  if (budget.TimeUnit !== 'CUSTOM') return budgetPeriod(budget.TimeUnit, now);
+  const start = budget.TimePeriod?.Start?.getTime();
+  const end = budget.TimePeriod?.End?.getTime();
+  if (start !== undefined && end !== undefined && start <= now && now < end && end - start <= MAX_CUSTOM_PERIOD_MS) return { start, end };
+  const given = start !== undefined && end !== undefined ? `TimePeriod ${isoDay(start)} to ${isoDay(end)}` : 'no TimePeriod';
+  return {
+    ...budgetPeriod('MONTHLY', now),
+    note: `CUSTOM budget with ${given} (not a period of at most 455 days containing now): the period is taken as the calendar month`,
+  };
+}
+
+function isoDay(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
 
 /** The month's spend: AWS Budgets' calculated spend, or Cost Explorer's actual cost with the Budgets forecast. */
 export async function readSpend(
@@ -72,7 +97,7 @@ export async function readSpend(
   if (!b) throw new MissingDataError(`budget ${cfg.budgetName} was not returned`);
   const limit = amount(b.BudgetLimit) ?? cfg.budgetLimit;
   if (limit === undefined || limit <= 0) throw new MissingDataError(`budget ${cfg.budgetName} has no positive limit and BUDGET_LIMIT is not set`);
-  const period = budgetPeriod(b.TimeUnit, now);
+  const period = budgetPeriodOf(b, now);
   const forecast = amount(b.CalculatedSpend?.ForecastedSpend);
   let actual = amount(b.CalculatedSpend?.ActualSpend);
   let source = 'budgets';
@@ -113,6 +138,8 @@ export async function readSpend(
     actual = total;
     source = cfg.costTag ? `cost-explorer (tag ${cfg.costTag.key}=${cfg.costTag.value})` : 'cost-explorer';
   }
+  // The run's log line shows the source: a CUSTOM budget read as a calendar month says so there.
+  if (period.note) source = `${source}; ${period.note}`;
   if (actual === undefined) throw new MissingDataError(`budget ${cfg.budgetName} has no calculated actual spend`);
   const unreported = unreportedScopedSpend(cfg, actual);
   return {
@@ -318,13 +345,13 @@ export async function readPendingFloor(asg: AutoScalingClient, groupName: string
   return floor;
 }
 
-/** How far back the month-end forecast looks: the month so far and the weeks before it. */
-export const USAGE_HISTORY_MS = 35 * 86_400_000;
-
 /**
- * The group's usage history for the month-end forecast: hourly CPU utilization and instances in
- * service over the last 35 days (CloudWatch keeps 1-hour datapoints for 455 days).
+ * The group's usage history for the period-end forecast: hourly CPU utilization and instances in
+ * service from {@link usageHistoryStart} (the start of the UTC year, or 35 days back when that is
+ * earlier): the model uses the last 35 days, the price the instance-hours of the whole period to
+ * date, for a quarter or a year as for a month (CloudWatch keeps 1-hour datapoints for 455 days).
  */
 export function readUsageHistory(cw: CloudWatchClient, groupName: string, now: number): Promise<UtilizationSample[]> {
-  return readUtilization(cw, groupName, Math.floor(now / 3_600_000) * 3_600_000, USAGE_HISTORY_MS, 3600);
+  const hour = Math.floor(now / 3_600_000) * 3_600_000;
+  return readUtilization(cw, groupName, hour, hour - usageHistoryStart(now), 3600);
 }

@@ -26,7 +26,7 @@ import {
   readUsageHistory,
   readUtilization,
 } from './observe';
-import { stateAfterApply } from './state-after-apply';
+import { stateAfterApply, stateWrittenAhead } from './state-after-apply';
 import { holdOf, plausibleSamples } from './lanes';
 import { stateFromGroup, type StateSigner, stateTagValue, writeState } from './state-tag';
 import { COST_METRIC } from './telemetry';
@@ -65,6 +65,12 @@ export interface Inputs {
   readonly derived?: { readonly minSize: number; readonly maxSize: number; readonly desiredCapacity: number };
   readonly encoding: Encoding;
   readonly prevState?: CostState;
+  /**
+   * The MaxSize values of a state tag the controller did not sign (one written before signatures,
+   * by 0.2.0): they explain a live MaxSize as a controller's, on the first read and on the read
+   * before writing alike, so that the upgrade is not taken for an operator's change.
+   */
+  readonly untrustedMaxSizes: readonly number[];
   /** The read corrected the tag's state (a pending refresh found done): it is written even when the run changes nothing else. */
   readonly stateCorrected?: boolean;
   readonly spend: Spend;
@@ -97,11 +103,12 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
   let prevState = tagState.state;
   let stateCorrected = false;
   const readNotes: string[] = tagState.untrusted ? [tagState.untrusted.note] : [];
-  const hold = holdOf(c, asgGroup, now, prevState, tagState.untrusted?.maxSizes ?? []);
+  const untrustedMaxSizes = tagState.untrusted?.maxSizes ?? [];
+  const hold = holdOf(c, asgGroup, now, prevState, untrustedMaxSizes);
   const spend = await stage('read spend', () => readSpend(c, now, deps.budgets, deps.costExplorer));
   let cpuPolicy: ScalingPolicy | undefined;
-  // Also read when the state holds a raised target the configuration no longer manages: it is restored.
-  if (c.manageTargetTracking || prevState?.targetUtilization !== undefined)
+  // Also read when the state holds a raised (or pending) target the configuration no longer manages: it is restored.
+  if (c.manageTargetTracking || prevState?.targetUtilization !== undefined || prevState?.pendingTargetUtilization !== undefined)
     cpuPolicy = await stage('read target tracking policy', () => readCpuTargetPolicy(deps.autoScaling, c.groupName));
   let template: GroupTemplate | undefined;
   if (c.policy.vertical && !asgGroup.MixedInstancesPolicy) {
@@ -170,6 +177,7 @@ export async function readInputs(c: OptimizerConfig, deps: CostDependencies, now
     derived,
     encoding,
     prevState,
+    untrustedMaxSizes,
     ...(stateCorrected ? { stateCorrected } : {}),
     spend,
     cpuPolicy,
@@ -210,7 +218,12 @@ export async function decide(c: OptimizerConfig, deps: CostDependencies, now: nu
       ? decided
       : inputs.hold
         ? { ...decided, actions: [] }
-        : { ...decided, actions: await stage('read group before writing', () => boundedActions(c, deps, now, decided, prevState, group)) };
+        : {
+            ...decided,
+            actions: await stage('read group before writing', () =>
+              boundedActions(c, deps, now, decided, prevState, group, inputs.untrustedMaxSizes),
+            ),
+          };
   decision.notes.unshift(...inputs.readNotes);
   if (inputs.hold) decision.notes.unshift(`operator hold: ${inputs.hold.reason}; the forecast overrun is published instead of acting`);
   if (spend.unreported) decision.notes.push(spend.unreported);
@@ -283,10 +296,13 @@ export async function applyDecision(
   const capAction = decision.actions.find((a) => a.kind === 'set-capacity');
   if (c.baseline && capAction?.kind === 'set-capacity')
     decision = { ...decision, state: { ...decision.state, writtenMaxSizes: [inputs.group.maxSize, capAction.maxSize] } };
+  // A CPU target or on-demand share it changes is written with the previous value and the one
+  // being set as pending (neither can be derived again): see stateWrittenAhead.
   if (decision.actions.length > 0) {
-    const intended = await stage('encode state', () => stateTagValue(decision.state, encoding, signer));
+    const ahead = stateWrittenAhead(prevState, decision.state, decision.actions, inputs.group);
+    const intended = await stage('encode state', () => stateTagValue(ahead, encoding, signer));
     if (intended !== written) {
-      await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, decision.state, encoding, signer));
+      await stage('write state', () => writeState(deps.autoScaling, c.groupName, c.stateTagKey, ahead, encoding, signer));
       written = intended;
     }
   }
@@ -302,7 +318,7 @@ export async function applyDecision(
           refreshAlarmNames: c.refreshAlarmNames,
         })
       : { succeeded: [], calls: [] };
-  const kept = stateAfterApply(prevState, decision.state, decision.actions, result);
+  const kept = stateAfterApply(prevState, decision.state, decision.actions, result, inputs.group);
   const after = stateTagValue(kept, encoding, signer);
   const cap = decision.actions.find((a) => a.kind === 'set-capacity');
   if (cap?.kind === 'set-capacity' && result.succeeded.includes('capacity')) capAfter = cap.maxSize;

@@ -5,7 +5,7 @@ export { expectedPeriodCost, peakLoadInstances, planCostCapacity } from './capac
 export { decideCost } from './decide';
 export { CostStateError, decodeCostState, encodeCostState, MAX_ENCODED_STATE_LENGTH } from './state-codec';
 export type { EncodeOptions } from './state-codec';
-export { forecastSpend, hourlyUsage } from './spend-forecast';
+export { forecastSpend, hourlyUsage, usageHistoryStart } from './spend-forecast';
 export type { PriceMark, SpendForecast, SpendForecastInput, UsageHour } from './spend-forecast';
 export { planSpend } from './spend-plan';
 export type { SpendPlan, SpendPlanInput } from './spend-plan';

@@ -24,7 +24,12 @@ function snapshot(group: GroupSnapshot): MutableOriginal {
  */
 export function reconcile(prev: CostState | undefined, group: GroupSnapshot, notes: string[], fromBaseline: boolean): MutableState {
   const st: MutableState = { ...(prev ?? {}) };
-  if (!st.original || !hasOverrides(st)) {
+  // A change the last run wrote ahead and did not confirm: told apart from an outside change below, then done with.
+  const pendingTarget = st.pendingTargetUtilization;
+  const pendingOnDemand = st.pendingOnDemandPercent;
+  delete st.pendingTargetUtilization;
+  delete st.pendingOnDemandPercent;
+  if (!st.original || (!hasOverrides(st) && pendingTarget === undefined && pendingOnDemand === undefined)) {
     delete st.original;
     delete st.cap;
     delete st.targetUtilization;
@@ -58,30 +63,45 @@ export function reconcile(prev: CostState | undefined, group: GroupSnapshot, not
       `MinSize is ${group.minSize}, not the ${expMin} last applied, under the MaxSize ${expMax} last applied: a scheduled action (e.g. the predictive scaler) or an operator moved the floor; overrides and original settings kept`,
     );
   }
-  const expTarget = st.targetUtilization ?? orig.targetUtilization;
-  if (group.targetUtilization !== expTarget) {
-    if (st.targetUtilization !== undefined || group.targetUtilization !== undefined) {
-      notes.push(
-        `target utilization is ${group.targetUtilization ?? 'unset'}, not the ${expTarget ?? 'unset'} last applied: adopted as the original`,
-      );
-    }
-    if (group.targetUtilization === undefined) delete orig.targetUtilization;
-    else orig.targetUtilization = group.targetUtilization;
-    delete st.targetUtilization;
-  }
-  const expOnDemand = st.onDemandPercent ?? orig.onDemandPercent;
-  if (group.onDemandPercent !== expOnDemand) {
-    if (st.onDemandPercent !== undefined || group.onDemandPercent !== undefined) {
-      notes.push(
-        `on-demand percentage is ${group.onDemandPercent ?? 'unset'}, not the ${expOnDemand ?? 'unset'} last applied: adopted as the original`,
-      );
-    }
-    if (group.onDemandPercent === undefined) delete orig.onDemandPercent;
-    else orig.onDemandPercent = group.onDemandPercent;
-    delete st.onDemandPercent;
-  }
+  reconcileSetting(st, orig, 'targetUtilization', 'target utilization', group.targetUtilization, pendingTarget, notes);
+  reconcileSetting(st, orig, 'onDemandPercent', 'on-demand percentage', group.onDemandPercent, pendingOnDemand, notes);
   st.original = orig;
   return st;
+}
+
+/**
+ * The CPU target or on-demand share as found, against the one the state last applied: the value a
+ * change written ahead sets (`pending`) is the controller's, whichever of the two the group has
+ * (the run that made the change stopped before it confirmed it, or the call failed); any other
+ * value was set outside the controller and becomes the original.
+ */
+function reconcileSetting(
+  st: MutableState,
+  orig: MutableOriginal,
+  key: 'targetUtilization' | 'onDemandPercent',
+  label: string,
+  found: number | undefined,
+  pending: number | undefined,
+  notes: string[],
+): void {
+  const expected = st[key] ?? orig[key];
+  if (found === expected) {
+    if (pending !== undefined && pending !== found)
+      notes.push(`${label} is ${found ?? 'unset'}: the change to ${pending} the last run wrote ahead never reached the group; decided again`);
+    return;
+  }
+  if (found !== undefined && found === pending) {
+    notes.push(`${label} is ${found}, not the ${expected ?? 'unset'} last confirmed: the change the last run wrote ahead reached the group`);
+    if (found === orig[key]) delete st[key];
+    else st[key] = found;
+    return;
+  }
+  if (st[key] !== undefined || found !== undefined) {
+    notes.push(`${label} is ${found ?? 'unset'}, not the ${expected ?? 'unset'} last applied: adopted as the original`);
+  }
+  if (found === undefined) delete orig[key];
+  else orig[key] = found;
+  delete st[key];
 }
 
 /** Whether the run keeps the mean CPU target in force: only the usage-history forecast reads it. */

@@ -18,9 +18,12 @@
  * - the usage at a CPU target u is max(minimum, k x load / u), k learned from the last two days
  *   (weighted by a 12-hour exponential) against the target in force over them (a mean of the same
  *   weights): the rounding up, warm-up and scale-in delay of target tracking, above the minimum;
- * - the price per instance-hour: the month's spend over the month's instance-hours, or, when the
- *   caller gives an earlier mark (spend and usage a day or two ago), the spend since the mark over
- *   the usage since it (a price change mid-month shows at once);
+ * - the price per instance-hour: spend over instance-hours of the same window: the period's spend
+ *   over the period's instance-hours when the history reaches the period's start (see
+ *   {@link usageHistoryStart}), or, when the caller gives an earlier mark (the spend at an earlier
+ *   run), the spend since the mark over the instance-hours since it (a price change mid-period
+ *   shows at once). A quarter's or a year's spend over 35 days of instance-hours is neither: with
+ *   no window, no price (the caller falls back to the Budgets forecast);
  * - AWS Budgets' forecast is one input: the remaining spend is the blend of ours and Budgets',
  *   Budgets' weight falling from 1 with no history to 0 with three days of it.
  *
@@ -32,6 +35,23 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Days of the group's own history after which AWS Budgets' forecast no longer weighs in. */
 const BUDGETS_FADE_DAYS = 3;
+/** The history the forecast's model works on (shape, level, trend, headroom): the last 35 days. */
+const MODEL_DAYS = 35;
+/** A price mark is used once it is this old (a shorter window is noise). */
+const MARK_MIN_AGE = 12 * HOUR;
+
+/**
+ * Where the usage history starts: the start of the UTC year of `now`, or 35 days before the hour
+ * of `now` when that is earlier. It reaches the start of every calendar budget period (day, month,
+ * quarter, year) containing `now`, so the period's instance-hours can be summed (CloudWatch keeps
+ * 1-hour datapoints 455 days), and always holds the 35 days the model needs. The handler reads the
+ * history from here; the forecast takes a period that starts earlier (a custom period across the
+ * new year) as not reached.
+ */
+export function usageHistoryStart(now: number): number {
+  const hour = Math.floor(now / HOUR) * HOUR;
+  return Math.min(hour - MODEL_DAYS * DAY, Date.UTC(new Date(now).getUTCFullYear(), 0, 1));
+}
 
 /** The group's usage history reduced to the hours the forecast works on. */
 export interface UsageHour {
@@ -63,11 +83,17 @@ export interface SpendForecastInput {
    * 12-hour time constant; the current target when omitted.
    */
   readonly historyTargetPercent?: number;
-  /** Spend and instance-hours of the period at an earlier instant, for the marginal price. */
+  /** Spend of the period at an earlier instant, for the marginal price. */
   readonly priceMark?: PriceMark;
+  /**
+   * Where the history was read from: hours of the period before it are unknown (not idle). When
+   * omitted, 35 days before the hour of `now` (the least the history holds). A history that starts
+   * later (a group younger than that) has no instances before its first hour.
+   */
+  readonly historyStart?: number;
 }
 
-/** The spend and the instance-hours of the period at one instant. */
+/** The spend of the period at one instant (and its instance-hours then, kept for the state but not used: see the module comment). */
 export interface PriceMark {
   readonly t: number;
   readonly spend: number;
@@ -82,9 +108,16 @@ export interface SpendForecast {
   readonly hourWeights: number[];
   /** Forecast load in busy instances for each remaining hour. */
   readonly load: number[];
-  /** Price per instance-hour used. */
+  /** Price per instance-hour used (0 when none could be learned). */
   readonly pricePerInstanceHour: number;
-  /** Instance-hours of the period so far. */
+  /**
+   * The window the price was learned over: the period to date, or since the price mark;
+   * undefined when there was none (the history does not reach the period's start and no mark is usable).
+   */
+  readonly priceSource?: 'period' | 'mark';
+  /** Whether the history reaches the period's start (`instanceHoursToDate` is then the whole period's). */
+  readonly periodReached: boolean;
+  /** Instance-hours of the period so far (that the history holds). */
   readonly instanceHoursToDate: number;
   /** Ratio of paid instances to load / target above the minimum (target tracking's headroom). */
   readonly headroom: number;
@@ -174,7 +207,8 @@ function shapeFactors(hours: readonly UsageHour[], slots: number, key: (t: numbe
 /** See the module comment. */
 export function forecastSpend(input: SpendForecastInput): SpendForecast {
   const { now, periodStart, periodEnd } = input;
-  const usage = hourlyUsage(input.history).filter((h) => h.t < now && h.t >= now - 35 * DAY);
+  const all = hourlyUsage(input.history).filter((h) => h.t < now);
+  const usage = all.filter((h) => h.t >= now - MODEL_DAYS * DAY);
   const loaded = usage.filter((h) => h.load !== undefined);
   const span = loaded.length ? (now - loaded[0].t) / DAY : 0;
 
@@ -246,21 +280,33 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
   }
   const headroom = nRecent >= 6 && wl > 0 ? Math.min(3, Math.max(1, wi / wl)) : 1;
 
-  // Usage and price so far.
-  const toDate = usage.filter((h) => h.t >= periodStart);
-  const instanceHoursToDate = toDate.reduce((a, h) => a + (h.instances * (Math.min(h.t + HOUR, now) - h.t)) / HOUR, 0);
-  let price = instanceHoursToDate > 0 ? input.actualSpend / instanceHoursToDate : NaN;
-  const mark = input.priceMark;
-  if (
-    mark &&
-    mark.t >= periodStart &&
-    now - mark.t >= 12 * HOUR &&
-    instanceHoursToDate - mark.instanceHours > 1e-9 &&
-    input.actualSpend >= mark.spend
-  ) {
-    price = (input.actualSpend - mark.spend) / (instanceHoursToDate - mark.instanceHours);
+  // Usage and price so far: spend over the instance-hours of the same window. The period's spend
+  // needs the period's instance-hours: only when the history reaches the period's start.
+  const historyStart = input.historyStart ?? Math.floor(now / HOUR) * HOUR - MODEL_DAYS * DAY;
+  const periodReached = historyStart <= periodStart;
+  const instanceHoursFrom = (from: number) =>
+    all.filter((h) => h.t >= from).reduce((a, h) => a + (h.instances * (Math.min(h.t + HOUR, now) - h.t)) / HOUR, 0);
+  const instanceHoursToDate = instanceHoursFrom(periodStart);
+  let price = NaN;
+  let priceSource: 'period' | 'mark' | undefined;
+  if (periodReached && instanceHoursToDate > 0) {
+    price = input.actualSpend / instanceHoursToDate;
+    priceSource = 'period';
   }
-  if (!Number.isFinite(price) || price < 0) price = 0;
+  // The marginal price: the spend since the mark over the instance-hours since the mark's hour
+  // (which the history holds: the mark is in the period and after the history's start).
+  const mark = input.priceMark;
+  if (mark && mark.t >= periodStart && mark.t >= historyStart && now - mark.t >= MARK_MIN_AGE && input.actualSpend >= mark.spend) {
+    const sinceMark = instanceHoursFrom(Math.floor(mark.t / HOUR) * HOUR);
+    if (sinceMark > 1e-9) {
+      price = (input.actualSpend - mark.spend) / sinceMark;
+      priceSource = 'mark';
+    }
+  }
+  if (!Number.isFinite(price) || price < 0) {
+    price = 0;
+    priceSource = undefined;
+  }
 
   const instancesAt = (targetPercent: number, cap?: number, floor?: number): number[] => {
     const u = Math.max(1, targetPercent) / 100;
@@ -296,6 +342,8 @@ export function forecastSpend(input: SpendForecastInput): SpendForecast {
     hourWeights: weights,
     load,
     pricePerInstanceHour: price,
+    ...(priceSource ? { priceSource } : {}),
+    periodReached,
     instanceHoursToDate,
     headroom,
     budgetsWeight,

@@ -26,6 +26,9 @@ interface Wire {
   wm?: number[];
   /** Budget changes today: [UTC day since the epoch, count]. */
   dc?: [number, number];
+  /** The CPU target and on-demand share a change written ahead sets, until its call is confirmed. */
+  ptu?: number;
+  pod?: number;
 }
 
 /** The state could not be read: it is left as it is and the run changes nothing. */
@@ -74,6 +77,8 @@ export function encodeCostState(s: CostState, opts: EncodeOptions = {}): string 
   if (s.targetMean) w.tm = [Math.round(s.targetMean.percent * 100) / 100, Math.floor(s.targetMean.t / 1000)];
   if (s.writtenMaxSizes && s.writtenMaxSizes.length > 0) w.wm = [...new Set(s.writtenMaxSizes)].slice(-2);
   if (s.changesToday && s.changesToday.count > 0) w.dc = [s.changesToday.day, s.changesToday.count];
+  if (s.pendingTargetUtilization !== undefined) w.ptu = s.pendingTargetUtilization;
+  if (s.pendingOnDemandPercent !== undefined) w.pod = s.pendingOnDemandPercent;
   const text = JSON.stringify(w);
   if (text.length > MAX_ENCODED_STATE_LENGTH)
     throw new CostStateError(`encoded state is ${text.length} characters, more than ${MAX_ENCODED_STATE_LENGTH}`);
@@ -133,7 +138,10 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
   if (w.tm !== undefined && !(Array.isArray(w.tm) && w.tm.length === 2 && isPercent(w.tm[0]) && isCount(w.tm[1]))) throw bad('tm', w.tm);
   if (w.wm !== undefined && !(Array.isArray(w.wm) && w.wm.length <= 2 && w.wm.every(isCount))) throw bad('wm', w.wm);
   if (w.dc !== undefined && !(Array.isArray(w.dc) && w.dc.length === 2 && isCount(w.dc[0]) && isCount(w.dc[1]))) throw bad('dc', w.dc);
-  const overrides = w.c !== undefined || w.fl !== undefined || w.tu !== undefined || w.od !== undefined || w.off !== undefined;
+  if (w.ptu !== undefined && !isPercent(w.ptu)) throw bad('ptu', w.ptu);
+  if (w.pod !== undefined && !isPercent(w.pod)) throw bad('pod', w.pod);
+  // A pending change keeps the original settings as an override does: they are what it restores to.
+  const overrides = [w.c, w.fl, w.tu, w.od, w.off, w.ptu, w.pod].some((x) => x !== undefined);
   if (overrides && !original && derived) original = { ...derived };
   if (overrides && !original) throw new CostStateError('state has overrides but no original settings to restore');
   return {
@@ -151,5 +159,7 @@ export function decodeCostState(text: string, derived?: { minSize: number; maxSi
     ...(w.wm !== undefined && w.wm.length > 0 ? { writtenMaxSizes: w.wm } : {}),
     ...(w.dc !== undefined ? { changesToday: { day: w.dc[0], count: w.dc[1] } } : {}),
     ...(w.pm !== undefined ? { priceMark: { t: w.pm[0] * 1000, spend: w.pm[1], instanceHours: w.pm[2] } } : {}),
+    ...(w.ptu !== undefined ? { pendingTargetUtilization: w.ptu } : {}),
+    ...(w.pod !== undefined ? { pendingOnDemandPercent: w.pod } : {}),
   };
 }

@@ -220,6 +220,15 @@ export interface CostState {
    * before it and the one written): a MaxSize among them is the controller's, not an operator's.
    */
   readonly writtenMaxSizes?: readonly number[];
+  /**
+   * The CPU target a change written ahead of its call sets, until the call is confirmed (not made
+   * yet, failed, or its run stopped first): the group has either this target or the one the state
+   * keeps (`targetUtilization`, or the original's), and the next run takes whichever it finds as
+   * the controller's, not as an outside change. The original settings are kept while it is set.
+   */
+  readonly pendingTargetUtilization?: number;
+  /** The on-demand share a change written ahead of its call sets, until the call is confirmed (as `pendingTargetUtilization`). */
+  readonly pendingOnDemandPercent?: number;
 }
 
 /** Everything one decision is made from. */
@@ -233,8 +242,9 @@ export interface CostDecisionInput {
   /** Seconds per utilization datapoint. */
   readonly utilizationPeriodSeconds: number;
   /**
-   * The group's usage history for the month-end forecast: hourly CPU utilization and instances in
-   * service (GroupInServiceInstances), the month so far and the weeks before it (up to 35 days).
+   * The group's usage history for the period-end forecast: hourly CPU utilization and instances in
+   * service (GroupInServiceInstances) from `usageHistoryStart(now)` (the start of the UTC year, or
+   * 35 days back when that is earlier): the model reads the last 35 days, the price the period's.
    * Without a day of it the controller falls back to threshold steps on the Budgets forecast.
    */
   readonly usageHistory?: readonly UtilizationSample[];

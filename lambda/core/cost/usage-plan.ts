@@ -1,11 +1,16 @@
 import type { MutableState } from './decision-context';
-import { forecastSpend, type SpendForecast } from './spend-forecast';
+import { forecastSpend, type SpendForecast, usageHistoryStart } from './spend-forecast';
 import { lossAt, sampleLoads } from './level-choice';
 import { planSpend, type SpendPlan } from './spend-plan';
 import type { CostCapacityPlan, CostDecisionInput, OriginalSettings } from './types';
 
 const DEFAULT_PLANNING_UTILIZATION = 70;
 const PRICE_MARK_REFRESH_MS = 48 * 3_600_000;
+/**
+ * When the history does not reach the period's start (a custom period across the new year), the
+ * mark is the only price: it is kept four weeks (the history holds 35 days), not renewed every two days.
+ */
+const PRICE_MARK_KEEP_MS = 28 * 24 * 3_600_000;
 /** The default of the policy's `minChangePercent`. */
 export const DEFAULT_MIN_CHANGE_PERCENT = 4;
 /** The default of the policy's `floorGainPercent` (the value `npm run bench:cost` chooses on all the shared traces). */
@@ -22,8 +27,9 @@ export interface UsagePlan {
 
 /**
  * The spend plan from the usage history, when there is a day of it with load and a price can be
- * learned (spend and instance-hours of the period); undefined otherwise (the threshold steps on
- * the Budgets forecast then decide). Updates the price mark in the state.
+ * learned (spend and instance-hours of one window: the period to date, or since the price mark);
+ * undefined otherwise (the threshold steps on the Budgets forecast then decide). Updates the price
+ * mark in the state.
  */
 export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, base: CostCapacityPlan, st: MutableState): UsagePlan | undefined {
   const { budget, policy, group, now } = input;
@@ -32,6 +38,8 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
   const currentTarget = group.targetUtilization ?? baseTarget;
   const mark = st.priceMark && st.priceMark.t >= budget.periodStart && st.priceMark.t < now ? st.priceMark : undefined;
   const f = forecastSpend({
+    // The handler reads the usage history from here (observe.ts, readUsageHistory).
+    historyStart: usageHistoryStart(now),
     now,
     periodStart: budget.periodStart,
     periodEnd: budget.periodEnd,
@@ -43,8 +51,18 @@ export function planFromUsage(input: CostDecisionInput, orig: OriginalSettings, 
     priceMark: mark,
     ...(st.targetMean ? { historyTargetPercent: st.targetMean.percent } : {}),
   });
-  if (f.historyDays < 1 || !(f.pricePerInstanceHour > 0) || f.hours.length === 0) return undefined;
-  if (!mark || now - mark.t >= PRICE_MARK_REFRESH_MS) st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
+  const markAge = f.periodReached ? PRICE_MARK_REFRESH_MS : PRICE_MARK_KEEP_MS;
+  const newMark = () => {
+    st.priceMark = { t: now, spend: budget.actualSpend, instanceHours: f.instanceHoursToDate };
+  };
+  if (f.historyDays < 1 || f.hours.length === 0) return undefined;
+  if (!(f.pricePerInstanceHour > 0)) {
+    // The history does not reach the period's start and no mark is usable yet: a mark now gives
+    // the price from 12 hours on (one that cannot serve, too old or above the spend, is replaced).
+    if (!f.periodReached && (!mark || now - mark.t >= markAge || budget.actualSpend < mark.spend)) newMark();
+    return undefined;
+  }
+  if (!mark || now - mark.t >= markAge) newMark();
   const mode = policy.budgetMode ?? 'hard';
   const loads = sampleLoads(input.utilization);
   const emergency = policy.emergencyUtilizationPercent / 100;

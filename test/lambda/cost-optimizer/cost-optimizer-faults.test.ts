@@ -17,8 +17,9 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type CostState, encodeCostState } from '../../../lambda/core/cost';
+import { type CostState, decodeCostState, encodeCostState } from '../../../lambda/core/cost';
 import { type CostDependencies, runCostOptimizer, stateAfterApply } from '../../../lambda/cost-optimizer';
+import { stateWrittenAhead } from '../../../lambda/cost-optimizer/state-after-apply';
 
 const NOW = Date.parse('2026-11-11T12:00:00Z');
 const asgMock = mockClient(AutoScalingClient);
@@ -189,11 +190,10 @@ test('PutScalingPolicy throttled after the cap was applied: the state keeps the 
   asgMock.on(PutScalingPolicyCommand).rejects(serviceError('Throttling', 400));
   asgMock.on(CreateOrUpdateTagsCommand).resolves({});
   await expect(runCostOptimizer(event, deps())).rejects.toThrow();
-  // Written ahead with the cap and the target, then corrected to the cap only.
-  expect(tagValues()).toEqual([
-    { v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, tu: 55, bt: NOW / 1000 },
-    { v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, bt: NOW / 1000 },
-  ]);
+  // Written ahead with the cap and the target pending (the group keeps the original 50 until the
+  // call lands); the failed call may have landed all the same, so the state after it is the same:
+  // no second write, and the next run takes 50 or 55, whichever it finds, as the controller's.
+  expect(tagValues()).toEqual([{ v: 1, o: { mn: 2, mx: 20, d: 4, tu: 50 }, c: 18, ptu: 55, bt: NOW / 1000 }]);
 });
 
 test('the state tag cannot be written: nothing is applied (write-ahead), so the original settings are never lost', async () => {
@@ -248,17 +248,95 @@ test('Spot shift on a mixed instances group is one UpdateAutoScalingGroup with t
   });
 });
 
+test.each(['before', 'after'] as const)(
+  'a restore of the on-demand share whose UpdateAutoScalingGroup times out (%s it took effect) and whose state correction fails too: the next run finishes it from the original share',
+  async (mode) => {
+    const original = { minSize: 2, maxSize: 20, desiredCapacity: 4, onDemandPercent: 100 };
+    const group = { od: 50, tag: encodeCostState({ original, onDemandPercent: 50 }) };
+    let dying = true;
+    asgMock.on(DescribeAutoScalingGroupsCommand).callsFake(() => ({
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: 'web',
+          MinSize: 2,
+          MaxSize: 20,
+          DesiredCapacity: 4,
+          MixedInstancesPolicy: { InstancesDistribution: { OnDemandPercentageAboveBaseCapacity: group.od } },
+          Tags: [{ Key: 'cost-optimizer:state', Value: group.tag }],
+        },
+      ],
+    }));
+    let tagWrites = 0;
+    asgMock.on(CreateOrUpdateTagsCommand).callsFake((input: { Tags: Array<{ Value: string }> }) => {
+      if (dying && tagWrites++ > 0) throw serviceError('Throttling', 400);
+      group.tag = input.Tags[0].Value;
+      return {};
+    });
+    asgMock
+      .on(UpdateAutoScalingGroupCommand)
+      .callsFake((input: { MixedInstancesPolicy?: { InstancesDistribution?: { OnDemandPercentageAboveBaseCapacity?: number } } }) => {
+        const od = input.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
+        if (dying && mode === 'before') throw serviceError('RequestTimeout', 500);
+        if (od !== undefined) group.od = od;
+        if (dying) throw serviceError('RequestTimeout', 500);
+        return {};
+      });
+    budgetsMock.on(DescribeBudgetCommand).resolves({
+      Budget: {
+        BudgetName: 'b',
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: '1000', Unit: 'USD' },
+        CalculatedSpend: { ActualSpend: { Amount: '300', Unit: 'USD' }, ForecastedSpend: { Amount: '500', Unit: 'USD' } },
+      },
+    });
+    const env = { SPOT_MIN_ON_DEMAND_PERCENT: '25', SPOT_STEP_PERCENT: '50', TARGET_UTILIZATION_MAX_PERCENT: '', BUDGET_STEP_INTERVAL_HOURS: '0' };
+    await expect(runCostOptimizer(event, deps(env))).rejects.toThrow();
+    expect(group.od).toBe(mode === 'before' ? 50 : 100);
+    // The state written ahead still holds the original share and the restore's step as pending.
+    expect(decodeCostState(group.tag)).toMatchObject({ original: { onDemandPercent: 100 }, onDemandPercent: 50, pendingOnDemandPercent: 100 });
+    dying = false;
+    const summary = await runCostOptimizer(event, deps(env));
+    expect(group.od).toBe(100);
+    expect(decodeCostState(group.tag)).toEqual({});
+    expect(summary.decision!.notes.join('\n')).not.toMatch(/adopted as the original/);
+  },
+);
+
+test('stateWrittenAhead / stateAfterApply: a CPU target change keeps the target found beside the pending one until its call is confirmed', () => {
+  const original = { minSize: 2, maxSize: 20, desiredCapacity: 4, targetUtilization: 50 };
+  // The last run's raise to 60 landed unconfirmed; this run raises to 70.
+  const prev: CostState = { original, pendingTargetUtilization: 60 };
+  const next: CostState = { original, targetUtilization: 70 };
+  const actions = [{ kind: 'set-target-utilization' as const, percent: 70, reason: 'raise' }];
+  const found = { targetUtilization: 60 };
+  const pending = { original, targetUtilization: 60, pendingTargetUtilization: 70 };
+  expect(stateWrittenAhead(prev, next, actions, found)).toEqual(pending);
+  const failed = { succeeded: [], calls: [], failed: { step: 'target-utilization' as const, error: new Error('timeout') } };
+  expect(stateAfterApply(prev, next, actions, failed, found)).toEqual(pending);
+  expect(stateAfterApply(prev, next, actions, { succeeded: ['target-utilization'], calls: [] }, found)).toEqual(next);
+  // A restore to the original: the original is kept with the raised target until the call is confirmed.
+  const restoring = stateWrittenAhead({ original, targetUtilization: 70 }, {}, [{ ...actions[0], percent: 50 }], { targetUtilization: 70 });
+  expect(decodeCostState(encodeCostState(restoring))).toEqual({ original, targetUtilization: 70, pendingTargetUtilization: 50 });
+});
+
 test('stateAfterApply: a failed restore keeps the previous cap, so the original is not lost', () => {
   const prev: CostState = { original: { minSize: 2, maxSize: 20, desiredCapacity: 4 }, cap: 18 };
-  const kept = stateAfterApply(prev, {}, [{ kind: 'set-capacity', minSize: 2, maxSize: 20, reason: 'restore' }], {
-    succeeded: [],
-    calls: [],
-    failed: { step: 'capacity', error: new Error('x') },
-  });
+  const kept = stateAfterApply(
+    prev,
+    {},
+    [{ kind: 'set-capacity', minSize: 2, maxSize: 20, reason: 'restore' }],
+    {
+      succeeded: [],
+      calls: [],
+      failed: { step: 'capacity', error: new Error('x') },
+    },
+    {},
+  );
   expect(encodeCostState(kept)).toBe(encodeCostState(prev));
 });
 
-test('the hourly usage history (GetMetricData, 1-hour period, 35 days) reaches the decision: the forecast comes from it', async () => {
+test('the hourly usage history (GetMetricData, 1-hour period, from the start of the year) reaches the decision: the forecast comes from it', async () => {
   const hours = Array.from({ length: 10 * 24 }, (_, i) => new Date(Math.floor(NOW / 3_600_000) * 3_600_000 - (10 * 24 - i) * 3_600_000));
   cwMock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: Array<{ MetricStat?: { Period?: number } }>; StartTime?: Date }) =>
     input.MetricDataQueries?.[0]?.MetricStat?.Period === 3600
@@ -276,7 +354,8 @@ test('the hourly usage history (GetMetricData, 1-hour period, 35 days) reaches t
     .map((c) => c.args[0].input)
     .filter((i) => i.MetricDataQueries?.[0]?.MetricStat?.Period === 3600);
   expect(hourly).toHaveLength(1);
-  expect(Math.round((NOW - hourly[0].StartTime!.getTime()) / 86_400_000)).toBe(35);
+  // From the start of the UTC year (35 days back when that is earlier): every calendar budget period's start.
+  expect(hourly[0].StartTime!.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   expect(summary.usageHistoryHours).toBe(240);
   expect(summary.decision?.plan).toMatchObject({ forecastSource: 'usage-history', budgetMode: 'hard' });
   expect(summary.decision?.plan.forecastOverrunPercent).toEqual(expect.any(Number));
